@@ -1,22 +1,26 @@
-// hvtimer command-line tool (see ../shared/spec/cli.md). Placeholder: `check FILE...`.
-import { readFileSync } from 'node:fs';
-import { checkText } from '../../engine/src/index';
+// hvtimer command-line tool (see docs/cli.md): check and replay traces without an editor.
+import { parseArgs, USAGE } from './args';
+import { runCheck } from './check';
+import { CliError, UsageError } from './errors';
+import { runImport } from './importFtrace';
+import { runReplay } from './replay';
 
-const [command, ...files] = process.argv.slice(2);
-if (command !== 'check' || files.length === 0) {
-  process.stderr.write('usage: hvtimer check FILE...\n');
-  process.exit(2);
-}
-let errors = 0;
-for (const file of files) {
-  let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) {
-    process.stderr.write(`hvtimer: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
-    process.exit(2);
+function main(argv: string[]): number {
+  const out = (s: string): void => { process.stdout.write(s); };
+  try {
+    const args = parseArgs(argv);
+    switch (args.command) {
+      case 'help': out(`${USAGE}\n`); return 0;
+      case 'check': return runCheck(args, out);
+      case 'replay': return runReplay(args, out);
+      case 'import': return runImport(args, out, (s) => process.stderr.write(s));
+    }
+  } catch (e) {
+    if (e instanceof UsageError) { process.stderr.write(`hvtimer: ${e.message}\n${USAGE}\n`); return 2; }
+    if (e instanceof CliError) { process.stderr.write(`hvtimer: ${e.message}\n`); return 2; }
+    process.stderr.write(`hvtimer: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
   }
-  for (const d of checkText(text)) {
-    if (d.severity === 'error') errors++;
-    process.stdout.write(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${d.message}\n`);
-  }
 }
-process.exit(errors ? 1 : 0);
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,34 @@
+// `hvtimer replay`: the model state after the whole file or after line --at (cli.md).
+import { Analysis, snapshot, type ReplaySnapshot } from '../../engine/src/index';
+import type { Args } from './args';
+import { CliError } from './errors';
+import { readTrace } from './io';
+
+export function replayFile(args: Args): ReplaySnapshot {
+  const analysis = new Analysis(readTrace(args.files[0]), { tolerance: args.tolerance });
+  const lines = analysis.doc.lineCount;
+  if (args.at !== undefined && args.at > lines) throw new CliError(`--at ${args.at} is past the end of ${args.files[0]} (${lines} lines)`);
+  return snapshot(analysis.stateAfter((args.at ?? lines) - 1));
+}
+
+export function toText(s: ReplaySnapshot): string {
+  const out = [`time ${s.time}`];
+  for (const [name, h] of Object.entries(s.hosts)) out.push(`host ${name}: counter ${h.counter} at ${h.freq} Hz`);
+  for (const [name, vm] of Object.entries(s.vms)) {
+    out.push(`vm ${name}: ${vm.host === null ? 'no instance yet' : `on ${vm.host}, ${vm.running ? 'running' : 'not running'}`}`);
+    for (const [id, v] of Object.entries(vm.vcpus)) {
+      const parts = [`guest counter ${v.guest_counter}`];
+      if (v.virtual_offset !== null) parts.push(`virtual offset ${v.virtual_offset}`, `physical offset ${v.physical_offset}`, `CNTPCT trap ${v.physical_trap}`);
+      if (v.tsc_offset !== null) parts.push(`TSC offset ${v.tsc_offset}`);
+      if (v.stolen_ns !== null) parts.push(`stolen ${v.stolen_ns} ns`);
+      out.push(`  vcpu${id}: ${parts.join(', ')}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function runReplay(args: Args, out: (s: string) => void): number {
+  const s = replayFile(args);
+  out(args.format === 'json' ? `${JSON.stringify(s, null, 2)}\n` : toText(s));
+  return 0;
+}

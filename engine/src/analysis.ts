@@ -1,0 +1,213 @@
+// Parses and replays a document, runs the rules, and keeps checkpoints of the model so that an
+// edit replays only from the nearest checkpoint before it and the state after any line can be
+// queried without replaying from the top.
+import type { LineNode, Span } from './syntax/ast';
+import { TraceDocument, type TextEdit } from './syntax/document';
+import type { ReplayEvent } from './replay/events';
+import { stepLine } from './replay/step';
+import { DEFAULT_TOLERANCE_NS, initialState, type ModelState, type Ref } from './replay/state';
+import { RULES } from './rules/registry';
+import type { DiagnosticTag, Finding, RuleContext, Severity } from './rules/rule';
+
+export interface Position { line: number; character: number }
+export interface Range { start: Position; end: Position }
+export interface RelatedInformation { range: Range; message: string }
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  related: RelatedInformation[];
+  tags: DiagnosticTag[];
+}
+
+export type SeverityOverride = Severity | 'off';
+
+export interface AnalysisOptions {
+  /** Overrides the trace's `@tolerance` (ns). */
+  tolerance?: bigint;
+  /** Per-code severity overrides (`off` hides the code). */
+  severity?: Record<string, SeverityOverride>;
+  /** Lines between model checkpoints. */
+  checkpointInterval?: number;
+}
+
+interface RawDiagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  line: number;
+  span: Span;
+  related: { line: number; span: Span; message: string }[];
+  /** The line being replayed when the rule reported it (deferred findings point further back). */
+  emittedAt: number;
+}
+
+const rangeOf = (line: number, span: Span): Range => ({ start: { line, character: span.start }, end: { line, character: span.end } });
+
+export class Analysis {
+  readonly doc: TraceDocument;
+  private options: AnalysisOptions;
+  private readonly interval: number;
+  private checkpoints = new Map<number, ModelState>();
+  private raw: RawDiagnostic[] = [];
+  private state!: ModelState;
+  /** The next line to replay. */
+  private cursor = 0;
+  /** Lines replayed since creation (tests and benchmarks check incremental work). */
+  replayedLines = 0;
+
+  constructor(source: string | TraceDocument, options: AnalysisOptions = {}) {
+    this.doc = typeof source === 'string' ? new TraceDocument(source) : source;
+    this.options = options;
+    this.interval = options.checkpointInterval ?? 2000;
+    this.reset();
+  }
+
+  private reset(): void {
+    this.state = initialState(this.options.tolerance ?? DEFAULT_TOLERANCE_NS);
+    this.cursor = 0;
+    this.checkpoints = new Map([[0, structuredClone(this.state)]]);
+    this.raw = [];
+  }
+
+  get done(): boolean { return this.cursor >= this.doc.lineCount; }
+
+  /** Applies an edit and invalidates the replay from the nearest checkpoint at or before it. */
+  edit(edit: TextEdit): void {
+    const { firstLine } = this.doc.applyEdit(edit);
+    this.invalidateFrom(firstLine);
+  }
+
+  setOptions(options: AnalysisOptions): void {
+    const replay = options.tolerance !== this.options.tolerance;
+    this.options = { ...options, checkpointInterval: this.interval };
+    if (replay) this.reset();
+  }
+
+  private invalidateFrom(line: number): void {
+    let cp = 0;
+    for (const k of this.checkpoints.keys()) if (k <= line && k > cp) cp = k;
+    for (const k of [...this.checkpoints.keys()]) if (k > cp) this.checkpoints.delete(k);
+    if (this.cursor > cp) {
+      this.state = structuredClone(this.checkpoints.get(cp)!);
+      this.cursor = cp;
+    }
+    this.raw = this.raw.filter((d) => d.emittedAt < cp);
+  }
+
+  /** Replays up to `maxLines` more lines; returns true when the whole document is done. */
+  advance(maxLines = Number.POSITIVE_INFINITY): boolean {
+    const end = Math.min(this.doc.lineCount, this.cursor + maxLines);
+    while (this.cursor < end) {
+      const line = this.cursor;
+      if (line % this.interval === 0 && !this.checkpoints.has(line)) this.checkpoints.set(line, structuredClone(this.state));
+      this.replayLine(line);
+      this.cursor++;
+      this.replayedLines++;
+    }
+    return this.done;
+  }
+
+  private replayLine(line: number): void {
+    const node = this.doc.node(line);
+    const events: ReplayEvent[] = [];
+    if (node.kind === 'error') events.push({ kind: 'parseError', span: node.error.span, message: node.error.message });
+    const notes = node.kind === 'statement' ? node.statement.notes : node.kind === 'directive' ? node.notes : [];
+    for (const n of notes) events.push({ kind: 'lineNote', code: n.code, span: n.span, message: n.message });
+    const ctx = this.ruleContext(line, node);
+    const dispatch = (e: ReplayEvent): void => {
+      for (const rule of RULES) {
+        const handler = rule.on[e.kind] as ((ev: ReplayEvent, c: RuleContext) => void) | undefined;
+        if (handler) handler(e, ctx.forRule(rule.meta.code, rule.meta.defaultSeverity));
+      }
+    };
+    for (const e of events) dispatch(e);
+    stepLine(this.state, line, node, dispatch, { toleranceOverride: this.options.tolerance });
+  }
+
+  private ruleContext(line: number, node: LineNode): { forRule(code: string, severity: Severity): RuleContext } {
+    const state = this.state;
+    const stmt = node.kind === 'statement' ? node.statement : undefined;
+    const span: Span = node.kind === 'statement' ? node.statement.span : node.kind === 'directive' ? node.span : node.kind === 'error' ? node.error.span : { start: 0, end: 0 };
+    const ref: Ref = { line, span };
+    const raw = this.raw;
+    return {
+      forRule: (code, defaultSeverity) => ({
+        state, line, node, stmt, ref,
+        report: (f: Finding) => {
+          const at = f.at ?? { line, span: f.span ?? span };
+          raw.push({
+            code, severity: f.severity ?? defaultSeverity, message: f.message, line: at.line, span: f.at ? at.span : (f.span ?? span),
+            related: (f.related ?? []).map((r) => ({ line: r.at.line, span: r.at.span, message: r.message })), emittedAt: line,
+          });
+        },
+        store: <T>(init: () => T): T => {
+          if (!state.rules.has(code)) state.rules.set(code, init());
+          return state.rules.get(code) as T;
+        },
+        host: (name) => state.hosts.get(name)!,
+        instance: (key) => state.instances.get(key)!,
+        guest: (name) => state.guests.get(name)!,
+      }),
+    };
+  }
+
+  runToEnd(): this {
+    this.advance();
+    return this;
+  }
+
+  /** Every diagnostic, after suppression comments and severity overrides, sorted by position. */
+  diagnostics(): Diagnostic[] {
+    this.runToEnd();
+    const suppressed = suppressionsOf(this.doc);
+    const overrides = this.options.severity ?? {};
+    const out: Diagnostic[] = [];
+    for (const d of this.raw) {
+      const override = overrides[d.code];
+      if (override === 'off' || suppressed(d.line, d.code)) continue;
+      out.push({
+        code: d.code, severity: override ?? d.severity, message: d.message, range: rangeOf(d.line, d.span),
+        related: d.related.map((r) => ({ range: rangeOf(r.line, r.span), message: r.message })),
+        tags: RULE_TAGS.get(d.code) ?? [],
+      });
+    }
+    return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+  }
+
+  /** The model state after replaying every line up to and including `line`. */
+  stateAfter(line: number): ModelState {
+    const target = Math.min(Math.max(line, -1), this.doc.lineCount - 1) + 1;
+    if (target > this.cursor) this.advance(target - this.cursor);
+    if (target === this.cursor) return structuredClone(this.state);
+    let cp = 0;
+    for (const k of this.checkpoints.keys()) if (k <= target && k > cp) cp = k;
+    const state = structuredClone(this.checkpoints.get(cp)!);
+    for (let l = cp; l < target; l++) stepLine(state, l, this.doc.node(l), () => undefined, { toleranceOverride: this.options.tolerance });
+    return state;
+  }
+}
+
+const RULE_TAGS = new Map(RULES.map((r) => [r.meta.code, r.meta.tags ?? []]));
+
+/** `# hvtimer-disable-next-line CODES` and `# hvtimer-disable CODES` (§1). */
+function suppressionsOf(doc: TraceDocument): (line: number, code: string) => boolean {
+  const nextLine = new Map<number, Set<string>>();
+  const restOfFile: { from: number; codes: Set<string> }[] = [];
+  let pending: Set<string> | undefined;
+  for (let l = 0; l < doc.lineCount; l++) {
+    const node = doc.node(l);
+    if (pending && node.kind !== 'empty') { nextLine.set(l, pending); pending = undefined; }
+    const s = node.comment?.suppression;
+    if (!s) continue;
+    const codes = new Set(s.codes.length ? s.codes.map((c) => c.value) : ['*']);
+    if (s.kind === 'next-line') pending = new Set([...(pending ?? []), ...codes]);
+    else restOfFile.push({ from: l, codes });
+  }
+  return (line, code) => {
+    const n = nextLine.get(line);
+    if (n && (n.has(code) || n.has('*'))) return true;
+    return restOfFile.some((r) => line >= r.from && (r.codes.has(code) || r.codes.has('*')));
+  };
+}

@@ -1,0 +1,57 @@
+// The replay state as plain JSON (cli.md `replay --format json`, and the language server's state
+// request). Every counter is a decimal string: u64 values do not fit JSON numbers.
+import { guestCounter, hostCounter } from '../replay/clock';
+import type { ModelState, VcpuState, InstanceState, GuestState } from '../replay/state';
+import { formatTime } from '../values/format';
+import { KVM_MSR_ENABLED } from '../uapi/msrs';
+
+export interface VcpuSnapshot {
+  guest_counter: string;
+  virtual_offset: string | null;
+  physical_offset: string | null;
+  physical_trap: 'unknown' | 'on' | 'off' | null;
+  tsc_offset: string | null;
+  stolen_ns: string | null;
+}
+
+export interface ReplaySnapshot {
+  time: string;
+  hosts: Record<string, { counter: string; freq: string }>;
+  vms: Record<string, { host: string | null; running: boolean; vcpus: Record<string, VcpuSnapshot> }>;
+}
+
+/** Whether the vCPU has a stolen-time structure on this instance (arm64 PV time, x86 steal MSR). */
+export function stolenConfigured(v: VcpuState): boolean {
+  return v.pvAddress !== undefined || (v.stealMsr !== undefined && (v.stealMsr & KVM_MSR_ENABLED) !== 0n);
+}
+
+export function currentInstance(state: ModelState, g: GuestState): InstanceState | undefined {
+  return g.current ? state.instances.get(g.current) : undefined;
+}
+
+export function snapshot(state: ModelState): ReplaySnapshot {
+  const t = state.time;
+  const hosts: ReplaySnapshot['hosts'] = {};
+  for (const h of state.hosts.values()) hosts[h.name] = { counter: hostCounter(h, t).toString(), freq: h.freq.toString() };
+  const vms: ReplaySnapshot['vms'] = {};
+  for (const g of state.guests.values()) {
+    const inst = currentInstance(state, g);
+    const host = inst ? state.hosts.get(inst.host) : undefined;
+    const vcpus: Record<string, VcpuSnapshot> = {};
+    if (inst && host) {
+      for (const v of [...inst.vcpus.values()].sort((a, b) => a.id - b.id)) {
+        const arm = host.arch === 'arm64';
+        vcpus[String(v.id)] = {
+          guest_counter: guestCounter(host, v, t).toString(),
+          virtual_offset: arm ? v.voffset.toString() : null,
+          physical_offset: arm ? v.poffset.toString() : null,
+          physical_trap: arm ? v.trap : null,
+          tsc_offset: arm ? null : v.tscOffset.toString(),
+          stolen_ns: stolenConfigured(v) ? (g.vcpus.get(v.id)?.stolen ?? 0n).toString() : null,
+        };
+      }
+    }
+    vms[g.name] = { host: inst?.host ?? null, running: inst?.running ?? false, vcpus };
+  }
+  return { time: formatTime(t), hosts, vms };
+}

@@ -1,0 +1,56 @@
+// Counter functions: the host counter (§3) and what each guest vCPU sees (§5).
+import { ticksIn } from '../values/units';
+import { add64, sub64, u64 } from '../values/u64';
+import type { HostState, InstanceState, VcpuState } from './state';
+
+/** C_H(t) = V + floor((t - T) * freq), mod 2^64 (t, T in ns). */
+export function hostCounter(h: HostState, t: bigint): bigint {
+  return add64(h.counterValue, ticksIn(t - h.counterTime, h.freq));
+}
+
+/** The host can offset the physical counter in hardware (CNTPOFF_EL2) only with ecv=2 and vhe=1. */
+export const hasCntpoff = (h: HostState): boolean => h.ecv >= 2 && h.vhe;
+
+/** Guest CNTVCT = C_H(t) - voffset. */
+export const guestCntvct = (h: HostState, v: VcpuState, t: bigint): bigint => sub64(hostCounter(h, t), v.voffset);
+
+/** What KVM computes for the physical counter (ONE_REG reads, trapped reads): C_H(t) - poffset. */
+export const kvmCntpct = (h: HostState, v: VcpuState, t: bigint): bigint => sub64(hostCounter(h, t), v.poffset);
+
+/** Whether the vCPU's physical counter reads are offset: CNTPOFF, or trapped (assumed when unknown). */
+export function physicalOffsetApplied(h: HostState, v: VcpuState): boolean {
+  return hasCntpoff(h) || v.trap !== 'off';
+}
+
+/** Guest CNTPCT: offset by poffset with CNTPOFF or a trap, else the raw host counter. */
+export const guestCntpct = (h: HostState, v: VcpuState, t: bigint): bigint =>
+  (physicalOffsetApplied(h, v) ? kvmCntpct(h, v, t) : hostCounter(h, t));
+
+export const hostKhz = (h: HostState): bigint => h.freq / 1000n;
+
+/** scale(x) = x * virtual_khz / host_khz when KVM scales this vCPU's TSC; identity otherwise. */
+export function scaleTsc(h: HostState, v: VcpuState, x: bigint): bigint {
+  if (!v.scaled || v.virtualKhz === undefined) return x;
+  return u64((x * v.virtualKhz) / hostKhz(h));
+}
+
+/** Guest TSC = scale(C_H(t)) + tsc_offset. */
+export const guestTsc = (h: HostState, v: VcpuState, t: bigint): bigint => add64(scaleTsc(h, v, hostCounter(h, t)), v.tscOffset);
+
+/** The guest counter of §6.4: CNTVCT on arm64, the TSC on x86_64. */
+export const guestCounter = (h: HostState, v: VcpuState, t: bigint): bigint =>
+  (h.arch === 'arm64' ? guestCntvct(h, v, t) : guestTsc(h, v, t));
+
+/** The guest counter frequency as the guest knows it (Hz): the host's, or the TSC_KHZ it was given. */
+export const guestFreq = (h: HostState, v: VcpuState): bigint =>
+  (h.arch === 'x86_64' && v.virtualKhz !== undefined ? v.virtualKhz * 1000n : h.freq);
+
+/** The rate the guest counter really runs at (Hz). */
+export const guestRate = (h: HostState, v: VcpuState): bigint =>
+  (h.arch === 'x86_64' && v.scaled && v.virtualKhz !== undefined ? v.virtualKhz * 1000n : h.freq);
+
+/** kvmclock (ns) at reference time t: 1 ns per ns from its last setting (§6.2.5). */
+export const kvmclockAt = (inst: InstanceState, t: bigint): bigint => u64(inst.kvmclockBase + (t - inst.kvmclockAt));
+
+/** A tolerance in ns as ticks at `hz`. */
+export const toleranceTicks = (toleranceNs: bigint, hz: bigint): bigint => ticksIn(toleranceNs, hz);

@@ -1,0 +1,183 @@
+// The model state of hvtrace-format §5. Plain data (Maps, bigints, no classes), so a checkpoint is
+// a structuredClone and any statement's state can be restored and queried.
+import type { Arch } from '../uapi/deviceAttrs';
+import type { Span } from '../syntax/ast';
+
+/** A statement of the trace, by line (0-based), for related information and navigation. */
+export interface Ref { line: number; span: Span }
+
+export type Policy = 'advance' | 'freeze';
+export type TrapState = 'unknown' | 'on' | 'off';
+
+export interface HostState {
+  name: string;
+  arch: Arch;
+  freq: bigint;
+  ecv: number;
+  vhe: boolean;
+  tscScaling: boolean;
+  /** The host counter read `counterValue` at reference time `counterTime` (ns). */
+  counterValue: bigint;
+  counterTime: bigint;
+  kernel?: { major: number; minor: number };
+  declared: Ref;
+}
+
+export interface VcpuState {
+  id: number;
+  created?: Ref;
+  /** Has run since the instance last stopped (or since creation). */
+  running: boolean;
+  everRan: boolean;
+  // arm64 (kvm-time §1): offsets subtracted from the host counter.
+  voffset: bigint;
+  poffset: bigint;
+  voffsetBy?: Ref;
+  poffsetBy?: Ref;
+  /** False for a vCPU the trace never created: its offset is calibrated by the first observation. */
+  offsetKnown: boolean;
+  trap: TrapState;
+  trapBy?: Ref;
+  // x86 (kvm-time §3): guest TSC = scale(host) + tscOffset.
+  tscOffset: bigint;
+  tscOffsetBy?: Ref;
+  tscOffsetKnown: boolean;
+  /** Guest TSC frequency set by KVM_SET_TSC_KHZ (kHz); undefined = the host's. */
+  virtualKhz?: bigint;
+  /** Whether KVM scales the TSC to virtualKhz (false: runs at the host rate). */
+  scaled: boolean;
+  tscAdjust: bigint;
+  tscGeneration: number;
+  kvmclockCtrl: boolean;
+  // Stolen time (§6.3): the address lives on this instance; the value lives in guest memory.
+  pvAddress?: bigint;
+  pvAddressBy?: Ref;
+  stealMsr?: bigint;
+  stealMsrBy?: Ref;
+  /** The vCPU thread's run_delay on this host (ns) and KVM's baseline for the next update. */
+  runDelay: bigint;
+  lastSteal: bigint;
+  stealVersion: bigint;
+}
+
+export type InstanceOrigin = 'fresh' | 'migration' | 'restore';
+
+/** KVM's per-VM TSC matching bookkeeping (kvm_synchronize_tsc, kvm-time §3.3). */
+export interface TscSync {
+  lastWrite: bigint;
+  lastNs: bigint;
+  /** 0 until the first write (so the first vCPU never matches). */
+  lastKhz: bigint;
+  lastOffset: bigint;
+  curOffset: bigint;
+  curGeneration: number;
+  userSetTsc: boolean;
+}
+
+export interface InstanceState {
+  key: string;
+  host: string;
+  vm: string;
+  generation: number;
+  origin: InstanceOrigin;
+  originRef?: Ref;
+  vcpus: Map<number, VcpuState>;
+  /** The VM-wide arm64 offsets (Linux 6.4+ keeps one per VM; older kernels broadcast writes). */
+  voffset: bigint;
+  poffset: bigint;
+  voffsetBy?: Ref;
+  poffsetBy?: Ref;
+  /** KVM_ARM_SET_COUNTER_OFFSET was used: counter writes are ignored, creation keeps offsets. */
+  counterOffsetUsed: boolean;
+  counterOffsetBy?: Ref;
+  /** The counter was restored through a by-value write (TIMER_CNT) on this instance. */
+  counterRestoredBy?: Ref;
+  running: boolean;
+  tsc: TscSync;
+  defaultTscKhz?: bigint;
+  /** kvmclock reads `kvmclockBase` ns at reference time `kvmclockAt`; known once set or observed. */
+  kvmclockBase: bigint;
+  kvmclockAt: bigint;
+  kvmclockKnown: boolean;
+  clockSetBy?: Ref;
+  /** This instance saved kvmclock (KVM_GET_CLOCK). */
+  savedClockBy?: Ref;
+  /** The source of this instance saved kvmclock (KVM_GET_CLOCK) before it stopped. */
+  sourceSavedClock?: Ref;
+  /** Which vCPUs had a PV-time / steal-time address on the instance the guest came from. */
+  sourcePv: Map<number, Ref>;
+}
+
+/** The guest's counter and stolen time when its instance stopped (§6.4: G_before, t_pause). */
+export interface StopRecord {
+  kind: 'pause' | 'migrate' | 'snapshot';
+  at: Ref;
+  time: bigint;
+  instance: string;
+  host: string;
+  /** Guest counter frequency as the guest knows it, per vCPU (Hz). */
+  freq: Map<number, bigint>;
+  counters: Map<number, bigint>;
+  /** Each vCPU's offset at the stop (arm64 voffset, x86 TSC offset): Off0 of the idempotent formula. */
+  offsets: Map<number, bigint>;
+  kvmclock?: bigint;
+  savedClock?: Ref;
+  pv: Map<number, Ref>;
+  /** vCPUs that already passed their resume point for this stop. */
+  resumed: Set<number>;
+}
+
+export interface GuestVcpu {
+  /** Stolen time in the guest's PV structure (ns), carried with guest memory. */
+  stolen: bigint;
+  /** The guest called PV_TIME_ST (arm64) or enabled MSR_KVM_STEAL_TIME (x86) on this vCPU. */
+  enrolled: boolean;
+  /** Run delay KVM has added to the structure so far (ns), for stolen-time accounting rules. */
+  folded: bigint;
+  /** Reference time when the guest enrolled (for its share of elapsed time). */
+  enrolledAt?: bigint;
+  /** The last stolen-time value the trace showed since the guest enrolled. */
+  lastObserved?: { value: bigint; time: bigint; at: Ref; folded: bigint };
+}
+
+export interface GuestState {
+  name: string;
+  policy: Policy;
+  pvtime: boolean;
+  vcpuCount?: number;
+  declared?: Ref;
+  current?: string;
+  started: boolean;
+  stop?: StopRecord;
+  snapshot?: StopRecord;
+  vcpus: Map<number, GuestVcpu>;
+  /** The guest probed PV time (SMCCC_ARCH_FEATURES / PV_TIME_FEATURES). */
+  pvDiscovered: boolean;
+}
+
+export interface ModelState {
+  /** Index of the last replayed statement line, -1 before the first. */
+  line: number;
+  time: bigint;
+  lastTime?: { time: bigint; at: Ref };
+  tolerance: bigint;
+  toleranceBy?: Ref;
+  formatSeen: boolean;
+  anyStatement: boolean;
+  hosts: Map<string, HostState>;
+  instances: Map<string, InstanceState>;
+  guests: Map<string, GuestState>;
+  /** Per-rule state (episode bookkeeping), checkpointed with the model. */
+  rules: Map<string, unknown>;
+  /** Active `# hvtimer-disable CODE` suppressions (code -> from line); '*' = all. */
+  suppressedFrom: Map<string, number>;
+}
+
+export function initialState(tolerance: bigint): ModelState {
+  return {
+    line: -1, time: 0n, tolerance, formatSeen: false, anyStatement: false,
+    hosts: new Map(), instances: new Map(), guests: new Map(), rules: new Map(), suppressedFrom: new Map(),
+  };
+}
+
+export const DEFAULT_TOLERANCE_NS = 100_000n;

@@ -1,0 +1,103 @@
+// HVT001 backward-time: a guest-visible counter goes backwards — at a resume point, through a host
+// write on a running guest, or between two guest reads (same vCPU, or another vCPU of the VM).
+import { signedDiff } from '../../values/u64';
+import { formatDuration } from '../../values/format';
+import type { Quantity } from '../../replay/events';
+import type { Ref } from '../../replay/state';
+import { defineRule, type RuleContext } from '../rule';
+import { ticks, vcpuName } from '../describe';
+
+/** Counters a guest can read whose going back is a finding. */
+type Family = 'counter' | 'CNTPCT' | 'kvmclock';
+const FAMILY: Partial<Record<Quantity, Family>> = { CNTVCT: 'counter', TSC: 'counter', CNTPCT: 'CNTPCT', kvmclock: 'kvmclock' };
+const READ_NAME: Record<string, string> = { CNTVCT: 'CNTVCT_EL0', TSC: 'the TSC', CNTPCT: 'CNTPCT_EL0', kvmclock: 'kvmclock' };
+
+interface Seen { value: bigint; vcpu: number; at: Ref }
+interface State {
+  /** Highest read per `vm|family|vcpu` and per `vm|family` (any vCPU). */
+  max: Map<string, Seen>;
+  /** Cross-vCPU findings already made, by `vm|family|vcpu|offsets`. */
+  crossReported: Set<string>;
+  lastStep?: string;
+}
+
+const vmOf = (inst: string): string => inst.split('/')[1];
+const store = (ctx: RuleContext): State => ctx.store<State>(() => ({ max: new Map(), crossReported: new Set() }));
+
+/** After a reported step back, later low reads are its consequence, not new episodes. */
+function forget(s: State, vm: string, family: Family): void {
+  for (const k of [...s.max.keys()]) if (k.startsWith(`${vm}|${family}|`) || k === `${vm}|${family}`) s.max.delete(k);
+}
+
+function magnitude(n: bigint, hz: bigint | undefined): string {
+  return hz === undefined ? formatDuration(n < 0n ? -n : n) : ticks(n, hz);
+}
+
+export default defineRule({
+  meta: { code: 'HVT001', name: 'backward-time', defaultSeverity: 'error', summary: 'A guest-visible counter (CNTVCT, CNTPCT, TSC, kvmclock) goes backwards.' },
+  on: {
+    resumePoint: (e, ctx) => {
+      const back = signedDiff(e.gAfter, e.gBefore);
+      if (back >= 0n) return;
+      forget(store(ctx), vmOf(e.inst), 'counter');
+      const v = ctx.instance(e.inst).vcpus.get(e.vcpu)!;
+      const cause = e.counterName === 'CNTVCT' ? v.voffsetBy : v.tscOffsetBy;
+      ctx.report({
+        message: `guest ${e.counterName} of ${vcpuName(e.inst, e.vcpu)} steps back by ${ticks(back, e.freqBefore)} at this resume point: it was ${e.gBefore} when the guest stopped and is ${e.gAfter} now`,
+        related: [
+          { at: e.stop.at, message: `the guest stopped here (${e.stop.kind}) with ${e.counterName} = ${e.gBefore}` },
+          ...(cause ? [{ at: cause, message: 'the offset in force at the resume point was set here' }] : []),
+        ],
+      });
+    },
+    guestStep: (e, ctx) => {
+      const back = signedDiff(e.after, e.before);
+      if (back >= 0n) return;
+      const s = store(ctx);
+      forget(s, vmOf(e.inst), e.counter === 'CNTVCT' || e.counter === 'TSC' ? 'counter' : e.counter === 'CNTPCT' ? 'CNTPCT' : 'kvmclock');
+      const key = `${ctx.line}|${e.counter}`;
+      if (s.lastStep === key) return; // one write, one episode, however many vCPUs it moved
+      s.lastStep = key;
+      ctx.report({
+        message: `this host write steps the running guest's ${e.counter} back by ${magnitude(back, e.hz)} on ${vcpuName(e.inst, e.vcpu)} (from ${e.before} to ${e.after})`,
+      });
+    },
+    observation: (e, ctx) => {
+      const family = FAMILY[e.quantity];
+      if (e.source !== 'guest' || !family || e.inst === undefined || e.vcpu === undefined) return;
+      const s = store(ctx);
+      const vm = vmOf(e.inst);
+      const own = `${vm}|${family}|${e.vcpu}`;
+      const any = `${vm}|${family}`;
+      const mine = s.max.get(own);
+      const all = s.max.get(any);
+      const name = READ_NAME[e.quantity];
+      if (mine && signedDiff(e.observed, mine.value) < 0n) {
+        ctx.report({
+          span: e.span,
+          message: `the guest reads ${name} = ${e.observed} on ${vcpuName(e.inst, e.vcpu)}, ${magnitude(signedDiff(e.observed, mine.value), e.hz)} lower than its earlier read ${mine.value}: time went backwards`,
+          related: [{ at: mine.at, message: `earlier read ${mine.value} on the same vCPU` }],
+        });
+        forget(s, vm, family);
+      } else if (all && all.vcpu !== e.vcpu && signedDiff(e.observed, all.value) < 0n) {
+        const inst = ctx.instance(e.inst);
+        const offsets = [...inst.vcpus.values()].map((v) => `${v.id}:${v.voffset}:${v.poffset}:${v.tscOffset}`).join(',');
+        const key = `${any}|${e.vcpu}|${all.vcpu}|${offsets}`;
+        if (!s.crossReported.has(key)) {
+          s.crossReported.add(key);
+          ctx.report({
+            span: e.span,
+            message: `the guest reads ${name} = ${e.observed} on vcpu${e.vcpu}, ${magnitude(signedDiff(e.observed, all.value), e.hz)} lower than vcpu${all.vcpu} read earlier (${all.value}): the counter is system-wide, so time went backwards across vCPUs`,
+            related: [{ at: all.at, message: `earlier read ${all.value} on vcpu${all.vcpu}` }],
+          });
+        }
+        forget(s, vm, family);
+      }
+      const seen: Seen = { value: e.observed, vcpu: e.vcpu, at: ctx.ref };
+      const mineNow = s.max.get(own);
+      const allNow = s.max.get(any);
+      if (!mineNow || signedDiff(e.observed, mineNow.value) > 0n) s.max.set(own, seen);
+      if (!allNow || signedDiff(e.observed, allNow.value) > 0n) s.max.set(any, seen);
+    },
+  },
+});

@@ -1,0 +1,66 @@
+// HVT002 vcpu-offset-mismatch: when a vCPU runs, the vCPUs of one VM instance have different
+// counter offsets (arm64: per-vCPU writes; x86: TSCs apart by more than the tolerance).
+import { signedDiff } from '../../values/u64';
+import { ticksIn } from '../../values/units';
+import { guestTsc, guestRate, physicalOffsetApplied } from '../../replay/clock';
+import type { Ref, VcpuState } from '../../replay/state';
+import { defineRule, type RuleContext } from '../rule';
+import { ticks, instanceName } from '../describe';
+
+interface Reading { v: VcpuState; value: bigint; by?: Ref }
+
+/** The vCPUs reading the lowest and the highest counter at the statement's time. */
+function extremes(readings: Reading[]): { low: Reading; high: Reading } | undefined {
+  if (readings.length < 2) return undefined;
+  let low = readings[0], high = readings[0];
+  for (const r of readings) {
+    if (signedDiff(r.value, low.value) < 0n) low = r;
+    if (signedDiff(r.value, high.value) > 0n) high = r;
+  }
+  return low === high ? undefined : { low, high };
+}
+
+function check(instKey: string, ctx: RuleContext): void {
+  const inst = ctx.instance(instKey);
+  const h = ctx.host(inst.host);
+  const vcpus = [...inst.vcpus.values()].filter((v) => v.created || v.offsetKnown);
+  const seen = ctx.store(() => new Map<string, string>());
+  const findings: { counter: string; low: Reading; high: Reading; hz: bigint }[] = [];
+  if (h.arch === 'arm64') {
+    // Offsets are subtracted: the vCPU with the larger offset reads the smaller counter.
+    const virt = extremes(vcpus.map((v) => ({ v, value: -v.voffset, by: v.voffsetBy })));
+    if (virt) findings.push({ counter: 'CNTVCT', ...virt, hz: h.freq });
+    const phys = extremes(vcpus.filter((v) => physicalOffsetApplied(h, v)).map((v) => ({ v, value: -v.poffset, by: v.poffsetBy })));
+    if (phys) findings.push({ counter: 'CNTPCT', ...phys, hz: h.freq });
+  } else {
+    const t = ctx.state.time;
+    const tsc = extremes(vcpus.map((v) => ({ v, value: guestTsc(h, v, t), by: v.tscOffsetBy })));
+    if (tsc && signedDiff(tsc.high.value, tsc.low.value) > ticksIn(ctx.state.tolerance, guestRate(h, tsc.low.v))) {
+      findings.push({ counter: 'TSC', ...tsc, hz: guestRate(h, tsc.low.v) });
+    }
+  }
+  const signature = findings.map((f) => `${f.counter}:${vcpus.map((v) => `${v.id}=${v.voffset}/${v.poffset}/${v.tscOffset}`).join(',')}`).join(';');
+  if (!signature) { seen.delete(instKey); return; }
+  if (seen.get(instKey) === signature) return; // the same mismatch, already reported
+  seen.set(instKey, signature);
+  for (const f of findings) {
+    const spread = signedDiff(f.high.value, f.low.value);
+    const mechanism = h.arch === 'arm64' ? 'different counter offsets' : 'TSC offsets that disagree';
+    ctx.report({
+      severity: h.arch === 'arm64' ? 'error' : 'warning',
+      message: `the vCPUs of ${instanceName(instKey)} have ${mechanism}: vcpu${f.low.v.id} reads ${f.counter} ${ticks(spread, f.hz)} earlier than vcpu${f.high.v.id}${vcpus.length > 2 ? ` (spread across ${vcpus.length} vCPUs)` : ''}; the guest sees time go backwards when a task moves between them`,
+      related: [
+        ...(f.low.by ? [{ at: f.low.by, message: `vcpu${f.low.v.id}'s offset was set here` }] : []),
+        ...(f.high.by ? [{ at: f.high.by, message: `vcpu${f.high.v.id}'s offset was set here` }] : []),
+      ],
+    });
+  }
+}
+
+export default defineRule({
+  meta: { code: 'HVT002', name: 'vcpu-offset-mismatch', defaultSeverity: 'error', summary: 'When a vCPU runs, the vCPUs of one VM instance have different counter offsets.' },
+  on: {
+    run: (e, ctx) => check(e.inst, ctx),
+    guestStatement: (e, ctx) => check(e.inst, ctx),
+  },
+});

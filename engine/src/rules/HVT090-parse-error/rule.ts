@@ -1,0 +1,10 @@
+// HVT090 parse-error: a line that cannot be parsed, or a directive out of place.
+import { defineRule } from '../rule';
+
+export default defineRule({
+  meta: { code: 'HVT090', name: 'parse-error', defaultSeverity: 'error', summary: 'A line cannot be parsed; the range covers the bad token and the message says what was expected.' },
+  on: {
+    parseError: (e, ctx) => ctx.report({ span: e.span, message: e.message }),
+    problem: (e, ctx) => { if (e.code === 'HVT090') ctx.report({ span: e.span, message: e.message }); },
+  },
+});

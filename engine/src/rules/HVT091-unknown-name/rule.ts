@@ -1,0 +1,14 @@
+// HVT091 unknown-name: a name the tool does not know (info), or an undeclared host (error).
+import { defineRule } from '../rule';
+
+export default defineRule({
+  meta: { code: 'HVT091', name: 'unknown-name', defaultSeverity: 'info', summary: 'A name the tool does not know (ioctl, register, argument), or an undeclared host.' },
+  on: {
+    lineNote: (e, ctx) => { if (e.code === 'HVT091') ctx.report({ span: e.span, message: e.message }); },
+    problem: (e, ctx) => { if (e.code === 'HVT091') ctx.report({ span: e.span, message: e.message, severity: e.severity }); },
+    unknownHost: (e, ctx) => ctx.report({
+      span: e.span, severity: 'error',
+      message: `host \`${e.name}\` is not declared: add \`@host ${e.name} arch=… freq=…\` before its first use; this statement is not replayed`,
+    }),
+  },
+});

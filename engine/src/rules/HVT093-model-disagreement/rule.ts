@@ -1,0 +1,45 @@
+// HVT093 model-disagreement: a value the trace records (a GET result, a guest read, a KVM write)
+// differs from the model's prediction by more than the tolerance.
+import { abs, signedDiff } from '../../values/u64';
+import { ticksIn } from '../../values/units';
+import { formatDuration } from '../../values/format';
+import type { Quantity } from '../../replay/events';
+import type { Ref } from '../../replay/state';
+import { defineRule } from '../rule';
+import { ticks, vcpuName, instanceName } from '../describe';
+
+const WHAT: Record<Quantity, string> = {
+  CNTVCT: 'the virtual counter', CNTPCT: 'the guest physical counter', CNTPCT_KVM: 'the physical counter KVM reports',
+  CNTFRQ: 'the counter frequency', TSC: 'the guest TSC', TSC_ADJUST: 'IA32_TSC_ADJUST', TSC_KHZ: 'the TSC frequency (kHz)',
+  kvmclock: 'kvmclock', voffset: 'the virtual offset', poffset: 'the physical offset', tsc_offset: 'the TSC offset',
+  host_counter: 'the host counter', steal_msr: 'MSR_KVM_STEAL_TIME', pvtime_ipa: 'the PV-time address',
+};
+
+export default defineRule({
+  meta: { code: 'HVT093', name: 'model-disagreement', defaultSeverity: 'warning', summary: 'A value the trace records differs from the model\'s prediction by more than the tolerance.' },
+  on: {
+    problem: (e, ctx) => { if (e.code === 'HVT093') ctx.report({ span: e.span, message: e.message }); },
+    observation: (e, ctx) => {
+      if (e.untrapped) return; // a raw CNTPCT read: HVT003's finding, not the model's
+      const delta = e.exact ? e.observed - e.predicted : signedDiff(e.observed, e.predicted);
+      const tol = e.exact ? 0n : e.hz !== undefined ? ticksIn(ctx.state.tolerance, e.hz) : ctx.state.tolerance;
+      // One report per episode: the same disagreement carried forward is not a new finding.
+      const last = ctx.store(() => new Map<string, bigint>());
+      const key = `${e.inst ?? ''}|${e.vcpu ?? ''}|${e.quantity}`;
+      if (abs(delta) <= tol) { last.delete(key); return; }
+      const previous = last.get(key);
+      if (previous !== undefined && abs(delta - previous) <= tol) return;
+      last.set(key, delta);
+      const where = e.inst === undefined ? '' : e.vcpu === undefined ? ` on ${instanceName(e.inst)}` : ` on ${vcpuName(e.inst, e.vcpu)}`;
+      const size = e.exact ? `${abs(delta)}` : e.hz !== undefined ? ticks(delta, e.hz) : formatDuration(abs(delta));
+      const related: { at: Ref; message: string }[] = [];
+      const v = e.inst !== undefined && e.vcpu !== undefined ? ctx.instance(e.inst).vcpus.get(e.vcpu) : undefined;
+      const cause = v && (e.quantity === 'TSC' || e.quantity === 'tsc_offset' ? v.tscOffsetBy : e.quantity === 'CNTPCT' || e.quantity === 'CNTPCT_KVM' || e.quantity === 'poffset' ? v.poffsetBy : e.quantity === 'CNTVCT' || e.quantity === 'voffset' ? v.voffsetBy : undefined);
+      if (cause) related.push({ at: cause, message: 'the model\'s value comes from this statement' });
+      ctx.report({
+        span: e.span, related,
+        message: `${WHAT[e.quantity]}${where} is ${e.observed} here, but the model predicts ${e.predicted} (${delta > 0n ? 'higher' : 'lower'} by ${size}): the trace is incomplete, or KVM did not do what it should`,
+      });
+    },
+  },
+});

@@ -1,0 +1,24 @@
+// Every rule, in code order. Adding a diagnostic = adding its folder and one line here.
+import type { Rule } from './rule';
+import HVT001 from './HVT001-backward-time/rule';
+import HVT002 from './HVT002-vcpu-offset-mismatch/rule';
+import HVT003 from './HVT003-physical-offset-untrapped/rule';
+import HVT004 from './HVT004-physical-offset-trapping/rule';
+import HVT010 from './HVT010-guest-time-jump/rule';
+import HVT011 from './HVT011-restore-drift/rule';
+import HVT012 from './HVT012-last-writer-wins/rule';
+import HVT013 from './HVT013-counter-write-ignored/rule';
+import HVT014 from './HVT014-offset-reset-by-vcpu-create/rule';
+import HVT015 from './HVT015-frequency-mismatch/rule';
+import HVT090 from './HVT090-parse-error/rule';
+import HVT091 from './HVT091-unknown-name/rule';
+import HVT092 from './HVT092-out-of-order/rule';
+import HVT093 from './HVT093-model-disagreement/rule';
+import HVT094 from './HVT094-proposed-api/rule';
+
+export const RULES: readonly Rule[] = [
+  HVT001, HVT002, HVT003, HVT004, HVT010, HVT011, HVT012, HVT013, HVT014, HVT015,
+  HVT090, HVT091, HVT092, HVT093, HVT094,
+];
+
+export const ruleByCode = (code: string): Rule | undefined => RULES.find((r) => r.meta.code === code);

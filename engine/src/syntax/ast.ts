@@ -1,0 +1,153 @@
+// The syntax tree of one .hvtrace line. Spans are columns within the line (0-based, end
+// exclusive) so a parsed line does not depend on where it sits in the document; the line number
+// is the line's index in the document.
+import type { Arch, AttrGroupInfo, AttrInfo } from '../uapi/deviceAttrs';
+import type { IoctlInfo } from '../uapi/ioctls';
+import type { MsrInfo } from '../uapi/msrs';
+import type { RegisterInfo } from '../uapi/registers';
+import type { SmcccFunction } from '../uapi/smccc';
+import type { GuestRegister, HypRegister } from '../uapi/sysregs';
+
+export interface Span { start: number; end: number }
+export interface Tok<T> { value: T; span: Span }
+
+export type Actor = 'ioctl' | 'guest' | 'kvm' | 'sched' | 'vmm';
+export const ACTORS: readonly Actor[] = ['ioctl', 'guest', 'kvm', 'sched', 'vmm'];
+
+/** A `key=value` or positional word, as written. */
+export interface Arg { key?: Tok<string>; value: Tok<string>; span: Span }
+
+/** A context-free finding about a line that is not a parse error (unknown name, proposed API). */
+export interface Note { code: 'HVT091' | 'HVT094'; span: Span; message: string }
+
+export interface ParseError { span: Span; message: string }
+
+export interface Suppression {
+  kind: 'next-line' | 'rest-of-file';
+  codes: Tok<string>[];
+}
+
+export interface Comment { span: Span; text: string; suppression?: Suppression }
+
+// ---- directives -----------------------------------------------------------------------------
+
+export interface KernelVersion { major: number; minor: number }
+export interface HostDirective {
+  type: 'host';
+  name: Tok<string>;
+  arch: Tok<Arch>;
+  freq: Tok<bigint>;
+  ecv?: Tok<number>;
+  vhe?: Tok<boolean>;
+  tscScaling?: Tok<boolean>;
+  counter?: { value: Tok<bigint>; time: Tok<bigint>; span: Span };
+  kernel?: Tok<KernelVersion>;
+}
+export interface VmDirective {
+  type: 'vm';
+  name: Tok<string>;
+  vcpus?: Tok<number>;
+  policy?: Tok<'advance' | 'freeze'>;
+  pvtime?: Tok<boolean>;
+}
+export type Directive =
+  | { type: 'hvtrace'; version: Tok<number> }
+  | HostDirective
+  | VmDirective
+  | { type: 'tolerance'; duration: Tok<bigint> };
+
+export interface DirectiveLine {
+  kind: 'directive';
+  span: Span;
+  keyword: Tok<string>;
+  args: Arg[];
+  directive: Directive;
+  notes: Note[];
+}
+
+// ---- statements -----------------------------------------------------------------------------
+
+export interface Where {
+  span: Span;
+  host: Tok<string>;
+  vm?: Tok<string>;
+  vcpu?: Tok<number>;
+}
+
+export type Result =
+  | { kind: 'errno'; span: Span; errno: Tok<string> }
+  | { kind: 'value'; span: Span; value: Tok<string> }
+  | { kind: 'named'; span: Span; entries: Arg[] };
+
+/** A register operand: a known register, or an unknown id kept for display. */
+export type RegRef = { known: RegisterInfo } | { unknown: bigint | string };
+export type MsrRef = { known: MsrInfo } | { unknown: bigint | string };
+/** Attribute groups and attributes given as numbers are decoded with the host's arch at replay. */
+export type AttrGroupRef = { known: AttrGroupInfo } | { num: bigint } | { unknown: string };
+export type AttrRef = { known: AttrInfo } | { num: bigint } | { unknown: string };
+export type SmcccRef = { known: SmcccFunction } | { id: bigint } | { unknown: string };
+/** An SMCCC return: a value (possibly given by its return-code name). */
+export interface SmcccRet { value: bigint; name?: string }
+
+export interface MsrWrite { msr: Tok<MsrRef>; value: Tok<bigint> }
+
+export type Body =
+  // ioctl
+  | { type: 'create_vcpu'; id: Tok<number> }
+  | { type: 'run'; exit?: Tok<string> }
+  | { type: 'get_one_reg'; reg: Tok<RegRef>; value?: Tok<bigint> }
+  | { type: 'set_one_reg'; reg: Tok<RegRef>; value: Tok<bigint> }
+  | { type: 'set_counter_offset'; offset: Tok<bigint>; reserved?: Tok<bigint> }
+  | { type: 'device_attr'; verb: 'set' | 'get' | 'has'; group: Tok<AttrGroupRef>; attr: Tok<AttrRef>; value?: Tok<bigint> }
+  | { type: 'get_clock'; clock?: Tok<bigint>; flags?: Tok<bigint>; realtime?: Tok<bigint>; hostTsc?: Tok<bigint> }
+  | { type: 'set_clock'; clock: Tok<bigint>; flags?: Tok<bigint>; realtime?: Tok<bigint> }
+  | { type: 'kvmclock_ctrl' }
+  | { type: 'set_tsc_khz'; khz: Tok<bigint> }
+  | { type: 'get_tsc_khz'; khz?: Tok<bigint> }
+  | { type: 'set_msrs'; writes: MsrWrite[] }
+  | { type: 'get_msrs'; msrs: Tok<MsrRef>[]; values: MsrWrite[] }
+  | { type: 'get_system_counter_state'; cntvoff?: Tok<bigint> }
+  | { type: 'set_system_counter_state'; cntvoff: Tok<bigint> }
+  | { type: 'get_tsc_state'; flags?: Tok<bigint>; nsec?: Tok<bigint>; tsc?: Tok<bigint>; tscAdjust?: Tok<bigint> }
+  | { type: 'set_tsc_state'; flags: Tok<bigint>; nsec?: Tok<bigint>; tsc: Tok<bigint>; tscAdjust?: Tok<bigint> }
+  | { type: 'other_ioctl'; ioctl?: IoctlInfo; name: string }
+  // guest
+  | { type: 'guest_read'; reg: Tok<GuestRegister | MsrRef>; value: Tok<bigint>; version?: Tok<bigint> }
+  | { type: 'guest_write'; reg: Tok<GuestRegister | MsrRef>; value: Tok<bigint> }
+  | { type: 'hvc'; fn: Tok<SmcccRef>; args: Tok<SmcccRef>[]; ret?: Tok<SmcccRet> }
+  // kvm
+  | { type: 'kvm_write'; reg: Tok<HypRegister>; value: Tok<bigint> }
+  | { type: 'kvm_traps'; on: Tok<boolean> }
+  | { type: 'kvm_trap_read'; reg: Tok<string>; value: Tok<bigint> }
+  | { type: 'stolen_update'; ns: Tok<bigint> }
+  | { type: 'write_tsc_offset'; prev: Tok<bigint>; next: Tok<bigint> }
+  // sched
+  | { type: 'sched_wait'; duration: Tok<bigint> }
+  // vmm
+  | { type: 'pause' } | { type: 'resume' } | { type: 'snapshot' } | { type: 'restore' }
+  | { type: 'migrate'; to: Tok<string> }
+  | { type: 'sample'; realtime?: Tok<bigint>; counter?: Tok<bigint> }
+  | { type: 'note'; text: Tok<string> }
+  // a recognised actor with an operation the tool does not model (reported as HVT091)
+  | { type: 'unknown_op'; name: string };
+
+export type BodyType = Body['type'];
+
+export interface Statement {
+  span: Span;
+  time: Tok<bigint>;
+  where: Where;
+  actor: Tok<Actor>;
+  /** The operation word as written; `value` is the canonical name (hex ioctl codes decoded). */
+  op: Tok<string>;
+  args: Arg[];
+  result?: Result;
+  body: Body;
+  notes: Note[];
+}
+
+export interface StatementLine { kind: 'statement'; statement: Statement }
+export interface ErrorLine { kind: 'error'; error: ParseError }
+export interface EmptyLine { kind: 'empty' }
+
+export type LineNode = (StatementLine | DirectiveLine | ErrorLine | EmptyLine) & { comment?: Comment };

@@ -1,0 +1,95 @@
+// The argument reader used by the statement and directive parsers. Failures are thrown as
+// ParseFailure (caught by parseLine, which never lets an exception escape) and become HVT090.
+import type { Arg, Note, Result, Span, Tok } from './ast';
+import type { Parsed } from '../values/parse';
+
+export class ParseFailure {
+  constructor(readonly span: Span, readonly message: string) {}
+}
+
+export type ValueParser<T> = (text: string) => Parsed<T>;
+
+/** `expected X, found `Y`` with the offending text quoted as written. */
+export function expectedFound(expected: string, found: string): string {
+  return found === '' ? `expected ${expected}, found nothing` : `expected ${expected}, found \`${found}\``;
+}
+
+export function parseTok<T>(tok: Tok<string>, parser: ValueParser<T>, what?: string): Tok<T> {
+  const r = parser(tok.value);
+  if (!r.ok) throw new ParseFailure(tok.span, expectedFound(what ?? r.expected, tok.value));
+  return { value: r.value, span: tok.span };
+}
+
+export class ArgReader {
+  private readonly used = new Set<Arg>();
+  readonly notes: Note[] = [];
+
+  /** `end` is the column just after the statement (where a missing argument is reported). */
+  constructor(readonly args: Arg[], readonly result: Result | undefined, readonly opName: string, readonly end: number) {
+    const seen = new Map<string, Arg>();
+    for (const a of args) {
+      if (!a.key) continue;
+      if (seen.has(a.key.value)) throw new ParseFailure(a.key.span, `duplicate argument \`${a.key.value}=\``);
+      seen.set(a.key.value, a);
+      if (a.value.value === '') throw new ParseFailure({ start: a.key.span.start, end: a.span.end }, expectedFound(`a value after \`${a.key.value}=\``, ''));
+    }
+  }
+
+  private keyed(key: string): Arg | undefined {
+    const a = this.args.find((x) => x.key?.value === key);
+    if (a) this.used.add(a);
+    return a;
+  }
+
+  optional<T>(key: string, parser: ValueParser<T>, what?: string): Tok<T> | undefined {
+    const a = this.keyed(key);
+    return a ? parseTok(a.value, parser, what) : undefined;
+  }
+
+  required<T>(key: string, parser: ValueParser<T>, example: string, what?: string): Tok<T> {
+    const a = this.keyed(key);
+    if (!a) throw new ParseFailure({ start: this.end, end: this.end }, `${this.opName} needs \`${key}=\`: expected ${example}`);
+    return parseTok(a.value, parser, what);
+  }
+
+  /** Marks arguments as consumed by a parser that reads `args` directly. */
+  take(...args: Arg[]): void {
+    for (const a of args) this.used.add(a);
+  }
+
+  /** Positional (key-less) arguments in order, all marked as used. */
+  positionals(): Tok<string>[] {
+    return this.args.filter((a) => !a.key).map((a) => { this.used.add(a); return a.value; });
+  }
+
+  /** Arguments with keys, all marked as used (for `MSR=VALUE` lists). */
+  takeKeyed(): Arg[] {
+    return this.args.filter((a) => a.key).map((a) => { this.used.add(a); return a; });
+  }
+
+  /** A single `-> VALUE` result, if the statement has one. */
+  resultValue<T>(parser: ValueParser<T>, what?: string): Tok<T> | undefined {
+    if (!this.result) return undefined;
+    if (this.result.kind === 'value') return parseTok(this.result.value, parser, what);
+    if (this.result.kind === 'named') throw new ParseFailure(this.result.span, `${this.opName} returns a single value: expected \`-> VALUE\``);
+    return undefined;
+  }
+
+  /** A named output of `-> name=value ...`. */
+  resultNamed<T>(key: string, parser: ValueParser<T>, what?: string): Tok<T> | undefined {
+    if (this.result?.kind === 'value') throw new ParseFailure(this.result.span, `${this.opName} returns named outputs: expected \`-> ${key}=VALUE ...\``);
+    if (this.result?.kind !== 'named') return undefined;
+    const e = this.result.entries.find((x) => x.key?.value === key);
+    return e ? parseTok(e.value, parser, what) : undefined;
+  }
+
+  /** Unused arguments are kept but reported as unknown names (real logs carry extra fields). */
+  finish(): void {
+    for (const a of this.args) {
+      if (this.used.has(a)) continue;
+      this.notes.push({ code: 'HVT091', span: a.span, message: a.key
+        ? `unknown argument \`${a.key.value}=\` for ${this.opName}; ignored`
+        : `unexpected argument \`${a.value.value}\` for ${this.opName}; ignored` });
+    }
+  }
+}

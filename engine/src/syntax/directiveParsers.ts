@@ -1,0 +1,75 @@
+// Parsers for the directives of hvtrace-format §3.
+import type { Arg, Directive, KernelVersion, Span, Tok } from './ast';
+import { ArgReader, ParseFailure, expectedFound, parseTok } from './context';
+import { parseBit } from './operands';
+import { parseCounter, parseDuration, parseFrequency, parseName, parseTime, type Parsed } from '../values/parse';
+import type { Arch } from '../uapi/deviceAttrs';
+
+const parseArch = (t: string): Parsed<Arch> => (t === 'arm64' || t === 'x86_64' ? { ok: true, value: t } : { ok: false, expected: '`arm64` or `x86_64`' });
+const parseEcv = (t: string): Parsed<number> => (/^[012]$/.test(t) ? { ok: true, value: Number(t) } : { ok: false, expected: 'an ECV level `0`, `1` or `2`' });
+const parsePolicy = (t: string): Parsed<'advance' | 'freeze'> => (t === 'advance' || t === 'freeze' ? { ok: true, value: t } : { ok: false, expected: '`advance` or `freeze`' });
+const parsePvtime = (t: string): Parsed<boolean> => (t === 'on' ? { ok: true, value: true } : t === 'off' ? { ok: true, value: false } : { ok: false, expected: '`on` or `off`' });
+const parseKernel = (t: string): Parsed<KernelVersion> => {
+  const m = /^([0-9]{1,3})\.([0-9]{1,3})$/.exec(t);
+  return m ? { ok: true, value: { major: Number(m[1]), minor: Number(m[2]) } } : { ok: false, expected: 'a kernel version like 6.4' };
+};
+const parseVcpuCount = (t: string): Parsed<number> => (/^[0-9]{1,4}$/.test(t) && Number(t) > 0 ? { ok: true, value: Number(t) } : { ok: false, expected: 'a vCPU count like 2' });
+
+function nameArg(args: Arg[], keyword: Tok<string>, end: number, what: string): Tok<string> {
+  const first = args[0];
+  if (!first || first.key) throw new ParseFailure(first ? first.span : { start: end, end }, `${keyword.value} needs a ${what} name first, like \`${keyword.value} ${what === 'host' ? 'src' : 'vm1'}\``);
+  return parseTok(first.value, parseName);
+}
+
+/** `counter=VALUE@TIME` */
+function counterAt(arg: Arg): { value: Tok<bigint>; time: Tok<bigint>; span: Span } {
+  const text = arg.value.value;
+  const at = text.indexOf('@');
+  const s = arg.value.span.start;
+  if (at < 0) throw new ParseFailure(arg.value.span, expectedFound('`VALUE@TIME` like 0x2540BE400@100.0', text));
+  const value = parseTok({ value: text.slice(0, at), span: { start: s, end: s + at } }, parseCounter);
+  const time = parseTok({ value: text.slice(at + 1), span: { start: s + at + 1, end: arg.value.span.end } }, parseTime);
+  return { value, time, span: arg.value.span };
+}
+
+export function parseDirective(keyword: Tok<string>, args: Arg[], end: number): { directive: Directive; notes: ArgReader['notes'] } {
+  switch (keyword.value) {
+    case '@hvtrace': {
+      const [v, ...rest] = args;
+      if (!v || v.key) throw new ParseFailure(v ? v.span : { start: end, end }, 'expected the format version: `@hvtrace 1`');
+      if (v.value.value !== '1') throw new ParseFailure(v.span, `unsupported format version \`${v.value.value}\`: this tool reads version 1`);
+      if (rest.length) throw new ParseFailure(rest[0].span, 'unexpected text after `@hvtrace 1`');
+      return { directive: { type: 'hvtrace', version: { value: 1, span: v.span } }, notes: [] };
+    }
+    case '@host': {
+      const name = nameArg(args, keyword, end, 'host');
+      const r = new ArgReader(args.slice(1), undefined, '@host', end);
+      const arch = r.required('arch', parseArch, '`arch=arm64` or `arch=x86_64`');
+      const freq = r.required('freq', parseFrequency, 'the counter frequency like `freq=25MHz`');
+      const counterArg = r.args.find((a) => a.key?.value === 'counter');
+      if (counterArg) r.take(counterArg);
+      const directive: Directive = {
+        type: 'host', name, arch, freq,
+        ecv: r.optional('ecv', parseEcv), vhe: r.optional('vhe', parseBit), tscScaling: r.optional('tsc_scaling', parseBit),
+        counter: counterArg ? counterAt(counterArg) : undefined, kernel: r.optional('kernel', parseKernel),
+      };
+      r.finish();
+      return { directive, notes: r.notes };
+    }
+    case '@vm': {
+      const name = nameArg(args, keyword, end, 'vm');
+      const r = new ArgReader(args.slice(1), undefined, '@vm', end);
+      const directive: Directive = { type: 'vm', name, vcpus: r.optional('vcpus', parseVcpuCount), policy: r.optional('policy', parsePolicy), pvtime: r.optional('pvtime', parsePvtime) };
+      r.finish();
+      return { directive, notes: r.notes };
+    }
+    case '@tolerance': {
+      const [d, ...rest] = args;
+      if (!d || d.key) throw new ParseFailure(d ? d.span : { start: end, end }, 'expected a duration: `@tolerance 100us`');
+      if (rest.length) throw new ParseFailure(rest[0].span, 'unexpected text after the tolerance');
+      return { directive: { type: 'tolerance', duration: parseTok(d.value, parseDuration) }, notes: [] };
+    }
+    default:
+      throw new ParseFailure(keyword.span, expectedFound('a directive (@hvtrace, @host, @vm, @tolerance)', keyword.value));
+  }
+}

@@ -1,0 +1,181 @@
+// Parses one line of a .hvtrace file (hvtrace-format §1–4). Pure and position-independent, so the
+// document can re-parse only the lines an edit touched. Never throws.
+import type { Actor, Arg, Body, LineNode, Note, Result, Span, Statement, Tok, Where } from './ast';
+import { ACTORS } from './ast';
+import { ArgReader, ParseFailure, expectedFound, parseTok } from './context';
+import { parseDirective } from './directiveParsers';
+import { OPS_BY_ACTOR, type Level, type OpSpec } from './statementParsers';
+import { splitComment, toArg, words, type Word } from './tokenize';
+import { parseInteger, parseName, parseTime } from '../values/parse';
+import { ioctlByCode, ioctlByName } from '../uapi/ioctls';
+import { isErrnoName } from '../uapi/errno';
+
+export function parseLine(text: string): LineNode {
+  try {
+    return parseLineUnsafe(text);
+  } catch (e) {
+    // A bug in a parser must not take the document down: report it on the whole line.
+    const message = e instanceof ParseFailure ? e.message : `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
+    const span = e instanceof ParseFailure ? e.span : { start: 0, end: text.length };
+    return { kind: 'error', error: { span, message } };
+  }
+}
+
+function parseLineUnsafe(text: string): LineNode {
+  const { body, comment } = splitComment(text);
+  const ws = words(body);
+  const withComment = <T extends LineNode>(node: T): T => (comment ? { ...node, comment } : node);
+  if (ws.length === 0) return withComment({ kind: 'empty' });
+  const end = ws[ws.length - 1].span.end;
+  const span: Span = { start: ws[0].span.start, end };
+  try {
+    if (ws[0].text.startsWith('@')) {
+      const keyword = { value: ws[0].text, span: ws[0].span };
+      const args = ws.slice(1).map(toArg);
+      const { directive, notes } = parseDirective(keyword, args, end);
+      return withComment({ kind: 'directive', span, keyword, args, directive, notes });
+    }
+    return withComment({ kind: 'statement', statement: parseStatement(body, ws, span) });
+  } catch (e) {
+    if (!(e instanceof ParseFailure)) throw e;
+    return withComment({ kind: 'error', error: { span: e.span, message: e.message } });
+  }
+}
+
+const LEVEL_EXAMPLE: Record<Level, string> = {
+  vcpu: 'a vCPU location like src/vm1/vcpu0',
+  vm: 'a VM location like src/vm1',
+  vm_or_vcpu: 'a VM or vCPU location like src/vm1 or src/vm1/vcpu0',
+  host_or_vm: 'a host or VM location like src or src/vm1',
+  any: 'a location like src, src/vm1 or src/vm1/vcpu0',
+};
+
+function levelOk(level: Level, where: Where): boolean {
+  switch (level) {
+    case 'vcpu': return where.vcpu !== undefined;
+    case 'vm': return where.vm !== undefined && where.vcpu === undefined;
+    case 'vm_or_vcpu': return where.vm !== undefined;
+    case 'host_or_vm': return where.vcpu === undefined;
+    case 'any': return true;
+  }
+}
+
+function parseWhere(w: Word): Where {
+  const parts = w.text.split('/');
+  if (parts.length > 3) throw new ParseFailure(w.span, expectedFound('a location like src, src/vm1 or src/vm1/vcpu0', w.text));
+  let col = w.span.start;
+  const toks = parts.map((p) => { const t = { value: p, span: { start: col, end: col + p.length } }; col += p.length + 1; return t; });
+  const where: Where = { span: w.span, host: parseTok(toks[0], parseName, 'a host name like src') };
+  if (toks[1]) where.vm = parseTok(toks[1], parseName, 'a VM name like vm1');
+  if (toks[2]) {
+    const m = /^vcpu([0-9]{1,4})$/.exec(toks[2].value);
+    if (!m) throw new ParseFailure(toks[2].span, expectedFound('a vCPU like vcpu0', toks[2].value));
+    where.vcpu = { value: Number(m[1]), span: toks[2].span };
+  }
+  return where;
+}
+
+function parseResult(ws: Word[], arrow: Word, end: number): Result {
+  const span = { start: arrow.span.start, end };
+  if (ws.length === 0) throw new ParseFailure({ start: arrow.span.end, end: arrow.span.end }, expectedFound('a result after `->` (a value, an errno like -EINVAL, or name=value outputs)', ''));
+  if (ws.length === 1 && /^-E[A-Z0-9]+$/.test(ws[0].text)) {
+    return { kind: 'errno', span, errno: { value: ws[0].text.slice(1), span: ws[0].span } };
+  }
+  const args = ws.map(toArg);
+  if (args.every((a) => a.key)) return { kind: 'named', span, entries: args };
+  if (ws.length === 1) return { kind: 'value', span, value: { value: ws[0].text, span: ws[0].span } };
+  const bad = args.find((a) => !a.key)!;
+  throw new ParseFailure(bad.span, expectedFound('`name=value` outputs after `->`', bad.value.value));
+}
+
+function resolveIoctl(op: Word, notes: Note[]): { name: string; spec?: OpSpec; known: boolean } {
+  const byName = ioctlByName(op.text);
+  const n = byName ? undefined : parseInteger(op.text);
+  const info = byName ?? (n?.ok ? ioctlByCode(n.value) : undefined);
+  if (info) {
+    const spec = OPS_BY_ACTOR.ioctl[info.name];
+    return { name: info.name, spec, known: true };
+  }
+  if (!n?.ok && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(op.text)) {
+    throw new ParseFailure(op.span, expectedFound('an ioctl name like KVM_RUN or a request code like 0x4010AEAC', op.text));
+  }
+  notes.push({ code: 'HVT091', span: op.span, message: `unknown ioctl \`${op.text}\`; accepted without effect on the model` });
+  return { name: op.text, known: false };
+}
+
+function parseStatement(body: string, ws: Word[], span: Span): Statement {
+  const end = span.end;
+  const need = (i: number, expected: string): Word => {
+    if (ws[i]) return ws[i];
+    const at = ws[i - 1].span.end;
+    throw new ParseFailure({ start: at, end: at }, expectedFound(expected, ''));
+  };
+  const time = parseTok({ value: ws[0].text, span: ws[0].span }, parseTime);
+  const where = parseWhere(need(1, 'a location like src/vm1/vcpu0'));
+  const actorWord = need(2, 'an actor (ioctl, guest, kvm, sched, vmm)');
+  if (!(ACTORS as readonly string[]).includes(actorWord.text)) {
+    throw new ParseFailure(actorWord.span, expectedFound('an actor (ioctl, guest, kvm, sched, vmm)', actorWord.text));
+  }
+  const actor: Tok<Actor> = { value: actorWord.text as Actor, span: actorWord.span };
+  const opWord = need(3, `an operation for \`${actor.value}\``);
+  const notes: Note[] = [];
+
+  // `vmm note TEXT...`: free text up to the comment (it may contain `->` and `=`).
+  if (actor.value === 'vmm' && opWord.text === 'note') {
+    const rest = ws.slice(4);
+    const textSpan = rest.length ? { start: rest[0].span.start, end } : { start: opWord.span.end, end: opWord.span.end };
+    const note: Body = { type: 'note', text: { value: body.slice(textSpan.start, textSpan.end), span: textSpan } };
+    return { span, time, where, actor, op: { value: 'note', span: opWord.span }, args: [], body: note, notes };
+  }
+
+  const rest = ws.slice(4);
+  const arrowAt = rest.findIndex((w) => w.text === '->');
+  const argWords = arrowAt < 0 ? rest : rest.slice(0, arrowAt);
+  const result = arrowAt < 0 ? undefined : parseResult(rest.slice(arrowAt + 1), rest[arrowAt], end);
+  const args: Arg[] = argWords.map(toArg);
+
+  let opName = opWord.text;
+  let spec: OpSpec | undefined;
+  if (actor.value === 'ioctl') {
+    const r = resolveIoctl(opWord, notes);
+    opName = r.name;
+    spec = r.spec;
+  } else {
+    spec = Object.hasOwn(OPS_BY_ACTOR[actor.value], opWord.text) ? OPS_BY_ACTOR[actor.value][opWord.text] : undefined;
+    if (!spec) notes.push({ code: 'HVT091', span: opWord.span, message: `unknown ${actor.value} operation \`${opWord.text}\`; accepted without effect on the model` });
+  }
+  const op: Tok<string> = { value: opName, span: opWord.span };
+  if (result?.kind === 'errno' && !isErrnoName(result.errno.value)) {
+    notes.push({ code: 'HVT091', span: result.errno.span, message: `unknown errno \`-${result.errno.value}\`` });
+  }
+
+  let parsedBody: Body;
+  if (!spec) {
+    parsedBody = actor.value === 'ioctl' ? { type: 'other_ioctl', name: opName } : { type: 'unknown_op', name: opName };
+  } else {
+    if (!levelOk(spec.level, where)) {
+      throw new ParseFailure(where.span, `${opName}: ${expectedFound(LEVEL_EXAMPLE[spec.level], body.slice(where.span.start, where.span.end))}`);
+    }
+    const reader = new ArgReader(args, result, opName, end);
+    parsedBody = spec.parse(reader);
+    reader.finish();
+    notes.push(...reader.notes);
+    if (spec.proposed) notes.push({ code: 'HVT094', span: op.span, message: `${opName} is a proposed API from the seed discussions, not an upstream KVM API` });
+  }
+  if (actor.value === 'ioctl' && !spec) {
+    const info = ioctlByName(opName);
+    if (info) parsedBody = { type: 'other_ioctl', ioctl: info, name: opName };
+  }
+  proposedOperands(parsedBody, notes);
+  return { span, time, where, actor, op, args, result, body: parsedBody, notes };
+}
+
+/** Proposed APIs reached through upstream ioctls (a proposed register id or attribute). */
+function proposedOperands(body: Body, notes: Note[]): void {
+  if ((body.type === 'set_one_reg' || body.type === 'get_one_reg') && 'known' in body.reg.value && body.reg.value.known.proposed) {
+    notes.push({ code: 'HVT094', span: body.reg.span, message: `${body.reg.value.known.name} is a proposed register (seed 002), not an upstream KVM API` });
+  }
+  if (body.type === 'device_attr' && 'known' in body.attr.value && body.attr.value.known.proposed) {
+    notes.push({ code: 'HVT094', span: body.attr.span, message: `${body.attr.value.known.name} is a proposed attribute (seed 002), not an upstream KVM API` });
+  }
+}

@@ -1,0 +1,193 @@
+// One parser per statement of hvtrace-format §4: which location it needs and how its arguments
+// and result are read into a typed Body.
+import type { Actor, Body, MsrRef, MsrWrite, Note, Span, Tok } from './ast';
+import { ArgReader, ParseFailure, expectedFound, parseTok } from './context';
+import {
+  flagsParser, parseAttrGroupRef, parseAttrRef, parseMsrRef, parseNonNegative, parseNs, parseOnOff,
+  parseRegRef, parseSmcccRef, parseSmcccRet,
+} from './operands';
+import { parseCounter, parseDuration, parseName, parseSmallInteger } from '../values/parse';
+import { CLOCK_FLAGS, TSC_STATE_FLAGS } from '../uapi/flags';
+import { GUEST_REGISTERS, HYP_REGISTERS, type GuestRegister, type HypRegister } from '../uapi/sysregs';
+
+
+/** Which part of `HOST/VM/vcpuN` a statement acts on. */
+export type Level = 'vcpu' | 'vm' | 'vm_or_vcpu' | 'host_or_vm' | 'any';
+
+export interface OpSpec {
+  level: Level;
+  proposed?: boolean;
+  parse(r: ArgReader): Body;
+}
+
+const COUNTER = 'a counter value like 250000225 or 0x2540BE400';
+const NS = 'nanoseconds like 50000010000';
+
+/** `REG = VALUE` or `REG=VALUE` at the start of the arguments. */
+function assignment(r: ArgReader, what: string): { reg: Tok<string>; value: Tok<string> } {
+  const [a, b, c] = r.args;
+  if (a?.key) {
+    r.take(a);
+    return { reg: a.key, value: a.value };
+  }
+  if (a && b && !b.key && b.value.value === '=' && c && !c.key) {
+    r.take(a, b, c);
+    return { reg: a.value, value: c.value };
+  }
+  const at: Span = a ? (b ? b.span : { start: a.span.end, end: a.span.end }) : { start: r.end, end: r.end };
+  throw new ParseFailure(at, `expected \`${what} = VALUE\``);
+}
+
+function guestRegister(tok: Tok<string>, notes: Note[]): Tok<GuestRegister | MsrRef> {
+  if ((GUEST_REGISTERS as readonly string[]).includes(tok.value)) return { value: tok.value as GuestRegister, span: tok.span };
+  const msr = parseTok(tok, parseMsrRef);
+  if ('unknown' in msr.value && typeof msr.value.unknown === 'string') notes.push({ code: 'HVT091', span: tok.span, message: `unknown register \`${tok.value}\`` });
+  return msr;
+}
+
+function msrOperand(tok: Tok<string>, notes: Note[]): Tok<MsrRef> {
+  const msr = parseTok(tok, parseMsrRef);
+  if ('unknown' in msr.value && typeof msr.value.unknown === 'string') notes.push({ code: 'HVT091', span: tok.span, message: `unknown MSR \`${tok.value}\`` });
+  return msr;
+}
+
+function msrWrites(r: ArgReader, entries: ReturnType<ArgReader['takeKeyed']>): MsrWrite[] {
+  return entries.map((e) => ({ msr: msrOperand(e.key!, r.notes), value: parseTok(e.value, parseCounter, COUNTER) }));
+}
+
+const clockFlags = flagsParser(CLOCK_FLAGS);
+const tscStateFlags = flagsParser(TSC_STATE_FLAGS);
+
+export const IOCTL_OPS: Readonly<Record<string, OpSpec>> = {
+  KVM_CREATE_VCPU: { level: 'vm', parse: (r) => ({ type: 'create_vcpu', id: r.required('id', (t) => parseSmallInteger(t, 'a vCPU id like 0'), 'a vCPU id like `id=0`') }) },
+  KVM_RUN: { level: 'vcpu', parse: (r) => ({ type: 'run', exit: r.resultNamed('exit', parseName, 'an exit reason') }) },
+  KVM_GET_ONE_REG: { level: 'vcpu', parse: (r) => ({ type: 'get_one_reg', reg: r.required('id', parseRegRef, 'a register like `id=KVM_REG_ARM_TIMER_CNT`'), value: r.resultValue(parseCounter, COUNTER) }) },
+  KVM_SET_ONE_REG: { level: 'vcpu', parse: (r) => ({ type: 'set_one_reg', reg: r.required('id', parseRegRef, 'a register like `id=KVM_REG_ARM_TIMER_CNT`'), value: r.required('value', parseCounter, COUNTER, COUNTER) }) },
+  KVM_ARM_SET_COUNTER_OFFSET: { level: 'vm', parse: (r) => ({ type: 'set_counter_offset', offset: r.required('counter_offset', parseCounter, COUNTER, COUNTER), reserved: r.optional('reserved', parseCounter, COUNTER) }) },
+  KVM_SET_DEVICE_ATTR: { level: 'vcpu', parse: (r) => deviceAttr(r, 'set') },
+  KVM_GET_DEVICE_ATTR: { level: 'vcpu', parse: (r) => deviceAttr(r, 'get') },
+  KVM_HAS_DEVICE_ATTR: { level: 'vcpu', parse: (r) => deviceAttr(r, 'has') },
+  KVM_GET_CLOCK: { level: 'vm', parse: (r) => ({ type: 'get_clock', clock: r.resultNamed('clock', parseNs, NS), flags: r.resultNamed('flags', clockFlags), realtime: r.resultNamed('realtime', parseNs, NS), hostTsc: r.resultNamed('host_tsc', parseCounter, COUNTER) }) },
+  KVM_SET_CLOCK: { level: 'vm', parse: (r) => ({ type: 'set_clock', clock: r.required('clock', parseNs, 'kvmclock nanoseconds like `clock=1000000000`', NS), flags: r.optional('flags', clockFlags), realtime: r.optional('realtime', parseNs, NS) }) },
+  KVM_KVMCLOCK_CTRL: { level: 'vcpu', parse: () => ({ type: 'kvmclock_ctrl' }) },
+  KVM_SET_TSC_KHZ: { level: 'vm_or_vcpu', parse: (r) => ({ type: 'set_tsc_khz', khz: r.required('value', parseNonNegative, 'a frequency in kHz like `value=2000000`', 'a frequency in kHz like 2000000') }) },
+  KVM_GET_TSC_KHZ: { level: 'vm_or_vcpu', parse: (r) => ({ type: 'get_tsc_khz', khz: r.resultValue(parseNonNegative, 'a frequency in kHz like 2000000') }) },
+  KVM_SET_MSRS: {
+    level: 'vcpu',
+    parse: (r) => {
+      const writes = msrWrites(r, r.takeKeyed());
+      if (writes.length === 0) throw new ParseFailure({ start: r.end, end: r.end }, 'KVM_SET_MSRS needs at least one `MSR=VALUE` like `IA32_TSC=0`');
+      return { type: 'set_msrs', writes };
+    },
+  },
+  KVM_GET_MSRS: {
+    level: 'vcpu',
+    parse: (r) => {
+      const msrs = r.positionals().map((t) => msrOperand(t, r.notes));
+      const values = r.result?.kind === 'named' ? msrWrites(r, r.result.entries) : [];
+      if (r.result?.kind === 'value') throw new ParseFailure(r.result.span, 'KVM_GET_MSRS returns named outputs: expected `-> MSR=VALUE ...`');
+      return { type: 'get_msrs', msrs, values };
+    },
+  },
+  KVM_GET_SYSTEM_COUNTER_STATE: { level: 'vcpu', proposed: true, parse: (r) => ({ type: 'get_system_counter_state', cntvoff: r.resultNamed('cntvoff', parseCounter, COUNTER) }) },
+  KVM_SET_SYSTEM_COUNTER_STATE: { level: 'vcpu', proposed: true, parse: (r) => ({ type: 'set_system_counter_state', cntvoff: r.required('cntvoff', parseCounter, COUNTER, COUNTER) }) },
+  KVM_GET_TSC_STATE: { level: 'vcpu', proposed: true, parse: (r) => ({ type: 'get_tsc_state', flags: r.resultNamed('flags', tscStateFlags), nsec: r.resultNamed('nsec', parseNs, NS), tsc: r.resultNamed('tsc', parseCounter, COUNTER), tscAdjust: r.resultNamed('tsc_adjust', parseCounter, COUNTER) }) },
+  KVM_SET_TSC_STATE: { level: 'vcpu', proposed: true, parse: (r) => ({ type: 'set_tsc_state', flags: r.required('flags', tscStateFlags, 'flags like `flags=KVM_TSC_STATE_TIMESTAMP_VALID`'), nsec: r.optional('nsec', parseNs, NS), tsc: r.required('tsc', parseCounter, COUNTER, COUNTER), tscAdjust: r.optional('tsc_adjust', parseCounter, COUNTER) }) },
+};
+
+function deviceAttr(r: ArgReader, verb: 'set' | 'get' | 'has'): Body {
+  const group = r.required('group', parseAttrGroupRef, 'an attribute group like `group=KVM_ARM_VCPU_PVTIME_CTRL`');
+  const attr = r.required('attr', parseAttrRef, 'an attribute like `attr=KVM_ARM_VCPU_PVTIME_IPA`');
+  if ('unknown' in group.value) r.notes.push({ code: 'HVT091', span: group.span, message: `unknown attribute group \`${group.value.unknown}\`` });
+  if ('unknown' in attr.value) r.notes.push({ code: 'HVT091', span: attr.span, message: `unknown attribute \`${attr.value.unknown}\`` });
+  if ('known' in group.value && 'known' in attr.value && attr.value.known.group !== group.value.known.role) {
+    throw new ParseFailure(attr.span, `${attr.value.known.name} does not belong to ${group.value.known.name}`);
+  }
+  const value = verb === 'set' ? r.required('value', parseCounter, 'the attribute value like `value=0x40000000`', COUNTER)
+    : verb === 'get' ? r.resultValue(parseCounter, COUNTER) : undefined;
+  return { type: 'device_attr', verb, group, attr, value };
+}
+
+export const GUEST_OPS: Readonly<Record<string, OpSpec>> = {
+  read: {
+    level: 'vcpu',
+    parse: (r) => {
+      const { reg, value } = assignment(r, 'read REG');
+      return { type: 'guest_read', reg: guestRegister(reg, r.notes), value: parseTok(value, parseCounter, COUNTER), version: r.optional('version', parseNonNegative, 'a version number') };
+    },
+  },
+  write: {
+    level: 'vcpu',
+    parse: (r) => {
+      const { reg, value } = assignment(r, 'write REG');
+      return { type: 'guest_write', reg: guestRegister(reg, r.notes), value: parseTok(value, parseCounter, COUNTER) };
+    },
+  },
+  hvc: {
+    level: 'vcpu',
+    parse: (r) => {
+      const [fn, ...args] = r.positionals();
+      if (!fn) throw new ParseFailure({ start: r.end, end: r.end }, expectedFound('an SMCCC function like PV_TIME_ST', ''));
+      const fnTok = parseTok(fn, parseSmcccRef);
+      if ('unknown' in fnTok.value) r.notes.push({ code: 'HVT091', span: fn.span, message: `unknown SMCCC function \`${fn.value}\`` });
+      return { type: 'hvc', fn: fnTok, args: args.map((a) => parseTok(a, parseSmcccRef)), ret: r.resultValue(parseSmcccRet) };
+    },
+  },
+};
+
+export const KVM_OPS: Readonly<Record<string, OpSpec>> = {
+  write: {
+    level: 'vcpu',
+    parse: (r) => {
+      const { reg, value } = assignment(r, 'write REG');
+      if (!(HYP_REGISTERS as readonly string[]).includes(reg.value)) {
+        throw new ParseFailure(reg.span, expectedFound('a hypervisor register (CNTVOFF_EL2, CNTPOFF_EL2, CNTHCTL_EL2)', reg.value));
+      }
+      return { type: 'kvm_write', reg: { value: reg.value as HypRegister, span: reg.span }, value: parseTok(value, parseCounter, COUNTER) };
+    },
+  },
+  traps: { level: 'vcpu', parse: (r) => ({ type: 'kvm_traps', on: r.required('cntpct', parseOnOff, '`cntpct=on` or `cntpct=off`') }) },
+  trap: {
+    level: 'vcpu',
+    parse: (r) => {
+      const { reg, value } = assignment(r, 'trap CNTPCT_EL0');
+      if (reg.value !== 'CNTPCT_EL0' && reg.value !== 'CNTPCTSS_EL0') throw new ParseFailure(reg.span, expectedFound('CNTPCT_EL0', reg.value));
+      return { type: 'kvm_trap_read', reg, value: parseTok(value, parseCounter, COUNTER) };
+    },
+  },
+  stolen_update: {
+    level: 'vcpu',
+    parse: (r) => {
+      const ns = r.optional('stolen_time', parseNs, NS) ?? r.optional('steal', parseNs, NS);
+      if (!ns) throw new ParseFailure({ start: r.end, end: r.end }, 'stolen_update needs `stolen_time=`: expected nanoseconds like `stolen_time=154233`');
+      return { type: 'stolen_update', ns };
+    },
+  },
+  write_tsc_offset: { level: 'vcpu', parse: (r) => ({ type: 'write_tsc_offset', prev: r.required('prev', parseCounter, 'the previous offset like `prev=0`', COUNTER), next: r.required('next', parseCounter, 'the new offset like `next=18446744069414584320`', COUNTER) }) },
+};
+
+export const SCHED_OPS: Readonly<Record<string, OpSpec>> = {
+  wait: {
+    level: 'vcpu',
+    parse: (r) => {
+      const [d] = r.positionals();
+      if (!d) throw new ParseFailure({ start: r.end, end: r.end }, expectedFound('a duration like 154233ns', ''));
+      return { type: 'sched_wait', duration: parseTok(d, parseDuration) };
+    },
+  },
+};
+
+export const VMM_OPS: Readonly<Record<string, OpSpec>> = {
+  pause: { level: 'vm', parse: () => ({ type: 'pause' }) },
+  resume: { level: 'vm', parse: () => ({ type: 'resume' }) },
+  snapshot: { level: 'vm', parse: () => ({ type: 'snapshot' }) },
+  restore: { level: 'vm', parse: () => ({ type: 'restore' }) },
+  migrate: { level: 'vm', parse: (r) => ({ type: 'migrate', to: r.required('to', parseName, 'the destination host like `to=dst`') }) },
+  sample: { level: 'host_or_vm', parse: (r) => ({ type: 'sample', realtime: r.optional('realtime', parseNs, NS), counter: r.optional('counter', parseCounter, COUNTER) }) },
+  // `note` is handled by the line parser: its text is the raw rest of the line.
+};
+
+export const OPS_BY_ACTOR: Readonly<Record<Actor, Readonly<Record<string, OpSpec>>>> = {
+  ioctl: IOCTL_OPS, guest: GUEST_OPS, kvm: KVM_OPS, sched: SCHED_OPS, vmm: VMM_OPS,
+};
+

@@ -1,0 +1,50 @@
+// KVM ioctl request codes (kvm-time.md §1.4, §3, §6, §7). `modelled` ioctls change or observe the
+// replayed state; the others are known (no HVT091) but have no effect on guest time.
+export interface IoctlInfo {
+  name: string;
+  code?: bigint;
+  modelled: boolean;
+  proposed?: boolean;
+  /** Where it is issued: on the VM fd, the vCPU fd, or either. */
+  target: 'vm' | 'vcpu' | 'vm_or_vcpu' | 'system';
+  note: string;
+}
+
+export const IOCTLS: readonly IoctlInfo[] = [
+  { name: 'KVM_CREATE_VCPU', code: 0xAE41n, modelled: true, target: 'vm', note: 'creates a vCPU' },
+  { name: 'KVM_RUN', code: 0xAE80n, modelled: true, target: 'vcpu', note: 'enters the guest' },
+  { name: 'KVM_GET_ONE_REG', code: 0x4010AEABn, modelled: true, target: 'vcpu', note: 'reads a register (on aarch64 the code is shared with KVM_ARM_SET_DEVICE_ADDR)' },
+  { name: 'KVM_SET_ONE_REG', code: 0x4010AEACn, modelled: true, target: 'vcpu', note: 'writes a register' },
+  { name: 'KVM_ARM_SET_COUNTER_OFFSET', code: 0x4010AEB5n, modelled: true, target: 'vm', note: 'arm64, Linux 6.4+: VM-wide counter offset for both counters' },
+  { name: 'KVM_SET_DEVICE_ATTR', code: 0x4018AEE1n, modelled: true, target: 'vcpu', note: 'sets a vCPU attribute' },
+  { name: 'KVM_GET_DEVICE_ATTR', code: 0x4018AEE2n, modelled: true, target: 'vcpu', note: 'reads a vCPU attribute' },
+  { name: 'KVM_HAS_DEVICE_ATTR', code: 0x4018AEE3n, modelled: true, target: 'vcpu', note: 'probes a vCPU attribute' },
+  { name: 'KVM_GET_CLOCK', code: 0x8030AE7Cn, modelled: true, target: 'vm', note: 'x86: reads kvmclock' },
+  { name: 'KVM_SET_CLOCK', code: 0x4030AE7Bn, modelled: true, target: 'vm', note: 'x86: sets kvmclock' },
+  { name: 'KVM_KVMCLOCK_CTRL', code: 0xAEADn, modelled: true, target: 'vcpu', note: 'x86: tells the guest it was stopped' },
+  { name: 'KVM_SET_TSC_KHZ', code: 0xAEA2n, modelled: true, target: 'vm_or_vcpu', note: 'x86: sets the guest TSC frequency' },
+  { name: 'KVM_GET_TSC_KHZ', code: 0xAEA3n, modelled: true, target: 'vm_or_vcpu', note: 'x86: reads the guest TSC frequency' },
+  { name: 'KVM_SET_MSRS', code: 0x4008AE89n, modelled: true, target: 'vcpu', note: 'x86: host-initiated MSR writes, applied left to right' },
+  { name: 'KVM_GET_MSRS', code: 0xC008AE88n, modelled: true, target: 'vcpu', note: 'x86: reads MSRs' },
+  { name: 'KVM_GET_SYSTEM_COUNTER_STATE', modelled: true, proposed: true, target: 'vcpu', note: 'proposed (seed 000): per-vCPU virtual offset, never merged' },
+  { name: 'KVM_SET_SYSTEM_COUNTER_STATE', modelled: true, proposed: true, target: 'vcpu', note: 'proposed (seed 000): sets this vCPU\'s virtual offset only, never merged' },
+  { name: 'KVM_GET_TSC_STATE', code: 0x8020AEC9n, modelled: true, proposed: true, target: 'vcpu', note: 'proposed (seed 003), never merged; 0xc9 is now KVM_XEN_HVM_SET_ATTR\'s number' },
+  { name: 'KVM_SET_TSC_STATE', code: 0x4020AEC8n, modelled: true, proposed: true, target: 'vcpu', note: 'proposed (seed 003), never merged; 0xc8 is now KVM_XEN_HVM_GET_ATTR\'s number' },
+  // Known, no effect on guest time.
+  { name: 'KVM_GET_API_VERSION', code: 0xAE00n, modelled: false, target: 'system', note: 'API version' },
+  { name: 'KVM_CREATE_VM', code: 0xAE01n, modelled: false, target: 'system', note: 'creates a VM' },
+  { name: 'KVM_CHECK_EXTENSION', code: 0xAE03n, modelled: false, target: 'vm_or_vcpu', note: 'capability probe' },
+  { name: 'KVM_GET_VCPU_MMAP_SIZE', code: 0xAE04n, modelled: false, target: 'system', note: 'kvm_run size' },
+  { name: 'KVM_SET_USER_MEMORY_REGION', code: 0x4020AE46n, modelled: false, target: 'vm', note: 'memory slot' },
+  { name: 'KVM_ARM_VCPU_INIT', code: 0x4020AEAEn, modelled: false, target: 'vcpu', note: 'arm64 vCPU init' },
+  { name: 'KVM_ARM_PREFERRED_TARGET', code: 0x8020AEAFn, modelled: false, target: 'vm', note: 'arm64 target CPU' },
+  { name: 'KVM_GET_REGS', code: 0x8090AE81n, modelled: false, target: 'vcpu', note: 'x86 general registers' },
+  { name: 'KVM_SET_REGS', code: 0x4090AE82n, modelled: false, target: 'vcpu', note: 'x86 general registers' },
+  { name: 'KVM_SET_CPUID2', code: 0x4008AE90n, modelled: false, target: 'vcpu', note: 'x86 CPUID' },
+];
+
+const byName = new Map(IOCTLS.map((i) => [i.name, i]));
+const byCode = new Map(IOCTLS.filter((i) => i.code !== undefined).map((i) => [i.code!, i]));
+
+export const ioctlByName = (name: string): IoctlInfo | undefined => byName.get(name);
+export const ioctlByCode = (code: bigint): IoctlInfo | undefined => byCode.get(code);

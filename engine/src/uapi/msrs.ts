@@ -1,0 +1,31 @@
+// x86 MSR indices (kvm-time.md §3.2, §4.2).
+export type MsrRole = 'tsc' | 'tsc_adjust' | 'tsc_deadline' | 'kvm_system_time' | 'kvm_steal_time' | 'other';
+
+export interface MsrInfo { name: string; index: bigint; role: MsrRole }
+
+export const MSRS: readonly MsrInfo[] = [
+  { name: 'IA32_TSC', index: 0x10n, role: 'tsc' },
+  { name: 'IA32_TSC_ADJUST', index: 0x3bn, role: 'tsc_adjust' },
+  { name: 'IA32_TSC_DEADLINE', index: 0x6e0n, role: 'tsc_deadline' },
+  { name: 'MSR_KVM_WALL_CLOCK', index: 0x11n, role: 'other' },
+  { name: 'MSR_KVM_SYSTEM_TIME', index: 0x12n, role: 'kvm_system_time' },
+  { name: 'MSR_KVM_WALL_CLOCK_NEW', index: 0x4b564d00n, role: 'other' },
+  { name: 'MSR_KVM_SYSTEM_TIME_NEW', index: 0x4b564d01n, role: 'kvm_system_time' },
+  { name: 'MSR_KVM_ASYNC_PF_EN', index: 0x4b564d02n, role: 'other' },
+  { name: 'MSR_KVM_STEAL_TIME', index: 0x4b564d03n, role: 'kvm_steal_time' },
+  { name: 'MSR_KVM_PV_EOI_EN', index: 0x4b564d04n, role: 'other' },
+  { name: 'MSR_KVM_POLL_CONTROL', index: 0x4b564d05n, role: 'other' },
+  { name: 'MSR_KVM_ASYNC_PF_INT', index: 0x4b564d06n, role: 'other' },
+  { name: 'MSR_KVM_ASYNC_PF_ACK', index: 0x4b564d07n, role: 'other' },
+  { name: 'MSR_KVM_MIGRATION_CONTROL', index: 0x4b564d08n, role: 'other' },
+];
+
+const byName = new Map(MSRS.map((m) => [m.name, m]));
+const byIndex = new Map(MSRS.map((m) => [m.index, m]));
+export const msrByName = (name: string): MsrInfo | undefined => byName.get(name);
+export const msrByIndex = (index: bigint): MsrInfo | undefined => byIndex.get(index);
+
+/** MSR_KVM_STEAL_TIME layout: bit 0 enable, bits 1–5 reserved, bits 63:6 the 64-byte aligned GPA. */
+export const KVM_MSR_ENABLED = 1n;
+export const KVM_STEAL_RESERVED_MASK = 0x3en;
+export const KVM_STEAL_VALID_BITS = 0xFFFFFFFFFFFFFFC0n;
