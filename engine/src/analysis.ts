@@ -7,7 +7,7 @@ import type { ReplayEvent } from './replay/events';
 import { stepLine } from './replay/step';
 import { DEFAULT_TOLERANCE_NS, initialState, type ModelState, type Ref } from './replay/state';
 import { RULES } from './rules/registry';
-import type { DiagnosticTag, Finding, RuleContext, Severity } from './rules/rule';
+import type { DiagnosticTag, Finding, Fix, RuleContext, Severity } from './rules/rule';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -19,6 +19,7 @@ export interface Diagnostic {
   range: Range;
   related: RelatedInformation[];
   tags: DiagnosticTag[];
+  fixes: Fix[];
 }
 
 export type SeverityOverride = Severity | 'off';
@@ -39,6 +40,7 @@ interface RawDiagnostic {
   line: number;
   span: Span;
   related: { line: number; span: Span; message: string }[];
+  fixes: Fix[];
   /** The line being replayed when the rule reported it (deferred findings point further back). */
   emittedAt: number;
 }
@@ -139,7 +141,7 @@ export class Analysis {
           const at = f.at ?? { line, span: f.span ?? span };
           raw.push({
             code, severity: f.severity ?? defaultSeverity, message: f.message, line: at.line, span: f.at ? at.span : (f.span ?? span),
-            related: (f.related ?? []).map((r) => ({ line: r.at.line, span: r.at.span, message: r.message })), emittedAt: line,
+            related: (f.related ?? []).map((r) => ({ line: r.at.line, span: r.at.span, message: r.message })), fixes: f.fixes ?? [], emittedAt: line,
           });
         },
         store: <T>(init: () => T): T => {
@@ -170,10 +172,30 @@ export class Analysis {
       out.push({
         code: d.code, severity: override ?? d.severity, message: d.message, range: rangeOf(d.line, d.span),
         related: d.related.map((r) => ({ range: rangeOf(r.line, r.span), message: r.message })),
-        tags: RULE_TAGS.get(d.code) ?? [],
+        tags: RULE_TAGS.get(d.code) ?? [], fixes: d.fixes,
       });
     }
     return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+  }
+
+  /**
+   * Replays lines `from`..`to` (inclusive) from the nearest checkpoint, without rules, calling
+   * `visit` after each line with the live state (copy what you keep) and the events it produced.
+   * This is how hovers, inlay hints and the timeline read a range without replaying the file.
+   */
+  replayRange(from: number, to: number, visit: (line: number, state: ModelState, events: ReplayEvent[]) => void): void {
+    const start = Math.max(0, from);
+    const end = Math.min(to, this.doc.lineCount - 1);
+    if (end < start) return;
+    if (this.cursor < end + 1) this.advance(end + 1 - this.cursor);
+    let cp = 0;
+    for (const k of this.checkpoints.keys()) if (k <= start && k > cp) cp = k;
+    const state = structuredClone(this.checkpoints.get(cp)!);
+    for (let l = cp; l <= end; l++) {
+      const events: ReplayEvent[] = [];
+      stepLine(state, l, this.doc.node(l), (e) => events.push(e), { toleranceOverride: this.options.tolerance });
+      if (l >= start) visit(l, state, events);
+    }
   }
 
   /** The model state after replaying every line up to and including `line`. */

@@ -18,3 +18,8 @@ export { snapshot, type ReplaySnapshot, type VcpuSnapshot } from './query/snapsh
 export { parseDuration } from './values/parse';
 export { formatTime } from './values/format';
 export type { ModelState } from './replay/state';
+export type { Fix } from './rules/rule';
+export type { ReplayEvent, Quantity } from './replay/events';
+export type { HostState, InstanceState, VcpuState, GuestState, StopRecord, Ref } from './replay/state';
+export * as clock from './replay/clock';
+export * as format from './values/format';

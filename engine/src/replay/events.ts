@@ -30,14 +30,14 @@ export type ReplayEvent =
   | { kind: 'guestStatement'; inst: string; vcpu: number }
   | { kind: 'observation'; inst?: string; vcpu?: number; quantity: Quantity; observed: bigint; predicted: bigint; hz?: bigint; source: 'guest' | 'ioctl' | 'kvm' | 'vmm'; span: Span; exact?: boolean; untrapped?: boolean }
   /** A host-initiated IA32_TSC write (KVM_SET_MSRS) or vCPU creation through kvm_synchronize_tsc. */
-  | { kind: 'tscWrite'; inst: string; vcpu: number; source: 'create' | 'set_msrs'; value: bigint; matched: boolean; offset: bigint; willRead: bigint; generation: number; span?: Span }
+  | { kind: 'tscWrite'; inst: string; vcpu: number; source: 'create' | 'set_msrs'; value: bigint; matched: boolean; matchReason?: 'zero' | 'window'; expected?: bigint; offset: bigint; willRead: bigint; generation: number; generationBy?: Ref }
   | { kind: 'msrWrite'; inst: string; vcpu: number; msr: MsrRole | 'unknown'; value: bigint; host: boolean; span: Span }
   | { kind: 'trapChange'; inst: string; vcpu: number; state: TrapState }
   /** A PV-time IPA (arm64) or MSR_KVM_STEAL_TIME address (x86) being set. */
   | { kind: 'pvAddress'; inst: string; vcpu: number; address: bigint; accepted: boolean; problem?: 'misaligned' | 'already-set' | 'reserved-bits' ; overlaps?: { vcpu: number; at?: Ref; address: bigint }; previous?: Ref }
   | { kind: 'hvc'; inst: string; vcpu: number; fn?: SmcccRole; arg?: SmcccRole; observed?: bigint; predicted?: bigint; configured: boolean; discoveredBefore: boolean }
   /** A reading of a vCPU's stolen time (guest read or KVM's update of the structure). */
-  | { kind: 'stolenObserved'; inst: string; vcpu: number; value: bigint; source: 'guest' | 'kvm'; previous?: { value: bigint; time: bigint; at: Ref; folded: bigint }; folded: bigint; configured: boolean }
+  | { kind: 'stolenObserved'; inst: string; vcpu: number; value: bigint; source: 'guest' | 'kvm'; previous?: { value: bigint; time: bigint; at: Ref; folded: bigint; instance: string }; folded: bigint; configured: boolean; zeroedBy?: Ref }
   | { kind: 'stealRead'; inst: string; vcpu: number; version: bigint }
   | { kind: 'stop'; inst: string; record: StopRecord }
   | { kind: 'clockSet'; inst: string };

@@ -71,6 +71,8 @@ export interface TscSync {
   lastOffset: bigint;
   curOffset: bigint;
   curGeneration: number;
+  /** The write that started the current generation. */
+  curBy?: Ref;
   userSetTsc: boolean;
 }
 
@@ -137,7 +139,9 @@ export interface GuestVcpu {
   /** Reference time when the guest enrolled (for its share of elapsed time). */
   enrolledAt?: bigint;
   /** The last stolen-time value the trace showed since the guest enrolled. */
-  lastObserved?: { value: bigint; time: bigint; at: Ref; folded: bigint };
+  lastObserved?: { value: bigint; time: bigint; at: Ref; folded: bigint; instance: string };
+  /** A PV_TIME_ST after enrolment zeroed the structure here. */
+  zeroedBy?: Ref;
 }
 
 export interface GuestState {

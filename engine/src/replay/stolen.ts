@@ -84,6 +84,7 @@ export function hvc(ctx: StepContext, inst: InstanceState, v: VcpuState, body: E
   if (fn === 'pv_time_st' && configured && (observed === undefined || observed >= 0n)) {
     // kvm_init_stolen_time: zero the structure and restart the count from the current run delay.
     const gv = guestVcpu(g, v.id);
+    if (gv.enrolled) gv.zeroedBy = ctx.ref;
     gv.stolen = 0n;
     enroll(ctx, gv);
     v.lastSteal = v.runDelay;
@@ -95,8 +96,8 @@ export function observeStolen(ctx: StepContext, inst: InstanceState, v: VcpuStat
   const g = getGuest(ctx.state, inst.vm);
   const gv = guestVcpu(g, v.id);
   const configured = v.pvAddress !== undefined || (v.stealMsr !== undefined && (v.stealMsr & KVM_MSR_ENABLED) !== 0n);
-  ctx.emit({ kind: 'stolenObserved', inst: inst.key, vcpu: v.id, value, source, previous: gv.lastObserved, folded: gv.folded, configured });
+  ctx.emit({ kind: 'stolenObserved', inst: inst.key, vcpu: v.id, value, source, previous: gv.lastObserved, folded: gv.folded, configured, zeroedBy: gv.zeroedBy });
   // KVM's write is what the structure now holds; a guest read is what it held.
   gv.stolen = value;
-  if (gv.enrolled) gv.lastObserved = { value, time: ctx.t, at: ctx.ref, folded: gv.folded };
+  if (gv.enrolled) gv.lastObserved = { value, time: ctx.t, at: ctx.ref, folded: gv.folded, instance: inst.key };
 }

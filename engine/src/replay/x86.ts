@@ -21,10 +21,11 @@ export function synchronizeTsc(ctx: StepContext, inst: InstanceState, v: VcpuSta
   const sync = inst.tsc;
   let offset = sub64(data, scaleTsc(ctx.host, v, hostCounter(ctx.host, ctx.t)));
   let synchronizing = false;
+  let expected: bigint | undefined;
   if (data === 0n) {
     synchronizing = true;
   } else if (sync.userSetTsc || !kernelAtLeast(ctx.host, 6, 7)) {
-    const expected = sync.lastWrite + ticksIn(ctx.t - sync.lastNs, khz * 1000n);
+    expected = sync.lastWrite + ticksIn(ctx.t - sync.lastNs, khz * 1000n);
     const hz = khz * 1000n;
     synchronizing = data < expected + hz && data + hz > expected;
   }
@@ -38,9 +39,11 @@ export function synchronizeTsc(ctx: StepContext, inst: InstanceState, v: VcpuSta
   sync.lastWrite = data;
   sync.lastKhz = khz;
   sync.lastOffset = offset;
+  const generationBy = sync.curBy;
   if (!matched) {
     sync.curGeneration++;
     sync.curOffset = offset;
+    sync.curBy = ctx.ref;
   }
   hostChange(ctx, inst, () => {
     v.tscOffset = offset;
@@ -48,7 +51,10 @@ export function synchronizeTsc(ctx: StepContext, inst: InstanceState, v: VcpuSta
     v.tscOffsetKnown = true;
     v.tscGeneration = sync.curGeneration;
   });
-  ctx.emit({ kind: 'tscWrite', inst: inst.key, vcpu: v.id, source, value: data, matched, offset, willRead: guestTsc(ctx.host, v, ctx.t), generation: sync.curGeneration });
+  ctx.emit({
+    kind: 'tscWrite', inst: inst.key, vcpu: v.id, source, value: data, matched, matchReason: matched ? (data === 0n ? 'zero' : 'window') : undefined,
+    expected, offset, willRead: guestTsc(ctx.host, v, ctx.t), generation: sync.curGeneration, generationBy: matched ? generationBy : undefined,
+  });
 }
 
 export function createVcpuX86(ctx: StepContext, inst: InstanceState, id: number): VcpuState {
@@ -69,7 +75,7 @@ export function setTscOffset(ctx: StepContext, inst: InstanceState, v: VcpuState
   sync.lastWrite = add64(scaleTsc(ctx.host, v, hostCounter(ctx.host, ctx.t)), offset);
   sync.lastKhz = khz;
   sync.lastOffset = offset;
-  if (!matched) { sync.curGeneration++; sync.curOffset = offset; }
+  if (!matched) { sync.curGeneration++; sync.curOffset = offset; sync.curBy = ctx.ref; }
   hostChange(ctx, inst, () => { v.tscOffset = offset; v.tscOffsetBy = ctx.ref; v.tscOffsetKnown = true; v.tscGeneration = sync.curGeneration; });
 }
 

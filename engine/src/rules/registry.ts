@@ -10,6 +10,17 @@ import HVT012 from './HVT012-last-writer-wins/rule';
 import HVT013 from './HVT013-counter-write-ignored/rule';
 import HVT014 from './HVT014-offset-reset-by-vcpu-create/rule';
 import HVT015 from './HVT015-frequency-mismatch/rule';
+import HVT020 from './HVT020-deadline-before-tsc/rule';
+import HVT021 from './HVT021-run-before-clock-restore/rule';
+import HVT022 from './HVT022-guest-stopped-not-signalled/rule';
+import HVT023 from './HVT023-tsc-write-matched/rule';
+import HVT030 from './HVT030-stolen-time-decreased/rule';
+import HVT031 from './HVT031-stolen-exceeds-elapsed/rule';
+import HVT032 from './HVT032-pvtime-address-invalid/rule';
+import HVT033 from './HVT033-pvtime-not-configured/rule';
+import HVT034 from './HVT034-pvtime-discovery/rule';
+import HVT035 from './HVT035-stolen-undercount/rule';
+import HVT036 from './HVT036-steal-torn-read/rule';
 import HVT090 from './HVT090-parse-error/rule';
 import HVT091 from './HVT091-unknown-name/rule';
 import HVT092 from './HVT092-out-of-order/rule';
@@ -18,6 +29,7 @@ import HVT094 from './HVT094-proposed-api/rule';
 
 export const RULES: readonly Rule[] = [
   HVT001, HVT002, HVT003, HVT004, HVT010, HVT011, HVT012, HVT013, HVT014, HVT015,
+  HVT020, HVT021, HVT022, HVT023, HVT030, HVT031, HVT032, HVT033, HVT034, HVT035, HVT036,
   HVT090, HVT091, HVT092, HVT093, HVT094,
 ];
 

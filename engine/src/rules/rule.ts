@@ -18,6 +18,12 @@ export interface RuleMeta {
   tags?: DiagnosticTag[];
 }
 
+/** A mechanical fix: replacements of whole lines (or inserted lines), applied together. */
+export interface Fix {
+  title: string;
+  edits: { line: number; /** Replace the line's text; `insertBefore` adds a new line instead. */ newText: string; insertBefore?: boolean; delete?: boolean }[];
+}
+
 export interface Finding {
   message: string;
   /** Where the diagnostic goes; defaults to the current statement. */
@@ -27,6 +33,7 @@ export interface Finding {
   related?: { at: Ref; message: string }[];
   /** For codes whose severity depends on the case (HVT002, HVT091). */
   severity?: Severity;
+  fixes?: Fix[];
 }
 
 export interface RuleContext {

@@ -24,7 +24,7 @@ function decimal(num: bigint, den: bigint, digits: number): string {
 /** A duration in ns with an adaptive unit: `599.99 ms`, `30 s`, `1.5 µs`, `250 ns`. */
 export function formatDuration(ns: bigint): string {
   const a = abs(ns);
-  if (a >= NS_PER_S) return `${decimal(ns, NS_PER_S, 3)} s`;
+  if (a >= NS_PER_S) return `${decimal(ns, NS_PER_S, 6)} s`;
   if (a >= 1_000_000n) return `${decimal(ns, 1_000_000n, 3)} ms`;
   if (a >= 1_000n) return `${decimal(ns, 1_000n, 3)} µs`;
   return `${ns} ns`;

@@ -1,0 +1,23 @@
+// HVT035 stolen-undercount: over an interval the stolen time a vCPU reports grew by less than the
+// run delay (`sched wait`) KVM should have added to it.
+import { formatDuration } from '../../values/format';
+import { defineRule } from '../rule';
+import { vcpuName } from '../describe';
+
+export default defineRule({
+  meta: { code: 'HVT035', name: 'stolen-undercount', defaultSeverity: 'warning', summary: 'Stolen time grew by less than the vCPU\'s sched wait delays over an interval.' },
+  on: {
+    stolenObserved: (e, ctx) => {
+      const p = e.previous;
+      if (!p || e.value < p.value) return; // a decrease is HVT030's finding
+      const reported = e.value - p.value;
+      const waited = e.folded - p.folded;
+      const missing = waited - reported;
+      if (missing <= ctx.state.tolerance) return;
+      ctx.report({
+        message: `stolen time of ${vcpuName(e.inst, e.vcpu)} grew by ${formatDuration(reported)} since the earlier reading, but its thread waited ${formatDuration(waited)} runnable (sched wait) that KVM should have added: ${formatDuration(missing)} of stolen time is missing`,
+        related: [{ at: p.at, message: `stolen time was ${p.value} ns here` }],
+      });
+    },
+  },
+});
