@@ -17,6 +17,7 @@ for (const file of findFiles('scripts/test-layers', '.mjs')) {
   const mod = await import(pathToFileURL(path.join(root, file)).href);
   layers.push({ name: mod.name, run: mod.run, order: mod.order ?? 50 });
 }
+layers.sort((a, b) => (a.order ?? 0) - (b.order ?? 0)); // stable: built-ins first, then by `order`
 
 const wanted = process.argv.slice(2);
 const selected = wanted.length ? layers.filter((l) => wanted.includes(l.name)) : layers;
