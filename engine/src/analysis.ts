@@ -1,11 +1,11 @@
 // Parses and replays a document, runs the rules, and keeps checkpoints of the model so that an
 // edit replays only from the nearest checkpoint before it and the state after any line can be
 // queried without replaying from the top.
-import type { LineNode, Span } from './syntax/ast';
+import type { LineNode, Span, Statement } from './syntax/ast';
 import { TraceDocument, type TextEdit } from './syntax/document';
 import type { ReplayEvent } from './replay/events';
 import { stepLine } from './replay/step';
-import { DEFAULT_TOLERANCE_NS, initialState, type ModelState, type Ref } from './replay/state';
+import { DEFAULT_TOLERANCE_NS, initialState, type GuestState, type HostState, type InstanceState, type ModelState, type Ref } from './replay/state';
 import { RULES } from './rules/registry';
 import type { DiagnosticTag, Finding, Fix, RuleContext, Severity } from './rules/rule';
 
@@ -113,47 +113,23 @@ export class Analysis {
 
   private replayLine(line: number): void {
     const node = this.doc.node(line);
-    const events: ReplayEvent[] = [];
-    if (node.kind === 'error') events.push({ kind: 'parseError', span: node.error.span, message: node.error.message });
-    const notes = node.kind === 'statement' ? node.statement.notes : node.kind === 'directive' ? node.notes : [];
-    for (const n of notes) events.push({ kind: 'lineNote', code: n.code, span: n.span, message: n.message });
-    const ctx = this.ruleContext(line, node);
+    const ctx = this.lineContext.reset(this.state, line, node);
     const dispatch = (e: ReplayEvent): void => {
-      for (const rule of RULES) {
-        const handler = rule.on[e.kind] as ((ev: ReplayEvent, c: RuleContext) => void) | undefined;
-        if (handler) handler(e, ctx.forRule(rule.meta.code, rule.meta.defaultSeverity));
+      const handlers = HANDLERS.get(e.kind);
+      if (!handlers) return;
+      for (const h of handlers) {
+        ctx.code = h.code;
+        ctx.severity = h.severity;
+        h.handle(e, ctx);
       }
     };
-    for (const e of events) dispatch(e);
+    if (node.kind === 'error') dispatch({ kind: 'parseError', span: node.error.span, message: node.error.message });
+    const notes = node.kind === 'statement' ? node.statement.notes : node.kind === 'directive' ? node.notes : [];
+    for (const n of notes) dispatch({ kind: 'lineNote', code: n.code, span: n.span, message: n.message });
     stepLine(this.state, line, node, dispatch, { toleranceOverride: this.options.tolerance });
   }
 
-  private ruleContext(line: number, node: LineNode): { forRule(code: string, severity: Severity): RuleContext } {
-    const state = this.state;
-    const stmt = node.kind === 'statement' ? node.statement : undefined;
-    const span: Span = node.kind === 'statement' ? node.statement.span : node.kind === 'directive' ? node.span : node.kind === 'error' ? node.error.span : { start: 0, end: 0 };
-    const ref: Ref = { line, span };
-    const raw = this.raw;
-    return {
-      forRule: (code, defaultSeverity) => ({
-        state, line, node, stmt, ref,
-        report: (f: Finding) => {
-          const at = f.at ?? { line, span: f.span ?? span };
-          raw.push({
-            code, severity: f.severity ?? defaultSeverity, message: f.message, line: at.line, span: f.at ? at.span : (f.span ?? span),
-            related: (f.related ?? []).map((r) => ({ line: r.at.line, span: r.at.span, message: r.message })), fixes: f.fixes ?? [], emittedAt: line,
-          });
-        },
-        store: <T>(init: () => T): T => {
-          if (!state.rules.has(code)) state.rules.set(code, init());
-          return state.rules.get(code) as T;
-        },
-        host: (name) => state.hosts.get(name)!,
-        instance: (key) => state.instances.get(key)!,
-        guest: (name) => state.guests.get(name)!,
-      }),
-    };
-  }
+  private readonly lineContext = new LineContext((d) => this.raw.push(d));
 
   runToEnd(): this {
     this.advance();
@@ -212,6 +188,56 @@ export class Analysis {
 }
 
 const RULE_TAGS = new Map(RULES.map((r) => [r.meta.code, r.meta.tags ?? []]));
+
+/** For each event kind, the rules that read it (built once). */
+const HANDLERS = new Map<string, { code: string; severity: Severity; handle: (e: ReplayEvent, ctx: RuleContext) => void }[]>();
+for (const rule of RULES) {
+  for (const [kind, handle] of Object.entries(rule.on)) {
+    if (!HANDLERS.has(kind)) HANDLERS.set(kind, []);
+    HANDLERS.get(kind)!.push({ code: rule.meta.code, severity: rule.meta.defaultSeverity, handle: handle as (e: ReplayEvent, ctx: RuleContext) => void });
+  }
+}
+
+/** The context rules see for the current line; one object reused for every rule and event. */
+class LineContext implements RuleContext {
+  state!: ModelState;
+  line = 0;
+  node!: LineNode;
+  stmt?: Statement;
+  ref!: Ref;
+  code = '';
+  severity: Severity = 'error';
+
+  constructor(private readonly sink: (d: RawDiagnostic) => void) {}
+
+  reset(state: ModelState, line: number, node: LineNode): this {
+    this.state = state;
+    this.line = line;
+    this.node = node;
+    this.stmt = node.kind === 'statement' ? node.statement : undefined;
+    const span = node.kind === 'statement' ? node.statement.span : node.kind === 'directive' ? node.span : node.kind === 'error' ? node.error.span : { start: 0, end: 0 };
+    this.ref = { line, span };
+    return this;
+  }
+
+  report(f: Finding): void {
+    const at = f.at ?? { line: this.line, span: f.span ?? this.ref.span };
+    this.sink({
+      code: this.code, severity: f.severity ?? this.severity, message: f.message, line: at.line, span: at.span,
+      related: (f.related ?? []).map((r) => ({ line: r.at.line, span: r.at.span, message: r.message })), fixes: f.fixes ?? [], emittedAt: this.line,
+    });
+  }
+
+  store<T>(init: () => T): T {
+    let s = this.state.rules.get(this.code);
+    if (s === undefined) { s = init(); this.state.rules.set(this.code, s); }
+    return s as T;
+  }
+
+  host(name: string): HostState { return this.state.hosts.get(name)!; }
+  instance(key: string): InstanceState { return this.state.instances.get(key)!; }
+  guest(name: string): GuestState { return this.state.guests.get(name)!; }
+}
 
 /** `# hvtimer-disable-next-line CODES` and `# hvtimer-disable CODES` (§1). */
 function suppressionsOf(doc: TraceDocument): (line: number, code: string) => boolean {

@@ -3,6 +3,7 @@ import type { Directive, DirectiveLine, LineNode, Statement } from '../syntax/as
 
 import { attrByNum, attrGroupByNum, type AttrGroupRole, type AttrRole } from '../uapi/deviceAttrs';
 import type { MsrRef, Body } from '../syntax/ast';
+import { parseInteger } from '../values/parse';
 import { cnthctlTrap, createVcpuArm64, setCounterOffset, setTrap, setVcpuOffset, writeCounter } from './arm64';
 import { hostCounter } from './clock';
 import { getGuest, getInstance, getVcpu, type StepContext } from './context';
@@ -191,7 +192,8 @@ function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: B
     case 'set_msrs': {
       if (ctx.failed) return;
       // KVM_SET_MSRS returns how many MSRs it processed; the rest were not written.
-      const processed = ctx.stmt.result?.kind === 'value' ? Number(BigInt.asUintN(32, BigInt(/^-?\d+$|^0x/i.test(ctx.stmt.result.value.value) ? ctx.stmt.result.value.value : '0'))) : b.writes.length;
+      const count = ctx.stmt.result?.kind === 'value' ? parseInteger(ctx.stmt.result.value.value) : undefined;
+      const processed = count?.ok && count.value >= 0n ? Number(count.value < BigInt(b.writes.length) ? count.value : BigInt(b.writes.length)) : b.writes.length;
       for (const w of b.writes.slice(0, processed)) {
         const role = msrRole(w.msr.value);
         ctx.emit({ kind: 'msrWrite', inst: inst.key, vcpu: v.id, msr: role as never, value: w.value.value, host: true, span: w.msr.span });
@@ -236,7 +238,7 @@ function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: B
     case 'hvc': return hvc(ctx, inst, v, b);
     case 'kvm_write':
       if (b.reg.value === 'CNTVOFF_EL2') {
-        observeExact(ctx, inst, v, 'voffset', b.value.value, v.voffset, b.value.span, 'kvm', ctx.host.freq);
+        if (v.offsetKnown) observeExact(ctx, inst, v, 'voffset', b.value.value, v.voffset, b.value.span, 'kvm', ctx.host.freq);
         setVcpuOffset(ctx, inst, v, 'virtual', b.value.value);
       } else if (b.reg.value === 'CNTPOFF_EL2') {
         observeExact(ctx, inst, v, 'poffset', b.value.value, v.poffset, b.value.span, 'kvm', ctx.host.freq);
@@ -252,7 +254,8 @@ function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: B
       return;
     case 'stolen_update': return observeStolen(ctx, inst, v, b.ns.value, 'kvm');
     case 'write_tsc_offset':
-      observeExact(ctx, inst, v, 'tsc_offset', b.next.value, v.tscOffset, b.next.span, 'kvm', ctx.host.freq);
+      // What KVM wrote is the truth; it calibrates a vCPU the trace never created.
+      if (v.tscOffsetKnown) observeExact(ctx, inst, v, 'tsc_offset', b.next.value, v.tscOffset, b.next.span, 'kvm', ctx.host.freq);
       v.tscOffset = b.next.value;
       v.tscOffsetKnown = true;
       return;

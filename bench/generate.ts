@@ -1,0 +1,35 @@
+// Synthetic traces for the benchmarks: an arm64 fleet of VMs that run, pause and migrate, with
+// guest reads and scheduler waits, every value consistent with the model (so replay does real work
+// on every line without drowning in findings).
+export function generateTrace(lines: number, vcpus = 4): string {
+  const out = ['@hvtrace 1', '@host a arch=arm64 freq=25MHz ecv=2 vhe=1', '@host b arch=arm64 freq=25MHz ecv=2 vhe=1 counter=5000000000@0.0', '@vm vm1 vcpus=' + vcpus];
+  let t = 1_000_000_000n; // ns
+  const time = (): string => `${t / 1_000_000_000n}.${(t % 1_000_000_000n).toString().padStart(9, '0')}`;
+  const counter = (host: string): bigint => (host === 'a' ? 0n : 5_000_000_000n) + (t * 25_000_000n) / 1_000_000_000n;
+  let host = 'a';
+  for (let i = 0; i < vcpus; i++) out.push(`${time()} ${host}/vm1 ioctl KVM_CREATE_VCPU id=${i}`);
+  let offset = counter(host);
+  out.push(`${time()} ${host}/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=${offset}`);
+  for (let i = 0; i < vcpus; i++) out.push(`${time()} ${host}/vm1/vcpu${i} ioctl KVM_RUN`);
+  let n = 0;
+  while (out.length < lines) {
+    t += 1_000_000n; // 1 ms per statement
+    n++;
+    const v = n % vcpus;
+    if (n % 20_000 === 0) {
+      // Migrate to the other host with an idempotent offset (no findings).
+      const g = counter(host) - offset;
+      out.push(`${time()} ${host}/vm1 vmm pause`, `${time()} ${host}/vm1 vmm migrate to=${host === 'a' ? 'b' : 'a'}`);
+      host = host === 'a' ? 'b' : 'a';
+      for (let i = 0; i < vcpus; i++) out.push(`${time()} ${host}/vm1 ioctl KVM_CREATE_VCPU id=${i}`);
+      offset = counter(host) - g;
+      out.push(`${time()} ${host}/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=${offset}`);
+      for (let i = 0; i < vcpus; i++) out.push(`${time()} ${host}/vm1/vcpu${i} ioctl KVM_RUN`);
+    } else if (n % 7 === 0) {
+      out.push(`${time()} ${host}/vm1/vcpu${v} sched wait 150us`);
+    } else {
+      out.push(`${time()} ${host}/vm1/vcpu${v} guest read CNTVCT_EL0 = ${counter(host) - offset}`);
+    }
+  }
+  return out.slice(0, lines).join('\n');
+}
