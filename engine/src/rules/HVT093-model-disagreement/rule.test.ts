@@ -34,3 +34,15 @@ test('a vCPU the trace never created is calibrated by its first observation, not
   ]);
   assert.deepEqual(codesAt(d), []);
 });
+
+test('an SMCCC return that contradicts what KVM answers is a disagreement', () => {
+  const d = check([
+    '@hvtrace 1', '@host h arch=arm64 freq=25MHz ecv=2 vhe=1', '@vm vm1 pvtime=on',
+    '10.000000000 h/vm1 ioctl KVM_CREATE_VCPU id=0',
+    '10.000100000 h/vm1/vcpu0 ioctl KVM_RUN',
+    '10.000200000 h/vm1/vcpu0 guest hvc SMCCC_ARCH_FEATURES PV_TIME_FEATURES -> SUCCESS', // offered: agrees
+    '10.000300000 h/vm1/vcpu0 guest hvc PV_TIME_FEATURES PV_TIME_ST -> SUCCESS', //          no address: NOT_SUPPORTED
+  ]);
+  assert.deepEqual(codesAt(d), ['HVT033@7', 'HVT093@7']);
+  assert.equal(d[1].message, 'the call returned SUCCESS on vcpu0 of vm1 on h, but KVM answers NOT_SUPPORTED here (the vCPU has no PV-time address): the trace is incomplete, or KVM did not do what it should');
+});

@@ -1,6 +1,7 @@
 // HVT093 model-disagreement: a value the trace records (a GET result, a guest read, a KVM write)
 // differs from the model's prediction by more than the tolerance.
-import { abs, signedDiff } from '../../values/u64';
+import { abs, hex, signedDiff } from '../../values/u64';
+import { smcccReturnName } from '../../uapi/smccc';
 import { ticksIn } from '../../values/units';
 import { formatDuration } from '../../values/format';
 import type { Quantity } from '../../replay/events';
@@ -19,6 +20,14 @@ export default defineRule({
   meta: { code: 'HVT093', name: 'model-disagreement', defaultSeverity: 'warning', summary: 'A value the trace records differs from the model\'s prediction by more than the tolerance.' },
   on: {
     problem: (e, ctx) => { if (e.code === 'HVT093') ctx.report({ span: e.span, message: e.message }); },
+    hvc: (e, ctx) => {
+      if (e.observed === undefined || e.predicted === undefined || e.observed === e.predicted) return;
+      const name = (x: bigint): string => smcccReturnName(x) ?? hex(x);
+      ctx.report({
+        span: ctx.stmt!.result?.span,
+        message: `the call returned ${name(e.observed)} on ${vcpuName(e.inst, e.vcpu)}, but KVM answers ${name(e.predicted)} here (${e.configured ? 'the vCPU\'s PV-time address is set' : ctx.guest(ctx.instance(e.inst).vm).pvtime ? 'the vCPU has no PV-time address' : 'the VM does not offer PV time (pvtime=off)'}): the trace is incomplete, or KVM did not do what it should`,
+      });
+    },
     observation: (e, ctx) => {
       if (e.untrapped) return; // a raw CNTPCT read: HVT003's finding, not the model's
       const delta = e.exact ? e.observed - e.predicted : signedDiff(e.observed, e.predicted);
