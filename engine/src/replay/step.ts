@@ -3,7 +3,6 @@ import type { Directive, DirectiveLine, LineNode, Statement } from '../syntax/as
 
 import { attrByNum, attrGroupByNum, type AttrGroupRole, type AttrRole } from '../uapi/deviceAttrs';
 import type { MsrRef, Body } from '../syntax/ast';
-import { parseInteger } from '../values/parse';
 import { cnthctlTrap, createVcpuArm64, setCounterOffset, setTrap, setVcpuOffset, writeCounter } from './arm64';
 import { hostCounter } from './clock';
 import { getGuest, getInstance, getVcpu, type StepContext } from './context';
@@ -192,8 +191,7 @@ function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: B
     case 'set_msrs': {
       if (ctx.failed) return;
       // KVM_SET_MSRS returns how many MSRs it processed; the rest were not written.
-      const count = ctx.stmt.result?.kind === 'value' ? parseInteger(ctx.stmt.result.value.value) : undefined;
-      const processed = count?.ok && count.value >= 0n ? Number(count.value < BigInt(b.writes.length) ? count.value : BigInt(b.writes.length)) : b.writes.length;
+      const processed = b.processed && b.processed.value < BigInt(b.writes.length) ? Number(b.processed.value) : b.writes.length;
       for (const w of b.writes.slice(0, processed)) {
         const role = msrRole(w.msr.value);
         ctx.emit({ kind: 'msrWrite', inst: inst.key, vcpu: v.id, msr: role as never, value: w.value.value, host: true, span: w.msr.span });

@@ -104,7 +104,7 @@ export type Body =
   | { type: 'kvmclock_ctrl' }
   | { type: 'set_tsc_khz'; khz: Tok<bigint> }
   | { type: 'get_tsc_khz'; khz?: Tok<bigint> }
-  | { type: 'set_msrs'; writes: MsrWrite[] }
+  | { type: 'set_msrs'; writes: MsrWrite[]; processed?: Tok<bigint> }
   | { type: 'get_msrs'; msrs: Tok<MsrRef>[]; values: MsrWrite[] }
   | { type: 'get_system_counter_state'; cntvoff?: Tok<bigint> }
   | { type: 'set_system_counter_state'; cntvoff: Tok<bigint> }

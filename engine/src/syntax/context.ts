@@ -25,11 +25,11 @@ export class ArgReader {
   readonly notes: Note[] = [];
 
   /** `end` is the column just after the statement (where a missing argument is reported). */
-  constructor(readonly args: Arg[], readonly result: Result | undefined, readonly opName: string, readonly end: number) {
+  constructor(readonly args: Arg[], readonly result: Result | undefined, readonly opName: string, readonly end: number, repeatedKeys = false) {
     const seen = new Map<string, Arg>();
     for (const a of args) {
       if (!a.key) continue;
-      if (seen.has(a.key.value)) throw new ParseFailure(a.key.span, `duplicate argument \`${a.key.value}=\``);
+      if (seen.has(a.key.value) && !repeatedKeys) throw new ParseFailure(a.key.span, `duplicate argument \`${a.key.value}=\``);
       seen.set(a.key.value, a);
       if (a.value.value === '') throw new ParseFailure({ start: a.key.span.start, end: a.span.end }, expectedFound(`a value after \`${a.key.value}=\``, ''));
     }
@@ -67,10 +67,12 @@ export class ArgReader {
     return this.args.filter((a) => a.key).map((a) => { this.used.add(a); return a; });
   }
 
+  private readonly resultUsed = new Set<unknown>();
+
   /** A single `-> VALUE` result, if the statement has one. */
   resultValue<T>(parser: ValueParser<T>, what?: string): Tok<T> | undefined {
     if (!this.result) return undefined;
-    if (this.result.kind === 'value') return parseTok(this.result.value, parser, what);
+    if (this.result.kind === 'value') { this.resultUsed.add(this.result); return parseTok(this.result.value, parser, what); }
     if (this.result.kind === 'named') throw new ParseFailure(this.result.span, `${this.opName} returns a single value: expected \`-> VALUE\``);
     return undefined;
   }
@@ -80,7 +82,15 @@ export class ArgReader {
     if (this.result?.kind === 'value') throw new ParseFailure(this.result.span, `${this.opName} returns named outputs: expected \`-> ${key}=VALUE ...\``);
     if (this.result?.kind !== 'named') return undefined;
     const e = this.result.entries.find((x) => x.key?.value === key);
+    if (e) this.resultUsed.add(e);
     return e ? parseTok(e.value, parser, what) : undefined;
+  }
+
+  /** All `-> name=value` outputs, marked as read (for `MSR=VALUE` lists). */
+  takeResultEntries(): Arg[] {
+    if (this.result?.kind !== 'named') return [];
+    for (const e of this.result.entries) this.resultUsed.add(e);
+    return this.result.entries;
   }
 
   /** Unused arguments are kept but reported as unknown names (real logs carry extra fields). */
@@ -90,6 +100,16 @@ export class ArgReader {
       this.notes.push({ code: 'HVT091', span: a.span, message: a.key
         ? `unknown argument \`${a.key.value}=\` for ${this.opName}; ignored`
         : `unexpected argument \`${a.value.value}\` for ${this.opName}; ignored` });
+    }
+    // A result the operation does not return is kept but reported; `-> 0` is plain success.
+    const r = this.result;
+    if (r?.kind === 'value' && !this.resultUsed.has(r) && r.value.value !== '0') {
+      this.notes.push({ code: 'HVT091', span: r.value.span, message: `${this.opName} returns no value; \`-> ${r.value.value}\` ignored` });
+    }
+    if (r?.kind === 'named') {
+      for (const e of r.entries) {
+        if (!this.resultUsed.has(e)) this.notes.push({ code: 'HVT091', span: e.span, message: `unknown output \`${e.key!.value}=\` for ${this.opName}; ignored` });
+      }
     }
   }
 }

@@ -30,10 +30,12 @@ export class TraceDocument {
    * position changed, and how many lines were inserted (negative: removed).
    */
   applyEdit(edit: TextEdit): { firstLine: number; lineDelta: number } {
-    const startLine = clamp(edit.start.line, 0, this.texts.length - 1);
-    const endLine = clamp(edit.end.line, startLine, this.texts.length - 1);
-    const prefix = this.texts[startLine].slice(0, edit.start.character);
-    const suffix = this.texts[endLine].slice(edit.end.character);
+    const last = this.texts.length - 1;
+    const startLine = clamp(edit.start.line, 0, last);
+    const endLine = clamp(edit.end.line, startLine, last);
+    // A position past the last line is the end of the document (as in LSP).
+    const prefix = edit.start.line > last ? this.texts[last] : this.texts[startLine].slice(0, edit.start.character);
+    const suffix = edit.end.line > last ? '' : this.texts[endLine].slice(edit.end.character);
     const replacement = splitLines(prefix + edit.text + suffix);
     this.texts.splice(startLine, endLine - startLine + 1, ...replacement);
     this.nodes.splice(startLine, endLine - startLine + 1, ...replacement.map((t) => this.parse(t)));

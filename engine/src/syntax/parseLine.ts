@@ -156,7 +156,7 @@ function parseStatement(body: string, ws: Word[], span: Span): Statement {
     if (!levelOk(spec.level, where)) {
       throw new ParseFailure(where.span, `${opName}: ${expectedFound(LEVEL_EXAMPLE[spec.level], body.slice(where.span.start, where.span.end))}`);
     }
-    const reader = new ArgReader(args, result, opName, end);
+    const reader = new ArgReader(args, result, opName, end, spec.repeatedKeys);
     parsedBody = spec.parse(reader);
     reader.finish();
     notes.push(...reader.notes);

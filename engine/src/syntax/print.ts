@@ -36,7 +36,7 @@ function printBody(b: Body): { args: string[]; result?: string } {
     case 'kvmclock_ctrl': return { args: [] };
     case 'set_tsc_khz': return { args: [`value=${dec(b.khz.value)}`] };
     case 'get_tsc_khz': return { args: [], result: b.khz ? dec(b.khz.value) : undefined };
-    case 'set_msrs': return { args: b.writes.map((w) => `${msr(w.msr.value)}=${int(w.value.value)}`) };
+    case 'set_msrs': return { args: b.writes.map((w) => `${msr(w.msr.value)}=${int(w.value.value)}`), result: b.processed ? dec(b.processed.value) : undefined };
     case 'get_msrs': return { args: b.msrs.map((m) => msr(m.value)), result: b.values.length ? b.values.map((w) => `${msr(w.msr.value)}=${int(w.value.value)}`).join(' ') : undefined };
     case 'get_system_counter_state': return { args: [], result: b.cntvoff ? `cntvoff=${int(b.cntvoff.value)}` : undefined };
     case 'set_system_counter_state': return { args: [`cntvoff=${int(b.cntvoff.value)}`] };

@@ -1,6 +1,6 @@
 // One parser per statement of hvtrace-format §4: which location it needs and how its arguments
 // and result are read into a typed Body.
-import type { Actor, Body, MsrRef, MsrWrite, Note, Span, Tok } from './ast';
+import type { Actor, Body, MsrRef, MsrWrite, Note, RegRef, Span, Tok } from './ast';
 import { ArgReader, ParseFailure, expectedFound, parseTok } from './context';
 import {
   flagsParser, parseAttrGroupRef, parseAttrRef, parseMsrRef, parseNonNegative, parseNs, parseOnOff,
@@ -17,6 +17,8 @@ export type Level = 'vcpu' | 'vm' | 'vm_or_vcpu' | 'host_or_vm' | 'any';
 export interface OpSpec {
   level: Level;
   proposed?: boolean;
+  /** The same `key=` may appear more than once (KVM_SET_MSRS writes, applied left to right). */
+  repeatedKeys?: boolean;
   parse(r: ArgReader): Body;
 }
 
@@ -51,6 +53,13 @@ function msrOperand(tok: Tok<string>, notes: Note[]): Tok<MsrRef> {
   return msr;
 }
 
+/** A register id operand; an identifier that names no known register is noted (HVT091). */
+function regOperand(r: ArgReader): Tok<RegRef> {
+  const reg = r.required('id', parseRegRef, 'a register like `id=KVM_REG_ARM_TIMER_CNT`');
+  if ('unknown' in reg.value && typeof reg.value.unknown === 'string') r.notes.push({ code: 'HVT091', span: reg.span, message: `unknown register \`${reg.value.unknown}\`` });
+  return reg;
+}
+
 function msrWrites(r: ArgReader, entries: ReturnType<ArgReader['takeKeyed']>): MsrWrite[] {
   return entries.map((e) => ({ msr: msrOperand(e.key!, r.notes), value: parseTok(e.value, parseCounter, COUNTER) }));
 }
@@ -61,8 +70,8 @@ const tscStateFlags = flagsParser(TSC_STATE_FLAGS);
 export const IOCTL_OPS: Readonly<Record<string, OpSpec>> = {
   KVM_CREATE_VCPU: { level: 'vm', parse: (r) => ({ type: 'create_vcpu', id: r.required('id', (t) => parseSmallInteger(t, 'a vCPU id like 0'), 'a vCPU id like `id=0`') }) },
   KVM_RUN: { level: 'vcpu', parse: (r) => ({ type: 'run', exit: r.resultNamed('exit', parseName, 'an exit reason') }) },
-  KVM_GET_ONE_REG: { level: 'vcpu', parse: (r) => ({ type: 'get_one_reg', reg: r.required('id', parseRegRef, 'a register like `id=KVM_REG_ARM_TIMER_CNT`'), value: r.resultValue(parseCounter, COUNTER) }) },
-  KVM_SET_ONE_REG: { level: 'vcpu', parse: (r) => ({ type: 'set_one_reg', reg: r.required('id', parseRegRef, 'a register like `id=KVM_REG_ARM_TIMER_CNT`'), value: r.required('value', parseCounter, COUNTER, COUNTER) }) },
+  KVM_GET_ONE_REG: { level: 'vcpu', parse: (r) => ({ type: 'get_one_reg', reg: regOperand(r), value: r.resultValue(parseCounter, COUNTER) }) },
+  KVM_SET_ONE_REG: { level: 'vcpu', parse: (r) => ({ type: 'set_one_reg', reg: regOperand(r), value: r.required('value', parseCounter, COUNTER, COUNTER) }) },
   KVM_ARM_SET_COUNTER_OFFSET: { level: 'vm', parse: (r) => ({ type: 'set_counter_offset', offset: r.required('counter_offset', parseCounter, COUNTER, COUNTER), reserved: r.optional('reserved', parseCounter, COUNTER) }) },
   KVM_SET_DEVICE_ATTR: { level: 'vcpu', parse: (r) => deviceAttr(r, 'set') },
   KVM_GET_DEVICE_ATTR: { level: 'vcpu', parse: (r) => deviceAttr(r, 'get') },
@@ -74,17 +83,19 @@ export const IOCTL_OPS: Readonly<Record<string, OpSpec>> = {
   KVM_GET_TSC_KHZ: { level: 'vm_or_vcpu', parse: (r) => ({ type: 'get_tsc_khz', khz: r.resultValue(parseNonNegative, 'a frequency in kHz like 2000000') }) },
   KVM_SET_MSRS: {
     level: 'vcpu',
+    repeatedKeys: true,
     parse: (r) => {
       const writes = msrWrites(r, r.takeKeyed());
       if (writes.length === 0) throw new ParseFailure({ start: r.end, end: r.end }, 'KVM_SET_MSRS needs at least one `MSR=VALUE` like `IA32_TSC=0`');
-      return { type: 'set_msrs', writes };
+      // KVM_SET_MSRS returns how many MSRs it processed.
+      return { type: 'set_msrs', writes, processed: r.resultValue(parseNonNegative, 'the number of MSRs written') };
     },
   },
   KVM_GET_MSRS: {
     level: 'vcpu',
     parse: (r) => {
       const msrs = r.positionals().map((t) => msrOperand(t, r.notes));
-      const values = r.result?.kind === 'named' ? msrWrites(r, r.result.entries) : [];
+      const values = msrWrites(r, r.takeResultEntries());
       if (r.result?.kind === 'value') throw new ParseFailure(r.result.span, 'KVM_GET_MSRS returns named outputs: expected `-> MSR=VALUE ...`');
       return { type: 'get_msrs', msrs, values };
     },
@@ -130,7 +141,9 @@ export const GUEST_OPS: Readonly<Record<string, OpSpec>> = {
       if (!fn) throw new ParseFailure({ start: r.end, end: r.end }, expectedFound('an SMCCC function like PV_TIME_ST', ''));
       const fnTok = parseTok(fn, parseSmcccRef);
       if ('unknown' in fnTok.value) r.notes.push({ code: 'HVT091', span: fn.span, message: `unknown SMCCC function \`${fn.value}\`` });
-      return { type: 'hvc', fn: fnTok, args: args.map((a) => parseTok(a, parseSmcccRef)), ret: r.resultValue(parseSmcccRet) };
+      const argToks = args.map((a) => parseTok(a, parseSmcccRef));
+      for (const a of argToks) if ('unknown' in a.value) r.notes.push({ code: 'HVT091', span: a.span, message: `unknown SMCCC function \`${a.value.unknown}\`` });
+      return { type: 'hvc', fn: fnTok, args: argToks, ret: r.resultValue(parseSmcccRet) };
     },
   },
 };
@@ -170,8 +183,9 @@ export const SCHED_OPS: Readonly<Record<string, OpSpec>> = {
   wait: {
     level: 'vcpu',
     parse: (r) => {
-      const [d] = r.positionals();
+      const [d, ...extra] = r.positionals();
       if (!d) throw new ParseFailure({ start: r.end, end: r.end }, expectedFound('a duration like 154233ns', ''));
+      for (const x of extra) r.notes.push({ code: 'HVT091', span: x.span, message: `unexpected argument \`${x.value}\` for wait; ignored` });
       return { type: 'sched_wait', duration: parseTok(d, parseDuration) };
     },
   },

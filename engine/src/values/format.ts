@@ -30,7 +30,7 @@ export function formatDuration(ns: bigint): string {
   return `${ns} ns`;
 }
 
-/** A frequency: `25 MHz`, `1 GHz`, `2.345678 GHz`, `32768 Hz`. */
+/** A frequency: `25 MHz`, `1 GHz`, `2.345678 GHz`, `32.768 kHz`, `100 Hz`. */
 export function formatFrequency(hz: bigint): string {
   if (hz >= 1_000_000_000n) return `${decimal(hz, 1_000_000_000n, 9)} GHz`;
   if (hz >= 1_000_000n) return `${decimal(hz, 1_000_000n, 6)} MHz`;

@@ -77,10 +77,14 @@ const FREQ_UNITS: Record<string, bigint> = { hz: 1n, khz: 1_000n, mhz: 1_000_000
 /** frequency: integer Hz, or a decimal with kHz, MHz or GHz -> integer Hz. */
 export function parseFrequency(text: string): Parsed<bigint> {
   const expected = 'a frequency like 25000000, 25MHz or 2.345678GHz';
+  // Integer Hz is the integer kind of §2 (`_` separators, `0x` hex).
+  const hz = parseInteger(text);
+  if (hz.ok) return hz.value > 0n ? ok(hz.value) : fail(`${expected} (${hz.value === 0n ? 'not zero' : 'not negative'})`);
   const m = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(text);
   if (!m) return fail(expected);
   const unit = m[2].toLowerCase();
-  const scale = unit === '' ? 1n : FREQ_UNITS[unit];
+  // Own keys only: `1constructor` must not find Object.prototype.constructor.
+  const scale = unit === '' ? 1n : Object.hasOwn(FREQ_UNITS, unit) ? FREQ_UNITS[unit] : undefined;
   if (scale === undefined) return fail(expected);
   const v = scaledDecimal(m[1], scale);
   if (v === undefined) return fail(`${expected} (a whole number of Hz)`);

@@ -1,0 +1,70 @@
+// Human-readable numbers used in messages and hovers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatDuration, formatFrequency, formatTime, hexDec, ticksAsDuration, ticksWithTime } from './format';
+
+test('formatTime: seconds with exactly 9 decimals, as in the TIME column', () => {
+  assert.equal(formatTime(20600100000n), '20.600100000');
+  assert.equal(formatTime(0n), '0.000000000');
+  assert.equal(formatTime(1n), '0.000000001');
+  assert.equal(formatTime(100000001500n), '100.000001500');
+  assert.equal(formatTime(-1500000000n), '-1.500000000');
+  assert.equal(formatTime(18446744073709551615n), '18446744073.709551615');
+  assert.equal(formatTime(9007199254740993n), '9007199.254740993');
+});
+
+test('formatDuration: ns below 1 µs', () => {
+  assert.equal(formatDuration(0n), '0 ns');
+  assert.equal(formatDuration(250n), '250 ns');
+  assert.equal(formatDuration(999n), '999 ns');
+  assert.equal(formatDuration(-999n), '-999 ns');
+});
+
+test('formatDuration: µs and ms with up to 3 decimals, trailing zeros dropped', () => {
+  assert.equal(formatDuration(1000n), '1 µs');
+  assert.equal(formatDuration(1500n), '1.5 µs');
+  assert.equal(formatDuration(154233n), '154.233 µs');
+  assert.equal(formatDuration(1000000n), '1 ms');
+  assert.equal(formatDuration(599990000n), '599.99 ms');
+  assert.equal(formatDuration(600100000n), '600.1 ms');
+  assert.equal(formatDuration(-1500n), '-1.5 µs');
+});
+
+test('formatDuration: seconds with up to 6 decimals', () => {
+  assert.equal(formatDuration(1000000000n), '1 s');
+  assert.equal(formatDuration(30000000000n), '30 s');
+  assert.equal(formatDuration(1999899000n), '1.999899 s');
+  assert.equal(formatDuration(-2500000000n), '-2.5 s');
+});
+
+test('formatDuration: rounds half away from zero', () => {
+  assert.equal(formatDuration(1234567n), '1.235 ms'); // 1.234567 ms
+  assert.equal(formatDuration(1234499n), '1.234 ms'); // 1.234499 ms
+  assert.equal(formatDuration(1234500n), '1.235 ms'); // exactly half
+  assert.equal(formatDuration(-1234500n), '-1.235 ms');
+  assert.equal(formatDuration(1000000500n), '1.000001 s'); // 1.0000005 s
+  assert.equal(formatDuration(1000000499n), '1 s');
+});
+
+test('formatFrequency: Hz, kHz, MHz, GHz', () => {
+  assert.equal(formatFrequency(25000000n), '25 MHz');
+  assert.equal(formatFrequency(1000000000n), '1 GHz');
+  assert.equal(formatFrequency(2345678000n), '2.345678 GHz');
+  assert.equal(formatFrequency(19200000n), '19.2 MHz');
+  assert.equal(formatFrequency(32768n), '32.768 kHz');
+  assert.equal(formatFrequency(1000n), '1 kHz');
+  assert.equal(formatFrequency(999n), '999 Hz');
+});
+
+test('ticksAsDuration and ticksWithTime', () => {
+  // 14999750 ticks at 25 MHz = 0.59999 s
+  assert.equal(ticksAsDuration(14999750n, 25000000n), '599.99 ms');
+  assert.equal(ticksWithTime(14999750n, 25000000n), '14999750 ticks (599.99 ms at 25 MHz)');
+  assert.equal(ticksWithTime(49997475n, 25000000n), '49997475 ticks (1.999899 s at 25 MHz)');
+  assert.equal(ticksAsDuration(5n, 0n), '0 ns');
+});
+
+test('hexDec: a counter in hex and decimal', () => {
+  assert.equal(hexDec(0xEE6B2800n), '0xEE6B2800 (4000000000)');
+  assert.equal(hexDec(0n), '0x0 (0)');
+});
