@@ -197,7 +197,7 @@ export const VMM_OPS: Readonly<Record<string, OpSpec>> = {
   snapshot: { level: 'vm', parse: () => ({ type: 'snapshot' }) },
   restore: { level: 'vm', parse: () => ({ type: 'restore' }) },
   migrate: { level: 'vm', parse: (r) => ({ type: 'migrate', to: r.required('to', parseName, 'the destination host like `to=dst`') }) },
-  sample: { level: 'host_or_vm', parse: (r) => ({ type: 'sample', realtime: r.optional('realtime', parseNs, NS), counter: r.optional('counter', parseCounter, COUNTER) }) },
+  sample: { level: 'any', parse: (r) => ({ type: 'sample', realtime: r.optional('realtime', parseNs, NS), counter: r.optional('counter', parseCounter, COUNTER) }) },
   // `note` is handled by the line parser: its text is the raw rest of the line.
 };
 

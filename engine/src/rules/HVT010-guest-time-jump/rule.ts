@@ -21,7 +21,7 @@ export default defineRule({
       const cause = e.counterName === 'CNTVCT' ? v.voffsetBy : v.tscOffsetBy;
       ctx.report({
         message: deviation < 0n
-          ? `guest ${e.counterName} of ${vcpuName(e.inst, e.vcpu)} lags by ${ticks(deviation, e.freqBefore)} at this resume point: ${expectation}, but it is ${e.gAfter} (the guest's clock is stale by about the downtime)`
+          ? `guest ${e.counterName} of ${vcpuName(e.inst, e.vcpu)} lags by ${ticks(deviation, e.freqBefore)} at this resume point: ${expectation}, but it is ${e.gAfter} (${g.policy === 'advance' ? 'the guest\'s clock is stale by about the downtime' : 'the restore lost time the guest had already counted'})`
           : `guest ${e.counterName} of ${vcpuName(e.inst, e.vcpu)} jumps ahead by ${ticks(deviation, e.freqBefore)} at this resume point: ${expectation}, but it is ${e.gAfter} (guests report soft lockups)`,
         related: [
           { at: e.stop.at, message: `the guest stopped here (${e.stop.kind}) with ${e.counterName} = ${e.gBefore}` },

@@ -34,3 +34,12 @@ test('kernel= switches the matching window: before 6.7 it applies to the first u
   assert.deepEqual(codesAt(check([...FRESH(' kernel=6.6'), write])), ['HVT023@6']);
   assert.deepEqual(codesAt(check([...FRESH(' kernel=6.7'), write])), []);
 });
+
+test('does not fire when the matched write lands exactly on the value the guest will read', () => {
+  const d = check([
+    ...FRESH(),
+    '12.000000000 s/vm1/vcpu0 ioctl KVM_SET_MSRS IA32_TSC=5000000000',
+    '12.100000000 s/vm1/vcpu1 ioctl KVM_SET_MSRS IA32_TSC=5200000000', // matched, and 5e9 + 0.1 s × 2 GHz = 5.2e9
+  ]);
+  assert.deepEqual(codesAt(d), []);
+});

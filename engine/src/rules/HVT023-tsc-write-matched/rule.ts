@@ -7,7 +7,8 @@ export default defineRule({
   meta: { code: 'HVT023', name: 'tsc-write-matched', defaultSeverity: 'info', summary: 'A host IA32_TSC write was matched by KVM: the guest will not read the written value.' },
   on: {
     tscWrite: (e, ctx) => {
-      if (e.source !== 'set_msrs' || !e.matched) return;
+      // Matched but landing exactly on the written value: the guest reads what was written.
+      if (e.source !== 'set_msrs' || !e.matched || e.willRead === e.value) return;
       const why = e.matchReason === 'zero'
         ? 'a write of 0 always synchronizes with the current generation'
         : `it is within one second of ${e.expected}, the TSC expected from the previous write`;
