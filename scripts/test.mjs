@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { root, findFiles, nodeTest } from './test-lib.mjs';
 
 const layers = [
-  { name: 'unit', run: () => nodeTest([...findFiles('engine', '.test.ts'), ...findFiles('cli', '.test.ts'), ...findFiles('server', '.test.ts'), ...findFiles('test/unit', '.test.ts')]) },
+  { name: 'unit', run: () => nodeTest([...findFiles('engine', '.test.ts'), ...findFiles('cli', '.test.ts'), ...findFiles('server', '.test.ts'), ...findFiles('test/unit', '.test.ts'), ...findFiles('docs', '.test.ts')]) },
   { name: 'lsp', run: () => nodeTest(findFiles('test/lsp', '.test.ts')) },
   { name: 'grammar', run: () => nodeTest(findFiles('test/grammar', '.test.ts')) },
 ];
