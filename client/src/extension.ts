@@ -1,25 +1,18 @@
-// Extension entry point: starts the hvtimer language server over IPC and registers commands.
-import * as path from 'node:path';
-import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+// Extension entry point: creates the status item and the language client, registers the commands.
+import type * as vscode from 'vscode';
+import { HvtimerClient } from './client';
+import { registerCommands } from './commands';
+import { onDidChangeConfig, readConfig } from './config';
+import { ServerStatus } from './status';
 
-let client: LanguageClient | undefined;
+let client: HvtimerClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6012'] } },
-  };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'hvtrace' }],
-    synchronize: { configurationSection: 'hvtimer' },
-  };
-  client = new LanguageClient('hvtimer', 'hvtimer', serverOptions, clientOptions);
-  context.subscriptions.push(
-    vscode.commands.registerCommand('hvtimer.restartServer', () => client?.restart()),
-    vscode.commands.registerCommand('hvtimer.showOutput', () => client?.outputChannel.show()),
-  );
+  const status = new ServerStatus();
+  status.setConfig(readConfig());
+  client = new HvtimerClient(context, status);
+  context.subscriptions.push(status, client, onDidChangeConfig((c) => status.setConfig(c)));
+  registerCommands(context, client);
   await client.start();
 }
 

@@ -75,6 +75,9 @@ export class Analysis {
 
   get done(): boolean { return this.cursor >= this.doc.lineCount; }
 
+  /** How many lines of the document have been replayed (for progress reports). */
+  get replayedUpTo(): number { return this.cursor; }
+
   /** Applies an edit and invalidates the replay from the nearest checkpoint at or before it. */
   edit(edit: TextEdit): void {
     const { firstLine } = this.doc.applyEdit(edit);

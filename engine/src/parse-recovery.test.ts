@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analysis } from './analysis';
 import { checkText } from './index';
+import { SPEC_EXAMPLE, SPEC_EXAMPLE_RESTORE } from './rules/fixtures';
 
 // src: C(t) = 25e6·t. CREATE_VCPU at 10 s: voffset = 250000000.
 const BROKEN = [
@@ -53,24 +54,9 @@ test('a broken line 5 of 9: the model state changes after the bad line', () => {
 });
 
 test('§7 example with a garbage line inserted in the middle: one HVT090 there, HVT010 still found at the end', () => {
-  const lines = [
-    '@hvtrace 1',
-    '@host src arch=arm64 freq=25MHz ecv=0 vhe=1',
-    '@host dst arch=arm64 freq=25MHz ecv=0 vhe=1 counter=5000000000@0.0',
-    '@vm vm1 vcpus=2 policy=advance',
-    '10.000000000 src/vm1 ioctl KVM_CREATE_VCPU id=0',
-    '10.000001000 src/vm1 ioctl KVM_CREATE_VCPU id=1',
-    '10.000100000 src/vm1/vcpu0 ioctl KVM_RUN',
-    '12.000000000 src/vm1/vcpu0 guest read CNTVCT_EL0 = 49999975',
-    '20.000000000 src/vm1 vmm pause',
-    '20.000010000 src/vm1/vcpu0 ioctl KVM_GET_ONE_REG id=KVM_REG_ARM_TIMER_CNT -> 250000225',
-    '20.000020000 src/vm1 vmm migrate to=dst',
-    '20.3 dst/vm1 vmm', //                                                       11: broken (no operation)
-    '20.500000000 dst/vm1 ioctl KVM_CREATE_VCPU id=0',
-    '20.500001000 dst/vm1 ioctl KVM_CREATE_VCPU id=1',
-    '20.600000000 dst/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=KVM_REG_ARM_TIMER_CNT value=250000225',
-    '20.600100000 dst/vm1/vcpu0 ioctl KVM_RUN',
-  ];
+  // §7 without its blank line, with a broken statement (no operation) inserted as line 11.
+  const lines = [...SPEC_EXAMPLE, ...SPEC_EXAMPLE_RESTORE].filter((l) => l !== '');
+  lines.splice(11, 0, '20.3 dst/vm1 vmm');
   const d = checkText(lines.join('\n'));
   assert.deepEqual(d.filter((x) => x.code === 'HVT090').map((x) => [x.range.start.line, x.range.start.character, x.range.end.character, x.message]),
     [[11, 16, 16, 'expected an operation for `vmm`, found nothing']]);

@@ -1,30 +1,137 @@
-// Entry point of the bundled language server (dist/server.js). Transport (--stdio / --node-ipc)
-// is chosen by vscode-languageserver from the command line.
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, DiagnosticSeverity } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkText, type Severity } from '../../engine/src/index';
+// Entry point of the bundled language server (dist/server.js): a thin adapter from LSP to the
+// engine. Transport (--stdio / --node-ipc) is chosen by vscode-languageserver from the command line.
+// Every handler is guarded: a failure is logged and answered with an empty result, never fatal.
+import {
+  CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures, ResponseError, TextDocumentSyncKind,
+  type CancellationToken, type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver/node';
+import {
+  REPLAY_STATS, STATE_AT, TIMELINE, type ReplayStatsParams, type StateAtParams, type TimelineParams,
+} from '../../protocol/requests';
+import { codeActions } from './codeActions';
+import { codeLenses } from './codeLens';
+import { replayStats, stateAt, timelineRequest } from './customRequests';
+import { definition, references } from './definition';
+import { clear, publish } from './diagnostics';
+import { DocumentStore } from './documents';
+import { hover } from './hover';
+import { inlayHints } from './inlayHints';
+import { LEGEND, semanticTokensFull, semanticTokensRange } from './semanticTokens';
+import { DEFAULT_SETTINGS, parseSettings, type Settings } from './settings';
+import { documentSymbols, foldingRanges } from './symbols';
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+const log = (message: string): void => connection.console.log(message);
+const logError = (what: string, err: unknown): void =>
+  connection.console.error(`hvtimer: ${what} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
 
-const severities: Record<Severity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning,
-  info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
-};
+process.on('uncaughtException', (err) => logError('uncaught exception', err));
+process.on('unhandledRejection', (err) => logError('unhandled promise', err));
 
-connection.onInitialize(() => ({
-  capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
-  serverInfo: { name: 'hvtimer', version: '0.1.0' },
-}));
+const client = { configuration: false, configurationRegistration: false, inlayRefresh: false, codeLensRefresh: false, documentChanges: false };
+let globalSettings: Settings = DEFAULT_SETTINGS;
 
-function validate(doc: TextDocument): void {
-  const diagnostics = checkText(doc.getText()).map((d) => ({
-    range: d.range, severity: severities[d.severity], code: d.code, source: 'hvtimer', message: d.message,
-  }));
-  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+async function settingsFor(uri: string): Promise<Settings> {
+  if (!client.configuration) return globalSettings;
+  const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: uri, section: 'hvtimer' });
+  return parseSettings(raw, (m) => connection.console.warn(m));
 }
 
-documents.onDidChangeContent((e) => validate(e.document));
-documents.onDidClose((e) => void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }));
-documents.listen(connection);
+const store = new DocumentStore(connection, {
+  replayed: (doc) => publish(connection, doc, doc.replayed!.diagnostics),
+  closed: (uri) => clear(connection, uri),
+  settingsFor,
+});
+
+/** Wraps a request handler: errors other than LSP response errors are logged and answered with `fallback`. */
+function guard<P, R>(name: string, fallback: R, fn: (params: P, token: CancellationToken) => R | Promise<R>): (params: P, token: CancellationToken) => Promise<R> {
+  return async (params, token) => {
+    try {
+      return await fn(params, token);
+    } catch (err) {
+      if (err instanceof ResponseError) throw err;
+      logError(name, err);
+      return fallback;
+    }
+  };
+}
+
+function guardNotification<P>(name: string, fn: (params: P) => void | Promise<void>): (params: P) => Promise<void> {
+  return async (params) => {
+    try {
+      await fn(params);
+    } catch (err) {
+      logError(name, err);
+    }
+  };
+}
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const caps = params.capabilities;
+  client.configuration = caps.workspace?.configuration === true;
+  client.configurationRegistration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  client.inlayRefresh = caps.workspace?.inlayHint?.refreshSupport === true;
+  client.codeLensRefresh = caps.workspace?.codeLens?.refreshSupport === true;
+  client.documentChanges = caps.workspace?.workspaceEdit?.documentChanges === true;
+  store.progressSupported = caps.window?.workDoneProgress === true;
+  // initializationOptions: { settings?: the hvtimer section (clients without workspace/configuration),
+  // progressAfterMs?: how long a replay runs before it reports progress (default 300) }.
+  const init = params.initializationOptions as { settings?: unknown; progressAfterMs?: unknown } | undefined;
+  if (init?.settings) globalSettings = parseSettings(init.settings, (m) => connection.console.warn(m));
+  if (typeof init?.progressAfterMs === 'number' && init.progressAfterMs >= 0) store.progressAfterMs = init.progressAfterMs;
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+      inlayHintProvider: { resolveProvider: false },
+      documentSymbolProvider: { label: 'hvtimer' },
+      foldingRangeProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      semanticTokensProvider: { legend: LEGEND, full: true, range: true },
+    },
+    serverInfo: { name: 'hvtimer', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (client.configurationRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'hvtimer' });
+  log('hvtimer language server ready');
+});
+
+connection.onDidChangeConfiguration(guardNotification('settings change', async (params) => {
+  if (!client.configuration) {
+    const raw = (params.settings as { hvtimer?: unknown } | null)?.hvtimer;
+    globalSettings = parseSettings(raw, (m) => connection.console.warn(m));
+  }
+  let hintsChanged = false;
+  await Promise.all(store.all().map(async (doc) => {
+    const s = await settingsFor(doc.uri);
+    if (s.inlayHints !== doc.settings.inlayHints) hintsChanged = true;
+    store.applySettings(doc, s, false);
+  }));
+  if (hintsChanged && client.inlayRefresh) void connection.languages.inlayHint.refresh();
+}));
+
+connection.onDidOpenTextDocument(guardNotification('open', (p) => store.open(p)));
+connection.onDidChangeTextDocument(guardNotification('change', (p) => store.change(p)));
+connection.onDidCloseTextDocument(guardNotification('close', (p) => store.close(p)));
+
+connection.onHover(guard('hover', null, (p) => hover(store, p)));
+connection.languages.inlayHint.on(guard('inlay hints', null, (p) => inlayHints(store, p)));
+connection.onDocumentSymbol(guard('document symbols', null, (p) => documentSymbols(store, p)));
+connection.onFoldingRanges(guard('folding ranges', null, (p) => foldingRanges(store, p)));
+connection.onDefinition(guard('definition', null, (p) => definition(store, p)));
+connection.onReferences(guard('references', null, (p, token) => references(store, p, token)));
+connection.onCodeLens(guard('code lenses', null, (p, token) => codeLenses(store, p, token)));
+connection.onCodeAction(guard('code actions', null, (p) => codeActions(store, p, { documentChanges: client.documentChanges })));
+connection.languages.semanticTokens.on(guard('semantic tokens', { data: [] }, (p) => semanticTokensFull(store, p) ?? { data: [] }));
+connection.languages.semanticTokens.onRange(guard('semantic tokens', { data: [] }, (p) => semanticTokensRange(store, p) ?? { data: [] }));
+
+connection.onRequest(STATE_AT, guard('hvtimer/stateAt', null, (p: StateAtParams) => stateAt(store, p)));
+connection.onRequest(TIMELINE, guard('hvtimer/timeline', null, (p: TimelineParams, token) => timelineRequest(store, p, token)));
+connection.onRequest(REPLAY_STATS, guard('hvtimer/replayStats', null, (p: ReplayStatsParams) => replayStats(store, p)));
+
 connection.listen();

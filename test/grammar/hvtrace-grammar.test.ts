@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { grammarPath, tokenize, tokenizeLines, tokenizeWithMeta, type Token } from './tokenize';
+import { SPEC_EXAMPLE, SPEC_EXAMPLE_RESTORE } from '../../engine/src/rules/fixtures';
 
 // Scopes the grammar emits (syntaxes/README.md).
 const COMMENT = 'comment.line.number-sign.hvtrace';
@@ -477,24 +478,7 @@ describe('values and line ends', () => {
 });
 
 describe('the section 7 example', () => {
-  const example = [
-    '@hvtrace 1',
-    '@host src arch=arm64 freq=25MHz ecv=0 vhe=1',
-    '@host dst arch=arm64 freq=25MHz ecv=0 vhe=1 counter=5000000000@0.0',
-    '@vm vm1 vcpus=2 policy=advance',
-    '',
-    '10.000000000 src/vm1 ioctl KVM_CREATE_VCPU id=0',
-    '10.000001000 src/vm1 ioctl KVM_CREATE_VCPU id=1',
-    '10.000100000 src/vm1/vcpu0 ioctl KVM_RUN',
-    '12.000000000 src/vm1/vcpu0 guest read CNTVCT_EL0 = 49999975',
-    '20.000000000 src/vm1 vmm pause',
-    '20.000010000 src/vm1/vcpu0 ioctl KVM_GET_ONE_REG id=KVM_REG_ARM_TIMER_CNT -> 250000225',
-    '20.000020000 src/vm1 vmm migrate to=dst',
-    '20.500000000 dst/vm1 ioctl KVM_CREATE_VCPU id=0',
-    '20.500001000 dst/vm1 ioctl KVM_CREATE_VCPU id=1',
-    '20.600000000 dst/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=KVM_REG_ARM_TIMER_CNT value=250000225',
-    '20.600100000 dst/vm1/vcpu0 ioctl KVM_RUN     # HVT010: guest lags the reference clock by 0.6 s',
-  ].join('\n');
+  const example = [...SPEC_EXAMPLE, ...SPEC_EXAMPLE_RESTORE].join('\n');
 
   test('directive lines start with the directive keyword, statement lines with the time', async () => {
     const lines = await tokenizeLines(example);

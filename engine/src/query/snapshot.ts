@@ -1,24 +1,11 @@
 // The replay state as plain JSON (cli.md `replay --format json`, and the language server's state
 // request). Every counter is a decimal string: u64 values do not fit JSON numbers.
 import { guestCounter, hostCounter } from '../replay/clock';
+import type { ReplaySnapshot, VcpuSnapshot } from '../../../protocol/views';
+export type { ReplaySnapshot, VcpuSnapshot } from '../../../protocol/views';
 import type { ModelState, VcpuState, InstanceState, GuestState } from '../replay/state';
 import { formatTime } from '../values/format';
 import { KVM_MSR_ENABLED } from '../uapi/msrs';
-
-export interface VcpuSnapshot {
-  guest_counter: string;
-  virtual_offset: string | null;
-  physical_offset: string | null;
-  physical_trap: 'unknown' | 'on' | 'off' | null;
-  tsc_offset: string | null;
-  stolen_ns: string | null;
-}
-
-export interface ReplaySnapshot {
-  time: string;
-  hosts: Record<string, { counter: string; freq: string }>;
-  vms: Record<string, { host: string | null; running: boolean; vcpus: Record<string, VcpuSnapshot> }>;
-}
 
 /** Whether the vCPU has a stolen-time structure on this instance (arm64 PV time, x86 steal MSR). */
 export function stolenConfigured(v: VcpuState): boolean {

@@ -11,12 +11,16 @@ function bigTrace(): string[] {
   return lines;
 }
 
-test('every line is parsed once when the document is created', () => {
+test('a new document parses each line once, the first time it is read', () => {
   const doc = new TraceDocument(bigTrace().join('\n'));
   assert.equal(doc.lineCount, 10000);
-  assert.equal(doc.parsedLines, 10000);
+  assert.equal(doc.parsedLines, 0);
   assert.equal(doc.node(0).kind, 'directive');
   assert.equal(doc.node(9999).kind, 'statement');
+  assert.equal(doc.node(9999), doc.node(9999)); // cached: the same object
+  assert.equal(doc.parsedLines, 2);
+  assert.equal(doc.allNodes.length, 10000);
+  assert.equal(doc.parsedLines, 10000);
 });
 
 test('editing one line of a 10 000-line document re-parses exactly that line', () => {

@@ -1,5 +1,6 @@
 // A parsed .hvtrace document. Lines are parsed independently, so an edit re-parses only the lines
-// it touched (the language server relies on this for big files).
+// it touched (the language server relies on this for big files). A new document parses each line
+// the first time it is read, so the first replay — which runs in chunks — also does the parsing.
 import type { LineNode } from './ast';
 import { parseLine } from './parseLine';
 
@@ -10,19 +11,23 @@ const EOL = /\r\n|\r|\n/;
 
 export class TraceDocument {
   private texts: string[];
-  private nodes: LineNode[];
+  /** Parsed lines; a hole is a line not read yet. */
+  private nodes: (LineNode | undefined)[];
   /** How many lines have been parsed since creation (tests check that edits stay local). */
   parsedLines = 0;
 
   constructor(text: string) {
     this.texts = splitLines(text.startsWith('\uFEFF') ? text.slice(1) : text);
-    this.nodes = this.texts.map((t) => this.parse(t));
+    this.nodes = new Array<LineNode | undefined>(this.texts.length);
   }
 
   get lineCount(): number { return this.texts.length; }
   text(line: number): string { return this.texts[line] ?? ''; }
-  node(line: number): LineNode { return this.nodes[line] ?? { kind: 'empty' }; }
-  get allNodes(): readonly LineNode[] { return this.nodes; }
+  node(line: number): LineNode {
+    if (line < 0 || line >= this.texts.length) return { kind: 'empty' };
+    return this.nodes[line] ?? (this.nodes[line] = this.parse(this.texts[line]));
+  }
+  get allNodes(): readonly LineNode[] { return this.texts.map((_, i) => this.node(i)); }
   getText(): string { return this.texts.join('\n'); }
 
   /**

@@ -10,6 +10,10 @@ import { runAll } from './harness';
 import './activation.test';
 import './diagnostics.test';
 import './commands.test';
+import './languageFeatures.test';
+import './quickFix.test';
+import './clientCommands.test';
+import './sampleTraces.test';
 
 export async function run(): Promise<void> {
   const results = await runAll((r) => console.log(`[hvtimer suite] ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.error ? `\n${r.error}` : ''}`));

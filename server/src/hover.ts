@@ -1,0 +1,17 @@
+// textDocument/hover: the engine's hover markdown for the position.
+import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver/node';
+import { hoverAt } from '../../engine/src/query/index';
+import { docsHref } from './diagnostics';
+import { engineCharacter, lspCharacter, type DocumentStore } from './documents';
+
+export function hover(store: DocumentStore, params: HoverParams): Hover | null {
+  const doc = store.get(params.textDocument.uri);
+  if (!doc) return null;
+  const { line, character } = params.position;
+  const h = hoverAt(doc.analysis, line, engineCharacter(doc, line, character), { diagnostics: store.readyDiagnostics(doc), docsHref });
+  if (!h) return null;
+  return {
+    contents: { kind: MarkupKind.Markdown, value: h.markdown },
+    range: { start: { line, character: lspCharacter(doc, line, h.span.start) }, end: { line, character: lspCharacter(doc, line, h.span.end) } },
+  };
+}

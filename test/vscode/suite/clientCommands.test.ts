@@ -1,0 +1,46 @@
+// The client's own pieces: "Replay to here" (hvtimer/stateAt shown read-only), "Show timeline",
+// and the crash policy that stops restarting a server that keeps crashing.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { CloseAction } from 'vscode-languageclient/node';
+import { CrashPolicy } from '../../../client/src/client';
+import type { StateAtResult } from '../../../protocol/requests';
+import { test } from './harness';
+import { hasCodeAt, openFixture, waitForDiagnostics } from './helpers';
+
+test('hvtimer.replayToLine (the code lens command) shows the replay state after the line, read-only', async () => {
+  const doc = await openFixture('s7-restore.hvtrace');
+  await waitForDiagnostics(doc.uri, hasCodeAt('HVT010', 15));
+  const result = await vscode.commands.executeCommand<StateAtResult>('hvtimer.replayToLine', doc.uri.toString(), 15);
+  assert.equal(result.snapshot.vms.vm1.vcpus['0'].guest_counter, '250002725');
+  const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'hvtimer-state');
+  assert.ok(shown, 'a hvtimer-state document is visible');
+  assert.equal(shown.document.uri.path, '/s7-restore.hvtrace at line 16.md');
+  assert.match(shown.document.getText(), /\| guest CNTVCT \| 250002725 \| 0xEE6BD25 \| 10\.000109000 s \|/);
+});
+
+test('hvtimer.showTimeline runs (the timeline view comes with the next issue)', async () => {
+  const doc = await openFixture('s7-restore.hvtrace');
+  await vscode.commands.executeCommand('hvtimer.showTimeline', doc.uri.toString(), 15);
+});
+
+test('the crash policy restarts a crashing server 4 times in 3 minutes, then gives up and says why', () => {
+  let now = 0;
+  const reasons: string[] = [];
+  const policy = new CrashPolicy((r) => reasons.push(r), () => now);
+  for (let i = 0; i < 4; i++) {
+    now += 1000;
+    assert.equal(policy.closed().action, CloseAction.Restart);
+  }
+  now += 1000;
+  const last = policy.closed();
+  assert.equal(last.action, CloseAction.DoNotRestart);
+  assert.deepEqual(reasons, [last.message]);
+  assert.match(reasons[0], /crashed 5 times in the last 3 minutes and will not be restarted/);
+  // Crashes older than the window are forgotten.
+  const spaced = new CrashPolicy(() => assert.fail('gave up'), () => now);
+  for (let i = 0; i < 10; i++) {
+    now += 60_000;
+    assert.equal(spaced.closed().action, CloseAction.Restart);
+  }
+});
