@@ -9,7 +9,7 @@ import type { Analysis } from '../analysis';
 import type { Fix } from '../rules/rule';
 import type { MsrWrite, Statement } from '../syntax/ast';
 import type { TraceDocument } from '../syntax/document';
-import { idempotentRestore } from './restore';
+import { idempotentRestore } from '../replay/restore';
 
 export type { Fix };
 

@@ -12,8 +12,8 @@ import { parseInteger } from '../values/parse';
 import { u64 } from '../values/u64';
 import { locate, type Target } from './locate';
 import { counterTime, duration, formatFrequency, formatTime, hex, lineNo, mdEscape, nsOf, offsetTime, ticksWord } from './present';
-import { driftOf, idempotentRestore, type IdempotentRestore } from './restore';
-import { stolenConfigured } from './snapshot';
+import { driftOf, idempotentRestore, type IdempotentRestore } from '../replay/restore';
+import { stolenConfigured } from '../replay/stolen';
 
 export interface HoverOptions {
   /** Diagnostics of the document (as last published), for explanations. */

@@ -9,7 +9,7 @@ export { fixesFor, applyFix, counterOffsetFix, type Fix } from './fixes';
 export { TimelineBuilder, timeline, type Timeline, type TimelineEvent, type ClockErrorSample, type TimelineInstance, type TimelineValue } from './timeline';
 export { stateView, instanceView, vcpuView, type StateView, type InstanceView, type VcpuView, type HostView, type GuestView, type ValueView } from './stateView';
 export { semanticTokens, type SemanticToken, type TokenKind } from './tokens';
-export { idempotentRestore, driftOf, pendingStop, type IdempotentRestore } from './restore';
+export { idempotentRestore, driftOf, pendingStop, type IdempotentRestore } from '../replay/restore';
 export { snapshot, type ReplaySnapshot, type VcpuSnapshot } from './snapshot';
 export { locate } from './locate';
 export { stateMarkdown } from './stateMarkdown';

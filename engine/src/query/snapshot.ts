@@ -3,14 +3,10 @@
 import { guestCounter, hostCounter } from '../replay/clock';
 import type { ReplaySnapshot, VcpuSnapshot } from '../../../protocol/views';
 export type { ReplaySnapshot, VcpuSnapshot } from '../../../protocol/views';
-import type { ModelState, VcpuState, InstanceState, GuestState } from '../replay/state';
+import type { ModelState, InstanceState, GuestState } from '../replay/state';
 import { formatTime } from '../values/format';
-import { KVM_MSR_ENABLED } from '../uapi/msrs';
+import { stolenConfigured } from '../replay/stolen';
 
-/** Whether the vCPU has a stolen-time structure on this instance (arm64 PV time, x86 steal MSR). */
-export function stolenConfigured(v: VcpuState): boolean {
-  return v.pvAddress !== undefined || (v.stealMsr !== undefined && (v.stealMsr & KVM_MSR_ENABLED) !== 0n);
-}
 
 export function currentInstance(state: ModelState, g: GuestState): InstanceState | undefined {
   return g.current ? state.instances.get(g.current) : undefined;

@@ -3,7 +3,7 @@
 // host's frequency, and the line that set each offset. Decimal strings for every u64.
 import { guestCntpct, guestCntvct, guestFreq, guestTsc, hasCntpoff, hostCounter, kvmclockAt } from '../replay/clock';
 import type { GuestState, HostState, InstanceState, ModelState, VcpuState } from '../replay/state';
-import { stolenConfigured } from './snapshot';
+import { stolenConfigured } from '../replay/stolen';
 import { counterTime, formatTime, hex, offsetTime, nsOf } from './present';
 import type { ValueView, VcpuView, InstanceView, HostView, GuestView, StateView } from '../../../protocol/views';
 export type { ValueView, VcpuView, InstanceView, HostView, GuestView, StateView } from '../../../protocol/views';

@@ -2,7 +2,7 @@
 // created on first use (§3: undeclared VMs are declared implicitly).
 import type { Statement } from '../syntax/ast';
 import type { ReplayEvent } from './events';
-import { hostCounter, guestCounter, guestCntpct, physicalOffsetApplied, kvmclockAt, guestRate } from './clock';
+import { guestCounter, guestCntpct, physicalOffsetApplied, kvmclockAt, guestRate } from './clock';
 import type { GuestState, GuestVcpu, HostState, InstanceState, ModelState, Ref, VcpuState } from './state';
 
 export interface StepContext {
@@ -118,4 +118,3 @@ export function hostChange(ctx: StepContext, inst: InstanceState, change: () => 
   }
 }
 
-export { hostCounter };

@@ -2,7 +2,7 @@
 import { ticksIn } from '../values/units';
 import { add64 } from '../values/u64';
 import { guestCounter, guestFreq, guestRate, kvmclockAt } from './clock';
-import { getGuest, getInstance, guestVcpu, instanceKey, newInstance, type StepContext } from './context';
+import { getGuest, guestVcpu, instanceKey, newInstance, type StepContext } from './context';
 import type { GuestState, HostState, InstanceState, Ref, StopRecord, VcpuState } from './state';
 
 /** G_before for every vCPU of the instance at the moment it stops running. */
@@ -110,4 +110,3 @@ function updateStolenTime(ctx: StepContext, inst: InstanceState, v: VcpuState): 
   if (x86Enabled) v.stealVersion += v.stealVersion % 2n === 1n ? 3n : 2n;
 }
 
-export { getInstance };

@@ -3,7 +3,7 @@
 import type { Span } from '../syntax/ast';
 import { sub64 } from '../values/u64';
 import { guestCntpct, guestCntvct, guestFreq, guestTsc, hostCounter, hasCntpoff, kvmCntpct, kvmclockAt, guestRate } from './clock';
-import { getGuest, type StepContext } from './context';
+import type { StepContext } from './context';
 import type { Quantity } from './events';
 import type { InstanceState, VcpuState } from './state';
 import { abs } from '../values/u64';
@@ -70,4 +70,3 @@ export function observeCntfrq(ctx: StepContext, inst: InstanceState, v: VcpuStat
   emit(ctx, inst, v, 'CNTFRQ', observed, guestFreq(ctx.host, v), span, source, { exact: true });
 }
 
-export { getGuest };

@@ -145,7 +145,6 @@ function decodeAttr(ctx: StepContext, b: Extract<Body, { type: 'device_attr' }>)
 }
 
 function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: Body): void {
-  const arm = ctx.host.arch === 'arm64';
   switch (b.type) {
     case 'run':
       if (!ctx.failed) run(ctx, inst, v);
@@ -168,7 +167,7 @@ function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: B
       return;
     }
     case 'device_attr': {
-      const { group, attr } = decodeAttr(ctx, b);
+      const { attr } = decodeAttr(ctx, b);
       if (b.verb === 'set' && b.value) {
         if (attr === 'pvtime_ipa') return setPvAddress(ctx, inst, v, b.value.value);
         if (ctx.failed) return;
@@ -178,7 +177,6 @@ function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: B
         if (attr === 'tsc_offset') observeExact(ctx, inst, v, 'tsc_offset', b.value.value, v.tscOffset, b.value.span, 'ioctl', ctx.host.freq);
         if (attr === 'pvtime_ipa' && v.pvAddress !== undefined) observeExact(ctx, inst, v, 'pvtime_ipa', b.value.value, v.pvAddress, b.value.span, 'ioctl');
       }
-      void group;
       return;
     }
     case 'kvmclock_ctrl':
@@ -262,7 +260,6 @@ function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: B
       return;
     case 'pause': case 'snapshot': case 'sample': return vmStatement(ctx, inst, b);
     default:
-      void arm;
       return;
   }
 }

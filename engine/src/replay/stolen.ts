@@ -8,6 +8,11 @@ import type { InstanceState, Ref, VcpuState } from './state';
 
 const PV_STRUCT_SIZE = 64n;
 
+/** Whether the vCPU has a stolen-time structure on this instance (arm64 PV time, x86 steal MSR). */
+export function stolenConfigured(v: VcpuState): boolean {
+  return v.pvAddress !== undefined || (v.stealMsr !== undefined && (v.stealMsr & KVM_MSR_ENABLED) !== 0n);
+}
+
 /** Another vCPU of the instance whose 64-byte structure overlaps [address, address + 64). */
 function overlapping(inst: InstanceState, self: VcpuState, address: bigint): { vcpu: number; at?: Ref; address: bigint } | undefined {
   for (const o of inst.vcpus.values()) {

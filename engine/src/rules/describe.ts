@@ -20,4 +20,3 @@ export function ticks(n: bigint, hz: bigint): string {
   return `${a} tick${a === 1n ? '' : 's'} (${ticksAsDuration(a, hz)} at ${formatFrequency(hz)})`;
 }
 
-export { formatFrequency };

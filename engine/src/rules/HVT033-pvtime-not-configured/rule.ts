@@ -2,7 +2,7 @@
 // migration/restore destination does not set the address a source vCPU had (stolen time freezes).
 import { defineRule } from '../rule';
 import { vcpuName } from '../describe';
-import { stolenConfigured } from '../../query/snapshot';
+import { stolenConfigured } from '../../replay/stolen';
 
 export default defineRule({
   meta: { code: 'HVT033', name: 'pvtime-not-configured', defaultSeverity: 'warning', summary: 'The guest uses PV time on a vCPU whose address was never set, or a destination does not set it.' },

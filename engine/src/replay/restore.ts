@@ -4,9 +4,9 @@
 //   arm64: Off1 = Off0 - (T1-T0)*F - (C0-C1), i.e. C1 - expected guest counter
 //   x86:   offset = G0 + (T1-T0)*F - scale(C1)
 // With policy freeze the (T1-T0)*F term is dropped.
-import { hostCounter, scaleTsc } from '../replay/clock';
-import { kernelAtLeast } from '../replay/context';
-import type { ModelState, StopRecord } from '../replay/state';
+import { hostCounter, scaleTsc } from './clock';
+import { kernelAtLeast } from './context';
+import type { ModelState, StopRecord } from './state';
 import type { Statement } from '../syntax/ast';
 import { add64, signedDiff, sub64 } from '../values/u64';
 import { ticksIn } from '../values/units';
