@@ -51,6 +51,3 @@ export const guestRate = (h: HostState, v: VcpuState): bigint =>
 
 /** kvmclock (ns) at reference time t: 1 ns per ns from its last setting (§6.2.5). */
 export const kvmclockAt = (inst: InstanceState, t: bigint): bigint => u64(inst.kvmclockBase + (t - inst.kvmclockAt));
-
-/** A tolerance in ns as ticks at `hz`. */
-export const toleranceTicks = (toleranceNs: bigint, hz: bigint): bigint => ticksIn(toleranceNs, hz);
