@@ -242,15 +242,19 @@ class LineContext implements RuleContext {
   guest(name: string): GuestState { return this.state.guests.get(name)!; }
 }
 
-/** `# hvtimer-disable-next-line CODES` and `# hvtimer-disable CODES` (§1). */
+/**
+ * `# hvtimer-disable-next-line CODES` and `# hvtimer-disable CODES` (§1). Only lines whose text
+ * mentions the keyword are parsed here, so this stays cheap on huge documents.
+ */
 function suppressionsOf(doc: TraceDocument): (line: number, code: string) => boolean {
   const nextLine = new Map<number, Set<string>>();
   const restOfFile: { from: number; codes: Set<string> }[] = [];
   let pending: Set<string> | undefined;
   for (let l = 0; l < doc.lineCount; l++) {
-    const node = doc.node(l);
-    if (pending && node.kind !== 'empty') { nextLine.set(l, pending); pending = undefined; }
-    const s = node.comment?.suppression;
+    const text = doc.text(l);
+    if (pending && !BLANK_OR_COMMENT.test(text)) { nextLine.set(l, pending); pending = undefined; }
+    if (!text.includes('hvtimer-disable')) continue;
+    const s = doc.node(l).comment?.suppression;
     if (!s) continue;
     const codes = new Set(s.codes.length ? s.codes.map((c) => c.value) : ['*']);
     if (s.kind === 'next-line') pending = new Set([...(pending ?? []), ...codes]);
@@ -262,3 +266,6 @@ function suppressionsOf(doc: TraceDocument): (line: number, code: string) => boo
     return restOfFile.some((r) => line >= r.from && (r.codes.has(code) || r.codes.has('*')));
   };
 }
+
+/** A line with nothing but spaces, tabs and a comment: not a "next statement line". */
+const BLANK_OR_COMMENT = /^[ \t]*(#.*)?$/;

@@ -180,3 +180,14 @@ test('an empty document has one empty line; lines out of range read as empty', (
 test('getText joins the lines with LF', () => {
   assert.equal(new TraceDocument('a\r\nb\nc').getText(), 'a\nb\nc');
 });
+
+test('the parsed-line cache is bounded: lines parsed longest ago are dropped and parsed again when read', () => {
+  const doc = new TraceDocument(bigTrace().join('\n'), 1000);
+  for (let i = 0; i < 3000; i++) doc.node(i);
+  assert.equal(doc.parsedLines, 3000);
+  const recent = doc.node(2999);
+  assert.equal(doc.node(2999), recent); // recent lines stay cached
+  assert.equal(doc.parsedLines, 3000);
+  assert.equal(doc.node(0).kind, 'directive'); // dropped long ago: parsed again
+  assert.equal(doc.parsedLines, 3001);
+});

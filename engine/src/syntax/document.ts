@@ -9,14 +9,24 @@ export interface TextEdit { start: TextPosition; end: TextPosition; text: string
 
 const EOL = /\r\n|\r|\n/;
 
+/**
+ * Parsed lines kept at most (about 1.3 KB each). Below this every line stays parsed; above it the
+ * lines parsed longest ago are dropped and parsed again when read, which bounds the memory of very
+ * large traces (a replay reads lines in order, so it drops the ones it has passed).
+ */
+export const DEFAULT_PARSED_LINE_CAPACITY = 250_000;
+
 export class TraceDocument {
   private texts: string[];
-  /** Parsed lines; a hole is a line not read yet. */
+  /** Parsed lines; a hole is a line not read yet (or dropped). */
   private nodes: (LineNode | undefined)[];
+  private cached = 0;
+  /** Where the next eviction scan starts. */
+  private evictAt = 0;
   /** How many lines have been parsed since creation (tests check that edits stay local). */
   parsedLines = 0;
 
-  constructor(text: string) {
+  constructor(text: string, private readonly capacity = DEFAULT_PARSED_LINE_CAPACITY) {
     this.texts = splitLines(text.startsWith('\uFEFF') ? text.slice(1) : text);
     this.nodes = new Array<LineNode | undefined>(this.texts.length);
   }
@@ -25,7 +35,25 @@ export class TraceDocument {
   text(line: number): string { return this.texts[line] ?? ''; }
   node(line: number): LineNode {
     if (line < 0 || line >= this.texts.length) return { kind: 'empty' };
-    return this.nodes[line] ?? (this.nodes[line] = this.parse(this.texts[line]));
+    const cached = this.nodes[line];
+    if (cached) return cached;
+    const node = this.parse(this.texts[line]);
+    this.nodes[line] = node;
+    if (++this.cached > this.capacity) this.evict(line);
+    return node;
+  }
+
+  /** Drops a tenth of the capacity, scanning forward from where the last scan stopped. */
+  private evict(keep: number): void {
+    const target = this.capacity - Math.ceil(this.capacity / 10);
+    while (this.cached > target) {
+      if (this.evictAt >= this.nodes.length) this.evictAt = 0;
+      if (this.evictAt !== keep && this.nodes[this.evictAt] !== undefined) {
+        this.nodes[this.evictAt] = undefined;
+        this.cached--;
+      }
+      this.evictAt++;
+    }
   }
   get allNodes(): readonly LineNode[] { return this.texts.map((_, i) => this.node(i)); }
   getText(): string { return this.texts.join('\n'); }
@@ -43,7 +71,8 @@ export class TraceDocument {
     const suffix = edit.end.line > last ? '' : this.texts[endLine].slice(edit.end.character);
     const replacement = splitLines(prefix + edit.text + suffix);
     this.texts.splice(startLine, endLine - startLine + 1, ...replacement);
-    this.nodes.splice(startLine, endLine - startLine + 1, ...replacement.map((t) => this.parse(t)));
+    const removed = this.nodes.splice(startLine, endLine - startLine + 1, ...replacement.map((t) => this.parse(t)));
+    this.cached += replacement.length - removed.filter((n) => n !== undefined).length;
     return { firstLine: startLine, lineDelta: replacement.length - (endLine - startLine + 1) };
   }
 
