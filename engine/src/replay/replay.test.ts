@@ -93,3 +93,14 @@ test('stolen time: delay before PV_TIME_ST is not added later (KVM restarts from
   ];
   assert.equal(snapshot(new Analysis(lines.join('\n')).stateAfter(14)).vms.vm1.vcpus['0'].stolen_ns, '0');
 });
+
+test('x86: a VM-wide KVM_SET_TSC_KHZ applies to vCPUs created later, scaled only where the host can scale', () => {
+  const trace = (scaling: string): string[] => [`@host x arch=x86_64 freq=2GHz${scaling}`, '@vm v',
+    '10.000000000 x/v ioctl KVM_SET_TSC_KHZ value=2000400', // 200 ppm: accepted with or without scaling
+    '10.000000000 x/v ioctl KVM_CREATE_VCPU id=0',
+    '11.000000000 x/v/vcpu0 ioctl KVM_RUN'];
+  // Scaled (x · 2000400 / 2000000): TSC at 11 s = scale(2.2e10) - scale(2e10) = 22004400000 - 20004000000
+  assert.equal(stateAt(trace(''), 5).vms.v.vcpus['0'].guest_counter, '2000400000');
+  // Without scaling the guest TSC runs at the host's 2 GHz: 2.2e10 - 2e10
+  assert.equal(stateAt(trace(' tsc_scaling=0'), 5).vms.v.vcpus['0'].guest_counter, '2000000000');
+});

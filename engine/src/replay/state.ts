@@ -97,6 +97,8 @@ export interface InstanceState {
   running: boolean;
   tsc: TscSync;
   defaultTscKhz?: bigint;
+  /** Whether vCPUs created with defaultTscKhz are scaled (the host has TSC scaling). */
+  defaultTscScaled?: boolean;
   /** kvmclock reads `kvmclockBase` ns at reference time `kvmclockAt`; known once set or observed. */
   kvmclockBase: bigint;
   kvmclockAt: bigint;

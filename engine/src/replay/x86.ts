@@ -123,7 +123,7 @@ export function setTscKhz(ctx: StepContext, inst: InstanceState, v: VcpuState | 
     return;
   }
   if (ctx.failed) return;
-  if (v === undefined) { inst.defaultTscKhz = value; return; }
+  if (v === undefined) { inst.defaultTscKhz = value; inst.defaultTscScaled = value !== undefined && ctx.host.tscScaling; return; }
   hostChange(ctx, inst, () => { v.virtualKhz = value; v.scaled = value !== undefined && ctx.host.tscScaling; });
 }
 
