@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'dist-vsix/**', '.cache/**', '.vscode-test/**', 'test-results/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dist-vsix/**', '.cache/**', '.vscode-test/**', 'test-results/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,6 +18,11 @@ export default tseslint.config(
   {
     files: ['webview/**/*.ts', 'test/webview/harness/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // Browser-driving tests: their page.evaluate callbacks run in the page.
+    files: ['test/webview/**/*.mjs', 'test/vscode/**/*.mjs', 'scripts/test-layers/*.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   {
     // The engine is shared by the server, the CLI and the tests: it must not know about editors.

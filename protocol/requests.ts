@@ -10,7 +10,7 @@
 //   (-32800).
 // This file must not import the engine, vscode or the LSP libraries: it is types and names only.
 // The data shapes the requests carry are in ./views.ts (the engine builds them).
-import type { ReplaySnapshot, StateView, Timeline } from './views';
+import type { Report, ReplaySnapshot, StateView, Timeline, TimelineOverview, TimelineWindow } from './views';
 export type * from './views';
 
 // ---- hvtimer/stateAt --------------------------------------------------------------------------
@@ -55,6 +55,90 @@ export interface TimelineResult extends Timeline {
   version: number;
 }
 
+// ---- hvtimer/timelineOverview ------------------------------------------------------------------
+
+/**
+ * `hvtimer/timelineOverview`: the whole document at a glance, cheap to send: time extent, one row per
+ * instance and vCPU with its phases, handoffs between instances, chart series, a line↔time index.
+ * The webview asks for it once per document version, then for visible ranges (`hvtimer/timelineWindow`).
+ */
+export const TIMELINE_OVERVIEW = 'hvtimer/timelineOverview';
+
+export interface TimelineOverviewParams { uri: string }
+
+export interface TimelineOverviewResult extends TimelineOverview {
+  uri: string;
+  version: number;
+}
+
+/** At most this many entries in `TimelineOverview.lineIndex`. */
+export const LINE_INDEX_LIMIT = 2000;
+
+// ---- hvtimer/timelineWindow -------------------------------------------------------------------
+
+/**
+ * `hvtimer/timelineWindow`: what happened in a time range, with server-side level of detail: the
+ * answer holds at most `maxMarkers` markers + clusters, `maxMarkers` findings + finding clusters,
+ * `maxSamples` points per chart series and `maxSamples` scheduler-wait bars, however many lines the
+ * range spans.
+ */
+export const TIMELINE_WINDOW = 'hvtimer/timelineWindow';
+
+export interface TimelineWindowParams {
+  uri: string;
+  /** Reference time range in ns (decimal strings), inclusive; clamped to the trace. */
+  fromNs: string;
+  toNs: string;
+  /** Bounds; default and ceiling `WINDOW_LIMIT`. */
+  maxMarkers?: number;
+  maxSamples?: number;
+}
+
+export interface TimelineWindowResult extends TimelineWindow {
+  uri: string;
+  version: number;
+}
+
+/** Default and largest `maxMarkers` / `maxSamples`. */
+export const WINDOW_LIMIT = 2000;
+
+// ---- hvtimer/stateChange ----------------------------------------------------------------------
+
+/**
+ * `hvtimer/stateChange`: the next (or previous) line after (before) `line` whose statement changes the
+ * model state (creates a vCPU, writes an offset or counter, runs a vCPU for the first time, pauses,
+ * resumes, migrates, changes stolen time, …). `line: null` when there is none.
+ */
+export const STATE_CHANGE = 'hvtimer/stateChange';
+
+export interface StateChangeParams {
+  uri: string;
+  line: number;
+  direction: 'next' | 'previous';
+}
+
+export interface StateChangeResult {
+  uri: string;
+  version: number;
+  line: number | null;
+  /** What changed there, for people (`counter write`, `pause`, …). */
+  what: string | null;
+}
+
+// ---- hvtimer/report ---------------------------------------------------------------------------
+
+/** `hvtimer/report`: replays the whole document; its findings and a per-VM summary, as data and Markdown. */
+export const REPORT = 'hvtimer/report';
+
+export interface ReportParams { uri: string }
+
+export interface ReportResult {
+  uri: string;
+  version: number;
+  report: Report;
+  markdown: string;
+}
+
 // ---- hvtimer/replayStats (diagnostic) -----------------------------------------------------------
 
 /** `hvtimer/replayStats`: how much work the server did for a document (tests, troubleshooting). */
@@ -76,6 +160,8 @@ export interface ReplayStatsResult {
 export const REPLAY_TO_LINE_COMMAND = 'hvtimer.replayToLine';
 /** `hvtimer.showTimeline(uri: string, line: number)`: shows the timeline around `line`. */
 export const SHOW_TIMELINE_COMMAND = 'hvtimer.showTimeline';
+/** The timeline webview panel's view type (and its `onWebviewPanel:` activation event). */
+export const TIMELINE_VIEW_TYPE = 'hvtimer.timeline';
 
 // ---- settings ---------------------------------------------------------------------------------
 

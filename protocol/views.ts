@@ -155,3 +155,246 @@ export interface Timeline {
   events: TimelineEvent[];
   samples: ClockErrorSample[];
 }
+
+// ---- the timeline webview: the whole document at a glance (hvtimer/timelineOverview) ----------
+
+/** Who acts in a statement (hvtrace-format §4). */
+export type Actor = 'ioctl' | 'guest' | 'kvm' | 'sched' | 'vmm';
+
+export type FindingSeverity = 'error' | 'warning' | 'info' | 'hint';
+
+/**
+ * What an instance (or one of its vCPUs) is doing over an interval: `setup` (created, not run yet),
+ * `running`, `paused` (stopped by a pause or snapshot, or not yet resumed), `gone` (the guest left it:
+ * migrated away, or a restore replaced it — drawn only up to the instance's last statement).
+ */
+export type Phase = 'setup' | 'running' | 'paused' | 'gone';
+
+export interface PhaseInterval {
+  phase: Phase;
+  /** Reference time (ns) and 0-based line where the phase starts and ends; the end is exclusive. */
+  fromNs: string;
+  toNs: string;
+  fromLine: number;
+  toLine: number;
+}
+
+/** One row of the timeline: a VM instance (`src/vm1`) or one of its vCPUs (`src/vm1/vcpu0`). */
+export interface TimelineRow {
+  /** `host/vm` or `host/vm/vcpuN`: the statement's WHERE column. */
+  id: string;
+  kind: 'instance' | 'vcpu';
+  /** For people: `vm1 on src`, `vcpu0`. */
+  label: string;
+  host: string;
+  vm: string;
+  instance: string;
+  vcpu: number | null;
+  /** The instance's generation (a VM may come back to a host as a new KVM VM). */
+  generation: number;
+  origin: 'fresh' | 'migration' | 'restore';
+  intervals: PhaseInterval[];
+}
+
+/** The guest moved from one instance to another: a migration or a restore from a snapshot. */
+export interface Handoff {
+  kind: 'migrate' | 'restore';
+  vm: string;
+  from: string;
+  to: string;
+  /** The stop that recorded G_before (the pause, else the migrate / snapshot statement). */
+  stopLine: number;
+  stopNs: string;
+  /** The `vmm migrate` / `vmm restore` statement. */
+  line: number;
+  timeNs: string;
+  /** The destination's first resume point for that stop, once it happened. */
+  resumeLine: number | null;
+  resumeNs: string | null;
+}
+
+/** A chart series of one guest vCPU (`vm1/vcpu0`): it follows the guest across instances. */
+export interface SeriesInfo {
+  /** `vm/vcpuN`. */
+  id: string;
+  vm: string;
+  vcpu: number;
+  counterName: 'CNTVCT' | 'TSC';
+  /** Whether the trace gives this vCPU clock-error samples / stolen-time samples / scheduler waits. */
+  clockError: boolean;
+  stolen: boolean;
+}
+
+export interface TimelineOverview {
+  name: string;
+  lineCount: number;
+  statementCount: number;
+  /** First and last statement: reference time (ns) and line. Null without statements. */
+  extent: { startNs: string; endNs: string; firstLine: number; lastLine: number } | null;
+  hosts: { name: string; arch: 'arm64' | 'x86_64'; freq: string }[];
+  rows: TimelineRow[];
+  handoffs: Handoff[];
+  series: SeriesInfo[];
+  /**
+   * Statement lines and their times, in file order: every statement for small traces, else an even
+   * subset (at most `LINE_INDEX_LIMIT` entries), so a line maps to a time and back without a request.
+   */
+  lineIndex: { line: number; timeNs: string }[];
+  /** Findings by severity (after settings and suppressions). */
+  findings: Record<FindingSeverity, number>;
+}
+
+// ---- the timeline webview: a visible time range at bounded size (hvtimer/timelineWindow) -------
+
+/** One statement drawn on its row. */
+export interface TimelineMarker {
+  line: number;
+  timeNs: string;
+  row: string;
+  actor: Actor;
+  /** The operation (`KVM_RUN`, `read`, `pause`, …). */
+  op: string;
+  /** The statement's source text (without its comment), shown as text, never as HTML. */
+  text: string;
+  /** The worst finding on this line, if any. */
+  severity: FindingSeverity | null;
+}
+
+/** Several statements of one row in one time bucket, when there are too many to draw one by one. */
+export interface MarkerCluster {
+  row: string;
+  fromNs: string;
+  toNs: string;
+  count: number;
+  firstLine: number;
+  lastLine: number;
+  actors: Actor[];
+  severity: FindingSeverity | null;
+}
+
+/** A finding placed in time on its statement's row (null row: a directive or host statement). */
+export interface TimelineFinding {
+  line: number;
+  timeNs: string;
+  row: string | null;
+  code: string;
+  severity: FindingSeverity;
+  message: string;
+}
+
+export interface FindingCluster {
+  row: string | null;
+  fromNs: string;
+  toNs: string;
+  count: number;
+  firstLine: number;
+  severity: FindingSeverity;
+  codes: string[];
+}
+
+/** The guest clock error of one vCPU after a statement (see ClockErrorSample; µs only for plotting). */
+export interface ClockErrorPoint {
+  line: number;
+  timeNs: string;
+  instance: string;
+  guest: string;
+  expected: string;
+  errorTicks: string;
+  errorNs: string;
+  freq: string;
+}
+
+/** Stolen time of one guest vCPU after a statement, and the scheduler waits of its threads so far. */
+export interface StolenPoint {
+  line: number;
+  timeNs: string;
+  instance: string;
+  /** Stolen time in the guest's structure (ns). */
+  stolenNs: string;
+  /** Sum of the `sched wait` durations of this guest vCPU's threads so far (ns). */
+  waitedNs: string;
+}
+
+/** A `sched wait D` at time t: the vCPU thread was runnable but not running over [t, t + D). */
+export interface SchedWait {
+  line: number;
+  row: string;
+  series: string;
+  fromNs: string;
+  toNs: string;
+  durationNs: string;
+  /** More than one wait merged into this bar (level of detail). */
+  count: number;
+}
+
+export interface TimelineWindow {
+  /** The requested time range (ns), clamped to the trace. */
+  fromNs: string;
+  toNs: string;
+  /** Either every statement in the range (`markers`) or, past the bound, per-row buckets (`clusters`). */
+  markers: TimelineMarker[];
+  clusters: MarkerCluster[];
+  findings: TimelineFinding[];
+  findingClusters: FindingCluster[];
+  /** Per series id (`vm/vcpuN`): the samples in range plus the one just before and after it. */
+  clockError: Record<string, ClockErrorPoint[]>;
+  stolen: Record<string, StolenPoint[]>;
+  waits: SchedWait[];
+  /** Whether any part was reduced to stay within the bounds. */
+  reduced: boolean;
+}
+
+// ---- the report (hvtimer/report: "Replay trace" and "Export report") --------------------------
+
+export interface ReportFinding {
+  code: string;
+  severity: FindingSeverity;
+  message: string;
+  /** 0-based line (the Markdown shows it 1-based). */
+  line: number;
+  timeNs: string | null;
+}
+
+export interface ReportInstance {
+  key: string;
+  host: string;
+  origin: 'fresh' | 'migration' | 'restore';
+  firstNs: string;
+  lastNs: string;
+  /** Time spent in each phase on this instance (ns), up to its last statement. */
+  runningNs: string;
+  pausedNs: string;
+  vcpus: number[];
+}
+
+export interface ReportVcpu {
+  vcpu: number;
+  counterName: 'CNTVCT' | 'TSC';
+  /** The clock error at the last sample and the largest one in magnitude (ns, at the guest frequency). */
+  finalErrorNs: string | null;
+  worstErrorNs: string | null;
+  worstErrorLine: number | null;
+  stolenNs: string | null;
+  waitedNs: string | null;
+}
+
+export interface ReportVm {
+  name: string;
+  policy: 'advance' | 'freeze';
+  instances: ReportInstance[];
+  migrations: number;
+  restores: number;
+  vcpus: ReportVcpu[];
+}
+
+export interface Report {
+  name: string;
+  lineCount: number;
+  extent: TimelineOverview['extent'];
+  vms: ReportVm[];
+  /** Every VM's vCPUs (the guest's vCPUs, not per instance). */
+  vcpuCount: number;
+  migrationCount: number;
+  findings: ReportFinding[];
+  findingsBySeverity: Record<FindingSeverity, number>;
+}

@@ -91,9 +91,27 @@ export class HvtimerClient implements vscode.Disposable {
     await this.start();
   }
 
-  async request<R>(method: string, params: unknown): Promise<R> {
+  async request<R>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<R> {
     if (!this.client || this.client.state !== State.Running) throw new Error('the hvtimer language server is not running');
-    return this.client.sendRequest<R>(method, params);
+    return token ? this.client.sendRequest<R>(method, params, token) : this.client.sendRequest<R>(method, params);
+  }
+
+  /** Resolves once the language client is running (a revived webview may ask before it started). */
+  whenRunning(timeoutMs = 30_000): Promise<void> {
+    if (this.client?.state === State.Running) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { sub.dispose(); clearInterval(poll); reject(new Error('the hvtimer language server did not start')); }, timeoutMs);
+      // The client object may be replaced (restart): check the current one on each turn of its state.
+      const check = (): void => {
+        if (this.client?.state !== State.Running) return;
+        clearTimeout(timer);
+        clearInterval(poll);
+        sub.dispose();
+        resolve();
+      };
+      const poll = setInterval(check, 100);
+      const sub = this.client ? this.client.onDidChangeState(check) : { dispose: () => undefined };
+    });
   }
 
   dispose(): void {

@@ -1,65 +1,133 @@
-// One function per command the extension contributes.
+// The commands the extension contributes: replay the trace, replay to the cursor, step through the
+// state changes, show the timeline, export the report, and the server's restart and log.
 import * as vscode from 'vscode';
-import { REPLAY_TO_LINE_COMMAND, SHOW_TIMELINE_COMMAND, STATE_AT, type StateAtParams, type StateAtResult } from '../../protocol/requests';
+import {
+  REPLAY_TO_LINE_COMMAND, REPORT, SHOW_TIMELINE_COMMAND, STATE_AT, STATE_CHANGE,
+  type ReportParams, type ReportResult, type StateAtParams, type StateAtResult, type StateChangeParams, type StateChangeResult,
+} from '../../protocol/requests';
 import type { HvtimerClient } from './client';
+import { exportReport, type ExportOptions } from './exportReport';
+import type { ReplayStateProvider } from './replayState';
+import { TimelinePanel } from './timelinePanel';
 
-/** Read-only documents showing the replay state (scheme `hvtimer-state`). */
-export class StateDocuments implements vscode.TextDocumentContentProvider {
-  static readonly scheme = 'hvtimer-state';
-  private readonly contents = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
+export const COMMANDS = {
+  replayTrace: 'hvtimer.replayTrace',
+  replayToLine: REPLAY_TO_LINE_COMMAND,
+  stepNext: 'hvtimer.stepNext',
+  stepPrevious: 'hvtimer.stepPrevious',
+  showTimeline: SHOW_TIMELINE_COMMAND,
+  exportReport: 'hvtimer.exportReport',
+  revealLine: 'hvtimer.revealLine',
+} as const;
 
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.contents.get(uri.toString()) ?? '';
-  }
+const nameOf = (uri: string): string => decodeURIComponent(uri.split('/').pop() ?? uri);
 
-  set(uri: vscode.Uri, text: string): void {
-    this.contents.set(uri.toString(), text);
-    this.changed.fire(uri);
-  }
-}
-
-/** The trace and line a command acts on: its arguments (from a code lens), else the active editor. */
-function target(uriArg: unknown, lineArg: unknown): { uri: string; line: number } | undefined {
+/** The trace and line a command acts on: its arguments (code lens, tests), else the active editor or the timeline's document. */
+export function target(uriArg: unknown, lineArg?: unknown): { uri: string; line: number } | undefined {
   const editor = vscode.window.activeTextEditor;
-  const uri = typeof uriArg === 'string' ? uriArg : uriArg instanceof vscode.Uri ? uriArg.toString() : editor?.document.languageId === 'hvtrace' ? editor.document.uri.toString() : undefined;
+  const fromEditor = editor?.document.languageId === 'hvtrace' ? editor.document.uri.toString() : undefined;
+  const uri = typeof uriArg === 'string' ? uriArg : uriArg instanceof vscode.Uri ? uriArg.toString() : fromEditor ?? TimelinePanel.current?.uri;
   if (!uri) return undefined;
-  const line = typeof lineArg === 'number' ? lineArg : editor && editor.document.uri.toString() === uri ? editor.selection.active.line : 0;
+  const sameEditor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
+  const line = typeof lineArg === 'number' ? lineArg : editor?.document.uri.toString() === uri ? editor.selection.active.line : sameEditor?.selection.active.line ?? 0;
   return { uri, line };
 }
 
-export async function replayToLine(client: HvtimerClient, docs: StateDocuments, uriArg?: unknown, lineArg?: unknown): Promise<StateAtResult | undefined> {
+function noTrace(): undefined {
+  void vscode.window.showWarningMessage('hvtimer: open a .hvtrace file first.');
+  return undefined;
+}
+
+/** The state after `line` in the Replay State view. */
+export async function replayToLine(client: HvtimerClient, state: ReplayStateProvider, uriArg?: unknown, lineArg?: unknown): Promise<StateAtResult | undefined> {
   const t = target(uriArg, lineArg);
-  if (!t) {
-    void vscode.window.showWarningMessage('hvtimer: open a .hvtrace file to replay it.');
-    return undefined;
-  }
+  if (!t) return noTrace();
   const result = await client.request<StateAtResult | null>(STATE_AT, { uri: t.uri, line: t.line } satisfies StateAtParams);
   if (!result) {
     void vscode.window.showWarningMessage('hvtimer: that trace is not open.');
     return undefined;
   }
-  const name = vscode.Uri.parse(t.uri).path.split('/').pop() ?? 'trace';
-  const view = vscode.Uri.from({ scheme: StateDocuments.scheme, path: `/${name} at line ${result.line + 1}.md` });
-  docs.set(view, result.markdown);
-  const doc = await vscode.workspace.openTextDocument(view);
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  await state.show(t.uri, result);
   return result;
 }
 
-/** Placeholder until the timeline webview (built on hvtimer/timeline) arrives. Does not wait for the message to be dismissed. */
-export function showTimeline(_uriArg?: unknown, _lineArg?: unknown): void {
-  void vscode.window.showInformationMessage('hvtimer: the timeline arrives with the next issue.');
+/** Moves the cursor to the next (previous) line that changes the model state and shows the state there. */
+export async function step(client: HvtimerClient, state: ReplayStateProvider, direction: 'next' | 'previous', uriArg?: unknown, lineArg?: unknown): Promise<StateAtResult | undefined> {
+  const t = target(uriArg, lineArg);
+  if (!t) return noTrace();
+  // From the line shown in the view when the cursor has not moved elsewhere since.
+  const from = typeof lineArg === 'number' ? lineArg : state.current?.uri === t.uri && !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === t.uri) ? state.current.line : t.line;
+  const change = await client.request<StateChangeResult | null>(STATE_CHANGE, { uri: t.uri, line: from, direction } satisfies StateChangeParams);
+  if (!change || change.line === null) {
+    void vscode.window.showInformationMessage(`hvtimer: no ${direction === 'next' ? 'later' : 'earlier'} state change in ${nameOf(t.uri)}.`);
+    return undefined;
+  }
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(t.uri));
+  const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === t.uri);
+  const at = new vscode.Range(change.line, 0, change.line, 0);
+  await vscode.window.showTextDocument(doc, { viewColumn: editor?.viewColumn, selection: at, preserveFocus: false });
+  return replayToLine(client, state, t.uri, change.line);
 }
 
-export function registerCommands(context: vscode.ExtensionContext, client: HvtimerClient): void {
-  const docs = new StateDocuments();
+/** Replays the whole trace (cancellable), shows a summary and the Problems panel. */
+export async function replayTrace(client: HvtimerClient, state: ReplayStateProvider, uriArg?: unknown): Promise<ReportResult | undefined> {
+  const t = target(uriArg);
+  if (!t) return noTrace();
+  const name = nameOf(t.uri);
+  let result: ReportResult | null;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `hvtimer: replaying ${name}`, cancellable: true },
+      (_progress, token) => client.request<ReportResult | null>(REPORT, { uri: t.uri } satisfies ReportParams, token),
+    );
+  } catch (err) {
+    if ((err as { code?: number }).code === -32800) { void vscode.window.showInformationMessage(`hvtimer: replay of ${name} cancelled.`); return undefined; }
+    throw err;
+  }
+  if (!result) {
+    void vscode.window.showWarningMessage('hvtimer: that trace is not open.');
+    return undefined;
+  }
+  void vscode.window.showInformationMessage(summaryOf(result));
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+  await replayToLine(client, state, t.uri, Math.max(0, result.report.lineCount - 1));
+  return result;
+}
+
+/** `hvtimer: trace.hvtrace — 1 VM, 2 vCPUs, 1 migration · findings: 0 errors, 2 warnings, 1 info, 0 hints` */
+export function summaryOf(r: ReportResult): string {
+  const p = (n: number, w: string, plural = `${w}s`): string => `${n} ${n === 1 ? w : plural}`;
+  const f = r.report.findingsBySeverity;
+  return `hvtimer: ${r.report.name} — ${p(r.report.vms.length, 'VM')}, ${p(r.report.vcpuCount, 'vCPU')}, ${p(r.report.migrationCount, 'migration')} · `
+    + `findings: ${p(f.error, 'error')}, ${p(f.warning, 'warning')}, ${f.info} info, ${p(f.hint, 'hint')}`;
+}
+
+export async function showTimeline(context: vscode.ExtensionContext, client: HvtimerClient, uriArg?: unknown, lineArg?: unknown): Promise<TimelinePanel | undefined> {
+  const t = target(uriArg, lineArg);
+  if (!t) return noTrace();
+  return TimelinePanel.show(context, client, t.uri, t.line);
+}
+
+async function revealLine(uri: string, line: number): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+  const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
+  const range = doc.lineAt(Math.min(line, doc.lineCount - 1)).range;
+  await vscode.window.showTextDocument(doc, { viewColumn: editor?.viewColumn, selection: range });
+}
+
+export function registerCommands(context: vscode.ExtensionContext, client: HvtimerClient, state: ReplayStateProvider): void {
   context.subscriptions.push(
-    vscode.workspace.registerTextDocumentContentProvider(StateDocuments.scheme, docs),
     vscode.commands.registerCommand('hvtimer.restartServer', () => client.restart()),
     vscode.commands.registerCommand('hvtimer.showOutput', () => client.output.show(true)),
-    vscode.commands.registerCommand(REPLAY_TO_LINE_COMMAND, (uri?: unknown, line?: unknown) => replayToLine(client, docs, uri, line)),
-    vscode.commands.registerCommand(SHOW_TIMELINE_COMMAND, (uri?: unknown, line?: unknown) => showTimeline(uri, line)),
+    vscode.commands.registerCommand(COMMANDS.replayTrace, (uri?: unknown) => replayTrace(client, state, uri)),
+    vscode.commands.registerCommand(COMMANDS.replayToLine, (uri?: unknown, line?: unknown) => replayToLine(client, state, uri, line)),
+    vscode.commands.registerCommand(COMMANDS.stepNext, (uri?: unknown, line?: unknown) => step(client, state, 'next', uri, line)),
+    vscode.commands.registerCommand(COMMANDS.stepPrevious, (uri?: unknown, line?: unknown) => step(client, state, 'previous', uri, line)),
+    vscode.commands.registerCommand(COMMANDS.showTimeline, (uri?: unknown, line?: unknown) => showTimeline(context, client, uri, line)),
+    vscode.commands.registerCommand(COMMANDS.exportReport, (uri?: unknown, options?: ExportOptions) => {
+      const t = target(uri);
+      return t ? exportReport(client, t.uri, options) : noTrace();
+    }),
+    vscode.commands.registerCommand(COMMANDS.revealLine, (uri: string, line: number) => revealLine(uri, line)),
   );
 }

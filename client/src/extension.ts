@@ -1,19 +1,49 @@
-// Extension entry point: creates the status item and the language client, registers the commands.
-import type * as vscode from 'vscode';
+// Extension entry point: the status item, the language client, the Replay State view, the timeline
+// panel's serializer and the commands. Returns a small API (tests reach the view and the panel).
+import * as vscode from 'vscode';
+import { TIMELINE_VIEW_TYPE } from '../../protocol/requests';
+import type { TimelineViewState } from '../../protocol/webview';
 import { HvtimerClient } from './client';
 import { registerCommands } from './commands';
 import { onDidChangeConfig, readConfig } from './config';
+import { REPLAY_STATE_VIEW, ReplayStateProvider } from './replayState';
 import { ServerStatus } from './status';
+import { TimelinePanel } from './timelinePanel';
 
 let client: HvtimerClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export interface HvtimerApi {
+  replayState: ReplayStateProvider;
+  timeline(): TimelinePanel | undefined;
+}
+
+/** `hvtimer.traceOpen`: an hvtrace document is open (shows the Replay State view). */
+function trackTraceOpen(): vscode.Disposable {
+  const update = (): void => {
+    void vscode.commands.executeCommand('setContext', 'hvtimer.traceOpen', vscode.workspace.textDocuments.some((d) => d.languageId === 'hvtrace'));
+  };
+  update();
+  return vscode.Disposable.from(vscode.workspace.onDidOpenTextDocument(update), vscode.workspace.onDidCloseTextDocument(update));
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<HvtimerApi> {
   const status = new ServerStatus();
   status.setConfig(readConfig());
   client = new HvtimerClient(context, status);
-  context.subscriptions.push(status, client, onDidChangeConfig((c) => status.setConfig(c)));
-  registerCommands(context, client);
+  const replayState = new ReplayStateProvider();
+  const view = vscode.window.createTreeView(REPLAY_STATE_VIEW, { treeDataProvider: replayState, showCollapseAll: true });
+  replayState.attach(view);
+  const c = client;
+  context.subscriptions.push(
+    status, client, replayState, view, trackTraceOpen(), onDidChangeConfig((cfg) => status.setConfig(cfg)),
+    vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state: TimelineViewState | undefined) => { TimelinePanel.revive(panel, context, c, state); },
+    }),
+    { dispose: () => TimelinePanel.current?.dispose() },
+  );
+  registerCommands(context, client, replayState);
   await client.start();
+  return { replayState, timeline: () => TimelinePanel.current };
 }
 
 export async function deactivate(): Promise<void> {

@@ -6,7 +6,8 @@ import {
   type CancellationToken, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import {
-  REPLAY_STATS, STATE_AT, TIMELINE, type ReplayStatsParams, type StateAtParams, type TimelineParams,
+  REPLAY_STATS, REPORT, STATE_AT, STATE_CHANGE, TIMELINE, TIMELINE_OVERVIEW, TIMELINE_WINDOW,
+  type ReplayStatsParams, type ReportParams, type StateAtParams, type StateChangeParams, type TimelineOverviewParams, type TimelineParams, type TimelineWindowParams,
 } from '../../protocol/requests';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
@@ -19,6 +20,7 @@ import { inlayHints } from './inlayHints';
 import { LEGEND, semanticTokensFull, semanticTokensRange } from './semanticTokens';
 import { DEFAULT_SETTINGS, parseSettings, type Settings } from './settings';
 import { documentSymbols, foldingRanges } from './symbols';
+import { reportRequest, stateChangeRequest, timelineOverviewRequest, timelineWindowRequest } from './timelineRequests';
 
 const connection = createConnection(ProposedFeatures.all);
 const log = (message: string): void => connection.console.log(message);
@@ -132,6 +134,10 @@ connection.languages.semanticTokens.onRange(guard('semantic tokens', { data: [] 
 
 connection.onRequest(STATE_AT, guard('hvtimer/stateAt', null, (p: StateAtParams) => stateAt(store, p)));
 connection.onRequest(TIMELINE, guard('hvtimer/timeline', null, (p: TimelineParams, token) => timelineRequest(store, p, token)));
+connection.onRequest(TIMELINE_OVERVIEW, guard('hvtimer/timelineOverview', null, (p: TimelineOverviewParams, token) => timelineOverviewRequest(store, p, token)));
+connection.onRequest(TIMELINE_WINDOW, guard('hvtimer/timelineWindow', null, (p: TimelineWindowParams, token) => timelineWindowRequest(store, p, token)));
+connection.onRequest(STATE_CHANGE, guard('hvtimer/stateChange', null, (p: StateChangeParams, token) => stateChangeRequest(store, p, token)));
+connection.onRequest(REPORT, guard('hvtimer/report', null, (p: ReportParams, token) => reportRequest(store, p, token)));
 connection.onRequest(REPLAY_STATS, guard('hvtimer/replayStats', null, (p: ReplayStatsParams) => replayStats(store, p)));
 
 connection.listen();

@@ -13,3 +13,9 @@ export { idempotentRestore, driftOf, pendingStop, type IdempotentRestore } from 
 export { snapshot, type ReplaySnapshot, type VcpuSnapshot } from './snapshot';
 export { locate } from './locate';
 export { stateMarkdown } from './stateMarkdown';
+export { TimelineIndex, TimelineIndexBuilder, buildTimelineIndex, seriesId, rowId } from './timelineIndex';
+export { timelineOverview, countBySeverity } from './timelineOverview';
+export { timelineWindow, reduceSeries, type WindowBounds } from './timelineWindow';
+export { stateChangeFrom } from './stateChange';
+export { report } from './report';
+export { reportMarkdown } from './reportMarkdown';

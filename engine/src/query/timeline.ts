@@ -3,18 +3,15 @@
 // time line it should follow: anchored at the vCPU's first run, advancing at the guest's frequency,
 // through downtime too under policy `advance`, not under `freeze`.
 import type { Analysis } from '../analysis';
-import { guestCounter, guestFreq } from '../replay/clock';
+import { guestCounter } from '../replay/clock';
 import type { ReplayEvent } from '../replay/events';
 import type { ModelState, StopRecord } from '../replay/state';
 import type { Statement } from '../syntax/ast';
-import { add64, signedDiff } from '../values/u64';
-import { ticksIn } from '../values/units';
+import { signedDiff } from '../values/u64';
+import { expectedAt, GuestTimeLines } from './guestTimeLine';
 import { nsOf } from './present';
 import type { TimelineValue, TimelineEvent, ClockErrorSample, TimelineInstance, Timeline } from '../../../protocol/views';
 export type { TimelineValue, TimelineEvent, ClockErrorSample, TimelineInstance, Timeline } from '../../../protocol/views';
-
-/** The time line of one guest vCPU: E(t) = base + (t - at) * freq while it advances. */
-interface Anchor { at: bigint; base: bigint; freq: bigint }
 
 const HIDDEN = new Set(['statement', 'guestStatement']);
 
@@ -80,7 +77,7 @@ function eventWhere(e: ReplayEvent): { instance: string | null; vm: string | nul
  * error's time line starts at each vCPU's first run, which may be earlier than `fromLine`).
  */
 export class TimelineBuilder {
-  private readonly anchors = new Map<string, Anchor>();
+  private readonly timeLines = new GuestTimeLines();
   private readonly instances = new Map<string, TimelineInstance>();
   private readonly events: TimelineEvent[] = [];
   private readonly samples: ClockErrorSample[] = [];
@@ -98,7 +95,7 @@ export class TimelineBuilder {
     const stmt = node.kind === 'statement' ? node.statement : undefined;
     const inRange = line >= this.fromLine && line <= this.toLine;
     const t = state.time;
-    for (const e of events) this.track(e, state, t);
+    for (const e of events) this.timeLines.track(e, state, t);
     if (!inRange) return;
     this.hosts = [...state.hosts.values()].map((h) => ({ name: h.name, arch: h.arch, freq: h.freq.toString() }));
     if (!stmt) return;
@@ -110,31 +107,6 @@ export class TimelineBuilder {
     this.lifecycle(line, stmt, t);
     this.noteInstance(line, stmt, state);
     this.sample(line, stmt, state, events);
-  }
-
-  /** Keeps each vCPU's time line up to date. */
-  private track(e: ReplayEvent, state: ModelState, t: bigint): void {
-    if (e.kind === 'resumePoint') {
-      const key = `${e.inst.split('/')[1]}/${e.vcpu}`;
-      const a = this.anchors.get(key);
-      if (!a) { this.anchors.set(key, { at: t, base: e.expected, freq: e.freqBefore }); return; }
-      // Continue the time line from the stop: it advanced through the downtime unless frozen.
-      const atStop = this.expectedAt(a, e.stop.time);
-      const policy = state.guests.get(e.inst.split('/')[1])?.policy ?? 'advance';
-      const base = policy === 'advance' ? add64(atStop, ticksIn(t - e.stop.time, a.freq)) : atStop;
-      this.anchors.set(key, { at: t, base, freq: e.freqBefore });
-    } else if (e.kind === 'run') {
-      const key = `${e.inst.split('/')[1]}/${e.vcpu}`;
-      if (this.anchors.has(key)) return;
-      const inst = state.instances.get(e.inst);
-      const host = inst ? state.hosts.get(inst.host) : undefined;
-      const v = inst?.vcpus.get(e.vcpu);
-      if (host && v) this.anchors.set(key, { at: t, base: guestCounter(host, v, t), freq: guestFreq(host, v) });
-    }
-  }
-
-  private expectedAt(a: Anchor, t: bigint): bigint {
-    return add64(a.base, ticksIn(t - a.at, a.freq));
   }
 
   private lifecycle(line: number, stmt: Statement, t: bigint): void {
@@ -172,13 +144,13 @@ export class TimelineBuilder {
     const t = state.time;
     const stopped = events.find((e) => e.kind === 'stop');
     for (const v of [...inst.vcpus.values()].sort((a, b) => a.id - b.id)) {
-      const a = this.anchors.get(`${vm}/${v.id}`);
+      const a = this.timeLines.anchor(vm, v.id);
       if (!a) continue;
       let guest: bigint;
       if (v.running) guest = guestCounter(host, v, t);
       else if (stopped && stopped.kind === 'stop' && stopped.record.counters.has(v.id)) guest = stopped.record.counters.get(v.id)!;
       else continue;
-      const expected = this.expectedAt(a, t);
+      const expected = expectedAt(a, t);
       const err = signedDiff(guest, expected);
       this.samples.push({
         line, timeNs: t.toString(), vm, instance: inst.key, vcpu: v.id, counterName: host.arch === 'arm64' ? 'CNTVCT' : 'TSC',

@@ -1,27 +1,24 @@
-// The client's own pieces: "Replay to here" (hvtimer/stateAt shown read-only), "Show timeline",
-// and the crash policy that stops restarting a server that keeps crashing.
+// The client's own pieces: "Replay to here" (hvtimer/stateAt in the Replay State view) and the
+// crash policy that stops restarting a server that keeps crashing.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CloseAction } from 'vscode-languageclient/node';
 import { CrashPolicy } from '../../../client/src/client';
 import type { StateAtResult } from '../../../protocol/requests';
 import { test } from './harness';
-import { hasCodeAt, openFixture, waitForDiagnostics } from './helpers';
+import type { HvtimerApi } from '../../../client/src/extension';
+import { EXTENSION_ID, hasCodeAt, openFixture, waitForDiagnostics } from './helpers';
 
-test('hvtimer.replayToLine (the code lens command) shows the replay state after the line, read-only', async () => {
+test('hvtimer.replayToLine (the code lens command) shows the replay state after the line in the Replay State view', async () => {
   const doc = await openFixture('s7-restore.hvtrace');
   await waitForDiagnostics(doc.uri, hasCodeAt('HVT010', 15));
   const result = await vscode.commands.executeCommand<StateAtResult>('hvtimer.replayToLine', doc.uri.toString(), 15);
   assert.equal(result.snapshot.vms.vm1.vcpus['0'].guest_counter, '250002725');
-  const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'hvtimer-state');
-  assert.ok(shown, 'a hvtimer-state document is visible');
-  assert.equal(shown.document.uri.path, '/s7-restore.hvtrace at line 16.md');
-  assert.match(shown.document.getText(), /\| guest CNTVCT \| 250002725 \| 0xEE6BD25 \| 10\.000109000 s \|/);
-});
-
-test('hvtimer.showTimeline runs (the timeline view comes with the next issue)', async () => {
-  const doc = await openFixture('s7-restore.hvtrace');
-  await vscode.commands.executeCommand('hvtimer.showTimeline', doc.uri.toString(), 15);
+  const api = vscode.extensions.getExtension<HvtimerApi>(EXTENSION_ID)!.exports;
+  assert.equal(api.replayState.current?.line, 15);
+  const tree = api.replayState.flatten();
+  assert.equal(tree[0], 'After line 16: s7-restore.hvtrace · t = 20.600100000 s');
+  assert.ok(tree.includes('      guest CNTVCT: 250002725 (10.000109000 s)'), tree.join('\n'));
 });
 
 test('the crash policy restarts a crashing server 4 times in 3 minutes, then gives up and says why', () => {

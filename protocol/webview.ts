@@ -1,0 +1,35 @@
+// Messages between the extension and the timeline webview (client/src/timelinePanel.ts and
+// webview/src/), and the state the webview persists with `setState` (restored after a reload or by
+// the panel serializer). Types only: nothing here imports vscode, the DOM or the engine.
+import type { TimelineOverviewResult, TimelineWindowResult } from './requests';
+
+/** Extension → webview. */
+export type ToWebview =
+  /** A document's overview (again after each edit); `cursorLine` is the editor's cursor. */
+  | { type: 'overview'; overview: TimelineOverviewResult; cursorLine: number | null }
+  /** The answer to `requestWindow` number `seq`. */
+  | { type: 'window'; seq: number; window: TimelineWindowResult }
+  /** The editor's cursor moved to `line` (0-based): the timeline's cursor follows. */
+  | { type: 'cursor'; line: number }
+  | { type: 'error'; message: string };
+
+/** Webview → extension. */
+export type FromWebview =
+  /** The webview has loaded (and restored `state`, if any): send the overview. */
+  | { type: 'ready'; state: TimelineViewState | null }
+  /** Data of a visible time range (protocol `hvtimer/timelineWindow`). */
+  | { type: 'requestWindow'; seq: number; fromNs: string; toNs: string; maxMarkers: number; maxSamples: number }
+  /** A marker was clicked (or chosen with Enter): reveal and select `line` in the editor. */
+  | { type: 'reveal'; line: number }
+  /** Export: `png` as a `data:image/png;base64,` URL, `svg` as the document's text. */
+  | { type: 'export'; format: 'png' | 'svg'; data: string };
+
+/** What the webview keeps across reloads. Times are ns (decimal strings) on the reference clock. */
+export interface TimelineViewState {
+  uri: string | null;
+  view: { fromNs: string; toNs: string } | null;
+  cursorNs: string | null;
+  selectedLine: number | null;
+  markerA: string | null;
+  markerB: string | null;
+}

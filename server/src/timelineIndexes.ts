@@ -1,0 +1,36 @@
+// The timeline index of each open document (engine/src/query/timelineIndex.ts), built once per
+// document version in chunks between event-loop turns and shared by every timeline request of that
+// version: the webview's overview and visible-range requests, state stepping and the report.
+import type { CancellationToken } from 'vscode-languageserver/node';
+import { TimelineIndexBuilder, type TimelineIndex } from '../../engine/src/query/index';
+import type { Analysis } from '../../engine/src/index';
+import { cancelled, contentModified, inChunks } from './async';
+import type { TraceDoc } from './documents';
+
+interface Entry { version: number; analysis: Analysis; index: Promise<TimelineIndex> }
+
+const built = new WeakMap<TraceDoc, Entry>();
+
+/**
+ * The index of `doc` at its current version. A request cancelled while the index is built stops
+ * waiting (RequestCancelled) but the build goes on for the next request; an edit makes it obsolete
+ * (ContentModified).
+ */
+export async function timelineIndexOf(doc: TraceDoc, token?: CancellationToken): Promise<TimelineIndex> {
+  let entry = built.get(doc);
+  if (!entry || entry.version !== doc.version || entry.analysis !== doc.analysis) {
+    const analysis = doc.analysis;
+    const version = doc.version;
+    const builder = new TimelineIndexBuilder(analysis);
+    const stillCurrent = (): boolean => !doc.closed && doc.version === version && doc.analysis === analysis;
+    const index = inChunks(0, analysis.doc.lineCount - 1, (a, b) => builder.feed(a, b), undefined, stillCurrent).then(() => builder.finish());
+    const fresh: Entry = { version, analysis, index };
+    entry = fresh;
+    built.set(doc, fresh);
+    index.catch(() => { if (built.get(doc) === fresh) built.delete(doc); });
+  }
+  const index = await entry.index;
+  if (token?.isCancellationRequested) throw cancelled();
+  if (doc.version !== entry.version || doc.analysis !== entry.analysis) throw contentModified();
+  return index;
+}

@@ -1,0 +1,146 @@
+// The timeline panel and the replay commands in the real extension host: Show Timeline opens the
+// webview (whose bundle then asks for data), a marker's reveal selects its line, the editor's cursor
+// reaches the webview, Replay Trace / Replay to Cursor / Step Next / Step Previous fill the Replay
+// State view, Export Report writes Markdown and JSON (the target given as a command argument).
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { HvtimerApi } from '../../../client/src/extension';
+import type { ReportResult, StateAtResult } from '../../../protocol/requests';
+import type { Report } from '../../../protocol/views';
+import { test } from './harness';
+import { EXTENSION_ID, waitForDiagnostics, waitUntil } from './helpers';
+
+const api = (): HvtimerApi => vscode.extensions.getExtension<HvtimerApi>(EXTENSION_ID)!.exports;
+
+/** A sample trace of the repository, open in an editor, once the server has diagnosed it. */
+async function openSample(name: string): Promise<vscode.TextEditor> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+  const uri = vscode.Uri.joinPath(ext.extensionUri, 'sample-traces', name);
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), vscode.ViewColumn.One);
+  await waitForDiagnostics(uri, (ds) => ds.length > 0);
+  return editor;
+}
+
+const BY_VALUE = 'arm64-migration-by-value.hvtrace';
+
+test('Show Timeline opens the timeline webview beside the editor, and its bundle asks for data', async () => {
+  const editor = await openSample(BY_VALUE);
+  const uri = editor.document.uri.toString();
+  await vscode.commands.executeCommand('hvtimer.showTimeline', uri, 30);
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+  const tab = tabs.find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('hvtimer.timeline'));
+  assert.ok(tab, `no timeline tab among: ${tabs.map((t) => t.label).join(', ')}`);
+  assert.equal(tab.label, `Timeline: ${BY_VALUE}`);
+  const panel = api().timeline();
+  assert.ok(panel);
+  assert.equal(panel.uri, uri);
+  // The overview went to the webview; the webview (running in the workbench) answered with a window request.
+  await waitUntil('the overview and a window sent to the webview', () => panel.sent.some((m) => m.type === 'overview') && panel.sent.some((m) => m.type === 'window'), 30_000);
+  const overview = panel.sent.find((m) => m.type === 'overview');
+  assert.ok(overview?.type === 'overview');
+  assert.deepEqual(overview.overview.rows.map((r) => r.label), ['vm1 on src', 'vcpu0', 'vcpu1', 'vm1 on dst', 'vcpu0', 'vcpu1']);
+  assert.equal(overview.cursorLine, 30);
+  const window = panel.sent.find((m) => m.type === 'window');
+  assert.ok(window?.type === 'window');
+  assert.equal(window.window.markers.length, 16);
+}, 60_000);
+
+test('a marker clicked in the timeline (its reveal message) selects that line in the editor', async () => {
+  const panel = api().timeline();
+  assert.ok(panel, 'the timeline is open');
+  await panel.handleMessage({ type: 'reveal', line: 30 });
+  const editor = vscode.window.activeTextEditor;
+  assert.ok(editor);
+  assert.equal(editor.document.uri.toString(), panel.uri);
+  assert.equal(editor.selection.start.line, 30);
+  assert.equal(editor.selection.start.character, 0);
+  assert.equal(editor.selection.end.character, editor.document.lineAt(30).text.length);
+});
+
+test('moving the editor cursor sends the timeline a cursor message', async () => {
+  const panel = api().timeline();
+  assert.ok(panel, 'the timeline is open');
+  const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === panel.uri)!;
+  editor.selection = new vscode.Selection(21, 3, 21, 3);
+  await waitUntil('a cursor message for line 21', () => panel.sent.some((m) => m.type === 'cursor' && m.line === 21));
+});
+
+test('Replay Trace replays the file, reports the counts and leaves the final state in the Replay State view', async () => {
+  const editor = await openSample(BY_VALUE);
+  const r = await vscode.commands.executeCommand<ReportResult>('hvtimer.replayTrace', editor.document.uri.toString());
+  assert.deepEqual([r.report.vms.length, r.report.vcpuCount, r.report.migrationCount, r.report.findingsBySeverity], [1, 2, 1, { error: 0, warning: 2, info: 1, hint: 0 }]);
+  assert.equal(api().replayState.current?.line, 35);
+  const tree = api().replayState.flatten();
+  assert.ok(tree.includes('  dst/vm1: migration · running · current'), tree.join('\n'));
+}, 60_000);
+
+test('Replay to Cursor, Step to Next and Previous State Change move through the trace', async () => {
+  const editor = await openSample(BY_VALUE);
+  const uri = editor.document.uri.toString();
+  editor.selection = new vscode.Selection(25, 0, 25, 0);
+  const at = await vscode.commands.executeCommand<StateAtResult>('hvtimer.replayToLine');
+  assert.equal(at.line, 25);
+  assert.equal(api().replayState.flatten()[0], `After line 26: ${BY_VALUE} · t = 20.500001000 s`);
+  const next = await vscode.commands.executeCommand<StateAtResult>('hvtimer.stepNext');
+  assert.equal(next.line, 28, 'the TIMER_CNT write');
+  assert.equal(vscode.window.activeTextEditor?.selection.active.line, 28);
+  assert.equal(api().replayState.current?.line, 28);
+  const after = await vscode.commands.executeCommand<StateAtResult>('hvtimer.stepNext');
+  assert.equal(after.line, 30, 'the resume point of vcpu0');
+  assert.ok(api().replayState.flatten().includes('      guest CNTVCT: 250002725 (10.000109000 s)'));
+  const back = await vscode.commands.executeCommand<StateAtResult>('hvtimer.stepPrevious');
+  assert.equal(back.line, 28);
+  assert.equal(api().replayState.current?.uri, uri);
+}, 60_000);
+
+test('Export Report writes the Markdown and the JSON report to the given file, never over the trace', async () => {
+  const editor = await openSample(BY_VALUE);
+  const uri = editor.document.uri.toString();
+  const dir = mkdtempSync(path.join(tmpdir(), 'hvtimer-report-'));
+  try {
+    const md = path.join(dir, 'report.md');
+    await vscode.commands.executeCommand('hvtimer.exportReport', uri, { format: 'markdown', target: vscode.Uri.file(md) });
+    const text = readFileSync(md, 'utf8');
+    assert.match(text, new RegExp(`^# hvtimer report: ${BY_VALUE.replace(/\./g, '\\.')}\n\n36 lines, 10\\.000000000 s to 21\\.000000000 s · 1 VM, 2 vCPUs, 1 migration · findings: 0 error, 2 warning, 1 info, 0 hint\n`));
+    assert.match(text, /\| 31 \| 20\.600100000 s \| HVT010 \| warning \| guest CNTVCT of vcpu0 of vm1 on dst lags by 14999750 ticks/);
+    assert.match(text, /\| vcpu0 \(CNTVCT\) \| -599\.990 ms \| -599\.990 ms \| 31 \| — \| — \|/);
+    const json = path.join(dir, 'report.json');
+    await vscode.commands.executeCommand('hvtimer.exportReport', uri, { format: 'json', target: vscode.Uri.file(json) });
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    assert.deepEqual([report.name, report.vcpuCount, report.migrationCount], [BY_VALUE, 2, 1]);
+    assert.deepEqual(report.findings.map((f) => [f.code, f.line]), [['HVT011', 28], ['HVT010', 30], ['HVT010', 32]]);
+    const before = editor.document.getText();
+    const written = await vscode.commands.executeCommand('hvtimer.exportReport', uri, { format: 'json', target: editor.document.uri });
+    assert.equal(written, undefined);
+    assert.equal(readFileSync(editor.document.uri.fsPath, 'utf8'), before);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
+
+test('the timeline\'s PNG and SVG exports are written where the user says, never over the trace', async () => {
+  const panel = api().timeline();
+  assert.ok(panel, 'the timeline is open');
+  const trace = vscode.Uri.parse(panel.uri!);
+  const dir = mkdtempSync(path.join(tmpdir(), 'hvtimer-export-'));
+  try {
+    const svg = path.join(dir, 'timeline.svg');
+    panel.exportTarget = vscode.Uri.file(svg);
+    await panel.handleMessage({ type: 'export', format: 'svg', data: '<svg xmlns="http://www.w3.org/2000/svg"><title>t</title></svg>' });
+    assert.equal(readFileSync(svg, 'utf8'), '<svg xmlns="http://www.w3.org/2000/svg"><title>t</title></svg>');
+    // A PNG arrives as a data URL: the file gets the decoded bytes (the 8-byte PNG signature here).
+    const png = path.join(dir, 'timeline.png');
+    panel.exportTarget = vscode.Uri.file(png);
+    await panel.handleMessage({ type: 'export', format: 'png', data: 'data:image/png;base64,iVBORw0KGgo=' });
+    assert.deepEqual([...readFileSync(png)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const before = readFileSync(trace.fsPath, 'utf8');
+    panel.exportTarget = trace;
+    await panel.handleMessage({ type: 'export', format: 'svg', data: '<svg/>' });
+    assert.equal(readFileSync(trace.fsPath, 'utf8'), before);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,60 @@
+// The timeline webview inside the workbench (code-server in Chromium): open it from the palette,
+// read what it drew (its inspection hook), click a marker, read the editor's selection.
+import { openFile, runCommand } from './browser.mjs';
+import { waitFor } from './wait.mjs';
+
+/** The timeline's frame (the webview's inner frame), once its bundle has drawn the rows. */
+export async function timelineFrame(page, timeoutMs = 30_000) {
+  return waitFor('the timeline webview to draw its markers', async () => {
+    for (const frame of page.frames()) {
+      const drawn = await frame.evaluate(() => typeof window.__hvtimer === 'function' && window.__hvtimer().hits.length > 0).catch(() => false);
+      if (drawn) return frame;
+    }
+    return undefined;
+  }, { timeoutMs, intervalMs: 200 });
+}
+
+/** Opens `file` from Quick Open and runs "hvtimer: Show Timeline"; returns the webview's frame. */
+export async function showTimeline(page, file) {
+  await openFile(page, file);
+  await runCommand(page, 'hvtimer: Show Timeline');
+  await webviewLanes(page).waitFor({ state: 'visible', timeout: 30_000 });
+  return waitFor(`the timeline of ${file}`, async () => {
+    const frame = await timelineFrame(page);
+    const title = await frame.evaluate(() => document.getElementById('title')?.textContent);
+    return title === file ? frame : undefined;
+  }, { timeoutMs: 30_000, intervalMs: 200 });
+}
+
+/** The timeline's rows canvas, through the webview's two frames. */
+export const webviewLanes = (page) => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('#lanes');
+
+/** Ctrl+G in the active editor: the cursor to the start of `line` (1-based). */
+export async function goToLine(page, line) {
+  await page.locator('.editor-group-container .monaco-editor textarea').first().focus();
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  await waitFor(`the cursor on line ${line}`, async () => (await editorPosition(page)).startsWith(`Ln ${line},`), { timeoutMs: 10_000 });
+}
+
+/** Clicks the (topmost) drawn finding of `line` (0-based) with the mouse, through the webview's frames. */
+export async function clickFinding(page, frame, line) {
+  const target = await frame.evaluate((l) => {
+    // Several findings on one line are drawn on top of each other: the last drawn is the one on top.
+    const hit = window.__hvtimer().hits.filter((h) => h.kind === 'finding' && h.line === l).at(-1);
+    const r = document.getElementById('lanes').getBoundingClientRect();
+    return hit && { x: hit.clientX - r.left, y: hit.clientY - r.top, severity: hit.severity };
+  }, line);
+  if (!target) throw new Error(`the timeline drew no finding for line ${line + 1}`);
+  await webviewLanes(page).click({ position: { x: target.x, y: target.y } });
+  return target;
+}
+
+/** The status bar's "Ln X, Col Y" of the active editor. */
+export async function editorPosition(page) {
+  return (await page.locator('[id="status.editor.selection"]').first().innerText()).trim();
+}
