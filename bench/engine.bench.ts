@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Analysis } from '../engine/src/analysis';
+import { TimelineIndexBuilder, timelineOverview, timelineWindow } from '../engine/src/query/index';
 import { generateTrace } from './generate';
 
 interface Targets { [name: string]: { max: number; unit: string } }
@@ -47,6 +48,38 @@ for (const lines of [100_000, 1_000_000]) {
     a.diagnostics();
   }), 'ms');
   record(`state after a line in the middle of ${label} lines`, median(9, () => a.stateAfter(Math.floor(lines / 2) + 777)), 'ms');
+  // The timeline webview: the index is built once per document version; the overview and the
+  // visible-range windows (at the webview's bounds, 2000) are cut from it and must stay small.
+  const diagnostics = a.diagnostics();
+  const built = time(() => {
+    const b = new TimelineIndexBuilder(a);
+    b.feed(0, a.doc.lineCount - 1);
+    return { builder: b, index: b.finish() };
+  });
+  record(`timeline index of ${label} lines`, built.ms, 'ms');
+  const index = built.value.index;
+  // What the server does after a keystroke near the end: rebuild from the last snapshot before it.
+  let previous = built.value.builder;
+  record(`timeline index after an edit near the end of ${label} lines`, median(5, () => {
+    const revision = a.revision;
+    flip = !flip;
+    a.edit({ start: { line: last, character: 0 }, end: { line: last, character: a.doc.text(last).length }, text: flip ? `# ${original}` : original });
+    const b = TimelineIndexBuilder.resume(a, previous, a.firstChangeSince(revision));
+    b.feed(b.nextLine, a.doc.lineCount - 1);
+    b.finish();
+    previous = b;
+  }), 'ms');
+  const overview = time(() => JSON.stringify(timelineOverview(index, diagnostics, 'bench.hvtrace')));
+  record(`timeline overview of ${label} lines`, overview.ms, 'ms');
+  record(`timeline overview message of ${label} lines`, overview.value.length / 1024, 'KiB');
+  const bounds = { maxMarkers: 2000, maxSamples: 2000 };
+  const startNs = index.startNs ?? 0n;
+  const endNs = index.endNs ?? 0n;
+  const whole = time(() => JSON.stringify(timelineWindow(index, a.doc, diagnostics, { fromNs: startNs, toNs: endNs, ...bounds })));
+  record(`timeline window of all ${label} lines`, whole.ms, 'ms');
+  record(`timeline window message of all ${label} lines`, whole.value.length / 1024, 'KiB');
+  const mid = startNs + (endNs - startNs) / 2n;
+  record(`timeline window of 1 s in ${label} lines`, median(9, () => JSON.stringify(timelineWindow(index, a.doc, diagnostics, { fromNs: mid, toNs: mid + 1_000_000_000n, ...bounds }))), 'ms');
 }
 
 let failed = 0;

@@ -57,6 +57,28 @@ test('advance replays in chunks, so a newer edit can interrupt an obsolete repla
   assert.deepEqual(a.diagnostics(), []);
 });
 
+test('firstChangeSince: the first line any change after a revision touched', () => {
+  const lines = bigTrace(95); // 100 lines
+  const a = new Analysis(lines.join('\n'));
+  const r0 = a.revision;
+  assert.equal(a.firstChangeSince(r0), 100); // nothing changed: the line count
+  a.edit({ start: { line: 80, character: 0 }, end: { line: 80, character: 0 }, text: '# note\n' });
+  const r1 = a.revision;
+  a.edit({ start: { line: 40, character: 3 }, end: { line: 40, character: 3 }, text: '' });
+  a.edit({ start: { line: 90, character: 0 }, end: { line: 91, character: 0 }, text: '' });
+  assert.equal(a.firstChangeSince(r0), 40);
+  assert.equal(a.firstChangeSince(r1), 40);
+  assert.equal(a.firstChangeSince(a.revision - 1), 90);
+  a.setOptions({ severity: { HVT001: 'off' } }); // severities do not change the replay
+  assert.equal(a.firstChangeSince(a.revision), 100);
+  const r2 = a.revision;
+  a.setOptions({ tolerance: 5n }); // a new tolerance replays every line
+  assert.equal(a.firstChangeSince(r2), 0);
+  for (let i = 0; i < 300; i++) a.edit({ start: { line: 99, character: 0 }, end: { line: 99, character: 0 }, text: '' });
+  assert.equal(a.firstChangeSince(a.revision - 256), 99);
+  assert.equal(a.firstChangeSince(a.revision - 257), 0); // older than what is remembered: from the top
+});
+
 test('severity overrides and suppression comments apply in one place', () => {
   const trace = ['@hvtrace 1', '@host h arch=arm64 freq=25MHz', '@vm v', '10.000000000 h/v ioctl KVM_CREATE_VCPU id=0', '10.000100000 h/v/vcpu0 ioctl KVM_RUN',
     '12.000000000 h/v/vcpu0 ioctl KVM_SET_ONE_REG id=KVM_REG_ARM_TIMER_CNT value=0']; // steps a running guest back

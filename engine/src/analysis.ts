@@ -82,12 +82,47 @@ export class Analysis {
   edit(edit: TextEdit): void {
     const { firstLine } = this.doc.applyEdit(edit);
     this.invalidateFrom(firstLine);
+    this.noteChange(firstLine);
   }
 
   setOptions(options: AnalysisOptions): void {
     const replay = options.tolerance !== this.options.tolerance;
     this.options = { ...options, checkpointInterval: this.interval };
-    if (replay) this.reset();
+    if (replay) {
+      this.reset();
+      this.noteChange(0);
+    }
+  }
+
+  /**
+   * Counts the changes that can alter the replay (edits, a new tolerance), so that work derived
+   * from the replay (the timeline index) can be brought up to date from the first changed line
+   * instead of from the top.
+   */
+  get revision(): number { return this.revisionCount; }
+
+  /**
+   * The first line whose text, position or replay may differ from what it was at `revision`: the
+   * replay of every line before it is unchanged. `lineCount` when nothing changed; 0 when
+   * `revision` is older than the changes remembered.
+   */
+  firstChangeSince(revision: number): number {
+    if (revision === this.revisionCount) return this.doc.lineCount;
+    const oldest = this.revisionCount - this.changes.length;
+    if (revision < oldest || revision > this.revisionCount) return 0;
+    let first = this.doc.lineCount;
+    for (let i = revision - oldest; i < this.changes.length; i++) first = Math.min(first, this.changes[i]);
+    return first;
+  }
+
+  private revisionCount = 0;
+  /** First changed line of each of the last revisions (the newest last). */
+  private readonly changes: number[] = [];
+
+  private noteChange(firstLine: number): void {
+    this.revisionCount++;
+    this.changes.push(firstLine);
+    if (this.changes.length > 256) this.changes.shift();
   }
 
   private invalidateFrom(line: number): void {
@@ -162,7 +197,7 @@ export class Analysis {
    * `visit` after each line with the live state (copy what you keep) and the events it produced.
    * This is how hovers, inlay hints and the timeline read a range without replaying the file.
    */
-  replayRange(from: number, to: number, visit: (line: number, state: ModelState, events: ReplayEvent[]) => void): void {
+  replayRange(from: number, to: number, visit: (line: number, state: ModelState, events: ReplayEvent[], node: LineNode) => void): void {
     const start = Math.max(0, from);
     const end = Math.min(to, this.doc.lineCount - 1);
     if (end < start) return;
@@ -172,8 +207,9 @@ export class Analysis {
     const state = structuredClone(this.checkpoints.get(cp)!);
     for (let l = cp; l <= end; l++) {
       const events: ReplayEvent[] = [];
-      stepLine(state, l, this.doc.node(l), (e) => events.push(e), { toleranceOverride: this.options.tolerance });
-      if (l >= start) visit(l, state, events);
+      const node = this.doc.sweep(l);
+      stepLine(state, l, node, (e) => events.push(e), { toleranceOverride: this.options.tolerance });
+      if (l >= start) visit(l, state, events, node);
     }
   }
 

@@ -78,3 +78,24 @@ test('hvtimer/report: the findings, a per-VM summary and its Markdown', async ()
     assert.match(r.markdown, /\| 31 \| 20\.600100000 s \| HVT010 \| warning \| /);
   });
 });
+
+test('after an edit the timeline requests answer for the new version', async () => {
+  await withClient(async (client) => {
+    const uri = uriFor('tl-edit');
+    await client.open(uri, BY_VALUE);
+    const first = await client.request<TimelineWindowResult>('hvtimer/timelineWindow', { uri, fromNs: '20500000000', toNs: '21000000000' });
+    assert.equal(first.clockError['vm1/vcpu0'].find((p) => p.line === 30)!.errorTicks, '-14999750');
+    // Restore the idempotent offset: 250000025 - 0.6 s × 25 MHz - (500000000 - 5515000000) = 5250000025.
+    const line28 = BY_VALUE.split('\n')[28];
+    await client.change(uri, 2, [{ range: { start: { line: 28, character: 0 }, end: { line: 28, character: line28.length } }, text: '20.600000000 dst/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=5250000025' }]);
+    const o = await client.request<TimelineOverviewResult>('hvtimer/timelineOverview', { uri });
+    assert.equal(o.version, 2);
+    // HVT010 ×2 and HVT011 are gone; the by-value read at line 34 is now HVT093 (the model says
+    // 274999975) and the offset is also a physical one, trapped without CNTPOFF (HVT004, info).
+    assert.deepEqual(o.findings, { error: 0, warning: 1, info: 1, hint: 0 });
+    const w = await client.request<TimelineWindowResult>('hvtimer/timelineWindow', { uri, fromNs: '20500000000', toNs: '21000000000' });
+    // G_after = C_dst(20.6001 s) 5515002500 - 5250000025 = 265002475 = expected.
+    const resume = w.clockError['vm1/vcpu0'].find((p) => p.line === 30)!;
+    assert.deepEqual([resume.errorTicks, resume.guest, resume.expected], ['0', '265002475', '265002475']);
+  });
+});

@@ -38,6 +38,13 @@ export class GuestTimeLines {
     }
   }
 
+  /** A copy that tracks on independently (anchors are replaced, never changed, so sharing them is safe). */
+  clone(): GuestTimeLines {
+    const c = new GuestTimeLines();
+    for (const [k, a] of this.anchors) c.anchors.set(k, a);
+    return c;
+  }
+
   anchor(vm: string, vcpu: number): Anchor | undefined {
     return this.anchors.get(guestVcpuKey(vm, vcpu));
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Analysis } from '../analysis';
-import { buildTimelineIndex } from './timelineIndex';
+import { buildTimelineIndex, TimelineIndexBuilder } from './timelineIndex';
 
 const sample = (name: string): Analysis => new Analysis(readFileSync(path.resolve(__dirname, '../../../sample-traces', name), 'utf8'));
 const phases = (intervals: { phase: string; fromNs: string; toNs: string }[]): string[] => intervals.map((i) => `${i.phase} ${i.fromNs}..${i.toNs}`);
@@ -79,4 +79,62 @@ test('statements out of time order are found by time all the same', () => {
   assert.equal(index.upperBound(2_000_000_000n), 2);
   assert.equal(index.timeOfLine(0), null);
   assert.equal(index.timeOfLine(2), 1_000_000_000n);
+});
+
+/** A builder fed to the end of `a`, with a snapshot every `every` lines. */
+function fed(a: Analysis, every: number, builder = new TimelineIndexBuilder(a, every)): TimelineIndexBuilder {
+  builder.feed(builder.nextLine, a.doc.lineCount - 1);
+  return builder;
+}
+
+test('after an edit the index is rebuilt from the last snapshot before it, and the earlier index is left as it was', () => {
+  const a = sample('arm64-migration-by-value.hvtrace');
+  const before = fed(a, 10);
+  const old = before.finish();
+  const revision = a.revision;
+  // Line 28: restore the idempotent VM-wide offset 5250000025 instead of the by-value TIMER_CNT write.
+  const line28 = a.doc.text(28);
+  a.edit({ start: { line: 28, character: 0 }, end: { line: 28, character: line28.length }, text: '20.600000000 dst/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=5250000025' });
+  assert.equal(a.firstChangeSince(revision), 28);
+  const resumed = TimelineIndexBuilder.resume(a, before, a.firstChangeSince(revision));
+  assert.equal(resumed.nextLine, 20); // the snapshot before line 28
+  const index = fed(a, 10, resumed).finish();
+  // G_after at 20.6001 s = C_dst 5515002500 - 5250000025 = 265002475 = expected: no error any more;
+  // at 21 s 5525000000 - 5250000025 = 274999975 = expected 249999975 + 1 s × 25 MHz. (Points are
+  // kept where the error or the instance changes: the last on src at the pause, the first on dst.)
+  const s = index.series.find((x) => x.id === 'vm1/vcpu0')!;
+  assert.deepEqual(s.clockError.map((p) => [p.line, p.instance, p.guest, p.error]), [
+    [17, 'src/vm1', 2475n, 0n], [21, 'src/vm1', 249_999_975n, 0n], [30, 'dst/vm1', 265_002_475n, 0n], [34, 'dst/vm1', 274_999_975n, 0n],
+  ]);
+  assert.deepEqual(index.stateChanges.filter((c) => c.line >= 28).map((c) => [c.line, c.what]), [
+    [28, 'counter offset'], [30, 'resume point, first KVM_RUN'], [32, 'resume point, first KVM_RUN'],
+  ]);
+  assert.deepEqual(index, buildTimelineIndex(new Analysis(a.doc.getText())));
+  // The index of the earlier version still says what it said.
+  assert.deepEqual(old.series.find((x) => x.id === 'vm1/vcpu0')!.clockError.map((p) => [p.line, p.error]), [[17, 0n], [21, 0n], [30, -14_999_750n], [34, -14_999_750n]]);
+  assert.equal(old.stateChanges.find((c) => c.line === 28)?.what, 'counter write');
+});
+
+test('lines inserted before the migration shift the handoff; resuming equals building from scratch', () => {
+  const a = sample('arm64-migration-by-value.hvtrace');
+  const before = fed(a, 8);
+  before.finish();
+  const revision = a.revision;
+  a.edit({ start: { line: 19, character: 0 }, end: { line: 19, character: 0 }, text: '# one\n# two\n' });
+  const resumed = TimelineIndexBuilder.resume(a, before, a.firstChangeSince(revision));
+  assert.equal(resumed.nextLine, 16);
+  const index = fed(a, 8, resumed).finish();
+  assert.deepEqual(index.handoffs.map((h) => [h.stopLine, h.line, h.resumeLine]), [[23, 25, 32]]);
+  assert.deepEqual(index, buildTimelineIndex(new Analysis(a.doc.getText())));
+});
+
+test('a build interrupted by an edit resumes from its own last snapshot', () => {
+  const a = sample('arm64-pvtime-migration-correct.hvtrace');
+  const partial = new TimelineIndexBuilder(a, 10);
+  partial.feed(0, 24); // interrupted after line 24: snapshots at 0, 10, 20
+  const revision = a.revision;
+  a.edit({ start: { line: 40, character: 0 }, end: { line: 40, character: 0 }, text: '# later\n' });
+  const resumed = TimelineIndexBuilder.resume(a, partial, a.firstChangeSince(revision));
+  assert.equal(resumed.nextLine, 20);
+  assert.deepEqual(fed(a, 10, resumed).finish(), buildTimelineIndex(new Analysis(a.doc.getText())));
 });

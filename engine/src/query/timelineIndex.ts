@@ -8,7 +8,7 @@ import type { Analysis } from '../analysis';
 import { guestCounter } from '../replay/clock';
 import type { ReplayEvent } from '../replay/events';
 import type { GuestState, InstanceState, ModelState } from '../replay/state';
-import type { Statement } from '../syntax/ast';
+import type { LineNode, Statement } from '../syntax/ast';
 import { signedDiff } from '../values/u64';
 import { expectedAt, GuestTimeLines } from './guestTimeLine';
 import { nsOf } from './present';
@@ -33,10 +33,15 @@ export interface SeriesEntry { id: string; vm: string; vcpu: number; counterName
  * the same as from every point, and a trace whose clock error never changes costs two points.
  */
 class ChangePoints<P> {
-  readonly points: P[] = [];
-  private pending: P | undefined;
+  constructor(private readonly same: (a: P, b: P) => boolean, readonly points: P[] = [], private pending: P | undefined = undefined) {}
 
-  constructor(private readonly same: (a: P, b: P) => boolean) {}
+  /** What a copy needs to go on from here: the points so far (only ever appended to) and the pending one. */
+  mark(): { length: number; pending: P | undefined } { return { length: this.points.length, pending: this.pending }; }
+
+  /** A copy that goes on from `mark` (points are immutable, so the prefix is shared element-wise). */
+  copyAt(mark: { length: number; pending: P | undefined }): ChangePoints<P> {
+    return new ChangePoints(this.same, this.points.slice(0, mark.length), mark.pending);
+  }
 
   add(p: P): void {
     const last = this.points.at(-1);
@@ -166,30 +171,113 @@ export class TimelineIndex {
   get endNs(): bigint | null { return this.byTime.length ? this.times[this.byTime[this.byTime.length - 1]] : null; }
 }
 
+/**
+ * What a builder had before feeding `line`: the lengths of what it only appends to, and copies of
+ * what it changes in place. Lines before `line` replay the same after any edit from `line` on, so a
+ * builder for the edited document can start here instead of at line 0.
+ */
+interface Snapshot {
+  line: number;
+  statements: number;
+  rowIds: number;
+  rows: { id: string; state: Omit<RowState, 'row'>; intervals: number }[];
+  /** Handoffs get their resume point later, so they are copied whole. */
+  handoffs: Handoff[];
+  series: { id: string; counterName: SeriesEntry['counterName']; clock: ReturnType<ChangePoints<ClockErrorEntry>['mark']>; stolen: ReturnType<ChangePoints<StolenEntry>['mark']>; waited: bigint; lastStolen: bigint | undefined }[];
+  waits: number;
+  stateChanges: number;
+  timeLines: GuestTimeLines;
+  hosts: TimelineIndex['hosts'];
+  inOrder: boolean;
+}
+
+/** Lines between two snapshots of a builder. */
+export const SNAPSHOT_LINES = 20_000;
+
 export class TimelineIndexBuilder {
-  private readonly lines: number[] = [];
-  private readonly times: bigint[] = [];
-  private readonly rowOf: number[] = [];
-  private readonly actorOf: number[] = [];
+  private lines: number[] = [];
+  private times: bigint[] = [];
+  private rowOf: number[] = [];
+  private actorOf: number[] = [];
   private readonly rowStates = new Map<string, RowState>();
-  private readonly rowIds: string[] = [];
-  private readonly handoffs: Handoff[] = [];
+  private readonly rowIndexes = new Map<string, number>();
+  private rowIds: string[] = [];
+  private handoffs: Handoff[] = [];
   private readonly series = new Map<string, SeriesState>();
-  private readonly waits: WaitEntry[] = [];
-  private readonly stateChanges: StateChangeEntry[] = [];
-  private readonly timeLines = new GuestTimeLines();
+  private waits: WaitEntry[] = [];
+  private stateChanges: StateChangeEntry[] = [];
+  private timeLines = new GuestTimeLines();
   private hosts: TimelineIndex['hosts'] = [];
   private inOrder = true;
+  private readonly snapshots: Snapshot[] = [];
+  /** The next line to feed. */
+  private next = 0;
 
-  constructor(private readonly analysis: Analysis) {}
+  constructor(private readonly analysis: Analysis, private readonly snapshotLines = SNAPSHOT_LINES) {}
 
-  /** Feeds lines `from`..`to`; call with consecutive ranges starting at 0. */
-  feed(from: number, to: number): void {
-    this.analysis.replayRange(from, to, (line, state, events) => this.visit(line, state, events));
+  /** The first line this builder still needs (`feed` it from there to the end). */
+  get nextLine(): number { return this.next; }
+
+  /**
+   * A builder for `analysis` that starts from `previous`'s last snapshot at or before `firstChange`,
+   * the first line whose replay may differ (Analysis.firstChangeSince). `previous` is left as it was.
+   */
+  static resume(analysis: Analysis, previous: TimelineIndexBuilder, firstChange: number): TimelineIndexBuilder {
+    const b = new TimelineIndexBuilder(analysis, previous.snapshotLines);
+    let snap: Snapshot | undefined;
+    for (const s of previous.snapshots) if (s.line <= Math.min(firstChange, previous.next)) snap = s;
+    if (!snap) return b;
+    b.next = snap.line;
+    b.lines = previous.lines.slice(0, snap.statements);
+    b.times = previous.times.slice(0, snap.statements);
+    b.rowOf = previous.rowOf.slice(0, snap.statements);
+    b.actorOf = previous.actorOf.slice(0, snap.statements);
+    b.rowIds = previous.rowIds.slice(0, snap.rowIds);
+    b.rowIds.forEach((id, i) => b.rowIndexes.set(id, i));
+    for (const r of snap.rows) {
+      const row = previous.rowStates.get(r.id)!.row;
+      b.rowStates.set(r.id, { ...r.state, row: { ...row, intervals: row.intervals.slice(0, r.intervals) } });
+    }
+    b.handoffs = snap.handoffs.map((h) => ({ ...h }));
+    for (const s of snap.series) {
+      const from = previous.series.get(s.id)!;
+      b.series.set(s.id, {
+        entry: { ...from.entry, counterName: s.counterName, clockError: [], stolen: [] },
+        clock: from.clock.copyAt(s.clock), stolen: from.stolen.copyAt(s.stolen), waited: s.waited, lastStolen: s.lastStolen,
+      });
+    }
+    b.waits = previous.waits.slice(0, snap.waits);
+    b.stateChanges = previous.stateChanges.slice(0, snap.stateChanges);
+    b.timeLines = snap.timeLines.clone();
+    b.hosts = snap.hosts;
+    b.inOrder = snap.inOrder;
+    b.snapshots.push(...previous.snapshots.filter((s) => s.line <= snap.line));
+    return b;
   }
 
-  private visit(line: number, state: ModelState, events: ReplayEvent[]): void {
-    const node = this.analysis.doc.node(line);
+  /** Feeds lines `from`..`to`; call with consecutive ranges starting at `nextLine`. */
+  feed(from: number, to: number): void {
+    this.analysis.replayRange(from, to, (line, state, events, node) => {
+      if (line === this.next) {
+        if (line % this.snapshotLines === 0) this.snapshot(line);
+        this.visit(line, state, events, node);
+        this.next = line + 1;
+      }
+    });
+  }
+
+  private snapshot(line: number): void {
+    if (this.snapshots.at(-1)?.line === line) return;
+    this.snapshots.push({
+      line, statements: this.lines.length, rowIds: this.rowIds.length,
+      rows: [...this.rowStates].map(([id, { row, ...state }]) => ({ id, state: { ...state, since: { ...state.since } }, intervals: row.intervals.length })),
+      handoffs: this.handoffs.map((h) => ({ ...h })),
+      series: [...this.series].map(([id, s]) => ({ id, counterName: s.entry.counterName, clock: s.clock.mark(), stolen: s.stolen.mark(), waited: s.waited, lastStolen: s.lastStolen })),
+      waits: this.waits.length, stateChanges: this.stateChanges.length, timeLines: this.timeLines.clone(), hosts: this.hosts, inOrder: this.inOrder,
+    });
+  }
+
+  private visit(line: number, state: ModelState, events: ReplayEvent[], node: LineNode): void {
     if (node.kind === 'directive' && node.directive.type === 'host') {
       this.hosts = [...state.hosts.values()].map((h) => ({ name: h.name, arch: h.arch, freq: h.freq.toString() }));
     }
@@ -242,8 +330,6 @@ export class TimelineIndexBuilder {
     for (const rs of rows) { rs.lastLine = line; rs.lastT = t; }
     return this.rowIndexes.get(rowId(key, vcpu)) ?? -1;
   }
-
-  private readonly rowIndexes = new Map<string, number>();
 
   private ensureRow(instance: string, vcpu: number | null, inst: InstanceState, line: number, t: bigint): RowState {
     const id = rowId(instance, vcpu);

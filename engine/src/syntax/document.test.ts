@@ -191,3 +191,19 @@ test('the parsed-line cache is bounded: lines parsed longest ago are dropped and
   assert.equal(doc.node(0).kind, 'directive'); // dropped long ago: parsed again
   assert.equal(doc.parsedLines, 3001);
 });
+
+test('a sweep past a full cache parses what is not cached without dropping what is', () => {
+  const doc = new TraceDocument(bigTrace().join('\n'), 1000);
+  for (let i = 0; i < 1000; i++) doc.sweep(i); // room in the cache: the sweep fills it
+  assert.equal(doc.parsedLines, 1000);
+  const kept = doc.node(500);
+  assert.equal(doc.parsedLines, 1000);
+  for (let i = 1000; i < 3000; i++) doc.sweep(i); // full: parsed and not kept
+  assert.equal(doc.parsedLines, 3000);
+  assert.equal(doc.node(500), kept); // the cached lines were left alone
+  assert.equal(doc.sweep(0).kind, 'directive'); // a cached line comes from the cache
+  assert.equal(doc.parsedLines, 3000);
+  const swept = doc.sweep(2000);
+  assert.equal(swept.kind === 'statement' ? swept.statement.time.value : undefined, 2000_000_000_000n);
+  assert.equal(doc.parsedLines, 3001); // not kept by the first sweep, parsed again
+});

@@ -43,6 +43,17 @@ export class TraceDocument {
     return node;
   }
 
+  /**
+   * A line read by a sweep over the document (the timeline index, a range replay): like `node`
+   * while the cache has room, but once it is full a line that is not cached is parsed and not
+   * kept, so a sweep over a huge document leaves the cache (the lines an edit or a hover will
+   * want) alone and its parses die young instead of filling the old generation.
+   */
+  sweep(line: number): LineNode {
+    if (this.cached < this.capacity || line < 0 || line >= this.texts.length) return this.node(line);
+    return this.nodes[line] ?? this.parse(this.texts[line]);
+  }
+
   /** Drops a tenth of the capacity, scanning forward from where the last scan stopped. */
   private evict(keep: number): void {
     const target = this.capacity - Math.ceil(this.capacity / 10);
