@@ -56,6 +56,10 @@ export class Analysis {
   private state!: ModelState;
   /** The next line to replay. */
   private cursor = 0;
+  /** Changes that can alter the replay so far (see `revision`). */
+  private revisionCount = 0;
+  /** First changed line of each of the last revisions (the newest last). */
+  private readonly changes: number[] = [];
   /** Lines replayed since creation (tests and benchmarks check incremental work). */
   replayedLines = 0;
 
@@ -115,9 +119,6 @@ export class Analysis {
     return first;
   }
 
-  private revisionCount = 0;
-  /** First changed line of each of the last revisions (the newest last). */
-  private readonly changes: number[] = [];
 
   private noteChange(firstLine: number): void {
     this.revisionCount++;

@@ -270,7 +270,7 @@ export class TimelineIndexBuilder {
     if (this.snapshots.at(-1)?.line === line) return;
     this.snapshots.push({
       line, statements: this.lines.length, rowIds: this.rowIds.length,
-      rows: [...this.rowStates].map(([id, { row, ...state }]) => ({ id, state: { ...state, since: { ...state.since } }, intervals: row.intervals.length })),
+      rows: [...this.rowStates].map(([id, { row, ...state }]) => ({ id, state, intervals: row.intervals.length })),
       handoffs: this.handoffs.map((h) => ({ ...h })),
       series: [...this.series].map(([id, s]) => ({ id, counterName: s.entry.counterName, clock: s.clock.mark(), stolen: s.stolen.mark(), waited: s.waited, lastStolen: s.lastStolen })),
       waits: this.waits.length, stateChanges: this.stateChanges.length, timeLines: this.timeLines.clone(), hosts: this.hosts, inOrder: this.inOrder,
