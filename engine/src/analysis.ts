@@ -7,7 +7,7 @@ import type { ReplayEvent } from './replay/events';
 import { stepLine } from './replay/step';
 import { DEFAULT_TOLERANCE_NS, initialState, type GuestState, type HostState, type InstanceState, type ModelState, type Ref } from './replay/state';
 import { RULES } from './rules/registry';
-import type { DiagnosticTag, Finding, Fix, RuleContext, Severity } from './rules/rule';
+import { messageOf, type DiagnosticTag, type Finding, type Fix, type RuleContext, type RuleMeta, type Severity } from './rules/rule';
 
 export interface Position { line: number; character: number }
 export interface Range { start: Position; end: Position }
@@ -159,6 +159,7 @@ export class Analysis {
       for (const h of handlers) {
         ctx.code = h.code;
         ctx.severity = h.severity;
+        ctx.meta = h.meta;
         h.handle(e, ctx);
       }
     };
@@ -230,11 +231,11 @@ export class Analysis {
 const RULE_TAGS = new Map(RULES.map((r) => [r.meta.code, r.meta.tags ?? []]));
 
 /** For each event kind, the rules that read it (built once). */
-const HANDLERS = new Map<string, { code: string; severity: Severity; handle: (e: ReplayEvent, ctx: RuleContext) => void }[]>();
+const HANDLERS = new Map<string, { code: string; severity: Severity; meta: RuleMeta; handle: (e: ReplayEvent, ctx: RuleContext) => void }[]>();
 for (const rule of RULES) {
   for (const [kind, handle] of Object.entries(rule.on)) {
     if (!HANDLERS.has(kind)) HANDLERS.set(kind, []);
-    HANDLERS.get(kind)!.push({ code: rule.meta.code, severity: rule.meta.defaultSeverity, handle: handle as (e: ReplayEvent, ctx: RuleContext) => void });
+    HANDLERS.get(kind)!.push({ code: rule.meta.code, severity: rule.meta.defaultSeverity, meta: rule.meta, handle: handle as (e: ReplayEvent, ctx: RuleContext) => void });
   }
 }
 
@@ -247,6 +248,7 @@ class LineContext implements RuleContext {
   ref!: Ref;
   code = '';
   severity: Severity = 'error';
+  meta!: RuleMeta;
 
   constructor(private readonly sink: (d: RawDiagnostic) => void) {}
 
@@ -263,7 +265,7 @@ class LineContext implements RuleContext {
   report(f: Finding): void {
     const at = f.at ?? { line: this.line, span: f.span ?? this.ref.span };
     this.sink({
-      code: this.code, severity: f.severity ?? this.severity, message: f.message, line: at.line, span: at.span,
+      code: this.code, severity: f.severity ?? this.severity, message: messageOf(this.meta, f), line: at.line, span: at.span,
       related: (f.related ?? []).map((r) => ({ line: r.at.line, span: r.at.span, message: r.message })), fixes: f.fixes ?? [], emittedAt: this.line,
     });
   }

@@ -16,6 +16,11 @@ export interface RuleMeta {
   /** One line: when it fires. */
   summary: string;
   tags?: DiagnosticTag[];
+  /**
+   * The rule's wording in one block (ESLint's `meta.messages`): message templates by id, with
+   * `{name}` placeholders filled from a finding's `data`.
+   */
+  messages?: Record<string, string>;
 }
 
 /** A mechanical fix: replacements of whole lines (or inserted lines), applied together. */
@@ -24,8 +29,15 @@ export interface Fix {
   edits: { line: number; /** Replace the line's text; `insertBefore` adds a new line instead. */ newText: string; insertBefore?: boolean; delete?: boolean }[];
 }
 
+/** A value for a message placeholder; bigints print in decimal. */
+export type MessageValue = string | number | bigint;
+
 export interface Finding {
-  message: string;
+  /** Literal text; prefer `messageId` + `data`. */
+  message?: string;
+  /** A key of the rule's `meta.messages`. */
+  messageId?: string;
+  data?: Record<string, MessageValue>;
   /** Where the diagnostic goes; defaults to the current statement. */
   at?: Ref;
   /** Narrower span within the current line (e.g. the bad token). */
@@ -59,3 +71,22 @@ export interface Rule {
 }
 
 export const defineRule = (rule: Rule): Rule => rule;
+
+/**
+ * Fills a message template: `{name}` becomes `data.name`. A placeholder without a value is a
+ * programming error and is kept visibly as `{name}` (the docs test would show it).
+ */
+export function formatMessage(template: string, data: Record<string, MessageValue> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+}
+
+/** The text of a finding of `rule`: its literal message, or its template filled with its data. */
+export function messageOf(meta: RuleMeta, f: Finding): string {
+  if (f.messageId !== undefined) {
+    const template = meta.messages?.[f.messageId];
+    // A missing template is a rule bug; say so in the message rather than crash the analysis.
+    if (template === undefined) return `${meta.code}: (no message '${f.messageId}')`;
+    return formatMessage(template, f.data);
+  }
+  return f.message ?? '';
+}
