@@ -26,16 +26,31 @@ export function physicalOffsetApplied(h: HostState, v: VcpuState): boolean {
 export const guestCntpct = (h: HostState, v: VcpuState, t: bigint): bigint =>
   (physicalOffsetApplied(h, v) ? kvmCntpct(h, v, t) : hostCounter(h, t));
 
+/** KVM's tsc_khz: the host TSC frequency in kHz, 0 below 1 kHz (KVM: "tsc_khz can be zero if TSC calibration fails"). */
 export const hostKhz = (h: HostState): bigint => h.freq / 1000n;
 
-/** scale(x) = x * virtual_khz / host_khz when KVM scales this vCPU's TSC; identity otherwise. */
+/**
+ * scale(x) = x * virtual_khz / host_khz when KVM scales this vCPU's TSC; identity otherwise: what
+ * the hardware applies to the guest's rdtsc. KVM computes a ratio only from a non-zero tsc_khz
+ * (set_tsc_khz() is unreachable with tsc_khz = 0), so a 0 divisor means no scaling.
+ */
 export function scaleTsc(h: HostState, v: VcpuState, x: bigint): bigint {
-  if (!v.scaled || v.virtualKhz === undefined) return x;
-  return u64((x * v.virtualKhz) / hostKhz(h));
+  const host = hostKhz(h);
+  if (!v.scaled || v.virtualKhz === undefined || host === 0n) return x;
+  return u64((x * v.virtualKhz) / host);
 }
 
-/** Guest TSC = scale(C_H(t)) + tsc_offset. */
+/**
+ * kvm_scale_tsc(x, l1_tsc_scaling_ratio) as KVM's own computations see it: 0 with a zero ratio
+ * (kvm_compute_l1_tsc_offset, kvm_read_l1_tsc, the KVM_VCPU_TSC_OFFSET bookkeeping), else scale(x).
+ */
+export const kvmScaleTsc = (h: HostState, v: VcpuState, x: bigint): bigint => (v.zeroRatio ? 0n : scaleTsc(h, v, x));
+
+/** Guest TSC = scale(C_H(t)) + tsc_offset (what the guest's rdtsc reads). */
 export const guestTsc = (h: HostState, v: VcpuState, t: bigint): bigint => add64(scaleTsc(h, v, hostCounter(h, t)), v.tscOffset);
+
+/** kvm_read_l1_tsc(): the TSC as KVM computes it for a host-initiated read (KVM_GET_MSRS IA32_TSC). */
+export const kvmL1Tsc = (h: HostState, v: VcpuState, t: bigint): bigint => add64(kvmScaleTsc(h, v, hostCounter(h, t)), v.tscOffset);
 
 /** The guest counter of §6.4: CNTVCT on arm64, the TSC on x86_64. */
 export const guestCounter = (h: HostState, v: VcpuState, t: bigint): bigint =>

@@ -69,7 +69,7 @@ export function newVcpu(inst: InstanceState, id: number, created?: Ref): VcpuSta
     offsetKnown: created !== undefined || inst.vcpus.size > 0 || inst.voffsetBy !== undefined,
     trap: 'unknown',
     tscOffset: inst.tsc.curOffset, tscOffsetKnown: created !== undefined || inst.tsc.curGeneration > 0,
-    virtualKhz: inst.defaultTscKhz, scaled: inst.defaultTscScaled ?? false, tscAdjust: 0n, tscGeneration: inst.tsc.curGeneration,
+    virtualKhz: inst.defaultTscKhz, scaled: inst.defaultTscScaled ?? false, zeroRatio: inst.defaultTscZeroRatio ?? false, tscAdjust: 0n, tscGeneration: inst.tsc.curGeneration,
     kvmclockCtrl: false, runDelay: 0n, lastSteal: 0n, stealVersion: 0n,
   };
   inst.vcpus.set(id, v);

@@ -28,7 +28,11 @@ export type ReplayEvent =
   | { kind: 'run'; inst: string; vcpu: number; firstOnInstance: boolean }
   | { kind: 'resumePoint'; inst: string; vcpu: number; stop: StopRecord; gBefore: bigint; gAfter: bigint; expected: bigint; freqBefore: bigint; freqAfter: bigint; rateAfter: bigint; counterName: 'CNTVCT' | 'TSC' }
   | { kind: 'guestStatement'; inst: string; vcpu: number }
-  | { kind: 'observation'; inst?: string; vcpu?: number; quantity: Quantity; observed: bigint; predicted: bigint; hz?: bigint; source: 'guest' | 'ioctl' | 'kvm' | 'vmm'; span: Span; exact?: boolean; untrapped?: boolean }
+  /**
+   * `latest`: for an ioctl with `took=` (§6.2.6), the prediction at TIME + took — the value may have
+   * been read anywhere between `predicted` and `latest`.
+   */
+  | { kind: 'observation'; inst?: string; vcpu?: number; quantity: Quantity; observed: bigint; predicted: bigint; latest?: bigint; took?: bigint; hz?: bigint; source: 'guest' | 'ioctl' | 'kvm' | 'vmm'; span: Span; exact?: boolean; untrapped?: boolean }
   /** A host-initiated IA32_TSC write (KVM_SET_MSRS) or vCPU creation through kvm_synchronize_tsc. */
   | { kind: 'tscWrite'; inst: string; vcpu: number; source: 'create' | 'set_msrs'; value: bigint; matched: boolean; matchReason?: 'zero' | 'window'; expected?: bigint; offset: bigint; willRead: bigint; generation: number; generationBy?: Ref }
   | { kind: 'msrWrite'; inst: string; vcpu: number; msr: MsrRole | 'unknown'; value: bigint; host: boolean; span: Span }

@@ -2,15 +2,24 @@
 // offset the trace never established is calibrated by its first observation instead.
 import type { Span } from '../syntax/ast';
 import { sub64 } from '../values/u64';
-import { guestCntpct, guestCntvct, guestFreq, guestTsc, hostCounter, hasCntpoff, kvmCntpct, kvmclockAt, guestRate } from './clock';
+import { guestCntpct, guestCntvct, guestFreq, guestTsc, hostCounter, hasCntpoff, kvmCntpct, kvmclockAt, guestRate, kvmL1Tsc } from './clock';
 import type { StepContext } from './context';
 import type { Quantity } from './events';
 import type { InstanceState, VcpuState } from './state';
 import { abs } from '../values/u64';
 import { ticksIn } from '../values/units';
 
-function emit(ctx: StepContext, inst: InstanceState | undefined, v: VcpuState | undefined, quantity: Quantity, observed: bigint, predicted: bigint, span: Span, source: 'guest' | 'ioctl' | 'kvm' | 'vmm', extra: { hz?: bigint; exact?: boolean; untrapped?: boolean } = {}): void {
+function emit(ctx: StepContext, inst: InstanceState | undefined, v: VcpuState | undefined, quantity: Quantity, observed: bigint, predicted: bigint, span: Span, source: 'guest' | 'ioctl' | 'kvm' | 'vmm', extra: { hz?: bigint; exact?: boolean; untrapped?: boolean; latest?: bigint; took?: bigint } = {}): void {
   ctx.emit({ kind: 'observation', inst: inst?.key, vcpu: v?.id, quantity, observed, predicted, span, source, ...extra });
+}
+
+/**
+ * §6.2.6: an ioctl with `took=` may have read a counter anywhere in [TIME, TIME + took]: the
+ * prediction at the end of that window, for a counter that advances with time.
+ */
+function window(ctx: StepContext, predictAt: (t: bigint) => bigint): { latest?: bigint; took?: bigint } {
+  const took = ctx.stmt.took?.value;
+  return took === undefined || took === 0n ? {} : { latest: predictAt(ctx.t + took), took };
 }
 
 /** CNTVCT read by the guest or through KVM_GET_ONE_REG. */
@@ -22,7 +31,7 @@ export function observeCntvct(ctx: StepContext, inst: InstanceState, v: VcpuStat
     inst.voffset = offset;
     return;
   }
-  emit(ctx, inst, v, 'CNTVCT', observed, guestCntvct(ctx.host, v, ctx.t), span, source, { hz: ctx.host.freq });
+  emit(ctx, inst, v, 'CNTVCT', observed, guestCntvct(ctx.host, v, ctx.t), span, source, { hz: ctx.host.freq, ...window(ctx, (t) => guestCntvct(ctx.host, v, t)) });
 }
 
 /**
@@ -40,16 +49,21 @@ export function observeGuestCntpct(ctx: StepContext, inst: InstanceState, v: Vcp
 }
 
 export function observeKvmCntpct(ctx: StepContext, inst: InstanceState, v: VcpuState, observed: bigint, span: Span, source: 'ioctl' | 'kvm'): void {
-  emit(ctx, inst, v, 'CNTPCT_KVM', observed, kvmCntpct(ctx.host, v, ctx.t), span, source, { hz: ctx.host.freq });
+  emit(ctx, inst, v, 'CNTPCT_KVM', observed, kvmCntpct(ctx.host, v, ctx.t), span, source, { hz: ctx.host.freq, ...window(ctx, (t) => kvmCntpct(ctx.host, v, t)) });
 }
 
+/**
+ * The TSC read by the guest (rdtsc: the hardware's view) or through KVM (KVM_GET_MSRS IA32_TSC:
+ * kvm_read_l1_tsc(), which differs only for a vCPU with a zero scaling ratio).
+ */
 export function observeTsc(ctx: StepContext, inst: InstanceState, v: VcpuState, observed: bigint, span: Span, source: 'guest' | 'ioctl'): void {
+  const predict = (t: bigint): bigint => (source === 'ioctl' ? kvmL1Tsc(ctx.host, v, t) : guestTsc(ctx.host, v, t));
   if (!v.tscOffsetKnown) {
-    v.tscOffset = sub64(observed, sub64(guestTsc(ctx.host, v, ctx.t), v.tscOffset));
+    v.tscOffset = sub64(observed, sub64(predict(ctx.t), v.tscOffset));
     v.tscOffsetKnown = true;
     return;
   }
-  emit(ctx, inst, v, 'TSC', observed, guestTsc(ctx.host, v, ctx.t), span, source, { hz: guestRate(ctx.host, v) });
+  emit(ctx, inst, v, 'TSC', observed, predict(ctx.t), span, source, { hz: guestRate(ctx.host, v), ...window(ctx, predict) });
 }
 
 export function observeKvmclock(ctx: StepContext, inst: InstanceState, v: VcpuState | undefined, observed: bigint, span: Span, source: 'guest' | 'ioctl'): void {
@@ -59,7 +73,7 @@ export function observeKvmclock(ctx: StepContext, inst: InstanceState, v: VcpuSt
     inst.kvmclockKnown = true;
     return;
   }
-  emit(ctx, inst, v, 'kvmclock', observed, kvmclockAt(inst, ctx.t), span, source);
+  emit(ctx, inst, v, 'kvmclock', observed, kvmclockAt(inst, ctx.t), span, source, window(ctx, (t) => kvmclockAt(inst, t)));
 }
 
 export function observeExact(ctx: StepContext, inst: InstanceState | undefined, v: VcpuState | undefined, quantity: Quantity, observed: bigint, predicted: bigint, span: Span, source: 'guest' | 'ioctl' | 'kvm' | 'vmm', hz?: bigint): void {

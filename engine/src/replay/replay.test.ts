@@ -95,12 +95,18 @@ test('stolen time: delay before PV_TIME_ST is not added later (KVM restarts from
 });
 
 test('x86: a VM-wide KVM_SET_TSC_KHZ applies to vCPUs created later, scaled only where the host can scale', () => {
-  const trace = (scaling: string): string[] => [`@host x arch=x86_64 freq=2GHz${scaling}`, '@vm v',
-    '10.000000000 x/v ioctl KVM_SET_TSC_KHZ value=2000400', // 200 ppm: accepted with or without scaling
+  const trace = (khz: string, scaling: string): string[] => [`@host x arch=x86_64 freq=2GHz${scaling}`, '@vm v',
+    `10.000000000 x/v ioctl KVM_SET_TSC_KHZ value=${khz}`,
     '10.000000000 x/v ioctl KVM_CREATE_VCPU id=0',
     '11.000000000 x/v/vcpu0 ioctl KVM_RUN'];
-  // Scaled (x · 2000400 / 2000000): TSC at 11 s = scale(2.2e10) - scale(2e10) = 22004400000 - 20004000000
-  assert.equal(stateAt(trace(''), 5).vms.v.vcpus['0'].guest_counter, '2000400000');
-  // Without scaling the guest TSC runs at the host's 2 GHz: 2.2e10 - 2e10
-  assert.equal(stateAt(trace(' tsc_scaling=0'), 5).vms.v.vcpus['0'].guest_counter, '2000000000');
+  // 2400000 kHz with TSC scaling (kvm_set_tsc_khz -> set_tsc_khz ratio 2.4/2): offset = 0 - scale(2e10) = -2.4e10,
+  // TSC at 11 s = scale(2.2e10) - 2.4e10 = 26400000000 - 24000000000
+  assert.equal(stateAt(trace('2400000', ''), 5).vms.v.vcpus['0'].guest_counter, '2400000000');
+  // Without scaling set_tsc_khz() leaves the new vCPU's ratio at 0: KVM computes offset = 0 - 0 = 0,
+  // and the guest's rdtsc reads the host TSC, 2e9 · 11 (§6.2.4)
+  assert.equal(stateAt(trace('2400000', ' tsc_scaling=0'), 5).vms.v.vcpus['0'].guest_counter, '22000000000');
+  // 200 ppm from the host rate is within tsc_tolerance_ppm (250): no scaling with or without TSC
+  // scaling (kvm_set_tsc_khz uses the default ratio): 2.2e10 - 2e10
+  assert.equal(stateAt(trace('2000400', ''), 5).vms.v.vcpus['0'].guest_counter, '2000000000');
+  assert.equal(stateAt(trace('2000400', ' tsc_scaling=0'), 5).vms.v.vcpus['0'].guest_counter, '2000000000');
 });

@@ -46,7 +46,17 @@ export interface VcpuState {
   virtualKhz?: bigint;
   /** Whether KVM scales the TSC to virtualKhz (false: runs at the host rate). */
   scaled: boolean;
+  /**
+   * KVM's l1_tsc_scaling_ratio is 0: a vCPU created under a VM-wide KVM_SET_TSC_KHZ the host cannot
+   * scale (set_tsc_khz() never wrote the multiplier). KVM's own computations then see
+   * scale(x) = 0 (offset = V - 0), while the guest's rdtsc still counts at the host rate (§6.2.4).
+   */
+  zeroRatio: boolean;
   tscAdjust: bigint;
+  /** KVM_SET_CPUID2 on this vCPU: whether its CPUID advertises TSC_ADJUST (undefined: no KVM_SET_CPUID2). */
+  cpuidTscAdjust?: boolean;
+  /** kvmclock enabled (MSR_KVM_SYSTEM_TIME(_NEW) bit 0) as last written on this vCPU; undefined: no write seen. */
+  pvclock?: boolean;
   tscGeneration: number;
   kvmclockCtrl: boolean;
   // Stolen time (§6.3): the address lives on this instance; the value lives in guest memory.
@@ -99,6 +109,14 @@ export interface InstanceState {
   defaultTscKhz?: bigint;
   /** Whether vCPUs created with defaultTscKhz are scaled (the host has TSC scaling). */
   defaultTscScaled?: boolean;
+  /** Whether vCPUs created with defaultTscKhz get a zero scaling ratio (the host cannot scale to it). */
+  defaultTscZeroRatio?: boolean;
+  /** The instance has a KVM_SET_CPUID2: vCPUs without one have no CPUID, so no TSC_ADJUST (§6.2.3). */
+  cpuidSeen?: boolean;
+  /** The instance has a write of MSR_KVM_SYSTEM_TIME(_NEW): vCPUs without one have kvmclock disabled. */
+  pvclockMsrSeen?: boolean;
+  /** KVM_CREATE_VM of this instance (kvmclock reads 0 there, §6.2.5). */
+  vmCreatedBy?: Ref;
   /** kvmclock reads `kvmclockBase` ns at reference time `kvmclockAt`; known once set or observed. */
   kvmclockBase: bigint;
   kvmclockAt: bigint;

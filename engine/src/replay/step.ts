@@ -11,7 +11,9 @@ import { migrate, pause, restore, run, snapshot } from './lifecycle';
 import { observeCntfrq, observeCntvct, observeExact, observeGuestCntpct, observeKvmCntpct, observeKvmclock, observeTsc } from './observe';
 import type { HostState, InstanceState, ModelState, VcpuState } from './state';
 import { hvc, observeStolen, setPvAddress, writeStealMsr } from './stolen';
-import { createVcpuX86, guestWriteTsc, guestWriteTscAdjust, setClock, setTscKhz, setTscOffset, setTscState, synchronizeTsc } from './x86';
+import { createVcpuX86, guestWriteTsc, setCpuid, setTscOffset, setTscState, synchronizeTsc, writeTscAdjust } from './x86';
+import { setTscKhz } from './tscKhz';
+import { createVm, kvmclockCtrl, setClock, writeSystemTime } from './kvmclock';
 
 export interface StepOptions {
   /** A tolerance from settings or the command line; it overrides `@tolerance`. */
@@ -115,6 +117,7 @@ function hostStatement(ctx: StepContext): void {
 function vmStatement(ctx: StepContext, inst: InstanceState, b: Body): void {
   switch (b.type) {
     case 'set_counter_offset': return setCounterOffset(ctx, inst, b);
+    case 'create_vm': return createVm(ctx, inst);
     case 'get_clock':
       if (ctx.failed) return;
       inst.savedClockBy = ctx.ref;
@@ -179,9 +182,8 @@ function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: B
       }
       return;
     }
-    case 'kvmclock_ctrl':
-      if (!ctx.failed) v.kvmclockCtrl = true;
-      return;
+    case 'kvmclock_ctrl': return kvmclockCtrl(ctx, inst, v);
+    case 'set_cpuid2': return setCpuid(ctx, inst, v, b);
     case 'set_tsc_khz': return setTscKhz(ctx, inst, v, b.khz.value);
     case 'get_tsc_khz':
       if (b.khz) observeExact(ctx, inst, v, 'TSC_KHZ', b.khz.value, v.virtualKhz ?? ctx.host.freq / 1000n, b.khz.span, 'ioctl');
@@ -194,7 +196,8 @@ function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: B
         const role = msrRole(w.msr.value);
         ctx.emit({ kind: 'msrWrite', inst: inst.key, vcpu: v.id, msr: role as never, value: w.value.value, host: true, span: w.msr.span });
         if (role === 'tsc') synchronizeTsc(ctx, inst, v, w.value.value, 'set_msrs');
-        else if (role === 'tsc_adjust') v.tscAdjust = w.value.value;
+        else if (role === 'tsc_adjust') writeTscAdjust(inst, v, w.value.value, false);
+        else if (role === 'kvm_system_time') writeSystemTime(inst, v, w.value.value);
         else if (role === 'kvm_steal_time') writeStealMsr(ctx, inst, v, w.value.value, false);
       }
       return;
@@ -227,7 +230,8 @@ function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: B
       const role = typeof reg === 'string' ? (reg === 'TSC' ? 'tsc' : reg) : msrRole(reg);
       ctx.emit({ kind: 'msrWrite', inst: inst.key, vcpu: v.id, msr: role as never, value: b.value.value, host: false, span: b.reg.span });
       if (role === 'tsc') guestWriteTsc(ctx, v, b.value.value);
-      else if (role === 'tsc_adjust') guestWriteTscAdjust(v, b.value.value);
+      else if (role === 'tsc_adjust') writeTscAdjust(inst, v, b.value.value, true);
+      else if (role === 'kvm_system_time') writeSystemTime(inst, v, b.value.value);
       else if (role === 'kvm_steal_time') writeStealMsr(ctx, inst, v, b.value.value, true);
       return;
     }

@@ -1,39 +1,60 @@
-// x86 TSC and kvmclock under KVM (§6.2, kvm-time §3).
+// x86 TSC under KVM (§6.2 items 1-3, kvm-time §3): kvm_synchronize_tsc matching, KVM_VCPU_TSC_OFFSET,
+// guest TSC writes and TSC_ADJUST, KVM_SET_CPUID2. Frequency: ./tscKhz.ts; kvmclock: ./kvmclock.ts.
+// Follows torvalds/linux arch/x86/kvm/x86.c (kvm_synchronize_tsc, __kvm_synchronize_tsc,
+// kvm_arch_tsc_set_attr, kvm_set_msr_common).
 import type { Body } from '../syntax/ast';
 import { ticksIn } from '../values/units';
-import { abs, add64, sub64 } from '../values/u64';
-import { guestTsc, hostCounter, hostKhz, scaleTsc } from './clock';
+import { add64, sub64 } from '../values/u64';
+import { guestTsc, hostCounter, hostKhz, kvmScaleTsc } from './clock';
 import { hostChange, kernelAtLeast, newVcpu, type StepContext } from './context';
-import { KVM_CLOCK_VALID_FLAGS, CLOCK_FLAGS, TSC_STATE_FLAGS } from '../uapi/flags';
+import { TSC_STATE_FLAGS } from '../uapi/flags';
 import type { InstanceState, VcpuState } from './state';
 
-/** The vCPU's virtual_tsc_khz as KVM keeps it (the host's unless KVM_SET_TSC_KHZ changed it). */
+/** The vCPU's virtual_tsc_khz as KVM keeps it (the host's tsc_khz unless KVM_SET_TSC_KHZ changed it; 0 on a host below 1 kHz). */
 const virtualKhz = (ctx: StepContext, v: VcpuState): bigint => v.virtualKhz ?? hostKhz(ctx.host);
 
+/** kvm_compute_l1_tsc_offset(vcpu, target) = target - kvm_scale_tsc(rdtsc(), l1 ratio). */
+const l1Offset = (ctx: StepContext, v: VcpuState, target: bigint): bigint => sub64(target, kvmScaleTsc(ctx.host, v, hostCounter(ctx.host, ctx.t)));
+
 /**
- * kvm_synchronize_tsc (§6.2.1, kvm-time §3.3): a write of 0, or (once userspace has set a TSC, or
- * always before 6.7) a write within one second of the value expected from the previous write,
- * reuses the current generation's offset; otherwise offset = V - scale(C_H(t)) and a new
- * generation starts. The bookkeeping is per VM instance.
+ * KVM's "within one second" test of kvm_synchronize_tsc, in u64 as KVM computes it:
+ * exp = last_tsc_write + nsec_to_cycles(elapsed) and hz = virtual_tsc_khz * 1000, all mod 2^64;
+ * V matches when V < exp + hz and V + hz > exp. A wrap on either side is not a signed distance.
+ */
+export function withinOneSecond(data: bigint, lastWrite: bigint, elapsedNs: bigint, khz: bigint): { expected: bigint; within: boolean } {
+  const hz = khz * 1000n;
+  const expected = add64(lastWrite, ticksIn(elapsedNs, hz));
+  return { expected, within: data < add64(expected, hz) && add64(data, hz) > expected };
+}
+
+/**
+ * kvm_synchronize_tsc (§6.2.1, kvm-time §3.3): with a non-zero virtual_tsc_khz, a write of 0, or
+ * (once userspace has set a TSC, or always before 6.7) a write within one second of the value
+ * expected from the previous write, is "synchronizing"; it is matched — and reuses the current
+ * generation's offset — only when the vCPU's virtual_tsc_khz equals last_tsc_khz. Otherwise
+ * offset = V - scale(C_H(t)) and a new generation starts. The bookkeeping is per VM instance.
  */
 export function synchronizeTsc(ctx: StepContext, inst: InstanceState, v: VcpuState, data: bigint, source: 'create' | 'set_msrs'): void {
   const khz = virtualKhz(ctx, v);
   const sync = inst.tsc;
-  let offset = sub64(data, scaleTsc(ctx.host, v, hostCounter(ctx.host, ctx.t)));
+  let offset = l1Offset(ctx, v, data);
   let synchronizing = false;
   let expected: bigint | undefined;
-  if (data === 0n) {
-    synchronizing = true;
-  } else if (sync.userSetTsc || !kernelAtLeast(ctx.host, 6, 7)) {
-    expected = sync.lastWrite + ticksIn(ctx.t - sync.lastNs, khz * 1000n);
-    const hz = khz * 1000n;
-    synchronizing = data < expected + hz && data + hz > expected;
+  if (khz !== 0n) {
+    if (data === 0n) {
+      synchronizing = true;
+    } else if (sync.userSetTsc || !kernelAtLeast(ctx.host, 6, 7)) {
+      const w = withinOneSecond(data, sync.lastWrite, ctx.t - sync.lastNs, khz);
+      expected = w.expected;
+      synchronizing = w.within;
+    }
   }
   let matched = false;
   if (synchronizing && khz === sync.lastKhz) {
     offset = sync.curOffset;
     matched = true;
   }
+  // __kvm_synchronize_tsc
   if (source === 'set_msrs') sync.userSetTsc = true;
   sync.lastNs = ctx.t;
   sync.lastWrite = data;
@@ -65,14 +86,18 @@ export function createVcpuX86(ctx: StepContext, inst: InstanceState, id: number)
   return v;
 }
 
-/** KVM_VCPU_TSC_OFFSET: the offset is applied exactly; only the generation bookkeeping matches. */
+/**
+ * §6.2.2 KVM_VCPU_TSC_OFFSET (kvm_arch_tsc_set_attr): the offset is applied exactly; for the
+ * bookkeeping it is a userspace TSC write of V = scale(C_H(t)) + O, matched when virtual_tsc_khz
+ * is non-zero and equals last_tsc_khz and O equals last_tsc_offset, else a new generation.
+ */
 export function setTscOffset(ctx: StepContext, inst: InstanceState, v: VcpuState, offset: bigint): void {
   const khz = virtualKhz(ctx, v);
   const sync = inst.tsc;
-  const matched = khz === sync.lastKhz && sync.lastOffset === offset;
+  const matched = khz !== 0n && khz === sync.lastKhz && sync.lastOffset === offset;
   sync.userSetTsc = true;
   sync.lastNs = ctx.t;
-  sync.lastWrite = add64(scaleTsc(ctx.host, v, hostCounter(ctx.host, ctx.t)), offset);
+  sync.lastWrite = add64(kvmScaleTsc(ctx.host, v, hostCounter(ctx.host, ctx.t)), offset);
   sync.lastKhz = khz;
   sync.lastOffset = offset;
   if (!matched) { sync.curGeneration++; sync.curOffset = offset; sync.curBy = ctx.ref; }
@@ -87,64 +112,44 @@ export function setTscState(ctx: StepContext, inst: InstanceState, v: VcpuState,
     const diff = ctx.t - body.nsec.value;
     target = diff >= 0n ? add64(target, ticksIn(diff, hz)) : sub64(target, ticksIn(-diff, hz));
   }
-  const offset = sub64(target, scaleTsc(ctx.host, v, hostCounter(ctx.host, ctx.t)));
+  const offset = l1Offset(ctx, v, target);
   inst.tsc.userSetTsc = true;
   hostChange(ctx, inst, () => { v.tscOffset = offset; v.tscOffsetBy = ctx.ref; v.tscOffsetKnown = true; });
   if ((body.flags.value & TSC_STATE_FLAGS.KVM_TSC_STATE_TSC_ADJUST_VALID) !== 0n && body.tscAdjust) v.tscAdjust = body.tscAdjust.value;
 }
 
-/** §6.2.3 guest writes: IA32_TSC moves the offset and TSC_ADJUST by the same delta; TSC_ADJUST moves the offset. */
+/**
+ * §6.2.3 guest write of IA32_TSC (kvm_set_msr_common): the offset becomes V - scale(C_H(t)) as KVM
+ * computes it, and TSC_ADJUST moves by the same delta (whatever the CPUID says).
+ */
 export function guestWriteTsc(ctx: StepContext, v: VcpuState, value: bigint): void {
-  const delta = sub64(value, guestTsc(ctx.host, v, ctx.t));
+  const delta = sub64(l1Offset(ctx, v, value), v.tscOffset);
   v.tscOffset = add64(v.tscOffset, delta);
   v.tscAdjust = add64(v.tscAdjust, delta);
 }
 
-export function guestWriteTscAdjust(v: VcpuState, value: bigint): void {
-  v.tscOffset = add64(v.tscOffset, sub64(value, v.tscAdjust));
-  v.tscAdjust = value;
-}
+/**
+ * Whether the vCPU's CPUID advertises TSC_ADJUST (§6.2.3): as its KVM_SET_CPUID2 says; without
+ * one, no when the instance has any KVM_SET_CPUID2 (KVM's empty default CPUID), and yes when the
+ * trace shows none at all (what VMMs set up).
+ */
+export const hasTscAdjust = (inst: InstanceState, v: VcpuState): boolean => v.cpuidTscAdjust ?? !inst.cpuidSeen;
 
 /**
- * §6.2.4 KVM_SET_TSC_KHZ: the guest TSC runs at K kHz from then on. With tsc_scaling=0 KVM accepts
- * only K within 250 ppm of the host frequency, without scaling. The VM ioctl sets the default for
- * vCPUs created later and fails once a vCPU exists.
+ * IA32_TSC_ADJUST writes (kvm_set_msr_common): only with TSC_ADJUST in the vCPU's CPUID, else
+ * ignored silently. A guest write moves the offset by A - old; a host write only stores A.
+ * Returns whether KVM took the write.
  */
-export function setTscKhz(ctx: StepContext, inst: InstanceState, v: VcpuState | undefined, khz: bigint): void {
-  const host = hostKhz(ctx.host);
-  const value = khz === 0n ? undefined : khz;
-  const withinTolerance = value === undefined || abs(value - host) * 1_000_000n <= host * 250n;
-  const rejected = (!ctx.host.tscScaling && !withinTolerance) || (v === undefined && inst.vcpus.size > 0);
-  if (rejected) {
-    if (!ctx.failed) {
-      const why = v === undefined ? 'the VM already has vCPUs' : `host ${ctx.host.name} cannot scale the TSC (tsc_scaling=0) and ${khz} kHz is more than 250 ppm from its ${host} kHz`;
-      ctx.emit({ kind: 'problem', code: 'HVT093', span: ctx.stmt.op.span, message: `KVM answers -EINVAL to KVM_SET_TSC_KHZ here (${why}), but the trace shows success; the frequency is unchanged` });
-    }
-    return;
-  }
-  if (ctx.failed) return;
-  if (v === undefined) { inst.defaultTscKhz = value; inst.defaultTscScaled = value !== undefined && ctx.host.tscScaling; return; }
-  hostChange(ctx, inst, () => { v.virtualKhz = value; v.scaled = value !== undefined && ctx.host.tscScaling; });
+export function writeTscAdjust(inst: InstanceState, v: VcpuState, value: bigint, guest: boolean): boolean {
+  if (!hasTscAdjust(inst, v)) return false;
+  if (guest) v.tscOffset = add64(v.tscOffset, sub64(value, v.tscAdjust));
+  v.tscAdjust = value;
+  return true;
 }
 
-/** §6.2.5 KVM_SET_CLOCK: kvmclock reads N now (plus now - realtime with KVM_CLOCK_REALTIME). */
-export function setClock(ctx: StepContext, inst: InstanceState, body: Extract<Body, { type: 'set_clock' }>): void {
-  const flags = body.flags?.value ?? 0n;
-  if ((flags & ~KVM_CLOCK_VALID_FLAGS) !== 0n) {
-    if (!ctx.failed) ctx.emit({ kind: 'problem', code: 'HVT093', span: body.flags!.span, message: `flags=${flags} has bits outside KVM_CLOCK_VALID_FLAGS (0xE): KVM answers -EINVAL, but the trace shows success` });
-    return;
-  }
+/** KVM_SET_CPUID2: records whether the vCPU advertises TSC_ADJUST (assumed when `tsc_adjust=` is not given). */
+export function setCpuid(ctx: StepContext, inst: InstanceState, v: VcpuState, body: Extract<Body, { type: 'set_cpuid2' }>): void {
   if (ctx.failed) return;
-  let clock = body.clock.value;
-  if ((flags & CLOCK_FLAGS.KVM_CLOCK_REALTIME) !== 0n && body.realtime && body.realtime.value < ctx.t) {
-    clock = add64(clock, ctx.t - body.realtime.value);
-  }
-  hostChange(ctx, inst, () => {
-    inst.kvmclockBase = clock;
-    inst.kvmclockAt = ctx.t;
-    inst.kvmclockKnown = true;
-    inst.clockSetBy = ctx.ref;
-  });
-  ctx.emit({ kind: 'clockSet', inst: inst.key });
+  inst.cpuidSeen = true;
+  v.cpuidTscAdjust = body.tscAdjust?.value ?? true;
 }
-

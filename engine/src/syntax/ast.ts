@@ -94,6 +94,7 @@ export interface MsrWrite { msr: Tok<MsrRef>; value: Tok<bigint> }
 export type Body =
   // ioctl
   | { type: 'create_vcpu'; id: Tok<number> }
+  | { type: 'create_vm'; fd?: Tok<bigint> }
   | { type: 'run'; exit?: Tok<string> }
   | { type: 'get_one_reg'; reg: Tok<RegRef>; value?: Tok<bigint> }
   | { type: 'set_one_reg'; reg: Tok<RegRef>; value: Tok<bigint> }
@@ -102,6 +103,8 @@ export type Body =
   | { type: 'get_clock'; clock?: Tok<bigint>; flags?: Tok<bigint>; realtime?: Tok<bigint>; hostTsc?: Tok<bigint> }
   | { type: 'set_clock'; clock: Tok<bigint>; flags?: Tok<bigint>; realtime?: Tok<bigint> }
   | { type: 'kvmclock_ctrl' }
+  /** `tsc_adjust` = CPUID.7.0:EBX bit 1; the other `KEY=VALUE`s are kept as written, not interpreted. */
+  | { type: 'set_cpuid2'; tscAdjust?: Tok<boolean>; entries: Arg[] }
   | { type: 'set_tsc_khz'; khz: Tok<bigint> }
   | { type: 'get_tsc_khz'; khz?: Tok<bigint> }
   | { type: 'set_msrs'; writes: MsrWrite[]; processed?: Tok<bigint> }
@@ -142,6 +145,11 @@ export interface Statement {
   op: Tok<string>;
   args: Arg[];
   result?: Result;
+  /**
+   * `took=DURATION` on an ioctl: the ioctl's own latency as the recorder measured it (ns). TIME is
+   * when it was issued, so a value it returns may have been read anywhere in [TIME, TIME + took].
+   */
+  took?: Tok<bigint>;
   body: Body;
   notes: Note[];
 }

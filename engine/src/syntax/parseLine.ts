@@ -6,7 +6,7 @@ import { ArgReader, ParseFailure, expectedFound, parseTok } from './context';
 import { parseDirective } from './directiveParsers';
 import { OPS_BY_ACTOR, type Level, type OpSpec } from './statementParsers';
 import { splitComment, toArg, words, type Word } from './tokenize';
-import { parseInteger, parseName, parseTime } from '../values/parse';
+import { parseDuration, parseInteger, parseName, parseTime } from '../values/parse';
 import { ioctlByCode, ioctlByName } from '../uapi/ioctls';
 import { isErrnoName } from '../uapi/errno';
 
@@ -136,7 +136,10 @@ function parseStatement(body: string, ws: Word[], span: Span): Statement {
 
   let opName = opWord.text;
   let spec: OpSpec | undefined;
+  let took: Tok<bigint> | undefined;
+  let opArgs = args;
   if (actor.value === 'ioctl') {
+    ({ took, rest: opArgs } = tookArgument(args));
     const r = resolveIoctl(opWord, notes);
     opName = r.name;
     spec = r.spec;
@@ -156,7 +159,7 @@ function parseStatement(body: string, ws: Word[], span: Span): Statement {
     if (!levelOk(spec.level, where)) {
       throw new ParseFailure(where.span, `${opName}: ${expectedFound(LEVEL_EXAMPLE[spec.level], body.slice(where.span.start, where.span.end))}`);
     }
-    const reader = new ArgReader(args, result, opName, end, spec.repeatedKeys);
+    const reader = new ArgReader(opArgs, result, opName, end, spec.repeatedKeys);
     parsedBody = spec.parse(reader);
     reader.finish();
     notes.push(...reader.notes);
@@ -167,7 +170,20 @@ function parseStatement(body: string, ws: Word[], span: Span): Statement {
     if (info) parsedBody = { type: 'other_ioctl', ioctl: info, name: opName };
   }
   proposedOperands(parsedBody, notes);
-  return { span, time, where, actor, op, args, result, body: parsedBody, notes };
+  return { span, time, where, actor, op, args, result, ...(took ? { took } : {}), body: parsedBody, notes };
+}
+
+/**
+ * `took=DURATION`, accepted on any ioctl statement (an extension of format v1, see
+ * docs/format-extensions.md): the ioctl's own latency. Taken out before the ioctl's own arguments.
+ */
+function tookArgument(args: Arg[]): { took?: Tok<bigint>; rest: Arg[] } {
+  const found = args.filter((a) => a.key?.value === 'took');
+  if (found.length === 0) return { rest: args };
+  if (found.length > 1) throw new ParseFailure(found[1].key!.span, 'duplicate argument `took=`');
+  const a = found[0];
+  if (a.value.value === '') throw new ParseFailure({ start: a.key!.span.start, end: a.span.end }, expectedFound('a value after `took=`', ''));
+  return { took: parseTok(a.value, parseDuration, 'the ioctl\'s latency as a duration like 45us or 0.5ms'), rest: args.filter((x) => x !== a) };
 }
 
 /** Proposed APIs reached through upstream ioctls (a proposed register id or attribute). */

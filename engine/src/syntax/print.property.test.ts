@@ -105,6 +105,8 @@ const optKv = (key: string, v: fc.Arbitrary<string>): fc.Arbitrary<string | unde
 const assignment = (r: fc.Arbitrary<string>, v: fc.Arbitrary<string>): fc.Arbitrary<string[]> =>
   fc.tuple(r, v, fc.boolean()).map(([a, b, spaced]) => (spaced ? [a, '=', b] : [`${a}=${b}`]));
 const errno = fc.constantFrom('-EINVAL', '-EEXIST', '-EBUSY', '-ENXIO', '-EFROB');
+/** A CPUID key of KVM_SET_CPUID2 other than `tsc_adjust` (and `took`, the generic ioctl argument). */
+const cpuidKey = fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/).filter((k) => k !== 'tsc_adjust' && k !== 'took');
 const rawWord = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_.:,]{1,6}$/), fc.tuple(fc.stringMatching(/^[a-z_]{1,5}$/), fc.stringMatching(/^[A-Za-z0-9_]{1,5}$/)).map(([k, v]) => `${k}=${v}`));
 
 // ---- statements of every body type -------------------------------------------------------------
@@ -113,6 +115,13 @@ interface Shape { where: fc.Arbitrary<string>; actor: string; op: fc.Arbitrary<s
 const none = fc.constant([] as string[]);
 
 const SHAPES: Record<BodyType, Shape> = {
+  create_vm: { where: VM, actor: 'ioctl', op: fc.constantFrom('KVM_CREATE_VM', '0xAE01', '0xae01'), args: none, result: opt(fc.oneof(errno, fc.integer({ min: 0, max: 1024 }).map(String))) },
+  set_cpuid2: {
+    where: VCPU, actor: 'ioctl', op: fc.constantFrom('KVM_SET_CPUID2', '0x4008AE90'),
+    args: fc.tuple(optKv('tsc_adjust', fc.constantFrom('0', '1')), fc.uniqueArray(fc.tuple(cpuidKey, u64Text), { selector: ([k]) => k, maxLength: 3 }))
+      .map(([t, es]) => [t, ...es.map(([k, v]) => `${k}=${v}`)]),
+    result: opt(errno),
+  },
   create_vcpu: { where: VM, actor: 'ioctl', op: fc.constant('KVM_CREATE_VCPU'), args: fc.tuple(kv('id', smallText)) },
   run: { where: VCPU, actor: 'ioctl', op: fc.constantFrom('KVM_RUN', '0xAE80'), args: none, result: opt(fc.oneof(kv('exit', name), errno)) },
   get_one_reg: { where: VCPU, actor: 'ioctl', op: fc.constant('KVM_GET_ONE_REG'), args: fc.tuple(kv('id', reg)), result: opt(fc.oneof(counterText, errno)) },
@@ -138,8 +147,8 @@ const SHAPES: Record<BodyType, Shape> = {
   set_tsc_state: { where: VCPU, actor: 'ioctl', op: fc.constantFrom('KVM_SET_TSC_STATE', '0x4020AEC8'), args: fc.tuple(kv('flags', flags(TSC_FLAG_NAMES)), optKv('nsec', u64Text), kv('tsc', counterText), optKv('tsc_adjust', counterText)) },
   other_ioctl: {
     where: ANY, actor: 'ioctl',
-    op: fc.oneof(fc.constantFrom('KVM_CHECK_EXTENSION', 'KVM_CREATE_VM', 'KVM_SET_USER_MEMORY_REGION', '0xAE03', '0xAE99'), fc.stringMatching(/^KVM_X[A-Z0-9_]{0,8}$/)),
-    args: fc.array(rawWord, { maxLength: 3 }), result: opt(fc.oneof(errno, fc.stringMatching(/^[0-9]{1,4}$/), rawWord.filter((w) => w.includes('=')))),
+    op: fc.oneof(fc.constantFrom('KVM_CHECK_EXTENSION', 'KVM_GET_API_VERSION', 'KVM_SET_USER_MEMORY_REGION', '0xAE03', '0xAE99'), fc.stringMatching(/^KVM_X[A-Z0-9_]{0,8}$/)),
+    args: fc.array(rawWord.filter((w) => !w.startsWith('took=')), { maxLength: 3 }), result: opt(fc.oneof(errno, fc.stringMatching(/^[0-9]{1,4}$/), rawWord.filter((w) => w.includes('=')))),
   },
   guest_read: { where: VCPU, actor: 'guest', op: fc.constant('read'), args: fc.tuple(assignment(guestReg, counterText), optKv('version', u64Text)).map(([a, v]) => [...a, v]) },
   guest_write: { where: VCPU, actor: 'guest', op: fc.constant('write'), args: assignment(guestReg, counterText) },
@@ -167,11 +176,15 @@ const SHAPES: Record<BodyType, Shape> = {
 function lineOf(type: BodyType): fc.Arbitrary<string> {
   const s = SHAPES[type];
   const actor = type === 'unknown_op' ? fc.constantFrom('guest', 'kvm', 'sched', 'vmm') : fc.constant(s.actor);
+  // `took=DURATION` is accepted on any ioctl statement, anywhere among its arguments.
+  const took = s.actor === 'ioctl' ? opt(fc.tuple(durationText, fc.nat(4))) : fc.constant(undefined);
   return fc.record({
-    time: timeText, where: s.where, actor, op: s.op, args: s.args, result: s.result ?? fc.constant(undefined),
+    time: timeText, where: s.where, actor, op: s.op, args: s.args, result: s.result ?? fc.constant(undefined), took,
     seps: fc.array(sep, { minLength: 16, maxLength: 16 }), lead: fc.constantFrom('', ' ', '\t'), comment,
-  }).map(({ time, where, actor: a, op, args, result, seps, lead, comment: c }) => {
-    const words = [time, where, a, op, ...args.filter((x): x is string => x !== undefined), ...(result !== undefined ? ['->', result] : [])];
+  }).map(({ time, where, actor: a, op, args, result, took: t, seps, lead, comment: c }) => {
+    const given = args.filter((x): x is string => x !== undefined);
+    if (t !== undefined) given.splice(Math.min(t[1], given.length), 0, `took=${t[0]}`);
+    const words = [time, where, a, op, ...given, ...(result !== undefined ? ['->', result] : [])];
     return lead + words.map((w, i) => (i === 0 ? w : seps[i % seps.length] + w)).join('') + (c !== undefined ? ` ${c}` : '');
   });
 }
@@ -188,6 +201,7 @@ function assertRoundTrip(line: string, type: BodyType): void {
   assert.deepEqual(withoutSpans(b.where), withoutSpans(a.where));
   assert.equal(b.actor.value, a.actor.value);
   assert.equal(b.op.value, a.op.value);
+  assert.equal(b.took?.value, a.took?.value);
   assert.equal(b.result?.kind === 'errno' ? b.result.errno.value : undefined, a.result?.kind === 'errno' ? a.result.errno.value : undefined);
   assert.deepEqual(noteKey(b), noteKey(a), `${line}\n -> ${printed}`);
   // the printed form is canonical: printing it again changes nothing

@@ -20,6 +20,7 @@ function printBody(b: Body): { args: string[]; result?: string } {
   const kv = (k: string, v: bigint | undefined): string[] => (v === undefined ? [] : [`${k}=${int(v)}`]);
   switch (b.type) {
     case 'create_vcpu': return { args: [`id=${b.id.value}`] };
+    case 'create_vm': return { args: [], result: b.fd ? dec(b.fd.value) : undefined };
     case 'run': return { args: [], result: b.exit ? `exit=${b.exit.value}` : undefined };
     case 'get_one_reg': return { args: [`id=${reg(b.reg.value)}`], result: b.value ? int(b.value.value) : undefined };
     case 'set_one_reg': return { args: [`id=${reg(b.reg.value)}`, `value=${int(b.value.value)}`] };
@@ -34,6 +35,7 @@ function printBody(b: Body): { args: string[]; result?: string } {
     }
     case 'set_clock': return { args: [...kv('clock', b.clock.value), ...kv('flags', b.flags?.value), ...kv('realtime', b.realtime?.value)] };
     case 'kvmclock_ctrl': return { args: [] };
+    case 'set_cpuid2': return { args: [...(b.tscAdjust ? [`tsc_adjust=${b.tscAdjust.value ? 1 : 0}`] : []), ...b.entries.map((e) => `${e.key!.value}=${e.value.value}`)] };
     case 'set_tsc_khz': return { args: [`value=${dec(b.khz.value)}`] };
     case 'get_tsc_khz': return { args: [], result: b.khz ? dec(b.khz.value) : undefined };
     case 'set_msrs': return { args: b.writes.map((w) => `${msr(w.msr.value)}=${int(w.value.value)}`), result: b.processed ? dec(b.processed.value) : undefined };
@@ -69,12 +71,15 @@ function printResult(r: Result | undefined, fromBody: string | undefined): strin
 
 export function printStatement(s: Statement): string {
   const { args, result } = printBody(s.body);
-  const rawArgs = s.body.type === 'other_ioctl' || s.body.type === 'unknown_op' ? s.args.map((a) => (a.key ? `${a.key.value}=${a.value.value}` : a.value.value)) : args;
+  const rawArgs = s.body.type === 'other_ioctl' || s.body.type === 'unknown_op'
+    ? s.args.filter((a) => !(s.took && a.key?.value === 'took')).map((a) => (a.key ? `${a.key.value}=${a.value.value}` : a.value.value))
+    : args;
+  const took = s.took ? [`took=${dec(s.took.value)}ns`] : [];
   const rawResult = s.body.type === 'other_ioctl' || s.body.type === 'unknown_op'
     ? (s.result?.kind === 'value' ? s.result.value.value : s.result?.kind === 'named' ? s.result.entries.map((e) => `${e.key!.value}=${e.value.value}`).join(' ') : undefined)
     : result;
   const res = printResult(s.result, rawResult);
-  return [formatTime(s.time.value), printWhere(s.where), s.actor.value, s.op.value, ...rawArgs, ...(res !== undefined ? ['->', res] : [])].join(' ');
+  return [formatTime(s.time.value), printWhere(s.where), s.actor.value, s.op.value, ...rawArgs, ...took, ...(res !== undefined ? ['->', res] : [])].join(' ');
 }
 
 export function printDirective(d: Directive): string {

@@ -3,7 +3,7 @@
 import type { Actor, Body, MsrRef, MsrWrite, Note, RegRef, Span, Tok } from './ast';
 import { ArgReader, ParseFailure, expectedFound, parseTok } from './context';
 import {
-  flagsParser, parseAttrGroupRef, parseAttrRef, parseMsrRef, parseNonNegative, parseNs, parseOnOff,
+  flagsParser, parseAttrGroupRef, parseAttrRef, parseBit, parseMsrRef, parseNonNegative, parseNs, parseOnOff,
   parseRegRef, parseSmcccRef, parseSmcccRet,
 } from './operands';
 import { parseCounter, parseDuration, parseName, parseSmallInteger } from '../values/parse';
@@ -68,6 +68,8 @@ const clockFlags = flagsParser(CLOCK_FLAGS);
 const tscStateFlags = flagsParser(TSC_STATE_FLAGS);
 
 export const IOCTL_OPS: Readonly<Record<string, OpSpec>> = {
+  // KVM_CREATE_VM is issued on /dev/kvm; the statement names the VM instance it creates. Its result is the VM's fd.
+  KVM_CREATE_VM: { level: 'vm', parse: (r) => ({ type: 'create_vm', fd: r.resultValue(parseNonNegative, 'the VM\'s file descriptor') }) },
   KVM_CREATE_VCPU: { level: 'vm', parse: (r) => ({ type: 'create_vcpu', id: r.required('id', (t) => parseSmallInteger(t, 'a vCPU id like 0'), 'a vCPU id like `id=0`') }) },
   KVM_RUN: { level: 'vcpu', parse: (r) => ({ type: 'run', exit: r.resultNamed('exit', parseName, 'an exit reason') }) },
   KVM_GET_ONE_REG: { level: 'vcpu', parse: (r) => ({ type: 'get_one_reg', reg: regOperand(r), value: r.resultValue(parseCounter, COUNTER) }) },
@@ -79,6 +81,15 @@ export const IOCTL_OPS: Readonly<Record<string, OpSpec>> = {
   KVM_GET_CLOCK: { level: 'vm', parse: (r) => ({ type: 'get_clock', clock: r.resultNamed('clock', parseNs, NS), flags: r.resultNamed('flags', clockFlags), realtime: r.resultNamed('realtime', parseNs, NS), hostTsc: r.resultNamed('host_tsc', parseCounter, COUNTER) }) },
   KVM_SET_CLOCK: { level: 'vm', parse: (r) => ({ type: 'set_clock', clock: r.required('clock', parseNs, 'kvmclock nanoseconds like `clock=1000000000`', NS), flags: r.optional('flags', clockFlags), realtime: r.optional('realtime', parseNs, NS) }) },
   KVM_KVMCLOCK_CTRL: { level: 'vcpu', parse: () => ({ type: 'kvmclock_ctrl' }) },
+  KVM_SET_CPUID2: {
+    level: 'vcpu',
+    parse: (r) => {
+      const tscAdjust = r.optional('tsc_adjust', parseBit, '`0` or `1` (whether CPUID.7.0:EBX bit 1, TSC_ADJUST, is set)');
+      // The rest of the CPUID is recorded as written, not interpreted (§4.1).
+      const entries = r.takeKeyed().filter((a) => a.key!.value !== 'tsc_adjust');
+      return { type: 'set_cpuid2', tscAdjust, entries };
+    },
+  },
   KVM_SET_TSC_KHZ: { level: 'vm_or_vcpu', parse: (r) => ({ type: 'set_tsc_khz', khz: r.required('value', parseNonNegative, 'a frequency in kHz like `value=2000000`', 'a frequency in kHz like 2000000') }) },
   KVM_GET_TSC_KHZ: { level: 'vm_or_vcpu', parse: (r) => ({ type: 'get_tsc_khz', khz: r.resultValue(parseNonNegative, 'a frequency in kHz like 2000000') }) },
   KVM_SET_MSRS: {

@@ -11,6 +11,7 @@ export interface IoctlInfo {
 }
 
 export const IOCTLS: readonly IoctlInfo[] = [
+  { name: 'KVM_CREATE_VM', code: 0xAE01n, modelled: true, target: 'system', note: 'creates a VM: x86 kvmclock starts at 0' },
   { name: 'KVM_CREATE_VCPU', code: 0xAE41n, modelled: true, target: 'vm', note: 'creates a vCPU' },
   { name: 'KVM_RUN', code: 0xAE80n, modelled: true, target: 'vcpu', note: 'enters the guest' },
   { name: 'KVM_GET_ONE_REG', code: 0x4010AEABn, modelled: true, target: 'vcpu', note: 'reads a register (on aarch64 the code is shared with KVM_ARM_SET_DEVICE_ADDR)' },
@@ -21,6 +22,7 @@ export const IOCTLS: readonly IoctlInfo[] = [
   { name: 'KVM_HAS_DEVICE_ATTR', code: 0x4018AEE3n, modelled: true, target: 'vcpu', note: 'probes a vCPU attribute' },
   { name: 'KVM_GET_CLOCK', code: 0x8030AE7Cn, modelled: true, target: 'vm', note: 'x86: reads kvmclock' },
   { name: 'KVM_SET_CLOCK', code: 0x4030AE7Bn, modelled: true, target: 'vm', note: 'x86: sets kvmclock' },
+  { name: 'KVM_SET_CPUID2', code: 0x4008AE90n, modelled: true, target: 'vcpu', note: 'x86: sets the vCPU\'s CPUID (TSC_ADJUST is CPUID.7.0:EBX bit 1)' },
   { name: 'KVM_KVMCLOCK_CTRL', code: 0xAEADn, modelled: true, target: 'vcpu', note: 'x86: tells the guest it was stopped' },
   { name: 'KVM_SET_TSC_KHZ', code: 0xAEA2n, modelled: true, target: 'vm_or_vcpu', note: 'x86: sets the guest TSC frequency' },
   { name: 'KVM_GET_TSC_KHZ', code: 0xAEA3n, modelled: true, target: 'vm_or_vcpu', note: 'x86: reads the guest TSC frequency' },
@@ -32,7 +34,6 @@ export const IOCTLS: readonly IoctlInfo[] = [
   { name: 'KVM_SET_TSC_STATE', code: 0x4020AEC8n, modelled: true, proposed: true, target: 'vcpu', note: 'proposed (seed 003), never merged; 0xc8 is now KVM_XEN_HVM_GET_ATTR\'s number' },
   // Known, no effect on guest time.
   { name: 'KVM_GET_API_VERSION', code: 0xAE00n, modelled: false, target: 'system', note: 'API version' },
-  { name: 'KVM_CREATE_VM', code: 0xAE01n, modelled: false, target: 'system', note: 'creates a VM' },
   { name: 'KVM_CHECK_EXTENSION', code: 0xAE03n, modelled: false, target: 'vm_or_vcpu', note: 'capability probe' },
   { name: 'KVM_GET_VCPU_MMAP_SIZE', code: 0xAE04n, modelled: false, target: 'system', note: 'kvm_run size' },
   { name: 'KVM_SET_USER_MEMORY_REGION', code: 0x4020AE46n, modelled: false, target: 'vm', note: 'memory slot' },
@@ -40,7 +41,6 @@ export const IOCTLS: readonly IoctlInfo[] = [
   { name: 'KVM_ARM_PREFERRED_TARGET', code: 0x8020AEAFn, modelled: false, target: 'vm', note: 'arm64 target CPU' },
   { name: 'KVM_GET_REGS', code: 0x8090AE81n, modelled: false, target: 'vcpu', note: 'x86 general registers' },
   { name: 'KVM_SET_REGS', code: 0x4090AE82n, modelled: false, target: 'vcpu', note: 'x86 general registers' },
-  { name: 'KVM_SET_CPUID2', code: 0x4008AE90n, modelled: false, target: 'vcpu', note: 'x86 CPUID' },
 ];
 
 const byName = new Map(IOCTLS.map((i) => [i.name, i]));

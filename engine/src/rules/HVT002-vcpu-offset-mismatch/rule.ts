@@ -40,9 +40,12 @@ function check(instKey: string, ctx: RuleContext): void {
     }
   }
   const signature = findings.map((f) => `${f.counter}:${vcpus.map((v) => `${v.id}=${v.voffset}/${v.poffset}/${v.tscOffset}`).join(',')}`).join(';');
+  // One report per mismatch per instance: a restore on the same host is a new instance with the
+  // same key, and the same offsets restored there are a new finding (issue #15 item 11b).
   if (!signature) { seen.delete(instKey); return; }
-  if (seen.get(instKey) === signature) return; // the same mismatch, already reported
-  seen.set(instKey, signature);
+  const episode = `${inst.generation}|${signature}`;
+  if (seen.get(instKey) === episode) return; // the same mismatch on the same instance, already reported
+  seen.set(instKey, episode);
   for (const f of findings) {
     const spread = signedDiff(f.high.value, f.low.value);
     const mechanism = h.arch === 'arm64' ? 'different counter offsets' : 'TSC offsets that disagree';

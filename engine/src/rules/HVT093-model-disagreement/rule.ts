@@ -30,8 +30,12 @@ export default defineRule({
     },
     observation: (e, ctx) => {
       if (e.untrapped) return; // a raw CNTPCT read: HVT003's finding, not the model's
-      const delta = e.exact ? e.observed - e.predicted : signedDiff(e.observed, e.predicted);
       const tol = e.exact ? 0n : e.hz !== undefined ? ticksIn(ctx.state.tolerance, e.hz) : ctx.state.tolerance;
+      // An ioctl with took= (§6.2.6) may have read the value anywhere from `predicted` to `latest`:
+      // measure from the nearer end of that window.
+      const early = e.exact ? e.observed - e.predicted : signedDiff(e.observed, e.predicted);
+      const late = e.latest === undefined ? undefined : signedDiff(e.observed, e.latest);
+      const delta = late === undefined || early < 0n ? early : late > 0n ? late : 0n;
       // One report per episode: the same disagreement carried forward is not a new finding.
       const last = ctx.store(() => new Map<string, bigint>());
       const key = `${e.inst ?? ''}|${e.vcpu ?? ''}|${e.quantity}`;
@@ -47,7 +51,9 @@ export default defineRule({
       if (cause) related.push({ at: cause, message: 'the model\'s value comes from this statement' });
       ctx.report({
         span: e.span, related,
-        message: `${WHAT[e.quantity]}${where} is ${e.observed} here, but the model predicts ${e.predicted} (${delta > 0n ? 'higher' : 'lower'} by ${size}): the trace is incomplete, or KVM did not do what it should`,
+        message: e.latest === undefined
+          ? `${WHAT[e.quantity]}${where} is ${e.observed} here, but the model predicts ${e.predicted} (${delta > 0n ? 'higher' : 'lower'} by ${size}): the trace is incomplete, or KVM did not do what it should`
+          : `${WHAT[e.quantity]}${where} is ${e.observed} here, but the model predicts ${e.predicted} to ${e.latest} over the ioctl's ${formatDuration(e.took ?? 0n)} (${delta > 0n ? 'higher' : 'lower'} by ${size}): the trace is incomplete, or KVM did not do what it should`,
       });
     },
   },
