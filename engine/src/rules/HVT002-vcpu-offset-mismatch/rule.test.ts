@@ -63,3 +63,38 @@ test('x86: does not fire for vCPUs whose creation writes KVM matched', () => {
   const d = check([...X86, '10.500000000 s/vm1 ioctl KVM_CREATE_VCPU id=2', '10.600000000 s/vm1/vcpu2 ioctl KVM_RUN']);
   assert.deepEqual(codesAt(d), []);
 });
+
+// Issue #15 item 11b: a `vmm restore` that restores exactly the same mismatched offsets as before
+// the snapshot is a new instance, and its first KVM_RUN is a new finding.
+const attr = (t: string, vcpu: number, value: string): string => `${t} s/vm1/vcpu${vcpu} ioctl KVM_SET_DEVICE_ATTR group=KVM_VCPU_TSC_CTRL attr=KVM_VCPU_TSC_OFFSET value=${value}`;
+// guest TSC = 2e9·t + offset: -2e10 on vcpu0, -2e10 - 1e9 on vcpu1 (500 ms behind)
+const MISMATCHED = (t: string): string[] => [attr(t, 0, '-20000000000'), attr(t, 1, '-21000000000')];
+
+test('x86: fires again after a restore that sets the same mismatched offsets (issue #15 item 11b)', () => {
+  const d = check([
+    ...X86.slice(0, 6), //                                    5-6: vcpu0, vcpu1 created at 10 s
+    ...MISMATCHED('10.000050000'), //                          7-8
+    '10.000100000 s/vm1/vcpu0 ioctl KVM_RUN', //               9: HVT002
+    '20.000000000 s/vm1 vmm pause',
+    '20.000000000 s/vm1 vmm snapshot',
+    '30.000000000 s/vm1 vmm restore', //                       12: a new instance of vm1 on s
+    '30.000000000 s/vm1 ioctl KVM_CREATE_VCPU id=0',
+    '30.000000000 s/vm1 ioctl KVM_CREATE_VCPU id=1',
+    ...MISMATCHED('30.000050000'), //                          15-16: the very same offsets
+    '30.000100000 s/vm1/vcpu0 ioctl KVM_RUN', //               17: HVT002 again
+    '30.000200000 s/vm1/vcpu1 ioctl KVM_RUN', //               18: the same episode
+  ]);
+  assert.deepEqual(codesAt(only(d, 'HVT002')), ['HVT002@9', 'HVT002@17']);
+  assert.equal(only(d, 'HVT002')[1].message, 'the vCPUs of vm1 on s have TSC offsets that disagree: vcpu1 reads TSC 1000000000 ticks (500 ms at 2 GHz) earlier than vcpu0; the guest sees time go backwards when a task moves between them');
+});
+
+test('x86: the same mismatch across a pause and resume of one instance is one finding', () => {
+  const d = check([
+    ...X86.slice(0, 6), ...MISMATCHED('10.000050000'),
+    '10.000100000 s/vm1/vcpu0 ioctl KVM_RUN', //               9: HVT002
+    '20.000000000 s/vm1 vmm pause',
+    '25.000000000 s/vm1 vmm resume',
+    '25.000100000 s/vm1/vcpu0 ioctl KVM_RUN', //               12: same instance, same offsets: not again
+  ]);
+  assert.deepEqual(codesAt(only(d, 'HVT002')), ['HVT002@9']);
+});

@@ -46,3 +46,36 @@ test('an SMCCC return that contradicts what KVM answers is a disagreement', () =
   assert.deepEqual(codesAt(d), ['HVT033@7', 'HVT093@7']);
   assert.equal(d[1].message, 'the call returned SUCCESS on vcpu0 of vm1 on h, but KVM answers NOT_SUPPORTED here (the vCPU has no PV-time address): the trace is incomplete, or KVM did not do what it should');
 });
+
+// §6.2.6: an ioctl's own latency recorded as took=DURATION. h: C(t) = 1e9 · t; vcpu0 created at
+// 10 s (offset -1e10), so the TSC is 1e9 at 11 s and 1000500000 at 11.0005 s.
+const X86 = ['@hvtrace 1', '@host h arch=x86_64 freq=1GHz', '@vm vm', '10.000000000 h/vm ioctl KVM_CREATE_VCPU id=0'];
+const getTsc = (value: string, took = ''): string => `11.000000000 h/vm/vcpu0 ioctl KVM_GET_MSRS IA32_TSC${took} -> IA32_TSC=${value}`;
+
+test('took=: a value read anywhere during the ioctl is not a disagreement', () => {
+  // 1000400000 was read 400 µs after TIME: beyond the 100 µs tolerance, inside took=500us
+  assert.deepEqual(codesAt(check([...X86, getTsc('1000400000')])), ['HVT093@5']);
+  assert.deepEqual(codesAt(check([...X86, getTsc('1000400000', ' took=500us')])), []);
+  // the tolerance still applies at both ends: 50 µs before TIME, 100 µs after TIME + took
+  assert.deepEqual(codesAt(check([...X86, getTsc('999950000', ' took=500us')])), []);
+  assert.deepEqual(codesAt(check([...X86, getTsc('1000600000', ' took=500us')])), []);
+});
+
+test('took=: outside the window it fires, measured from the nearer end', () => {
+  // 1000700000 is 200000 ticks past 1000500000 (TIME + took)
+  const late = check([...X86, getTsc('1000700000', ' took=500us')]);
+  assert.deepEqual(codesAt(late), ['HVT093@5']);
+  assert.equal(late[0].message, 'the guest TSC on vcpu0 of vm on h is 1000700000 here, but the model predicts 1000000000 to 1000500000 over the ioctl\'s 500 µs (higher by 200000 ticks (200 µs at 1 GHz)): the trace is incomplete, or KVM did not do what it should');
+  // 999850000 is 150000 ticks before TIME
+  const early = check([...X86, getTsc('999850000', ' took=500us')]);
+  assert.deepEqual(codesAt(early), ['HVT093@5']);
+  assert.match(early[0].message, /predicts 1000000000 to 1000500000 over the ioctl's 500 µs \(lower by 150000 ticks \(150 µs at 1 GHz\)\)/);
+});
+
+test('took= on KVM_GET_CLOCK: kvmclock may have been read up to took after TIME', () => {
+  // KVM_CREATE_VM at 1.0 s: kvmclock 0 there, 1e9 at 2.0 s; 1000250000 is 250 µs later
+  const clock = (took: string): string[] => ['@hvtrace 1', '@host h arch=x86_64 freq=1GHz', '@vm vm', '1.000000000 h/vm ioctl KVM_CREATE_VM',
+    `2.000000000 h/vm ioctl KVM_GET_CLOCK${took} -> clock=1000250000 flags=0`];
+  assert.deepEqual(codesAt(check(clock(''))), ['HVT093@5']);
+  assert.deepEqual(codesAt(check(clock(' took=300us'))), []);
+});
