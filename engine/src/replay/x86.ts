@@ -1,7 +1,7 @@
 // x86 TSC under KVM (§6.2 items 1-3, kvm-time §3): kvm_synchronize_tsc matching, KVM_VCPU_TSC_OFFSET,
 // guest TSC writes and TSC_ADJUST, KVM_SET_CPUID2. Frequency: ./tscKhz.ts; kvmclock: ./kvmclock.ts.
 // Follows torvalds/linux arch/x86/kvm/x86.c (kvm_synchronize_tsc, __kvm_synchronize_tsc,
-// kvm_arch_tsc_set_attr, kvm_set_msr_common).
+// kvm_arch_tsc_set_attr, kvm_set_msr_common; read at kvm-x86/linux 042007c2, kvm-time.md [X1]).
 import type { Body } from '../syntax/ast';
 import { ticksIn } from '../values/units';
 import { add64, sub64 } from '../values/u64';
