@@ -21,7 +21,7 @@ export interface SyscallSite {
 const SYS_IOCTL_X86_64 = 16; // arch/x86/entry/syscalls/syscall_64.tbl
 const SYS_IOCTL_ARM64 = 29; // include/uapi/asm-generic/unistd.h __NR_ioctl
 const ARM64_SVC0 = 0xd4000001;
-const ARM64_MOV_X8_IOCTL = 0xd2800008 | (SYS_IOCTL_ARM64 << 5); // movz x8, #29
+const ARM64_MOV_X8_IOCTL = (0xd2800008 | (SYS_IOCTL_ARM64 << 5)) >>> 0; // movz x8, #29 = 0xd28003a8
 
 /** x86_64: a `syscall` (0f 05) preceded by `mov $16, %eax` (b8 10 00 00 00) — glibc's form — or,
  * failing that, the only `syscall` in a function that loads 16 into %eax somewhere before it. */

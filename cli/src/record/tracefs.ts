@@ -117,7 +117,7 @@ export class RecordingSession {
     const out: string[] = [];
     if (existsSync(this.instance)) out.push(this.instance);
     try {
-      for (const l of readFileSync(path.join(this.root, 'uprobe_events'), 'utf8').split('\n')) if (l.includes(`:${this.group}/`)) out.push(l.split(' ')[0]);
+      for (const l of readFileSync(path.join(this.root, 'uprobe_events'), 'utf8').split('\n')) if (/^[pr]:/.test(l) && l.includes(`:${this.group}/`)) out.push(l.split(' ')[0]);
     } catch { /* unreadable: nothing to report */ }
     return out;
   }
@@ -132,8 +132,9 @@ export function removeStale(root: string): string[] {
     const m = INSTANCE_RE.exec(name);
     if (!m || alive(Number(m[1]))) continue;
     const dir = path.join(instances, name);
-    try { writeTracefs(path.join(dir, 'tracing_on'), '0'); } catch { /* best effort */ }
-    try { writeTracefs(path.join(dir, 'events', 'enable'), '0'); } catch { /* best effort */ }
+    for (const f of [path.join(dir, 'tracing_on'), path.join(dir, 'events', 'enable')]) {
+      try { if (existsSync(f)) writeTracefs(f, '0'); } catch { /* best effort: rmdir below disables them too */ }
+    }
     try { rmdirSync(dir); removed.push(dir); } catch { /* reported by leftovers */ }
   }
   let defs = '';
