@@ -242,9 +242,10 @@ test('cpuid-tsc-adjust: a guest IA32_TSC_ADJUST write moves the offset by the de
   const guestMsr = run.lines.filter((l) => l.name === 'kvm_msr' && /msr_write 3b = 0xf4240/.test(l.body));
   assert.equal(guestMsr.length, 3, 'the three guest writes of IA32_TSC_ADJUST=1000000 are traced');
   // vcpu0 (KVM_SET_CPUID2 with TSC_ADJUST): offset moved by 1000000 − 1000 (the host-written value).
-  const after0 = writes.filter((w) => w.vcpu === 0 && w.stamp > guestMsr[0].stamp - 10_000_000n && w.stamp < guestMsr[0].stamp);
-  assert.equal(after0.length, 1);
-  assert.equal(u64diff(after0[0].next, after0[0].prev), 999_000n);
+  // kvm_msr is emitted when the write completes, right after the offset write it caused (~1 µs).
+  const before0 = writes.filter((w) => w.vcpu === 0 && w.stamp < guestMsr[0].stamp).at(-1)!;
+  assert.ok(guestMsr[0].stamp - before0.stamp < 100_000n, 'the offset write belongs to the guest wrmsr');
+  assert.equal(u64diff(before0.next, before0.prev), 999_000n);
   // vcpu2 (no KVM_SET_CPUID2): ignored — no offset write at all after its vCPU creation.
   assert.equal(writes.filter((w) => w.vcpu === 2).length, 1);
   assert.deepEqual(run.steps.filter((s) => s.ioctl === 'KVM_GET_MSRS' && s.where === 'vcpu2' && s.args[0][0] === 'IA32_TSC_ADJUST').map((s) => s.outputs[0][1]), ['0', '0']);
@@ -276,4 +277,25 @@ test('killing the recorder mid-run (SIGTERM) still removes its probes and instan
   assert.match(stderr, /stopped by SIGTERM/);
   assert.deepEqual(tracefsLeftovers(), []);
   assert.ok(existsSync(out), 'the capture up to the signal was written');
+});
+
+test('--clock tai (two-host migrations): stamps are TAI, and anchors pair them with the host TSC', () => {
+  const out = path.join(OUT, 'tai.trace');
+  const r = spawnSync(process.execPath, [CLI, 'record', '--clock', 'tai', '-o', out, '--force', '--', VMM, 'restore-100ms'], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(tracefsLeftovers(), []);
+  const text = readFileSync(out, 'utf8');
+  // TAI stamps print as seconds.microseconds (real-captures.md §2.1).
+  const stamp = (re: RegExp): bigint => { const m = re.exec(text)!; return BigInt(m[1]) * 1_000_000n + BigInt(m[2]); };
+  const tsc = (seq: number): bigint => BigInt(new RegExp(`hvtrace-anchor-tsc seq=${seq} tsc=(\\d+)`).exec(text)![1]);
+  const a1 = stamp(/(\d+)\.(\d{6}): tracing_mark_write: hvtrace-anchor seq=1$/m);
+  const b1 = stamp(/(\d+)\.(\d{6}): tracing_mark_write: hvtrace-anchor-end seq=1$/m);
+  const a2 = stamp(/(\d+)\.(\d{6}): tracing_mark_write: hvtrace-anchor seq=1000$/m);
+  const b2 = stamp(/(\d+)\.(\d{6}): tracing_mark_write: hvtrace-anchor-end seq=1000$/m);
+  const hz = BigInt(/@host \S+ arch=x86_64 freq=(\d+)/.exec(text)![1]);
+  // The TSC moved by as much as TAI did between the two anchors, within the anchors' own spans
+  // (each TSC read lies between its anchor and anchor-end stamps) plus 1 µs of print rounding each.
+  const dTscUs = ((tsc(1000) - tsc(1)) * 1_000_000n) / hz;
+  assert.ok(dTscUs >= a2 - b1 - 2n && dTscUs <= b2 - a1 + 2n, `TSC Δ ${dTscUs} µs vs TAI [${a2 - b1}, ${b2 - a1}] µs`);
+  assert.ok(a2 - a1 > 100_000n, 'the anchors are the start and the end of a 100 ms scenario');
 });

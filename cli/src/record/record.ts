@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CliError } from '../errors';
+import { writeAnchors } from './anchor';
 import { ARCHES, type RecordArch } from './arch';
 import { calibrate, samplesFromTrace, writeSamples, type Calibration } from './calibration';
 import { bufferLoss, writeCapture, type BufferLoss, type CaptureStats } from './capture';
@@ -90,6 +91,8 @@ export async function runRecord(o: RecordOptions, err: (s: string) => void): Pro
     session.create();
     const clock = chooseClock(session, arch, o.clock);
     const counterClock = clock === ARCHES[arch].counterClock;
+    // On another clock, anchor the host counter through a helper instance (anchor.ts).
+    const anchorClock = !counterClock && ARCHES[arch].counterClock && session.availableClocks().includes(ARCHES[arch].counterClock) ? ARCHES[arch].counterClock : undefined;
     session.setClock(clock);
     session.setBufferKb(o.bufferKb);
     session.setOption('record-tgid', true);
@@ -120,6 +123,7 @@ export async function runRecord(o: RecordOptions, err: (s: string) => void): Pro
       clock, freqSource: freq?.source ?? 'nowhere (unknown)', vendor: kvmVendor(),
       ioctl: `${loc.path}:0x${loc.entryOffset.toString(16)} (${loc.symbol})`, returnSite: loc.returnSite, target: target.describe,
     })) session.marker(m);
+    if (anchorClock) writeAnchors(session, anchorClock, 1, 3);
     err(`hvtimer record: recording ${target.describe} (pid ${target.pid}) on the ${clock} clock; Ctrl-C stops\n`);
 
     if (!interrupted) target.resume();
@@ -132,6 +136,7 @@ export async function runRecord(o: RecordOptions, err: (s: string) => void): Pro
       clearTimeout(t);
     }
     if (counterClock) writeSamples((t) => session!.marker(t), 1000, 5);
+    if (anchorClock) writeAnchors(session, anchorClock, 1000, 3);
     session.tracing(false);
     loss = bufferLoss(session.instance);
     stats = writeCapture(session.file('trace'), output);

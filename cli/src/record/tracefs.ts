@@ -11,7 +11,7 @@ import type { ProbeDefinition } from './probes';
 import type { TraceEvent } from './events';
 
 const GROUP_RE = /^hvtimer_(\d+)_[0-9a-f]+$/;
-const INSTANCE_RE = /^hvtimer-(\d+)-[0-9a-f]+$/;
+const INSTANCE_RE = /^hvtimer-(\d+)-[0-9a-f]+$/; // the anchor's helper instance ends in `a`, a hex digit too
 
 const alive = (pid: number): boolean => {
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
@@ -31,6 +31,8 @@ export class RecordingSession {
   readonly group: string;
   private readonly probes: string[] = [];
   private created = false;
+  /** Helper instances (the counter anchor's), removed with the main one. */
+  private readonly extra: string[] = [];
   private cleaned = false;
   readonly cleanupErrors: string[] = [];
 
@@ -63,6 +65,24 @@ export class RecordingSession {
     this.created = true;
     this.write(this.file('tracing_on'), '0', 'stopping the new instance');
   }
+
+  /** A second instance next to the main one (instances/hvtimer-PID-RANDa), for the anchor. */
+  createExtra(clock: string): string {
+    const dir = `${this.instance}a`;
+    try { mkdirSync(dir); } catch (e) { throw new TracefsError(`cannot create the tracing instance ${dir}: ${(e as Error).message}`); }
+    this.extra.push(dir);
+    this.write(path.join(dir, 'trace_clock'), clock, `trace_clock ${clock} of ${dir}`);
+    return dir;
+  }
+
+  /** Removes a helper instance now (cleanup() removes any that are left). */
+  removeExtra(dir: string): void {
+    try { writeTracefs(path.join(dir, 'tracing_on'), '0'); rmdirSync(dir); } catch (e) { this.cleanupErrors.push(`removing ${dir}: ${(e as Error).message}`); return; }
+    this.extra.splice(this.extra.indexOf(dir), 1);
+  }
+
+  /** One write to a helper instance's file. */
+  writeExtra(dir: string, file: string, text: string): void { this.write(path.join(dir, file), text, `${file} of ${dir}`); }
 
   setClock(clock: string): void { this.write(this.file('trace_clock'), clock, `trace_clock ${clock}`); }
   setBufferKb(kb: number): void { this.write(this.file('buffer_size_kb'), String(kb), `buffer_size_kb ${kb}`); }
@@ -106,6 +126,10 @@ export class RecordingSession {
       attempt('disabling events', () => writeTracefs(this.file('events', 'enable'), '0'));
       attempt(`removing ${this.instance}`, () => rmdirSync(this.instance));
     }
+    for (const dir of this.extra.splice(0)) {
+      if (!existsSync(dir)) continue;
+      attempt(`removing ${dir}`, () => { writeTracefs(path.join(dir, 'tracing_on'), '0'); rmdirSync(dir); });
+    }
     for (const ev of [...this.probes].reverse()) {
       attempt(`removing uprobe ${ev}`, () => writeTracefs(path.join(this.root, 'uprobe_events'), `-:${ev}\n`, true));
     }
@@ -116,6 +140,7 @@ export class RecordingSession {
   leftovers(): string[] {
     const out: string[] = [];
     if (existsSync(this.instance)) out.push(this.instance);
+    if (existsSync(`${this.instance}a`)) out.push(`${this.instance}a`);
     try {
       for (const l of readFileSync(path.join(this.root, 'uprobe_events'), 'utf8').split('\n')) if (/^[pr]:/.test(l) && l.includes(`:${this.group}/`)) out.push(l.split(' ')[0]);
     } catch { /* unreadable: nothing to report */ }
