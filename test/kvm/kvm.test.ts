@@ -299,3 +299,23 @@ test('--clock tai (two-host migrations): stamps are TAI, and anchors pair them w
   assert.ok(dTscUs >= a2 - b1 - 2n && dTscUs <= b2 - a1 + 2n, `TSC Δ ${dTscUs} µs vs TAI [${a2 - b1}, ${b2 - a1}] µs`);
   assert.ok(a2 - a1 > 100_000n, 'the anchors are the start and the end of a 100 ms scenario');
 });
+
+test('-p PID: attaching to a running VMM records from then on, and names the fds it sees created', async () => {
+  const vmm = spawn(VMM, ['hotplug'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  const exited = new Promise<void>((r) => vmm.on('exit', () => r()));
+  await new Promise<void>((resolve) => vmm.stdout.on('data', (d) => { stdout += d; if (/sleep 1500ms/.test(stdout)) resolve(); }));
+  const out = path.join(OUT, 'attached.trace');
+  const r = spawnSync(process.execPath, [CLI, 'record', '-p', String(vmm.pid), '-o', out, '--force'], { encoding: 'utf8', timeout: 60_000 });
+  await exited;
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(tracefsLeftovers(), []);
+  const calls = ioctlCalls(traceLines(readFileSync(out, 'utf8')));
+  // Everything before the attach is missing; the hot-plug after it is there, on the VM's fd 4.
+  assert.equal(calls.some((c) => c.ioctl === 'KVM_CREATE_VM'), false);
+  const hot = calls.find((c) => c.ioctl === 'KVM_CREATE_VCPU')!;
+  assert.deepEqual([hot.fd, hot.args, hot.vcpuFd], [4, [['id', '2']], 7]);
+  // vCPU 2's fd is known from its creation; vCPUs 0 and 1 were created before the attach.
+  const gets = calls.filter((c) => c.ioctl === 'KVM_GET_MSRS');
+  assert.deepEqual(gets.map((c) => c.vcpu), [undefined, undefined, 2, undefined, undefined, undefined, 2]);
+});

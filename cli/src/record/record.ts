@@ -85,7 +85,10 @@ export async function runRecord(o: RecordOptions, err: (s: string) => void): Pro
     checkOutput(output, o.force);
     const loc = o.pid !== undefined ? ioctlOfProcess(o.pid, arch) : ioctlOfCommand(o.command[0], arch);
     const stale = removeStale(pre.tracefs);
-    if (stale.length) err(`hvtimer record: removed what an earlier recorder left behind: ${stale.join(', ')}\n`);
+    if (stale.length) {
+      const dirs = stale.filter((x) => x.includes('/instances/'));
+      err(`hvtimer record: removed what a killed recorder left behind: ${[...dirs, `${stale.length - dirs.length} uprobe(s) of ${[...new Set(stale.filter((x) => !dirs.includes(x)).map((x) => x.split('/')[0]))].join(', ') || 'no group'}`].join(', ')}\n`);
+    }
 
     session = new RecordingSession(pre.tracefs);
     session.create();
