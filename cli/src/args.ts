@@ -1,18 +1,20 @@
 // Command-line parsing for `hvtimer check|replay|import` (cli.md).
 import { parseDuration, type SeverityOverride } from '../../engine/src/index';
 import { UsageError } from './errors';
+import { parseRecordArgs, RECORD_USAGE, type RecordOptions } from './record/options';
 
 export const USAGE = `usage:
   hvtimer check FILE... [--format text|json|sarif] [--tolerance DURATION] [--severity CODE=LEVEL...]
   hvtimer replay FILE [--at LINE] [--format text|json] [--tolerance DURATION]
   hvtimer import ftrace FILE [-o OUT.hvtrace]
+  ${RECORD_USAGE}
 
 LEVEL is error, warning, info, hint or off. Exit status of check: 0 no errors, 1 errors, 2 usage or I/O error.`;
 
 export type Format = 'text' | 'json' | 'sarif';
 
 export interface Args {
-  command: 'check' | 'replay' | 'import' | 'help';
+  command: 'check' | 'replay' | 'import' | 'record' | 'help';
   files: string[];
   format: Format;
   tolerance?: bigint;
@@ -20,6 +22,7 @@ export interface Args {
   at?: number;
   importKind?: string;
   output?: string;
+  record?: RecordOptions;
 }
 
 const LEVELS = new Set(['error', 'warning', 'info', 'hint', 'off']);
@@ -28,6 +31,7 @@ export function parseArgs(argv: string[]): Args {
   const args: Args = { command: 'help', files: [], format: 'text', severity: {} };
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return args;
   const [command, ...rest] = argv;
+  if (command === 'record') return { ...args, command, record: parseRecordArgs(rest) };
   if (command !== 'check' && command !== 'replay' && command !== 'import') throw new UsageError(`unknown command \`${command}\``);
   args.command = command;
   const value = (i: number, flag: string): string => {

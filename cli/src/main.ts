@@ -4,8 +4,9 @@ import { runCheck } from './check';
 import { CliError, UsageError } from './errors';
 import { runImport } from './importFtrace';
 import { runReplay } from './replay';
+import { runRecord } from './record/record';
 
-function main(argv: string[]): number {
+function main(argv: string[]): number | Promise<number> {
   const out = (s: string): void => { process.stdout.write(s); };
   try {
     const args = parseArgs(argv);
@@ -14,6 +15,7 @@ function main(argv: string[]): number {
       case 'check': return runCheck(args, out);
       case 'replay': return runReplay(args, out);
       case 'import': return runImport(args, out, (s) => process.stderr.write(s));
+      case 'record': return runRecord(args.record!, (s) => { process.stderr.write(s); });
     }
   } catch (e) {
     if (e instanceof UsageError) { process.stderr.write(`hvtimer: ${e.message}\n${USAGE}\n`); return 2; }
@@ -23,4 +25,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void Promise.resolve(main(process.argv.slice(2))).then((code) => { process.exitCode = code; });
