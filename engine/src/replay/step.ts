@@ -11,6 +11,7 @@ import { migrate, pause, restore, run, snapshot } from './lifecycle';
 import { observeCntfrq, observeCntvct, observeExact, observeGuestCntpct, observeKvmCntpct, observeKvmclock, observeTsc } from './observe';
 import type { HostState, InstanceState, ModelState, VcpuState } from './state';
 import { hvc, observeStolen, setPvAddress, writeStealMsr } from './stolen';
+import { pvclockUpdate, trackTsc, updateMasterClock } from './captureClock';
 import { createVcpuX86, guestWriteTsc, guestWriteTscAdjust, setClock, setTscKhz, setTscOffset, setTscState, synchronizeTsc } from './x86';
 
 export interface StepOptions {
@@ -127,6 +128,7 @@ function vmStatement(ctx: StepContext, inst: InstanceState, b: Body): void {
       return;
     case 'pause': return pause(ctx, inst);
     case 'snapshot': return snapshot(ctx, inst);
+    case 'update_master_clock': return updateMasterClock(ctx, inst, b);
     case 'sample':
       if (b.counter) observeExact(ctx, inst, undefined, 'host_counter', b.counter.value, hostCounter(ctx.host, b.realtime?.value ?? ctx.t), b.counter.span, 'vmm', ctx.host.freq);
       return;
@@ -258,6 +260,8 @@ function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: B
     case 'sched_wait':
       v.runDelay += b.duration.value;
       return;
+    case 'track_tsc': return trackTsc(ctx, inst, v, b);
+    case 'pvclock_update': return pvclockUpdate(ctx, inst, v, b);
     case 'pause': case 'snapshot': case 'sample': return vmStatement(ctx, inst, b);
     default:
       return;
