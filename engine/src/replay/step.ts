@@ -252,8 +252,10 @@ function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: B
       return;
     case 'stolen_update': return observeStolen(ctx, inst, v, b.ns.value, 'kvm');
     case 'write_tsc_offset':
-      // What KVM wrote is the truth; it calibrates a vCPU the trace never created.
-      if (v.tscOffsetKnown) observeExact(ctx, inst, v, 'tsc_offset', b.next.value, v.tscOffset, b.next.span, 'kvm', ctx.host.freq);
+      // What KVM wrote is the truth; it calibrates a vCPU the trace never created. A write whose
+      // cause the trace does not show (the model still has `prev`, as in a kernel-only capture) is
+      // adopted; a model that has neither `prev` nor `next` disagrees with KVM.
+      if (v.tscOffsetKnown && v.tscOffset !== b.prev.value) observeExact(ctx, inst, v, 'tsc_offset', b.next.value, v.tscOffset, b.next.span, 'kvm', ctx.host.freq);
       v.tscOffset = b.next.value;
       v.tscOffsetKnown = true;
       return;
