@@ -6,12 +6,13 @@ import { decodesCompletely, mapperFor } from './families/registry';
 import type { At, MapContext, MapOutcome } from './families/types';
 import { markerMapper, markerText, parseMarker } from './families/marker';
 import { namesIn } from './families/scheduler';
-import { decodePvclock, pvclockFrequency } from './families/x86Clock';
+import { decodePvclock, decodeWriteTscOffset, pvclockFrequency } from './families/x86Clock';
+import { u64 } from '../values/u64';
 import { uprobeIsRun } from './families/uprobes';
 import { ThreadIdentity } from './identity';
 import { notATraceMessage } from './notATrace';
 import { detectLayout, readLine, type Layout } from './readers';
-import { parseCounter, parseFrequency, parseTime } from '../values/parse';
+import { isName, parseCounter, parseFrequency, parseTime } from '../values/parse';
 
 export type LineStatus = 'used' | 'note' | 'ignored' | 'header' | 'blank' | 'unreadable' | 'lost' | 'continuation';
 
@@ -26,7 +27,7 @@ export interface HostHeader {
   freq: bigint;
   freqFrom: FreqSource;
   /** The host counter at a time on the reference clock (counter-clock stamps, a sample marker, or the @host marker). */
-  counter?: { value: bigint; time: bigint; from: 'stamps' | 'sample' | 'marker' };
+  counter?: { value: bigint; time: bigint; from: 'stamps' | 'sample' | 'marker' | 'creation' };
   /** Other `key=value` of the capture's @host marker (ecv, vhe, tsc_scaling, kernel). */
   extra: string[];
   /** The @host marker line, if the capture had one. */
@@ -50,7 +51,13 @@ export interface FileConversion {
   usesCounterValues: boolean;
 }
 
-export interface FileInput { index: number; name: string; text: string; host: string; freq?: bigint; vm: string }
+export interface FileInput {
+  index: number; name: string; text: string;
+  /** `--host NAME=FILE`: wins over the name of the capture's `hvtrace: @host NAME …` marker, which wins over `defaultHost`. */
+  host?: string;
+  defaultHost: string;
+  freq?: bigint; vm: string;
+}
 
 const ARM64_EVENTS = /^(?:kvm_timer_|kvm_get_timer_map|kvm_wfx_arm64|kvm_hvc_arm64|kvm_sys_access|vgic_|trap_reg|kvm_handle_sys_reg)/;
 const DEFAULT_FREQ = { x86_64: 1_000_000_000n, arm64: 25_000_000n } as const;
@@ -84,6 +91,7 @@ function rejoin(lines: string[], records: LineRecord[], status: LineStatus[]): v
 
 interface Prescan {
   clock?: string;
+  hostName?: string;
   hostArgs: Map<string, string>;
   hostSrc?: SourceRef;
   sample?: { counter: bigint; event: TraceEvent };
@@ -102,6 +110,8 @@ function prescan(events: TraceEvent[], file: number): Prescan {
     else if (m.kind === 'sample') p.sample ??= { counter: m.counter, event: ev };
     else if (m.kind === 'directive' && m.keyword === '@host') {
       p.hostSrc ??= { file, line: ev.line };
+      const name = m.text.split(/\s+/)[1];
+      if (name && isName(name) && !name.includes('=')) p.hostName ??= name;
       for (const w of m.text.split(/\s+/).slice(2)) if (w.includes('=') && !p.hostArgs.has(w.slice(0, w.indexOf('=')))) p.hostArgs.set(w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1));
     } else if (m.kind === 'statement') {
       const where = m.text.split(/\s+/)[0].split('/');
@@ -154,6 +164,7 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
   if (p.clock !== undefined && NOT_TIME_CLOCKS.has(p.clock)) {
     return { error: `${input.name} was recorded with the \`${p.clock}\` trace clock, which counts events (or jiffies), not time: record with mono, tai or x86-tsc (docs/capturing.md)` };
   }
+  const hostName = input.host ?? p.hostName ?? input.defaultHost;
   const arch = archOf(events, p);
   const { freq, from } = frequency(events, p, arch, input.freq);
   const counterStamps = events.filter((e) => e.stamp.kind === 'counter').length * 2 > events.length && !(p.clock !== undefined && p.clock !== 'x86-tsc');
@@ -163,7 +174,7 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
   const timeOf = (ev: TraceEvent): bigint => timeOfStamp(ev.stamp);
 
   const host: HostHeader = {
-    name: input.host, arch, freq, freqFrom: from, src: p.hostSrc,
+    name: hostName, arch, freq, freqFrom: from, src: p.hostSrc,
     extra: [...p.hostArgs].filter(([k]) => k !== 'arch' && k !== 'freq' && k !== 'counter' && k !== 'assumed').map(([k, v]) => `${k}=${v}`),
   };
   const first = events.find((e) => e.stamp.kind === 'counter');
@@ -173,6 +184,13 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
     const [v, t] = p.hostArgs.get('counter')!.split('@');
     const value = parseCounter(v ?? ''), time = parseTime(t ?? '');
     if (value.ok && time.ok) host.counter = { value: value.value, time: time.value, from: 'marker' };
+  }
+  if (!host.counter && arch === 'x86_64') {
+    // KVM_CREATE_VCPU writes a guest TSC of 0: the first vCPU's offset is 0 - host TSC (§6.2.1),
+    // the first kvm_write_tsc_offset with prev=0. Later vCPUs match it, so only the first counts.
+    const creation = events.find((e) => e.name === 'kvm_write_tsc_offset' && decodeWriteTscOffset(e.body)?.prev === 0n);
+    const d = creation && decodeWriteTscOffset(creation.body);
+    if (creation && d) host.counter = { value: u64(-d.next), time: timeOf(creation), from: 'creation' };
   }
   const vm = p.vmNames.size === 1 ? [...p.vmNames][0] : input.vm;
 
@@ -195,12 +213,12 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
   const items: GeneratedItem[] = [];
   const directives: FileConversion['directives'] = [];
   const state = new Map<string, unknown>();
-  const whereOf = (at: At): string => (at === 'host' ? input.host : at === 'vm' ? `${input.host}/${vm}` : `${input.host}/${vm}/vcpu${at.vcpu}`);
+  const whereOf = (at: At): string => (at === 'host' ? hostName : at === 'vm' ? `${hostName}/${vm}` : `${hostName}/${vm}/vcpu${at.vcpu}`);
   const push = (ev: TraceEvent, text: string): void => {
     items.push({ time: timeOf(ev), text, kind: /^\S+ vmm note\b/.test(text) ? 'note' : 'statement', src: { file: input.index, line: ev.line } });
   };
   const ctx: MapContext = {
-    arch, host: input.host, vm, vmmReportsRuns: p.reportsRuns, hostCounterKnown: host.counter !== undefined,
+    arch, host: hostName, vm, vmmReportsRuns: p.reportsRuns, hostCounterKnown: host.counter !== undefined,
     threadVcpu: (ev) => identity.vcpuOf(ev.pid),
     vcpuOfThread: (pid) => identity.vcpuOf(pid),
     emit: (ev, at, text) => push(ev, `${whereOf(at)} ${text}`),
@@ -215,7 +233,7 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
   records.forEach((r, i) => {
     if (r.kind === 'lost') {
       const at = lastEvent ?? events.find((e) => e.line > i);
-      if (at) items.push({ time: timeOf(at), text: `${input.host}/${vm} vmm note ring buffer of CPU ${r.cpu} lost ${r.count ?? 'some'} events here: events are missing`, kind: 'note', src: { file: input.index, line: i } });
+      if (at) items.push({ time: timeOf(at), text: `${hostName}/${vm} vmm note ring buffer of CPU ${r.cpu} lost ${r.count ?? 'some'} events here: events are missing`, kind: 'note', src: { file: input.index, line: i } });
       return;
     }
     if (r.kind !== 'event') return;
@@ -224,7 +242,7 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
     const mapper = isHostEvent(ev) ? mapperFor(ev) : markerText(ev) !== undefined ? markerMapper : undefined;
     let outcome: MapOutcome = mapper ? mapper.map(ev, ctx) : isHostEvent(ev) && /^kvm/.test(ev.name) ? 'note' : 'ignored';
     if (outcome === 'note') {
-      push(ev, `${input.host}/${vm} vmm note ${noteText(ev)}`);
+      push(ev, `${hostName}/${vm} vmm note ${noteText(ev)}`);
       outcome = 'note';
     }
     status[i] = outcome;

@@ -73,10 +73,10 @@ const stem = (name: string): string => {
   return s === '' ? 'host' : s;
 };
 
+/** Default host names: `host` for one capture, else each file's stem (unless --host or a marker names it). */
 function hostNames(inputs: CaptureInput[]): string[] {
   const used = new Set<string>();
   return inputs.map((i) => {
-    if (i.host) return i.host;
     let n = inputs.length === 1 ? 'host' : stem(i.name);
     for (let k = 2; used.has(n); k++) n = `${stem(i.name)}${k}`;
     used.add(n);
@@ -137,6 +137,13 @@ function freqText(hz: bigint): string {
   return back.ok && back.value === hz ? short : hz.toString();
 }
 
+const COUNTER_COMMENT: Record<NonNullable<HostHeader['counter']>['from'], string> = {
+  stamps: 'counter= from the first event\'s stamp (x86-tsc: every stamp is the host TSC)',
+  sample: 'counter= from the first hvtimer-sample cnt= marker',
+  marker: 'counter= from the capture\'s @host marker',
+  creation: 'counter= from the first kvm_write_tsc_offset with prev=0 (the first vCPU\'s creation: next = 0 - host TSC); wrong if that vCPU was not the VM\'s first',
+};
+
 function hostLine(h: HostHeader, assumeCounter: boolean): string {
   const assumed = [h.freqFrom === 'assumed' ? 'freq' : '', assumeCounter ? 'counter' : ''].filter(Boolean);
   return ['@host', h.name, `arch=${h.arch}`, `freq=${freqText(h.freq)}`, ...h.extra,
@@ -149,7 +156,7 @@ export function importCaptures(inputs: CaptureInput[], options: ImportOptions = 
   const names = hostNames(inputs);
   const files: FileConversion[] = [];
   for (const [index, input] of inputs.entries()) {
-    const r = convertFile({ index, name: input.name, text: input.text, host: names[index], freq: options.freq, vm: options.vm ?? 'vm' });
+    const r = convertFile({ index, name: input.name, text: input.text, host: input.host, defaultHost: names[index], freq: options.freq, vm: options.vm ?? 'vm' });
     if ('error' in r) return { ok: false, error: r.error };
     files.push(r);
   }
@@ -168,6 +175,7 @@ export function importCaptures(inputs: CaptureInput[], options: ImportOptions = 
     declaredHosts.add(f.host.name);
     const assumeCounter = !f.host.counter && files.some((g) => g.host.name === f.host.name && g.usesCounterValues);
     line(`# ${FREQ_COMMENT[f.host.freqFrom]}`);
+    if (f.host.counter) line(`# ${COUNTER_COMMENT[f.host.counter.from]}`);
     line(hostLine(f.host, assumeCounter), f.host.src ?? { file: f.index, line: 0 });
   }
   for (const f of files) {

@@ -38,7 +38,9 @@ export interface Exit { vcpu?: number; reason: string }
  * exception class (`WFx`, `SYS64`), else the exception type (`IRQ`).
  */
 export function decodeExit(body: string): Exit | undefined {
-  let m = /^(?:vcpu (\d+) )?reason (\S+)(?: FAILED_VMENTRY)? rip /.exec(body) ?? /^(?:vcpu (\d+) )?reason (UNKNOWN) \(\d+\)/.exec(body);
+  let m = /^vcpu (\d+) reason (\S+)(?: FAILED_VMENTRY)? rip 0x[0-9a-fA-F]+ info1 0x[0-9a-fA-F]+ info2 0x[0-9a-fA-F]+ intr_info 0x[0-9a-fA-F]+ error_code 0x[0-9a-fA-F]+(?: requests 0x[0-9a-fA-F]+)?$/.exec(body)
+    ?? /^(?:vcpu (\d+) )?reason (\S+)(?: FAILED_VMENTRY)? rip 0x[0-9a-fA-F]+(?: \S+)? info [0-9a-fA-F]+ [0-9a-fA-F]+$/.exec(body)
+    ?? /^(?:vcpu (\d+) )?reason (UNKNOWN) \(\d+\)/.exec(body);
   if (m) return { vcpu: m[1] === undefined ? undefined : small(m[1]), reason: token(m[2]) };
   m = /^(\w+): (?:HSR|ESR)_EC: (?:0x)?([0-9a-fA-F]+) \((\w+)\), PC: (?:0x)?[0-9a-fA-F]+$/.exec(body);
   if (m) return { reason: m[1] === 'TRAP' ? token(m[3]) : token(m[1]) };
@@ -61,7 +63,7 @@ export function decodeExit(body: string): Exit | undefined {
  * 0x%llx[ func+0xoff]"; arm64 "PC: 0x%016lx" (no vCPU id). Raw vcpu_id (x86) or vcpu_pc (arm64).
  */
 export function decodeEntry(body: string): { vcpu?: number } | undefined {
-  const m = /^\s*vcpu (\d+)(?:,? rip 0x[0-9a-fA-F]+.*)?$/.exec(body);
+  const m = /^\s*vcpu (\d+)(?:,? rip 0x[0-9a-fA-F]+(?: intr_info 0x[0-9a-fA-F]+ error_code 0x[0-9a-fA-F]+)?(?:\[immediate exit\])?(?: \S+)?)?$/.exec(body);
   if (m) return { vcpu: small(m[1]) };
   if (/^PC: (?:0x)?[0-9a-fA-F]+$/.test(body)) return {};
   const f = rawFields(body);
@@ -73,6 +75,10 @@ export function decodeEntry(body: string): { vcpu?: number } | undefined {
 const decodeUserspaceExit = (body: string): boolean => /^reason \S+ \(-?\d+\)$/.test(body) || rawFields(body)?.has('reason') === true;
 
 interface RunState { needRun: Map<number, boolean> }
+const runState = (ctx: MapContext): RunState => ctx.state<RunState>('exits', () => ({ needRun: new Map() }));
+
+/** After a pause, restore or migration the next entry of every vCPU comes from a new KVM_RUN. */
+export function vcpusLeftGuest(ctx: MapContext): void { runState(ctx).needRun.clear(); }
 
 function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
   switch (ev.name) {
@@ -80,7 +86,7 @@ function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
       const d = decodeEntry(ev.body);
       const vcpu = d?.vcpu ?? ctx.threadVcpu(ev);
       if (!d || vcpu === undefined) return 'note';
-      const runs = ctx.state<RunState>('exits', () => ({ needRun: new Map() }));
+      const runs = runState(ctx);
       if (!ctx.vmmReportsRuns && runs.needRun.get(vcpu) !== false) ctx.emit(ev, { vcpu }, 'ioctl KVM_RUN');
       runs.needRun.set(vcpu, false);
       ctx.emit(ev, { vcpu }, 'kvm entry');
@@ -96,7 +102,7 @@ function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
     case 'kvm_userspace_exit': {
       const vcpu = ctx.threadVcpu(ev);
       if (!decodeUserspaceExit(ev.body) || vcpu === undefined) return 'note';
-      ctx.state<RunState>('exits', () => ({ needRun: new Map() })).needRun.set(vcpu, true);
+      runState(ctx).needRun.set(vcpu, true);
       return 'used';
     }
     // WFI/WFE and halt-polling details: the exits carry what the timers model needs.

@@ -10,6 +10,7 @@
 // Any other marker is kept as a note.
 import type { TraceEvent } from '../event';
 import { decU64, anyU64 } from '../values';
+import { vcpusLeftGuest } from './exits';
 import type { EventMapper, MapContext, MapOutcome } from './types';
 
 /** The text a marker event carries, or undefined when the event is not a marker. */
@@ -64,7 +65,10 @@ function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
   if (text === undefined) return 'note';
   const m = parseMarker(text);
   switch (m.kind) {
-    case 'statement': ctx.emitStatement(ev, onHost(m.text, ctx.host)); return 'used';
+    case 'statement':
+      ctx.emitStatement(ev, onHost(m.text, ctx.host));
+      if (/^\S+ vmm (?:pause|restore|migrate|snapshot)\b/.test(m.text)) vcpusLeftGuest(ctx);
+      return 'used';
     case 'directive':
       // `@host` and `@hvtrace` are folded into the generated header before conversion.
       if (m.keyword !== '@host' && m.keyword !== '@hvtrace') ctx.directive(ev, m.text);
@@ -73,7 +77,7 @@ function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
     case 'sample': ctx.emit(ev, 'host', `vmm sample counter=${m.counter}`); return 'used';
     case 'vm_state': {
       const s = ctx.state('qemu-run-state', () => ({ paused: false }));
-      if (!m.running) { s.paused = true; ctx.emit(ev, 'vm', 'vmm pause'); return 'used'; }
+      if (!m.running) { s.paused = true; ctx.emit(ev, 'vm', 'vmm pause'); vcpusLeftGuest(ctx); return 'used'; }
       if (!s.paused) return 'ignored'; // the VM's first start is not a resume
       s.paused = false;
       ctx.emit(ev, 'vm', 'vmm resume');
