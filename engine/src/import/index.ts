@@ -88,7 +88,7 @@ function hostNames(inputs: CaptureInput[]): string[] {
 function incomparable(files: FileConversion[]): string | undefined {
   if (files.length < 2) return undefined;
   const hosts = new Set(files.map((f) => f.host.name));
-  const describe = (f: FileConversion): string => `${f.name} (host ${f.host.name}, clock ${f.clock ?? (f.stamps === 'counter' ? 'a counter' : 'not recorded')})`;
+  const describe = (f: FileConversion): string => `${f.name} (host ${f.host.name}, clock ${f.clock ?? (f.stamps === 'counter' ? 'not recorded, integer stamps' : 'not recorded')})`;
   if (hosts.size > 1) {
     const bad = files.find((f) => f.clock === undefined || !CROSS_HOST_CLOCKS.has(f.clock));
     if (bad) {

@@ -12,7 +12,7 @@ export type Layout = 'tracefs' | 'trace-cmd' | 'perf-script';
  * is greedy so the last `-digits` before the `[cpu]` is the pid (comms may end in `-digits`).
  * Flags: 4–7 latency characters (kernel `trace_print_lat_fmt`), or trace-cmd `-R`'s hex.
  */
-const FTRACE = /^\s*(?:(\S+\.dat|\S+):\s+(?=\S.*-\d+\s+(?:\(\s*(?:\d+|-+)\)\s+)?\[\d+\]))?(.+)-(\d+)\s+(?:\(\s*(?:\d+|-+)\)\s+)?\[(\d+)\]\s+(?:(?:[.a-zA-Z0-9]{4,7}|-?0x[0-9a-fA-F]+)\s+)?(\d+(?:\.\d+)?):\s+(?:\(\+\d+\)\s*)?([A-Za-z_][\w]*):(?:\s+(.*))?$/;
+const FTRACE = /^\s*(?:(\S+\.dat|\S+):\s+(?=\S.*-\d+\s+(?:\(\s*(?:\d+|-+)\)\s+)?\[\d+\]))?(.+)-(\d+)\s+(?:\(\s*(?:\d+|-+)\)\s+)?\[(\d+)\]\s+(?:(?:[.a-zA-Z0-9]{4,7}|-?0x[0-9a-fA-F]+)\s+)?(\d+(?:\.\d+)?):\s+(?:\(\+\d+\)\s*)?([A-Za-z_][\w]*|0x[0-9a-fA-F]+):(?:\s+(.*))?$/;
 
 /**
  * perf script (default tracepoint fields comm,tid,cpu,time,event,trace; `-F +pid` prints
