@@ -144,8 +144,10 @@ function frequency(events: TraceEvent[], p: Prescan, arch: 'x86_64' | 'arm64', o
   return { freq: DEFAULT_FREQ[arch], from: 'assumed' };
 }
 
+// eslint-disable-next-line no-control-regex -- control characters in a note would corrupt the output
+const CONTROL = /[\u0000-\u001f\u007f]/g;
 const noteText = (ev: TraceEvent): string =>
-  `${ev.name}: ${ev.body}`.replace(/#/g, '').replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
+  `${ev.name}: ${ev.body}`.replace(/#/g, '').replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
 
 export function convertFile(input: FileInput): FileConversion | { error: string } {
   const lines = splitLines(input.text);

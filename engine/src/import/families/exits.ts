@@ -26,7 +26,7 @@ const ARM_EXCEPTION_TYPES = ['IRQ', 'SERROR', 'TRAP', 'IL', 'HYP_GONE'];
 const ARM_EXCEPTION_CLASSES: ReadonlyMap<number, string> = new Map([[0x00, 'UNKNOWN'], [0x01, 'WFx'], [0x16, 'HVC64'], [0x17, 'SMC64'], [0x18, 'SYS64'], [0x20, 'IABT_LOW'], [0x24, 'DABT_LOW']]);
 
 /** A REASON token: names keep their spelling; anything else becomes a name-safe word. */
-const token = (s: string): string => s.replace(/[^\w.\-]/g, '_');
+const token = (s: string): string => s.replace(/[^\w.-]/g, '_');
 
 export interface Exit { vcpu?: number; reason: string }
 
