@@ -293,3 +293,15 @@ test('uprobe events without a registered decoder are notes (the extension point 
   assert.deepEqual(statements(['python3-14098 [000] DBZff 4256.405387: ioctl: (0x7fd0d951bd30) fd=3 req=0xae01 a0=0x0 a1=0x0 v=0x0 arr={0x0,0x0,0x0,0x0}']),
     ['4256.405387000 host/vm vmm note ioctl: (0x7fd0d951bd30) fd=3 req=0xae01 a0=0x0 a1=0x0 v=0x0 arr={0x0,0x0,0x0,0x0}']);
 });
+
+test('hvtimer-sample tid= schedstat= markers: run_delay growth of a vCPU thread is a sched wait when there are no scheduler events', () => {
+  // /proc/PID/task/TID/schedstat "%llu %llu %lu": run_delay 1000000 → 1154233 ns: 154233 ns waited.
+  assert.deepEqual(statements([
+    tf('CPU 0/KVM', 4107, '19.000000', 'kvm_exit', 'vcpu 0 reason HLT rip 0xffffffff81a3f5e6 info1 0x0000000000000000 info2 0x0000000000000000 intr_info 0x00000000 error_code 0x00000000'),
+    tf('sampler', 77, '19.100000', 'tracing_mark_write', 'hvtimer-sample tid=4107 schedstat=5000000 1000000 12'),
+    tf('sampler', 77, '19.200000', 'tracing_mark_write', 'hvtimer-sample tid=4107 schedstat=9000000 1154233 15'),
+  ]), [
+    '19.000000000 host/vm/vcpu0 kvm exit HLT',
+    '19.200000000 host/vm/vcpu0 sched wait 154233ns',
+  ]);
+});

@@ -5,7 +5,9 @@
 //   the host of its WHERE is replaced by the capture's host); `hvtrace: @DIRECTIVE …` too;
 // * `hvtrace-capture clock=NAME` — which trace clock the capture used (merging captures);
 // * `hvtimer-sample cnt=C` — the host counter read at the marker's time → `vmm sample counter=C`
-//   (and the counter reference of the `@host` line);
+//   (and the counter reference of the `@host` line); `hvtimer-sample tid=T schedstat=A B C` — a
+//   vCPU thread's run_delay (B): its growth between samples is a `sched wait` when the capture
+//   has no scheduler events;
 // * QEMU's ftrace trace backend (`vm_state_notify running 0|1 …`) → `vmm pause` / `vmm resume`.
 // Any other marker is kept as a note.
 import type { TraceEvent } from '../event';
@@ -26,6 +28,7 @@ export type Marker =
   | { kind: 'comment' }
   | { kind: 'capture'; fields: Map<string, string> }
   | { kind: 'sample'; counter: bigint }
+  | { kind: 'schedstat'; tid: number; runDelay: bigint }
   | { kind: 'vm_state'; running: boolean }
   | { kind: 'other' };
 
@@ -46,6 +49,9 @@ export function parseMarker(text: string): Marker {
   if (m) return { kind: 'capture', fields: new Map(m[1].split(/\s+/).filter((w) => w.includes('=')).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])) };
   m = /^hvtimer-sample\b.*\bcnt=(\S+)/.exec(text);
   if (m) { const c = anyU64(m[1]); if (c !== undefined) return { kind: 'sample', counter: c }; }
+  // `/proc/PID/task/TID/schedstat` is "%llu %llu %lu": sum_exec_runtime, run_delay, pcount.
+  m = /^hvtimer-sample\b.*\btid=(\d+) schedstat=(\d+) (\d+) (\d+)/.exec(text);
+  if (m) return { kind: 'schedstat', tid: Number(m[1]), runDelay: BigInt(m[3]) };
   m = /^vm_state_notify running (\d+)\b/.exec(text);
   if (m) return { kind: 'vm_state', running: decU64(m[1]) !== 0n };
   return { kind: 'other' };
@@ -75,6 +81,18 @@ function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
       return 'used';
     case 'comment': case 'capture': return 'used';
     case 'sample': ctx.emit(ev, 'host', `vmm sample counter=${m.counter}`); return 'used';
+    case 'schedstat': {
+      // run_delay samples of a vCPU thread: their growth is its run-queue wait, unless the
+      // scheduler events already give the waits (then these would count them twice).
+      const vcpu = ctx.vcpuOfThread(m.tid);
+      if (vcpu === undefined) return 'note';
+      if (ctx.has('sched_stat_wait') || ctx.has('sched_switch')) return 'ignored';
+      const last = ctx.state('schedstat', () => new Map<number, bigint>());
+      const before = last.get(m.tid);
+      last.set(m.tid, m.runDelay);
+      if (before !== undefined && m.runDelay > before) ctx.emit(ev, { vcpu }, `sched wait ${m.runDelay - before}ns`);
+      return 'used';
+    }
     case 'vm_state': {
       const s = ctx.state('qemu-run-state', () => ({ paused: false }));
       if (!m.running) { s.paused = true; ctx.emit(ev, 'vm', 'vmm pause'); vcpusLeftGuest(ctx); return 'used'; }
