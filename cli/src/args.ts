@@ -1,12 +1,13 @@
 // Command-line parsing for `hvtimer check|replay|import` (cli.md).
 import { parseDuration, type SeverityOverride } from '../../engine/src/index';
+import { parseFrequency, isName } from '../../engine/src/values/parse';
 import { UsageError } from './errors';
 import { parseRecordArgs, RECORD_USAGE, type RecordOptions } from './record/options';
 
 export const USAGE = `usage:
   hvtimer check FILE... [--format text|json|sarif] [--tolerance DURATION] [--severity CODE=LEVEL...]
   hvtimer replay FILE [--at LINE] [--format text|json] [--tolerance DURATION]
-  hvtimer import ftrace FILE [-o OUT.hvtrace]
+  hvtimer import ftrace FILE... [--host NAME=FILE...] [--freq F] [-o OUT.hvtrace|-] [--force]
   ${RECORD_USAGE}
 
 LEVEL is error, warning, info, hint or off. Exit status of check: 0 no errors, 1 errors, 2 usage or I/O error.`;
@@ -23,12 +24,18 @@ export interface Args {
   importKind?: string;
   output?: string;
   record?: RecordOptions;
+  /** import: `--host NAME=FILE` (one host per capture file). */
+  hosts: { name: string; file: string }[];
+  /** import: the host counter frequency when the capture does not record it. */
+  freq?: bigint;
+  /** import: replace an existing output file. */
+  force: boolean;
 }
 
 const LEVELS = new Set(['error', 'warning', 'info', 'hint', 'off']);
 
 export function parseArgs(argv: string[]): Args {
-  const args: Args = { command: 'help', files: [], format: 'text', severity: {} };
+  const args: Args = { command: 'help', files: [], format: 'text', severity: {}, hosts: [], force: false };
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return args;
   const [command, ...rest] = argv;
   if (command === 'record') return { ...args, command, record: parseRecordArgs(rest) };
@@ -78,7 +85,28 @@ export function parseArgs(argv: string[]): Args {
         args.at = Number(a);
         break;
       }
-      case '-o': case '--output': args.output = take('-o'); break;
+      case '-o': case '--output': {
+        // `-o -` is standard output: the value may be `-`, which `take` would read as a flag.
+        const v = inline ?? rest[++i];
+        if (v === undefined || (v.startsWith('-') && v !== '-')) throw new UsageError('-o needs a file name, or - for standard output');
+        args.output = v;
+        break;
+      }
+      case '--host': {
+        const v = take('--host');
+        const eq = v.indexOf('=');
+        if (eq <= 0 || eq === v.length - 1 || !isName(v.slice(0, eq))) throw new UsageError(`--host: expected NAME=FILE like --host src=src.txt (NAME: letters, digits, _ - .), found \`${v}\``);
+        args.hosts.push({ name: v.slice(0, eq), file: v.slice(eq + 1) });
+        break;
+      }
+      case '--freq': {
+        const v = take('--freq');
+        const f = parseFrequency(v);
+        if (!f.ok || f.value === 0n) throw new UsageError(`--freq: expected a frequency like 2.9GHz or 25MHz, found \`${v}\``);
+        args.freq = f.value;
+        break;
+      }
+      case '--force': args.force = true; break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option \`${arg}\``);
         args.files.push(rest[i]);
@@ -87,8 +115,12 @@ export function parseArgs(argv: string[]): Args {
   if (command === 'import') {
     args.importKind = args.files.shift();
     if (args.importKind !== 'ftrace') throw new UsageError('import needs a kind: `hvtimer import ftrace FILE`');
+    // A capture named only by --host is an input too.
+    for (const h of args.hosts) if (!args.files.includes(h.file)) args.files.push(h.file);
+  } else if (args.hosts.length || args.freq !== undefined || args.force) {
+    throw new UsageError(`--host, --freq and --force belong to import, not ${command}`);
   }
   if (args.files.length === 0) throw new UsageError(`${command} needs a FILE`);
-  if (command !== 'check' && args.files.length > 1) throw new UsageError(`${command} takes one FILE`);
+  if (command === 'replay' && args.files.length > 1) throw new UsageError(`${command} takes one FILE`);
   return args;
 }

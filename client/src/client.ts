@@ -6,6 +6,7 @@ import {
   type CloseHandlerResult, type ErrorHandler, type ErrorHandlerResult, type LanguageClientOptions, type Message, type ServerOptions,
 } from 'vscode-languageclient/node';
 import type { ServerStatus } from './status';
+import { CAPTURE_LANGUAGE_ID } from '../../protocol/capture';
 
 /** More crashes than this within CRASH_WINDOW_MS and the server is not restarted again. */
 const MAX_RESTARTS = 4;
@@ -51,7 +52,7 @@ export class HvtimerClient implements vscode.Disposable {
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6012'] } },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [{ language: 'hvtrace' }],
+      documentSelector: [{ language: 'hvtrace' }, { language: CAPTURE_LANGUAGE_ID }],
       synchronize: { configurationSection: 'hvtimer' },
       outputChannel: this.output,
       errorHandler: new CrashPolicy((reason) => {

@@ -6,6 +6,7 @@ import {
   type ReportParams, type ReportResult, type StateAtParams, type StateAtResult, type StateChangeParams, type StateChangeResult,
 } from '../../protocol/requests';
 import type { HvtimerClient } from './client';
+import { CAPTURE_LANGUAGE_ID } from '../../protocol/capture';
 import { exportReport, type ExportOptions } from './exportReport';
 import type { ReplayStateProvider } from './replayState';
 import { TimelinePanel } from './timelinePanel';
@@ -25,7 +26,7 @@ const nameOf = (uri: string): string => decodeURIComponent(uri.split('/').pop() 
 /** The trace and line a command acts on: its arguments (code lens, tests), else the active editor or the timeline's document. */
 export function target(uriArg: unknown, lineArg?: unknown): { uri: string; line: number } | undefined {
   const editor = vscode.window.activeTextEditor;
-  const fromEditor = editor?.document.languageId === 'hvtrace' ? editor.document.uri.toString() : undefined;
+  const fromEditor = editor?.document.languageId === 'hvtrace' || editor?.document.languageId === CAPTURE_LANGUAGE_ID ? editor.document.uri.toString() : undefined;
   const uri = typeof uriArg === 'string' ? uriArg : uriArg instanceof vscode.Uri ? uriArg.toString() : fromEditor ?? TimelinePanel.current?.uri;
   if (!uri) return undefined;
   const sameEditor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);

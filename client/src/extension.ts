@@ -2,8 +2,10 @@
 // panel's serializer and the commands. Returns a small API (tests reach the view and the panel).
 import * as vscode from 'vscode';
 import { TIMELINE_VIEW_TYPE } from '../../protocol/requests';
+import { CAPTURE_LANGUAGE_ID } from '../../protocol/capture';
 import type { TimelineViewState } from '../../protocol/webview';
 import { HvtimerClient } from './client';
+import { registerCaptureSupport } from './captures';
 import { registerCommands } from './commands';
 import { onDidChangeConfig, readConfig } from './config';
 import { REPLAY_STATE_VIEW, ReplayStateProvider } from './replayState';
@@ -20,7 +22,7 @@ export interface HvtimerApi {
 /** `hvtimer.traceOpen`: an hvtrace document is open (shows the Replay State view). */
 function trackTraceOpen(): vscode.Disposable {
   const update = (): void => {
-    void vscode.commands.executeCommand('setContext', 'hvtimer.traceOpen', vscode.workspace.textDocuments.some((d) => d.languageId === 'hvtrace'));
+    void vscode.commands.executeCommand('setContext', 'hvtimer.traceOpen', vscode.workspace.textDocuments.some((d) => d.languageId === 'hvtrace' || d.languageId === CAPTURE_LANGUAGE_ID));
   };
   update();
   return vscode.Disposable.from(vscode.workspace.onDidOpenTextDocument(update), vscode.workspace.onDidCloseTextDocument(update));
@@ -42,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hvtime
     { dispose: () => TimelinePanel.current?.dispose() },
   );
   registerCommands(context, client, replayState);
+  registerCaptureSupport(context, client);
   await client.start();
   return { replayState, timeline: () => TimelinePanel.current };
 }

@@ -8,6 +8,7 @@ import type {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis, type AnalysisOptions, type Diagnostic } from '../../engine/src/index';
 import { CHUNK_LINES, nextTurn } from './async';
+import { convertCapture, isCapture, type CaptureView } from './captures';
 import { DEFAULT_SETTINGS, sameAnalysisOptions, type Settings } from './settings';
 
 /** Replays shorter than this finish without a progress indicator (initializationOptions.progressAfterMs). */
@@ -28,6 +29,8 @@ export interface TraceDoc {
   /** Engine diagnostics of the last finished replay, with the version they belong to. */
   replayed?: { version: number; diagnostics: Diagnostic[] };
   closed: boolean;
+  /** A kernel capture: `analysis` is of the .hvtrace converted from it, with the line maps (captures.ts). */
+  capture?: CaptureView;
 }
 
 export interface DocumentEvents {
@@ -57,9 +60,11 @@ export class DocumentStore {
     const previous = this.docs.get(uri);
     if (previous) previous.closed = true;
     const textDoc = TextDocument.create(uri, languageId, version, text);
+    const capture = isCapture(languageId, uri, text) ? convertCapture(uri, text) : undefined;
     const doc: TraceDoc = {
-      uri, version, text: textDoc, analysis: new Analysis(text, toEngineOptions(previous?.settings ?? DEFAULT_SETTINGS)),
+      uri, version, text: textDoc, analysis: new Analysis(capture?.text ?? text, toEngineOptions(previous?.settings ?? DEFAULT_SETTINGS)),
       bom: text.startsWith('\uFEFF'), settings: previous?.settings ?? DEFAULT_SETTINGS, settingsReady: Promise.resolve(), job: 0, closed: false,
+      capture: capture?.view,
     };
     doc.settingsReady = this.events.settingsFor(uri).then((s) => this.applySettings(doc, s, false), () => undefined);
     this.docs.set(uri, doc);
@@ -69,6 +74,16 @@ export class DocumentStore {
   change(params: DidChangeTextDocumentParams): void {
     const doc = this.docs.get(params.textDocument.uri);
     if (!doc) return;
+    if (doc.capture) {
+      // A capture is converted again as a whole (the importer's derivations span the file).
+      doc.text = TextDocument.update(doc.text, params.contentChanges, params.textDocument.version);
+      doc.version = params.textDocument.version;
+      const c = convertCapture(doc.uri, doc.text.getText());
+      doc.capture = c.view;
+      doc.analysis = new Analysis(c.text, toEngineOptions(doc.settings));
+      this.schedule(doc);
+      return;
+    }
     const hadBom = doc.bom;
     let rebuild = false;
     for (const change of params.contentChanges) {

@@ -13,6 +13,8 @@ import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
 import { replayStats, stateAt, timelineRequest } from './customRequests';
 import { definition, references } from './definition';
+import { CONVERT_CAPTURE, type ConvertCaptureParams } from '../../protocol/capture';
+import { convertCaptureRequest, throughCapture, publishCapture } from './captures';
 import { clear, publish } from './diagnostics';
 import { DocumentStore } from './documents';
 import { hover } from './hover';
@@ -40,7 +42,7 @@ async function settingsFor(uri: string): Promise<Settings> {
 }
 
 const store = new DocumentStore(connection, {
-  replayed: (doc) => publish(connection, doc, doc.replayed!.diagnostics),
+  replayed: (doc) => (doc.capture ? publishCapture(connection, doc, doc.capture, doc.replayed!.diagnostics) : publish(connection, doc, doc.replayed!.diagnostics)),
   closed: (uri) => clear(connection, uri),
   settingsFor,
 });
@@ -49,7 +51,7 @@ const store = new DocumentStore(connection, {
 function guard<P, R>(name: string, fallback: R, fn: (params: P, token: CancellationToken) => R | Promise<R>): (params: P, token: CancellationToken) => Promise<R> {
   return async (params, token) => {
     try {
-      return await fn(params, token);
+      return await throughCapture(store, name, params, (p) => fn(p, token));
     } catch (err) {
       if (err instanceof ResponseError) throw err;
       logError(name, err);
@@ -139,5 +141,7 @@ connection.onRequest(TIMELINE_WINDOW, guard('hvtimer/timelineWindow', null, (p: 
 connection.onRequest(STATE_CHANGE, guard('hvtimer/stateChange', null, (p: StateChangeParams, token) => stateChangeRequest(store, p, token)));
 connection.onRequest(REPORT, guard('hvtimer/report', null, (p: ReportParams, token) => reportRequest(store, p, token)));
 connection.onRequest(REPLAY_STATS, guard('hvtimer/replayStats', null, (p: ReplayStatsParams) => replayStats(store, p)));
+
+connection.onRequest(CONVERT_CAPTURE, guard('hvtimer/convertCapture', null, (p: ConvertCaptureParams) => convertCaptureRequest(store, p)));
 
 connection.listen();

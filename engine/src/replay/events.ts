@@ -14,7 +14,7 @@ export type ReplayEvent =
   /** A line that could not be parsed (HVT090). */
   | { kind: 'parseError'; span: Span; message: string }
   /** A context-free finding of the parser (unknown name, proposed API). */
-  | { kind: 'lineNote'; code: 'HVT091' | 'HVT094'; span: Span; message: string }
+  | { kind: 'lineNote'; code: 'HVT091' | 'HVT094' | 'HVT095'; span: Span; message: string }
   /** A problem found while replaying that belongs to a trace-hygiene code. */
   | { kind: 'problem'; code: 'HVT090' | 'HVT091' | 'HVT093'; span: Span; message: string; severity?: 'error' | 'warning' | 'info' }
   | { kind: 'statement' }

@@ -2,6 +2,7 @@
 // a structuredClone and any statement's state can be restored and queried.
 import type { Arch } from '../uapi/deviceAttrs';
 import type { Span } from '../syntax/ast';
+import type { KvmclockTracking } from './captureClock';
 
 /** A statement of the trace, by line (0-based), for related information and navigation. */
 export interface Ref { line: number; span: Span }
@@ -128,6 +129,8 @@ export interface InstanceState {
   sourceSavedClock?: Ref;
   /** Which vCPUs had a PV-time / steal-time address on the instance the guest came from. */
   sourcePv: Map<number, Ref>;
+  /** What imported clock tracepoints (kvm update_master_clock, pvclock_update) showed. */
+  kvmclockTracking?: KvmclockTracking;
 }
 
 /** The guest's counter and stolen time when its instance stopped (§6.4: G_before, t_pause). */

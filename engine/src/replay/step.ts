@@ -14,6 +14,7 @@ import { hvc, observeStolen, setPvAddress, writeStealMsr } from './stolen';
 import { createVcpuX86, guestWriteTsc, setCpuid, setTscOffset, setTscState, synchronizeTsc, writeTscAdjust } from './x86';
 import { setTscKhz } from './tscKhz';
 import { createVm, kvmclockCtrl, setClock, writeSystemTime } from './kvmclock';
+import { pvclockUpdate, trackTsc, updateMasterClock } from './captureClock';
 
 export interface StepOptions {
   /** A tolerance from settings or the command line; it overrides `@tolerance`. */
@@ -130,6 +131,7 @@ function vmStatement(ctx: StepContext, inst: InstanceState, b: Body): void {
       return;
     case 'pause': return pause(ctx, inst);
     case 'snapshot': return snapshot(ctx, inst);
+    case 'update_master_clock': return updateMasterClock(ctx, inst, b);
     case 'sample':
       if (b.counter) observeExact(ctx, inst, undefined, 'host_counter', b.counter.value, hostCounter(ctx.host, b.realtime?.value ?? ctx.t), b.counter.span, 'vmm', ctx.host.freq);
       return;
@@ -254,14 +256,18 @@ function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: B
       return;
     case 'stolen_update': return observeStolen(ctx, inst, v, b.ns.value, 'kvm');
     case 'write_tsc_offset':
-      // What KVM wrote is the truth; it calibrates a vCPU the trace never created.
-      if (v.tscOffsetKnown) observeExact(ctx, inst, v, 'tsc_offset', b.next.value, v.tscOffset, b.next.span, 'kvm', ctx.host.freq);
+      // What KVM wrote is the truth; it calibrates a vCPU the trace never created. A write whose
+      // cause the trace does not show (the model still has `prev`, as in a kernel-only capture) is
+      // adopted; a model that has neither `prev` nor `next` disagrees with KVM.
+      if (v.tscOffsetKnown && v.tscOffset !== b.prev.value) observeExact(ctx, inst, v, 'tsc_offset', b.next.value, v.tscOffset, b.next.span, 'kvm', ctx.host.freq);
       v.tscOffset = b.next.value;
       v.tscOffsetKnown = true;
       return;
     case 'sched_wait':
       v.runDelay += b.duration.value;
       return;
+    case 'track_tsc': return trackTsc(ctx, inst, v, b);
+    case 'pvclock_update': return pvclockUpdate(ctx, inst, v, b);
     case 'pause': case 'snapshot': case 'sample': return vmStatement(ctx, inst, b);
     default:
       return;

@@ -26,11 +26,12 @@ import HVT091 from './HVT091-unknown-name/rule';
 import HVT092 from './HVT092-out-of-order/rule';
 import HVT093 from './HVT093-model-disagreement/rule';
 import HVT094 from './HVT094-proposed-api/rule';
+import HVT095 from './HVT095-assumed-value/rule';
 
 export const RULES: readonly Rule[] = [
   HVT001, HVT002, HVT003, HVT004, HVT010, HVT011, HVT012, HVT013, HVT014, HVT015,
   HVT020, HVT021, HVT022, HVT023, HVT030, HVT031, HVT032, HVT033, HVT034, HVT035, HVT036,
-  HVT090, HVT091, HVT092, HVT093, HVT094,
+  HVT090, HVT091, HVT092, HVT093, HVT094, HVT095,
 ];
 
 export const ruleByCode = (code: string): Rule | undefined => RULES.find((r) => r.meta.code === code);

@@ -18,7 +18,7 @@ export const ACTORS: readonly Actor[] = ['ioctl', 'guest', 'kvm', 'sched', 'vmm'
 export interface Arg { key?: Tok<string>; value: Tok<string>; span: Span }
 
 /** A context-free finding about a line that is not a parse error (unknown name, proposed API). */
-export interface Note { code: 'HVT091' | 'HVT094'; span: Span; message: string }
+export interface Note { code: 'HVT091' | 'HVT094' | 'HVT095'; span: Span; message: string }
 
 export interface ParseError { span: Span; message: string }
 
@@ -31,6 +31,7 @@ export interface Comment { span: Span; text: string; suppression?: Suppression }
 
 // ---- directives -----------------------------------------------------------------------------
 
+export type HostAssumption = 'freq' | 'counter';
 export interface KernelVersion { major: number; minor: number }
 export interface HostDirective {
   type: 'host';
@@ -40,6 +41,8 @@ export interface HostDirective {
   ecv?: Tok<number>;
   vhe?: Tok<boolean>;
   tscScaling?: Tok<boolean>;
+  /** `assumed=freq[,counter]`: values an importer did not find in the capture (HVT095). */
+  assumed?: Tok<HostAssumption[]>;
   counter?: { value: Tok<bigint>; time: Tok<bigint>; span: Span };
   kernel?: Tok<KernelVersion>;
 }
@@ -124,6 +127,8 @@ export type Body =
   | { type: 'kvm_trap_read'; reg: Tok<string>; value: Tok<bigint> }
   | { type: 'stolen_update'; ns: Tok<bigint> }
   | { type: 'write_tsc_offset'; prev: Tok<bigint>; next: Tok<bigint> }
+  // kvm: statements imported from captures (docs/format-capture-statements.md, captureStatements.ts)
+  | CaptureBody
   // sched
   | { type: 'sched_wait'; duration: Tok<bigint> }
   // vmm
@@ -135,6 +140,15 @@ export type Body =
   | { type: 'unknown_op'; name: string };
 
 export type BodyType = Body['type'];
+
+/** x86 tracepoints kvm_track_tsc, kvm_update_master_clock, kvm_pvclock_update, with the kernel's field names. */
+export type CaptureBody =
+  | { type: 'track_tsc'; offsetmatched: Tok<number>; nrOnline: Tok<number>; masterclock: Tok<boolean>; hostclock?: Tok<string> }
+  | { type: 'update_master_clock'; masterclock: Tok<boolean>; offsetmatched: Tok<boolean>; hostclock?: Tok<string> }
+  | {
+    type: 'pvclock_update'; version?: Tok<bigint>; tscTimestamp: Tok<bigint>; systemTime: Tok<bigint>;
+    tscToSystemMul: Tok<bigint>; tscShift: Tok<number>; flags?: Tok<bigint>;
+  };
 
 export interface Statement {
   span: Span;

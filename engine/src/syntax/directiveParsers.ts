@@ -1,5 +1,5 @@
 // Parsers for the directives of hvtrace-format §3.
-import type { Arg, Directive, KernelVersion, Span, Tok } from './ast';
+import type { Arg, Directive, HostAssumption, KernelVersion, Note, Span, Tok } from './ast';
 import { ArgReader, ParseFailure, expectedFound, parseTok } from './context';
 import { parseBit } from './operands';
 import { parseCounter, parseDuration, parseFrequency, parseName, parseTime, type Parsed } from '../values/parse';
@@ -12,6 +12,16 @@ const parsePvtime = (t: string): Parsed<boolean> => (t === 'on' ? { ok: true, va
 const parseKernel = (t: string): Parsed<KernelVersion> => {
   const m = /^([0-9]{1,3})\.([0-9]{1,3})$/.exec(t);
   return m ? { ok: true, value: { major: Number(m[1]), minor: Number(m[2]) } } : { ok: false, expected: 'a kernel version like 6.4' };
+};
+/** `assumed=freq,counter`: what an importer had to assume (reported as HVT095). */
+const parseAssumed = (t: string): Parsed<HostAssumption[]> => {
+  const parts = t.split(',');
+  return parts.length > 0 && parts.every((p) => p === 'freq' || p === 'counter') && new Set(parts).size === parts.length
+    ? { ok: true, value: parts as HostAssumption[] } : { ok: false, expected: '`freq`, `counter` or `freq,counter`' };
+};
+const ASSUMED_TEXT: Record<HostAssumption, string> = {
+  freq: 'the counter frequency (freq=) was not in the capture and is assumed: set it to the host\'s real frequency (x86: the TSC frequency from `dmesg | grep tsc`; arm64: CNTFRQ_EL0), or record it with a marker (docs/capturing.md)',
+  counter: 'the host counter at the trace clock\'s zero (counter=) was not in the capture and is assumed: counter values and offsets cannot be placed on the time axis exactly',
 };
 const parseVcpuCount = (t: string): Parsed<number> => (/^[0-9]{1,4}$/.test(t) && Number(t) > 0 ? { ok: true, value: Number(t) } : { ok: false, expected: 'a vCPU count like 2' });
 
@@ -52,9 +62,11 @@ export function parseDirective(keyword: Tok<string>, args: Arg[], end: number): 
         type: 'host', name, arch, freq,
         ecv: r.optional('ecv', parseEcv), vhe: r.optional('vhe', parseBit), tscScaling: r.optional('tsc_scaling', parseBit),
         counter: counterArg ? counterAt(counterArg) : undefined, kernel: r.optional('kernel', parseKernel),
+        assumed: r.optional('assumed', parseAssumed),
       };
       r.finish();
-      return { directive, notes: r.notes };
+      const assumptions: Note[] = (directive.assumed?.value ?? []).map((a) => ({ code: 'HVT095', span: directive.assumed!.span, message: `host ${name.value}: ${ASSUMED_TEXT[a]}` }));
+      return { directive, notes: [...r.notes, ...assumptions] };
     }
     case '@vm': {
       const name = nameArg(args, keyword, end, 'vm');

@@ -158,6 +158,12 @@ const SHAPES: Record<BodyType, Shape> = {
   kvm_trap_read: { where: VCPU, actor: 'kvm', op: fc.constant('trap'), args: assignment(fc.constantFrom('CNTPCT_EL0', 'CNTPCTSS_EL0'), counterText) },
   stolen_update: { where: VCPU, actor: 'kvm', op: fc.constant('stolen_update'), args: fc.tuple(fc.constantFrom('stolen_time', 'steal').chain((k) => kv(k, u64Text))) },
   write_tsc_offset: { where: VCPU, actor: 'kvm', op: fc.constant('write_tsc_offset'), args: fc.tuple(kv('prev', counterText), kv('next', counterText)) },
+  track_tsc: { where: VCPU, actor: 'kvm', op: fc.constant('track_tsc'), args: fc.tuple(kv('masterclock', fc.constantFrom('0', '1')), kv('offsetmatched', smallText), kv('nr_online', smallText), optKv('hostclock', fc.constantFrom('tsc', 'none', '0x2'))) },
+  update_master_clock: { where: VM, actor: 'kvm', op: fc.constant('update_master_clock'), args: fc.tuple(kv('masterclock', fc.constantFrom('0', '1')), optKv('hostclock', fc.constantFrom('tsc', 'none')), kv('offsetmatched', fc.constantFrom('0', '1'))) },
+  pvclock_update: {
+    where: VCPU, actor: 'kvm', op: fc.constant('pvclock_update'),
+    args: fc.tuple(optKv('version', u64Text), kv('tsc_timestamp', counterText), kv('system_time', counterText), kv('tsc_to_system_mul', fc.bigInt(0n, 0xFFFFFFFFn).chain(intText)), kv('tsc_shift', fc.integer({ min: -31, max: 31 }).map(String)), optKv('flags', fc.bigInt(0n, 3n).chain(intText))),
+  },
   sched_wait: { where: VCPU, actor: 'sched', op: fc.constant('wait'), args: fc.tuple(durationText) },
   pause: { where: VM, actor: 'vmm', op: fc.constant('pause'), args: none },
   resume: { where: VM, actor: 'vmm', op: fc.constant('resume'), args: none },

@@ -56,6 +56,12 @@ function printBody(b: Body): { args: string[]; result?: string } {
     case 'kvm_trap_read': return { args: [b.reg.value, '=', int(b.value.value)] };
     case 'stolen_update': return { args: [`stolen_time=${dec(b.ns.value)}`] };
     case 'write_tsc_offset': return { args: [`prev=${int(b.prev.value)}`, `next=${int(b.next.value)}`] };
+    case 'track_tsc': return { args: [`masterclock=${b.masterclock.value ? 1 : 0}`, `offsetmatched=${b.offsetmatched.value}`, `nr_online=${b.nrOnline.value}`, ...(b.hostclock ? [`hostclock=${b.hostclock.value}`] : [])] };
+    case 'update_master_clock': return { args: [`masterclock=${b.masterclock.value ? 1 : 0}`, ...(b.hostclock ? [`hostclock=${b.hostclock.value}`] : []), `offsetmatched=${b.offsetmatched.value ? 1 : 0}`] };
+    case 'pvclock_update': return {
+      args: [...(b.version ? [`version=${dec(b.version.value)}`] : []), `tsc_timestamp=${int(b.tscTimestamp.value)}`, `system_time=${int(b.systemTime.value)}`,
+        `tsc_to_system_mul=${int(b.tscToSystemMul.value)}`, `tsc_shift=${b.tscShift.value}`, ...kv('flags', b.flags?.value)],
+    };
     case 'sched_wait': return { args: [`${dec(b.duration.value)}ns`] };
     case 'pause': case 'resume': case 'snapshot': case 'restore': return { args: [] };
     case 'migrate': return { args: [`to=${b.to.value}`] };
@@ -90,6 +96,6 @@ export function printDirective(d: Directive): string {
     case 'host': return ['@host', d.name.value, `arch=${d.arch.value}`, `freq=${d.freq.value}`,
       d.ecv ? `ecv=${d.ecv.value}` : '', d.vhe ? `vhe=${d.vhe.value ? 1 : 0}` : '', d.tscScaling ? `tsc_scaling=${d.tscScaling.value ? 1 : 0}` : '',
       d.counter ? `counter=${int(d.counter.value.value)}@${formatTime(d.counter.time.value)}` : '',
-      d.kernel ? `kernel=${d.kernel.value.major}.${d.kernel.value.minor}` : ''].filter(Boolean).join(' ');
+      d.kernel ? `kernel=${d.kernel.value.major}.${d.kernel.value.minor}` : '', d.assumed ? `assumed=${d.assumed.value.join(',')}` : ''].filter(Boolean).join(' ');
   }
 }

@@ -9,6 +9,7 @@ import {
 import { parseCounter, parseDuration, parseName, parseSmallInteger } from '../values/parse';
 import { CLOCK_FLAGS, TSC_STATE_FLAGS } from '../uapi/flags';
 import { GUEST_REGISTERS, HYP_REGISTERS, type GuestRegister, type HypRegister } from '../uapi/sysregs';
+import { CAPTURE_KVM_OPS } from './captureStatements';
 
 
 /** Which part of `HOST/VM/vcpuN` a statement acts on. */
@@ -188,6 +189,7 @@ export const KVM_OPS: Readonly<Record<string, OpSpec>> = {
     },
   },
   write_tsc_offset: { level: 'vcpu', parse: (r) => ({ type: 'write_tsc_offset', prev: r.required('prev', parseCounter, 'the previous offset like `prev=0`', COUNTER), next: r.required('next', parseCounter, 'the new offset like `next=18446744069414584320`', COUNTER) }) },
+  ...CAPTURE_KVM_OPS,
 };
 
 export const SCHED_OPS: Readonly<Record<string, OpSpec>> = {
