@@ -25,7 +25,7 @@ export function drawAxis(p: Painter, input: AxisInput): void {
   const { axis, left, width, top, palette: pal } = input;
   const bottom = top + AXIS_HEIGHT;
   const labelY = top + 9;
-  p.group({ id: 'axis', data: { step: axis.stepNs.toString(), unit: axis.unit, relative: axis.relative ? 'yes' : 'no' } }, null, () => {
+  p.group({ id: 'axis', data: { top, step: axis.stepNs.toString(), unit: axis.unit, relative: axis.relative ? 'yes' : 'no' } }, null, () => {
     p.rect(0, top, width, AXIS_HEIGHT, { fill: pal.background });
     if (axis.originLabel) {
       p.group({ id: 'axis-origin' }, `the labels are offsets from ${axis.originLabel}`, () => {
