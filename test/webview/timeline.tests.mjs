@@ -690,7 +690,8 @@ export const TESTS = [
       return {
         markers: window.__hvtimer().hits.filter((h) => h.kind === 'marker').length,
         errors: doc.getElementsByTagName('parsererror').length,
-        raw: [...svg].filter((ch) => /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(ch)).length,
+        // Characters XML 1.0 `Char` excludes: C0 controls but tab and line breaks, U+FFFE, U+FFFF.
+        raw: [...svg].filter((ch) => { const c = ch.codePointAt(0); return (c < 0x20 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffe || c === 0xffff; }).length,
         lone: /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(svg),
         escaped: svg.includes('\\x01]]&gt;&lt;b&gt;&amp;amp;&amp;') && svg.includes('\\uDFFF\\uD800'),
         labels: [...doc.querySelectorAll('#track-labels title')].map((t) => t.textContent),
