@@ -375,17 +375,17 @@ export const TESTS = [
 
   ['"Show timeline" on a line (focusLine): zoomed to its statement; on a directive, the frame; before the overview, applied when it comes', async (ctx, env) => {
     const page = await open(ctx, env, 'migration');
-    // Line 30, vcpu0's resume point at 20.6001 s: its nearest neighbours are 50 µs away (20.6 s,
-    // 20.60015 s): a 200 µs view [20.6000, 20.6002] s, the cursor on it.
+    // Line 30, vcpu0's resume point at 20.6001 s: its nearest neighbour is 50 µs away (20.60015 s):
+    // a view 5 × 50 µs wide, [20.599975, 20.600225] s, the cursor on it.
     await page.evaluate(() => window.__harness.send({ type: 'focusLine', line: 30 }));
-    await expectView(page, '20600000000', '20600200000');
+    await expectView(page, '20599975000', '20600225000');
     const s = await hvt(page);
     assert.deepEqual([s.cursorNs, s.selectedLine], ['20600100000', 30]);
-    // Now the three statements are spread out: 28 at 1040 × 0 / 200, 30 at the middle, 32 at three quarters.
+    // Now the three statements are spread out: 28 a tenth of the way in, 30 at the middle, 32 at 175 / 250.
     const lanes = await page.locator('#lanes').boundingBox();
     await waitFor('the markers of the zoomed window', async () => (await hvt(page)).hits.some((h) => h.kind === 'marker' && h.line === 32));
     const m32 = hitOf(await hvt(page), 'marker', 32);
-    assert.ok(Math.abs(m32.clientX - (lanes.x + 0.75 * lanes.width)) < 0.01, `${m32.clientX}`);
+    assert.ok(Math.abs(m32.clientX - (lanes.x + 0.7 * lanes.width)) < 0.01, `${m32.clientX}`);
     // Line 13 is the `@vm` directive: the frame of the handoff and findings.
     await page.evaluate(() => window.__harness.send({ type: 'focusLine', line: 13 }));
     await expectView(page, ...FRAME);
@@ -413,11 +413,11 @@ export const TESTS = [
     await page.click('#set-b');
     await waitFor('Δt', async () => (await page.locator('#delta').textContent()).includes('Δt'));
     assert.equal(await page.locator('#delta').textContent(), 'cursor 20.600100000 s · A 20.000000000 s · B 20.600100000 s · Δt = +600.1 ms (600100000 ns)');
-    // The A flag on the axis: its colour 2 px right of the marker's x, near the top.
+    // The A flag on the axis (a 12 px box 19 px from its top): its colour 3 px right of A's x, at its top.
     const lanes = await page.locator('#lanes').boundingBox();
     const axis = await page.locator('#axis').boundingBox();
     const xA = lanes.x + ((10000 - F0) / FSPAN) * lanes.width;
-    assert.equal(await pixel(page, xA + 3, axis.y + 5, 'axis'), (await hvt(page)).palette.colours.ab);
+    assert.equal(await pixel(page, xA + 3, axis.y + 21, 'axis'), (await hvt(page)).palette.colours.ab);
     await page.keyboard.press('Escape');
     await waitFor('A/B cleared', async () => !(await page.locator('#delta').textContent()).includes('Δt'));
   }],
@@ -602,7 +602,7 @@ export const TESTS = [
       }));
       const flagA = doc.querySelector('g.flag-a');
       const axisTop = Number(doc.querySelector('#axis').getAttribute('data-top'));
-      samples.push({ what: 'flag A', png: png.at(num(flagA, 'x') + 3, axisTop + 5), svg: rendered.at(num(flagA, 'x') + 3, axisTop + 5), covered: false });
+      samples.push({ what: 'flag A', png: png.at(num(flagA, 'x') + 3, axisTop + 21), svg: rendered.at(num(flagA, 'x') + 3, axisTop + 21), covered: false });
       const guest = doc.querySelector('g.legend-entry[data-category="actor:guest"] circle');
       const [gx, gy] = [Number(guest.getAttribute('cx')), Number(guest.getAttribute('cy'))];
       samples.push({ what: 'legend guest', png: png.at(gx, gy), svg: rendered.at(gx, gy), covered: false });

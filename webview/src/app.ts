@@ -84,6 +84,9 @@ export class TimelineApp {
   }
 
   start(): void {
+    // The sticky track names sit under the axis and the VM header (style.css): one source for their heights.
+    document.documentElement.style.setProperty('--tl-axis-height', `${AXIS_HEIGHT}px`);
+    document.documentElement.style.setProperty('--tl-vm-height', `${TRACK_HEIGHT.vm}px`);
     window.addEventListener('message', (e: MessageEvent<ToWebview>) => this.onMessage(e.data));
     this.wire();
     watchTheme(() => { this.palette = readPalette(); this.legend(); this.render(); });

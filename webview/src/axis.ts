@@ -6,7 +6,10 @@ import type { Painter } from './painter';
 import type { Palette } from './palette';
 import type { TimeAxis } from './ticks';
 
-export const AXIS_HEIGHT = 26;
+export const AXIS_HEIGHT = 34;
+/** The A/B flags sit in the lower half, under the labels, among the tick marks. */
+export const FLAG_TOP = 19;
+export const FLAG_SIZE = 12;
 
 export interface AxisInput {
   axis: TimeAxis;
@@ -44,9 +47,9 @@ export function drawAxis(p: Painter, input: AxisInput): void {
         const x = Math.round(input.xOf(ns)) + 0.5;
         if (x < left || x > width) return;
         p.group({ cls: `ab-flag flag-${name.toLowerCase()}`, data: { x } }, null, () => {
-          p.line(x, top + 2, x, bottom, { stroke: pal.colours.ab, lineWidth: 1.5, dash: [5, 3] });
-          p.rect(x, top + 2, 13, 13, { fill: pal.colours.ab });
-          p.text(x + 6.5, top + 8.5, name, { fill: pal.background, font: { ...pal.font, size: 11, weight: 600 }, align: 'center' });
+          p.line(x, top + FLAG_TOP, x, bottom, { stroke: pal.colours.ab, lineWidth: 1.5, dash: [5, 3] });
+          p.rect(x, top + FLAG_TOP, FLAG_SIZE, FLAG_SIZE, { fill: pal.colours.ab });
+          p.text(x + FLAG_SIZE / 2, top + FLAG_TOP + FLAG_SIZE / 2, name, { fill: pal.background, font: { ...pal.font, size: 10, weight: 600 }, align: 'center' });
         });
       };
       if (input.markerA !== null) flag(input.markerA, 'A');

@@ -7,7 +7,8 @@
 //     statement and the destination's resume point, and a migration's stop (a restore's stop is a
 //     snapshot taken any time earlier, so it is left out: the handoff's curve comes in from the left);
 //   * the frame is their span padded by FRAME_PAD of it on each side (a single instant gets a span
-//     of FOCUS_NEIGHBOURS × its distance to the nearest other statement);
+//     of FOCUS_NEIGHBOURS × its distance to the nearest other statement, so that the neighbours on
+//     both sides show, off the edges);
 //   * with nothing interesting, or when the frame would cover most of the trace anyway
 //     (FIT_ALL_FRACTION), the whole trace (`fit`, also on `0`).
 
@@ -24,7 +25,7 @@ export const FIT_MARGIN_NS_FRACTION = 0.02;
 /** Narrowest frame: 10 µs. */
 export const MIN_FRAME_NS = 10_000n;
 /** A single instant is framed with this many times its distance to the nearest other statement. */
-export const FOCUS_NEIGHBOURS = 4n;
+export const FOCUS_NEIGHBOURS = 5n;
 
 const scale = (x: bigint, f: number): bigint => BigInt(Math.round(Number(x) * f));
 

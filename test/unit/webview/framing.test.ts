@@ -40,24 +40,24 @@ test('nothing to frame, or a frame of most of the trace: the whole trace with 2 
   assert.deepEqual(initialFrame(mistakes, [], [s('10.00005'), s('12'), s('12.8'), s('14'), s('20.00001')], []), { fromNs: s('9.7999998'), toNs: s('20.2000102') });
 });
 
-test('a single instant is framed with four times its distance to the nearest other statement', () => {
+test('a single instant is framed with five times its distance to the nearest other statement', () => {
   // arm64-stolen-undercount: one finding at 12.004 s; the statement before it is at 12.0 s (4 ms
-  // away): a 16 ms frame centred on 12.004 s, [11.996, 12.012] s, inside the fit [9.95992, 12.04408] s.
+  // away): a 20 ms frame centred on 12.004 s, [11.994, 12.014] s, inside the fit [9.95992, 12.04408] s.
   const statements = [s('10'), s('11'), s('12'), s('12.004')];
   assert.equal(nearestGap(s('12.004'), statements), s('0.004'));
-  assert.deepEqual(initialFrame({ fromNs: s('10'), toNs: s('12.004') }, [], [s('12.004')], statements), { fromNs: s('11.996'), toNs: s('12.012') });
+  assert.deepEqual(initialFrame({ fromNs: s('10'), toNs: s('12.004') }, [], [s('12.004')], statements), { fromNs: s('11.994'), toNs: s('12.014') });
 });
 
-test('"Show timeline" on a statement: centred on it, four gaps to its nearest neighbour wide (at least 10 µs), kept within the fit', () => {
+test('"Show timeline" on a statement: centred on it, five gaps to its nearest neighbour wide (at least 10 µs), kept within the fit', () => {
   // The resume point of vcpu0 in arm64-migration-by-value (20.6001 s): its neighbours are the
   // TIMER_CNT write at 20.6 s and vcpu1's resume point at 20.60015 s; the nearest is 50 µs away,
-  // so a 200 µs frame [20.6000, 20.6002] s.
+  // so a 250 µs frame [20.599975, 20.600225] s (20.6 s then sits a tenth of the way in).
   const statements = [s('20.5'), s('20.6'), s('20.6001'), s('20.60015'), s('21')];
-  assert.deepEqual(frameAround(s('20.6001'), statements, { fromNs: s('10'), toNs: s('21') }), { fromNs: s('20.6'), toNs: s('20.6002') });
-  // Two statements 1 µs apart: 4 µs is below the 10 µs floor.
+  assert.deepEqual(frameAround(s('20.6001'), statements, { fromNs: s('10'), toNs: s('21') }), { fromNs: s('20.599975'), toNs: s('20.600225') });
+  // Two statements 1 µs apart: 5 µs is below the 10 µs floor.
   assert.deepEqual(frameAround(s('5.000001'), [s('5'), s('5.000001')], { fromNs: s('1'), toNs: s('9') }), { fromNs: s('4.999996'), toNs: s('5.000006') });
-  // At the very start: moved right to stay within the fit [10 - 0.2, 20 + 0.2] s.
-  assert.deepEqual(frameAround(s('10'), [s('10'), s('12')], { fromNs: s('10'), toNs: s('20') }), { fromNs: s('9.8'), toNs: s('17.8') });
+  // At the very start (2 s to the next statement: 10 s wide): moved right to stay within the fit [10 - 0.2, 20 + 0.2] s.
+  assert.deepEqual(frameAround(s('10'), [s('10'), s('12')], { fromNs: s('10'), toNs: s('20') }), { fromNs: s('9.8'), toNs: s('19.8') });
 });
 
 test('clampTo moves a range inside the bounds, and a wider one becomes the bounds', () => {
