@@ -714,10 +714,14 @@ export const TESTS = [
     await focusLanes(page);
     await page.keyboard.press('0');
     await expectView(page, '9794000000', '20506000000');
+    // The window of the whole trace: stolen time 0, 3 ms (12.003 s), 4.5 ms (15.0015 s), 6.5 ms (after the migration).
+    await waitFor('the data of the whole trace', async () => JSON.stringify([...new Set((await hvt(page)).charts.stolen[0]?.ys ?? [])]) === JSON.stringify([0, 3e6, 4.5e6, 6.5e6]));
     const s = await hvt(page);
     assert.deepEqual(s.charts.stolen.map((c) => c.id), ['vm1/vcpu0', 'vm1/vcpu0:waited', 'vm1/vcpu1', 'vm1/vcpu1:waited']);
-    const v0 = s.charts.stolen[0];
-    assert.deepEqual([...new Set(v0.ys)], [0, 3e6, 4.5e6, 6.5e6]);
+    // The four `sched wait`s (lines 28, 31, 34, 46), each in its vCPU's lane.
+    assert.deepEqual(s.charts.waits.map((w) => [w.series, w.lane, w.fromMs, w.toMs]), [
+      ['vm1/vcpu0', 0, 2000, 2003], ['vm1/vcpu1', 1, 3000, 3001], ['vm1/vcpu0', 0, 5000, 5001.5], ['vm1/vcpu0', 0, 10200, 10202],
+    ]);
     assert.equal(s.charts.stolen[1].ys.at(-1), 6.5e6);
     assert.deepEqual(s.rows.map((r) => r.label), ['vm1', 'on src', 'vcpu0', 'vcpu1', 'on dst', 'vcpu0', 'vcpu1']);
     assert.equal(await page.locator('#stolen-chart').isVisible(), true);

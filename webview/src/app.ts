@@ -63,6 +63,8 @@ export class TimelineApp {
   private framePending = false;
   /** A `focusLine` that arrived before its document's overview. */
   private pendingFocus: number | null = null;
+  /** Finding times from the last window that covered the whole trace (the first one, or after Fit all). */
+  private knownFindings: bigint[] = [];
   private seq = 0;
   private requested: { seq: number; from: number; to: number } | null = null;
   private fetchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -106,6 +108,7 @@ export class TimelineApp {
         if (!this.overview || m.window.uri !== this.overview.uri) return;
         this.window = m.window;
         this.status('');
+        if (this.coversTrace(m.window)) this.knownFindings = this.findingTimesOf(m.window);
         if (this.framePending) { this.framePending = false; this.setView(this.rangeOf(this.interestingFrame())); return; }
         this.render();
         return;
@@ -133,7 +136,7 @@ export class TimelineApp {
       this.cursorNs = null; this.markerA = null; this.markerB = null; this.selectedLine = null;
     }
     this.restored = null;
-    if (!sameDoc) { this.window = null; this.focusedTrack = 0; this.focusedLine = null; }
+    if (!sameDoc) { this.window = null; this.knownFindings = []; this.focusedTrack = 0; this.focusedLine = null; }
     // A new overview (another document, or the same one edited): the data at hand is stale.
     this.requested = null;
     $('title').textContent = printable(o.name);
@@ -157,14 +160,21 @@ export class TimelineApp {
     return [...times];
   }
 
-  /** framing.ts `initialFrame` with the findings known so far. */
+  private coversTrace(w: TimelineWindowResult): boolean {
+    const e = this.overview?.extent;
+    return Boolean(e) && BigInt(w.fromNs) <= BigInt(e!.startNs) && BigInt(w.toNs) >= BigInt(e!.endNs);
+  }
+
+  private findingTimesOf(w: TimelineWindowResult | null): bigint[] {
+    if (!w) return [];
+    return [...w.findings.map((f) => BigInt(f.timeNs)), ...w.findingClusters.flatMap((c) => [BigInt(c.fromNs), BigInt(c.toNs)])];
+  }
+
+  /** framing.ts `initialFrame` with the findings known: of the whole trace, and of the window at hand (after an edit). */
   private interestingFrame(): NsRange {
     const extent = this.extentNs();
     if (!extent || !this.overview) return { fromNs: 0n, toNs: 1_000_000n };
-    const findings = [
-      ...(this.window?.findings ?? []).map((f) => BigInt(f.timeNs)),
-      ...(this.window?.findingClusters ?? []).flatMap((c) => [BigInt(c.fromNs), BigInt(c.toNs)]),
-    ];
+    const findings = [...this.knownFindings, ...this.findingTimesOf(this.window)];
     return initialFrame(extent, this.overview.handoffs, findings, this.statementTimes());
   }
 
@@ -798,6 +808,7 @@ export class TimelineApp {
       charts: {
         clockError: (this.charts.find((c) => c.id === 'clock-chart')?.series ?? []).map((s) => ({ id: s.id, xs: s.xs, ys: s.ys })),
         stolen: (this.charts.find((c) => c.id === 'stolen-chart')?.series ?? []).map((s) => ({ id: s.id, xs: s.xs, ys: s.ys })),
+        waits: (this.charts.find((c) => c.id === 'stolen-chart')?.waits ?? []).map((w) => ({ series: w.series, lane: w.lane, fromMs: w.fromMs, toMs: w.toMs })),
       },
       palette: this.palette,
     };

@@ -88,10 +88,29 @@ export function valueAt(s: PlotSeries, ms: number): number | null {
   return v;
 }
 
+/** The chart's legend items, flowed into rows from `left` to `right` (a label longer than a row is elided). */
+function legendLayout(spec: ChartSpec, left: number, right: number, measure: (s: string) => number): { label: string; text: string; x: number; row: number; series?: PlotSeries }[] {
+  const items: { label: string; series?: PlotSeries }[] = spec.series.map((s) => ({ label: s.label, series: s }));
+  if (spec.id === 'stolen-chart') items.push({ label: 'sched wait' });
+  const out: { label: string; text: string; x: number; row: number; series?: PlotSeries }[] = [];
+  let x = left;
+  let row = 0;
+  for (const item of items) {
+    const text = elide(item.label, Math.max(16, right - 8 - left - 24), measure);
+    const w = 24 + measure(text);
+    if (x > left && x + w > right - 8) { row++; x = left; }
+    out.push({ ...item, text, x, row });
+    x += w + 16;
+  }
+  return out;
+}
+
 export function drawChart(p: Painter, input: ChartInput): ChartDrawn {
   const { spec, left, width, top, view, palette: pal } = input;
   const right = width;
-  const plotTop = top + TITLE_H + LEGEND_H + 6;
+  const legend = legendLayout(spec, left, right, (s) => p.measure(s, pal.font));
+  const legendRows = (legend.at(-1)?.row ?? 0) + 1;
+  const plotTop = top + TITLE_H + legendRows * LEGEND_H + 6;
   const plotBottom = top + CHART_HEIGHT - 8;
   const span = view.toMs - view.fromMs || 1;
   const xOfMs = (ms: number): number => left + ((ms - view.fromMs) / span) * (right - left);
@@ -116,20 +135,16 @@ export function drawChart(p: Painter, input: ChartInput): ChartDrawn {
     const after = 8 + p.measure(spec.title, titleFont) + 10;
     const desc = elide(spec.description, right - 8 - after, measure);
     if (desc) p.text(after, top + TITLE_H / 2 + 2, desc, { fill: pal.muted, font });
-    // Legend: a swatch per series (and the waits' I-bar), elided at the right edge.
+    // Legend: a swatch per series (and the waits' I-bar), in as many rows as it takes.
     p.group({ cls: 'chart-legend' }, null, () => {
-      let x = left;
-      const ly = top + TITLE_H + LEGEND_H / 2 + 2;
-      const items: { label: string; draw: (x: number) => void }[] = spec.series.map((s) => ({
-        label: s.label, draw: (sx: number) => p.line(sx, ly, sx + 18, ly, { stroke: s.color, lineWidth: 2, dash: s.dashed ? [4, 3] : [] }),
-      }));
-      if (spec.id === 'stolen-chart') items.push({ label: 'sched wait', draw: (sx) => drawGlyph(p, 'ibeam', sx + 9, ly, 5, pal.colours.wait) });
-      for (const item of items) {
-        const room = right - 8 - (x + 24);
-        if (room < 16) break;
-        const text = elide(item.label, room, measure);
-        p.group({ cls: 'legend-item' }, item.label, () => { item.draw(x); p.text(x + 24, ly, text, { fill: pal.foreground, font }); });
-        x += 24 + measure(text) + 16;
+      for (const item of legend) {
+        const ly = top + TITLE_H + item.row * LEGEND_H + LEGEND_H / 2 + 2;
+        const s = item.series;
+        p.group({ cls: 'legend-item' }, item.label, () => {
+          if (s) p.line(item.x, ly, item.x + 18, ly, { stroke: s.color, lineWidth: 2, dash: s.dashed ? [4, 3] : [] });
+          else drawGlyph(p, 'ibeam', item.x + 9, ly, 5, pal.colours.wait);
+          p.text(item.x + 24, ly, item.text, { fill: pal.foreground, font });
+        });
       }
     });
     // Value axis: labels in the track-name column, grid lines across the plot.

@@ -58,6 +58,8 @@ export interface LabelRequest {
   /** The point the label belongs to (e.g. the end of a handoff arrow). */
   x: number;
   y: number;
+  /** Other places where the whole label may start (left edge, vertical middle), tried after "right of the point". */
+  alsoAt?: { x: number; y: number }[];
 }
 
 export interface PlacedLabel {
@@ -73,10 +75,10 @@ export interface PlacedLabel {
 
 /**
  * Places labels in order within [left, right]: for each, the first candidate position (right of its
- * point, left of it, then the same a line above and below) where the whole text fits without
- * overlapping an earlier label or a `reserved` box; if none, the widest free span at the first
- * position that has one, with the text elided to it. A label that cannot show even "…" is not
- * drawn (its full text is still the caller's tooltip).
+ * point, at each of its `alsoAt` places, left of its point, then right and left a line
+ * above and below) where the whole text fits without overlapping an earlier label or a `reserved`
+ * box; if none, the widest free span right or left of the point, with the text elided to it. A
+ * label that cannot show even "…" is not drawn (its full text is still the caller's tooltip).
  */
 export function placeLabels(requests: readonly LabelRequest[], bounds: { left: number; right: number }, lineHeight: number, measure: Measure,
   reserved: readonly Box[] = [], gap = 4): PlacedLabel[] {
@@ -95,7 +97,10 @@ export function placeLabels(requests: readonly LabelRequest[], bounds: { left: n
       const roomLeft = freeLeft(leftEnd, y, lineHeight, bounds.left, taken);
       candidates.push({ x: leftEnd - Math.min(full, roomLeft), y, room: roomLeft });
     }
-    const whole = candidates.find((c) => c.room >= full);
+    const also = (r.alsoAt ?? [])
+      .find((c) => c.x >= bounds.left && c.x + full <= bounds.right && !taken.some((b) => overlaps(b, { x: c.x, y: c.y - lineHeight / 2, w: full, h: lineHeight })));
+    const rightHere = candidates[0].room >= full ? candidates[0] : undefined;
+    const whole = rightHere ?? also ?? candidates.find((c) => c.room >= full);
     let placed: PlacedLabel;
     if (whole) placed = { request: r, text: r.text, x: whole.x, y: whole.y, w: full, elided: false, drawn: true };
     else {

@@ -192,10 +192,14 @@ function drawHandoffs(p: Painter, input: TracksInput, trackOf: Map<string, Track
       x0: input.xOf(h.stopNs), y0: input.top + from.top + from.height / 2, x1: input.xOf(resume), y1: input.top + to.top + to.height / 2,
     }];
   });
-  // Labels right of the arrow's end on the destination track (else left, or a line up / down),
-  // inside the track area, never over one another; elided when there is no room.
+  // Labels right of the arrow's end on the destination track, else from the middle of the curve on
+  // the side its second half leaves free (above it when it goes down), else left of the end or a
+  // line up / down; inside the track area, never over one another; elided when there is no room.
   const lineHeight = pal.font.size + 4;
-  const placed = placeLabels(geometry.map((g) => ({ text: g.label, x: g.x1 + 4, y: g.y1 - lineHeight / 2 - 1 })),
+  const placed = placeLabels(geometry.map((g) => ({
+    text: g.label, x: g.x1 + 4, y: g.y1 - lineHeight / 2 - 1,
+    alsoAt: [{ x: (g.x0 + g.x1) / 2 + 2, y: (g.y0 + g.y1) / 2 + (g.y1 >= g.y0 ? -1 : 1) * (lineHeight / 2 + 2) }],
+  })),
     { left: input.left + 2, right: input.left + input.width - 2 }, lineHeight, (s) => p.measure(s, pal.font));
   const out: DrawnHandoff[] = [];
   p.group({ id: 'handoffs' }, null, () => {

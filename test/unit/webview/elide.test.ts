@@ -63,3 +63,12 @@ test('placeLabels: many labels at nearby points never overlap and never cross th
   }
   assert.ok(drawn.length >= 20, `only ${drawn.length} of 40 drawn`);
 });
+
+test('placeLabels: with no room right of the point, a label goes to its other place before the left side', () => {
+  // "migrate → dst" (13) at x = 90 in [0, 100]: 6 units to the right; at 50 it spans 50..63.
+  const [a] = placeLabels([{ text: 'migrate → dst', x: 90, y: 50, alsoAt: [{ x: 50, y: 30 }] }], { left: 0, right: 100 }, 10, measure);
+  assert.deepEqual([a.x, a.y, a.elided], [50, 30, false]);
+  // That place taken by an earlier label (44..64): left of the point instead (ending 4 before it).
+  const [, b] = placeLabels([{ text: 'x'.repeat(20), x: 40, y: 30 }, { text: 'migrate → dst', x: 90, y: 50, alsoAt: [{ x: 50, y: 30 }] }], { left: 0, right: 100 }, 10, measure);
+  assert.deepEqual([b.x, b.y, b.elided], [73, 50, false]);
+});
