@@ -5,7 +5,7 @@
 // or overlap (elided, full text in the tooltip), the cursor and the A/B markers. A collapsed track
 // draws its hidden descendants' marks (tracks.ts). Everything that can be clicked is kept in `hits`.
 import type {
-  FindingCluster, FindingSeverity, MarkerCluster, TimelineFinding, TimelineMarker, TimelineOverview, TimelineWindow,
+  FindingCluster, FindingSeverity, MarkerCluster, TimelineFinding, TimelineMarker, TimelineOverview, TimelineRow, TimelineWindow,
 } from '../../protocol/views';
 import { placeLabels } from './elide';
 import { drawBand, drawGlyph } from './glyphs';
@@ -14,7 +14,7 @@ import type { Painter } from './painter';
 import type { Palette } from './palette';
 import type { TimeAxis } from './ticks';
 import { formatDuration, formatSeconds } from './time';
-import { trackOfRow, type TrackLayout } from './tracks';
+import { trackOfRow, type TrackKind, type TrackLayout } from './tracks';
 
 export type Hit = { row: string | null; track: string; line: number; timeNs: string; x: number; y: number; color: string } & (
   | { kind: 'marker'; marker: TimelineMarker }
@@ -54,6 +54,34 @@ export interface TracksDrawn { hits: Hit[]; handoffs: DrawnHandoff[] }
 const RANK: Record<FindingSeverity, number> = { hint: 1, info: 2, warning: 3, error: 4 };
 export const SHAPE = Object.fromEntries(LEGEND.map((e) => [e.category, e.shape])) as Record<Category, Shape>;
 
+/**
+ * What a track of each kind draws under the marks (tracks.ts `TrackKind`). A new kind of track — a
+ * vCPU's timer track with its armed intervals, deadline marks and delivery marks — adds its entry
+ * here, drawing from its own data in the window; the marks, hits, collapse and exports need nothing new.
+ */
+const TRACK_CONTENT: Record<TrackKind, (p: Painter, t: TrackLayout, input: TracksInput) => void> = {
+  // A VM header: its instances' phases when collapsed (their vCPUs' would repeat them).
+  vm: (p, t, input) => drawPhases(p, t, input, input.overview.rows.filter((r) => r.kind === 'instance' && t.rows.includes(r.id))),
+  instance: (p, t, input) => drawPhases(p, t, input, input.overview.rows.filter((r) => t.rows.includes(r.id))),
+  vcpu: (p, t, input) => drawPhases(p, t, input, input.overview.rows.filter((r) => t.rows.includes(r.id))),
+};
+
+/** The phase bands of `rows` at the bottom of track `t`: setup hatched, running solid, paused outlined. */
+function drawPhases(p: Painter, t: TrackLayout, input: TracksInput, rows: readonly TimelineRow[]): void {
+  const { left, width, palette: pal } = input;
+  const g = trackGeometry({ top: input.top + t.top, height: t.height });
+  for (const row of rows) {
+    for (const i of row.intervals) {
+      if (i.phase === 'gone') continue;
+      const x0 = Math.max(left - 2, input.xOf(i.fromNs));
+      const x1 = Math.min(left + width + 2, input.xOf(i.toNs));
+      if (x1 < left || x0 > left + width) continue;
+      const cat: Category = `phase:${i.phase}`;
+      drawBand(p, SHAPE[cat] as 'band-hatched' | 'band-solid' | 'band-outline', x0, Math.max(x0 + 1, x1), g.bandY, g.bandH, pal.colours[cat]);
+    }
+  }
+}
+
 /** Vertical layout inside a track: findings on top, statements in the middle, the phase band at the bottom. */
 export function trackGeometry(t: { top: number; height: number }): { findingY: number; markerY: number; bandY: number; bandH: number } {
   const bandH = 5;
@@ -77,18 +105,7 @@ export function drawTracks(p: Painter, input: TracksInput): TracksDrawn {
         if (t.node.kind === 'vm') p.rect(left, y, width, t.height, { fill: pal.rowAlt });
         else if (t.index % 2 === 1) p.rect(left, y, width, t.height, { fill: pal.rowAlt, alpha: 0.6 });
         p.line(left, y + t.height - 0.5, right, y + t.height - 0.5, { stroke: pal.grid, lineWidth: 1, alpha: 0.5 });
-        const g = trackGeometry({ top: y, height: t.height });
-        const rows = input.overview.rows.filter((r) => t.rows.includes(r.id) && (r.kind === 'instance' || t.node.kind !== 'vm'));
-        for (const row of rows) {
-          for (const i of row.intervals) {
-            if (i.phase === 'gone') continue;
-            const x0 = Math.max(left - 2, input.xOf(i.fromNs));
-            const x1 = Math.min(right + 2, input.xOf(i.toNs));
-            if (x1 < left || x0 > right) continue;
-            const cat: Category = `phase:${i.phase}`;
-            drawBand(p, SHAPE[cat] as 'band-hatched' | 'band-solid' | 'band-outline', x0, Math.max(x0 + 1, x1), g.bandY, g.bandH, pal.colours[cat]);
-          }
-        }
+        TRACK_CONTENT[t.node.kind](p, t, input);
       });
     }
     p.group({ id: 'grid' }, null, () => {
