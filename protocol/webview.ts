@@ -11,6 +11,12 @@ export type ToWebview =
   | { type: 'window'; seq: number; window: TimelineWindowResult }
   /** The editor's cursor moved to `line` (0-based): the timeline's cursor follows. */
   | { type: 'cursor'; line: number }
+  /**
+   * Zoom to the statement on `line` (0-based) and put the cursor on it: "Show timeline" from a code
+   * lens or with a line argument. A line without a statement (a directive) frames the trace's
+   * handoffs and findings instead.
+   */
+  | { type: 'focusLine'; line: number }
   | { type: 'error'; message: string };
 
 /** Webview → extension. */
@@ -32,4 +38,6 @@ export interface TimelineViewState {
   selectedLine: number | null;
   markerA: string | null;
   markerB: string | null;
+  /** Ids of the collapsed tracks (`vm:<name>`, `host/vm`, `host/vm/vcpuN`); absent: all expanded. */
+  collapsed?: string[];
 }

@@ -106,7 +106,8 @@ export function summaryOf(r: ReportResult): string {
 export async function showTimeline(context: vscode.ExtensionContext, client: HvtimerClient, uriArg?: unknown, lineArg?: unknown): Promise<TimelinePanel | undefined> {
   const t = target(uriArg, lineArg);
   if (!t) return noTrace();
-  return TimelinePanel.show(context, client, t.uri, t.line);
+  // A line given as an argument (the code lens) is zoomed to; the editor's cursor only moves the timeline's cursor.
+  return TimelinePanel.show(context, client, t.uri, t.line, typeof lineArg === 'number');
 }
 
 async function revealLine(uri: string, line: number): Promise<void> {

@@ -28,21 +28,28 @@ export class TimelinePanel implements vscode.Disposable {
   exportTarget: vscode.Uri | undefined;
   uri: string | undefined;
   private cursorLine: number | null = null;
+  /** A line to zoom to (`focusLine`) once the webview has the document's overview. */
+  private focusLine: number | null = null;
+  /** The webview's script has said `ready` (messages posted before that are lost). */
+  private webviewReady = false;
   private readonly subscriptions: vscode.Disposable[] = [];
   private editTimer: ReturnType<typeof setTimeout> | undefined;
   private loaded: Promise<void>;
 
-  /** Opens (or reuses) the panel beside the editor for `uri`. */
-  static async show(context: vscode.ExtensionContext, client: HvtimerClient, uri: string, line: number | null): Promise<TimelinePanel> {
+  /**
+   * Opens (or reuses) the panel beside the editor for `uri`; with `focus`, the timeline zooms to the
+   * statement on `line` (the "Show timeline" code lens), else it only puts its cursor there.
+   */
+  static async show(context: vscode.ExtensionContext, client: HvtimerClient, uri: string, line: number | null, focus = false): Promise<TimelinePanel> {
     const existing = TimelinePanel.current;
     if (existing) {
       existing.panel.reveal(vscode.ViewColumn.Beside, true);
-      await existing.setDocument(uri, line);
+      await existing.setDocument(uri, line, focus);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Timeline', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, TimelinePanel.options(context));
     const p = new TimelinePanel(panel, context, client);
-    await p.setDocument(uri, line);
+    await p.setDocument(uri, line, focus);
     return p;
   }
 
@@ -95,10 +102,11 @@ export class TimelinePanel implements vscode.Disposable {
     webview.html = template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? '');
   }
 
-  /** Shows `uri` (the webview resets its view for another document). */
-  async setDocument(uri: string, line: number | null): Promise<void> {
+  /** Shows `uri` (the webview resets its view for another document); `focus`: zoom to `line`. */
+  async setDocument(uri: string, line: number | null, focus = false): Promise<void> {
     this.uri = uri;
     this.cursorLine = line;
+    this.focusLine = focus ? line : null;
     this.panel.title = `Timeline: ${TimelinePanel.nameOf(uri)}`;
     await this.loaded;
     await this.sendOverview();
@@ -123,6 +131,10 @@ export class TimelinePanel implements vscode.Disposable {
         if (this.uri !== uri) return null;
         if (overview) {
           this.post({ type: 'overview', overview, cursorLine: this.cursorLine });
+          if (this.focusLine !== null && this.webviewReady) {
+            this.post({ type: 'focusLine', line: this.focusLine });
+            this.focusLine = null;
+          }
           return overview;
         }
         if (Date.now() > deadline) throw new Error(`the language server does not know ${TimelinePanel.nameOf(uri)}`);
@@ -138,6 +150,7 @@ export class TimelinePanel implements vscode.Disposable {
   async handleMessage(m: FromWebview): Promise<void> {
     switch (m.type) {
       case 'ready':
+        this.webviewReady = true;
         if (!this.uri && m.state?.uri) this.uri = m.state.uri;
         await this.sendOverview();
         return;

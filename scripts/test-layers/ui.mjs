@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ensureCodeServer } from '../ensure-code-server.mjs';
 import { root } from '../test-lib.mjs';
 import { launchBrowser, openWorkbench, runCommand } from '../../test/vscode/browser.mjs';
-import { clickFinding, editorPosition, goToLine, showTimeline, webviewLanes } from '../../test/vscode/timeline-ui.mjs';
+import { clickCodeLens, clickFinding, editorPosition, goToLine, showTimeline, webviewLanes } from '../../test/vscode/timeline-ui.mjs';
 import { makeScratch, startCodeServer } from '../../test/vscode/code-server.mjs';
 import { FIXTURES } from '../../test/vscode/run-code-server.mjs';
 import { runSteps } from '../../test/vscode/steps.mjs';
@@ -74,24 +74,24 @@ export async function run() {
           await runCommand(page, 'View: Hide Panel');
           timeline = await showTimeline(page, SAMPLES.backward);
           const rows = await timeline.evaluate(() => window.__hvtimer().rows.map((r) => r.label));
-          if (JSON.stringify(rows) !== JSON.stringify(['sbx on h', 'vcpu0', 'vcpu1'])) throw new Error(`rows: ${JSON.stringify(rows)}`);
+          if (JSON.stringify(rows) !== JSON.stringify(['sbx', 'on h', 'vcpu0', 'vcpu1'])) throw new Error(`rows: ${JSON.stringify(rows)}`);
         },
       },
       {
         name: 'clicking the HVT001 marker (line 34) selects that line in the editor',
         run: async () => {
-          // The editor's cursor on line 34 moves the timeline's cursor to its time (95.0002 s); zooming
-          // in around it separates its findings from line 29's, 100 µs earlier. The fit shows the
-          // trace's 85.1 s (10.0 s to 95.1 s) plus 2 % on each side; 16 presses of W halve it 16 times:
-          // 85100 ms × 1.04 / 2^16 = 1.3505 ms, where 100 µs is about 27 px.
+          // The first view frames the restore (95.0 s) and its findings (to 95.00025 s) — not the whole
+          // 85.1 s trace — padded by a quarter: [94.9999375, 95.0003125] s. There line 34's HVT001
+          // (95.0002 s) is 100 µs, a quarter of the width, from line 29's HVT011 (95.0001 s).
+          await waitFor('the first view framing the restore', async () => {
+            const v = await timeline.evaluate(() => window.__hvtimer().view);
+            return v.fromNs === '94999937500' && v.toNs === '95000312500';
+          });
+          // The editor's cursor on line 34 moves the timeline's cursor to its time (95.0002 s).
           await goToLine(page, 34);
           await waitFor('the timeline cursor at 95.0002 s', async () => (await timeline.evaluate(() => window.__hvtimer().cursorNs)) === '95000200000');
           // Before the click: a bare cursor (the status bar shows it only while the editor has focus).
           if ((await editorPosition(page)) !== 'Ln 34, Col 1') throw new Error(`before the click: ${await editorPosition(page)}`);
-          await webviewLanes(page).focus();
-          for (let i = 0; i < 16; i++) await page.keyboard.press('w');
-          const zoomedMs = (85100 * 1.04) / 2 ** 16;
-          await waitFor(`the view zoomed to ${zoomedMs.toFixed(4)} ms`, async () => Math.abs((await timeline.evaluate(() => window.__hvtimer().view.toMs - window.__hvtimer().view.fromMs)) - zoomedMs) < 1e-6);
           const hit = await clickFinding(page, timeline, 33);
           if (hit.severity !== 'error') throw new Error(`the finding clicked on line 34 is ${hit.severity}, not HVT001's error`);
           // The whole line is selected: the cursor at its end.
@@ -106,8 +106,37 @@ export async function run() {
           await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
           await showTimeline(page, SAMPLES.migration);
           await timelineScreenshot(page, 'timeline-migration.png');
-          await showTimeline(page, SAMPLES.stolen);
+          // Stolen time grows before the migration (the sched waits at 12, 13 and 15 s): the whole trace.
+          const stolen = await showTimeline(page, SAMPLES.stolen);
+          await webviewLanes(page).focus();
+          await page.keyboard.press('0');
+          // Fit all: 10 s to 20.3 s with 2 % of it on each side.
+          await waitFor('the whole trace', async () => (await stolen.evaluate(() => window.__hvtimer().view.fromNs)) === '9794000000');
+          // No keyboard focus ring in the picture.
+          await webviewLanes(page).evaluate((el) => el.blur());
           await timelineScreenshot(page, 'timeline-stolen-time.png');
+        },
+      },
+      {
+        name: 'the "Show timeline" lens of a resume point zooms to it; + then zooms about the cursor there',
+        run: async () => {
+          timeline = await showTimeline(page, SAMPLES.migration);
+          // Line 31 is vcpu0's resume point (20.6001 s); its nearest statement is 50 µs away, so the
+          // timeline shows 5 × 50 µs around it: [20.599975, 20.600225] s, its cursor on the statement.
+          await goToLine(page, 31);
+          await clickCodeLens(page, 31, 'Show timeline');
+          await waitFor('the timeline zoomed to the resume point', async () => {
+            const s = await timeline.evaluate(() => window.__hvtimer());
+            return s.view.fromNs === '20599975000' && s.view.toNs === '20600225000' && s.cursorNs === '20600100000' && s.selectedLine === 30;
+          }, { timeoutMs: 15_000 });
+          await timelineScreenshot(page, 'timeline-resume-point.png');
+          // W halves the view about the cursor, which sits in the middle: [20.6000375, 20.6001625] s.
+          await webviewLanes(page).focus();
+          await page.keyboard.press('w');
+          await waitFor('the zoom about the cursor', async () => {
+            const v = await timeline.evaluate(() => window.__hvtimer().view);
+            return v.fromNs === '20600037500' && v.toNs === '20600162500';
+          });
         },
       },
     ], { page });

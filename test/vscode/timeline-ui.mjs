@@ -58,3 +58,20 @@ export async function clickFinding(page, frame, line) {
 export async function editorPosition(page) {
   return (await page.locator('[id="status.editor.selection"]').first().innerText()).trim();
 }
+
+/** Clicks the code lens titled `title` above `line` (1-based) of the visible trace editor. */
+export async function clickCodeLens(page, line, title) {
+  const target = await waitFor(`the "${title}" lens above line ${line}`, () => page.evaluate(([l, t]) => {
+    for (const editor of document.querySelectorAll('.editor-group-container .monaco-editor')) {
+      const number = [...editor.querySelectorAll('.line-numbers')].find((n) => n.textContent.trim() === String(l));
+      if (!number) continue;
+      const top = number.getBoundingClientRect().top;
+      // The lens sits in the zone just above its line: the nearest one above.
+      const lens = [...editor.querySelectorAll('.codelens-decoration a')].filter((a) => a.textContent.trim() === t)
+        .map((a) => a.getBoundingClientRect()).filter((r) => r.bottom <= top + 1).sort((a, b) => b.top - a.top)[0];
+      if (lens) return { x: lens.left + lens.width / 2, y: lens.top + lens.height / 2 };
+    }
+    return null;
+  }, [line, title]), { timeoutMs: 20_000, intervalMs: 200 });
+  await page.mouse.click(target.x, target.y);
+}

@@ -16,11 +16,23 @@ const TRACES: Record<string, string> = {
   xss: 'test/webview/xss.hvtrace',
 };
 
+/**
+ * Traces written here rather than as files: issue #15 item 4's note with a control character (plus
+ * the other XML specials) — a byte a text file in the repository should not hold.
+ */
+const INLINE: Record<string, [string, string]> = {
+  controlChar: ['control-char.hvtrace', [
+    '@hvtrace 1', '@host h arch=arm64 freq=25MHz ecv=2 vhe=1', '@vm vm1 vcpus=1',
+    '1.000000000 h/vm1 ioctl KVM_CREATE_VCPU id=0', '1.000100000 h/vm1/vcpu0 ioctl KVM_RUN',
+    '2.000000000 h/vm1 vmm note bad\x01char ]]> <b> & "q" \x1b[2J', '',
+  ].join('\n')],
+};
+
 export interface Fixture { overview: TimelineOverviewResult; window: TimelineWindowResult }
 
-function fixture(file: string): Fixture {
+function fixture(file: string, text = readFileSync(path.join(ROOT, file), 'utf8')): Fixture {
   const uri = `file:///fixtures/${path.basename(file)}`;
-  const a = new Analysis(readFileSync(path.join(ROOT, file), 'utf8'));
+  const a = new Analysis(text);
   const diagnostics = a.diagnostics();
   const index = buildTimelineIndex(a);
   const overview = timelineOverview(index, diagnostics, path.basename(file));
@@ -28,7 +40,10 @@ function fixture(file: string): Fixture {
   return { overview: { uri, version: 1, ...overview }, window: { uri, version: 1, ...window } };
 }
 
-const out = Object.fromEntries(Object.entries(TRACES).map(([name, file]) => [name, fixture(file)]));
+const out = {
+  ...Object.fromEntries(Object.entries(TRACES).map(([name, file]) => [name, fixture(file)])),
+  ...Object.fromEntries(Object.entries(INLINE).map(([name, [file, text]]) => [name, fixture(file, text)])),
+};
 const target = process.argv[2];
 if (target) writeFileSync(target, JSON.stringify(out));
 else process.stdout.write(JSON.stringify(out));

@@ -1,141 +1,150 @@
-// Export of what the timeline shows: PNG (the rows' canvas and the charts' canvases composed on one
-// canvas) and SVG (built from the same data with DOM APIs, so trace text ends up as escaped text).
-import type { TimelineOverview } from '../../protocol/views';
-import type { ChartInput, PlotSeries } from './charts';
-import { AXIS_HEIGHT, handoffGeometry, layoutRows } from './lanes';
+// The whole timeline as one picture, at a chosen width: a header (trace, visible range, A/B Δt),
+// the legend, the time axis, the track names and tracks, the charts — drawn through a Painter, once
+// into an SVG document and once onto a canvas for the PNG, with the same calls, so the two exports
+// match each other and the screen (which draws its parts with the same functions). No focus rings,
+// selection rings or hover state: those belong to the screen only.
+import type { TimelineOverview, TimelineWindow } from '../../protocol/views';
+import { AXIS_HEIGHT, drawAxis } from './axis';
+import { CHART_HEIGHT, drawChart, type ChartSpec } from './charts';
+import { elide } from './elide';
+import { drawGlyph } from './glyphs';
+import { drawTracks, type TracksDrawn } from './lanes';
+import { LEGEND } from './legend';
+import { CanvasPainter, SvgPainter, type Font, type Painter } from './painter';
 import type { Palette } from './palette';
-import { tickLabel, tickStep } from './time';
+import { timeAxis } from './ticks';
+import type { TimeBase } from './time';
+import type { TrackLayout } from './tracks';
+import type { Range } from './viewport';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
+export const HEADER_HEIGHT = 24;
+export const LEGEND_ROW_HEIGHT = 18;
+const SWATCH_W = 22;
+const LEGEND_GAP = 14;
 
-/** The rows (labels + lanes canvas) above the chart canvases, as a `data:image/png;base64,` URL. */
-export function exportPng(labels: { text: string; top: number; height: number; instance: boolean }[], lanes: HTMLCanvasElement,
-  charts: HTMLCanvasElement[], labelWidth: number, palette: Palette): string {
-  const dpr = window.devicePixelRatio || 1;
-  const width = labelWidth * dpr + lanes.width;
-  const height = lanes.height + charts.reduce((h, c) => h + c.height, 0);
-  const out = document.createElement('canvas');
-  out.width = Math.max(1, Math.round(width));
-  out.height = Math.max(1, Math.round(height));
-  const ctx = out.getContext('2d')!;
-  ctx.fillStyle = palette.background;
-  ctx.fillRect(0, 0, out.width, out.height);
-  ctx.scale(dpr, dpr);
-  ctx.textBaseline = 'middle';
-  for (const l of labels) {
-    ctx.font = `${l.instance ? '600 ' : ''}${palette.fontSize}px ${palette.fontFamily}`;
-    ctx.fillStyle = l.instance ? palette.foreground : palette.muted;
-    ctx.fillText(l.text, l.instance ? 8 : 20, l.top + l.height / 2, labelWidth - 12);
-  }
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.drawImage(lanes, labelWidth * dpr, 0);
-  let y = lanes.height;
-  for (const c of charts) {
-    ctx.drawImage(c, 0, y);
-    y += c.height;
-  }
-  return out.toDataURL('image/png');
-}
-
-export interface SvgInput extends ChartInput {
+export interface SceneInput {
+  title: string;
+  /** What the toolbar says of the view: range, cursor, A/B and Δt. */
+  subtitle: string;
   overview: TimelineOverview;
-  charts: { title: string; series: PlotSeries[] }[];
+  window: TimelineWindow | null;
+  tracks: readonly TrackLayout[];
+  tracksHeight: number;
+  base: TimeBase;
+  view: Range;
+  palette: Palette;
+  width: number;
+  labelWidth: number;
+  charts: ChartSpec[];
+  cursorNs: bigint | null;
+  markerA: bigint | null;
+  markerB: bigint | null;
 }
 
-function el(name: string, attrs: Record<string, string | number>, parent: Element, text?: string): SVGElement {
-  const e = document.createElementNS(SVG_NS, name);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text !== undefined) e.textContent = text;
-  parent.appendChild(e);
-  return e;
+/** Where each part of the scene is (y ranges), for the tests and for callers placing things. */
+export interface SceneLayout { height: number; legend: [number, number]; axis: [number, number]; tracks: [number, number]; charts: Record<string, [number, number]> }
+
+/** The legend's items, wrapped into rows within `width`. */
+export function legendRows(width: number, measure: (s: string) => number): { label: string; index: number; x: number; row: number }[] {
+  const out: { label: string; index: number; x: number; row: number }[] = [];
+  let x = 8;
+  let row = 0;
+  LEGEND.forEach((e, index) => {
+    const w = SWATCH_W + measure(e.label);
+    if (x > 8 && x + w > width - 8) { row++; x = 8; }
+    out.push({ label: e.label, index, x, row });
+    x += w + LEGEND_GAP;
+  });
+  return out;
 }
 
-/** An SVG document of the rows, markers, findings, handoffs and charts in the visible range. */
-export function exportSvg(input: SvgInput): string {
-  const { palette: p, view, base, labelWidth } = input;
-  const lanesWidth = input.width - labelWidth;
-  const { rows, height: rowsHeight } = layoutRows(input.overview.rows);
-  const chartHeight = 140;
-  const height = rowsHeight + input.charts.length * (chartHeight + 20);
-  const svg = document.createElementNS(SVG_NS, 'svg');
-  svg.setAttribute('xmlns', SVG_NS);
-  svg.setAttribute('width', String(input.width));
-  svg.setAttribute('height', String(height));
-  svg.setAttribute('font-family', p.fontFamily);
-  svg.setAttribute('font-size', String(p.fontSize));
-  el('title', {}, svg, `hvtimer timeline: ${input.overview.name}`);
-  el('rect', { x: 0, y: 0, width: input.width, height, fill: p.background }, svg);
-  const x = (ns: string | bigint): number => labelWidth + ((base.toMs(ns) - view.fromMs) / (view.toMs - view.fromMs)) * lanesWidth;
-  const inView = (px: number): boolean => px >= labelWidth - 1 && px <= input.width + 1;
-  const clampX = (px: number): number => Math.min(input.width, Math.max(labelWidth, px));
+export function layoutScene(input: SceneInput, measure: (s: string) => number): SceneLayout {
+  const rows = legendRows(input.width, measure);
+  const legendH = ((rows.at(-1)?.row ?? 0) + 1) * LEGEND_ROW_HEIGHT + 4;
+  const legend: [number, number] = [HEADER_HEIGHT, HEADER_HEIGHT + legendH];
+  const axis: [number, number] = [legend[1], legend[1] + AXIS_HEIGHT];
+  const tracks: [number, number] = [axis[1], axis[1] + input.tracksHeight];
+  const charts: Record<string, [number, number]> = {};
+  let y = tracks[1];
+  for (const c of input.charts) { charts[c.id] = [y, y + CHART_HEIGHT]; y += CHART_HEIGHT; }
+  return { height: y + 4, legend, axis, tracks, charts };
+}
 
-  const step = tickStep(view.toMs - view.fromMs, Math.max(2, Math.floor(lanesWidth / 110)));
-  for (let ms = Math.ceil(view.fromMs / step) * step; ms <= view.toMs; ms += step) {
-    const px = labelWidth + ((ms - view.fromMs) / (view.toMs - view.fromMs)) * lanesWidth;
-    el('line', { x1: px, y1: AXIS_HEIGHT - 6, x2: px, y2: rowsHeight, stroke: p.grid }, svg);
-    el('text', { x: px, y: AXIS_HEIGHT / 2 + 2, 'text-anchor': 'middle', fill: p.muted }, svg, `${tickLabel(base.startNs, ms, step)} s`);
-  }
-  const rowTop = new Map(rows.map((r) => [r.row.id, r]));
-  for (const r of rows) {
-    el('text', { x: r.row.kind === 'instance' ? 8 : 20, y: r.top + r.height / 2 + 4, fill: r.row.kind === 'instance' ? p.foreground : p.muted, 'font-weight': r.row.kind === 'instance' ? 600 : 400 }, svg, r.row.label);
-    for (const i of r.row.intervals) {
-      if (i.phase === 'gone') continue;
-      const x0 = clampX(x(i.fromNs));
-      const x1 = clampX(x(i.toNs));
-      if (x1 <= x0) continue;
-      const inset = r.row.kind === 'instance' ? 3 : 5;
-      el('rect', { x: x0, y: r.top + inset, width: x1 - x0, height: r.height - 2 * inset, fill: p.phase[i.phase], 'fill-opacity': i.phase === 'running' ? 0.35 : 0.25 }, svg);
-    }
-  }
-  for (const { x0, y0, x1, y1 } of handoffGeometry(input.overview, rowTop, x)) {
-    const mid = (y0 + y1) / 2;
-    el('path', { d: `M ${x0} ${y0} C ${x0} ${mid} ${x1} ${mid} ${x1} ${y1}`, fill: 'none', stroke: p.handoff, 'stroke-width': 2, 'stroke-dasharray': '5 3' }, svg);
-  }
-  const w = input.window;
-  if (w) {
-    for (const m of w.markers) {
-      const r = rowTop.get(m.row);
-      const px = x(m.timeNs);
-      if (!r || !inView(px)) continue;
-      const g = el('rect', { x: px - 1, y: r.top + 4, width: 3, height: r.height - 8, fill: p.actor[m.actor] }, svg);
-      el('title', {}, g, `line ${m.line + 1}: ${m.text}`);
-    }
-    for (const c of w.clusters) {
-      const r = rowTop.get(c.row);
-      if (!r) continue;
-      const x0 = clampX(x(c.fromNs));
-      el('rect', { x: x0, y: r.top + 5, width: Math.max(3, clampX(x(c.toNs)) - x0), height: r.height - 10, fill: p.actor[c.actors[0] ?? 'vmm'], 'fill-opacity': 0.6 }, svg);
-    }
-    for (const f of w.findings) {
-      const px = x(f.timeNs);
-      if (!inView(px)) continue;
-      const top = f.row ? (rowTop.get(f.row)?.top ?? AXIS_HEIGHT - 10) + 1 : AXIS_HEIGHT - 10;
-      const g = el('path', { d: `M ${px - 6} ${top} L ${px + 6} ${top} L ${px} ${top + 8} Z`, fill: p.severity[f.severity] }, svg);
-      el('title', {}, g, `line ${f.line + 1}: ${f.code} ${f.message}`);
-    }
-  }
-  let top = rowsHeight;
-  for (const chart of input.charts) {
-    el('text', { x: 8, y: top + 14, fill: p.muted }, svg, chart.title);
-    const plotTop = top + 20;
-    el('rect', { x: labelWidth, y: plotTop, width: lanesWidth, height: chartHeight, fill: 'none', stroke: p.grid }, svg);
-    const ys = chart.series.flatMap((s) => s.ys);
-    const lo = Math.min(0, ...ys);
-    const hi = Math.max(0, ...ys);
-    const y = (v: number): number => plotTop + chartHeight - ((v - lo) / (hi - lo || 1)) * chartHeight;
-    el('text', { x: labelWidth - 4, y: y(hi) + 10, 'text-anchor': 'end', fill: p.muted }, svg, String(hi));
-    el('text', { x: labelWidth - 4, y: y(lo), 'text-anchor': 'end', fill: p.muted }, svg, String(lo));
-    for (const s of chart.series) {
-      // A step line: horizontal to the next point's x, then vertical.
-      let d = '';
-      s.xs.forEach((ms, i) => {
-        const px = clampX(labelWidth + ((ms - view.fromMs) / (view.toMs - view.fromMs)) * lanesWidth);
-        const py = y(s.ys[i]);
-        d += i === 0 ? `M ${px} ${py}` : ` H ${px} V ${py}`;
+export function drawLegend(p: Painter, palette: Palette, width: number, top: number): void {
+  const font = palette.font;
+  p.group({ id: 'legend' }, null, () => {
+    for (const item of legendRows(width, (s) => p.measure(s, font))) {
+      const e = LEGEND[item.index];
+      const cy = top + item.row * LEGEND_ROW_HEIGHT + LEGEND_ROW_HEIGHT / 2 + 2;
+      p.group({ cls: 'legend-entry', data: { category: e.category, shape: e.shape } }, e.description, () => {
+        drawGlyph(p, e.shape, item.x + 8, cy, 5, palette.colours[e.category]);
+        p.text(item.x + SWATCH_W, cy, e.label, { fill: palette.muted, font });
       });
-      if (d) el('path', { d, fill: 'none', stroke: s.color, 'stroke-width': 2, ...(s.dashed ? { 'stroke-dasharray': '6 4' } : {}) }, svg);
     }
-    top = plotTop + chartHeight;
+  });
+}
+
+/** The track names, as the screen's track list shows them (indent by depth, ▸/▾ on groups). */
+export function drawTrackLabels(p: Painter, tracks: readonly TrackLayout[], palette: Palette, labelWidth: number, top: number): void {
+  p.group({ id: 'track-labels' }, null, () => {
+    for (const t of tracks) {
+      const n = t.node;
+      const x = 8 + n.depth * 12;
+      const cy = top + t.top + t.height / 2;
+      const font: Font = { ...palette.font, weight: n.kind === 'vcpu' ? 400 : 600 };
+      const twisty = n.children.length ? (t.collapsed ? '▸ ' : '▾ ') : '';
+      const text = elide(twisty + n.label, labelWidth - x - 6, (s) => p.measure(s, font));
+      p.group({ cls: `track-label ${n.kind}`, data: { track: n.id } }, n.title, () => p.text(x, cy, text, { fill: n.kind === 'vcpu' ? palette.muted : palette.foreground, font }));
+    }
+  });
+}
+
+/** Draws the whole scene; returns what the tracks drew (hits, handoffs) and the layout. */
+export function drawScene(p: Painter, input: SceneInput): { layout: SceneLayout; tracks: TracksDrawn } {
+  const { palette: pal, width, labelWidth, view, base } = input;
+  const layout = layoutScene(input, (s) => p.measure(s, pal.font));
+  const lanesWidth = Math.max(1, width - labelWidth);
+  const fromNs = base.toNs(view.fromMs);
+  const toNs = base.toNs(view.toMs);
+  const axis = timeAxis(fromNs, toNs, lanesWidth, (s) => p.measure(s, pal.font));
+  const xOf = (ns: bigint | string): number => labelWidth + ((base.toMs(ns) - view.fromMs) / (view.toMs - view.fromMs)) * lanesWidth;
+  const marks = { cursorNs: input.cursorNs, markerA: input.markerA, markerB: input.markerB };
+  p.rect(0, 0, width, layout.height, { fill: pal.background });
+  p.group({ id: 'header' }, null, () => {
+    const titleFont: Font = { ...pal.font, weight: 600 };
+    p.text(8, HEADER_HEIGHT / 2, elide(input.title, width / 2, (s) => p.measure(s, titleFont)), { fill: pal.foreground, font: titleFont });
+    const x = 8 + p.measure(elide(input.title, width / 2, (s) => p.measure(s, titleFont)), titleFont) + 12;
+    p.text(x, HEADER_HEIGHT / 2, elide(input.subtitle, width - x - 8, (s) => p.measure(s, pal.font)), { fill: pal.muted, font: pal.font });
+  });
+  drawLegend(p, pal, width, layout.legend[0]);
+  drawAxis(p, { axis, left: labelWidth, width, top: layout.axis[0], palette: pal, xOf, ...marks });
+  drawTrackLabels(p, input.tracks, pal, labelWidth, layout.tracks[0]);
+  const tracks = drawTracks(p, {
+    overview: input.overview, window: input.window, tracks: input.tracks, left: labelWidth, top: layout.tracks[0], width: lanesWidth, height: input.tracksHeight,
+    xOf, axis, palette: pal, ...marks, selectedLine: null, focusedTrack: -1, focusedLine: null,
+  });
+  for (const spec of input.charts) {
+    drawChart(p, { spec, left: labelWidth, width, top: layout.charts[spec.id][0], view, axis, palette: pal, xOf, ...marks });
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(svg)}`;
+  return { layout, tracks };
+}
+
+/** The SVG document (its text, with the XML declaration). */
+export function exportSvg(input: SceneInput, measure: (s: string) => number): string {
+  const layout = layoutScene(input, measure);
+  const svg = new SvgPainter(input.width, layout.height, input.palette.font);
+  svg.group({ id: 'hvtimer-timeline' }, `hvtimer timeline: ${input.title}`, () => drawScene(svg, input));
+  return svg.serialize();
+}
+
+/** The PNG, `scale` device pixels per px, as a `data:image/png;base64,` URL. */
+export function exportPng(input: SceneInput, measure: (s: string) => number, scale: number): string {
+  const layout = layoutScene(input, measure);
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.max(1, Math.round(input.width * scale));
+  canvas.height = Math.max(1, Math.round(layout.height * scale));
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(scale, 0, 0, scale, 0, 0);
+  drawScene(new CanvasPainter(ctx), input);
+  return canvas.toDataURL('image/png');
 }

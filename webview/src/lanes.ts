@@ -1,286 +1,270 @@
-// The rows of the timeline on one canvas: a time axis, then per instance and vCPU its phases
-// (setup / running / paused), the statements as markers coloured by actor (or clusters where the
-// server reduced them), the findings as triangles coloured by severity, the handoffs between
-// instances, the cursor and the A/B markers. Everything drawn that can be clicked is kept in `hits`.
+// The tracks of the timeline, drawn through a Painter (the screen's canvas and the exports alike):
+// per visible track its grid, its phase band (setup hatched / running solid / paused outlined),
+// its statements as glyphs by actor (or clusters where the server reduced them), its findings as
+// glyphs by severity above them, the handoffs between instance tracks with labels that never clip
+// or overlap (elided, full text in the tooltip), the cursor and the A/B markers. A collapsed track
+// draws its hidden descendants' marks (tracks.ts). Everything that can be clicked is kept in `hits`.
 import type {
   FindingCluster, FindingSeverity, MarkerCluster, TimelineFinding, TimelineMarker, TimelineOverview, TimelineRow, TimelineWindow,
 } from '../../protocol/views';
+import { placeLabels } from './elide';
+import { drawBand, drawGlyph } from './glyphs';
+import { LEGEND, type Category, type Shape } from './legend';
+import type { Painter } from './painter';
 import type { Palette } from './palette';
-import { tickLabel, tickStep, type TimeBase } from './time';
-import type { Range } from './viewport';
+import type { TimeAxis } from './ticks';
+import { formatDuration, formatSeconds } from './time';
+import { trackOfRow, type TrackKind, type TrackLayout } from './tracks';
 
-export const AXIS_HEIGHT = 24;
-export const ROW_HEIGHT: Record<TimelineRow['kind'], number> = { instance: 26, vcpu: 20 };
+export type Hit = { row: string | null; track: string; line: number; timeNs: string; x: number; y: number; color: string } & (
+  | { kind: 'marker'; marker: TimelineMarker }
+  | { kind: 'finding'; finding: TimelineFinding }
+  | { kind: 'cluster'; width: number; cluster: MarkerCluster }
+  | { kind: 'findingCluster'; width: number; cluster: FindingCluster }
+  | { kind: 'handoff'; width: number; label: string; full: string }
+);
 
-export interface RowLayout { row: TimelineRow; index: number; top: number; height: number }
-
-export type Hit =
-  | { kind: 'marker'; line: number; row: string; timeNs: string; x: number; y: number; color: string; marker: TimelineMarker }
-  | { kind: 'finding'; line: number; row: string | null; timeNs: string; x: number; y: number; color: string; finding: TimelineFinding }
-  | { kind: 'cluster'; line: number; row: string; timeNs: string; x: number; y: number; width: number; color: string; cluster: MarkerCluster }
-  | { kind: 'findingCluster'; line: number; row: string | null; timeNs: string; x: number; y: number; width: number; color: string; cluster: FindingCluster };
-
-export interface LanesInput {
+export interface TracksInput {
   overview: TimelineOverview;
   window: TimelineWindow | null;
-  base: TimeBase;
-  view: Range;
-  palette: Palette;
+  tracks: readonly TrackLayout[];
+  /** The track area in painter coordinates. */
+  left: number;
+  top: number;
   width: number;
+  height: number;
+  /** Reference time → x in painter coordinates. */
+  xOf: (ns: bigint | string) => number;
+  axis: TimeAxis;
+  palette: Palette;
   cursorNs: bigint | null;
   markerA: bigint | null;
   markerB: bigint | null;
+  /** Focus and selection rings: on screen only (exports pass null / -1). */
   selectedLine: number | null;
-  focusedRow: number;
+  focusedTrack: number;
   focusedLine: number | null;
 }
 
+/** A handoff as drawn: from the stop on the source track to the resume point on the destination track. */
+export interface DrawnHandoff { from: string; to: string; label: string; full: string; elided: boolean; x0: number; y0: number; x1: number; y1: number; labelX: number; labelY: number }
+
+export interface TracksDrawn { hits: Hit[]; handoffs: DrawnHandoff[] }
+
 const RANK: Record<FindingSeverity, number> = { hint: 1, info: 2, warning: 3, error: 4 };
+export const SHAPE = Object.fromEntries(LEGEND.map((e) => [e.category, e.shape])) as Record<Category, Shape>;
 
-export function layoutRows(rows: readonly TimelineRow[]): { rows: RowLayout[]; height: number } {
-  let top = AXIS_HEIGHT;
-  const out = rows.map((row, index) => {
-    const l = { row, index, top, height: ROW_HEIGHT[row.kind] };
-    top += l.height;
-    return l;
-  });
-  return { rows: out, height: top + 4 };
-}
+/**
+ * What a track of each kind draws under the marks (tracks.ts `TrackKind`). A new kind of track — a
+ * vCPU's timer track with its armed intervals, deadline marks and delivery marks — adds its entry
+ * here, drawing from its own data in the window; the marks, hits, collapse and exports need nothing new.
+ */
+const TRACK_CONTENT: Record<TrackKind, (p: Painter, t: TrackLayout, input: TracksInput) => void> = {
+  // A VM header: its instances' phases when collapsed (their vCPUs' would repeat them).
+  vm: (p, t, input) => drawPhases(p, t, input, input.overview.rows.filter((r) => r.kind === 'instance' && t.rows.includes(r.id))),
+  instance: (p, t, input) => drawPhases(p, t, input, input.overview.rows.filter((r) => t.rows.includes(r.id))),
+  vcpu: (p, t, input) => drawPhases(p, t, input, input.overview.rows.filter((r) => t.rows.includes(r.id))),
+};
 
-/** A handoff as drawn: from the stop on the source row to the resume point on the destination row. */
-export interface DrawnHandoff { from: string; to: string; label: string; x0: number; y0: number; x1: number; y1: number }
-
-/** Where each handoff goes (canvas and SVG export alike): `x` maps a time to px, `rows` a row id to its layout. */
-export function handoffGeometry(overview: TimelineOverview, rows: ReadonlyMap<string, RowLayout>, x: (ns: string) => number): DrawnHandoff[] {
-  return overview.handoffs.flatMap((h) => {
-    const from = rows.get(h.from);
-    const to = rows.get(h.to);
-    if (!from || !to) return [];
-    return [{
-      from: h.from, to: h.to, label: h.kind === 'migrate' ? `migrate → ${h.to.split('/')[0]}` : 'restore',
-      x0: x(h.stopNs), y0: from.top + from.height / 2, x1: x(h.resumeNs ?? h.timeNs), y1: to.top + to.height / 2,
-    }];
-  });
-}
-
-export class Lanes {
-  hits: Hit[] = [];
-  handoffsDrawn: DrawnHandoff[] = [];
-  layout: RowLayout[] = [];
-
-  constructor(private readonly canvas: HTMLCanvasElement) {}
-
-  /** Resizes the canvas (CSS px, scaled for the screen) and draws everything. */
-  draw(input: LanesInput): void {
-    const { rows, height } = layoutRows(input.overview.rows);
-    this.layout = rows;
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.max(1, Math.floor(input.width));
-    if (this.canvas.width !== Math.round(w * dpr) || this.canvas.height !== Math.round(height * dpr)) {
-      this.canvas.width = Math.round(w * dpr);
-      this.canvas.height = Math.round(height * dpr);
-      this.canvas.style.width = `${w}px`;
-      this.canvas.style.height = `${height}px`;
+/** The phase bands of `rows` at the bottom of track `t`: setup hatched, running solid, paused outlined. */
+function drawPhases(p: Painter, t: TrackLayout, input: TracksInput, rows: readonly TimelineRow[]): void {
+  const { left, width, palette: pal } = input;
+  const g = trackGeometry({ top: input.top + t.top, height: t.height });
+  for (const row of rows) {
+    for (const i of row.intervals) {
+      if (i.phase === 'gone') continue;
+      const x0 = Math.max(left - 2, input.xOf(i.fromNs));
+      const x1 = Math.min(left + width + 2, input.xOf(i.toNs));
+      if (x1 < left || x0 > left + width) continue;
+      const cat: Category = `phase:${i.phase}`;
+      drawBand(p, SHAPE[cat] as 'band-hatched' | 'band-solid' | 'band-outline', x0, Math.max(x0 + 1, x1), g.bandY, g.bandH, pal.colours[cat]);
     }
-    const ctx = this.canvas.getContext('2d');
-    if (!ctx) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const p = input.palette;
-    ctx.fillStyle = p.background;
-    ctx.fillRect(0, 0, w, height);
-    ctx.font = `${p.fontSize}px ${p.fontFamily}`;
-    const x = (ns: string | bigint): number => ((input.base.toMs(ns) - input.view.fromMs) / (input.view.toMs - input.view.fromMs)) * w;
-    const rowById = new Map(rows.map((r) => [r.row.id, r]));
-    this.hits = [];
-    this.handoffsDrawn = [];
+  }
+}
 
-    this.axis(ctx, input, w, height);
-    for (const r of rows) {
-      if (r.index % 2 === 1) { ctx.fillStyle = p.rowAlt; ctx.fillRect(0, r.top, w, r.height); }
-      if (r.index === input.focusedRow) { ctx.strokeStyle = p.focus; ctx.lineWidth = 1; ctx.strokeRect(0.5, r.top + 0.5, w - 1, r.height - 1); }
-      for (const i of r.row.intervals) {
-        if (i.phase === 'gone') continue;
-        const x0 = Math.max(-1, x(i.fromNs));
-        const x1 = Math.min(w + 1, x(i.toNs));
-        if (x1 < 0 || x0 > w) continue;
-        ctx.fillStyle = p.phase[i.phase];
-        ctx.globalAlpha = i.phase === 'running' ? 0.35 : 0.25;
-        const inset = r.row.kind === 'instance' ? 3 : 5;
-        ctx.fillRect(x0, r.top + inset, Math.max(1, x1 - x0), r.height - 2 * inset);
-        ctx.globalAlpha = 1;
+/** Vertical layout inside a track: findings on top, statements in the middle, the phase band at the bottom. */
+export function trackGeometry(t: { top: number; height: number }): { findingY: number; markerY: number; bandY: number; bandH: number } {
+  const bandH = 5;
+  const bandY = t.top + t.height - bandH - 2;
+  return { findingY: t.top + 6, markerY: t.top + 6 + (bandY - t.top - 6) * 0.62, bandY, bandH };
+}
+
+export function drawTracks(p: Painter, input: TracksInput): TracksDrawn {
+  const { palette: pal, left, top, width, height } = input;
+  const right = left + width;
+  const hits: Hit[] = [];
+  const trackOf = trackOfRow(input.tracks);
+  const visible = (x: number, pad = 8): boolean => x >= left - pad && x <= right + pad;
+  let handoffs: DrawnHandoff[] = [];
+
+  p.group({ id: 'tracks' }, null, () => p.clip(left, top, width, height, () => {
+    // Rows: background, grid, phase bands.
+    for (const t of input.tracks) {
+      const y = top + t.top;
+      p.group({ cls: `track ${t.node.kind}`, data: { track: t.node.id } }, null, () => {
+        if (t.node.kind === 'vm') p.rect(left, y, width, t.height, { fill: pal.rowAlt });
+        else if (t.index % 2 === 1) p.rect(left, y, width, t.height, { fill: pal.rowAlt, alpha: 0.6 });
+        p.line(left, y + t.height - 0.5, right, y + t.height - 0.5, { stroke: pal.grid, lineWidth: 1, alpha: 0.5 });
+        TRACK_CONTENT[t.node.kind](p, t, input);
+      });
+    }
+    p.group({ id: 'grid' }, null, () => {
+      for (const tick of input.axis.ticks) {
+        if (!tick.major) continue;
+        const x = Math.round(left + tick.x) + 0.5;
+        p.line(x, top, x, top + height, { stroke: pal.grid, lineWidth: 1, alpha: 0.7 });
       }
-    }
-    this.handoffs(ctx, input, rowById, x);
+    });
+
+    // Handoffs under the marks.
+    handoffs = drawHandoffs(p, input, trackOf, hits);
+
     const win = input.window;
     if (win) {
-      for (const c of win.clusters) this.cluster(ctx, input, rowById.get(c.row), c, x);
-      for (const m of win.markers) this.marker(ctx, input, rowById.get(m.row), m, x);
-      const findings = [...win.findings].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
-      for (const f of findings) this.finding(ctx, input, f.row === null ? undefined : rowById.get(f.row), f, x);
-      for (const c of win.findingClusters) this.findingCluster(ctx, input, c.row === null ? undefined : rowById.get(c.row), c, x);
+      p.group({ id: 'markers' }, null, () => {
+        for (const c of win.clusters) {
+          const t = trackOf.get(c.row);
+          if (!t) continue;
+          const g = trackGeometry({ top: top + t.top, height: t.height });
+          const x0 = input.xOf(c.fromNs);
+          const w = Math.max(4, input.xOf(c.toNs) - x0);
+          if (!visible(x0) && !visible(x0 + w)) continue;
+          const color = pal.muted;
+          p.group({ cls: 'cluster', data: { line: c.firstLine, count: c.count } }, `${c.count} statements (lines ${c.firstLine + 1}–${c.lastLine + 1})`, () => {
+            p.rect(x0, g.markerY - 4, w, 8, { fill: color, alpha: 0.55 });
+            if (w > 28) p.text(x0 + w / 2, g.markerY, String(c.count), { fill: pal.foreground, font: pal.font, align: 'center' });
+          });
+          hits.push({ kind: 'cluster', row: c.row, track: t.node.id, line: c.firstLine, timeNs: c.fromNs, x: x0 + w / 2, y: g.markerY, width: w, color, cluster: c });
+        }
+        for (const m of win.markers) {
+          const t = trackOf.get(m.row);
+          if (!t) continue;
+          const x = input.xOf(m.timeNs);
+          if (!visible(x)) continue;
+          const g = trackGeometry({ top: top + t.top, height: t.height });
+          const cat: Category = `actor:${m.actor}`;
+          const color = pal.colours[cat];
+          p.group({ cls: `marker actor-${m.actor}`, data: { line: m.line, x, y: g.markerY } }, `line ${m.line + 1}: ${m.text}`, () => {
+            drawGlyph(p, SHAPE[cat], x, g.markerY, 4, color);
+            if (m.line === input.selectedLine || m.line === input.focusedLine) p.rect(x - 6.5, g.markerY - 6.5, 13, 13, { stroke: pal.focus, lineWidth: 1.5 });
+          });
+          hits.push({ kind: 'marker', row: m.row, track: t.node.id, line: m.line, timeNs: m.timeNs, x, y: g.markerY, color, marker: m });
+        }
+      });
+      p.group({ id: 'findings' }, null, () => {
+        const findings = [...win.findings].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+        // Several findings on one statement share its place: only the worst is drawn (the tooltip lists them all).
+        const worst = new Map<string, TimelineFinding>();
+        for (const f of findings) worst.set(`${f.row}\u0000${f.line}`, f);
+        for (const f of findings) {
+          const t = f.row === null ? undefined : trackOf.get(f.row);
+          const x = input.xOf(f.timeNs);
+          if (!visible(x)) continue;
+          const y = t ? trackGeometry({ top: top + t.top, height: t.height }).findingY : top + 6;
+          const cat: Category = `severity:${f.severity}`;
+          const color = pal.colours[cat];
+          if (worst.get(`${f.row}\u0000${f.line}`) === f) {
+            p.group({ cls: `finding severity-${f.severity}`, data: { line: f.line, x, y } }, `line ${f.line + 1}: ${f.code} (${f.severity}) ${f.message}`, () => {
+              drawGlyph(p, SHAPE[cat], x, y, 4.5, color);
+              if (f.line === input.selectedLine) p.rect(x - 7, y - 6.5, 14, 13, { stroke: pal.focus, lineWidth: 1.5 });
+            });
+          }
+          hits.push({ kind: 'finding', row: f.row, track: t?.node.id ?? '', line: f.line, timeNs: f.timeNs, x, y, color, finding: f });
+        }
+        for (const c of win.findingClusters) {
+          const t = c.row === null ? undefined : trackOf.get(c.row);
+          const x0 = input.xOf(c.fromNs);
+          const w = Math.max(8, input.xOf(c.toNs) - x0);
+          const y = t ? trackGeometry({ top: top + t.top, height: t.height }).findingY : top + 6;
+          const cat: Category = `severity:${c.severity}`;
+          const color = pal.colours[cat];
+          p.group({ cls: `finding-cluster severity-${c.severity}`, data: { line: c.firstLine } }, `${c.count} findings: ${c.codes.join(', ')}`, () => {
+            drawGlyph(p, SHAPE[cat], x0 + w / 2, y, 4.5, color);
+          });
+          hits.push({ kind: 'findingCluster', row: c.row, track: t?.node.id ?? '', line: c.firstLine, timeNs: c.fromNs, x: x0 + w / 2, y, width: w, color, cluster: c });
+        }
+      });
     }
-    this.verticals(ctx, input, w, height, x);
-  }
-
-  private axis(ctx: CanvasRenderingContext2D, input: LanesInput, w: number, height: number): void {
-    const p = input.palette;
-    const spanMs = input.view.toMs - input.view.fromMs;
-    const step = tickStep(spanMs, Math.max(2, Math.floor(w / 110)));
-    ctx.strokeStyle = p.grid;
-    ctx.fillStyle = p.muted;
-    ctx.lineWidth = 1;
-    ctx.textBaseline = 'middle';
-    ctx.textAlign = 'center';
-    for (let ms = Math.ceil(input.view.fromMs / step) * step; ms <= input.view.toMs; ms += step) {
-      const px = Math.round(((ms - input.view.fromMs) / spanMs) * w) + 0.5;
-      ctx.beginPath();
-      ctx.moveTo(px, AXIS_HEIGHT - 6);
-      ctx.lineTo(px, height);
-      ctx.stroke();
-      ctx.fillText(`${tickLabel(input.base.startNs, ms, step)} s`, px, AXIS_HEIGHT / 2 - 2);
-    }
-    ctx.beginPath();
-    ctx.moveTo(0, AXIS_HEIGHT - 0.5);
-    ctx.lineTo(w, AXIS_HEIGHT - 0.5);
-    ctx.stroke();
-  }
-
-  private handoffs(ctx: CanvasRenderingContext2D, input: LanesInput, rows: Map<string, RowLayout>, x: (ns: string) => number): void {
-    const p = input.palette;
-    for (const h of handoffGeometry(input.overview, rows, x)) {
-      const { x0, y0, x1, y1 } = h;
-      this.handoffsDrawn.push(h);
-      ctx.strokeStyle = p.handoff;
-      ctx.fillStyle = p.handoff;
-      ctx.lineWidth = 2;
-      ctx.setLineDash([5, 3]);
-      ctx.beginPath();
-      ctx.moveTo(x0, y0);
-      const mid = (y0 + y1) / 2;
-      ctx.bezierCurveTo(x0, mid, x1, mid, x1, y1);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      const dir = y1 >= y0 ? 1 : -1;
-      ctx.beginPath();
-      ctx.moveTo(x1, y1);
-      ctx.lineTo(x1 - 5, y1 - 8 * dir);
-      ctx.lineTo(x1 + 5, y1 - 8 * dir);
-      ctx.closePath();
-      ctx.fill();
-      ctx.textAlign = 'left';
-      ctx.fillText(h.label, Math.max(x0, x1) + 6, mid);
-    }
-  }
-
-  private marker(ctx: CanvasRenderingContext2D, input: LanesInput, r: RowLayout | undefined, m: TimelineMarker, x: (ns: string) => number): void {
-    if (!r) return;
-    const px = x(m.timeNs);
-    if (px < -4 || px > input.width + 4) return;
-    const color = input.palette.actor[m.actor];
-    const top = r.top + 4;
-    const h = r.height - 8;
-    ctx.fillStyle = color;
-    ctx.fillRect(Math.round(px) - 1, top, 3, h);
-    if (m.line === input.selectedLine || m.line === input.focusedLine) {
-      ctx.strokeStyle = input.palette.focus;
-      ctx.lineWidth = 2;
-      ctx.strokeRect(Math.round(px) - 4, top - 2, 9, h + 4);
-    }
-    this.hits.push({ kind: 'marker', line: m.line, row: m.row, timeNs: m.timeNs, x: px, y: r.top + r.height / 2, color, marker: m });
-  }
-
-  private cluster(ctx: CanvasRenderingContext2D, input: LanesInput, r: RowLayout | undefined, c: MarkerCluster, x: (ns: string) => number): void {
-    if (!r) return;
-    const x0 = x(c.fromNs);
-    const width = Math.max(3, x(c.toNs) - x0);
-    if (x0 + width < -4 || x0 > input.width + 4) return;
-    const color = c.severity ? input.palette.severity[c.severity] : input.palette.actor[c.actors[0] ?? 'vmm'];
-    ctx.fillStyle = color;
-    ctx.globalAlpha = 0.6;
-    ctx.fillRect(x0, r.top + 5, width, r.height - 10);
-    ctx.globalAlpha = 1;
-    if (width > 28) {
-      ctx.fillStyle = input.palette.foreground;
-      ctx.textAlign = 'center';
-      ctx.fillText(String(c.count), x0 + width / 2, r.top + r.height / 2);
-    }
-    this.hits.push({ kind: 'cluster', line: c.firstLine, row: c.row, timeNs: c.fromNs, x: x0 + width / 2, y: r.top + r.height / 2, width, color, cluster: c });
-  }
-
-  private finding(ctx: CanvasRenderingContext2D, input: LanesInput, r: RowLayout | undefined, f: TimelineFinding, x: (ns: string) => number): void {
-    const px = x(f.timeNs);
-    if (px < -6 || px > input.width + 6) return;
-    const top = r ? r.top + 1 : AXIS_HEIGHT - 10;
-    const color = input.palette.severity[f.severity];
-    triangle(ctx, px, top, 6, color);
-    if (f.line === input.selectedLine) {
-      ctx.strokeStyle = input.palette.focus;
-      ctx.lineWidth = 1.5;
-      ctx.strokeRect(px - 7, top - 1, 14, 10);
-    }
-    this.hits.push({ kind: 'finding', line: f.line, row: f.row, timeNs: f.timeNs, x: px, y: top + 4, color, finding: f });
-  }
-
-  private findingCluster(ctx: CanvasRenderingContext2D, input: LanesInput, r: RowLayout | undefined, c: FindingCluster, x: (ns: string) => number): void {
-    const x0 = x(c.fromNs);
-    const width = Math.max(6, x(c.toNs) - x0);
-    const top = r ? r.top + 1 : AXIS_HEIGHT - 10;
-    const color = input.palette.severity[c.severity];
-    triangle(ctx, x0 + width / 2, top, 6, color);
-    this.hits.push({ kind: 'findingCluster', line: c.firstLine, row: c.row, timeNs: c.fromNs, x: x0 + width / 2, y: top + 4, width, color, cluster: c });
-  }
-
-  private verticals(ctx: CanvasRenderingContext2D, input: LanesInput, w: number, height: number, x: (ns: bigint) => number): void {
-    const line = (ns: bigint, color: string, dash: number[], label: string): void => {
-      const px = Math.round(x(ns)) + 0.5;
-      if (px < 0 || px > w) return;
-      ctx.strokeStyle = color;
-      ctx.lineWidth = 1;
-      ctx.setLineDash(dash);
-      ctx.beginPath();
-      ctx.moveTo(px, AXIS_HEIGHT);
-      ctx.lineTo(px, height);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      if (label) {
-        ctx.fillStyle = color;
-        ctx.textAlign = 'left';
-        ctx.fillText(label, px + 3, AXIS_HEIGHT + 6);
-      }
-    };
-    if (input.markerA !== null) line(input.markerA, input.palette.ab, [4, 3], 'A');
-    if (input.markerB !== null) line(input.markerB, input.palette.ab, [4, 3], 'B');
-    if (input.cursorNs !== null) line(input.cursorNs, input.palette.cursor, [], '');
-  }
-
-  /** The clickable thing nearest to (px, py) within a few pixels, findings first. */
-  hitAt(px: number, py: number): Hit | undefined {
-    let best: Hit | undefined;
-    let bestD = Number.POSITIVE_INFINITY;
-    for (const h of this.hits) {
-      const half = 'width' in h ? h.width / 2 + 2 : h.kind === 'finding' ? 7 : 4;
-      const dx = Math.abs(px - h.x);
-      const dy = Math.abs(py - h.y);
-      if (dx > half || dy > (h.kind === 'finding' || h.kind === 'findingCluster' ? 7 : 10)) continue;
-      const d = dx + dy + (h.kind === 'finding' ? -3 : 0);
-      // On a tie the one drawn last wins: it is the one on top (findings over markers, errors over warnings).
-      if (d <= bestD) { best = h; bestD = d; }
-    }
-    return best;
-  }
-
-  /** The row at a y position. */
-  rowAt(py: number): RowLayout | undefined {
-    return this.layout.find((r) => py >= r.top && py < r.top + r.height);
-  }
+    drawVerticals(p, input, top, top + height);
+    // The focused track's outline: screen only (exports pass -1).
+    const focused = input.tracks.find((t) => t.index === input.focusedTrack);
+    if (focused) p.rect(left + 0.5, top + focused.top + 0.5, width - 1, focused.height - 1, { stroke: pal.focus, lineWidth: 1 });
+  }));
+  return { hits, handoffs };
 }
 
-function triangle(ctx: CanvasRenderingContext2D, cx: number, top: number, half: number, color: string): void {
-  ctx.fillStyle = color;
-  ctx.beginPath();
-  ctx.moveTo(cx - half, top);
-  ctx.lineTo(cx + half, top);
-  ctx.lineTo(cx, top + 8);
-  ctx.closePath();
-  ctx.fill();
+function drawHandoffs(p: Painter, input: TracksInput, trackOf: Map<string, TrackLayout>, hits: Hit[]): DrawnHandoff[] {
+  const pal = input.palette;
+  const color = pal.colours.handoff;
+  const geometry = input.overview.handoffs.flatMap((h) => {
+    const from = trackOf.get(h.from);
+    const to = trackOf.get(h.to);
+    if (!from || !to) return [];
+    const resume = h.resumeNs ?? h.timeNs;
+    const stopped = BigInt(resume) - BigInt(h.stopNs);
+    const full = `${h.vm}: ${h.kind === 'migrate' ? `migrate ${h.from} → ${h.to}` : `restore on ${h.to}`}, stopped at ${formatSeconds(BigInt(h.stopNs))}, `
+      + `${h.resumeNs ? `resumed at ${formatSeconds(BigInt(h.resumeNs))} (${formatDuration(stopped)})` : 'not resumed yet'} (line ${h.line + 1})`;
+    return [{
+      h, full, label: h.kind === 'migrate' ? `migrate → ${h.to.split('/')[0]}` : 'restore',
+      x0: input.xOf(h.stopNs), y0: input.top + from.top + from.height / 2, x1: input.xOf(resume), y1: input.top + to.top + to.height / 2,
+    }];
+  });
+  // Labels right of the arrow's end on the destination track, else from the middle of the curve on
+  // the side its second half leaves free (above it when it goes down), else left of the end or a
+  // line up / down; inside the track area, never over one another; elided when there is no room.
+  const lineHeight = pal.font.size + 4;
+  const placed = placeLabels(geometry.map((g) => ({
+    text: g.label, x: g.x1 + 4, y: g.y1 - lineHeight / 2 - 1,
+    alsoAt: [{ x: (g.x0 + g.x1) / 2 + 2, y: (g.y0 + g.y1) / 2 + (g.y1 >= g.y0 ? -1 : 1) * (lineHeight / 2 + 2) }],
+  })),
+    { left: input.left + 2, right: input.left + input.width - 2 }, lineHeight, (s) => p.measure(s, pal.font));
+  const out: DrawnHandoff[] = [];
+  p.group({ id: 'handoffs' }, null, () => {
+    geometry.forEach((g, i) => {
+      const { x0, y0, x1, y1 } = g;
+      const label = placed[i];
+      p.group({ cls: `handoff ${g.h.kind}`, data: { line: g.h.line, x0, y0, x1, y1 } }, g.full, () => {
+        const mid = (y0 + y1) / 2;
+        p.path([['M', x0, y0], ['C', x0, mid, x1, mid, x1, y1 - 7 * Math.sign(y1 - y0 || 1)]], { stroke: color, lineWidth: 2, dash: [5, 3] });
+        const dir = y1 >= y0 ? 1 : -1;
+        p.path([['M', x1, y1], ['L', x1 - 5, y1 - 9 * dir], ['L', x1 + 5, y1 - 9 * dir], ['Z']], { fill: color });
+        p.circle(x0, y0, 3, { fill: color });
+        if (label.drawn) p.text(label.x, label.y, label.text, { fill: color, font: pal.font });
+      });
+      out.push({ from: g.h.from, to: g.h.to, label: label.drawn ? label.text : '', full: g.full, elided: label.elided, x0, y0, x1, y1, labelX: label.x, labelY: label.y });
+      if (label.drawn) {
+        hits.push({ kind: 'handoff', row: g.h.to, track: trackOf.get(g.h.to)!.node.id, line: g.h.line, timeNs: g.h.timeNs, x: label.x + label.w / 2, y: label.y, width: label.w, color, label: label.text, full: g.full });
+      }
+    });
+  });
+  return out;
+}
+
+/** The cursor (solid) and the A/B markers (dashed) over [y0, y1]. */
+export function drawVerticals(p: Painter, input: { xOf: (ns: bigint) => number; left: number; width: number; palette: Palette; cursorNs: bigint | null; markerA: bigint | null; markerB: bigint | null }, y0: number, y1: number): void {
+  const pal = input.palette;
+  const line = (ns: bigint, cls: string, color: string, dash: number[]): void => {
+    const x = Math.round(input.xOf(ns)) + 0.5;
+    if (x < input.left || x > input.left + input.width) return;
+    p.group({ cls, data: { x } }, null, () => p.line(x, y0, x, y1, { stroke: color, lineWidth: 1.5, dash }));
+  };
+  if (input.markerA !== null) line(input.markerA, 'ab-marker marker-a', pal.colours.ab, [5, 3]);
+  if (input.markerB !== null) line(input.markerB, 'ab-marker marker-b', pal.colours.ab, [5, 3]);
+  if (input.cursorNs !== null) line(input.cursorNs, 'cursor', pal.colours.cursor, []);
+}
+
+/** The clickable thing nearest to (px, py) within a few pixels, findings first. */
+export function hitAt(hits: readonly Hit[], px: number, py: number): Hit | undefined {
+  let best: Hit | undefined;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const h of hits) {
+    const half = 'width' in h ? h.width / 2 + 2 : h.kind === 'finding' ? 7 : 6;
+    const dx = Math.abs(px - h.x);
+    const dy = Math.abs(py - h.y);
+    if (dx > half || dy > (h.kind === 'marker' || h.kind === 'cluster' ? 8 : 7)) continue;
+    const d = dx + dy + (h.kind === 'finding' ? -3 : 0);
+    // On a tie the one drawn last wins: it is the one on top (findings over markers, errors over warnings).
+    if (d <= bestD) { best = h; bestD = d; }
+  }
+  return best;
 }

@@ -1,5 +1,4 @@
 // Entry point of the timeline webview bundle (dist/webview.js, with dist/webview.css).
-import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import { TimelineApp, type VsCodeApi } from './app';
 

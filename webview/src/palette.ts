@@ -1,40 +1,22 @@
-// Colours of the timeline, read from the CSS custom properties of style.css, which map VS Code's
-// theme variables (`--vscode-*`) and adapt to the body's theme class. Re-read whenever the theme
+// The colours and font of the running theme: VS Code's theme variables (`--vscode-*`, on <html>)
+// and the body's theme class, resolved by legend.ts `resolvePalette`. Re-read whenever the theme
 // changes (VS Code swaps the body class and the variables).
-import type { Actor, FindingSeverity, Phase } from '../../protocol/views';
+import { resolvePalette, themeKindOf, VSCODE_DEFAULTS, type ResolvedPalette } from './legend';
+import type { Font } from './painter';
 
-export interface Palette {
-  background: string;
-  foreground: string;
-  muted: string;
-  grid: string;
-  rowAlt: string;
-  phase: Record<Exclude<Phase, 'gone'>, string>;
-  actor: Record<Actor, string>;
-  severity: Record<FindingSeverity, string>;
-  cursor: string;
-  focus: string;
-  handoff: string;
-  ab: string;
-  /** One colour per chart series, in order. */
-  series: string[];
-  fontFamily: string;
-  fontSize: number;
+export interface Palette extends ResolvedPalette {
+  font: Font;
 }
 
 export function readPalette(el: HTMLElement = document.body): Palette {
   const css = getComputedStyle(el);
-  const v = (name: string): string => css.getPropertyValue(name).trim();
-  return {
-    background: v('--tl-bg'), foreground: v('--tl-fg'), muted: v('--tl-muted'), grid: v('--tl-grid'), rowAlt: v('--tl-row-alt'),
-    phase: { setup: v('--tl-setup'), running: v('--tl-running'), paused: v('--tl-paused') },
-    actor: { ioctl: v('--tl-ioctl'), guest: v('--tl-guest'), kvm: v('--tl-kvm'), sched: v('--tl-sched'), vmm: v('--tl-vmm') },
-    severity: { error: v('--tl-error'), warning: v('--tl-warning'), info: v('--tl-info'), hint: v('--tl-hint') },
-    cursor: v('--tl-cursor'), focus: v('--tl-focus'), handoff: v('--tl-handoff'), ab: v('--tl-ab'),
-    series: [1, 2, 3, 4, 5, 6].map((i) => v(`--tl-series-${i}`)),
-    fontFamily: v('--tl-font-family') || 'sans-serif',
-    fontSize: Number.parseFloat(v('--tl-font-size')) || 12,
-  };
+  const kind = themeKindOf(el.className);
+  const vars: Record<string, string> = {};
+  for (const name of Object.keys(VSCODE_DEFAULTS[kind])) vars[name] = css.getPropertyValue(name);
+  vars['--vscode-contrastBorder'] = css.getPropertyValue('--vscode-contrastBorder');
+  const family = css.getPropertyValue('--vscode-font-family').trim() || 'sans-serif';
+  const size = Number.parseFloat(css.getPropertyValue('--vscode-font-size')) || 13;
+  return { ...resolvePalette(kind, vars), font: { family, size: Math.min(14, Math.max(10, size - 1)) } };
 }
 
 /** Calls `onChange` when VS Code switches the theme (body class or inline variables change). */

@@ -46,6 +46,8 @@ test('Show Timeline opens the timeline webview beside the editor, and its bundle
   const window = panel.sent.find((m) => m.type === 'window');
   assert.ok(window?.type === 'window');
   assert.equal(window.window.markers.length, 16);
+  // A line given as an argument (the "Show timeline" code lens) is zoomed to, once the webview is ready.
+  await waitUntil('a focusLine message for line 30', () => panel.sent.some((m) => m.type === 'focusLine' && m.line === 30), 30_000);
 }, 60_000);
 
 test('a marker clicked in the timeline (its reveal message) selects that line in the editor', async () => {

@@ -17,7 +17,13 @@
     const from = BigInt(m.fromNs);
     const to = BigInt(m.toNs);
     const w = fixture.window;
-    const series = (all) => Object.fromEntries(Object.entries(all).map(([id, points]) => [id, points.filter((p) => inRange(p.timeNs, from, to))]));
+    // Like the server (engine timelineWindow `reduceSeries`): the points in range plus the nearest one on each side.
+    const withEdges = (points) => {
+      const before = points.filter((p) => BigInt(p.timeNs) < from).at(-1);
+      const after = points.find((p) => BigInt(p.timeNs) > to);
+      return [...(before ? [before] : []), ...points.filter((p) => inRange(p.timeNs, from, to)), ...(after ? [after] : [])];
+    };
+    const series = (all) => Object.fromEntries(Object.entries(all).map(([id, points]) => [id, withEdges(points)]).filter(([, points]) => points.length));
     return {
       ...w, fromNs: m.fromNs, toNs: m.toNs,
       markers: w.markers.filter((x) => inRange(x.timeNs, from, to)),
@@ -47,17 +53,17 @@
       '--vscode-editor-background': '#1e1e1e', '--vscode-editor-foreground': '#d4d4d4', '--vscode-charts-green': '#89d185',
       '--vscode-charts-blue': '#3794ff', '--vscode-charts-yellow': '#cca700', '--vscode-charts-orange': '#d18616', '--vscode-charts-purple': '#b180d7',
       '--vscode-charts-red': '#f14c4c', '--vscode-charts-foreground': '#cccccc', '--vscode-editorError-foreground': '#f14c4c',
-      '--vscode-editorWarning-foreground': '#cca700', '--vscode-editorInfo-foreground': '#3794ff', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px' } },
+      '--vscode-editorWarning-foreground': '#cca700', '--vscode-editorInfo-foreground': '#3794ff', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-focusBorder': '#007fd4', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px' } },
     light: { className: 'vscode-light', vars: {
       '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#000000', '--vscode-charts-green': '#388a34',
       '--vscode-charts-blue': '#1a85ff', '--vscode-charts-yellow': '#bf8803', '--vscode-charts-orange': '#d18616', '--vscode-charts-purple': '#652d90',
       '--vscode-charts-red': '#e51400', '--vscode-charts-foreground': '#616161', '--vscode-editorError-foreground': '#e51400',
-      '--vscode-editorWarning-foreground': '#bf8803', '--vscode-editorInfo-foreground': '#1a85ff', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px' } },
+      '--vscode-editorWarning-foreground': '#bf8803', '--vscode-editorInfo-foreground': '#1a85ff', '--vscode-descriptionForeground': '#717171', '--vscode-focusBorder': '#0090f1', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px' } },
     'high-contrast': { className: 'vscode-high-contrast', vars: {
       '--vscode-editor-background': '#000000', '--vscode-editor-foreground': '#ffffff', '--vscode-charts-green': '#89d185',
       '--vscode-charts-blue': '#3794ff', '--vscode-charts-yellow': '#ffff00', '--vscode-charts-orange': '#d18616', '--vscode-charts-purple': '#b180d7',
       '--vscode-charts-red': '#f14c4c', '--vscode-charts-foreground': '#ffffff', '--vscode-editorError-foreground': '#f48771',
-      '--vscode-editorWarning-foreground': '#ffff00', '--vscode-editorInfo-foreground': '#3794ff', '--vscode-contrastBorder': '#6fc3df', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px' } },
+      '--vscode-editorWarning-foreground': '#ffff00', '--vscode-editorInfo-foreground': '#3794ff', '--vscode-contrastBorder': '#6fc3df', '--vscode-descriptionForeground': '#ffffff', '--vscode-focusBorder': '#f38518', '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px' } },
   };
 
   /** Like VS Code: the theme's variables on <html> through the CSSOM, its kind as the body class. */
