@@ -10,7 +10,7 @@
 //   (-32800).
 // This file must not import the engine, vscode or the LSP libraries: it is types and names only.
 // The data shapes the requests carry are in ./views.ts (the engine builds them).
-import type { Report, ReplaySnapshot, StateView, Timeline, TimelineOverview, TimelineWindow } from './views';
+import type { Report, ReplaySnapshot, StateView, TimelineOverview, TimelineWindow } from './views';
 export type * from './views';
 
 // ---- hvtimer/stateAt --------------------------------------------------------------------------
@@ -35,24 +35,6 @@ export interface StateAtResult {
   view: StateView;
   /** The same state rendered as markdown, for a quick read-only display. */
   markdown: string;
-}
-
-// ---- hvtimer/timeline -------------------------------------------------------------------------
-
-/** `hvtimer/timeline`: what happened on each instance and vCPU over a range, and the guest clock error. */
-export const TIMELINE = 'hvtimer/timeline';
-
-export interface TimelineParams {
-  uri: string;
-  /** 0-based, inclusive; clamped to the document. */
-  fromLine: number;
-  toLine: number;
-}
-
-/** The timeline data (protocol/views.ts `Timeline`) of the document at `version`. */
-export interface TimelineResult extends Timeline {
-  uri: string;
-  version: number;
 }
 
 // ---- hvtimer/timelineOverview ------------------------------------------------------------------

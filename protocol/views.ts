@@ -103,59 +103,6 @@ export interface StateView {
   instances: InstanceView[];
 }
 
-// ---- the timeline of a range of lines (the timeline webview) ------------------------------------
-
-export type TimelineValue = string | number | boolean | null;
-
-export interface TimelineEvent {
-  /** 0-based line. */
-  line: number;
-  /** Reference time of the statement, ns (decimal string). */
-  timeNs: string;
-  vm: string | null;
-  instance: string | null;
-  vcpu: number | null;
-  /** The replay event kind (`resumePoint`, `counterWrite`, `stop`, …) or `lifecycle` / `note` for VMM statements. */
-  kind: string;
-  /** One line for people. */
-  label: string;
-  /** The event's fields: u64 values as decimal strings, references as 0-based line numbers. */
-  values: Record<string, TimelineValue>;
-}
-
-export interface ClockErrorSample {
-  line: number;
-  timeNs: string;
-  vm: string;
-  instance: string;
-  vcpu: number;
-  counterName: 'CNTVCT' | 'TSC';
-  /** Guest counter, the time line's value, their signed difference (ticks), as ns at `freq`. */
-  guest: string;
-  expected: string;
-  errorTicks: string;
-  errorNs: string;
-  freq: string;
-}
-
-export interface TimelineInstance {
-  key: string;
-  host: string;
-  vm: string;
-  firstLine: number;
-  lastLine: number;
-  vcpus: number[];
-}
-
-export interface Timeline {
-  fromLine: number;
-  toLine: number;
-  hosts: { name: string; arch: 'arm64' | 'x86_64'; freq: string }[];
-  instances: TimelineInstance[];
-  events: TimelineEvent[];
-  samples: ClockErrorSample[];
-}
-
 // ---- the timeline webview: the whole document at a glance (hvtimer/timelineOverview) ----------
 
 /** Who acts in a statement (hvtrace-format §4). */
@@ -292,7 +239,11 @@ export interface FindingCluster {
   codes: string[];
 }
 
-/** The guest clock error of one vCPU after a statement (see ClockErrorSample; µs only for plotting). */
+/**
+ * The guest clock error of one vCPU after a statement: its guest counter, the time line it should
+ * follow (anchored at the vCPU's first run, advancing at the guest's frequency, through downtime too
+ * under policy `advance`, not under `freeze`), their signed difference in ticks and as ns at `freq`.
+ */
 export interface ClockErrorPoint {
   line: number;
   timeNs: string;

@@ -6,12 +6,12 @@ import {
   type CancellationToken, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import {
-  REPLAY_STATS, REPORT, STATE_AT, STATE_CHANGE, TIMELINE, TIMELINE_OVERVIEW, TIMELINE_WINDOW,
-  type ReplayStatsParams, type ReportParams, type StateAtParams, type StateChangeParams, type TimelineOverviewParams, type TimelineParams, type TimelineWindowParams,
+  REPLAY_STATS, REPORT, STATE_AT, STATE_CHANGE, TIMELINE_OVERVIEW, TIMELINE_WINDOW,
+  type ReplayStatsParams, type ReportParams, type StateAtParams, type StateChangeParams, type TimelineOverviewParams, type TimelineWindowParams,
 } from '../../protocol/requests';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
-import { replayStats, stateAt, timelineRequest } from './customRequests';
+import { replayStats, stateAt } from './customRequests';
 import { definition, references } from './definition';
 import { clear, publish } from './diagnostics';
 import { DocumentStore } from './documents';
@@ -133,7 +133,6 @@ connection.languages.semanticTokens.on(guard('semantic tokens', { data: [] }, (p
 connection.languages.semanticTokens.onRange(guard('semantic tokens', { data: [] }, (p) => semanticTokensRange(store, p) ?? { data: [] }));
 
 connection.onRequest(STATE_AT, guard('hvtimer/stateAt', null, (p: StateAtParams) => stateAt(store, p)));
-connection.onRequest(TIMELINE, guard('hvtimer/timeline', null, (p: TimelineParams, token) => timelineRequest(store, p, token)));
 connection.onRequest(TIMELINE_OVERVIEW, guard('hvtimer/timelineOverview', null, (p: TimelineOverviewParams, token) => timelineOverviewRequest(store, p, token)));
 connection.onRequest(TIMELINE_WINDOW, guard('hvtimer/timelineWindow', null, (p: TimelineWindowParams, token) => timelineWindowRequest(store, p, token)));
 connection.onRequest(STATE_CHANGE, guard('hvtimer/stateChange', null, (p: StateChangeParams, token) => stateChangeRequest(store, p, token)));

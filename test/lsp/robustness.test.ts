@@ -25,7 +25,8 @@ test('requests on a document that is not open answer null', async () => {
     assert.equal(await client.request('textDocument/codeLens', doc), null);
     assert.equal(await client.request('textDocument/inlayHint', { ...doc, range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } } }), null);
     assert.equal(await client.request('hvtimer/stateAt', { uri, line: 0 }), null);
-    assert.equal(await client.request('hvtimer/timeline', { uri, fromLine: 0, toLine: 1 }), null);
+    assert.equal(await client.request('hvtimer/timelineOverview', { uri }), null);
+    assert.equal(await client.request('hvtimer/timelineWindow', { uri, fromNs: '0', toNs: '1' }), null);
     assert.deepEqual(await client.request('textDocument/semanticTokens/full', doc), { data: [] });
   });
 });

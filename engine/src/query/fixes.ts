@@ -143,18 +143,3 @@ export function fixesFor(analysis: Analysis, code: string, line: number): Fix[] 
   }
   return fix ? [fix] : [];
 }
-
-/**
- * Applies a fix's whole-line edits to a text (for tests and the CLI); edits are applied from the
- * bottom up so line numbers stay valid.
- */
-export function applyFix(text: string, fix: Fix): string {
-  const lines = text.split(/\r?\n/);
-  const edits = [...fix.edits].sort((a, b) => b.line - a.line || Number(b.insertBefore ?? false) - Number(a.insertBefore ?? false));
-  for (const e of edits) {
-    if (e.insertBefore) lines.splice(e.line, 0, e.newText);
-    else if (e.delete) lines.splice(e.line, 1);
-    else lines[e.line] = e.newText;
-  }
-  return lines.join('\n');
-}

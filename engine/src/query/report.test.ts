@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Analysis } from '../analysis';
 import { report } from './report';
 import { reportMarkdown } from './reportMarkdown';
-import { buildTimelineIndex } from './timelineIndex';
+import { buildTimelineIndex } from './testing';
 import { stateChangeFrom } from './stateChange';
 import { timelineOverview } from './timelineOverview';
 

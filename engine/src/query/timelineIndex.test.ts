@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Analysis } from '../analysis';
-import { buildTimelineIndex, TimelineIndexBuilder } from './timelineIndex';
+import { buildTimelineIndex } from './testing';
+import { TimelineIndexBuilder } from './timelineIndex';
 
 const sample = (name: string): Analysis => new Analysis(readFileSync(path.resolve(__dirname, '../../../sample-traces', name), 'utf8'));
 const phases = (intervals: { phase: string; fromNs: string; toNs: string }[]): string[] => intervals.map((i) => `${i.phase} ${i.fromNs}..${i.toNs}`);

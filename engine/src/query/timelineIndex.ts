@@ -477,10 +477,3 @@ export class TimelineIndexBuilder {
 function interval(phase: Phase, from: { line: number; t: bigint }, to: { line: number; t: bigint }): PhaseInterval {
   return { phase, fromNs: from.t.toString(), toNs: to.t.toString(), fromLine: from.line, toLine: to.line };
 }
-
-/** The index of the whole document, synchronously (the language server builds it in chunks). */
-export function buildTimelineIndex(analysis: Analysis): TimelineIndex {
-  const b = new TimelineIndexBuilder(analysis);
-  b.feed(0, analysis.doc.lineCount - 1);
-  return b.finish();
-}

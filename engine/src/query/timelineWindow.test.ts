@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateTrace } from '../../../bench/generate';
 import { Analysis } from '../analysis';
-import { buildTimelineIndex } from './timelineIndex';
+import { buildTimelineIndex } from './testing';
 import { reduceSeries, timelineWindow } from './timelineWindow';
 
 const BY_VALUE = readFileSync(path.resolve(__dirname, '../../../sample-traces/arm64-migration-by-value.hvtrace'), 'utf8');

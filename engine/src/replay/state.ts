@@ -175,14 +175,12 @@ export interface ModelState {
   guests: Map<string, GuestState>;
   /** Per-rule state (episode bookkeeping), checkpointed with the model. */
   rules: Map<string, unknown>;
-  /** Active `# hvtimer-disable CODE` suppressions (code -> from line); '*' = all. */
-  suppressedFrom: Map<string, number>;
 }
 
 export function initialState(tolerance: bigint): ModelState {
   return {
     line: -1, time: 0n, tolerance, formatSeen: false, anyStatement: false,
-    hosts: new Map(), instances: new Map(), guests: new Map(), rules: new Map(), suppressedFrom: new Map(),
+    hosts: new Map(), instances: new Map(), guests: new Map(), rules: new Map(),
   };
 }
 

@@ -1,6 +1,6 @@
 // Human-readable numbers for messages and hovers: times, durations, frequencies, tick counts.
 import { NS_PER_S } from './units';
-import { abs, hex } from './u64';
+import { abs } from './u64';
 
 /** Reference time in seconds with 9 decimals (`20.600100000`), as in the TIME column. */
 export function formatTime(ns: bigint): string {
@@ -43,10 +43,3 @@ export function ticksAsDuration(ticks: bigint, hz: bigint): string {
   return formatDuration(hz === 0n ? 0n : (ticks * NS_PER_S) / hz);
 }
 
-/** `14999750 ticks (599.99 ms at 25 MHz)` */
-export function ticksWithTime(ticks: bigint, hz: bigint): string {
-  return `${ticks} ticks (${ticksAsDuration(ticks, hz)} at ${formatFrequency(hz)})`;
-}
-
-/** A counter in hex and decimal: `0xEE6B2800 (4000000000)`. */
-export const hexDec = (x: bigint): string => `${hex(x)} (${x})`;

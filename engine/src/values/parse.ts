@@ -97,4 +97,3 @@ const NAME = /^[A-Za-z0-9_.-]+$/;
 export function parseName(text: string): Parsed<string> {
   return NAME.test(text) ? ok(text) : fail('a name (letters, digits, `_`, `-`, `.`)');
 }
-export const isName = (text: string): boolean => NAME.test(text);
