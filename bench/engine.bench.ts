@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Analysis } from '../engine/src/analysis';
-import { TimelineIndexBuilder, timelineOverview, timelineWindow } from '../engine/src/query/index';
+import { TimelineIndexBuilder, timelineOverview, timelineWindow } from '../engine/src/timeline/index';
 import { generateTrace } from './generate';
 
 interface Targets { [name: string]: { max: number; unit: string } }

@@ -1,5 +1,6 @@
-// The data the engine's queries produce, as plain JSON-ready types: one definition shared by the
-// engine (which builds them), the CLI, the language server and the client (which show them).
+// The data the engine's state views, timeline and report produce (engine/src/{state,timeline,report}),
+// as plain JSON-ready types: one definition shared by the engine (which builds them), the CLI, the
+// language server and the client (which show them).
 // Every u64 and every time in nanoseconds is a decimal string: such values do not fit a JSON number.
 // Lines are 0-based. Types only: nothing here imports the engine, vscode or the LSP libraries.
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analysis } from './analysis';
-import { snapshot } from './query/snapshot';
+import { snapshot } from './state/snapshot';
 
 /** A trace of `reads` guest reads, one every millisecond, each agreeing with the model. */
 function bigTrace(reads: number): string[] {

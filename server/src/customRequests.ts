@@ -1,5 +1,5 @@
 // The custom requests of protocol/requests.ts: the replay state at a line and replay statistics.
-import { snapshot, stateMarkdown, stateView } from '../../engine/src/query/index';
+import { snapshot, stateMarkdown, stateView } from '../../engine/src/state/index';
 import type {
   ReplayStatsParams, ReplayStatsResult, StateAtParams, StateAtResult,
 } from '../../protocol/requests';

@@ -1,10 +1,10 @@
-// The timeline index of each open document (engine/src/query/timelineIndex.ts), built once per
+// The timeline index of each open document (engine/src/timeline/timelineIndex.ts), built once per
 // document version in chunks between event-loop turns and shared by every timeline request of that
 // version: the webview's overview and visible-range requests, state stepping and the report. After
 // an edit the index is rebuilt from the builder's last snapshot before the first changed line, so
 // typing near the end of a large trace does not replay the whole trace for the timeline.
 import type { CancellationToken } from 'vscode-languageserver/node';
-import { TimelineIndexBuilder, type TimelineIndex } from '../../engine/src/query/index';
+import { TimelineIndexBuilder, type TimelineIndex } from '../../engine/src/timeline/index';
 import type { Analysis } from '../../engine/src/index';
 import { cancelled, contentModified, inChunks } from './async';
 import type { TraceDoc } from './documents';

@@ -1,7 +1,8 @@
 // The timeline webview's requests and the report (protocol/requests.ts): the overview of a document,
 // a visible time range with level of detail, the next / previous state change, the report.
 import { ErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
-import { report, reportMarkdown, stateChangeFrom, timelineOverview, timelineWindow } from '../../engine/src/query/index';
+import { report, reportMarkdown } from '../../engine/src/report/index';
+import { stateChangeFrom, timelineOverview, timelineWindow } from '../../engine/src/timeline/index';
 import type { Diagnostic } from '../../engine/src/index';
 import {
   WINDOW_LIMIT,

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analysis } from '../analysis';
-import { snapshot } from '../query/snapshot';
+import { snapshot } from '../state/snapshot';
 import { SPEC_EXAMPLE, SPEC_EXAMPLE_RESTORE, PVTIME_SETUP } from '../rules/fixtures';
 
 const stateAt = (lines: string[], line1: number) => snapshot(new Analysis(lines.join('\n')).stateAfter(line1 - 1));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analysis } from '../../analysis';
-import { snapshot } from '../../query/snapshot';
+import { snapshot } from '../../state/snapshot';
 import { check, codesAt, only } from '../testing';
 import { SPEC_EXAMPLE, SPEC_EXAMPLE_RESTORE } from '../fixtures';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analysis } from '../../analysis';
-import { snapshot } from '../../query/snapshot';
+import { snapshot } from '../../state/snapshot';
 import { check, codesAt } from '../testing';
 
 // a: C(t) = 1e8·t (100 MHz); b: C(t) = 1e9·t (1 GHz)

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { Analysis } from '../analysis';
 import { report } from './report';
 import { reportMarkdown } from './reportMarkdown';
-import { buildTimelineIndex } from './testing';
-import { stateChangeFrom } from './stateChange';
-import { timelineOverview } from './timelineOverview';
+import { buildTimelineIndex } from '../timeline/testing';
+import { stateChangeFrom } from '../timeline/stateChange';
+import { timelineOverview } from '../timeline/overview';
 
 const sample = (name: string): Analysis => new Analysis(readFileSync(path.resolve(__dirname, '../../../sample-traces', name), 'utf8'));
 

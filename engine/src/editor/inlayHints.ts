@@ -8,7 +8,7 @@ import type { ModelState } from '../replay/state';
 import type { Statement } from '../syntax/ast';
 import { signedDiff } from '../values/u64';
 import { discontinuityOf, type Discontinuity } from './discontinuity';
-import { duration, guestSeconds, lineNo, nsOf, signedDuration, signedTicks, ticksWord } from './present';
+import { duration, guestSeconds, lineNo, nsOf, signedDuration, signedTicks, ticksWord } from '../values/present';
 
 export interface InlayHint {
   line: number;

@@ -6,8 +6,8 @@ import type { Diagnostic } from '../analysis';
 import type { ModelState } from '../replay/state';
 import { abs } from '../values/u64';
 import type { Report, ReportInstance, ReportVcpu, ReportVm, TimelineRow } from '../../../protocol/views';
-import type { TimelineIndex } from './timelineIndex';
-import { countBySeverity } from './timelineOverview';
+import type { TimelineIndex } from '../timeline/timelineIndex';
+import { countBySeverity } from '../timeline/overview';
 
 function phaseTotal(row: TimelineRow, phase: 'running' | 'paused'): bigint {
   return row.intervals.filter((i) => i.phase === phase).reduce((sum, i) => sum + BigInt(i.toNs) - BigInt(i.fromNs), 0n);

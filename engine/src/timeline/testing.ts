@@ -1,4 +1,4 @@
-// Helpers for tests of the timeline queries (only tests import this module).
+// Helpers for tests of the timeline (only tests import this module).
 import type { Analysis } from '../analysis';
 import { TimelineIndexBuilder, type TimelineIndex } from './timelineIndex';
 

@@ -1,8 +1,8 @@
 // One pass over a document that keeps, compactly, what the timeline webview draws: each statement's
 // time, row and actor; each row's phases (setup, running, paused, gone); the handoffs between
 // instances; per guest vCPU the clock error and the stolen time where they change; scheduler waits;
-// the lines that change the model state. The overview and the range queries (timelineOverview.ts,
-// timelineWindow.ts) read it without replaying, so a visible-range request costs a binary search
+// the lines that change the model state. The overview and the visible-range reads (overview.ts,
+// window.ts) read it without replaying, so a visible-range request costs a binary search
 // and a bounded walk, however long the trace.
 import type { Analysis } from '../analysis';
 import { guestCounter } from '../replay/clock';
@@ -11,7 +11,7 @@ import type { GuestState, InstanceState, ModelState } from '../replay/state';
 import type { LineNode, Statement } from '../syntax/ast';
 import { signedDiff } from '../values/u64';
 import { expectedAt, GuestTimeLines } from './guestTimeLine';
-import { nsOf } from './present';
+import { nsOf } from '../values/present';
 import { stolenConfigured } from '../replay/stolen';
 import type { Actor, Handoff, Phase, PhaseInterval, TimelineRow } from '../../../protocol/views';
 

@@ -1,8 +1,8 @@
-// Wording shared by the editor queries (hover, inlay hints, code lenses, timeline): numbers in
+// Wording shared by the editor features, the timeline, the report and the state views: numbers in
 // decimal, hex and as time at a frequency, signed durations. Exact bigint arithmetic throughout.
-import { formatFrequency, formatTime } from '../values/format';
-import { abs, hex, signedDiff } from '../values/u64';
-import { NS_PER_S } from '../values/units';
+import { formatFrequency, formatTime } from './format';
+import { abs, hex, signedDiff } from './u64';
+import { NS_PER_S } from './units';
 
 export { formatFrequency, formatTime, hex };
 

@@ -1,7 +1,7 @@
 // The report as Markdown ("Export report"): a summary line, the findings with their lines and times,
 // and a section per VM with its instances and the clock error and stolen time of each vCPU.
 import type { Report } from '../../../protocol/views';
-import { duration, formatTime, lineNo, mdEscape, signedDuration } from './present';
+import { duration, formatTime, lineNo, mdEscape, signedDuration } from '../values/present';
 
 const ns = (s: string | null): string => (s === null ? '—' : duration(BigInt(s)));
 const signedNs = (s: string | null): string => (s === null ? '—' : signedDuration(BigInt(s)));

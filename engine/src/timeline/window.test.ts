@@ -5,7 +5,7 @@ import path from 'node:path';
 import { generateTrace } from '../../../bench/generate';
 import { Analysis } from '../analysis';
 import { buildTimelineIndex } from './testing';
-import { reduceSeries, timelineWindow } from './timelineWindow';
+import { reduceSeries, timelineWindow } from './window';
 
 const BY_VALUE = readFileSync(path.resolve(__dirname, '../../../sample-traces/arm64-migration-by-value.hvtrace'), 'utf8');
 const ALL = { fromNs: 0n, toNs: 100_000_000_000n, maxMarkers: 2000, maxSamples: 2000 };

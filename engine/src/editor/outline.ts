@@ -5,7 +5,7 @@
 import type { Range } from '../analysis';
 import type { Statement } from '../syntax/ast';
 import type { TraceDocument } from '../syntax/document';
-import { formatFrequency, formatTime } from './present';
+import { formatFrequency, formatTime } from '../values/present';
 
 export type OutlineKind = 'host' | 'vm' | 'instance' | 'vcpu' | 'section';
 

@@ -11,7 +11,7 @@ import { ioctlByCode, ioctlByName } from '../uapi/ioctls';
 import { parseInteger } from '../values/parse';
 import { u64 } from '../values/u64';
 import { locate, type Target } from './locate';
-import { counterTime, duration, formatFrequency, formatTime, hex, lineNo, mdEscape, nsOf, offsetTime, ticksWord } from './present';
+import { counterTime, duration, formatFrequency, formatTime, hex, lineNo, mdEscape, nsOf, offsetTime, ticksWord } from '../values/present';
 import { driftOf, idempotentRestore, type IdempotentRestore } from '../replay/restore';
 import { stolenConfigured } from '../replay/stolen';
 

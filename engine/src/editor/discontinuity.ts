@@ -6,7 +6,7 @@ import type { EventOf } from '../replay/events';
 import type { ModelState } from '../replay/state';
 import { abs, signedDiff } from '../values/u64';
 import { ticksIn } from '../values/units';
-import { nsOf, signedDuration, signedTicks, ticksWord } from './present';
+import { nsOf, signedDuration, signedTicks, ticksWord } from '../values/present';
 
 export interface Discontinuity {
   line: number;

@@ -4,7 +4,7 @@
 import { guestCntpct, guestCntvct, guestFreq, guestTsc, hasCntpoff, hostCounter, kvmclockAt } from '../replay/clock';
 import type { GuestState, HostState, InstanceState, ModelState, VcpuState } from '../replay/state';
 import { stolenConfigured } from '../replay/stolen';
-import { counterTime, formatTime, hex, offsetTime, nsOf } from './present';
+import { counterTime, formatTime, hex, offsetTime, nsOf } from '../values/present';
 import type { ValueView, VcpuView, InstanceView, HostView, GuestView, StateView } from '../../../protocol/views';
 export type { ValueView, VcpuView, InstanceView, HostView, GuestView, StateView } from '../../../protocol/views';
 
