@@ -10,7 +10,7 @@
 //   (-32800).
 // This file must not import the engine, vscode or the LSP libraries: it is types and names only.
 // The data shapes the requests carry are in ./views.ts (the engine builds them).
-import type { Report, ReplaySnapshot, StateView, TimelineOverview, TimelineWindow } from './views';
+import type { Report, ReplayJson, StateView, TimelineOverview, TimelineWindow } from './views';
 export type * from './views';
 
 // ---- hvtimer/stateAt --------------------------------------------------------------------------
@@ -30,7 +30,7 @@ export interface StateAtResult {
   version: number;
   line: number;
   /** The CLI's JSON (`hvtimer replay --format json`): its shape is a contract and never changes. */
-  snapshot: ReplaySnapshot;
+  replayJson: ReplayJson;
   /** A richer view: every instance and vCPU, values in decimal, hex and as time. */
   view: StateView;
   /** The same state rendered as markdown, for a quick read-only display. */

@@ -2,11 +2,12 @@
 // as plain JSON-ready types: one definition shared by the engine (which builds them), the CLI, the
 // language server and the client (which show them).
 // Every u64 and every time in nanoseconds is a decimal string: such values do not fit a JSON number.
-// Lines are 0-based. Types only: nothing here imports the engine, vscode or the LSP libraries.
+// Lines are 0-based. Types and the list of actors only: nothing here imports the engine, vscode or
+// the LSP libraries.
 
 // ---- the replay state (cli.md `hvtimer replay --format json`: this shape is a contract) ---------
 
-export interface VcpuSnapshot {
+export interface VcpuReplayJson {
   guest_counter: string;
   virtual_offset: string | null;
   physical_offset: string | null;
@@ -15,10 +16,10 @@ export interface VcpuSnapshot {
   stolen_ns: string | null;
 }
 
-export interface ReplaySnapshot {
+export interface ReplayJson {
   time: string;
   hosts: Record<string, { counter: string; freq: string }>;
-  vms: Record<string, { host: string | null; running: boolean; vcpus: Record<string, VcpuSnapshot> }>;
+  vms: Record<string, { host: string | null; running: boolean; vcpus: Record<string, VcpuReplayJson> }>;
 }
 
 // ---- a richer view of the state (hover, "Replay to here", the replay-state tree) --------------
@@ -108,6 +109,8 @@ export interface StateView {
 
 /** Who acts in a statement (hvtrace-format §4). */
 export type Actor = 'ioctl' | 'guest' | 'kvm' | 'sched' | 'vmm';
+/** Every actor, in the format's order (the parser's, the timeline index's and the legend's). */
+export const ACTORS: readonly Actor[] = ['ioctl', 'guest', 'kvm', 'sched', 'vmm'];
 
 export type FindingSeverity = 'error' | 'warning' | 'info' | 'hint';
 

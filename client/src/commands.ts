@@ -5,6 +5,7 @@ import {
   REPLAY_TO_LINE_COMMAND, REPORT, SHOW_TIMELINE_COMMAND, STATE_AT, STATE_CHANGE,
   type ReportParams, type ReportResult, type StateAtParams, type StateAtResult, type StateChangeParams, type StateChangeResult,
 } from '../../protocol/requests';
+import { documentName } from '../../protocol/documentName';
 import type { HvtimerClient } from './client';
 import { exportReport, type ExportOptions } from './exportReport';
 import type { ReplayStateProvider } from './replayState';
@@ -20,7 +21,6 @@ export const COMMANDS = {
   revealLine: 'hvtimer.revealLine',
 } as const;
 
-const nameOf = (uri: string): string => decodeURIComponent(uri.split('/').pop() ?? uri);
 
 /** The trace and line a command acts on: its arguments (code lens, tests), else the active editor or the timeline's document. */
 export function target(uriArg: unknown, lineArg?: unknown): { uri: string; line: number } | undefined {
@@ -59,7 +59,7 @@ export async function step(client: HvtimerClient, state: ReplayStateProvider, di
   const from = typeof lineArg === 'number' ? lineArg : state.current?.uri === t.uri && !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === t.uri) ? state.current.line : t.line;
   const change = await client.request<StateChangeResult | null>(STATE_CHANGE, { uri: t.uri, line: from, direction } satisfies StateChangeParams);
   if (!change || change.line === null) {
-    void vscode.window.showInformationMessage(`hvtimer: no ${direction === 'next' ? 'later' : 'earlier'} state change in ${nameOf(t.uri)}.`);
+    void vscode.window.showInformationMessage(`hvtimer: no ${direction === 'next' ? 'later' : 'earlier'} state change in ${documentName(t.uri)}.`);
     return undefined;
   }
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(t.uri));
@@ -73,7 +73,7 @@ export async function step(client: HvtimerClient, state: ReplayStateProvider, di
 export async function replayTrace(client: HvtimerClient, state: ReplayStateProvider, uriArg?: unknown): Promise<ReportResult | undefined> {
   const t = target(uriArg);
   if (!t) return noTrace();
-  const name = nameOf(t.uri);
+  const name = documentName(t.uri);
   let result: ReportResult | null;
   try {
     result = await vscode.window.withProgress(

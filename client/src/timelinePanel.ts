@@ -9,6 +9,7 @@ import {
   TIMELINE_OVERVIEW, TIMELINE_VIEW_TYPE, TIMELINE_WINDOW,
   type TimelineOverviewParams, type TimelineOverviewResult, type TimelineWindowParams, type TimelineWindowResult,
 } from '../../protocol/requests';
+import { documentName } from '../../protocol/documentName';
 import type { FromWebview, TimelineViewState, ToWebview } from '../../protocol/webview';
 import type { HvtimerClient } from './client';
 import { saveExport } from './saveFile';
@@ -52,7 +53,7 @@ export class TimelinePanel implements vscode.Disposable {
     panel.webview.options = TimelinePanel.options(context);
     const p = new TimelinePanel(panel, context, client);
     p.uri = state?.uri ?? undefined;
-    if (p.uri) panel.title = `Timeline: ${TimelinePanel.nameOf(p.uri)}`;
+    if (p.uri) panel.title = `Timeline: ${documentName(p.uri)}`;
     return p;
   }
 
@@ -60,7 +61,6 @@ export class TimelinePanel implements vscode.Disposable {
     return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')] };
   }
 
-  private static nameOf(uri: string): string { return decodeURIComponent(uri.split('/').pop() ?? uri); }
 
   private constructor(readonly panel: vscode.WebviewPanel, private readonly context: vscode.ExtensionContext, private readonly client: HvtimerClient) {
     TimelinePanel.current = this;
@@ -99,7 +99,7 @@ export class TimelinePanel implements vscode.Disposable {
   async setDocument(uri: string, line: number | null): Promise<void> {
     this.uri = uri;
     this.cursorLine = line;
-    this.panel.title = `Timeline: ${TimelinePanel.nameOf(uri)}`;
+    this.panel.title = `Timeline: ${documentName(uri)}`;
     await this.loaded;
     await this.sendOverview();
   }
@@ -125,7 +125,7 @@ export class TimelinePanel implements vscode.Disposable {
           this.post({ type: 'overview', overview, cursorLine: this.cursorLine });
           return overview;
         }
-        if (Date.now() > deadline) throw new Error(`the language server does not know ${TimelinePanel.nameOf(uri)}`);
+        if (Date.now() > deadline) throw new Error(`the language server does not know ${documentName(uri)}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     } catch (err) {
@@ -175,7 +175,7 @@ export class TimelinePanel implements vscode.Disposable {
 
   private async saveExport(format: 'png' | 'svg', data: string): Promise<void> {
     const trace = this.uri ? vscode.Uri.parse(this.uri) : undefined;
-    const base = trace ? TimelinePanel.nameOf(trace.toString()).replace(/\.hvtrace$/, '') : 'timeline';
+    const base = trace ? documentName(trace.toString()).replace(/\.hvtrace$/, '') : 'timeline';
     const target = this.exportTarget;
     this.exportTarget = undefined;
     const bytes = format === 'png' ? Buffer.from(data.slice(data.indexOf(',') + 1), 'base64') : Buffer.from(data, 'utf8');

@@ -1,8 +1,9 @@
 // The custom requests of protocol/requests.ts: the replay state at a line and replay statistics.
-import { snapshot, stateMarkdown, stateView } from '../../engine/src/state/index';
+import { replayJson, stateMarkdown, stateView } from '../../engine/src/state/index';
 import type {
   ReplayStatsParams, ReplayStatsResult, StateAtParams, StateAtResult,
 } from '../../protocol/requests';
+import { documentName } from '../../protocol/documentName';
 import type { DocumentStore } from './documents';
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(Math.max(Math.floor(x), lo), hi);
@@ -13,8 +14,7 @@ export function stateAt(store: DocumentStore, params: StateAtParams): StateAtRes
   const line = clamp(params.line, 0, doc.analysis.doc.lineCount - 1);
   const state = doc.analysis.stateAfter(line);
   const view = stateView(state);
-  const name = decodeURIComponent(doc.uri.split('/').pop() ?? doc.uri);
-  return { uri: doc.uri, version: doc.version, line, snapshot: snapshot(state), view, markdown: stateMarkdown(view, line, name) };
+  return { uri: doc.uri, version: doc.version, line, replayJson: replayJson(state), view, markdown: stateMarkdown(view, line, documentName(doc.uri)) };
 }
 
 export function replayStats(store: DocumentStore, params: ReplayStatsParams): ReplayStatsResult | null {

@@ -10,7 +10,7 @@ import { bigTrace, S7, uriFor } from './fixtures';
 // 5000000000 + 515002500; both vCPUs share the VM-wide offset 5264999775.
 const VCPU = { guest_counter: '250002725', virtual_offset: '5264999775', physical_offset: '0', physical_trap: 'unknown', tsc_offset: null, stolen_ns: null };
 
-test('hvtimer/stateAt: the CLI snapshot, a richer view and markdown', async () => {
+test('hvtimer/stateAt: the CLI replay JSON, a richer view and markdown', async () => {
   await withClient(async (client) => {
     const uri = uriFor('req-state');
     await client.open(uri, S7);
@@ -18,7 +18,7 @@ test('hvtimer/stateAt: the CLI snapshot, a richer view and markdown', async () =
     assert.equal(r.uri, uri);
     assert.equal(r.version, 1);
     assert.equal(r.line, 15);
-    assert.deepEqual(r.snapshot, {
+    assert.deepEqual(r.replayJson, {
       time: '20.600100000',
       hosts: { src: { counter: '515002500', freq: '25000000' }, dst: { counter: '5515002500', freq: '25000000' } },
       vms: { vm1: { host: 'dst', running: true, vcpus: { 0: VCPU, 1: VCPU } } },
@@ -72,6 +72,6 @@ test('$/cancelRequest cancels a long hvtimer/timelineOverview request; the serve
     source.cancel();
     await assert.rejects(pending, (err: { code?: number }) => err.code === -32800);
     const state = await client.request<StateAtResult>('hvtimer/stateAt', { uri, line: 4 });
-    assert.equal(state.snapshot.time, '1.000000000');
+    assert.equal(state.replayJson.time, '1.000000000');
   });
 });

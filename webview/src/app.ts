@@ -4,12 +4,12 @@
 // persists its view with `setState`, and never puts trace text into HTML (textContent only).
 import type { FromWebview, TimelineViewState, ToWebview } from '../../protocol/webview';
 import type { TimelineOverviewResult, TimelineWindowResult } from '../../protocol/requests';
-import type { Actor } from '../../protocol/views';
+import { ACTORS } from '../../protocol/views';
 import { Chart, clockErrorSeries, stolenSeries } from './charts';
 import { exportPng, exportSvg } from './export';
 import { Lanes, type Hit } from './lanes';
 import { readPalette, watchTheme, type Palette } from './palette';
-import { formatDuration, formatSeconds, TimeBase } from './time';
+import { formatExactDuration, formatSeconds, TimeBase } from './time';
 import { fit, pan, reveal, span, zoom, type Range } from './viewport';
 
 export interface VsCodeApi {
@@ -25,7 +25,6 @@ export const ZOOM_STEP = 2;
 export const PAN_STEP = 0.25;
 /** Each request covers the visible range plus this fraction of it on each side, so small pans need no new data. */
 const PREFETCH = 0.5;
-const ACTORS: Actor[] = ['ioctl', 'guest', 'kvm', 'sched', 'vmm'];
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -283,7 +282,7 @@ export class TimelineApp {
     if (this.cursorNs !== null) parts.push(`cursor ${formatSeconds(this.cursorNs)}`);
     if (this.markerA !== null) parts.push(`A ${formatSeconds(this.markerA)}`);
     if (this.markerB !== null) parts.push(`B ${formatSeconds(this.markerB)}`);
-    if (this.markerA !== null && this.markerB !== null) parts.push(`Δt = ${formatDuration(this.markerB - this.markerA)} (${(this.markerB - this.markerA).toString()} ns)`);
+    if (this.markerA !== null && this.markerB !== null) parts.push(`Δt = ${formatExactDuration(this.markerB - this.markerA)} (${(this.markerB - this.markerA).toString()} ns)`);
     $('delta').textContent = parts.join(' · ');
   }
 

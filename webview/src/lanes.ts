@@ -5,6 +5,7 @@
 import type {
   FindingCluster, FindingSeverity, MarkerCluster, TimelineFinding, TimelineMarker, TimelineOverview, TimelineRow, TimelineWindow,
 } from '../../protocol/views';
+import { parseInstanceKey } from '../../protocol/instanceKey';
 import type { Palette } from './palette';
 import { tickLabel, tickStep, type TimeBase } from './time';
 import type { Range } from './viewport';
@@ -57,7 +58,7 @@ export function handoffGeometry(overview: TimelineOverview, rows: ReadonlyMap<st
     const to = rows.get(h.to);
     if (!from || !to) return [];
     return [{
-      from: h.from, to: h.to, label: h.kind === 'migrate' ? `migrate → ${h.to.split('/')[0]}` : 'restore',
+      from: h.from, to: h.to, label: h.kind === 'migrate' ? `migrate → ${parseInstanceKey(h.to).host}` : 'restore',
       x0: x(h.stopNs), y0: from.top + from.height / 2, x1: x(h.resumeNs ?? h.timeNs), y1: to.top + to.height / 2,
     }];
   });

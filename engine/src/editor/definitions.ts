@@ -6,6 +6,7 @@ import type { Analysis } from '../analysis';
 import type { InstanceState, ModelState, Ref, VcpuState } from '../replay/state';
 import type { Statement } from '../syntax/ast';
 import { locate } from './locate';
+import { instanceKey } from '../../../protocol/instanceKey';
 
 /** What a statement reads from the model. */
 export type Dependency = 'virtual' | 'physical' | 'tsc' | 'kvmclock' | 'pv';
@@ -101,7 +102,7 @@ function instanceRef(inst: InstanceRefs, dep: Dependency): Ref | undefined {
 function refsIn(state: RefState, stmt: Statement, deps: Dependency[]): Ref[] {
   const vm = stmt.where.vm?.value;
   if (vm === undefined) return [];
-  const inst = state.instances.get(`${stmt.where.host.value}/${vm}`);
+  const inst = state.instances.get(instanceKey(stmt.where.host.value, vm));
   if (!inst) return [];
   const out: Ref[] = [];
   const id = stmt.body.type === 'create_vcpu' ? undefined : stmt.where.vcpu?.value;
@@ -191,14 +192,4 @@ export class ReferenceScanner {
     });
     return alive;
   }
-}
-
-/** Every statement that depends on what the statement at `line` set (synchronous). */
-export function referencesOf(analysis: Analysis, line: number, includeDeclaration = true): Location[] {
-  const scanner = new ReferenceScanner(analysis, line);
-  if (!scanner.setsAnything()) return [];
-  scanner.scan(line + 1, analysis.doc.lineCount - 1);
-  const node = analysis.doc.node(line);
-  const self = node.kind === 'statement' && includeDeclaration ? [{ line, start: node.statement.span.start, end: node.statement.span.end }] : [];
-  return [...self, ...scanner.found];
 }

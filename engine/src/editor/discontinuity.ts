@@ -6,7 +6,9 @@ import type { EventOf } from '../replay/events';
 import type { ModelState } from '../replay/state';
 import { abs, signedDiff } from '../values/u64';
 import { ticksIn } from '../values/units';
-import { nsOf, signedDuration, signedTicks, ticksWord } from '../values/present';
+import { signedDuration, signedTicks, ticksWord } from '../values/format';
+import { nsOfTicks } from '../values/units';
+import { parseInstanceKey } from '../../../protocol/instanceKey';
 
 export interface Discontinuity {
   line: number;
@@ -28,15 +30,15 @@ export interface Discontinuity {
   deviation: bigint;
   deviationNs: bigint;
   withinTolerance: boolean;
-  /** `Δ -14999750 ticks (-599.990 ms) vs policy advance` */
+  /** `Δ -14999750 ticks (-599.99 ms) vs policy advance` */
   label: string;
 }
 
 export function discontinuityOf(e: EventOf<'resumePoint'>, state: ModelState): Discontinuity {
-  const [host, vm] = e.inst.split('/');
+  const { host, vm } = parseInstanceKey(e.inst);
   const policy = state.guests.get(vm)?.policy ?? 'advance';
   const deviation = signedDiff(e.gAfter, e.expected);
-  const deviationNs = nsOf(deviation, e.freqBefore);
+  const deviationNs = nsOfTicks(deviation, e.freqBefore);
   return {
     line: state.line, vm, host, instance: e.inst, vcpu: e.vcpu, counterName: e.counterName, policy,
     stopLine: e.stop.at.line, stopKind: e.stop.kind, downtimeNs: state.time - e.stop.time,

@@ -10,6 +10,7 @@ import type { Fix } from '../rules/rule';
 import type { MsrWrite, Statement } from '../syntax/ast';
 import type { TraceDocument } from '../syntax/document';
 import { idempotentRestore } from '../replay/restore';
+import { instanceKey } from '../../../protocol/instanceKey';
 
 export type { Fix };
 
@@ -52,7 +53,7 @@ function resumeFix(analysis: Analysis, line: number): Fix | undefined {
   const stmt = statementAt(analysis.doc, line);
   const vcpu = stmt?.where.vcpu?.value;
   if (!stmt || vcpu === undefined || stmt.where.vm === undefined) return undefined;
-  const inst = analysis.stateAfter(line).instances.get(`${stmt.where.host.value}/${stmt.where.vm.value}`);
+  const inst = analysis.stateAfter(line).instances.get(instanceKey(stmt.where.host.value, stmt.where.vm.value));
   const by = inst?.vcpus.get(vcpu)?.voffsetBy;
   if (!by || by.line >= line) return undefined;
   return counterOffsetFix(analysis, by.line);

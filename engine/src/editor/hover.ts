@@ -11,9 +11,11 @@ import { ioctlByCode, ioctlByName } from '../uapi/ioctls';
 import { parseInteger } from '../values/parse';
 import { u64 } from '../values/u64';
 import { locate, type Target } from './locate';
-import { counterTime, duration, formatFrequency, formatTime, hex, lineNo, mdEscape, nsOf, offsetTime, ticksWord } from '../values/present';
+import { counterTime, formatDuration, formatFrequency, formatTime, hex, lineNo, mdEscape, offsetTime, ticksWord } from '../values/format';
+import { nsOfTicks } from '../values/units';
 import { driftOf, idempotentRestore, type IdempotentRestore } from '../replay/restore';
 import { stolenConfigured } from '../replay/stolen';
+import { instanceKey } from '../../../protocol/instanceKey';
 
 export interface HoverOptions {
   /** Diagnostics of the document (as last published), for explanations. */
@@ -145,7 +147,7 @@ function numberSection(analysis: Analysis, line: number, hostName: string | unde
       lines.push(`- time at ${formatFrequency(host.freq)} (host ${host.name}): \`${signed ? offsetTime(v, host.freq) : counterTime(v, host.freq)}\``);
     }
   } else if (t.unit === 'ns') {
-    lines.push(`- time: \`${formatTime(v)} s\` (${duration(v)})`);
+    lines.push(`- time: \`${formatTime(v)} s\` (${formatDuration(v)})`);
   } else if (t.unit === 'khz') {
     lines.push(`- frequency: ${formatFrequency(v * 1000n)}`);
   } else if (t.unit === 'hz') {
@@ -186,7 +188,7 @@ function directiveSection(analysis: Analysis, line: number, d: DirectiveLine): s
       if (!g) return `**VM ${mdEscape(dir.name.value)}**`;
       return `**VM ${g.name}** · policy ${g.policy} (${g.policy === 'advance' ? 'the guest counter keeps pace with the reference clock while stopped' : 'the guest counter does not advance while stopped'}) · ${g.vcpuCount ?? '?'} vCPUs · PV time ${g.pvtime ? 'on' : 'off'}`;
     }
-    case 'tolerance': return `**tolerance** ${duration(dir.duration.value)}${state.tolerance !== dir.duration.value ? ` (overridden by the settings: ${duration(state.tolerance)})` : ''}`;
+    case 'tolerance': return `**tolerance** ${formatDuration(dir.duration.value)}${state.tolerance !== dir.duration.value ? ` (overridden by the settings: ${formatDuration(state.tolerance)})` : ''}`;
   }
 }
 
@@ -213,7 +215,7 @@ function statementSections(analysis: Analysis, line: number, stmt: Statement): s
   const rows = [row(`${host.arch === 'arm64' ? 'host counter' : 'host TSC'} (${host.name})`, hostCounter(host, t), counterTime(hostCounter(host, t), host.freq))];
   const notes: string[] = [];
   const vm = stmt.where.vm?.value;
-  const inst = vm !== undefined ? after.instances.get(`${host.name}/${vm}`) : undefined;
+  const inst = vm !== undefined ? after.instances.get(instanceKey(host.name, vm)) : undefined;
   const vcpuId = stmt.where.vcpu?.value;
   if (inst && vcpuId !== undefined) {
     const v = inst.vcpus.get(vcpuId);
@@ -297,7 +299,7 @@ function restoreSection(analysis: Analysis, line: number, stmt: Statement, after
   if (!kind) return undefined;
   const r = idempotentRestore(before, stmt, kind.vcpus[0]);
   if (!r) return undefined;
-  const inst = after.instances.get(`${r.dstHost}/${r.vm}`);
+  const inst = after.instances.get(instanceKey(r.dstHost, r.vm));
   const v = inst?.vcpus.get(r.vcpu);
   if (!v) return undefined;
   const actual = r.arch === 'arm64' ? v.voffset : v.tscOffset;
@@ -345,7 +347,7 @@ export function formulaMarkdown(r: IdempotentRestore, stmt: Statement, kind: 'cn
   const did = describeActual(stmt, kind, r, actual);
   const verdict = drift === 0n
     ? 'which keeps the guest exactly on its time line'
-    : `which leaves the guest ${drift < 0n ? -drift : drift} ${ticksWord(drift)} (${duration(nsOf(drift < 0n ? -drift : drift, r.freq))} at ${F}) ${drift < 0n ? 'behind' : 'ahead of'} its time line`;
+    : `which leaves the guest ${drift < 0n ? -drift : drift} ${ticksWord(drift)} (${formatDuration(nsOfTicks(drift < 0n ? -drift : drift, r.freq))} at ${F}) ${drift < 0n ? 'behind' : 'ahead of'} its time line`;
   return `${head}\n\n\`\`\`text\n${formula}\n\`\`\`\n\nThis trace: ${did}, ${verdict}. ${drift === 0n ? '' : how}`.trimEnd();
 }
 

@@ -8,7 +8,9 @@ import type { ModelState } from '../replay/state';
 import type { Statement } from '../syntax/ast';
 import { signedDiff } from '../values/u64';
 import { discontinuityOf, type Discontinuity } from './discontinuity';
-import { duration, guestSeconds, lineNo, nsOf, signedDuration, signedTicks, ticksWord } from '../values/present';
+import { formatDuration, guestSeconds, lineNo, signedDuration, signedTicks, ticksWord } from '../values/format';
+import { nsOfTicks } from '../values/units';
+import { instanceKey } from '../../../protocol/instanceKey';
 
 export interface InlayHint {
   line: number;
@@ -57,7 +59,7 @@ function hintsFor(line: number, stmt: Statement, state: ModelState, events: Repl
   const vm = stmt.where.vm?.value;
   const host = state.hosts.get(stmt.where.host.value);
   if (vm === undefined || !host) return out;
-  const key = `${host.name}/${vm}`;
+  const key = instanceKey(host.name, vm);
   const inst = state.instances.get(key);
   const resume = events.filter((e): e is EventOf<'resumePoint'> => e.kind === 'resumePoint');
   const stops = events.filter((e): e is EventOf<'stop'> => e.kind === 'stop');
@@ -101,8 +103,8 @@ function uniform(parts: { id: number; text: string }[]): string {
 export function discontinuityTooltip(d: Discontinuity): string {
   const step = signedDiff(d.gAfter, d.gBefore);
   return [
-    `resume point of vcpu${d.vcpu} of ${d.vm} on ${d.host} (the guest stopped on line ${lineNo(d.stopLine)}, ${d.stopKind}, ${duration(d.downtimeNs)} earlier)`,
-    `G_before = ${d.gBefore}, G_after = ${d.gAfter} (step ${signedTicks(step)} ${ticksWord(step)}, ${signedDuration(nsOf(step, d.freq))})`,
+    `resume point of vcpu${d.vcpu} of ${d.vm} on ${d.host} (the guest stopped on line ${lineNo(d.stopLine)}, ${d.stopKind}, ${formatDuration(d.downtimeNs)} earlier)`,
+    `G_before = ${d.gBefore}, G_after = ${d.gAfter} (step ${signedTicks(step)} ${ticksWord(step)}, ${signedDuration(nsOfTicks(step, d.freq))})`,
     `policy ${d.policy} expects ${d.expected}: deviation ${signedTicks(d.deviation)} ${ticksWord(d.deviation)} (${signedDuration(d.deviationNs)})${d.withinTolerance ? ', within tolerance' : ', beyond tolerance'}`,
   ].join('\n');
 }

@@ -5,7 +5,8 @@
 import type { Range } from '../analysis';
 import type { Statement } from '../syntax/ast';
 import type { TraceDocument } from '../syntax/document';
-import { formatFrequency, formatTime } from '../values/present';
+import { formatFrequency, formatTime } from '../values/format';
+import { instanceKey } from '../../../protocol/instanceKey';
 
 export type OutlineKind = 'host' | 'vm' | 'instance' | 'vcpu' | 'section';
 
@@ -67,7 +68,7 @@ export function outline(doc: TraceDocument): OutlineSymbol[] {
     if (LIFECYCLE.has(stmt.body.type) && stmt.where.vm) sectionStarts.push({ line, stmt });
     const vm = stmt.where.vm;
     if (!vm) continue;
-    const instKey = `${stmt.where.host.value}/${vm.value}`;
+    const instKey = instanceKey(stmt.where.host.value, vm.value);
     const whereSel = span(line, stmt.where.span.start, stmt.where.span.end);
     extend(vmUse, vm.value, line, () => ({ first: line, last: line, selection: span(line, vm.span.start, vm.span.end) }));
     extend(instances, instKey, line, () => ({ first: line, last: line, selection: whereSel, vm: vm.value }));

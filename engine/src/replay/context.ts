@@ -17,7 +17,9 @@ export interface StepContext {
   failed: boolean;
 }
 
-export const instanceKey = (host: string, vm: string): string => `${host}/${vm}`;
+/** `host/vm`, the one definition of an instance key (shared with the protocol). */
+export { instanceKey } from '../../../protocol/instanceKey';
+import { instanceKey } from '../../../protocol/instanceKey';
 
 export function kernelAtLeast(h: HostState, major: number, minor: number): boolean {
   if (!h.kernel) return true; // default: the newest behaviour

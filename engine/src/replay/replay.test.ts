@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analysis } from '../analysis';
-import { snapshot } from '../state/snapshot';
+import { replayJson } from '../state/replayJson';
 import { SPEC_EXAMPLE, SPEC_EXAMPLE_RESTORE, PVTIME_SETUP } from '../rules/fixtures';
 
-const stateAt = (lines: string[], line1: number) => snapshot(new Analysis(lines.join('\n')).stateAfter(line1 - 1));
+const stateAt = (lines: string[], line1: number) => replayJson(new Analysis(lines.join('\n')).stateAfter(line1 - 1));
 
 test('§7: the state after the last line is the one cli.md shows', () => {
   assert.deepEqual(stateAt([...SPEC_EXAMPLE, ...SPEC_EXAMPLE_RESTORE], 16), {
@@ -77,12 +77,12 @@ test('stolen time: the steal_time selftest flow accumulates the run delay at eac
   ];
   const a = new Analysis(lines.join('\n'));
   assert.deepEqual(a.diagnostics(), []);
-  const s = snapshot(a.stateAfter(16));
+  const s = replayJson(a.stateAfter(16));
   assert.equal(s.vms.vm1.vcpus['0'].stolen_ns, '5000000');
   assert.equal(s.vms.vm1.vcpus['1'].stolen_ns, '0');
-  assert.equal(snapshot(a.stateAfter(14)).vms.vm1.vcpus['0'].stolen_ns, '2000000');
+  assert.equal(replayJson(a.stateAfter(14)).vms.vm1.vcpus['0'].stolen_ns, '2000000');
   // Before its address is set a vCPU has no structure
-  assert.equal(snapshot(a.stateAfter(5)).vms.vm1.vcpus['0'].stolen_ns, null); // after the rejected misaligned address (line 6)
+  assert.equal(replayJson(a.stateAfter(5)).vms.vm1.vcpus['0'].stolen_ns, null); // after the rejected misaligned address (line 6)
 });
 
 test('stolen time: delay before PV_TIME_ST is not added later (KVM restarts from the current run delay)', () => {
@@ -91,7 +91,7 @@ test('stolen time: delay before PV_TIME_ST is not added later (KVM restarts from
     '10.007400000 h/vm1/vcpu0 guest hvc PV_TIME_ST -> 0x40000000', //  14: zero, last_steal = 7 ms
     '10.008000000 h/vm1/vcpu0 ioctl KVM_RUN', //                        15: + 0
   ];
-  assert.equal(snapshot(new Analysis(lines.join('\n')).stateAfter(14)).vms.vm1.vcpus['0'].stolen_ns, '0');
+  assert.equal(replayJson(new Analysis(lines.join('\n')).stateAfter(14)).vms.vm1.vcpus['0'].stolen_ns, '0');
 });
 
 test('x86: a VM-wide KVM_SET_TSC_KHZ applies to vCPUs created later, scaled only where the host can scale', () => {

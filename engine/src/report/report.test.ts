@@ -35,8 +35,8 @@ test('report as Markdown: summary, findings table with 1-based lines, a section 
   assert.match(md, /^# hvtimer report: arm64-pvtime-migration-correct\.hvtrace\n/);
   assert.match(md, /\n55 lines, 10\.000000000 s to 20\.300000000 s · 1 VM, 2 vCPUs, 1 migration · findings: 0 error, 0 warning, 0 info, 0 hint\n/);
   assert.match(md, /\n## Findings\n\nNone\.\n/);
-  assert.match(md, /\| dst\/vm1 \| migration \| 20\.100000000 s \| 20\.300000000 s \| 97\.900 ms \| 0 ns \| 0, 1 \|/);
-  assert.match(md, /\| vcpu0 \(CNTVCT\) \| \+0 ns \| \+0 ns \| 21 \| 6\.500 ms \| 6\.500 ms \|/);
+  assert.match(md, /\| dst\/vm1 \| migration \| 20\.100000000 s \| 20\.300000000 s \| 97\.9 ms \| 0 ns \| 0, 1 \|/);
+  assert.match(md, /\| vcpu0 \(CNTVCT\) \| \+0 ns \| \+0 ns \| 21 \| 6\.5 ms \| 6\.5 ms \|/);
   const withFindings = reportMarkdown(reportOf('arm64-restore-backward.hvtrace'));
   assert.match(withFindings, /\| 34 \| 95\.000200000 s \| HVT001 \| error \| /);
 });

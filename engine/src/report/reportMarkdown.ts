@@ -1,9 +1,9 @@
 // The report as Markdown ("Export report"): a summary line, the findings with their lines and times,
 // and a section per VM with its instances and the clock error and stolen time of each vCPU.
 import type { Report } from '../../../protocol/views';
-import { duration, formatTime, lineNo, mdEscape, signedDuration } from '../values/present';
+import { formatDuration, formatTime, lineNo, mdEscape, signedDuration } from '../values/format';
 
-const ns = (s: string | null): string => (s === null ? '—' : duration(BigInt(s)));
+const ns = (s: string | null): string => (s === null ? '—' : formatDuration(BigInt(s)));
 const signedNs = (s: string | null): string => (s === null ? '—' : signedDuration(BigInt(s)));
 const time = (s: string | null): string => (s === null ? '—' : `${formatTime(BigInt(s))} s`);
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

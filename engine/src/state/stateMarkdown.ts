@@ -1,6 +1,6 @@
 // The replay state after a line as markdown (the "Replay to here" view): hosts, guests and every
 // instance with its vCPUs, values in decimal, hex and as time.
-import { formatFrequency, lineNo } from '../values/present';
+import { formatFrequency, lineNo } from '../values/format';
 import type { StateView, ValueView, VcpuView } from './stateView';
 
 const cell = (v: ValueView | null): string => (v ? `${v.decimal} | ${v.hex} | ${v.time}` : '— | — | —');

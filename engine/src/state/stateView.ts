@@ -1,10 +1,10 @@
-// A richer view of the model state than snapshot.ts (which is the CLI's JSON contract and stays
+// A richer view of the model state than replayJson.ts (which is the CLI's JSON contract and stays
 // as it is): every instance with its vCPUs, each counter in decimal, hex and as time at the
 // host's frequency, and the line that set each offset. Decimal strings for every u64.
 import { guestCntpct, guestCntvct, guestFreq, guestTsc, hasCntpoff, hostCounter, kvmclockAt } from '../replay/clock';
 import type { GuestState, HostState, InstanceState, ModelState, VcpuState } from '../replay/state';
 import { stolenConfigured } from '../replay/stolen';
-import { counterTime, formatTime, hex, offsetTime, nsOf } from '../values/present';
+import { counterTime, formatTime, hex, offsetTime } from '../values/format';
 import type { ValueView, VcpuView, InstanceView, HostView, GuestView, StateView } from '../../../protocol/views';
 export type { ValueView, VcpuView, InstanceView, HostView, GuestView, StateView } from '../../../protocol/views';
 
@@ -79,5 +79,3 @@ export function stateView(state: ModelState): StateView {
     instances: [...state.instances.values()].map((i) => instanceView(state, i)).filter((i): i is InstanceView => i !== undefined),
   };
 }
-
-export { nsOf };

@@ -6,12 +6,10 @@ import type { ReplayEvent } from '../replay/events';
 import type { ModelState } from '../replay/state';
 import { add64 } from '../values/u64';
 import { ticksIn } from '../values/units';
+import { guestVcpuKey, parseInstanceKey } from '../../../protocol/instanceKey';
 
 /** E(t) = base + (t - at) * freq while it advances. */
 export interface Anchor { at: bigint; base: bigint; freq: bigint }
-
-/** Key of a guest vCPU: `vm/vcpuId` (it survives migrations). */
-export const guestVcpuKey = (vm: string, vcpu: number): string => `${vm}/${vcpu}`;
 
 export class GuestTimeLines {
   private readonly anchors = new Map<string, Anchor>();
@@ -19,7 +17,7 @@ export class GuestTimeLines {
   /** Keeps each vCPU's time line up to date with one replay event at reference time `t`. */
   track(e: ReplayEvent, state: ModelState, t: bigint): void {
     if (e.kind === 'resumePoint') {
-      const vm = e.inst.split('/')[1];
+      const { vm } = parseInstanceKey(e.inst);
       const key = guestVcpuKey(vm, e.vcpu);
       const a = this.anchors.get(key);
       if (!a) { this.anchors.set(key, { at: t, base: e.expected, freq: e.freqBefore }); return; }
@@ -29,7 +27,7 @@ export class GuestTimeLines {
       const base = policy === 'advance' ? add64(atStop, ticksIn(t - e.stop.time, a.freq)) : atStop;
       this.anchors.set(key, { at: t, base, freq: e.freqBefore });
     } else if (e.kind === 'run') {
-      const key = guestVcpuKey(e.inst.split('/')[1], e.vcpu);
+      const key = guestVcpuKey(parseInstanceKey(e.inst).vm, e.vcpu);
       if (this.anchors.has(key)) return;
       const inst = state.instances.get(e.inst);
       const host = inst ? state.hosts.get(inst.host) : undefined;

@@ -82,13 +82,13 @@ test('statements out of time order are found by time all the same', () => {
   assert.equal(index.timeOfLine(2), 1_000_000_000n);
 });
 
-/** A builder fed to the end of `a`, with a snapshot every `every` lines. */
+/** A builder fed to the end of `a`, with a checkpoint every `every` lines. */
 function fed(a: Analysis, every: number, builder = new TimelineIndexBuilder(a, every)): TimelineIndexBuilder {
   builder.feed(builder.nextLine, a.doc.lineCount - 1);
   return builder;
 }
 
-test('after an edit the index is rebuilt from the last snapshot before it, and the earlier index is left as it was', () => {
+test('after an edit the index is rebuilt from the last checkpoint before it, and the earlier index is left as it was', () => {
   const a = sample('arm64-migration-by-value.hvtrace');
   const before = fed(a, 10);
   const old = before.finish();
@@ -98,7 +98,7 @@ test('after an edit the index is rebuilt from the last snapshot before it, and t
   a.edit({ start: { line: 28, character: 0 }, end: { line: 28, character: line28.length }, text: '20.600000000 dst/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=5250000025' });
   assert.equal(a.firstChangeSince(revision), 28);
   const resumed = TimelineIndexBuilder.resume(a, before, a.firstChangeSince(revision));
-  assert.equal(resumed.nextLine, 20); // the snapshot before line 28
+  assert.equal(resumed.nextLine, 20); // the checkpoint before line 28
   const index = fed(a, 10, resumed).finish();
   // G_after at 20.6001 s = C_dst 5515002500 - 5250000025 = 265002475 = expected: no error any more;
   // at 21 s 5525000000 - 5250000025 = 274999975 = expected 249999975 + 1 s × 25 MHz. (Points are
@@ -129,10 +129,10 @@ test('lines inserted before the migration shift the handoff; resuming equals bui
   assert.deepEqual(index, buildTimelineIndex(new Analysis(a.doc.getText())));
 });
 
-test('a build interrupted by an edit resumes from its own last snapshot', () => {
+test('a build interrupted by an edit resumes from its own last checkpoint', () => {
   const a = sample('arm64-pvtime-migration-correct.hvtrace');
   const partial = new TimelineIndexBuilder(a, 10);
-  partial.feed(0, 24); // interrupted after line 24: snapshots at 0, 10, 20
+  partial.feed(0, 24); // interrupted after line 24: checkpoints at 0, 10, 20
   const revision = a.revision;
   a.edit({ start: { line: 40, character: 0 }, end: { line: 40, character: 0 }, text: '# later\n' });
   const resumed = TimelineIndexBuilder.resume(a, partial, a.firstChangeSince(revision));

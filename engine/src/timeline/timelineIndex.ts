@@ -11,16 +11,13 @@ import type { GuestState, InstanceState, ModelState } from '../replay/state';
 import type { LineNode, Statement } from '../syntax/ast';
 import { signedDiff } from '../values/u64';
 import { expectedAt, GuestTimeLines } from './guestTimeLine';
-import { nsOf } from '../values/present';
+import { nsOfTicks } from '../values/units';
 import { stolenConfigured } from '../replay/stolen';
-import type { Actor, Handoff, Phase, PhaseInterval, TimelineRow } from '../../../protocol/views';
+import { ACTORS, type Handoff, type Phase, type PhaseInterval, type TimelineRow } from '../../../protocol/views';
+import { guestVcpuKey, instanceKey, vcpuKey } from '../../../protocol/instanceKey';
 
-export const ACTORS: readonly Actor[] = ['ioctl', 'guest', 'kvm', 'sched', 'vmm'];
-
-/** `vm1/vcpu0`: a chart series follows the guest vCPU across instances. */
-export const seriesId = (vm: string, vcpu: number): string => `${vm}/vcpu${vcpu}`;
-/** The row of a statement's WHERE column: `host/vm` or `host/vm/vcpuN`. */
-export const rowId = (instance: string, vcpu: number | null): string => (vcpu === null ? instance : `${instance}/vcpu${vcpu}`);
+/** A row id: the instance key, or `host/vm/vcpuN` for one of its vCPUs. */
+const rowId = (instance: string, vcpu: number | null): string => (vcpu === null ? instance : vcpuKey(instance, vcpu));
 
 export interface ClockErrorEntry { line: number; t: bigint; instance: string; guest: bigint; expected: bigint; error: bigint; errorNs: bigint; freq: bigint }
 export interface StolenEntry { line: number; t: bigint; instance: string; stolen: bigint; waited: bigint }
@@ -176,7 +173,7 @@ export class TimelineIndex {
  * what it changes in place. Lines before `line` replay the same after any edit from `line` on, so a
  * builder for the edited document can start here instead of at line 0.
  */
-interface Snapshot {
+interface Checkpoint {
   line: number;
   statements: number;
   rowIds: number;
@@ -191,8 +188,8 @@ interface Snapshot {
   inOrder: boolean;
 }
 
-/** Lines between two snapshots of a builder. */
-export const SNAPSHOT_LINES = 20_000;
+/** Lines between two checkpoints of a builder. */
+export const CHECKPOINT_LINES = 20_000;
 
 export class TimelineIndexBuilder {
   private lines: number[] = [];
@@ -209,49 +206,49 @@ export class TimelineIndexBuilder {
   private timeLines = new GuestTimeLines();
   private hosts: TimelineIndex['hosts'] = [];
   private inOrder = true;
-  private readonly snapshots: Snapshot[] = [];
+  private readonly checkpoints: Checkpoint[] = [];
   /** The next line to feed. */
   private next = 0;
 
-  constructor(private readonly analysis: Analysis, private readonly snapshotLines = SNAPSHOT_LINES) {}
+  constructor(private readonly analysis: Analysis, private readonly checkpointLines = CHECKPOINT_LINES) {}
 
   /** The first line this builder still needs (`feed` it from there to the end). */
   get nextLine(): number { return this.next; }
 
   /**
-   * A builder for `analysis` that starts from `previous`'s last snapshot at or before `firstChange`,
+   * A builder for `analysis` that starts from `previous`'s last checkpoint at or before `firstChange`,
    * the first line whose replay may differ (Analysis.firstChangeSince). `previous` is left as it was.
    */
   static resume(analysis: Analysis, previous: TimelineIndexBuilder, firstChange: number): TimelineIndexBuilder {
-    const b = new TimelineIndexBuilder(analysis, previous.snapshotLines);
-    let snap: Snapshot | undefined;
-    for (const s of previous.snapshots) if (s.line <= Math.min(firstChange, previous.next)) snap = s;
-    if (!snap) return b;
-    b.next = snap.line;
-    b.lines = previous.lines.slice(0, snap.statements);
-    b.times = previous.times.slice(0, snap.statements);
-    b.rowOf = previous.rowOf.slice(0, snap.statements);
-    b.actorOf = previous.actorOf.slice(0, snap.statements);
-    b.rowIds = previous.rowIds.slice(0, snap.rowIds);
+    const b = new TimelineIndexBuilder(analysis, previous.checkpointLines);
+    let start: Checkpoint | undefined;
+    for (const s of previous.checkpoints) if (s.line <= Math.min(firstChange, previous.next)) start = s;
+    if (!start) return b;
+    b.next = start.line;
+    b.lines = previous.lines.slice(0, start.statements);
+    b.times = previous.times.slice(0, start.statements);
+    b.rowOf = previous.rowOf.slice(0, start.statements);
+    b.actorOf = previous.actorOf.slice(0, start.statements);
+    b.rowIds = previous.rowIds.slice(0, start.rowIds);
     b.rowIds.forEach((id, i) => b.rowIndexes.set(id, i));
-    for (const r of snap.rows) {
+    for (const r of start.rows) {
       const row = previous.rowStates.get(r.id)!.row;
       b.rowStates.set(r.id, { ...r.state, row: { ...row, intervals: row.intervals.slice(0, r.intervals) } });
     }
-    b.handoffs = snap.handoffs.map((h) => ({ ...h }));
-    for (const s of snap.series) {
+    b.handoffs = start.handoffs.map((h) => ({ ...h }));
+    for (const s of start.series) {
       const from = previous.series.get(s.id)!;
       b.series.set(s.id, {
         entry: { ...from.entry, counterName: s.counterName, clockError: [], stolen: [] },
         clock: from.clock.copyAt(s.clock), stolen: from.stolen.copyAt(s.stolen), waited: s.waited, lastStolen: s.lastStolen,
       });
     }
-    b.waits = previous.waits.slice(0, snap.waits);
-    b.stateChanges = previous.stateChanges.slice(0, snap.stateChanges);
-    b.timeLines = snap.timeLines.clone();
-    b.hosts = snap.hosts;
-    b.inOrder = snap.inOrder;
-    b.snapshots.push(...previous.snapshots.filter((s) => s.line <= snap.line));
+    b.waits = previous.waits.slice(0, start.waits);
+    b.stateChanges = previous.stateChanges.slice(0, start.stateChanges);
+    b.timeLines = start.timeLines.clone();
+    b.hosts = start.hosts;
+    b.inOrder = start.inOrder;
+    b.checkpoints.push(...previous.checkpoints.filter((s) => s.line <= start.line));
     return b;
   }
 
@@ -259,16 +256,16 @@ export class TimelineIndexBuilder {
   feed(from: number, to: number): void {
     this.analysis.replayRange(from, to, (line, state, events, node) => {
       if (line === this.next) {
-        if (line % this.snapshotLines === 0) this.snapshot(line);
+        if (line % this.checkpointLines === 0) this.checkpoint(line);
         this.visit(line, state, events, node);
         this.next = line + 1;
       }
     });
   }
 
-  private snapshot(line: number): void {
-    if (this.snapshots.at(-1)?.line === line) return;
-    this.snapshots.push({
+  private checkpoint(line: number): void {
+    if (this.checkpoints.at(-1)?.line === line) return;
+    this.checkpoints.push({
       line, statements: this.lines.length, rowIds: this.rowIds.length,
       rows: [...this.rowStates].map(([id, { row, ...state }]) => ({ id, state, intervals: row.intervals.length })),
       handoffs: this.handoffs.map((h) => ({ ...h })),
@@ -308,7 +305,7 @@ export class TimelineIndexBuilder {
       const id = stmt.where.vcpu.value;
       const s = this.seriesState(state, vm, id);
       s.waited += stmt.body.duration.value;
-      this.waits.push({ line, row: rowId(`${stmt.where.host.value}/${vm}`, id), series: s.entry.id, t, duration: stmt.body.duration.value });
+      this.waits.push({ line, row: rowId(instanceKey(stmt.where.host.value, vm), id), series: s.entry.id, t, duration: stmt.body.duration.value });
     }
     if (this.sample(line, stmt, state, events, vm)) changes.push('stolen time');
     if (changes.length) this.stateChanges.push({ line, what: changes.join(', ') });
@@ -319,7 +316,7 @@ export class TimelineIndexBuilder {
     const vm = stmt.where.vm?.value;
     const host = stmt.where.host.value;
     if (vm === undefined || !state.hosts.has(host)) return -1;
-    const key = `${host}/${vm}`;
+    const key = instanceKey(host, vm);
     const inst = state.instances.get(key);
     if (!inst) return -1;
     this.ensureRow(key, null, inst, line, t);
@@ -377,7 +374,7 @@ export class TimelineIndexBuilder {
 
   private handoff(line: number, stmt: Statement, state: ModelState, events: ReplayEvent[], t: bigint): void {
     const vm = stmt.where.vm!.value;
-    const here = `${stmt.where.host.value}/${vm}`;
+    const here = instanceKey(stmt.where.host.value, vm);
     const g = state.guests.get(vm);
     const b = stmt.body;
     if (b.type === 'migrate' && g?.current && g.current !== here && g.stop) {
@@ -397,7 +394,7 @@ export class TimelineIndexBuilder {
   }
 
   private seriesState(state: ModelState, vm: string, vcpu: number): SeriesState {
-    const id = seriesId(vm, vcpu);
+    const id = guestVcpuKey(vm, vcpu);
     let s = this.series.get(id);
     if (!s) {
       const g = state.guests.get(vm);
@@ -435,7 +432,7 @@ export class TimelineIndexBuilder {
       if (a && guest !== undefined) {
         const expected = expectedAt(a, t);
         const error = signedDiff(guest, expected);
-        s.clock.add({ line, t, instance: inst.key, guest, expected, error, errorNs: nsOf(error, a.freq), freq: a.freq });
+        s.clock.add({ line, t, instance: inst.key, guest, expected, error, errorNs: nsOfTicks(error, a.freq), freq: a.freq });
       }
       const gv = g.vcpus.get(id);
       const stolen = gv?.stolen ?? 0n;

@@ -8,7 +8,8 @@ import type { TraceDocument } from '../syntax/document';
 import type {
   Actor, ClockErrorPoint, FindingCluster, FindingSeverity, MarkerCluster, SchedWait, StolenPoint, TimelineFinding, TimelineMarker, TimelineWindow,
 } from '../../../protocol/views';
-import { ACTORS, type ClockErrorEntry, type StolenEntry, type TimelineIndex, type WaitEntry } from './timelineIndex';
+import { ACTORS } from '../../../protocol/views';
+import { type ClockErrorEntry, type StolenEntry, type TimelineIndex, type WaitEntry } from './timelineIndex';
 
 export interface WindowBounds {
   fromNs: bigint;

@@ -6,6 +6,7 @@ import type { Quantity } from '../../replay/events';
 import type { Ref } from '../../replay/state';
 import { defineRule, type RuleContext } from '../rule';
 import { ticks, vcpuName } from '../describe';
+import { parseInstanceKey } from '../../../../protocol/instanceKey';
 
 /** Counters a guest can read whose going back is a finding. */
 type Family = 'counter' | 'CNTPCT' | 'kvmclock';
@@ -21,7 +22,7 @@ interface State {
   lastStep?: string;
 }
 
-const vmOf = (inst: string): string => inst.split('/')[1];
+const vmOf = (inst: string): string => parseInstanceKey(inst).vm;
 const store = (ctx: RuleContext): State => ctx.store<State>(() => ({ max: new Map(), crossReported: new Set() }));
 
 /** After a reported step back, later low reads are its consequence, not new episodes. */

@@ -5,6 +5,7 @@ import { ticksIn } from '../../values/units';
 import { formatDuration, formatFrequency } from '../../values/format';
 import { defineRule } from '../rule';
 import { ticks, vcpuName } from '../describe';
+import { parseInstanceKey } from '../../../../protocol/instanceKey';
 
 export default defineRule({
   meta: { code: 'HVT010', name: 'guest-time-jump', defaultSeverity: 'warning', summary: 'At a resume point the guest counter differs from what the policy expects by more than the tolerance.' },
@@ -12,7 +13,7 @@ export default defineRule({
     resumePoint: (e, ctx) => {
       const deviation = signedDiff(e.gAfter, e.expected);
       if (abs(deviation) <= ticksIn(ctx.state.tolerance, e.freqBefore)) return;
-      const g = ctx.guest(e.inst.split('/')[1]);
+      const g = ctx.guest(parseInstanceKey(e.inst).vm);
       const downtime = ctx.state.time - e.stop.time;
       const expectation = g.policy === 'advance'
         ? `policy advance expects ${e.gBefore} + ${formatDuration(downtime)} × ${formatFrequency(e.freqBefore)} = ${e.expected}`

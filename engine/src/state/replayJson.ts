@@ -1,8 +1,8 @@
 // The replay state as plain JSON (cli.md `replay --format json`, and the language server's state
 // request). Every counter is a decimal string: u64 values do not fit JSON numbers.
 import { guestCounter, hostCounter } from '../replay/clock';
-import type { ReplaySnapshot, VcpuSnapshot } from '../../../protocol/views';
-export type { ReplaySnapshot, VcpuSnapshot } from '../../../protocol/views';
+import type { ReplayJson, VcpuReplayJson } from '../../../protocol/views';
+export type { ReplayJson, VcpuReplayJson } from '../../../protocol/views';
 import type { ModelState, InstanceState, GuestState } from '../replay/state';
 import { formatTime } from '../values/format';
 import { stolenConfigured } from '../replay/stolen';
@@ -12,15 +12,15 @@ export function currentInstance(state: ModelState, g: GuestState): InstanceState
   return g.current ? state.instances.get(g.current) : undefined;
 }
 
-export function snapshot(state: ModelState): ReplaySnapshot {
+export function replayJson(state: ModelState): ReplayJson {
   const t = state.time;
-  const hosts: ReplaySnapshot['hosts'] = {};
+  const hosts: ReplayJson['hosts'] = {};
   for (const h of state.hosts.values()) hosts[h.name] = { counter: hostCounter(h, t).toString(), freq: h.freq.toString() };
-  const vms: ReplaySnapshot['vms'] = {};
+  const vms: ReplayJson['vms'] = {};
   for (const g of state.guests.values()) {
     const inst = currentInstance(state, g);
     const host = inst ? state.hosts.get(inst.host) : undefined;
-    const vcpus: Record<string, VcpuSnapshot> = {};
+    const vcpus: Record<string, VcpuReplayJson> = {};
     if (inst && host) {
       for (const v of [...inst.vcpus.values()].sort((a, b) => a.id - b.id)) {
         const arm = host.arch === 'arm64';
