@@ -8,7 +8,9 @@
 // * Requests on a document that is not open answer `null`. A request overtaken by an edit of its
 //   document fails with LSP error ContentModified (-32801); a cancelled one with RequestCancelled
 //   (-32800).
-// This file must not import the engine, vscode or the LSP libraries: it is types and names only.
+// This file must not import the engine, vscode or the LSP libraries: it is types and names only,
+// so the client, the server and the webview can all import it. `CustomRequests` maps each method
+// to its params and result; the client's `request` and the server's `onCustomRequest` use it.
 // The data shapes the requests carry are in ./views.ts (the engine builds them).
 import type { Report, ReplayJson, StateView, TimelineOverview, TimelineWindow } from './views';
 export type * from './views';
@@ -135,6 +137,36 @@ export interface ReplayStatsResult {
   parsedLines: number;
   replayedLines: number;
 }
+
+// ---- the map: one entry per custom request ------------------------------------------------------
+
+/**
+ * Every custom request: its method, its params and its result. The client's `request` and the
+ * server's handler registration take their types from here, so a client call or a server handler
+ * whose params or result do not match its method fails the type check. Every request answers
+ * `null` for a document that is not open (see the conventions above).
+ */
+export interface CustomRequests {
+  [STATE_AT]: { params: StateAtParams; result: StateAtResult };
+  [TIMELINE_OVERVIEW]: { params: TimelineOverviewParams; result: TimelineOverviewResult };
+  [TIMELINE_WINDOW]: { params: TimelineWindowParams; result: TimelineWindowResult };
+  [STATE_CHANGE]: { params: StateChangeParams; result: StateChangeResult };
+  [REPORT]: { params: ReportParams; result: ReportResult };
+  [REPLAY_STATS]: { params: ReplayStatsParams; result: ReplayStatsResult };
+}
+
+/** A custom request's method (`hvtimer/stateAt`, …). */
+export type CustomMethod = keyof CustomRequests;
+/** The params of custom request `M`. */
+export type ParamsOf<M extends CustomMethod> = CustomRequests[M]['params'];
+/** The answer to custom request `M`: its result, or null for a document that is not open. */
+export type ResultOf<M extends CustomMethod> = CustomRequests[M]['result'] | null;
+
+/** Every custom method (a record, so leaving one out fails the type check), for tests. */
+const EVERY_METHOD: Record<CustomMethod, true> = {
+  [STATE_AT]: true, [TIMELINE_OVERVIEW]: true, [TIMELINE_WINDOW]: true, [STATE_CHANGE]: true, [REPORT]: true, [REPLAY_STATS]: true,
+};
+export const CUSTOM_METHODS = Object.keys(EVERY_METHOD) as CustomMethod[];
 
 // ---- client commands the server refers to (code lenses) ----------------------------------------
 

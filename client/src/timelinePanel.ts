@@ -6,11 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import {
-  TIMELINE_OVERVIEW, TIMELINE_VIEW_TYPE, TIMELINE_WINDOW,
-  type TimelineOverviewParams, type TimelineOverviewResult, type TimelineWindowParams, type TimelineWindowResult,
+  TIMELINE_OVERVIEW, TIMELINE_VIEW_TYPE, TIMELINE_WINDOW, type TimelineOverviewResult, type TimelineWindowParams,
 } from '../../protocol/requests';
 import { documentName } from '../../protocol/documentName';
-import type { FromWebview, TimelineViewState, ToWebview } from '../../protocol/webview';
+import { unhandled, type FromWebview, type TimelineViewState, type ToWebview } from '../../protocol/webview';
 import type { HvtimerClient } from './client';
 import { saveExport } from './saveFile';
 
@@ -119,7 +118,7 @@ export class TimelinePanel implements vscode.Disposable {
       await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
       const deadline = Date.now() + OPEN_TIMEOUT_MS;
       for (;;) {
-        const overview = await this.client.request<TimelineOverviewResult | null>(TIMELINE_OVERVIEW, { uri } satisfies TimelineOverviewParams);
+        const overview = await this.client.request(TIMELINE_OVERVIEW, { uri });
         if (this.uri !== uri) return null;
         if (overview) {
           this.post({ type: 'overview', overview, cursorLine: this.cursorLine });
@@ -144,6 +143,7 @@ export class TimelinePanel implements vscode.Disposable {
       case 'requestWindow': return this.sendWindow(m);
       case 'reveal': await this.reveal(m.line); return;
       case 'export': return this.saveExport(m.format, m.data);
+      default: return unhandled(m);
     }
   }
 
@@ -152,7 +152,7 @@ export class TimelinePanel implements vscode.Disposable {
     if (!uri) return;
     try {
       const params: TimelineWindowParams = { uri, fromNs: m.fromNs, toNs: m.toNs, maxMarkers: m.maxMarkers, maxSamples: m.maxSamples };
-      const window = await this.client.request<TimelineWindowResult | null>(TIMELINE_WINDOW, params);
+      const window = await this.client.request(TIMELINE_WINDOW, params);
       if (window && this.uri === uri) this.post({ type: 'window', seq: m.seq, window });
     } catch (err) {
       // An edit overtook the request (ContentModified): the new overview brings fresh requests.

@@ -2,8 +2,8 @@
 // draws the rows (lanes.ts) and the charts (charts.ts), and handles zoom, pan, fit, the cursor, the
 // A/B markers, clicks and the keyboard. It asks for data per visible range (never the whole trace),
 // persists its view with `setState`, and never puts trace text into HTML (textContent only).
-import type { FromWebview, TimelineViewState, ToWebview } from '../../protocol/webview';
-import type { TimelineOverviewResult, TimelineWindowResult } from '../../protocol/requests';
+import { unhandled, type FromWebview, type TimelineViewState, type ToWebview } from '../../protocol/webview';
+import { WINDOW_LIMIT, type TimelineOverviewResult, type TimelineWindowResult } from '../../protocol/requests';
 import { ACTORS } from '../../protocol/views';
 import { Chart, clockErrorSeries, stolenSeries } from './charts';
 import { exportPng, exportSvg } from './export';
@@ -18,8 +18,8 @@ export interface VsCodeApi {
   setState(state: TimelineViewState): void;
 }
 
-/** Bounds asked of the server per visible range (protocol WINDOW_LIMIT). */
-const MAX_ITEMS = 2000;
+/** Bounds asked of the server per visible range: the most it answers. */
+const MAX_ITEMS = WINDOW_LIMIT;
 /** Zoom factor of one step (+/-, W/S, the buttons) and pan fraction of one step (A/D, arrows with Shift). */
 export const ZOOM_STEP = 2;
 export const PAN_STEP = 0.25;
@@ -90,6 +90,7 @@ export class TimelineApp {
         return;
       case 'cursor': return this.cursorToLine(m.line);
       case 'error': return this.status(m.message);
+      default: return unhandled(m);
     }
   }
 
