@@ -1,4 +1,4 @@
-// The keys of VM instances and vCPUs, as the WHERE column writes them (hvtrace-format §4) and as
+// The keys of VM instances and vCPUs, as the WHERE column writes them (docs/format.md#4-statements) and as
 // the protocol carries them: `host/vm` for a VM instance (a KVM VM on one host), `host/vm/vcpuN`
 // for one of its vCPUs, and `vm/vcpuN` for a guest vCPU, which follows the guest across instances.
 // Host and VM names never contain `/` (a name is letters, digits, `_`, `-`, `.`), so a key splits

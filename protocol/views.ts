@@ -5,7 +5,7 @@
 // Lines are 0-based. Types and the list of actors only: nothing here imports the engine, vscode or
 // the LSP libraries.
 
-// ---- the replay state (cli.md `hvtimer replay --format json`: this shape is a contract) ---------
+// ---- the replay state (docs/cli.md `hvtimer replay --format json`: this shape is a contract) ---------
 
 export interface VcpuReplayJson {
   guest_counter: string;
@@ -35,7 +35,10 @@ export interface VcpuView {
   createdLine: number | null;
   /** `CNTVCT` on arm64, `TSC` on x86_64. */
   counterName: 'CNTVCT' | 'TSC';
-  /** The guest counter of §6.4, at the host's frequency (x86: the guest TSC frequency). */
+  /**
+   * The guest counter of docs/format.md#64-resume-points-and-the-guest-time-line, at the host's frequency
+   * (x86: the guest TSC frequency).
+   */
   guestCounter: ValueView;
   /** The guest counter's frequency as the guest knows it (Hz). */
   guestFreq: string;
@@ -89,7 +92,10 @@ export interface GuestView {
   policy: 'advance' | 'freeze';
   currentInstance: string | null;
   started: boolean;
-  /** The pending stop (G_before, t_pause of §6.4) while the guest has not resumed on every vCPU. */
+  /**
+   * The pending stop (G_before, t_pause of docs/format.md#64-resume-points-and-the-guest-time-line) while the
+   * guest has not resumed on every vCPU.
+   */
   stop: { kind: 'pause' | 'migrate' | 'snapshot'; line: number; timeNs: string; instance: string; counters: Record<string, string> } | null;
 }
 
@@ -107,7 +113,7 @@ export interface StateView {
 
 // ---- the timeline webview: the whole document at a glance (hvtimer/timelineOverview) ----------
 
-/** Who acts in a statement (hvtrace-format §4). */
+/** Who acts in a statement (docs/format.md#4-statements). */
 export type Actor = 'ioctl' | 'guest' | 'kvm' | 'sched' | 'vmm';
 /** Every actor, in the format's order (the parser's, the timeline index's and the legend's). */
 export const ACTORS: readonly Actor[] = ['ioctl', 'guest', 'kvm', 'sched', 'vmm'];

@@ -1,5 +1,6 @@
 // `hvtimer import ftrace FILE [-o OUT]`: converts `trace-cmd report` (or tracefs `trace`) text of
-// the KVM and scheduler tracepoints of kvm-time.md §5 into .hvtrace statements. Lines it cannot
+// the KVM and scheduler tracepoints of docs/reference/kvm-time.md#5-tracepoint-formats into .hvtrace
+// statements. Lines it cannot
 // convert are kept as `vmm note` statements; it reports how many it converted and skipped.
 import { writeFileSync } from 'node:fs';
 import type { Args } from './args';

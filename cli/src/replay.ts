@@ -1,4 +1,4 @@
-// `hvtimer replay`: the model state after the whole file or after line --at (cli.md).
+// `hvtimer replay`: the model state after the whole file or after line --at (docs/cli.md).
 import { Analysis, replayJson, type ReplayJson } from '../../engine/src/index';
 import type { Args } from './args';
 import { CliError } from './errors';

@@ -6,7 +6,7 @@ import type { StateAtResult, TimelineOverviewResult, TimelineWindowResult } from
 import { CancellationTokenSource, withClient } from './client';
 import { bigTrace, S7, uriFor } from './fixtures';
 
-// cli.md: at the spec's line 16 the src counter is 25 MHz × 20.6001 s = 515002500 and dst's
+// docs/cli.md: at the spec's line 16 the src counter is 25 MHz × 20.6001 s = 515002500 and dst's
 // 5000000000 + 515002500; both vCPUs share the VM-wide offset 5264999775.
 const VCPU = { guest_counter: '250002725', virtual_offset: '5264999775', physical_offset: '0', physical_trap: 'unknown', tsc_offset: null, stolen_ns: null };
 

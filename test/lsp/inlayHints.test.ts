@@ -1,5 +1,5 @@
 // Inlay hints: the guest counter after each state-changing statement and the discontinuity at a
-// resume point; off with hvtimer.inlayHints.enabled = false. By hand (§7):
+// resume point; off with hvtimer.inlayHints.enabled = false. By hand (docs/format.md#7-example):
 //   a vCPU creation sets voffset = C(t): CNTVCT = 0 right after it;
 //   the pause at 20 s: CNTVCT = 500000000 - 250000025 = 249999975 (9.999999 s -> +10.000 s);
 //   the restore: CNTVCT = 250000225 (+10.000 s); the resume: 250002725, expected 265002475:

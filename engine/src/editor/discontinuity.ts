@@ -1,4 +1,5 @@
-// The guest-time discontinuity at a resume point (§6.4): how far the guest counter is from what
+// The guest-time discontinuity at a resume point (docs/format.md#64-resume-points-and-the-guest-time-line):
+// how far the guest counter is from what
 // the VM's policy expects, in ticks and in time at the guest's frequency. Shared by inlay hints,
 // code lenses and the timeline.
 import type { Analysis } from '../analysis';

@@ -15,7 +15,7 @@ function applyFix(text: string, fix: Fix): string {
   return lines.join('\n');
 }
 
-// hvtrace-format §7. src: C(t) = 25e6·t; dst: C(t) = 5e9 + 25e6·t.
+// docs/format.md#7-example. src: C(t) = 25e6·t; dst: C(t) = 5e9 + 25e6·t.
 const S7 = [
   '@hvtrace 1',
   '@host src arch=arm64 freq=25MHz ecv=0 vhe=1',

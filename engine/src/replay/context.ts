@@ -1,5 +1,5 @@
 // The context one statement is replayed in: its host, VM instance, guest and vCPU, resolved and
-// created on first use (§3: undeclared VMs are declared implicitly).
+// created on first use (docs/format.md#3-directives-lines-starting-with-: undeclared VMs are declared implicitly).
 import type { Statement } from '../syntax/ast';
 import type { ReplayEvent } from './events';
 import { guestCounter, guestCntpct, physicalOffsetApplied, kvmclockAt, guestRate } from './clock';

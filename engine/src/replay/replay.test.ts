@@ -1,5 +1,6 @@
 // Worked examples: model states after given lines, with every expected value computed by hand
-// from hvtrace-format §3, §5 and §6.
+// from docs/format.md#3-directives-lines-starting-with-, docs/format.md#5-model-state and
+// docs/format.md#6-replay-rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analysis } from '../analysis';

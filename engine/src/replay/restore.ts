@@ -1,4 +1,4 @@
-// The idempotent restore of a vCPU's counter (seed 000, HVT011): what offset a restore at this
+// The idempotent restore of a vCPU's counter (docs/reference/seeds/seed-000.txt, HVT011): what offset a restore at this
 // statement should write so the guest stays on its time line, worked out with the trace's numbers,
 // and how far what the trace did instead puts it off the line.
 //   arm64: Off1 = Off0 - (T1-T0)*F - (C0-C1), i.e. C1 - expected guest counter

@@ -1,4 +1,4 @@
-// Replays one line of the trace against the model state, in file order (§6).
+// Replays one line of the trace against the model state, in file order (docs/format.md#6-replay-rules).
 import type { Directive, DirectiveLine, LineNode, Statement } from '../syntax/ast';
 
 import { attrByNum, attrGroupByNum, type AttrGroupRole, type AttrRole } from '../uapi/deviceAttrs';

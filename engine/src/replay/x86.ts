@@ -1,4 +1,4 @@
-// x86 TSC and kvmclock under KVM (§6.2, kvm-time §3).
+// x86 TSC and kvmclock under KVM (docs/format.md#62-x86-tsc, docs/reference/kvm-time.md#3-x86-tsc-and-kvmclock).
 import type { Body } from '../syntax/ast';
 import { ticksIn } from '../values/units';
 import { abs, add64, sub64 } from '../values/u64';
@@ -11,7 +11,9 @@ import type { InstanceState, VcpuState } from './state';
 const virtualKhz = (ctx: StepContext, v: VcpuState): bigint => v.virtualKhz ?? hostKhz(ctx.host);
 
 /**
- * kvm_synchronize_tsc (§6.2.1, kvm-time §3.3): a write of 0, or (once userspace has set a TSC, or
+ * kvm_synchronize_tsc (docs/format.md#62-x86-tsc item 1,
+ * docs/reference/kvm-time.md#33-kvm_synchronize_tsc-matching-heuristic-current-mainline-form-x1): a write of
+ * 0, or (once userspace has set a TSC, or
  * always before 6.7) a write within one second of the value expected from the previous write,
  * reuses the current generation's offset; otherwise offset = V - scale(C_H(t)) and a new
  * generation starts. The bookkeeping is per VM instance.
@@ -79,7 +81,7 @@ export function setTscOffset(ctx: StepContext, inst: InstanceState, v: VcpuState
   hostChange(ctx, inst, () => { v.tscOffset = offset; v.tscOffsetBy = ctx.ref; v.tscOffsetKnown = true; v.tscGeneration = sync.curGeneration; });
 }
 
-/** Proposed KVM_SET_TSC_STATE (seed 003): the guest TSC becomes tsc (+ cycles since nsec). */
+/** Proposed KVM_SET_TSC_STATE (docs/reference/seeds/seed-003.txt): the guest TSC becomes tsc (+ cycles since nsec). */
 export function setTscState(ctx: StepContext, inst: InstanceState, v: VcpuState, body: Extract<Body, { type: 'set_tsc_state' }>): void {
   let target = body.tsc.value;
   const hz = virtualKhz(ctx, v) * 1000n;
@@ -93,7 +95,10 @@ export function setTscState(ctx: StepContext, inst: InstanceState, v: VcpuState,
   if ((body.flags.value & TSC_STATE_FLAGS.KVM_TSC_STATE_TSC_ADJUST_VALID) !== 0n && body.tscAdjust) v.tscAdjust = body.tscAdjust.value;
 }
 
-/** §6.2.3 guest writes: IA32_TSC moves the offset and TSC_ADJUST by the same delta; TSC_ADJUST moves the offset. */
+/**
+ * docs/format.md#62-x86-tsc item 3 guest writes: IA32_TSC moves the offset and TSC_ADJUST by the same delta;
+ * TSC_ADJUST moves the offset.
+ */
 export function guestWriteTsc(ctx: StepContext, v: VcpuState, value: bigint): void {
   const delta = sub64(value, guestTsc(ctx.host, v, ctx.t));
   v.tscOffset = add64(v.tscOffset, delta);
@@ -106,7 +111,8 @@ export function guestWriteTscAdjust(v: VcpuState, value: bigint): void {
 }
 
 /**
- * §6.2.4 KVM_SET_TSC_KHZ: the guest TSC runs at K kHz from then on. With tsc_scaling=0 KVM accepts
+ * docs/format.md#62-x86-tsc item 4 KVM_SET_TSC_KHZ: the guest TSC runs at K kHz from then on. With
+ * tsc_scaling=0 KVM accepts
  * only K within 250 ppm of the host frequency, without scaling. The VM ioctl sets the default for
  * vCPUs created later and fails once a vCPU exists.
  */
@@ -127,7 +133,10 @@ export function setTscKhz(ctx: StepContext, inst: InstanceState, v: VcpuState | 
   hostChange(ctx, inst, () => { v.virtualKhz = value; v.scaled = value !== undefined && ctx.host.tscScaling; });
 }
 
-/** §6.2.5 KVM_SET_CLOCK: kvmclock reads N now (plus now - realtime with KVM_CLOCK_REALTIME). */
+/**
+ * docs/format.md#62-x86-tsc item 5 KVM_SET_CLOCK: kvmclock reads N now (plus now - realtime with
+ * KVM_CLOCK_REALTIME).
+ */
 export function setClock(ctx: StepContext, inst: InstanceState, body: Extract<Body, { type: 'set_clock' }>): void {
   const flags = body.flags?.value ?? 0n;
   if ((flags & ~KVM_CLOCK_VALID_FLAGS) !== 0n) {

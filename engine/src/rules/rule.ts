@@ -1,5 +1,5 @@
 // The rule framework: each diagnostic code is one Rule module that reads replay events and
-// reports findings (diagnostics.md). Severity overrides and suppression comments are applied in
+// reports findings (docs/diagnostics/catalog.md). Severity overrides and suppression comments are applied in
 // one place (../analysis.ts), not by rules.
 import type { LineNode, Span, Statement } from '../syntax/ast';
 import type { EventOf, ReplayEventKind } from '../replay/events';

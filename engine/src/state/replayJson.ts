@@ -1,4 +1,4 @@
-// The replay state as plain JSON (cli.md `replay --format json`, and the language server's state
+// The replay state as plain JSON (docs/cli.md `replay --format json`, and the language server's state
 // request). Every counter is a decimal string: u64 values do not fit JSON numbers.
 import { guestCounter, hostCounter } from '../replay/clock';
 import type { ReplayJson, VcpuReplayJson } from '../../../protocol/views';

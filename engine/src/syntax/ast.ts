@@ -12,7 +12,7 @@ import type { Actor } from '../../../protocol/views';
 export interface Span { start: number; end: number }
 export interface Tok<T> { value: T; span: Span }
 
-/** The actors of hvtrace-format §4: one list, shared with the protocol (protocol/views.ts). */
+/** The actors of docs/format.md#4-statements: one list, shared with the protocol (protocol/views.ts). */
 export { ACTORS, type Actor } from '../../../protocol/views';
 
 /** A `key=value` or positional word, as written. */

@@ -1,4 +1,4 @@
-// Parsers for the directives of hvtrace-format §3.
+// Parsers for the directives of docs/format.md#3-directives-lines-starting-with-.
 import type { Arg, Directive, KernelVersion, Span, Tok } from './ast';
 import { ArgReader, ParseFailure, expectedFound, parseTok } from './context';
 import { parseBit } from './operands';

@@ -1,6 +1,7 @@
 // The time line each guest vCPU should follow, for the clock error (guest counter minus expected):
 // anchored at the vCPU's first run, advancing at the guest's frequency, through downtime too under
-// policy `advance`, not under `freeze` (§6.4). Used by the timeline index.
+// policy `advance`, not under `freeze` (docs/format.md#64-resume-points-and-the-guest-time-line). Used by the
+// timeline index.
 import { guestCounter, guestFreq } from '../replay/clock';
 import type { ReplayEvent } from '../replay/events';
 import type { ModelState } from '../replay/state';

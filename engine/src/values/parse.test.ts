@@ -1,4 +1,4 @@
-// The value kinds of hvtrace-format §2. Every expected value is a literal worked out by hand.
+// The value kinds of docs/format.md#2-values. Every expected value is a literal worked out by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

@@ -1,6 +1,6 @@
 // The language features in the real VS Code: diagnostics with documentation links and related
 // information, hover with the worked restore formula, inlay hints, the outline. Fixture:
-// hvtrace-format §7 (s7-restore.hvtrace); the numbers are worked out by hand in test/lsp.
+// docs/format.md#7-example (s7-restore.hvtrace); the numbers are worked out by hand in test/lsp.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { test } from './harness';

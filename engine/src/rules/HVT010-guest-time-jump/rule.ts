@@ -1,5 +1,5 @@
 // HVT010 guest-time-jump: at a resume point the guest counter differs from what the VM's policy
-// expects by more than the tolerance (§6.4).
+// expects by more than the tolerance (docs/format.md#64-resume-points-and-the-guest-time-line).
 import { abs, signedDiff } from '../../values/u64';
 import { ticksIn } from '../../values/units';
 import { formatDuration, formatFrequency } from '../../values/format';

@@ -1,5 +1,5 @@
 // HVT011 restore-drift: a by-value counter restore where an idempotent offset restore exists. The
-// message works out Off1 = Off0 - (T1-T0)*F - (C0-C1) (seed 000) with the trace's numbers.
+// message works out Off1 = Off0 - (T1-T0)*F - (C0-C1) (docs/reference/seeds/seed-000.txt) with the trace's numbers.
 import { formatFrequency, formatTime } from '../../values/format';
 import { kernelAtLeast } from '../../replay/context';
 import { driftOf, idempotentRestore, type IdempotentRestore } from '../../replay/restore';

@@ -1,5 +1,5 @@
 // HVT013 counter-write-ignored: a TIMER_CNT/PTIMER_CNT write after KVM_ARM_SET_COUNTER_OFFSET; KVM
-// returns 0 and does nothing (kvm-time §1.3).
+// returns 0 and does nothing (docs/reference/kvm-time.md#13-what-a-userspace-write-of-the-counter-does).
 import { defineRule } from '../rule';
 
 export default defineRule({

@@ -1,4 +1,5 @@
-// HVT023 tsc-write-matched: KVM matched a host IA32_TSC write (kvm_synchronize_tsc, §6.2.1): the
+// HVT023 tsc-write-matched: KVM matched a host IA32_TSC write (kvm_synchronize_tsc, docs/format.md#62-x86-tsc
+// item 1): the
 // guest will not read the written value.
 import { defineRule } from '../rule';
 import { vcpuName } from '../describe';

@@ -1,5 +1,6 @@
 // HVT036 steal-torn-read: the x86 guest read `struct kvm_steal_time` while `version` was odd, i.e.
-// during an update (kvm-time §4.2: read version before and after, both equal and even).
+// during an update (docs/reference/kvm-time.md#42-x86-msr_kvm_steal_time-0x4b564d03: read version before and
+// after, both equal and even).
 import { defineRule } from '../rule';
 import { vcpuName } from '../describe';
 
