@@ -9,8 +9,16 @@ import type { CancellationToken, Connection } from 'vscode-languageserver/node';
 import type { HvtimerClient } from '../../client/src/client';
 import { onCustomRequest } from '../../server/src/customRequest';
 import {
-  CUSTOM_METHODS, REPLAY_STATS, REPORT, STATE_AT, STATE_CHANGE, TIMELINE_OVERVIEW, TIMELINE_WINDOW,
-  type ReportResult, type StateAtResult, type TimelineWindowParams,
+  CUSTOM_METHODS,
+  REPLAY_STATS,
+  REPORT,
+  STATE_AT,
+  STATE_CHANGE,
+  TIMELINE_OVERVIEW,
+  TIMELINE_WINDOW,
+  type ReportResult,
+  type StateAtResult,
+  type TimelineWindowParams,
 } from '../../protocol/requests';
 import { unhandled, type FromWebview, type ToWebview } from '../../protocol/webview';
 
@@ -32,9 +40,16 @@ export async function clientCalls(client: HvtimerClient): Promise<void> {
 }
 
 /** A connection that records what is registered. */
-function recorder(): { connection: Pick<Connection, 'onRequest'>; handlers: Map<string, (params: unknown, token: CancellationToken) => unknown> } {
+function recorder(): {
+  connection: Pick<Connection, 'onRequest'>;
+  handlers: Map<string, (params: unknown, token: CancellationToken) => unknown>;
+} {
   const handlers = new Map<string, (params: unknown, token: CancellationToken) => unknown>();
-  const connection = { onRequest: (method: string, handler: (params: unknown, token: CancellationToken) => unknown) => { handlers.set(method, handler); } };
+  const connection = {
+    onRequest: (method: string, handler: (params: unknown, token: CancellationToken) => unknown) => {
+      handlers.set(method, handler);
+    },
+  };
   return { connection: connection as unknown as Pick<Connection, 'onRequest'>, handlers };
 }
 
@@ -43,13 +58,26 @@ const token = { isCancellationRequested: false } as CancellationToken;
 test('a server handler is registered under its method and receives the params the protocol names', async () => {
   const { connection, handlers } = recorder();
   const seen: TimelineWindowParams[] = [];
-  onCustomRequest(connection, TIMELINE_WINDOW, (p) => { seen.push(p); return null; });
-  onCustomRequest(connection, STATE_CHANGE, (p) => ({ uri: p.uri, version: 1, line: p.direction === 'next' ? p.line + 1 : p.line - 1, what: 'pause' }));
+  onCustomRequest(connection, TIMELINE_WINDOW, (p) => {
+    seen.push(p);
+    return null;
+  });
+  onCustomRequest(connection, STATE_CHANGE, (p) => ({
+    uri: p.uri,
+    version: 1,
+    line: p.direction === 'next' ? p.line + 1 : p.line - 1,
+    what: 'pause',
+  }));
   assert.deepEqual([...handlers.keys()], ['hvtimer/timelineWindow', 'hvtimer/stateChange']);
   const params = { uri: URI, fromNs: '20500000000', toNs: '21000000000' };
   assert.equal(await handlers.get('hvtimer/timelineWindow')!(params, token), null);
   assert.deepEqual(seen, [params]);
-  assert.deepEqual(await handlers.get('hvtimer/stateChange')!({ uri: URI, line: 9, direction: 'next' }, token), { uri: URI, version: 1, line: 10, what: 'pause' });
+  assert.deepEqual(await handlers.get('hvtimer/stateChange')!({ uri: URI, line: 9, direction: 'next' }, token), {
+    uri: URI,
+    version: 1,
+    line: 10,
+    what: 'pause',
+  });
 });
 
 test('a handler whose params or result do not match its method fails the type check', () => {
@@ -65,26 +93,42 @@ test('a handler whose params or result do not match its method fails the type ch
 
 test('the method list names every custom request once', () => {
   assert.deepEqual([...CUSTOM_METHODS].sort(), [
-    'hvtimer/replayStats', 'hvtimer/report', 'hvtimer/stateAt', 'hvtimer/stateChange', 'hvtimer/timelineOverview', 'hvtimer/timelineWindow',
+    'hvtimer/replayStats',
+    'hvtimer/report',
+    'hvtimer/stateAt',
+    'hvtimer/stateChange',
+    'hvtimer/timelineOverview',
+    'hvtimer/timelineWindow',
   ]);
 });
 
 /** Both sides of the webview switch on `type`; `unhandled` in the default makes a missing case a type error. */
 function describeToWebview(m: ToWebview): string {
   switch (m.type) {
-    case 'overview': return `overview of ${m.overview.uri}`;
-    case 'window': return `window ${m.seq}`;
-    case 'cursor': return `cursor at ${m.line}`;
-    case 'error': return m.message;
-    default: unhandled(m); return 'unknown';
+    case 'overview':
+      return `overview of ${m.overview.uri}`;
+    case 'window':
+      return `window ${m.seq}`;
+    case 'cursor':
+      return `cursor at ${m.line}`;
+    case 'error':
+      return m.message;
+    default:
+      unhandled(m);
+      return 'unknown';
   }
 }
 
 function forgetsExport(m: FromWebview): string {
   switch (m.type) {
-    case 'ready': case 'requestWindow': case 'reveal': return m.type;
-    // @ts-expect-error 'export' is not handled, so `m` is not `never` here
-    default: unhandled(m); return 'unknown';
+    case 'ready':
+    case 'requestWindow':
+    case 'reveal':
+      return m.type;
+    default:
+      // @ts-expect-error 'export' is not handled, so `m` is not `never` here
+      unhandled(m);
+      return 'unknown';
   }
 }
 
