@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Analysis } from '../engine/src/analysis';
-import { TimelineIndexBuilder, timelineOverview, timelineWindow } from '../engine/src/query/index';
+import { TimelineIndexBuilder, timelineOverview, timelineWindow } from '../engine/src/timeline/index';
 import { generateTrace } from './generate';
 
 interface Targets { [name: string]: { max: number; unit: string } }
@@ -58,7 +58,7 @@ for (const lines of [100_000, 1_000_000]) {
   });
   record(`timeline index of ${label} lines`, built.ms, 'ms');
   const index = built.value.index;
-  // What the server does after a keystroke near the end: rebuild from the last snapshot before it.
+  // What the server does after a keystroke near the end: rebuild from the last checkpoint before it.
   let previous = built.value.builder;
   record(`timeline index after an edit near the end of ${label} lines`, median(5, () => {
     const revision = a.revision;

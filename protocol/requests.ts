@@ -8,9 +8,12 @@
 // * Requests on a document that is not open answer `null`. A request overtaken by an edit of its
 //   document fails with LSP error ContentModified (-32801); a cancelled one with RequestCancelled
 //   (-32800).
-// This file must not import the engine, vscode or the LSP libraries: it is types and names only.
+// This file must not import the engine, vscode or the LSP libraries: it is types and names only,
+// so the client, the server and the webview can all import it. `CustomRequests` maps each method
+// to its params and result; the client's `request` and the server's `onCustomRequest` use it.
 // The data shapes the requests carry are in ./views.ts (the engine builds them).
-import type { Report, ReplaySnapshot, StateView, Timeline, TimelineOverview, TimelineWindow } from './views';
+import type { Report, ReplayJson, StateView, TimelineOverview, TimelineWindow } from './views';
+import { CONVERT_CAPTURE, type ConvertCaptureParams, type ConvertCaptureResult } from './capture';
 export type * from './views';
 
 // ---- hvtimer/stateAt --------------------------------------------------------------------------
@@ -30,29 +33,11 @@ export interface StateAtResult {
   version: number;
   line: number;
   /** The CLI's JSON (`hvtimer replay --format json`): its shape is a contract and never changes. */
-  snapshot: ReplaySnapshot;
+  replayJson: ReplayJson;
   /** A richer view: every instance and vCPU, values in decimal, hex and as time. */
   view: StateView;
   /** The same state rendered as markdown, for a quick read-only display. */
   markdown: string;
-}
-
-// ---- hvtimer/timeline -------------------------------------------------------------------------
-
-/** `hvtimer/timeline`: what happened on each instance and vCPU over a range, and the guest clock error. */
-export const TIMELINE = 'hvtimer/timeline';
-
-export interface TimelineParams {
-  uri: string;
-  /** 0-based, inclusive; clamped to the document. */
-  fromLine: number;
-  toLine: number;
-}
-
-/** The timeline data (protocol/views.ts `Timeline`) of the document at `version`. */
-export interface TimelineResult extends Timeline {
-  uri: string;
-  version: number;
 }
 
 // ---- hvtimer/timelineOverview ------------------------------------------------------------------
@@ -153,6 +138,37 @@ export interface ReplayStatsResult {
   parsedLines: number;
   replayedLines: number;
 }
+
+// ---- the map: one entry per custom request ------------------------------------------------------
+
+/**
+ * Every custom request: its method, its params and its result. The client's `request` and the
+ * server's handler registration take their types from here, so a client call or a server handler
+ * whose params or result do not match its method fails the type check. Every request answers
+ * `null` for a document that is not open (see the conventions above).
+ */
+export interface CustomRequests {
+  [STATE_AT]: { params: StateAtParams; result: StateAtResult };
+  [TIMELINE_OVERVIEW]: { params: TimelineOverviewParams; result: TimelineOverviewResult };
+  [TIMELINE_WINDOW]: { params: TimelineWindowParams; result: TimelineWindowResult };
+  [STATE_CHANGE]: { params: StateChangeParams; result: StateChangeResult };
+  [REPORT]: { params: ReportParams; result: ReportResult };
+  [REPLAY_STATS]: { params: ReplayStatsParams; result: ReplayStatsResult };
+  [CONVERT_CAPTURE]: { params: ConvertCaptureParams; result: ConvertCaptureResult };
+}
+
+/** A custom request's method (`hvtimer/stateAt`, …). */
+export type CustomMethod = keyof CustomRequests;
+/** The params of custom request `M`. */
+export type ParamsOf<M extends CustomMethod> = CustomRequests[M]['params'];
+/** The answer to custom request `M`: its result, or null for a document that is not open. */
+export type ResultOf<M extends CustomMethod> = CustomRequests[M]['result'] | null;
+
+/** Every custom method (a record, so leaving one out fails the type check), for tests. */
+const EVERY_METHOD: Record<CustomMethod, true> = {
+  [STATE_AT]: true, [TIMELINE_OVERVIEW]: true, [TIMELINE_WINDOW]: true, [STATE_CHANGE]: true, [REPORT]: true, [REPLAY_STATS]: true, [CONVERT_CAPTURE]: true,
+};
+export const CUSTOM_METHODS = Object.keys(EVERY_METHOD) as CustomMethod[];
 
 // ---- client commands the server refers to (code lenses) ----------------------------------------
 

@@ -1,11 +1,13 @@
-// The data the engine's queries produce, as plain JSON-ready types: one definition shared by the
-// engine (which builds them), the CLI, the language server and the client (which show them).
+// The data the engine's state views, timeline and report produce (engine/src/{state,timeline,report}),
+// as plain JSON-ready types: one definition shared by the engine (which builds them), the CLI, the
+// language server and the client (which show them).
 // Every u64 and every time in nanoseconds is a decimal string: such values do not fit a JSON number.
-// Lines are 0-based. Types only: nothing here imports the engine, vscode or the LSP libraries.
+// Lines are 0-based. Types and the list of actors only: nothing here imports the engine, vscode or
+// the LSP libraries.
 
-// ---- the replay state (cli.md `hvtimer replay --format json`: this shape is a contract) ---------
+// ---- the replay state (docs/cli.md `hvtimer replay --format json`: this shape is a contract) ---------
 
-export interface VcpuSnapshot {
+export interface VcpuReplayJson {
   guest_counter: string;
   virtual_offset: string | null;
   physical_offset: string | null;
@@ -14,10 +16,10 @@ export interface VcpuSnapshot {
   stolen_ns: string | null;
 }
 
-export interface ReplaySnapshot {
+export interface ReplayJson {
   time: string;
   hosts: Record<string, { counter: string; freq: string }>;
-  vms: Record<string, { host: string | null; running: boolean; vcpus: Record<string, VcpuSnapshot> }>;
+  vms: Record<string, { host: string | null; running: boolean; vcpus: Record<string, VcpuReplayJson> }>;
 }
 
 // ---- a richer view of the state (hover, "Replay to here", the replay-state tree) --------------
@@ -33,7 +35,10 @@ export interface VcpuView {
   createdLine: number | null;
   /** `CNTVCT` on arm64, `TSC` on x86_64. */
   counterName: 'CNTVCT' | 'TSC';
-  /** The guest counter of §6.4, at the host's frequency (x86: the guest TSC frequency). */
+  /**
+   * The guest counter of docs/format.md#64-resume-points-and-the-guest-time-line, at the host's frequency
+   * (x86: the guest TSC frequency).
+   */
   guestCounter: ValueView;
   /** The guest counter's frequency as the guest knows it (Hz). */
   guestFreq: string;
@@ -87,7 +92,10 @@ export interface GuestView {
   policy: 'advance' | 'freeze';
   currentInstance: string | null;
   started: boolean;
-  /** The pending stop (G_before, t_pause of §6.4) while the guest has not resumed on every vCPU. */
+  /**
+   * The pending stop (G_before, t_pause of docs/format.md#64-resume-points-and-the-guest-time-line) while the
+   * guest has not resumed on every vCPU.
+   */
   stop: { kind: 'pause' | 'migrate' | 'snapshot'; line: number; timeNs: string; instance: string; counters: Record<string, string> } | null;
 }
 
@@ -103,63 +111,12 @@ export interface StateView {
   instances: InstanceView[];
 }
 
-// ---- the timeline of a range of lines (the timeline webview) ------------------------------------
-
-export type TimelineValue = string | number | boolean | null;
-
-export interface TimelineEvent {
-  /** 0-based line. */
-  line: number;
-  /** Reference time of the statement, ns (decimal string). */
-  timeNs: string;
-  vm: string | null;
-  instance: string | null;
-  vcpu: number | null;
-  /** The replay event kind (`resumePoint`, `counterWrite`, `stop`, …) or `lifecycle` / `note` for VMM statements. */
-  kind: string;
-  /** One line for people. */
-  label: string;
-  /** The event's fields: u64 values as decimal strings, references as 0-based line numbers. */
-  values: Record<string, TimelineValue>;
-}
-
-export interface ClockErrorSample {
-  line: number;
-  timeNs: string;
-  vm: string;
-  instance: string;
-  vcpu: number;
-  counterName: 'CNTVCT' | 'TSC';
-  /** Guest counter, the time line's value, their signed difference (ticks), as ns at `freq`. */
-  guest: string;
-  expected: string;
-  errorTicks: string;
-  errorNs: string;
-  freq: string;
-}
-
-export interface TimelineInstance {
-  key: string;
-  host: string;
-  vm: string;
-  firstLine: number;
-  lastLine: number;
-  vcpus: number[];
-}
-
-export interface Timeline {
-  fromLine: number;
-  toLine: number;
-  hosts: { name: string; arch: 'arm64' | 'x86_64'; freq: string }[];
-  instances: TimelineInstance[];
-  events: TimelineEvent[];
-  samples: ClockErrorSample[];
-}
-
 // ---- the timeline webview: the whole document at a glance (hvtimer/timelineOverview) ----------
 
-/** Who acts in a statement (hvtrace-format §4). */
+/** Who acts in a statement (docs/format.md#4-statements). */
 export type Actor = 'ioctl' | 'guest' | 'kvm' | 'sched' | 'vmm';
+/** Every actor, in the format's order (the parser's, the timeline index's and the legend's). */
+export const ACTORS: readonly Actor[] = ['ioctl', 'guest', 'kvm', 'sched', 'vmm'];
 
 export type FindingSeverity = 'error' | 'warning' | 'info' | 'hint';
 
@@ -292,7 +249,11 @@ export interface FindingCluster {
   codes: string[];
 }
 
-/** The guest clock error of one vCPU after a statement (see ClockErrorSample; µs only for plotting). */
+/**
+ * The guest clock error of one vCPU after a statement: its guest counter, the time line it should
+ * follow (anchored at the vCPU's first run, advancing at the guest's frequency, through downtime too
+ * under policy `advance`, not under `freeze`), their signed difference in ticks and as ns at `freq`.
+ */
 export interface ClockErrorPoint {
   line: number;
   timeNs: string;

@@ -1,7 +1,9 @@
 // Messages between the extension and the timeline webview (client/src/timelinePanel.ts and
 // webview/src/), and the state the webview persists with `setState` (restored after a reload or by
-// the panel serializer). Types only: nothing here imports vscode, the DOM or the engine.
-import type { TimelineOverviewResult, TimelineWindowResult } from './requests';
+// the panel serializer). One discriminated union per direction: both sides switch on `type`, and a
+// `default: unhandled(m)` makes a message kind one side does not handle fail the type check.
+// Types and that one helper only: nothing here imports vscode, the DOM or the engine.
+import type { TimelineOverviewResult, TimelineWindowParams, TimelineWindowResult } from './requests';
 
 /** Extension → webview. */
 export type ToWebview =
@@ -23,8 +25,8 @@ export type ToWebview =
 export type FromWebview =
   /** The webview has loaded (and restored `state`, if any): send the overview. */
   | { type: 'ready'; state: TimelineViewState | null }
-  /** Data of a visible time range (protocol `hvtimer/timelineWindow`). */
-  | { type: 'requestWindow'; seq: number; fromNs: string; toNs: string; maxMarkers: number; maxSamples: number }
+  /** Data of a visible time range: the params of `hvtimer/timelineWindow` for the panel's document. */
+  | ({ type: 'requestWindow'; seq: number } & Required<Omit<TimelineWindowParams, 'uri'>>)
   /** A marker was clicked (or chosen with Enter): reveal and select `line` in the editor. */
   | { type: 'reveal'; line: number }
   /** Export: `png` as a `data:image/png;base64,` URL, `svg` as the document's text. */
@@ -41,3 +43,6 @@ export interface TimelineViewState {
   /** Ids of the collapsed tracks (`vm:<name>`, `host/vm`, `host/vm/vcpuN`); absent: all expanded. */
   collapsed?: string[];
 }
+
+/** The `default` of a switch over `ToWebview` or `FromWebview`: compiles only when every kind is handled; at run time an unknown message is ignored. */
+export const unhandled = (_message: never): void => undefined;

@@ -1,4 +1,4 @@
-// Command-line parsing for `hvtimer check|replay|import` (cli.md).
+// Command-line parsing for `hvtimer check|replay|import` (docs/cli.md).
 import { parseDuration, type SeverityOverride } from '../../engine/src/index';
 import { parseFrequency, isName } from '../../engine/src/values/parse';
 import { UsageError } from './errors';

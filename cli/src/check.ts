@@ -1,4 +1,4 @@
-// `hvtimer check`: diagnostics of one or more traces as text, JSON or SARIF (cli.md).
+// `hvtimer check`: diagnostics of one or more traces as text, JSON or SARIF (docs/cli.md).
 import { Analysis, type Diagnostic } from '../../engine/src/index';
 import type { Args } from './args';
 import { readTrace } from './io';

@@ -1,4 +1,4 @@
-// The command-line contract (cli.md), exercised through the built bundle dist/cli.js.
+// The command-line contract (docs/cli.md), exercised through the built bundle dist/cli.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

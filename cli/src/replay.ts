@@ -1,17 +1,17 @@
-// `hvtimer replay`: the model state after the whole file or after line --at (cli.md).
-import { Analysis, snapshot, type ReplaySnapshot } from '../../engine/src/index';
+// `hvtimer replay`: the model state after the whole file or after line --at (docs/cli.md).
+import { Analysis, replayJson, type ReplayJson } from '../../engine/src/index';
 import type { Args } from './args';
 import { CliError } from './errors';
 import { readTrace } from './io';
 
-export function replayFile(args: Args): ReplaySnapshot {
+export function replayFile(args: Args): ReplayJson {
   const analysis = new Analysis(readTrace(args.files[0]), { tolerance: args.tolerance });
   const lines = analysis.doc.lineCount;
   if (args.at !== undefined && args.at > lines) throw new CliError(`--at ${args.at} is past the end of ${args.files[0]} (${lines} lines)`);
-  return snapshot(analysis.stateAfter((args.at ?? lines) - 1));
+  return replayJson(analysis.stateAfter((args.at ?? lines) - 1));
 }
 
-export function toText(s: ReplaySnapshot): string {
+export function toText(s: ReplayJson): string {
   const out = [`time ${s.time}`];
   for (const [name, h] of Object.entries(s.hosts)) out.push(`host ${name}: counter ${h.counter} at ${h.freq} Hz`);
   for (const [name, vm] of Object.entries(s.vms)) {

@@ -4,7 +4,7 @@
 // trace next to the capture, through a save dialog that asks before replacing a file, and offers
 // to open it. The conversion itself is the server's (the client knows nothing of the engine).
 import * as vscode from 'vscode';
-import { CAPTURE_LANGUAGE_ID, CONVERT_CAPTURE, CONVERT_CAPTURE_COMMAND, type ConvertCaptureParams, type ConvertCaptureResult } from '../../protocol/capture';
+import { CAPTURE_LANGUAGE_ID, CONVERT_CAPTURE, CONVERT_CAPTURE_COMMAND } from '../../protocol/capture';
 import type { HvtimerClient } from './client';
 
 /** The first line of a capture: the tools' headers, or an event line of tracefs/trace-cmd/perf script. */
@@ -45,7 +45,7 @@ export async function convertCapture(client: HvtimerClient, uriArg?: unknown, op
     void vscode.window.showWarningMessage('hvtimer: open a kernel capture (tracefs, trace-cmd report or perf script text) first.');
     return undefined;
   }
-  const result = await client.request<ConvertCaptureResult | null>(CONVERT_CAPTURE, { uri: uri.toString() } satisfies ConvertCaptureParams);
+  const result = await client.request(CONVERT_CAPTURE, { uri: uri.toString() });
   if (!result) {
     void vscode.window.showWarningMessage('hvtimer: that document is not open as a capture.');
     return undefined;

@@ -5,6 +5,7 @@ import {
   CloseAction, ErrorAction, LanguageClient, State, TransportKind,
   type CloseHandlerResult, type ErrorHandler, type ErrorHandlerResult, type LanguageClientOptions, type Message, type ServerOptions,
 } from 'vscode-languageclient/node';
+import type { CustomMethod, ParamsOf, ResultOf } from '../../protocol/requests';
 import type { ServerStatus } from './status';
 import { CAPTURE_LANGUAGE_ID } from '../../protocol/capture';
 
@@ -92,9 +93,10 @@ export class HvtimerClient implements vscode.Disposable {
     await this.start();
   }
 
-  async request<R>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<R> {
+  /** Sends custom request `method` (protocol/requests.ts): its params and result are typed by the method. */
+  async request<M extends CustomMethod>(method: M, params: ParamsOf<M>, token?: vscode.CancellationToken): Promise<ResultOf<M>> {
     if (!this.client || this.client.state !== State.Running) throw new Error('the hvtimer language server is not running');
-    return token ? this.client.sendRequest<R>(method, params, token) : this.client.sendRequest<R>(method, params);
+    return token ? this.client.sendRequest<ResultOf<M>>(method, params, token) : this.client.sendRequest<ResultOf<M>>(method, params);
   }
 
   /** Resolves once the language client is running (a revived webview may ask before it started). */

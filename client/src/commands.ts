@@ -2,9 +2,9 @@
 // state changes, show the timeline, export the report, and the server's restart and log.
 import * as vscode from 'vscode';
 import {
-  REPLAY_TO_LINE_COMMAND, REPORT, SHOW_TIMELINE_COMMAND, STATE_AT, STATE_CHANGE,
-  type ReportParams, type ReportResult, type StateAtParams, type StateAtResult, type StateChangeParams, type StateChangeResult,
+  REPLAY_TO_LINE_COMMAND, REPORT, SHOW_TIMELINE_COMMAND, STATE_AT, STATE_CHANGE, type ReportResult, type StateAtResult,
 } from '../../protocol/requests';
+import { documentName } from '../../protocol/documentName';
 import type { HvtimerClient } from './client';
 import { CAPTURE_LANGUAGE_ID } from '../../protocol/capture';
 import { exportReport, type ExportOptions } from './exportReport';
@@ -21,7 +21,6 @@ export const COMMANDS = {
   revealLine: 'hvtimer.revealLine',
 } as const;
 
-const nameOf = (uri: string): string => decodeURIComponent(uri.split('/').pop() ?? uri);
 
 /** The trace and line a command acts on: its arguments (code lens, tests), else the active editor or the timeline's document. */
 export function target(uriArg: unknown, lineArg?: unknown): { uri: string; line: number } | undefined {
@@ -43,7 +42,7 @@ function noTrace(): undefined {
 export async function replayToLine(client: HvtimerClient, state: ReplayStateProvider, uriArg?: unknown, lineArg?: unknown): Promise<StateAtResult | undefined> {
   const t = target(uriArg, lineArg);
   if (!t) return noTrace();
-  const result = await client.request<StateAtResult | null>(STATE_AT, { uri: t.uri, line: t.line } satisfies StateAtParams);
+  const result = await client.request(STATE_AT, { uri: t.uri, line: t.line });
   if (!result) {
     void vscode.window.showWarningMessage('hvtimer: that trace is not open.');
     return undefined;
@@ -58,9 +57,9 @@ export async function step(client: HvtimerClient, state: ReplayStateProvider, di
   if (!t) return noTrace();
   // From the line shown in the view when the cursor has not moved elsewhere since.
   const from = typeof lineArg === 'number' ? lineArg : state.current?.uri === t.uri && !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === t.uri) ? state.current.line : t.line;
-  const change = await client.request<StateChangeResult | null>(STATE_CHANGE, { uri: t.uri, line: from, direction } satisfies StateChangeParams);
+  const change = await client.request(STATE_CHANGE, { uri: t.uri, line: from, direction });
   if (!change || change.line === null) {
-    void vscode.window.showInformationMessage(`hvtimer: no ${direction === 'next' ? 'later' : 'earlier'} state change in ${nameOf(t.uri)}.`);
+    void vscode.window.showInformationMessage(`hvtimer: no ${direction === 'next' ? 'later' : 'earlier'} state change in ${documentName(t.uri)}.`);
     return undefined;
   }
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(t.uri));
@@ -74,12 +73,12 @@ export async function step(client: HvtimerClient, state: ReplayStateProvider, di
 export async function replayTrace(client: HvtimerClient, state: ReplayStateProvider, uriArg?: unknown): Promise<ReportResult | undefined> {
   const t = target(uriArg);
   if (!t) return noTrace();
-  const name = nameOf(t.uri);
+  const name = documentName(t.uri);
   let result: ReportResult | null;
   try {
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `hvtimer: replaying ${name}`, cancellable: true },
-      (_progress, token) => client.request<ReportResult | null>(REPORT, { uri: t.uri } satisfies ReportParams, token),
+      (_progress, token) => client.request(REPORT, { uri: t.uri }, token),
     );
   } catch (err) {
     if ((err as { code?: number }).code === -32800) { void vscode.window.showInformationMessage(`hvtimer: replay of ${name} cancelled.`); return undefined; }

@@ -1,7 +1,7 @@
 // "Export report": the findings and a per-VM summary (hvtimer/report) as Markdown or JSON, written to
 // a file the user picks — never into the trace itself.
 import * as vscode from 'vscode';
-import { REPORT, type ReportParams, type ReportResult } from '../../protocol/requests';
+import { REPORT, type ReportResult } from '../../protocol/requests';
 import type { HvtimerClient } from './client';
 import { saveExport } from './saveFile';
 
@@ -27,7 +27,7 @@ export async function exportReport(client: HvtimerClient, uri: string, options: 
   const format = options.format ?? await pickFormat();
   if (!format) return undefined;
   const trace = vscode.Uri.parse(uri);
-  const result = await client.request<ReportResult | null>(REPORT, { uri } satisfies ReportParams);
+  const result = await client.request(REPORT, { uri });
   if (!result) {
     void vscode.window.showWarningMessage('hvtimer: that trace is not open.');
     return undefined;

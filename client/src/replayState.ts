@@ -3,6 +3,7 @@
 // stop), instances and their vCPUs with counters in decimal and as time, and the line that set each
 // value (click to go there). Built from hvtimer/stateAt's StateView.
 import * as vscode from 'vscode';
+import { documentName } from '../../protocol/documentName';
 import type { InstanceView, StateAtResult, VcpuView } from '../../protocol/requests';
 
 export const REPLAY_STATE_VIEW = 'hvtimer.replayState';
@@ -81,7 +82,7 @@ export class ReplayStateProvider implements vscode.TreeDataProvider<StateNode>, 
   /** Shows a state; reveals the view without taking the focus from the editor. */
   async show(uri: string, result: StateAtResult): Promise<void> {
     this.current = { uri, line: result.line, result };
-    this.roots = stateNodes(result, decodeURIComponent(uri.split('/').pop() ?? uri));
+    this.roots = stateNodes(result, documentName(uri));
     this.changed.fire(undefined);
     if (this.view) await Promise.resolve(this.view.reveal(this.roots[0], { select: false, focus: false })).catch(() => undefined);
   }

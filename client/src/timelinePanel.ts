@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import {
-  TIMELINE_OVERVIEW, TIMELINE_VIEW_TYPE, TIMELINE_WINDOW,
-  type TimelineOverviewParams, type TimelineOverviewResult, type TimelineWindowParams, type TimelineWindowResult,
+  TIMELINE_OVERVIEW, TIMELINE_VIEW_TYPE, TIMELINE_WINDOW, type TimelineOverviewResult, type TimelineWindowParams,
 } from '../../protocol/requests';
-import type { FromWebview, TimelineViewState, ToWebview } from '../../protocol/webview';
+import { documentName } from '../../protocol/documentName';
+import { unhandled, type FromWebview, type TimelineViewState, type ToWebview } from '../../protocol/webview';
 import type { HvtimerClient } from './client';
 import { saveExport } from './saveFile';
 
@@ -59,7 +59,7 @@ export class TimelinePanel implements vscode.Disposable {
     panel.webview.options = TimelinePanel.options(context);
     const p = new TimelinePanel(panel, context, client);
     p.uri = state?.uri ?? undefined;
-    if (p.uri) panel.title = `Timeline: ${TimelinePanel.nameOf(p.uri)}`;
+    if (p.uri) panel.title = `Timeline: ${documentName(p.uri)}`;
     return p;
   }
 
@@ -67,7 +67,6 @@ export class TimelinePanel implements vscode.Disposable {
     return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')] };
   }
 
-  private static nameOf(uri: string): string { return decodeURIComponent(uri.split('/').pop() ?? uri); }
 
   private constructor(readonly panel: vscode.WebviewPanel, private readonly context: vscode.ExtensionContext, private readonly client: HvtimerClient) {
     TimelinePanel.current = this;
@@ -107,7 +106,7 @@ export class TimelinePanel implements vscode.Disposable {
     this.uri = uri;
     this.cursorLine = line;
     this.focusLine = focus ? line : null;
-    this.panel.title = `Timeline: ${TimelinePanel.nameOf(uri)}`;
+    this.panel.title = `Timeline: ${documentName(uri)}`;
     await this.loaded;
     await this.sendOverview();
   }
@@ -127,7 +126,7 @@ export class TimelinePanel implements vscode.Disposable {
       await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
       const deadline = Date.now() + OPEN_TIMEOUT_MS;
       for (;;) {
-        const overview = await this.client.request<TimelineOverviewResult | null>(TIMELINE_OVERVIEW, { uri } satisfies TimelineOverviewParams);
+        const overview = await this.client.request(TIMELINE_OVERVIEW, { uri });
         if (this.uri !== uri) return null;
         if (overview) {
           this.post({ type: 'overview', overview, cursorLine: this.cursorLine });
@@ -137,7 +136,7 @@ export class TimelinePanel implements vscode.Disposable {
           }
           return overview;
         }
-        if (Date.now() > deadline) throw new Error(`the language server does not know ${TimelinePanel.nameOf(uri)}`);
+        if (Date.now() > deadline) throw new Error(`the language server does not know ${documentName(uri)}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     } catch (err) {
@@ -157,6 +156,7 @@ export class TimelinePanel implements vscode.Disposable {
       case 'requestWindow': return this.sendWindow(m);
       case 'reveal': await this.reveal(m.line); return;
       case 'export': return this.saveExport(m.format, m.data);
+      default: return unhandled(m);
     }
   }
 
@@ -165,7 +165,7 @@ export class TimelinePanel implements vscode.Disposable {
     if (!uri) return;
     try {
       const params: TimelineWindowParams = { uri, fromNs: m.fromNs, toNs: m.toNs, maxMarkers: m.maxMarkers, maxSamples: m.maxSamples };
-      const window = await this.client.request<TimelineWindowResult | null>(TIMELINE_WINDOW, params);
+      const window = await this.client.request(TIMELINE_WINDOW, params);
       if (window && this.uri === uri) this.post({ type: 'window', seq: m.seq, window });
     } catch (err) {
       // An edit overtook the request (ContentModified): the new overview brings fresh requests.
@@ -188,7 +188,7 @@ export class TimelinePanel implements vscode.Disposable {
 
   private async saveExport(format: 'png' | 'svg', data: string): Promise<void> {
     const trace = this.uri ? vscode.Uri.parse(this.uri) : undefined;
-    const base = trace ? TimelinePanel.nameOf(trace.toString()).replace(/\.hvtrace$/, '') : 'timeline';
+    const base = trace ? documentName(trace.toString()).replace(/\.hvtrace$/, '') : 'timeline';
     const target = this.exportTarget;
     this.exportTarget = undefined;
     const bytes = format === 'png' ? Buffer.from(data.slice(data.indexOf(',') + 1), 'base64') : Buffer.from(data, 'utf8');

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analysis } from './analysis';
-import { snapshot } from './query/snapshot';
+import { replayJson } from './state/replayJson';
 
 /** A trace of `reads` guest reads, one every millisecond, each agreeing with the model. */
 function bigTrace(reads: number): string[] {
@@ -37,14 +37,14 @@ test('edits that insert and delete lines give the same result as analysing the n
   const fresh = new Analysis(a.doc.getText());
   assert.deepEqual(a.diagnostics(), fresh.diagnostics());
   assert.deepEqual(a.diagnostics().map((x) => x.code), ['HVT001', 'HVT093']);
-  for (const line of [0, 499, 500, 1777, 2500, 3001]) assert.deepEqual(snapshot(a.stateAfter(line)), snapshot(fresh.stateAfter(line)));
+  for (const line of [0, 499, 500, 1777, 2500, 3001]) assert.deepEqual(replayJson(a.stateAfter(line)), replayJson(fresh.stateAfter(line)));
 });
 
 test('stateAfter restores the nearest checkpoint instead of replaying from the top', () => {
   const a = new Analysis(bigTrace(5995).join('\n'), { checkpointInterval: 1000 });
   a.diagnostics();
   const before = a.replayedLines;
-  const s = snapshot(a.stateAfter(5499)); // line 5500: i = 5495
+  const s = replayJson(a.stateAfter(5499)); // line 5500: i = 5495
   assert.equal(s.vms.v.vcpus['0'].guest_counter, '5495000000');
   assert.equal(a.replayedLines, before); // stateAfter's own replay is not counted: it used a checkpoint
 });

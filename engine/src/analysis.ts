@@ -282,7 +282,7 @@ class LineContext implements RuleContext {
 }
 
 /**
- * `# hvtimer-disable-next-line CODES` and `# hvtimer-disable CODES` (§1). Only lines whose text
+ * `# hvtimer-disable-next-line CODES` and `# hvtimer-disable CODES` (docs/format.md#1-lines). Only lines whose text
  * mentions the keyword are parsed here, so this stays cheap on huge documents.
  */
 function suppressionsOf(doc: TraceDocument): (line: number, code: string) => boolean {

@@ -14,7 +14,7 @@ export function checkText(text: string, options: AnalysisOptions = {}): Diagnost
   return new Analysis(text, options).diagnostics();
 }
 export { docsPagePath, DOCS_INDEX_PATH } from './rules/docs';
-export { snapshot, type ReplaySnapshot, type VcpuSnapshot } from './query/snapshot';
+export { replayJson, type ReplayJson, type VcpuReplayJson } from './state/replayJson';
 export { parseDuration } from './values/parse';
 export { formatTime } from './values/format';
 export type { ModelState } from './replay/state';

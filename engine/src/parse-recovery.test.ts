@@ -54,7 +54,7 @@ test('a broken line 5 of 9: the model state changes after the bad line', () => {
 });
 
 test('§7 example with a garbage line inserted in the middle: one HVT090 there, HVT010 still found at the end', () => {
-  // §7 without its blank line, with a broken statement (no operation) inserted as line 11.
+  // docs/format.md#7-example without its blank line, with a broken statement (no operation) inserted as line 11.
   const lines = [...SPEC_EXAMPLE, ...SPEC_EXAMPLE_RESTORE].filter((l) => l !== '');
   lines.splice(11, 0, '20.3 dst/vm1 vmm');
   const d = checkText(lines.join('\n'));

@@ -1,5 +1,8 @@
-// Every example of /work/shared/spec/hvtrace-format.md (§1–4, §6, §7) parses to the values the
-// spec implies. Each expected value is written out by hand (literals), never computed by the code
+// Every example of the format, docs/format.md (§1–4, §6, §7), parses to the values the spec
+// implies. The § numbers in the test names are that page's sections: docs/format.md#1-lines,
+// docs/format.md#2-values, docs/format.md#3-directives-lines-starting-with-, docs/format.md#4-statements
+// (docs/format.md#41-ioctl--vmm-to-kvm to docs/format.md#45-vmm--vm-lifecycle), docs/format.md#6-replay-rules,
+// docs/format.md#7-example. Each expected value is written out by hand (literals), never computed by the code
 // under test. Placeholders of the statement tables (N, REG, VALUE, ...) are filled in with values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -2,7 +2,7 @@
 // fixes query, plus any fix a rule attached), as WorkspaceEdits the user applies (and can undo).
 import { CodeActionKind, TextDocumentEdit, type CodeAction, type CodeActionParams, type TextEdit } from 'vscode-languageserver/node';
 import type { Fix } from '../../engine/src/index';
-import { fixesFor } from '../../engine/src/query/index';
+import { fixesFor } from '../../engine/src/editor/index';
 import { lspCharacter, type DocumentStore, type TraceDoc } from './documents';
 
 export interface CodeActionOptions { documentChanges: boolean }

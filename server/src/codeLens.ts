@@ -2,7 +2,7 @@
 // a resume point the guest-time discontinuity there. Resume points come from a replay of the whole
 // document without rules, in chunks (cancellable).
 import type { CancellationToken, CodeLens, CodeLensParams } from 'vscode-languageserver/node';
-import { discontinuities, type Discontinuity } from '../../engine/src/query/index';
+import { discontinuities, type Discontinuity } from '../../engine/src/editor/index';
 import { REPLAY_TO_LINE_COMMAND, SHOW_TIMELINE_COMMAND } from '../../protocol/requests';
 import { inChunks } from './async';
 import type { DocumentStore, TraceDoc } from './documents';

@@ -3,7 +3,7 @@
 // textDocument/references: from such a write to every statement it affects (scanned in chunks,
 // cancellable).
 import type { CancellationToken, DefinitionParams, Location, ReferenceParams } from 'vscode-languageserver/node';
-import { definitionAt, ReferenceScanner, type Location as EngineLocation } from '../../engine/src/query/index';
+import { definitionAt, ReferenceScanner, type Location as EngineLocation } from '../../engine/src/editor/index';
 import { inChunks } from './async';
 import { engineCharacter, lspCharacter, type DocumentStore, type TraceDoc } from './documents';
 

@@ -7,6 +7,7 @@ import type {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis, type AnalysisOptions, type Diagnostic } from '../../engine/src/index';
+import { documentName } from '../../protocol/documentName';
 import { CHUNK_LINES, nextTurn } from './async';
 import { convertCapture, isCapture, type CaptureView } from './captures';
 import { DEFAULT_SETTINGS, sameAnalysisOptions, type Settings } from './settings';
@@ -153,7 +154,7 @@ export class DocumentStore {
           this.connection.window.createWorkDoneProgress().then((p) => {
             if (finished) return;
             progress = p;
-            p.begin('hvtimer: replaying trace', 0, doc.uri.split('/').pop(), false);
+            p.begin('hvtimer: replaying trace', 0, documentName(doc.uri), false);
           }, () => undefined);
         }
         if (progress) {

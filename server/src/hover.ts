@@ -1,6 +1,6 @@
 // textDocument/hover: the engine's hover markdown for the position.
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver/node';
-import { hoverAt } from '../../engine/src/query/index';
+import { hoverAt } from '../../engine/src/editor/index';
 import { docsHref } from './diagnostics';
 import { engineCharacter, lspCharacter, type DocumentStore } from './documents';
 

@@ -1,7 +1,7 @@
 // textDocument/inlayHint: the guest counter after state-changing statements and the guest-time
 // discontinuity at resume points, for the visible range; off with `hvtimer.inlayHints.enabled`.
 import { InlayHintKind, type InlayHint, type InlayHintParams } from 'vscode-languageserver/node';
-import { inlayHints as engineHints } from '../../engine/src/query/index';
+import { inlayHints as engineHints } from '../../engine/src/editor/index';
 import { lspCharacter, type DocumentStore } from './documents';
 
 export function inlayHints(store: DocumentStore, params: InlayHintParams): InlayHint[] | null {

@@ -6,14 +6,14 @@ import {
   type CancellationToken, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import {
-  REPLAY_STATS, REPORT, STATE_AT, STATE_CHANGE, TIMELINE, TIMELINE_OVERVIEW, TIMELINE_WINDOW,
-  type ReplayStatsParams, type ReportParams, type StateAtParams, type StateChangeParams, type TimelineOverviewParams, type TimelineParams, type TimelineWindowParams,
+  REPLAY_STATS, REPORT, STATE_AT, STATE_CHANGE, TIMELINE_OVERVIEW, TIMELINE_WINDOW, type CustomMethod, type ParamsOf, type ResultOf,
 } from '../../protocol/requests';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
-import { replayStats, stateAt, timelineRequest } from './customRequests';
+import { onCustomRequest, type CustomRequestHandler } from './customRequest';
+import { replayStats, stateAt } from './customRequests';
 import { definition, references } from './definition';
-import { CONVERT_CAPTURE, type ConvertCaptureParams } from '../../protocol/capture';
+import { CONVERT_CAPTURE } from '../../protocol/capture';
 import { convertCaptureRequest, throughCapture, publishCapture } from './captures';
 import { clear, publish } from './diagnostics';
 import { DocumentStore } from './documents';
@@ -134,14 +134,18 @@ connection.onCodeAction(guard('code actions', null, (p) => codeActions(store, p,
 connection.languages.semanticTokens.on(guard('semantic tokens', { data: [] }, (p) => semanticTokensFull(store, p) ?? { data: [] }));
 connection.languages.semanticTokens.onRange(guard('semantic tokens', { data: [] }, (p) => semanticTokensRange(store, p) ?? { data: [] }));
 
-connection.onRequest(STATE_AT, guard('hvtimer/stateAt', null, (p: StateAtParams) => stateAt(store, p)));
-connection.onRequest(TIMELINE, guard('hvtimer/timeline', null, (p: TimelineParams, token) => timelineRequest(store, p, token)));
-connection.onRequest(TIMELINE_OVERVIEW, guard('hvtimer/timelineOverview', null, (p: TimelineOverviewParams, token) => timelineOverviewRequest(store, p, token)));
-connection.onRequest(TIMELINE_WINDOW, guard('hvtimer/timelineWindow', null, (p: TimelineWindowParams, token) => timelineWindowRequest(store, p, token)));
-connection.onRequest(STATE_CHANGE, guard('hvtimer/stateChange', null, (p: StateChangeParams, token) => stateChangeRequest(store, p, token)));
-connection.onRequest(REPORT, guard('hvtimer/report', null, (p: ReportParams, token) => reportRequest(store, p, token)));
-connection.onRequest(REPLAY_STATS, guard('hvtimer/replayStats', null, (p: ReplayStatsParams) => replayStats(store, p)));
+/** A custom request (protocol/requests.ts), guarded like the others: a failure is logged and answered with null. */
+function onCustom<M extends CustomMethod>(method: M, handler: CustomRequestHandler<M>): void {
+  onCustomRequest(connection, method, guard<ParamsOf<M>, ResultOf<M>>(method, null, handler));
+}
 
-connection.onRequest(CONVERT_CAPTURE, guard('hvtimer/convertCapture', null, (p: ConvertCaptureParams) => convertCaptureRequest(store, p)));
+onCustom(STATE_AT, (p) => stateAt(store, p));
+onCustom(TIMELINE_OVERVIEW, (p, token) => timelineOverviewRequest(store, p, token));
+onCustom(TIMELINE_WINDOW, (p, token) => timelineWindowRequest(store, p, token));
+onCustom(STATE_CHANGE, (p, token) => stateChangeRequest(store, p, token));
+onCustom(REPORT, (p, token) => reportRequest(store, p, token));
+onCustom(REPLAY_STATS, (p) => replayStats(store, p));
+
+onCustom(CONVERT_CAPTURE, (p) => convertCaptureRequest(store, p));
 
 connection.listen();

@@ -1,7 +1,7 @@
 // textDocument/semanticTokens: what the TextMate grammar cannot know — a host used before (or
 // without) its @host directive, known ids written as numbers, proposed APIs.
 import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend, type SemanticTokensParams, type SemanticTokensRangeParams } from 'vscode-languageserver/node';
-import { semanticTokens as engineTokens, type SemanticToken, type TokenKind } from '../../engine/src/query/index';
+import { semanticTokens as engineTokens, type SemanticToken, type TokenKind } from '../../engine/src/editor/index';
 import { lspCharacter, type DocumentStore } from './documents';
 
 // Standard token types only (the manifest contributes no custom ones): an undeclared host is a

@@ -1,7 +1,7 @@
 // textDocument/documentSymbol and textDocument/foldingRange: hosts, VMs with their instances and
 // vCPUs, and the trace's life-cycle sections (pauses, migrations, …), which also fold.
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type DocumentSymbolParams, type FoldingRange, type FoldingRangeParams } from 'vscode-languageserver/node';
-import { foldingRanges as engineFolding, outline, type OutlineKind, type OutlineSymbol } from '../../engine/src/query/index';
+import { foldingRanges as engineFolding, outline, type OutlineKind, type OutlineSymbol } from '../../engine/src/editor/index';
 import { toLspRange } from './diagnostics';
 import type { DocumentStore, TraceDoc } from './documents';
 

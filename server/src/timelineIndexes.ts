@@ -1,10 +1,10 @@
-// The timeline index of each open document (engine/src/query/timelineIndex.ts), built once per
+// The timeline index of each open document (engine/src/timeline/timelineIndex.ts), built once per
 // document version in chunks between event-loop turns and shared by every timeline request of that
 // version: the webview's overview and visible-range requests, state stepping and the report. After
-// an edit the index is rebuilt from the builder's last snapshot before the first changed line, so
+// an edit the index is rebuilt from the builder's last checkpoint before the first changed line, so
 // typing near the end of a large trace does not replay the whole trace for the timeline.
 import type { CancellationToken } from 'vscode-languageserver/node';
-import { TimelineIndexBuilder, type TimelineIndex } from '../../engine/src/query/index';
+import { TimelineIndexBuilder, type TimelineIndex } from '../../engine/src/timeline/index';
 import type { Analysis } from '../../engine/src/index';
 import { cancelled, contentModified, inChunks } from './async';
 import type { TraceDoc } from './documents';
@@ -25,7 +25,7 @@ export async function timelineIndexOf(doc: TraceDoc, token?: CancellationToken):
     const version = doc.version;
     const revision = analysis.revision;
     // Same analysis: only the lines from the first change on can differ (an interrupted build
-    // resumes from its own last snapshot too). A new analysis (a full re-parse) starts over.
+    // resumes from its own last checkpoint too). A new analysis (a full re-parse) starts over.
     const builder = entry?.analysis === analysis
       ? TimelineIndexBuilder.resume(analysis, entry.builder, analysis.firstChangeSince(entry.revision))
       : new TimelineIndexBuilder(analysis);
@@ -35,7 +35,7 @@ export async function timelineIndexOf(doc: TraceDoc, token?: CancellationToken):
     entry = fresh;
     built.set(doc, fresh);
     // A failed build is not kept as the answer (the next request builds again), but its builder's
-    // snapshots still serve that build.
+    // checkpoints still serve that build.
     index.catch(() => { if (built.get(doc) === fresh) built.set(doc, { ...fresh, version: -1 }); });
   }
   const index = await entry.index;

@@ -1,17 +1,17 @@
 // The timeline webview's requests and the report (protocol/requests.ts): the overview of a document,
 // a visible time range with level of detail, the next / previous state change, the report.
 import { ErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
-import { report, reportMarkdown, stateChangeFrom, timelineOverview, timelineWindow } from '../../engine/src/query/index';
+import { report, reportMarkdown } from '../../engine/src/report/index';
+import { stateChangeFrom, timelineOverview, timelineWindow } from '../../engine/src/timeline/index';
 import type { Diagnostic } from '../../engine/src/index';
 import {
   WINDOW_LIMIT,
   type ReportParams, type ReportResult, type StateChangeParams, type StateChangeResult, type TimelineOverviewParams, type TimelineOverviewResult,
   type TimelineWindowParams, type TimelineWindowResult,
 } from '../../protocol/requests';
+import { documentName } from '../../protocol/documentName';
 import type { DocumentStore, TraceDoc } from './documents';
 import { timelineIndexOf } from './timelineIndexes';
-
-const nameOf = (doc: TraceDoc): string => decodeURIComponent(doc.uri.split('/').pop() ?? doc.uri);
 
 /** The findings of the current version: those already published, else computed now. */
 const diagnosticsOf = (store: DocumentStore, doc: TraceDoc): Diagnostic[] => store.readyDiagnostics(doc) ?? doc.analysis.diagnostics();
@@ -27,7 +27,7 @@ export async function timelineOverviewRequest(store: DocumentStore, params: Time
   const doc = store.get(params.uri);
   if (!doc) return null;
   const index = await timelineIndexOf(doc, token);
-  return { uri: doc.uri, version: doc.version, ...timelineOverview(index, diagnosticsOf(store, doc), nameOf(doc)) };
+  return { uri: doc.uri, version: doc.version, ...timelineOverview(index, diagnosticsOf(store, doc), documentName(doc.uri)) };
 }
 
 export async function timelineWindowRequest(store: DocumentStore, params: TimelineWindowParams, token: CancellationToken): Promise<TimelineWindowResult | null> {
@@ -52,6 +52,6 @@ export async function reportRequest(store: DocumentStore, params: ReportParams, 
   const doc = store.get(params.uri);
   if (!doc) return null;
   const index = await timelineIndexOf(doc, token);
-  const r = report(index, diagnosticsOf(store, doc), doc.analysis.stateAfter(doc.analysis.doc.lineCount - 1), nameOf(doc));
+  const r = report(index, diagnosticsOf(store, doc), doc.analysis.stateAfter(doc.analysis.doc.lineCount - 1), documentName(doc.uri));
   return { uri: doc.uri, version: doc.version, report: r, markdown: reportMarkdown(r) };
 }

@@ -58,10 +58,10 @@ test('hover, Replay State (stateAt), state changes and the timeline overview ans
     // an ignored line has nothing to hover
     assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }), null);
 
-    const state = await client.request<{ line: number; snapshot: { vms: Record<string, { vcpus: Record<string, { tsc_offset: string | null }> }> } }>('hvtimer/stateAt', { uri, line: RUN1 });
+    const state = await client.request<{ line: number; replayJson: { vms: Record<string, { vcpus: Record<string, { tsc_offset: string | null }> }> } }>('hvtimer/stateAt', { uri, line: RUN1 });
     assert.equal(state.line, RUN1);
     // after the restore: vcpu0 offset 2^64 − 20e9, vcpu1 2^64 − 22.4e9 (engine/src/import/roundtrip-x86.test.ts)
-    assert.deepEqual(Object.values(state.snapshot.vms.vm1.vcpus).map((v) => v.tsc_offset), ['18446744053709551616', '18446744051309551616']);
+    assert.deepEqual(Object.values(state.replayJson.vms.vm1.vcpus).map((v) => v.tsc_offset), ['18446744053709551616', '18446744051309551616']);
 
     const next = await client.request<{ line: number | null }>('hvtimer/stateChange', { uri, line: WRITE0, direction: 'next' });
     assert.ok(next.line !== null && next.line > WRITE0 && next.line < LINES.length, `${next.line}`);

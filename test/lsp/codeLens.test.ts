@@ -15,7 +15,7 @@ test('code lenses: replay to here and show timeline on @vm and at the resume poi
       lens(3, 'Show timeline', 'hvtimer.showTimeline'),
       lens(15, 'Replay to here', 'hvtimer.replayToLine'),
       lens(15, 'Show timeline', 'hvtimer.showTimeline'),
-      lens(15, 'vcpu0: Δ -14999750 ticks (-599.990 ms) vs policy advance', 'hvtimer.showTimeline'),
+      lens(15, 'vcpu0: Δ -14999750 ticks (-599.99 ms) vs policy advance', 'hvtimer.showTimeline'),
     ]);
   });
 });

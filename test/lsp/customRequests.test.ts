@@ -1,15 +1,16 @@
-// hvtimer/stateAt and hvtimer/timeline (protocol/requests.ts), and $/cancelRequest on a long request.
+// hvtimer/stateAt and the clock error of hvtimer/timelineWindow (protocol/requests.ts), and
+// $/cancelRequest on a long request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { StateAtResult, TimelineResult } from '../../protocol/requests';
+import type { StateAtResult, TimelineOverviewResult, TimelineWindowResult } from '../../protocol/requests';
 import { CancellationTokenSource, withClient } from './client';
 import { bigTrace, S7, uriFor } from './fixtures';
 
-// cli.md: at the spec's line 16 the src counter is 25 MHz × 20.6001 s = 515002500 and dst's
+// docs/cli.md: at the spec's line 16 the src counter is 25 MHz × 20.6001 s = 515002500 and dst's
 // 5000000000 + 515002500; both vCPUs share the VM-wide offset 5264999775.
 const VCPU = { guest_counter: '250002725', virtual_offset: '5264999775', physical_offset: '0', physical_trap: 'unknown', tsc_offset: null, stolen_ns: null };
 
-test('hvtimer/stateAt: the CLI snapshot, a richer view and markdown', async () => {
+test('hvtimer/stateAt: the CLI replay JSON, a richer view and markdown', async () => {
   await withClient(async (client) => {
     const uri = uriFor('req-state');
     await client.open(uri, S7);
@@ -17,7 +18,7 @@ test('hvtimer/stateAt: the CLI snapshot, a richer view and markdown', async () =
     assert.equal(r.uri, uri);
     assert.equal(r.version, 1);
     assert.equal(r.line, 15);
-    assert.deepEqual(r.snapshot, {
+    assert.deepEqual(r.replayJson, {
       time: '20.600100000',
       hosts: { src: { counter: '515002500', freq: '25000000' }, dst: { counter: '5515002500', freq: '25000000' } },
       vms: { vm1: { host: 'dst', running: true, vcpus: { 0: VCPU, 1: VCPU } } },
@@ -41,52 +42,36 @@ test('hvtimer/stateAt: the CLI snapshot, a richer view and markdown', async () =
   });
 });
 
-test('hvtimer/timeline: per-instance events and guest clock error samples in decimal strings', async () => {
+test('hvtimer/timelineWindow: the guest clock error of vcpu0 across the migration, in decimal strings', async () => {
   await withClient(async (client) => {
     const uri = uriFor('req-timeline');
     await client.open(uri, S7);
-    const r = await client.request<TimelineResult>('hvtimer/timeline', { uri, fromLine: 0, toLine: 15 });
-    assert.deepEqual(r.instances, [
-      { key: 'src/vm1', host: 'src', vm: 'vm1', firstLine: 5, lastLine: 11, vcpus: [0, 1] },
-      { key: 'dst/vm1', host: 'dst', vm: 'vm1', firstLine: 12, lastLine: 15, vcpus: [0, 1] },
-    ]);
+    const r = await client.request<TimelineWindowResult>('hvtimer/timelineWindow', { uri, fromNs: '0', toNs: '20600100000' });
     // vcpu0's time line starts at its first run (10.0001 s: 250002500 - 250000025 = 2475) and
-    // advances at 25 MHz: at the resume, 2475 + 10.5 s × 25 MHz = 265002475 against 250002725.
-    const sample = (line: number, timeNs: string, instance: string, guest: string, expected: string, errorTicks: string, errorNs: string) =>
-      ({ line, timeNs, vm: 'vm1', instance, vcpu: 0, counterName: 'CNTVCT', guest, expected, errorTicks, errorNs, freq: '25000000' });
-    assert.deepEqual(r.samples, [
-      sample(7, '10000100000', 'src/vm1', '2475', '2475', '0', '0'),
-      sample(8, '12000000000', 'src/vm1', '49999975', '49999975', '0', '0'),
-      sample(9, '20000000000', 'src/vm1', '249999975', '249999975', '0', '0'),
-      sample(15, '20600100000', 'dst/vm1', '250002725', '265002475', '-14999750', '-599990000'),
+    // advances at 25 MHz: at the resume, 2475 + 10.5 s × 25 MHz = 265002475 against 250002725,
+    // an error of -14999750 ticks = -14999750 / 25 MHz = -599990000 ns. The series keeps the points
+    // where the error changes and the last one before each change (line 8's error is 0 like line 7's).
+    const point = (line: number, timeNs: string, instance: string, guest: string, expected: string, errorTicks: string, errorNs: string) =>
+      ({ line, timeNs, instance, guest, expected, errorTicks, errorNs, freq: '25000000' });
+    assert.deepEqual(r.clockError['vm1/vcpu0'], [
+      point(7, '10000100000', 'src/vm1', '2475', '2475', '0', '0'),
+      point(9, '20000000000', 'src/vm1', '249999975', '249999975', '0', '0'),
+      point(15, '20600100000', 'dst/vm1', '250002725', '265002475', '-14999750', '-599990000'),
     ]);
-    const lifecycle = r.events.filter((e) => e.kind === 'lifecycle').map((e) => [e.line, e.instance, e.values]);
-    assert.deepEqual(lifecycle, [[9, 'src/vm1', { op: 'pause' }], [11, 'src/vm1', { op: 'migrate', to: 'dst' }]]);
-    const resume = r.events.find((e) => e.kind === 'resumePoint')!;
-    assert.equal(resume.line, 15);
-    assert.equal(resume.timeNs, '20600100000');
-    assert.equal(resume.instance, 'dst/vm1');
-    assert.equal(resume.vcpu, 0);
-    assert.deepEqual([resume.values.gBefore, resume.values.gAfter, resume.values.expected, resume.values['stop.line']], ['249999975', '250002725', '265002475', 9]);
-    const write = r.events.find((e) => e.kind === 'counterWrite')!;
-    assert.deepEqual([write.line, write.values.value, write.values.impliedOffset], [14, '250000225', '5264999775']);
-    // A later range keeps the time line from the first run.
-    const tail = await client.request<TimelineResult>('hvtimer/timeline', { uri, fromLine: 14, toLine: 15 });
-    assert.deepEqual(tail.samples, [sample(15, '20600100000', 'dst/vm1', '250002725', '265002475', '-14999750', '-599990000')]);
   });
 });
 
-test('$/cancelRequest cancels a long hvtimer/timeline request; the server keeps answering', async () => {
+test('$/cancelRequest cancels a long hvtimer/timelineOverview request; the server keeps answering', async () => {
   await withClient(async (client) => {
     const uri = uriFor('req-cancel');
     await client.open(uri, bigTrace(120_000));
-    // After the replay the request is ~120 chunks of work: the cancellation arrives between two.
+    // After the replay the timeline index is ~120 chunks of work: the cancellation arrives before it is done.
     await client.diagnostics(uri, 1, 60_000);
     const source = new CancellationTokenSource();
-    const pending = client.request<TimelineResult>('hvtimer/timeline', { uri, fromLine: 0, toLine: 120_007 }, source.token);
+    const pending = client.request<TimelineOverviewResult>('hvtimer/timelineOverview', { uri }, source.token);
     source.cancel();
     await assert.rejects(pending, (err: { code?: number }) => err.code === -32800);
     const state = await client.request<StateAtResult>('hvtimer/stateAt', { uri, line: 4 });
-    assert.equal(state.snapshot.time, '1.000000000');
+    assert.equal(state.replayJson.time, '1.000000000');
   });
 });

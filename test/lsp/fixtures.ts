@@ -1,10 +1,11 @@
 // Traces for the protocol tests. The expected numbers in the tests are worked out by hand from the
-// spec's formulas (hvtrace-format §3, §5, §6), never by asking the engine.
+// spec's formulas (docs/format.md#3-directives-lines-starting-with-, docs/format.md#5-model-state,
+// docs/format.md#6-replay-rules), never by asking the engine.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SPEC_EXAMPLE, SPEC_EXAMPLE_RESTORE } from '../../engine/src/rules/fixtures';
 
-/** hvtrace-format §7: a by-value restore after a migration; the guest lags by 0.6 s (HVT010). */
+/** docs/format.md#7-example: a by-value restore after a migration; the guest lags by 0.6 s (HVT010). */
 export const S7_LINES = [...SPEC_EXAMPLE, ...SPEC_EXAMPLE_RESTORE];
 export const S7 = `${S7_LINES.join('\n')}\n`;
 

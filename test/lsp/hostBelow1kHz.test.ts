@@ -21,8 +21,8 @@ test('a host below 1 kHz with KVM_SET_TSC_KHZ: diagnostics, hover, stateAt, time
     assert.ok(hover, 'hover on the vCPU creation');
     const state = await client.request<StateAtResult | null>('hvtimer/stateAt', { uri, line: 2 });
     // C(1.0) = floor(1.0 · 999) = 999; offset 0 - 999: the guest TSC starts at 0
-    assert.equal(state?.snapshot.vms.vm.vcpus['0'].tsc_offset, (2n ** 64n - 999n).toString());
-    assert.equal(state?.snapshot.vms.vm.vcpus['0'].guest_counter, '0');
+    assert.equal(state?.replayJson.vms.vm.vcpus['0'].tsc_offset, (2n ** 64n - 999n).toString());
+    assert.equal(state?.replayJson.vms.vm.vcpus['0'].guest_counter, '0');
     const overview = await client.request<TimelineOverviewResult | null>('hvtimer/timelineOverview', { uri });
     assert.ok(overview, 'timelineOverview');
     const report = await client.request<ReportResult | null>('hvtimer/report', { uri });

@@ -42,7 +42,7 @@ Off1 = Off0 - (T1 - T0) × F - (C0 - C1)
 Off0 = offset at the stop, C0 = src counter at T0, C1 = dst counter at T1, F = 25 MHz
 \`\`\`
 
-This trace: \`KVM_SET_ONE_REG TIMER_CNT value=250000225\` sets the offset to C1 - value = 5515000000 - 250000225 = 5264999775, which leaves the guest 14999750 ticks (599.990 ms at 25 MHz) behind its time line. Restore it with \`KVM_ARM_SET_COUNTER_OFFSET counter_offset=5250000025\` on dst/vm1.`;
+This trace: \`KVM_SET_ONE_REG TIMER_CNT value=250000225\` sets the offset to C1 - value = 5515000000 - 250000225 = 5264999775, which leaves the guest 14999750 ticks (599.99 ms at 25 MHz) behind its time line. Restore it with \`KVM_ARM_SET_COUNTER_OFFSET counter_offset=5250000025\` on dst/vm1.`;
 
 test('hover on a statement: the diagnostic explained, then the state after it for its vCPU in hex, decimal and time', async () => {
   await withClient(async (client) => {

@@ -35,7 +35,8 @@ test('every request answers on every sample trace, and nothing is logged as an e
       await client.request('textDocument/semanticTokens/full', doc);
       for (const d of ds as LspDiagnostic[]) await client.request('textDocument/codeAction', { ...doc, range: d.range, context: { diagnostics: [d] } });
       await client.request('hvtimer/stateAt', { uri, line: lines.length - 1 });
-      await client.request('hvtimer/timeline', { uri, fromLine: 0, toLine: lines.length - 1 });
+      const overview = await client.request<{ extent: { startNs: string; endNs: string } | null }>('hvtimer/timelineOverview', { uri });
+      if (overview.extent) await client.request('hvtimer/timelineWindow', { uri, fromNs: overview.extent.startNs, toNs: overview.extent.endNs });
       await client.close(uri);
     }
     assert.deepEqual(client.logs.filter((l) => l.type === 1).map((l) => l.message), []);

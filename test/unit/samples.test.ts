@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { RULES } from '../../engine/src/rules/registry';
+import type { ReplayJson } from '../../protocol/views';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -87,15 +88,10 @@ function lineOf(file: string, marker: string): number {
   return hits[0];
 }
 
-interface Snapshot {
-  time: string;
-  vms: Record<string, { host: string | null; running: boolean; vcpus: Record<string, Record<string, string | null>> }>;
-}
-
-function replayAt(file: string, line: number): Snapshot {
+function replayAt(file: string, line: number): ReplayJson {
   const r = cli(['replay', path.join('sample-traces', file), '--at', String(line), '--format', 'json']);
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as Snapshot;
+  return JSON.parse(r.stdout) as ReplayJson;
 }
 
 test('replay: the idempotent migration resumes the guest counter exactly on its time line', () => {

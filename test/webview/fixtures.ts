@@ -5,7 +5,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Analysis } from '../../engine/src/analysis';
-import { buildTimelineIndex, timelineOverview, timelineWindow } from '../../engine/src/query/index';
+import { timelineOverview, timelineWindow } from '../../engine/src/timeline/index';
+import { buildTimelineIndex } from '../../engine/src/timeline/testing';
 import type { TimelineOverviewResult, TimelineWindowResult } from '../../protocol/requests';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -4,8 +4,8 @@
 // same), and handles framing, zoom (keys about the cursor, the wheel about the pointer, a brushed
 // range), pan, the track list, clicks and the keyboard. It asks for data per visible range (never the
 // whole trace), persists its view with `setState`, and never puts trace text into HTML (textContent only).
-import type { FromWebview, TimelineViewState, ToWebview } from '../../protocol/webview';
-import type { TimelineOverviewResult, TimelineWindowResult } from '../../protocol/requests';
+import { unhandled, type FromWebview, type TimelineViewState, type ToWebview } from '../../protocol/webview';
+import { WINDOW_LIMIT, type TimelineOverviewResult, type TimelineWindowResult } from '../../protocol/requests';
 import { AXIS_HEIGHT, drawAxis } from './axis';
 import { CHART_HEIGHT, clockErrorSeries, drawChart, stolenSeries, valueAt, waitBars, type ChartSpec } from './charts';
 import { printable } from './elide';
@@ -17,7 +17,7 @@ import { LEGEND } from './legend';
 import { CanvasPainter, measureText } from './painter';
 import { readPalette, watchTheme, type Palette } from './palette';
 import { timeAxis, type TimeAxis } from './ticks';
-import { formatDuration, formatSeconds, TimeBase } from './time';
+import { formatExactDuration, formatSeconds, TimeBase } from './time';
 import { allIds, buildTrackTree, layoutTracks, TRACK_HEIGHT, type TrackLayout, type TrackNode } from './tracks';
 import { MIN_SPAN_MS, pan, reveal, span, zoom, type Range } from './viewport';
 
@@ -27,8 +27,8 @@ export interface VsCodeApi {
   setState(state: TimelineViewState): void;
 }
 
-/** Bounds asked of the server per visible range (protocol WINDOW_LIMIT). */
-const MAX_ITEMS = 2000;
+/** Bounds asked of the server per visible range: the most it answers. */
+const MAX_ITEMS = WINDOW_LIMIT;
 /** Zoom factor of one step (+/-, W/S, the buttons) and pan fraction of one step (A/D, arrows with Shift). */
 export const ZOOM_STEP = 2;
 export const PAN_STEP = 0.25;
@@ -115,6 +115,7 @@ export class TimelineApp {
       case 'cursor': return this.cursorToLine(m.line);
       case 'focusLine': return this.focusLine(m.line);
       case 'error': return this.status(m.message);
+      default: return unhandled(m);
     }
   }
 
@@ -448,7 +449,7 @@ export class TimelineApp {
       const cp = this.painterFor(canvas, total, CHART_HEIGHT);
       drawChart(cp, { spec, left: labelWidth, width: total, top: 0, view: this.view, axis, palette: pal, xOf: this.xOf(labelWidth, lanesWidth), ...marks });
     }
-    $('range').textContent = `${formatSeconds(fromNs)} – ${formatSeconds(toNs)} (${formatDuration(toNs - fromNs).replace(/^\+/, '')})`;
+    $('range').textContent = `${formatSeconds(fromNs)} – ${formatSeconds(toNs)} (${formatExactDuration(toNs - fromNs).replace(/^\+/, '')})`;
     this.showDelta();
   }
 
@@ -475,7 +476,7 @@ export class TimelineApp {
     if (this.cursorNs !== null) parts.push(`cursor ${formatSeconds(this.cursorNs)}`);
     if (this.markerA !== null) parts.push(`A ${formatSeconds(this.markerA)}`);
     if (this.markerB !== null) parts.push(`B ${formatSeconds(this.markerB)}`);
-    if (this.markerA !== null && this.markerB !== null) parts.push(`Δt = ${formatDuration(this.markerB - this.markerA)} (${(this.markerB - this.markerA).toString()} ns)`);
+    if (this.markerA !== null && this.markerB !== null) parts.push(`Δt = ${formatExactDuration(this.markerB - this.markerA)} (${(this.markerB - this.markerA).toString()} ns)`);
     return parts.join(' · ');
   }
 
@@ -579,7 +580,7 @@ export class TimelineApp {
     brush.style.left = `${this.lanes.offsetLeft + left - rect.left}px`;
     brush.style.width = `${Math.max(0, right - left)}px`;
     brush.style.height = `${this.tracksHeight}px`;
-    $('brush-label').textContent = formatDuration(this.base.toNs(this.msAt(right)) - this.base.toNs(this.msAt(left))).replace(/^\+/, '');
+    $('brush-label').textContent = formatExactDuration(this.base.toNs(this.msAt(right)) - this.base.toNs(this.msAt(left))).replace(/^\+/, '');
   }
 
   private msAt(clientX: number): number {
@@ -640,7 +641,7 @@ export class TimelineApp {
     const rows = spec.series.map((s) => {
       const v = valueAt(s, ms);
       const div = document.createElement('div');
-      div.textContent = printable(`${s.label}: ${v === null ? '—' : `${formatDuration(BigInt(Math.round(v)))}`}`);
+      div.textContent = printable(`${s.label}: ${v === null ? '—' : `${formatExactDuration(BigInt(Math.round(v)))}`}`);
       return div;
     });
     this.tooltip.replaceChildren(meta, ...rows);

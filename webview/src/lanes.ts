@@ -7,13 +7,14 @@
 import type {
   FindingCluster, FindingSeverity, MarkerCluster, TimelineFinding, TimelineMarker, TimelineOverview, TimelineRow, TimelineWindow,
 } from '../../protocol/views';
+import { parseInstanceKey } from '../../protocol/instanceKey';
 import { placeLabels } from './elide';
 import { drawBand, drawGlyph } from './glyphs';
 import { LEGEND, type Category, type Shape } from './legend';
 import type { Painter } from './painter';
 import type { Palette } from './palette';
 import type { TimeAxis } from './ticks';
-import { formatDuration, formatSeconds } from './time';
+import { formatExactDuration, formatSeconds } from './time';
 import { trackOfRow, type TrackKind, type TrackLayout } from './tracks';
 
 export type Hit = { row: string | null; track: string; line: number; timeNs: string; x: number; y: number; color: string } & (
@@ -203,9 +204,9 @@ function drawHandoffs(p: Painter, input: TracksInput, trackOf: Map<string, Track
     const resume = h.resumeNs ?? h.timeNs;
     const stopped = BigInt(resume) - BigInt(h.stopNs);
     const full = `${h.vm}: ${h.kind === 'migrate' ? `migrate ${h.from} → ${h.to}` : `restore on ${h.to}`}, stopped at ${formatSeconds(BigInt(h.stopNs))}, `
-      + `${h.resumeNs ? `resumed at ${formatSeconds(BigInt(h.resumeNs))} (${formatDuration(stopped)})` : 'not resumed yet'} (line ${h.line + 1})`;
+      + `${h.resumeNs ? `resumed at ${formatSeconds(BigInt(h.resumeNs))} (${formatExactDuration(stopped)})` : 'not resumed yet'} (line ${h.line + 1})`;
     return [{
-      h, full, label: h.kind === 'migrate' ? `migrate → ${h.to.split('/')[0]}` : 'restore',
+      h, full, label: h.kind === 'migrate' ? `migrate → ${parseInstanceKey(h.to).host}` : 'restore',
       x0: input.xOf(h.stopNs), y0: input.top + from.top + from.height / 2, x1: input.xOf(resume), y1: input.top + to.top + to.height / 2,
     }];
   });

@@ -24,8 +24,12 @@ export function formatSeconds(ns: bigint): string {
   return `${ns < 0n ? '-' : ''}${a / 1_000_000_000n}.${(a % 1_000_000_000n).toString().padStart(9, '0')} s`;
 }
 
-/** A signed duration with an exact decimal in a unit picked by size: `+600.1 ms`, `-599.99 ms`, `+250 ns`. */
-export function formatDuration(ns: bigint): string {
+/**
+ * A signed duration with an exact decimal in a unit picked by size: `+600.1 ms`, `-599.99 ms`,
+ * `+1.234567 ms`, `+250 ns`. Unlike the engine's `formatDuration` (messages, hovers: rounded to 3
+ * decimals below a second, 6 above) it never rounds: it is the Δt between two markers the user set.
+ */
+export function formatExactDuration(ns: bigint): string {
   const sign = ns < 0n ? '-' : '+';
   const a = abs(ns);
   const [unit, scale] = a >= 1_000_000_000n ? ['s', 1_000_000_000n] : a >= 1_000_000n ? ['ms', 1_000_000n] : a >= 1_000n ? ['µs', 1_000n] : ['ns', 1n];

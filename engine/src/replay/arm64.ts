@@ -1,4 +1,5 @@
-// arm64 generic timer under KVM (§6.1, kvm-time §1): offsets, counter writes, traps.
+// arm64 generic timer under KVM (docs/format.md#61-arm64-counters,
+// docs/reference/kvm-time.md#1-arm64-generic-timer-under-kvm): offsets, counter writes, traps.
 import type { Body } from '../syntax/ast';
 import { sub64 } from '../values/u64';
 import { hostCounter } from './clock';
@@ -16,7 +17,10 @@ function setVmOffset(ctx: StepContext, inst: InstanceState, which: 'virtual' | '
   });
 }
 
-/** §6.1.1 KVM_CREATE_VCPU: voffset = C_H(t) for every vCPU unless KVM_ARM_SET_COUNTER_OFFSET was used. */
+/**
+ * docs/format.md#61-arm64-counters item 1 KVM_CREATE_VCPU: voffset = C_H(t) for every vCPU unless
+ * KVM_ARM_SET_COUNTER_OFFSET was used.
+ */
 export function createVcpuArm64(ctx: StepContext, inst: InstanceState, id: number): VcpuState {
   const undoesRestore = inst.counterOffsetUsed ? undefined : inst.counterRestoredBy;
   const v = newVcpu(inst, id, ctx.ref);
@@ -28,7 +32,10 @@ export function createVcpuArm64(ctx: StepContext, inst: InstanceState, id: numbe
   return v;
 }
 
-/** §6.1.2 KVM_SET_ONE_REG TIMER_CNT / PTIMER_CNT: offset = C_H(t) - V for every vCPU. */
+/**
+ * docs/format.md#61-arm64-counters item 2 KVM_SET_ONE_REG TIMER_CNT / PTIMER_CNT: offset = C_H(t) - V for
+ * every vCPU.
+ */
 export function writeCounter(ctx: StepContext, inst: InstanceState, v: VcpuState, which: 'virtual' | 'physical', value: bigint): void {
   if (which === 'physical' && !kernelAtLeast(ctx.host, 6, 4)) {
     ctx.emit({ kind: 'problem', code: 'HVT091', span: ctx.stmt.op.span, severity: 'info', message: `KVM_REG_ARM_PTIMER_CNT does not exist before Linux 6.4 (host ${ctx.host.name} models kernel ${ctx.host.kernel!.major}.${ctx.host.kernel!.minor}): KVM rejects the write and nothing changes` });
@@ -37,12 +44,16 @@ export function writeCounter(ctx: StepContext, inst: InstanceState, v: VcpuState
   const implied = sub64(hostCounter(ctx.host, ctx.t), value);
   const previous = which === 'virtual' ? v.voffset : v.poffset;
   ctx.emit({ kind: 'counterWrite', inst: inst.key, vcpu: v.id, counter: which, value, impliedOffset: implied, ignored: inst.counterOffsetUsed, ignoredBecause: inst.counterOffsetBy, previousOffset: previous });
-  if (inst.counterOffsetUsed) return; // KVM returns 0 and does nothing (kvm-time §1.3)
+  // KVM returns 0 and does nothing (docs/reference/kvm-time.md#13-what-a-userspace-write-of-the-counter-does)
+  if (inst.counterOffsetUsed) return;
   setVmOffset(ctx, inst, which, implied);
   if (which === 'virtual') inst.counterRestoredBy = ctx.ref;
 }
 
-/** §6.1.3 KVM_ARM_SET_COUNTER_OFFSET: voffset = poffset = O for all vCPUs, now and future. */
+/**
+ * docs/format.md#61-arm64-counters item 3 KVM_ARM_SET_COUNTER_OFFSET: voffset = poffset = O for all vCPUs,
+ * now and future.
+ */
 export function setCounterOffset(ctx: StepContext, inst: InstanceState, body: Extract<Body, { type: 'set_counter_offset' }>): void {
   if (!kernelAtLeast(ctx.host, 6, 4)) {
     ctx.emit({ kind: 'problem', code: 'HVT091', span: ctx.stmt.op.span, severity: 'info', message: `KVM_ARM_SET_COUNTER_OFFSET does not exist before Linux 6.4 (host ${ctx.host.name} models kernel ${ctx.host.kernel!.major}.${ctx.host.kernel!.minor}): the offset is unchanged` });
@@ -60,7 +71,10 @@ export function setCounterOffset(ctx: StepContext, inst: InstanceState, body: Ex
   inst.counterRestoredBy = undefined;
 }
 
-/** Proposed per-vCPU APIs (seed 000, seed 002): only this vCPU's offset changes. */
+/**
+ * Proposed per-vCPU APIs (docs/reference/seeds/seed-000.txt, docs/reference/seeds/seed-002.txt): only this
+ * vCPU's offset changes.
+ */
 export function setVcpuOffset(ctx: StepContext, inst: InstanceState, v: VcpuState, which: 'virtual' | 'physical', offset: bigint): void {
   hostChange(ctx, inst, () => {
     if (which === 'virtual') { v.voffset = offset; v.voffsetBy = ctx.ref; v.offsetKnown = true; } else { v.poffset = offset; v.poffsetBy = ctx.ref; }

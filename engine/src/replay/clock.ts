@@ -1,4 +1,5 @@
-// Counter functions: the host counter (§3) and what each guest vCPU sees (§5).
+// Counter functions: the host counter (docs/format.md#3-directives-lines-starting-with-) and what each guest
+// vCPU sees (docs/format.md#5-model-state).
 import { ticksIn } from '../values/units';
 import { add64, sub64, u64 } from '../values/u64';
 import type { HostState, InstanceState, VcpuState } from './state';
@@ -64,5 +65,5 @@ export const guestFreq = (h: HostState, v: VcpuState): bigint =>
 export const guestRate = (h: HostState, v: VcpuState): bigint =>
   (h.arch === 'x86_64' && v.scaled && v.virtualKhz !== undefined ? v.virtualKhz * 1000n : h.freq);
 
-/** kvmclock (ns) at reference time t: 1 ns per ns from its last setting (§6.2.5). */
+/** kvmclock (ns) at reference time t: 1 ns per ns from its last setting (docs/format.md#62-x86-tsc item 5). */
 export const kvmclockAt = (inst: InstanceState, t: bigint): bigint => u64(inst.kvmclockBase + (t - inst.kvmclockAt));

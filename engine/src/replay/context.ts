@@ -1,5 +1,5 @@
 // The context one statement is replayed in: its host, VM instance, guest and vCPU, resolved and
-// created on first use (§3: undeclared VMs are declared implicitly).
+// created on first use (docs/format.md#3-directives-lines-starting-with-: undeclared VMs are declared implicitly).
 import type { Statement } from '../syntax/ast';
 import type { ReplayEvent } from './events';
 import { guestCounter, guestCntpct, physicalOffsetApplied, kvmclockAt, guestRate } from './clock';
@@ -17,7 +17,9 @@ export interface StepContext {
   failed: boolean;
 }
 
-export const instanceKey = (host: string, vm: string): string => `${host}/${vm}`;
+/** `host/vm`, the one definition of an instance key (shared with the protocol). */
+export { instanceKey } from '../../../protocol/instanceKey';
+import { instanceKey } from '../../../protocol/instanceKey';
 
 export function kernelAtLeast(h: HostState, major: number, minor: number): boolean {
   if (!h.kernel) return true; // default: the newest behaviour

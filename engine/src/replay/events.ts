@@ -1,5 +1,5 @@
 // What the replay tells the rules. Each event describes something the model did or saw at the
-// current statement; rules decide whether it is a finding (hvtrace-format §6, diagnostics.md).
+// current statement; rules decide whether it is a finding (docs/format.md#6-replay-rules, docs/diagnostics/catalog.md).
 import type { Span } from '../syntax/ast';
 import type { MsrRole } from '../uapi/msrs';
 import type { SmcccRole } from '../uapi/smccc';

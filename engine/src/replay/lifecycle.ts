@@ -1,4 +1,5 @@
-// VM lifecycle (§4.5) and the guest time line across pauses, migrations and restores (§6.4).
+// VM lifecycle (docs/format.md#45-vmm--vm-lifecycle) and the guest time line across pauses, migrations and
+// restores (docs/format.md#64-resume-points-and-the-guest-time-line).
 import { ticksIn } from '../values/units';
 import { add64 } from '../values/u64';
 import { guestCounter, guestFreq, guestRate, kvmclockAt } from './clock';
@@ -69,7 +70,10 @@ export function restore(ctx: StepContext, vm: string): void {
   g.current = inst.key;
 }
 
-/** KVM_RUN: the resume point (§6.4) if the guest was stopped, then KVM's stolen-time update. */
+/**
+ * KVM_RUN: the resume point (docs/format.md#64-resume-points-and-the-guest-time-line) if the guest was
+ * stopped, then KVM's stolen-time update.
+ */
 export function run(ctx: StepContext, inst: InstanceState, v: VcpuState): void {
   const g = getGuest(ctx.state, inst.vm);
   const firstOnInstance = !v.everRan;
@@ -97,7 +101,8 @@ export function run(ctx: StepContext, inst: InstanceState, v: VcpuState): void {
 
 /**
  * KVM adds the run delay accumulated since its last update to the guest's stolen time at each
- * entry (arm64 kvm_update_stolen_time, x86 record_steal_time; §6.3.3).
+ * entry (arm64 kvm_update_stolen_time, x86 record_steal_time;
+ * docs/format.md#63-stolen-time-arm64-pv-time-x86-msr_kvm_steal_time item 3).
  */
 function updateStolenTime(ctx: StepContext, inst: InstanceState, v: VcpuState): void {
   const x86Enabled = ctx.host.arch === 'x86_64' && v.stealMsr !== undefined && (v.stealMsr & 1n) === 1n;

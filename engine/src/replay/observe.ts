@@ -1,4 +1,5 @@
-// Observations (§6.1.4): values the trace records are compared with the model. A vCPU whose
+// Observations (docs/format.md#61-arm64-counters item 4): values the trace records are compared with the
+// model. A vCPU whose
 // offset the trace never established is calibrated by its first observation instead.
 import type { Span } from '../syntax/ast';
 import { sub64 } from '../values/u64';
@@ -37,7 +38,7 @@ export function observeCntvct(ctx: StepContext, inst: InstanceState, v: VcpuStat
 /**
  * CNTPCT read by the guest: offset when the host has CNTPOFF or the read traps (assumed unless
  * the trace says otherwise). A read equal to the raw host counter while the physical offset is
- * non-zero shows the trap is missing (§6.4 last paragraph).
+ * non-zero shows the trap is missing (docs/format.md#64-resume-points-and-the-guest-time-line last paragraph).
  */
 export function observeGuestCntpct(ctx: StepContext, inst: InstanceState, v: VcpuState, observed: bigint, span: Span): void {
   const raw = hostCounter(ctx.host, ctx.t);

@@ -1,4 +1,4 @@
-// The idempotent restore of a vCPU's counter (seed 000, HVT011): what offset a restore at this
+// The idempotent restore of a vCPU's counter (docs/reference/seeds/seed-000.txt, HVT011): what offset a restore at this
 // statement should write so the guest stays on its time line, worked out with the trace's numbers,
 // and how far what the trace did instead puts it off the line.
 //   arm64: Off1 = Off0 - (T1-T0)*F - (C0-C1), i.e. C1 - expected guest counter
@@ -10,6 +10,7 @@ import type { ModelState, StopRecord } from './state';
 import type { Statement } from '../syntax/ast';
 import { add64, signedDiff, sub64 } from '../values/u64';
 import { ticksIn } from '../values/units';
+import { instanceKey } from '../../../protocol/instanceKey';
 
 export interface IdempotentRestore {
   arch: 'arm64' | 'x86_64';
@@ -75,7 +76,7 @@ export function idempotentRestore(before: ModelState, stmt: Statement, vcpu: num
   if (arch === 'arm64') {
     ideal = sub64(sub64(off0, elapsed), sub64(c0, c1));
   } else {
-    const inst = before.instances.get(`${dst.name}/${vm}`);
+    const inst = before.instances.get(instanceKey(dst.name, vm));
     const v = inst?.vcpus.get(vcpu);
     scaledC1 = v ? scaleTsc(dst, v, c1) : c1;
     ideal = sub64(expected, scaledC1);

@@ -1,4 +1,4 @@
-// The model state of hvtrace-format §5. Plain data (Maps, bigints, no classes), so a checkpoint is
+// The model state of docs/format.md#5-model-state. Plain data (Maps, bigints, no classes), so a checkpoint is
 // a structuredClone and any statement's state can be restored and queried.
 import type { Arch } from '../uapi/deviceAttrs';
 import type { Span } from '../syntax/ast';
@@ -30,7 +30,7 @@ export interface VcpuState {
   /** Has run since the instance last stopped (or since creation). */
   running: boolean;
   everRan: boolean;
-  // arm64 (kvm-time §1): offsets subtracted from the host counter.
+  // arm64 (docs/reference/kvm-time.md#1-arm64-generic-timer-under-kvm): offsets subtracted from the host counter.
   voffset: bigint;
   poffset: bigint;
   voffsetBy?: Ref;
@@ -39,7 +39,7 @@ export interface VcpuState {
   offsetKnown: boolean;
   trap: TrapState;
   trapBy?: Ref;
-  // x86 (kvm-time §3): guest TSC = scale(host) + tscOffset.
+  // x86 (docs/reference/kvm-time.md#3-x86-tsc-and-kvmclock): guest TSC = scale(host) + tscOffset.
   tscOffset: bigint;
   tscOffsetBy?: Ref;
   tscOffsetKnown: boolean;
@@ -60,7 +60,8 @@ export interface VcpuState {
   pvclock?: boolean;
   tscGeneration: number;
   kvmclockCtrl: boolean;
-  // Stolen time (§6.3): the address lives on this instance; the value lives in guest memory.
+  // Stolen time (docs/format.md#63-stolen-time-arm64-pv-time-x86-msr_kvm_steal_time): the address lives on
+  // this instance; the value lives in guest memory.
   pvAddress?: bigint;
   pvAddressBy?: Ref;
   stealMsr?: bigint;
@@ -73,7 +74,10 @@ export interface VcpuState {
 
 export type InstanceOrigin = 'fresh' | 'migration' | 'restore';
 
-/** KVM's per-VM TSC matching bookkeeping (kvm_synchronize_tsc, kvm-time §3.3). */
+/**
+ * KVM's per-VM TSC matching bookkeeping (kvm_synchronize_tsc,
+ * docs/reference/kvm-time.md#33-kvm_synchronize_tsc-matching-heuristic-current-mainline-form-x1).
+ */
 export interface TscSync {
   lastWrite: bigint;
   lastNs: bigint;
@@ -133,7 +137,10 @@ export interface InstanceState {
   kvmclockTracking?: KvmclockTracking;
 }
 
-/** The guest's counter and stolen time when its instance stopped (§6.4: G_before, t_pause). */
+/**
+ * The guest's counter and stolen time when its instance stopped
+ * (docs/format.md#64-resume-points-and-the-guest-time-line: G_before, t_pause).
+ */
 export interface StopRecord {
   kind: 'pause' | 'migrate' | 'snapshot';
   at: Ref;
@@ -196,14 +203,12 @@ export interface ModelState {
   guests: Map<string, GuestState>;
   /** Per-rule state (episode bookkeeping), checkpointed with the model. */
   rules: Map<string, unknown>;
-  /** Active `# hvtimer-disable CODE` suppressions (code -> from line); '*' = all. */
-  suppressedFrom: Map<string, number>;
 }
 
 export function initialState(tolerance: bigint): ModelState {
   return {
     line: -1, time: 0n, tolerance, formatSeen: false, anyStatement: false,
-    hosts: new Map(), instances: new Map(), guests: new Map(), rules: new Map(), suppressedFrom: new Map(),
+    hosts: new Map(), instances: new Map(), guests: new Map(), rules: new Map(),
   };
 }
 

@@ -1,8 +1,9 @@
-// Replays one line of the trace against the model state, in file order (§6).
+// Replays one line of the trace against the model state, in file order (docs/format.md#6-replay-rules).
 import type { Directive, DirectiveLine, LineNode, Statement } from '../syntax/ast';
 
 import { attrByNum, attrGroupByNum, type AttrGroupRole, type AttrRole } from '../uapi/deviceAttrs';
 import type { MsrRef, Body } from '../syntax/ast';
+import type { MsrRole } from '../uapi/msrs';
 import { cnthctlTrap, createVcpuArm64, setCounterOffset, setTrap, setVcpuOffset, writeCounter } from './arm64';
 import { hostCounter } from './clock';
 import { getGuest, getInstance, getVcpu, type StepContext } from './context';
@@ -139,7 +140,7 @@ function vmStatement(ctx: StepContext, inst: InstanceState, b: Body): void {
   }
 }
 
-const msrRole = (m: MsrRef): string => ('known' in m ? m.known.role : 'unknown');
+const msrRole = (m: MsrRef): MsrRole | 'unknown' => ('known' in m ? m.known.role : 'unknown');
 
 function decodeAttr(ctx: StepContext, b: Extract<Body, { type: 'device_attr' }>): { group?: AttrGroupRole; attr?: AttrRole } {
   const g = b.group.value;
@@ -196,7 +197,7 @@ function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: B
       const processed = b.processed && b.processed.value < BigInt(b.writes.length) ? Number(b.processed.value) : b.writes.length;
       for (const w of b.writes.slice(0, processed)) {
         const role = msrRole(w.msr.value);
-        ctx.emit({ kind: 'msrWrite', inst: inst.key, vcpu: v.id, msr: role as never, value: w.value.value, host: true, span: w.msr.span });
+        ctx.emit({ kind: 'msrWrite', inst: inst.key, vcpu: v.id, msr: role, value: w.value.value, host: true, span: w.msr.span });
         if (role === 'tsc') synchronizeTsc(ctx, inst, v, w.value.value, 'set_msrs');
         else if (role === 'tsc_adjust') writeTscAdjust(inst, v, w.value.value, false);
         else if (role === 'kvm_system_time') writeSystemTime(inst, v, w.value.value);
@@ -229,8 +230,10 @@ function vcpuStatement(ctx: StepContext, inst: InstanceState, v: VcpuState, b: B
     case 'guest_read': return guestRead(ctx, inst, v, b);
     case 'guest_write': {
       const reg = b.reg.value;
-      const role = typeof reg === 'string' ? (reg === 'TSC' ? 'tsc' : reg) : msrRole(reg);
-      ctx.emit({ kind: 'msrWrite', inst: inst.key, vcpu: v.id, msr: role as never, value: b.value.value, host: false, span: b.reg.span });
+      // `write TSC` is the guest's WRMSR to IA32_TSC; other registers the guest names are not MSRs.
+      if (typeof reg === 'string' && reg !== 'TSC') return;
+      const role = typeof reg === 'string' ? 'tsc' : msrRole(reg);
+      ctx.emit({ kind: 'msrWrite', inst: inst.key, vcpu: v.id, msr: role, value: b.value.value, host: false, span: b.reg.span });
       if (role === 'tsc') guestWriteTsc(ctx, v, b.value.value);
       else if (role === 'tsc_adjust') writeTscAdjust(inst, v, b.value.value, true);
       else if (role === 'kvm_system_time') writeSystemTime(inst, v, b.value.value);

@@ -1,4 +1,6 @@
-// Stolen time: arm64 PV time (DEN0057A) and x86 MSR_KVM_STEAL_TIME (§6.3, kvm-time §4).
+// Stolen time: arm64 PV time (DEN0057A) and x86 MSR_KVM_STEAL_TIME
+// (docs/format.md#63-stolen-time-arm64-pv-time-x86-msr_kvm_steal_time,
+// docs/reference/kvm-time.md#4-stolen-time).
 import type { Body } from '../syntax/ast';
 import { abs } from '../values/u64';
 import { getGuest, guestVcpu, type StepContext } from './context';
@@ -24,7 +26,8 @@ function overlapping(inst: InstanceState, self: VcpuState, address: bigint): { v
 }
 
 /**
- * §6.3.1 KVM_ARM_VCPU_PVTIME_IPA: KVM answers -EINVAL when not 64-byte aligned and -EEXIST when
+ * docs/format.md#63-stolen-time-arm64-pv-time-x86-msr_kvm_steal_time item 1 KVM_ARM_VCPU_PVTIME_IPA: KVM
+ * answers -EINVAL when not 64-byte aligned and -EEXIST when
  * the vCPU already has one. A statement whose result is an errno changed nothing; one that shows
  * success is what KVM did, even where KVM should have refused.
  */
@@ -51,7 +54,8 @@ export function writeStealMsr(ctx: StepContext, inst: InstanceState, v: VcpuStat
   v.stealMsr = value;
   v.stealMsrBy = ctx.ref;
   if (byGuest && enabled) {
-    // The guest zeroes the structure before enabling it (kvm-time §4.2).
+    // The guest zeroes the structure before enabling it
+    // (docs/reference/kvm-time.md#42-x86-msr_kvm_steal_time-0x4b564d03).
     const gv = guestVcpu(getGuest(ctx.state, inst.vm), v.id);
     gv.stolen = 0n;
     enroll(ctx, gv);
@@ -67,7 +71,10 @@ function enroll(ctx: StepContext, gv: ReturnType<typeof guestVcpu>): void {
 
 const roleOf = (ref: Extract<Body, { type: 'hvc' }>['fn']['value']): SmcccRole | undefined => ('known' in ref ? ref.known.role : undefined);
 
-/** §6.3.2 the SMCCC calls of PV time, with what KVM answers. */
+/**
+ * docs/format.md#63-stolen-time-arm64-pv-time-x86-msr_kvm_steal_time item 2 the SMCCC calls of PV time, with
+ * what KVM answers.
+ */
 export function hvc(ctx: StepContext, inst: InstanceState, v: VcpuState, body: Extract<Body, { type: 'hvc' }>): void {
   const g = getGuest(ctx.state, inst.vm);
   const fn = roleOf(body.fn.value);

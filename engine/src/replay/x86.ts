@@ -104,7 +104,7 @@ export function setTscOffset(ctx: StepContext, inst: InstanceState, v: VcpuState
   hostChange(ctx, inst, () => { v.tscOffset = offset; v.tscOffsetBy = ctx.ref; v.tscOffsetKnown = true; v.tscGeneration = sync.curGeneration; });
 }
 
-/** Proposed KVM_SET_TSC_STATE (seed 003): the guest TSC becomes tsc (+ cycles since nsec). */
+/** Proposed KVM_SET_TSC_STATE (docs/reference/seeds/seed-003.txt): the guest TSC becomes tsc (+ cycles since nsec). */
 export function setTscState(ctx: StepContext, inst: InstanceState, v: VcpuState, body: Extract<Body, { type: 'set_tsc_state' }>): void {
   let target = body.tsc.value;
   const hz = virtualKhz(ctx, v) * 1000n;

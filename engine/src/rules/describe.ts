@@ -1,16 +1,17 @@
 // Shared wording for rule messages: where things are, and numbers in ticks and in time.
 import { formatFrequency, ticksAsDuration } from '../values/format';
 import { abs } from '../values/u64';
+import { parseInstanceKey } from '../../../protocol/instanceKey';
 
 /** `vcpu1 of vm1 on src` */
 export function vcpuName(instKey: string, vcpu: number): string {
-  const [host, vm] = instKey.split('/');
+  const { host, vm } = parseInstanceKey(instKey);
   return `vcpu${vcpu} of ${vm} on ${host}`;
 }
 
 /** `vm1 on src` */
 export function instanceName(instKey: string): string {
-  const [host, vm] = instKey.split('/');
+  const { host, vm } = parseInstanceKey(instKey);
   return `${vm} on ${host}`;
 }
 

@@ -1,7 +1,8 @@
-// Trace fragments shared by rule tests. Numbers in comments are worked out by hand from §3/§6.
+// Trace fragments shared by rule tests. Numbers in comments are worked out by hand from
+// docs/format.md#3-directives-lines-starting-with- and docs/format.md#6-replay-rules.
 import { ARM64_HEADER } from './testing';
 
-/** hvtrace-format §7, lines 1–16. src: C(t) = 25e6·t; dst: C(t) = 5e9 + 25e6·t. */
+/** docs/format.md#7-example, lines 1–16. src: C(t) = 25e6·t; dst: C(t) = 5e9 + 25e6·t. */
 export const SPEC_EXAMPLE = [
   ...ARM64_HEADER, //                                                                    1-4
   '',
@@ -16,7 +17,7 @@ export const SPEC_EXAMPLE = [
   '20.500001000 dst/vm1 ioctl KVM_CREATE_VCPU id=1', //                                  14
 ];
 
-/** The by-value restore and resume of §7 (lines 15–16). */
+/** The by-value restore and resume of docs/format.md#7-example (lines 15–16). */
 export const SPEC_EXAMPLE_RESTORE = [
   '20.600000000 dst/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=KVM_REG_ARM_TIMER_CNT value=250000225', // 15: offset 5264999775
   '20.600100000 dst/vm1/vcpu0 ioctl KVM_RUN     # HVT010: guest lags the reference clock by 0.6 s', // 16: G_after 250002725

@@ -1,5 +1,5 @@
 // The rule framework: each diagnostic code is one Rule module that reads replay events and
-// reports findings (diagnostics.md). Severity overrides and suppression comments are applied in
+// reports findings (docs/diagnostics/catalog.md). Severity overrides and suppression comments are applied in
 // one place (../analysis.ts), not by rules.
 import type { LineNode, Span, Statement } from '../syntax/ast';
 import type { EventOf, ReplayEventKind } from '../replay/events';
@@ -18,9 +18,10 @@ export interface RuleMeta {
   tags?: DiagnosticTag[];
   /**
    * The rule's wording in one block (ESLint's `meta.messages`): message templates by id, with
-   * `{name}` placeholders filled from a finding's `data`.
+   * `{name}` placeholders filled from a finding's `data`. Where a message has conditional parts,
+   * each variant is its own id.
    */
-  messages?: Record<string, string>;
+  messages: Record<string, string>;
 }
 
 /** A mechanical fix: replacements of whole lines (or inserted lines), applied together. */
@@ -33,10 +34,8 @@ export interface Fix {
 export type MessageValue = string | number | bigint;
 
 export interface Finding {
-  /** Literal text; prefer `messageId` + `data`. */
-  message?: string;
-  /** A key of the rule's `meta.messages`. */
-  messageId?: string;
+  /** A key of the rule's `meta.messages`: the finding's wording is that template filled with `data`. */
+  messageId: string;
   data?: Record<string, MessageValue>;
   /** Where the diagnostic goes; defaults to the current statement. */
   at?: Ref;
@@ -80,13 +79,10 @@ export function formatMessage(template: string, data: Record<string, MessageValu
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
 }
 
-/** The text of a finding of `rule`: its literal message, or its template filled with its data. */
-export function messageOf(meta: RuleMeta, f: Finding): string {
-  if (f.messageId !== undefined) {
-    const template = meta.messages?.[f.messageId];
-    // A missing template is a rule bug; say so in the message rather than crash the analysis.
-    if (template === undefined) return `${meta.code}: (no message '${f.messageId}')`;
-    return formatMessage(template, f.data);
-  }
-  return f.message ?? '';
+/** The text of a finding of `rule`: its message template filled with its data. */
+export function messageOf(meta: RuleMeta, f: Pick<Finding, 'messageId' | 'data'>): string {
+  const template = Object.hasOwn(meta.messages, f.messageId) ? meta.messages[f.messageId] : undefined;
+  // A missing template is a rule bug; say so in the message rather than crash the analysis.
+  if (template === undefined) return `${meta.code}: (no message '${f.messageId}')`;
+  return formatMessage(template, f.data);
 }

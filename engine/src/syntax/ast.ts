@@ -7,12 +7,13 @@ import type { MsrInfo } from '../uapi/msrs';
 import type { RegisterInfo } from '../uapi/registers';
 import type { SmcccFunction } from '../uapi/smccc';
 import type { GuestRegister, HypRegister } from '../uapi/sysregs';
+import type { Actor } from '../../../protocol/views';
 
 export interface Span { start: number; end: number }
 export interface Tok<T> { value: T; span: Span }
 
-export type Actor = 'ioctl' | 'guest' | 'kvm' | 'sched' | 'vmm';
-export const ACTORS: readonly Actor[] = ['ioctl', 'guest', 'kvm', 'sched', 'vmm'];
+/** The actors of docs/format.md#4-statements: one list, shared with the protocol (protocol/views.ts). */
+export { ACTORS, type Actor } from '../../../protocol/views';
 
 /** A `key=value` or positional word, as written. */
 export interface Arg { key?: Tok<string>; value: Tok<string>; span: Span }

@@ -1,4 +1,5 @@
-// Directives (hvtrace-format §3): values and exact column spans (0-based, end exclusive).
+// Directives (docs/format.md#3-directives-lines-starting-with-): values and exact column spans (0-based, end
+// exclusive).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Directive } from './ast';

@@ -1,4 +1,5 @@
-// `guest`, `kvm`, `sched` and `vmm` statements (hvtrace-format §4.2–4.5).
+// `guest`, `kvm`, `sched` and `vmm` statements (docs/format.md#42-guest--what-the-guest-does to
+// docs/format.md#45-vmm--vm-lifecycle).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bodyOf, errorOf, known, notesOf, sp, statementOf } from './testing';

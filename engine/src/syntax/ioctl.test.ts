@@ -1,4 +1,4 @@
-// `ioctl` statements (hvtrace-format §4.1), including the proposed APIs, hex request codes,
+// `ioctl` statements (docs/format.md#41-ioctl--vmm-to-kvm), including the proposed APIs, hex request codes,
 // register ids, attributes and MSRs decoded through the uapi tables.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

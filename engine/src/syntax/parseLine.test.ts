@@ -1,4 +1,4 @@
-// The line level of the parser (hvtrace-format §1, §4): blank lines, comments, the
+// The line level of the parser (docs/format.md#1-lines, docs/format.md#4-statements): blank lines, comments, the
 // `TIME WHERE ACTOR OPERATION` skeleton with exact spans, locations, and error recovery.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

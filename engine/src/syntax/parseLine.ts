@@ -1,4 +1,5 @@
-// Parses one line of a .hvtrace file (hvtrace-format §1–4). Pure and position-independent, so the
+// Parses one line of a .hvtrace file (docs/format.md#1-lines to docs/format.md#4-statements). Pure and
+// position-independent, so the
 // document can re-parse only the lines an edit touched. Never throws.
 import type { Actor, Arg, Body, LineNode, Note, Result, Span, Statement, Tok, Where } from './ast';
 import { ACTORS } from './ast';

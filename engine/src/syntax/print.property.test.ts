@@ -23,7 +23,10 @@ function grouped(digits: string, n: number): string {
   return out;
 }
 
-/** An integer written in any of the §2 spellings: decimal or hex (either case), `_`, leading `-`. */
+/**
+ * An integer written in any of the docs/format.md#2-values spellings: decimal or hex (either case), `_`,
+ * leading `-`.
+ */
 const intText = (v: bigint): fc.Arbitrary<string> =>
   fc.record({ hex: fc.boolean(), upper: fc.boolean(), sep: fc.boolean(), zeros: fc.boolean() }).map(({ hex, upper, sep, zeros }) => {
     const a = v < 0n ? -v : v;

@@ -1,5 +1,5 @@
-// `-> RESULT` in its three forms (hvtrace-format §4), `#` comments and the `hvtimer-disable`
-// suppression comments (§1).
+// `-> RESULT` in its three forms (docs/format.md#4-statements), `#` comments and the `hvtimer-disable`
+// suppression comments (docs/format.md#1-lines).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLine } from './parseLine';

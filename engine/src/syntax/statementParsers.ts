@@ -1,4 +1,4 @@
-// One parser per statement of hvtrace-format §4: which location it needs and how its arguments
+// One parser per statement of docs/format.md#4-statements: which location it needs and how its arguments
 // and result are read into a typed Body.
 import type { Actor, Body, MsrRef, MsrWrite, Note, RegRef, Span, Tok } from './ast';
 import { ArgReader, ParseFailure, expectedFound, parseTok } from './context';

@@ -1,4 +1,7 @@
-// vCPU device-attribute groups and attributes (kvm-time.md §1.5, §3.4, §4.1). Group and attribute
+// vCPU device-attribute groups and attributes
+// (docs/reference/kvm-time.md#15-kvm_arm_vcpu_timer_ctrl-attribute-group-vcpu-fd-kvm_setgethas_device_attr,
+// docs/reference/kvm-time.md#34-kvm_vcpu_tsc_ctrl--kvm_vcpu_tsc_offset-linux-516,
+// docs/reference/kvm-time.md#41-arm64-arm-den0057a-pv-time). Group and attribute
 // numbers overlap between architectures, so numbers are decoded with the host's arch.
 export type Arch = 'arm64' | 'x86_64';
 export type AttrGroupRole = 'pmu' | 'timer' | 'pvtime' | 'tsc';
@@ -21,7 +24,8 @@ export const ATTRS: readonly AttrInfo[] = [
   { name: 'KVM_ARM_VCPU_TIMER_IRQ_PTIMER', group: 'timer', num: 1n, role: 'irq_ptimer' },
   { name: 'KVM_ARM_VCPU_TIMER_IRQ_HVTIMER', group: 'timer', num: 2n, role: 'irq_hvtimer' },
   { name: 'KVM_ARM_VCPU_TIMER_IRQ_HPTIMER', group: 'timer', num: 3n, role: 'irq_hptimer' },
-  // Oliver Upton's unmerged series (seed 002, patch 6). Only the name means the offset: upstream
+  // Oliver Upton's unmerged series (docs/reference/seeds/seed-002.txt, patch 6). Only the name means the
+  // offset: upstream
   // assigned the number 2 of this group to IRQ_HVTIMER.
   { name: 'KVM_ARM_VCPU_TIMER_OFFSET', group: 'timer', num: 2n, role: 'timer_offset', proposed: true },
 ];

@@ -1,4 +1,6 @@
-// Flag names accepted in `flags=` values, joined by `|` (kvm-time.md §3.5, §3.8).
+// Flag names accepted in `flags=` values, joined by `|`
+// (docs/reference/kvm-time.md#35-kvm_get_clock--kvm_set_clock,
+// docs/reference/kvm-time.md#38-never-merged-kvm_getset_tsc_state-maxim-levitsky-v2-2020-12-03-x6).
 export const CLOCK_FLAGS: Readonly<Record<string, bigint>> = {
   KVM_CLOCK_TSC_STABLE: 2n,
   KVM_CLOCK_REALTIME: 4n,

@@ -1,4 +1,7 @@
-// KVM ioctl request codes (kvm-time.md §1.4, §3, §6, §7). `modelled` ioctls change or observe the
+// KVM ioctl request codes (docs/reference/kvm-time.md#14-kvm_arm_set_counter_offset-vm-ioctl-linux-64,
+// docs/reference/kvm-time.md#3-x86-tsc-and-kvmclock,
+// docs/reference/kvm-time.md#6-strace-and-kvm-ioctls-st1-strace-head-3e4d70a5-2026,
+// docs/reference/kvm-time.md#7-quick-reference-other-numbers). `modelled` ioctls change or observe the
 // replayed state; the others are known (no HVT091) but have no effect on guest time.
 export interface IoctlInfo {
   name: string;

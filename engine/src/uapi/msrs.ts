@@ -1,4 +1,5 @@
-// x86 MSR indices (kvm-time.md §3.2, §4.2).
+// x86 MSR indices (docs/reference/kvm-time.md#32-msrs,
+// docs/reference/kvm-time.md#42-x86-msr_kvm_steal_time-0x4b564d03).
 export type MsrRole = 'tsc' | 'tsc_adjust' | 'tsc_deadline' | 'kvm_system_time' | 'kvm_steal_time' | 'other';
 
 export interface MsrInfo { name: string; index: bigint; role: MsrRole }

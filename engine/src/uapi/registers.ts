@@ -1,4 +1,5 @@
-// KVM ONE_REG ids for the arm64 timers (kvm-time.md §1.2). The uapi names carry each other's
+// KVM ONE_REG ids for the arm64 timers (docs/reference/kvm-time.md#12-one_reg-ids-exact-64-bit-values). The
+// uapi names carry each other's
 // architectural encodings: 0x...DF1A is the virtual COUNT and 0x...DF02 the virtual CVAL. Decode
 // by this table, never from the encoding.
 export type RegisterRole =
@@ -10,7 +11,7 @@ export interface RegisterInfo {
   name: string;
   id: bigint;
   role: RegisterRole;
-  /** Never merged upstream (hvtrace-format §4.1 "Proposed APIs"). */
+  /** Never merged upstream (docs/format.md#proposed-apis-from-the-seed-discussions-never-merged-upstream). */
   proposed?: boolean;
   /** Shown in hovers. */
   note: string;

@@ -1,4 +1,4 @@
-// SMCCC function ids and return codes used by arm64 PV time (kvm-time.md §4.1).
+// SMCCC function ids and return codes used by arm64 PV time (docs/reference/kvm-time.md#41-arm64-arm-den0057a-pv-time).
 export type SmcccRole = 'version' | 'arch_features' | 'workaround_1' | 'pv_time_features' | 'pv_time_st' | 'vendor_uid' | 'kvm_features' | 'kvm_ptp';
 
 export interface SmcccFunction { name: string; id: bigint; role: SmcccRole }

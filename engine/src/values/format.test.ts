@@ -1,7 +1,7 @@
 // Human-readable numbers used in messages and hovers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, formatFrequency, formatTime, hexDec, ticksAsDuration, ticksWithTime } from './format';
+import { counterTime, formatDuration, formatFrequency, formatTime, guestSeconds, offsetTime, signedDuration, signedTicks, ticksAsDuration } from './format';
 
 test('formatTime: seconds with exactly 9 decimals, as in the TIME column', () => {
   assert.equal(formatTime(20600100000n), '20.600100000');
@@ -56,15 +56,35 @@ test('formatFrequency: Hz, kHz, MHz, GHz', () => {
   assert.equal(formatFrequency(999n), '999 Hz');
 });
 
-test('ticksAsDuration and ticksWithTime', () => {
+test('ticksAsDuration', () => {
   // 14999750 ticks at 25 MHz = 0.59999 s
   assert.equal(ticksAsDuration(14999750n, 25000000n), '599.99 ms');
-  assert.equal(ticksWithTime(14999750n, 25000000n), '14999750 ticks (599.99 ms at 25 MHz)');
-  assert.equal(ticksWithTime(49997475n, 25000000n), '49997475 ticks (1.999899 s at 25 MHz)');
+  // 49997475 ticks at 25 MHz = 1.999899 s
+  assert.equal(ticksAsDuration(49997475n, 25000000n), '1.999899 s');
   assert.equal(ticksAsDuration(5n, 0n), '0 ns');
 });
 
-test('hexDec: a counter in hex and decimal', () => {
-  assert.equal(hexDec(0xEE6B2800n), '0xEE6B2800 (4000000000)');
-  assert.equal(hexDec(0n), '0x0 (0)');
+
+test('counters and offsets as time at a frequency', () => {
+  assert.equal(counterTime(5515002500n, 25_000_000n), '220.600100000 s');
+  assert.equal(counterTime(1n, 3n), '0.333333333 s');
+  // An offset of 2^64 - 2e9 is -2e9: -1 s at 2 GHz.
+  assert.equal(offsetTime(18446744071709551616n, 2_000_000_000n), '-1.000000000 s');
+  assert.equal(offsetTime(0xFFFFFFFFFFFFFFFFn, 1_000_000_000n), '-0.000000001 s');
+});
+
+test('guest seconds round half away from zero to milliseconds', () => {
+  assert.equal(guestSeconds(250002725n, 25_000_000n), '+10.000 s');
+  assert.equal(guestSeconds(249999975n, 25_000_000n), '+10.000 s'); // 9.999999 s
+  assert.equal(guestSeconds(12_500n, 25_000_000n), '+0.001 s'); //      0.0005 s
+  assert.equal(guestSeconds(12_499n, 25_000_000n), '+0.000 s');
+  assert.equal(guestSeconds(0n, 25_000_000n), '+0.000 s');
+});
+
+test('signed durations and tick counts', () => {
+  assert.equal(signedDuration(-599_990_000n), '-599.99 ms');
+  assert.equal(signedDuration(600_100_000n), '+600.1 ms');
+  assert.equal(signedDuration(0n), '+0 ns');
+  assert.equal(signedTicks(-14999750n), '-14999750');
+  assert.equal(signedTicks(2750n), '+2750');
 });

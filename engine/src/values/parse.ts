@@ -1,4 +1,4 @@
-// Parsers for the value kinds of hvtrace-format §2. Each returns the exact value (bigint, never
+// Parsers for the value kinds of docs/format.md#2-values. Each returns the exact value (bigint, never
 // a float) or a description of what was expected, for the HVT090 message.
 import { u64 } from './u64';
 
@@ -77,7 +77,7 @@ const FREQ_UNITS: Record<string, bigint> = { hz: 1n, khz: 1_000n, mhz: 1_000_000
 /** frequency: integer Hz, or a decimal with kHz, MHz or GHz -> integer Hz. */
 export function parseFrequency(text: string): Parsed<bigint> {
   const expected = 'a frequency like 25000000, 25MHz or 2.345678GHz';
-  // Integer Hz is the integer kind of §2 (`_` separators, `0x` hex).
+  // Integer Hz is the integer kind of docs/format.md#2-values (`_` separators, `0x` hex).
   const hz = parseInteger(text);
   if (hz.ok) return hz.value > 0n ? ok(hz.value) : fail(`${expected} (${hz.value === 0n ? 'not zero' : 'not negative'})`);
   const m = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(text);

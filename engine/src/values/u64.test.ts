@@ -1,4 +1,4 @@
-// Exact u64 arithmetic (hvtrace-format §2: counters wrap modulo 2^64, differences are signed).
+// Exact u64 arithmetic (docs/format.md#2-values: counters wrap modulo 2^64, differences are signed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { U64_MAX, U64_MOD, abs, add64, floorDiv, hex, signedDiff, sub64, u64 } from './u64';

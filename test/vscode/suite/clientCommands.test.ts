@@ -13,7 +13,7 @@ test('hvtimer.replayToLine (the code lens command) shows the replay state after 
   const doc = await openFixture('s7-restore.hvtrace');
   await waitForDiagnostics(doc.uri, hasCodeAt('HVT010', 15));
   const result = await vscode.commands.executeCommand<StateAtResult>('hvtimer.replayToLine', doc.uri.toString(), 15);
-  assert.equal(result.snapshot.vms.vm1.vcpus['0'].guest_counter, '250002725');
+  assert.equal(result.replayJson.vms.vm1.vcpus['0'].guest_counter, '250002725');
   const api = vscode.extensions.getExtension<HvtimerApi>(EXTENSION_ID)!.exports;
   assert.equal(api.replayState.current?.line, 15);
   const tree = api.replayState.flatten();

@@ -1,6 +1,6 @@
 // The language features in the real VS Code: diagnostics with documentation links and related
 // information, hover with the worked restore formula, inlay hints, the outline. Fixture:
-// hvtrace-format §7 (s7-restore.hvtrace); the numbers are worked out by hand in test/lsp.
+// docs/format.md#7-example (s7-restore.hvtrace); the numbers are worked out by hand in test/lsp.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { test } from './harness';
@@ -41,7 +41,7 @@ test('hover on the by-value restore shows the idempotent offset formula worked o
   assert.ok(md.includes('     = 250000025 - (20.600000000 - 20.000000000) s × 25 MHz - (500000000 - 5515000000)'), md);
   assert.ok(md.includes('     = 250000025 - 15000000 - (-5015000000)'), md);
   assert.ok(md.includes('     = 5250000025'), md);
-  assert.ok(md.includes('which leaves the guest 14999750 ticks (599.990 ms at 25 MHz) behind its time line'), md);
+  assert.ok(md.includes('which leaves the guest 14999750 ticks (599.99 ms at 25 MHz) behind its time line'), md);
   // ... and the resume point, the state after it.
   const resume = markdownOf(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(15, 3)));
   assert.ok(resume.includes('| guest CNTVCT | 250002725 | 0xEE6BD25 | 10.000109000 s |'), resume);
@@ -56,7 +56,7 @@ test('inlay hints show the guest counter after the restore and the discontinuity
     [13, '⟶ CNTVCT 0 (+0.000 s)'],
     [14, '⟶ CNTVCT 250000225 (+10.000 s)'],
     [15, '⟶ CNTVCT 250002725 (+10.000 s)'],
-    [15, 'Δ -14999750 ticks (-599.990 ms) vs policy advance'],
+    [15, 'Δ -14999750 ticks (-599.99 ms) vs policy advance'],
   ]);
 });
 

@@ -108,7 +108,7 @@ test('Export Report writes the Markdown and the JSON report to the given file, n
     const text = readFileSync(md, 'utf8');
     assert.match(text, new RegExp(`^# hvtimer report: ${BY_VALUE.replace(/\./g, '\\.')}\n\n36 lines, 10\\.000000000 s to 21\\.000000000 s · 1 VM, 2 vCPUs, 1 migration · findings: 0 error, 2 warning, 1 info, 0 hint\n`));
     assert.match(text, /\| 31 \| 20\.600100000 s \| HVT010 \| warning \| guest CNTVCT of vcpu0 of vm1 on dst lags by 14999750 ticks/);
-    assert.match(text, /\| vcpu0 \(CNTVCT\) \| -599\.990 ms \| -599\.990 ms \| 31 \| — \| — \|/);
+    assert.match(text, /\| vcpu0 \(CNTVCT\) \| -599\.99 ms \| -599\.99 ms \| 31 \| — \| — \|/);
     const json = path.join(dir, 'report.json');
     await vscode.commands.executeCommand('hvtimer.exportReport', uri, { format: 'json', target: vscode.Uri.file(json) });
     const report = JSON.parse(readFileSync(json, 'utf8')) as Report;

@@ -6,6 +6,7 @@ import type { Quantity } from '../../replay/events';
 import type { Ref } from '../../replay/state';
 import { defineRule, type RuleContext } from '../rule';
 import { ticks, vcpuName } from '../describe';
+import { parseInstanceKey } from '../../../../protocol/instanceKey';
 
 /** Counters a guest can read whose going back is a finding. */
 type Family = 'counter' | 'CNTPCT' | 'kvmclock';
@@ -21,7 +22,7 @@ interface State {
   lastStep?: string;
 }
 
-const vmOf = (inst: string): string => inst.split('/')[1];
+const vmOf = (inst: string): string => parseInstanceKey(inst).vm;
 const store = (ctx: RuleContext): State => ctx.store<State>(() => ({ max: new Map(), crossReported: new Set() }));
 
 /** After a reported step back, later low reads are its consequence, not new episodes. */
@@ -34,7 +35,15 @@ function magnitude(n: bigint, hz: bigint | undefined): string {
 }
 
 export default defineRule({
-  meta: { code: 'HVT001', name: 'backward-time', defaultSeverity: 'error', summary: 'A guest-visible counter (CNTVCT, CNTPCT, TSC, kvmclock) goes backwards.' },
+  meta: {
+    code: 'HVT001', name: 'backward-time', defaultSeverity: 'error', summary: 'A guest-visible counter (CNTVCT, CNTPCT, TSC, kvmclock) goes backwards.',
+    messages: {
+      resumeStepsBack: 'guest {counter} of {vcpu} steps back by {ticks} at this resume point: it was {before} when the guest stopped and is {after} now',
+      hostWriteStepsBack: "this host write steps the running guest's {counter} back by {size} on {vcpu} (from {before} to {after})",
+      readGoesBack: 'the guest reads {register} = {value} on {vcpu}, {size} lower than its earlier read {earlier}: time went backwards',
+      readGoesBackAcrossVcpus: 'the guest reads {register} = {value} on vcpu{vcpu}, {size} lower than vcpu{otherVcpu} read earlier ({earlier}): the counter is system-wide, so time went backwards across vCPUs',
+    },
+  },
   on: {
     resumePoint: (e, ctx) => {
       const back = signedDiff(e.gAfter, e.gBefore);
@@ -43,7 +52,8 @@ export default defineRule({
       const v = ctx.instance(e.inst).vcpus.get(e.vcpu)!;
       const cause = e.counterName === 'CNTVCT' ? v.voffsetBy : v.tscOffsetBy;
       ctx.report({
-        message: `guest ${e.counterName} of ${vcpuName(e.inst, e.vcpu)} steps back by ${ticks(back, e.freqBefore)} at this resume point: it was ${e.gBefore} when the guest stopped and is ${e.gAfter} now`,
+        messageId: 'resumeStepsBack',
+        data: { counter: e.counterName, vcpu: vcpuName(e.inst, e.vcpu), ticks: ticks(back, e.freqBefore), before: e.gBefore, after: e.gAfter },
         related: [
           { at: e.stop.at, message: `the guest stopped here (${e.stop.kind}) with ${e.counterName} = ${e.gBefore}` },
           ...(cause ? [{ at: cause, message: 'the offset in force at the resume point was set here' }] : []),
@@ -59,7 +69,8 @@ export default defineRule({
       if (s.lastStep === key) return; // one write, one episode, however many vCPUs it moved
       s.lastStep = key;
       ctx.report({
-        message: `this host write steps the running guest's ${e.counter} back by ${magnitude(back, e.hz)} on ${vcpuName(e.inst, e.vcpu)} (from ${e.before} to ${e.after})`,
+        messageId: 'hostWriteStepsBack',
+        data: { counter: e.counter, size: magnitude(back, e.hz), vcpu: vcpuName(e.inst, e.vcpu), before: e.before, after: e.after },
       });
     },
     observation: (e, ctx) => {
@@ -75,7 +86,8 @@ export default defineRule({
       if (mine && signedDiff(e.observed, mine.value) < 0n) {
         ctx.report({
           span: e.span,
-          message: `the guest reads ${name} = ${e.observed} on ${vcpuName(e.inst, e.vcpu)}, ${magnitude(signedDiff(e.observed, mine.value), e.hz)} lower than its earlier read ${mine.value}: time went backwards`,
+          messageId: 'readGoesBack',
+          data: { register: name, value: e.observed, vcpu: vcpuName(e.inst, e.vcpu), size: magnitude(signedDiff(e.observed, mine.value), e.hz), earlier: mine.value },
           related: [{ at: mine.at, message: `earlier read ${mine.value} on the same vCPU` }],
         });
         forget(s, vm, family);
@@ -87,7 +99,8 @@ export default defineRule({
           s.crossReported.add(key);
           ctx.report({
             span: e.span,
-            message: `the guest reads ${name} = ${e.observed} on vcpu${e.vcpu}, ${magnitude(signedDiff(e.observed, all.value), e.hz)} lower than vcpu${all.vcpu} read earlier (${all.value}): the counter is system-wide, so time went backwards across vCPUs`,
+            messageId: 'readGoesBackAcrossVcpus',
+            data: { register: name, value: e.observed, vcpu: e.vcpu, size: magnitude(signedDiff(e.observed, all.value), e.hz), otherVcpu: all.vcpu, earlier: all.value },
             related: [{ at: all.at, message: `earlier read ${all.value} on vcpu${all.vcpu}` }],
           });
         }

@@ -98,3 +98,14 @@ test('x86: the same mismatch across a pause and resume of one instance is one fi
   ]);
   assert.deepEqual(codesAt(only(d, 'HVT002')), ['HVT002@9']);
 });
+
+test('with more than two vCPUs the message says how many the spread covers', () => {
+  const d = check([
+    '@hvtrace 1', '@host src arch=arm64 freq=25MHz ecv=0 vhe=1', '@vm vm1 vcpus=3',
+    // Each creation at 10 s sets the VM-wide voffset to C(10 s) = 25 MHz × 10 s = 250000000.
+    '10.000000000 src/vm1 ioctl KVM_CREATE_VCPU id=0', '10.000000000 src/vm1 ioctl KVM_CREATE_VCPU id=1', '10.000000000 src/vm1 ioctl KVM_CREATE_VCPU id=2',
+    '10.000050000 src/vm1/vcpu1 kvm write CNTVOFF_EL2 = 250050000', // vcpu1: 50000 ticks more = 2 ms at 25 MHz
+    '10.000100000 src/vm1/vcpu0 ioctl KVM_RUN', //                     8
+  ]);
+  assert.equal(only(d, 'HVT002')[0].message, 'the vCPUs of vm1 on src have different counter offsets: vcpu1 reads CNTVCT 50000 ticks (2 ms at 25 MHz) earlier than vcpu0 (spread across 3 vCPUs); the guest sees time go backwards when a task moves between them');
+});

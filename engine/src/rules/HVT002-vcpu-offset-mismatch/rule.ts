@@ -48,10 +48,11 @@ function check(instKey: string, ctx: RuleContext): void {
   seen.set(instKey, episode);
   for (const f of findings) {
     const spread = signedDiff(f.high.value, f.low.value);
-    const mechanism = h.arch === 'arm64' ? 'different counter offsets' : 'TSC offsets that disagree';
+    const id = h.arch === 'arm64' ? 'offsetsDiffer' : 'tscOffsetsDisagree';
     ctx.report({
       severity: h.arch === 'arm64' ? 'error' : 'warning',
-      message: `the vCPUs of ${instanceName(instKey)} have ${mechanism}: vcpu${f.low.v.id} reads ${f.counter} ${ticks(spread, f.hz)} earlier than vcpu${f.high.v.id}${vcpus.length > 2 ? ` (spread across ${vcpus.length} vCPUs)` : ''}; the guest sees time go backwards when a task moves between them`,
+      messageId: vcpus.length > 2 ? `${id}Spread` : id,
+      data: { instance: instanceName(instKey), low: f.low.v.id, counter: f.counter, ticks: ticks(spread, f.hz), high: f.high.v.id, count: vcpus.length },
       related: [
         ...(f.low.by ? [{ at: f.low.by, message: `vcpu${f.low.v.id}'s offset was set here` }] : []),
         ...(f.high.by ? [{ at: f.high.by, message: `vcpu${f.high.v.id}'s offset was set here` }] : []),
@@ -61,7 +62,15 @@ function check(instKey: string, ctx: RuleContext): void {
 }
 
 export default defineRule({
-  meta: { code: 'HVT002', name: 'vcpu-offset-mismatch', defaultSeverity: 'error', summary: 'When a vCPU runs, the vCPUs of one VM instance have different counter offsets.' },
+  meta: {
+    code: 'HVT002', name: 'vcpu-offset-mismatch', defaultSeverity: 'error', summary: 'When a vCPU runs, the vCPUs of one VM instance have different counter offsets.',
+    messages: {
+      offsetsDiffer: 'the vCPUs of {instance} have different counter offsets: vcpu{low} reads {counter} {ticks} earlier than vcpu{high}; the guest sees time go backwards when a task moves between them',
+      offsetsDifferSpread: 'the vCPUs of {instance} have different counter offsets: vcpu{low} reads {counter} {ticks} earlier than vcpu{high} (spread across {count} vCPUs); the guest sees time go backwards when a task moves between them',
+      tscOffsetsDisagree: 'the vCPUs of {instance} have TSC offsets that disagree: vcpu{low} reads {counter} {ticks} earlier than vcpu{high}; the guest sees time go backwards when a task moves between them',
+      tscOffsetsDisagreeSpread: 'the vCPUs of {instance} have TSC offsets that disagree: vcpu{low} reads {counter} {ticks} earlier than vcpu{high} (spread across {count} vCPUs); the guest sees time go backwards when a task moves between them',
+    },
+  },
   on: {
     run: (e, ctx) => check(e.inst, ctx),
     guestStatement: (e, ctx) => check(e.inst, ctx),

@@ -5,7 +5,12 @@ import { defineRule } from '../rule';
 import { ticks, instanceName } from '../describe';
 
 export default defineRule({
-  meta: { code: 'HVT004', name: 'physical-offset-trapping', defaultSeverity: 'info', summary: 'A non-zero physical offset on a host without CNTPOFF, correctly trapped: a performance cost.' },
+  meta: {
+    code: 'HVT004', name: 'physical-offset-trapping', defaultSeverity: 'info', summary: 'A non-zero physical offset on a host without CNTPOFF, correctly trapped: a performance cost.',
+    messages: {
+      trapsEveryRead: '{instance} runs with a non-zero physical offset ({ticks}) on host {host} without CNTPOFF: KVM traps every guest CNTPCT read to subtract it, an exit per read. Typical cause: a VMM that reads KVM_REG_ARM_PTIMER_CNT and writes the same value back',
+    },
+  },
   on: {
     run: (e, ctx) => {
       const inst = ctx.instance(e.inst);
@@ -17,7 +22,8 @@ export default defineRule({
       if (seen.has(key)) return;
       seen.add(key);
       ctx.report({
-        message: `${instanceName(e.inst)} runs with a non-zero physical offset (${ticks(v.poffset, h.freq)}) on host ${h.name} without CNTPOFF: KVM traps every guest CNTPCT read to subtract it, an exit per read. Typical cause: a VMM that reads KVM_REG_ARM_PTIMER_CNT and writes the same value back`,
+        messageId: 'trapsEveryRead',
+        data: { instance: instanceName(e.inst), ticks: ticks(v.poffset, h.freq), host: h.name },
         related: v.poffsetBy ? [{ at: v.poffsetBy, message: 'the physical offset was set here' }] : [],
       });
     },

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analysis } from '../../analysis';
-import { snapshot } from '../../query/snapshot';
+import { replayJson } from '../../state/replayJson';
 import { check, codesAt, only } from '../testing';
 import { SPEC_EXAMPLE, SPEC_EXAMPLE_RESTORE } from '../fixtures';
 
@@ -24,7 +24,7 @@ test('an idempotent restore with KVM_ARM_SET_COUNTER_OFFSET: no findings, exact 
     '20.600100000 dst/vm1/vcpu0 ioctl KVM_RUN',
   ];
   assert.deepEqual(codesAt(check(trace)), []);
-  const s = snapshot(new Analysis(trace.join('\n')).stateAfter(15));
+  const s = replayJson(new Analysis(trace.join('\n')).stateAfter(15));
   // 5515002500 - 5250000025 = 265002475 = 249999975 + 0.6001 s × 25 MHz
   assert.deepEqual(s.vms.vm1.vcpus['0'], {
     guest_counter: '265002475', virtual_offset: '5250000025', physical_offset: '5250000025',

@@ -9,7 +9,13 @@ import { ticks, instanceName } from '../describe';
 interface LastWrite { vcpu: number; implied: bigint; at: Ref }
 
 export default defineRule({
-  meta: { code: 'HVT012', name: 'last-writer-wins', defaultSeverity: 'warning', summary: 'vCPUs of one arm64 VM write TIMER_CNT values implying different offsets; only the last write survives.' },
+  meta: {
+    code: 'HVT012', name: 'last-writer-wins', defaultSeverity: 'warning', summary: 'vCPUs of one arm64 VM write TIMER_CNT values implying different offsets; only the last write survives.',
+    messages: {
+      countersMoveBack: "vcpu{vcpu}'s TIMER_CNT write implies offset {offset}, vcpu{previousVcpu}'s implied {previousOffset}: they differ by {ticks}. The offset of {instance} is VM-wide, so this last write replaces vcpu{previousVcpu}'s and every vCPU's counter moves back by that much",
+      countersMoveForward: "vcpu{vcpu}'s TIMER_CNT write implies offset {offset}, vcpu{previousVcpu}'s implied {previousOffset}: they differ by {ticks}. The offset of {instance} is VM-wide, so this last write replaces vcpu{previousVcpu}'s and every vCPU's counter moves forward by that much",
+    },
+  },
   on: {
     counterWrite: (e, ctx) => {
       if (e.counter !== 'virtual' || e.ignored) return;
@@ -21,7 +27,8 @@ export default defineRule({
       const spread = signedDiff(e.impliedOffset, prev.implied);
       if (abs(spread) <= ticksIn(ctx.state.tolerance, hz)) return;
       ctx.report({
-        message: `vcpu${e.vcpu}'s TIMER_CNT write implies offset ${e.impliedOffset}, vcpu${prev.vcpu}'s implied ${prev.implied}: they differ by ${ticks(spread, hz)}. The offset of ${instanceName(e.inst)} is VM-wide, so this last write replaces vcpu${prev.vcpu}'s and every vCPU's counter ${spread > 0n ? 'moves back' : 'moves forward'} by that much`,
+        messageId: spread > 0n ? 'countersMoveBack' : 'countersMoveForward',
+        data: { vcpu: e.vcpu, offset: e.impliedOffset, previousVcpu: prev.vcpu, previousOffset: prev.implied, ticks: ticks(spread, hz), instance: instanceName(e.inst) },
         related: [{ at: prev.at, message: `vcpu${prev.vcpu}'s write, now overridden (offset ${prev.implied})` }],
       });
     },

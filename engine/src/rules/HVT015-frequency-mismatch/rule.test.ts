@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analysis } from '../../analysis';
-import { snapshot } from '../../query/snapshot';
+import { replayJson } from '../../state/replayJson';
 import { check, codesAt } from '../testing';
 
 // a: C(t) = 1e8·t (100 MHz); b: C(t) = 1e9·t (1 GHz)
@@ -24,7 +24,7 @@ test('arm64: fires when the guest moves from a 100 MHz to a 1 GHz counter (no sc
   assert.deepEqual(codesAt(d), ['HVT015@11']);
   assert.equal(d[0].message, 'the guest knows a 100 MHz counter but resumes on vm1 on b where it runs at 1 GHz (arm64 KVM cannot scale the counter): guest time now runs at 10x the real rate');
   // At the resume the counter is exact: 20600000000 - 19540000000 = 1060000000 = 1000000000 + 0.6 s × 100 MHz
-  assert.equal(snapshot(new Analysis(trace.join('\n')).stateAfter(10)).vms.vm1.vcpus['0'].guest_counter, '1060000000');
+  assert.equal(replayJson(new Analysis(trace.join('\n')).stateAfter(10)).vms.vm1.vcpus['0'].guest_counter, '1060000000');
 });
 
 test('arm64: does not fire between hosts of the same frequency', () => {

@@ -14,7 +14,14 @@ function ratio(after: bigint, before: bigint): string {
 }
 
 export default defineRule({
-  meta: { code: 'HVT015', name: 'frequency-mismatch', defaultSeverity: 'error', summary: 'The guest moves to a host whose counter frequency differs from the one the guest knows.' },
+  meta: {
+    code: 'HVT015', name: 'frequency-mismatch', defaultSeverity: 'error', summary: 'The guest moves to a host whose counter frequency differs from the one the guest knows.',
+    messages: {
+      arm64CannotScale: 'the guest knows a {known} counter but resumes on {instance} where it runs at {rate} (arm64 KVM cannot scale the counter): guest time now runs at {ratio} the real rate',
+      tscKhzNotRestored: "the guest knows a {known} counter but resumes on {instance} where it runs at {rate} (no KVM_SET_TSC_KHZ restored the guest's frequency): guest time now runs at {ratio} the real rate",
+      hostCannotScaleTsc: 'the guest knows a {known} counter but resumes on {instance} where it runs at {rate} (host {host} cannot scale the TSC (tsc_scaling=0)): guest time now runs at {ratio} the real rate',
+    },
+  },
   on: {
     resumePoint: (e, ctx) => {
       const h = ctx.host(ctx.instance(e.inst).host);
@@ -26,11 +33,9 @@ export default defineRule({
       const key = `${e.inst}|${e.stop.at.line}`;
       if (seen.has(key)) return; // one finding per resumed instance
       seen.add(key);
-      const why = h.arch === 'arm64'
-        ? 'arm64 KVM cannot scale the counter'
-        : h.tscScaling ? 'no KVM_SET_TSC_KHZ restored the guest\'s frequency' : `host ${h.name} cannot scale the TSC (tsc_scaling=0)`;
       ctx.report({
-        message: `the guest knows a ${formatFrequency(e.freqBefore)} counter but resumes on ${instanceName(e.inst)} where it runs at ${formatFrequency(e.rateAfter)} (${why}): guest time now runs at ${ratio(e.rateAfter, e.freqBefore)} the real rate`,
+        messageId: h.arch === 'arm64' ? 'arm64CannotScale' : h.tscScaling ? 'tscKhzNotRestored' : 'hostCannotScaleTsc',
+        data: { known: formatFrequency(e.freqBefore), instance: instanceName(e.inst), rate: formatFrequency(e.rateAfter), host: h.name, ratio: ratio(e.rateAfter, e.freqBefore) },
         related: [{ at: e.stop.at, message: `the guest stopped here on a ${formatFrequency(e.freqBefore)} counter` }],
       });
     },

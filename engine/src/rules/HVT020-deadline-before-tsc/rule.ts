@@ -8,7 +8,13 @@ import { inRestore } from '../restoreWindow';
 interface Pending { at: Ref; value: bigint }
 
 export default defineRule({
-  meta: { code: 'HVT020', name: 'deadline-before-tsc', defaultSeverity: 'warning', summary: 'An x86 restore writes IA32_TSC_DEADLINE before IA32_TSC: KVM compares the deadline with the old TSC.' },
+  meta: {
+    code: 'HVT020', name: 'deadline-before-tsc', defaultSeverity: 'warning', summary: 'An x86 restore writes IA32_TSC_DEADLINE before IA32_TSC: KVM compares the deadline with the old TSC.',
+    messages: {
+      deadlineFirst: "this restore writes IA32_TSC_DEADLINE={deadline} on {vcpu} before IA32_TSC: KVM compares the deadline with the TSC that is not restored yet, so the guest's timer fires at the wrong time or is lost. Write IA32_TSC first",
+      deadlineFirstInOneStatement: "this restore writes IA32_TSC_DEADLINE={deadline} on {vcpu} before IA32_TSC (KVM_SET_MSRS applies them left to right): KVM compares the deadline with the TSC that is not restored yet, so the guest's timer fires at the wrong time or is lost. Write IA32_TSC first",
+    },
+  },
   on: {
     msrWrite: (e, ctx) => {
       if (!e.host) return;
@@ -26,7 +32,8 @@ export default defineRule({
       const sameStatement = p.at.line === ctx.line;
       ctx.report({
         at: p.at,
-        message: `this restore writes IA32_TSC_DEADLINE=${p.value} on ${vcpuName(e.inst, e.vcpu)} before IA32_TSC${sameStatement ? ' (KVM_SET_MSRS applies them left to right)' : ''}: KVM compares the deadline with the TSC that is not restored yet, so the guest's timer fires at the wrong time or is lost. Write IA32_TSC first`,
+        messageId: sameStatement ? 'deadlineFirstInOneStatement' : 'deadlineFirst',
+        data: { deadline: p.value, vcpu: vcpuName(e.inst, e.vcpu) },
         related: [{ at: ctx.ref, message: `IA32_TSC=${e.value} is restored only here` }],
       });
     },

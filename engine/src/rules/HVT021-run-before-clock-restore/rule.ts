@@ -7,7 +7,14 @@ import { instanceName } from '../describe';
 interface State { pending: Map<string, Ref>; reported: Set<string> }
 
 export default defineRule({
-  meta: { code: 'HVT021', name: 'run-before-clock-restore', defaultSeverity: 'warning', summary: 'x86: a restored or migrated instance runs a vCPU before KVM_SET_CLOCK, or never restores kvmclock.' },
+  meta: {
+    code: 'HVT021', name: 'run-before-clock-restore', defaultSeverity: 'warning', summary: 'x86: a restored or migrated instance runs a vCPU before KVM_SET_CLOCK, or never restores kvmclock.',
+    messages: {
+      migratedWithoutSetClock: "vcpu{vcpu} runs on {instance}, migrated without KVM_SET_CLOCK: the source saved kvmclock but it was not restored before the guest ran, so the guest's kvmclock starts from this host's value",
+      restoredWithoutSetClock: "vcpu{vcpu} runs on {instance}, restored without KVM_SET_CLOCK: the source saved kvmclock but it was not restored before the guest ran, so the guest's kvmclock starts from this host's value",
+      runBeforeSetClock: 'this KVM_RUN comes before KVM_SET_CLOCK restores kvmclock on {instance}: the guest runs with the wrong kvmclock, then sees it step when the clock is set',
+    },
+  },
   on: {
     run: (e, ctx) => {
       const inst = ctx.instance(e.inst);
@@ -18,7 +25,8 @@ export default defineRule({
       if (inst.sourceSavedClock) {
         s.reported.add(key);
         ctx.report({
-          message: `vcpu${e.vcpu} runs on ${instanceName(e.inst)}, ${inst.origin === 'migration' ? 'migrated' : 'restored'} without KVM_SET_CLOCK: the source saved kvmclock but it was not restored before the guest ran, so the guest's kvmclock starts from this host's value`,
+          messageId: inst.origin === 'migration' ? 'migratedWithoutSetClock' : 'restoredWithoutSetClock',
+          data: { vcpu: e.vcpu, instance: instanceName(e.inst) },
           related: [{ at: inst.sourceSavedClock, message: 'the source saved kvmclock here (KVM_GET_CLOCK)' }],
         });
       } else {
@@ -35,7 +43,8 @@ export default defineRule({
       s.reported.add(key);
       ctx.report({
         at: early,
-        message: `this KVM_RUN comes before KVM_SET_CLOCK restores kvmclock on ${instanceName(e.inst)}: the guest runs with the wrong kvmclock, then sees it step when the clock is set`,
+        messageId: 'runBeforeSetClock',
+        data: { instance: instanceName(e.inst) },
         related: [{ at: ctx.ref, message: 'kvmclock is restored only here' }],
       });
     },

@@ -45,3 +45,20 @@ test('does not fire while stolen time only grows (and not for KVM updates before
   ]);
   assert.deepEqual(codesAt(d), []);
 });
+
+test('KVM updating the structure to less than the guest saw after a second PV_TIME_ST is the same finding, worded for KVM', () => {
+  const d = check([...PVTIME_SETUP, ...STOLEN_2MS,
+    '10.004000000 h/vm1/vcpu0 guest hvc PV_TIME_ST -> 0x40000000', //  17: zeroes again
+    '10.005000000 h/vm1/vcpu0 kvm stolen_update stolen_time=0', //    18: 2000000 - 0 ns = 2 ms less
+  ]);
+  assert.deepEqual(codesAt(d), ['HVT030@18']);
+  assert.equal(d[0].message, 'stolen time of vcpu0 of vm1 on h is updated 0 ns, 2 ms less than the 2000000 ns it showed before (a second PV_TIME_ST zeroed the structure): the guest\'s scheduler accounting goes backwards');
+});
+
+test('a read lower than the last one, without a PV_TIME_ST or a migration, is a reset structure', () => {
+  const d = check([...PVTIME_SETUP, ...STOLEN_2MS,
+    '10.004000000 h/vm1/vcpu0 guest read stolen_time = 1000000', // 17: 2000000 - 1000000 ns = 1 ms less
+  ]);
+  assert.deepEqual(codesAt(d), ['HVT030@17']);
+  assert.equal(d[0].message, 'stolen time of vcpu0 of vm1 on h reads 1000000 ns, 1 ms less than the 2000000 ns it showed before (the stolen-time structure was reset): the guest\'s scheduler accounting goes backwards');
+});

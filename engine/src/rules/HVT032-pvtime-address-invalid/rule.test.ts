@@ -41,3 +41,12 @@ test('a misaligned address that also overlaps is two findings on the statement',
   assert.deepEqual(codesAt(d), ['HVT032@7', 'HVT032@7']);
   assert.match(d[0].message + d[1].message, /not 64-byte aligned[\s\S]*overlaps vcpu0's at 0x40000000/);
 });
+
+test('x86: an accepted MSR_KVM_STEAL_TIME with reserved bits 1–5 set', () => {
+  const d = check([
+    '@hvtrace 1', '@host x arch=x86_64 freq=2GHz', '@vm vm1',
+    '10.000000000 x/vm1 ioctl KVM_CREATE_VCPU id=0',
+    '10.000050000 x/vm1/vcpu0 ioctl KVM_SET_MSRS MSR_KVM_STEAL_TIME=0x7ffa8003', // bit 0 enables, bit 1 is reserved; GPA 0x7ffa8000
+  ]);
+  assert.deepEqual(only(d, 'HVT032').map((f) => f.message), ['MSR_KVM_STEAL_TIME=0x7FFA8000 on vcpu0 of vm1 on x has reserved bits 1–5 set: KVM raises #GP / rejects it, but the trace shows it accepted']);
+});

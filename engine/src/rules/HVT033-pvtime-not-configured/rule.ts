@@ -5,7 +5,16 @@ import { vcpuName } from '../describe';
 import { stolenConfigured } from '../../replay/stolen';
 
 export default defineRule({
-  meta: { code: 'HVT033', name: 'pvtime-not-configured', defaultSeverity: 'warning', summary: 'The guest uses PV time on a vCPU whose address was never set, or a destination does not set it.' },
+  meta: {
+    code: 'HVT033', name: 'pvtime-not-configured', defaultSeverity: 'warning', summary: 'The guest uses PV time on a vCPU whose address was never set, or a destination does not set it.',
+    messages: {
+      neverSet: 'the guest uses PV time on {vcpu}, but its KVM_ARM_VCPU_PVTIME_IPA was never set: the call returns NOT_SUPPORTED and this vCPU has no stolen time',
+      neverSetOneOtherHas: 'the guest uses PV time on {vcpu}, but its KVM_ARM_VCPU_PVTIME_IPA was never set: the call returns NOT_SUPPORTED and this vCPU has no stolen time ({configured} has it)',
+      neverSetOthersHave: 'the guest uses PV time on {vcpu}, but its KVM_ARM_VCPU_PVTIME_IPA was never set: the call returns NOT_SUPPORTED and this vCPU has no stolen time ({configured} have it)',
+      destinationNeverSets: "{vcpu} had a stolen-time address on the instance it migrated from, but this destination never sets it: KVM stops updating the guest's stolen time, which freezes",
+      restoreNeverSets: "{vcpu} had a stolen-time address on the instance it was restored from, but this restore never sets it: KVM stops updating the guest's stolen time, which freezes",
+    },
+  },
   on: {
     hvc: (e, ctx) => {
       const uses = e.fn === 'pv_time_st' || (e.fn === 'pv_time_features' && (e.arg === 'pv_time_st' || e.arg === 'pv_time_features'));
@@ -16,7 +25,8 @@ export default defineRule({
       seen.add(key);
       const configured = [...ctx.instance(e.inst).vcpus.values()].filter((v) => v.pvAddress !== undefined).map((v) => `vcpu${v.id}`);
       ctx.report({
-        message: `the guest uses PV time on ${vcpuName(e.inst, e.vcpu)}, but its KVM_ARM_VCPU_PVTIME_IPA was never set: the call returns NOT_SUPPORTED and this vCPU has no stolen time${configured.length ? ` (${configured.join(', ')} ${configured.length === 1 ? 'has' : 'have'} it)` : ''}`,
+        messageId: configured.length === 0 ? 'neverSet' : configured.length === 1 ? 'neverSetOneOtherHas' : 'neverSetOthersHave',
+        data: { vcpu: vcpuName(e.inst, e.vcpu), configured: configured.join(', ') },
       });
     },
     run: (e, ctx) => {
@@ -26,7 +36,8 @@ export default defineRule({
       const v = inst.vcpus.get(e.vcpu)!;
       if (inst.origin === 'fresh' || !source || stolenConfigured(v)) return;
       ctx.report({
-        message: `${vcpuName(e.inst, e.vcpu)} had a stolen-time address on the instance it ${inst.origin === 'migration' ? 'migrated' : 'was restored'} from, but this ${inst.origin === 'migration' ? 'destination' : 'restore'} never sets it: KVM stops updating the guest's stolen time, which freezes`,
+        messageId: inst.origin === 'migration' ? 'destinationNeverSets' : 'restoreNeverSets',
+        data: { vcpu: vcpuName(e.inst, e.vcpu) },
         related: [{ at: source, message: 'the source set the address here' }],
       });
     },

@@ -3,7 +3,12 @@ import { defineRule } from '../rule';
 import { vcpuName } from '../describe';
 
 export default defineRule({
-  meta: { code: 'HVT034', name: 'pvtime-discovery', defaultSeverity: 'info', summary: 'PV_TIME_ST called without SMCCC_ARCH_FEATURES / PV_TIME_FEATURES discovery first.' },
+  meta: {
+    code: 'HVT034', name: 'pvtime-discovery', defaultSeverity: 'info', summary: 'PV_TIME_ST called without SMCCC_ARCH_FEATURES / PV_TIME_FEATURES discovery first.',
+    messages: {
+      noDiscovery: 'the guest calls PV_TIME_ST on {vcpu} without discovering PV time first: it should ask SMCCC_ARCH_FEATURES(PV_TIME_FEATURES) and PV_TIME_FEATURES(PV_TIME_ST), which tell it whether the hypervisor offers stolen time on this vCPU',
+    },
+  },
   on: {
     hvc: (e, ctx) => {
       if (e.fn !== 'pv_time_st' || e.discoveredBefore) return;
@@ -12,7 +17,8 @@ export default defineRule({
       if (seen.has(vm)) return;
       seen.add(vm);
       ctx.report({
-        message: `the guest calls PV_TIME_ST on ${vcpuName(e.inst, e.vcpu)} without discovering PV time first: it should ask SMCCC_ARCH_FEATURES(PV_TIME_FEATURES) and PV_TIME_FEATURES(PV_TIME_ST), which tell it whether the hypervisor offers stolen time on this vCPU`,
+        messageId: 'noDiscovery',
+        data: { vcpu: vcpuName(e.inst, e.vcpu) },
       });
     },
   },

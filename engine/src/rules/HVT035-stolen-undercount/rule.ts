@@ -5,7 +5,12 @@ import { defineRule } from '../rule';
 import { vcpuName } from '../describe';
 
 export default defineRule({
-  meta: { code: 'HVT035', name: 'stolen-undercount', defaultSeverity: 'warning', summary: 'Stolen time grew by less than the vCPU\'s sched wait delays over an interval.' },
+  meta: {
+    code: 'HVT035', name: 'stolen-undercount', defaultSeverity: 'warning', summary: 'Stolen time grew by less than the vCPU\'s sched wait delays over an interval.',
+    messages: {
+      undercount: 'stolen time of {vcpu} grew by {grew} since the earlier reading, but its thread waited {waited} runnable (sched wait) that KVM should have added: {missing} of stolen time is missing',
+    },
+  },
   on: {
     stolenObserved: (e, ctx) => {
       const p = e.previous;
@@ -15,7 +20,8 @@ export default defineRule({
       const missing = waited - reported;
       if (missing <= ctx.state.tolerance) return;
       ctx.report({
-        message: `stolen time of ${vcpuName(e.inst, e.vcpu)} grew by ${formatDuration(reported)} since the earlier reading, but its thread waited ${formatDuration(waited)} runnable (sched wait) that KVM should have added: ${formatDuration(missing)} of stolen time is missing`,
+        messageId: 'undercount',
+        data: { vcpu: vcpuName(e.inst, e.vcpu), grew: formatDuration(reported), waited: formatDuration(waited), missing: formatDuration(missing) },
         related: [{ at: p.at, message: `stolen time was ${p.value} ns here` }],
       });
     },

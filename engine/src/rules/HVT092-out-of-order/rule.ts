@@ -3,13 +3,19 @@ import { formatDuration, formatTime } from '../../values/format';
 import { defineRule } from '../rule';
 
 export default defineRule({
-  meta: { code: 'HVT092', name: 'out-of-order', defaultSeverity: 'warning', summary: 'A statement\'s time is earlier than the previous statement\'s; it is replayed in file order.' },
+  meta: {
+    code: 'HVT092', name: 'out-of-order', defaultSeverity: 'warning', summary: 'A statement\'s time is earlier than the previous statement\'s; it is replayed in file order.',
+    messages: {
+      earlierThanPrevious: "time {time} is {earlier} earlier than the previous statement's {previous}; replayed in file order",
+    },
+  },
   on: {
     outOfOrder: (e, ctx) => {
       const t = ctx.stmt!.time;
       ctx.report({
         span: t.span,
-        message: `time ${formatTime(t.value)} is ${formatDuration(e.previous.time - t.value)} earlier than the previous statement's ${formatTime(e.previous.time)}; replayed in file order`,
+        messageId: 'earlierThanPrevious',
+        data: { time: formatTime(t.value), earlier: formatDuration(e.previous.time - t.value), previous: formatTime(e.previous.time) },
         related: [{ at: e.previous.at, message: `previous statement at ${formatTime(e.previous.time)}` }],
       });
     },

@@ -79,3 +79,22 @@ test('took= on KVM_GET_CLOCK: kvmclock may have been read up to took after TIME'
   assert.deepEqual(codesAt(check(clock(''))), ['HVT093@5']);
   assert.deepEqual(codesAt(check(clock(' took=300us'))), []);
 });
+
+test('a host-level sample names no instance; a PV-time answer on a VM without PV time says so', () => {
+  const host = check([
+    '@hvtrace 1', '@host h arch=arm64 freq=25MHz ecv=2 vhe=1',
+    '10.000000000 h vmm sample counter=250000000', // C(10 s) = 25 MHz × 10 s = 250000000: agrees
+    '11.000000000 h vmm sample counter=260000000', // C(11 s) = 275000000: lower by 15000000 ticks = 0.6 s
+  ]);
+  assert.deepEqual(host.map((f) => `${f.code}@${f.range.start.line + 1} ${f.message}`), [
+    'HVT093@4 the host counter is 260000000 here, but the model predicts 275000000 (lower by 15000000 ticks (600 ms at 25 MHz)): the trace is incomplete, or KVM did not do what it should',
+  ]);
+  const off = check([
+    '@hvtrace 1', '@host h arch=arm64 freq=25MHz ecv=2 vhe=1', '@vm vm1 vcpus=1 pvtime=off',
+    '10.000000000 h/vm1 ioctl KVM_CREATE_VCPU id=0', '10.000100000 h/vm1/vcpu0 ioctl KVM_RUN',
+    '10.000200000 h/vm1/vcpu0 guest hvc PV_TIME_FEATURES PV_TIME_ST -> SUCCESS', // KVM answers NOT_SUPPORTED without PV time
+  ]);
+  assert.deepEqual(off.filter((f) => f.code === 'HVT093').map((f) => f.message), [
+    'the call returned SUCCESS on vcpu0 of vm1 on h, but KVM answers NOT_SUPPORTED here (the VM does not offer PV time (pvtime=off)): the trace is incomplete, or KVM did not do what it should',
+  ]);
+});

@@ -17,15 +17,34 @@ const WHAT: Record<Quantity, string> = {
 };
 
 export default defineRule({
-  meta: { code: 'HVT093', name: 'model-disagreement', defaultSeverity: 'warning', summary: 'A value the trace records differs from the model\'s prediction by more than the tolerance.' },
+  meta: {
+    code: 'HVT093', name: 'model-disagreement', defaultSeverity: 'warning', summary: 'A value the trace records differs from the model\'s prediction by more than the tolerance.',
+    messages: {
+      higher: '{what} is {observed} here, but the model predicts {predicted} (higher by {size}): the trace is incomplete, or KVM did not do what it should',
+      lower: '{what} is {observed} here, but the model predicts {predicted} (lower by {size}): the trace is incomplete, or KVM did not do what it should',
+      higherOn: '{what} on {where} is {observed} here, but the model predicts {predicted} (higher by {size}): the trace is incomplete, or KVM did not do what it should',
+      lowerOn: '{what} on {where} is {observed} here, but the model predicts {predicted} (lower by {size}): the trace is incomplete, or KVM did not do what it should',
+      // An ioctl with took= (docs/format.md#62-x86-tsc item 6): the value may have been read anywhere over the call.
+      higherOver: "{what} is {observed} here, but the model predicts {predicted} to {latest} over the ioctl's {took} (higher by {size}): the trace is incomplete, or KVM did not do what it should",
+      lowerOver: "{what} is {observed} here, but the model predicts {predicted} to {latest} over the ioctl's {took} (lower by {size}): the trace is incomplete, or KVM did not do what it should",
+      higherOverOn: "{what} on {where} is {observed} here, but the model predicts {predicted} to {latest} over the ioctl's {took} (higher by {size}): the trace is incomplete, or KVM did not do what it should",
+      lowerOverOn: "{what} on {where} is {observed} here, but the model predicts {predicted} to {latest} over the ioctl's {took} (lower by {size}): the trace is incomplete, or KVM did not do what it should",
+      callAddressSet: "the call returned {returned} on {vcpu}, but KVM answers {answer} here (the vCPU's PV-time address is set): the trace is incomplete, or KVM did not do what it should",
+      callNoAddress: 'the call returned {returned} on {vcpu}, but KVM answers {answer} here (the vCPU has no PV-time address): the trace is incomplete, or KVM did not do what it should',
+      callPvtimeOff: 'the call returned {returned} on {vcpu}, but KVM answers {answer} here (the VM does not offer PV time (pvtime=off)): the trace is incomplete, or KVM did not do what it should',
+      // Disagreements the replay itself words (a rejected or impossible value).
+      replayDisagrees: '{text}',
+    },
+  },
   on: {
-    problem: (e, ctx) => { if (e.code === 'HVT093') ctx.report({ span: e.span, message: e.message }); },
+    problem: (e, ctx) => { if (e.code === 'HVT093') ctx.report({ span: e.span, messageId: 'replayDisagrees', data: { text: e.message } }); },
     hvc: (e, ctx) => {
       if (e.observed === undefined || e.predicted === undefined || e.observed === e.predicted) return;
       const name = (x: bigint): string => smcccReturnName(x) ?? hex(x);
       ctx.report({
         span: ctx.stmt!.result?.span,
-        message: `the call returned ${name(e.observed)} on ${vcpuName(e.inst, e.vcpu)}, but KVM answers ${name(e.predicted)} here (${e.configured ? 'the vCPU\'s PV-time address is set' : ctx.guest(ctx.instance(e.inst).vm).pvtime ? 'the vCPU has no PV-time address' : 'the VM does not offer PV time (pvtime=off)'}): the trace is incomplete, or KVM did not do what it should`,
+        messageId: e.configured ? 'callAddressSet' : ctx.guest(ctx.instance(e.inst).vm).pvtime ? 'callNoAddress' : 'callPvtimeOff',
+        data: { returned: name(e.observed), vcpu: vcpuName(e.inst, e.vcpu), answer: name(e.predicted) },
       });
     },
     observation: (e, ctx) => {
@@ -43,7 +62,7 @@ export default defineRule({
       const previous = last.get(key);
       if (previous !== undefined && abs(delta - previous) <= tol) return;
       last.set(key, delta);
-      const where = e.inst === undefined ? '' : e.vcpu === undefined ? ` on ${instanceName(e.inst)}` : ` on ${vcpuName(e.inst, e.vcpu)}`;
+      const where = e.inst === undefined ? undefined : e.vcpu === undefined ? instanceName(e.inst) : vcpuName(e.inst, e.vcpu);
       const size = e.exact ? `${abs(delta)}` : e.hz !== undefined ? ticks(delta, e.hz) : formatDuration(abs(delta));
       const related: { at: Ref; message: string }[] = [];
       const v = e.inst !== undefined && e.vcpu !== undefined ? ctx.instance(e.inst).vcpus.get(e.vcpu) : undefined;
@@ -51,9 +70,8 @@ export default defineRule({
       if (cause) related.push({ at: cause, message: 'the model\'s value comes from this statement' });
       ctx.report({
         span: e.span, related,
-        message: e.latest === undefined
-          ? `${WHAT[e.quantity]}${where} is ${e.observed} here, but the model predicts ${e.predicted} (${delta > 0n ? 'higher' : 'lower'} by ${size}): the trace is incomplete, or KVM did not do what it should`
-          : `${WHAT[e.quantity]}${where} is ${e.observed} here, but the model predicts ${e.predicted} to ${e.latest} over the ioctl's ${formatDuration(e.took ?? 0n)} (${delta > 0n ? 'higher' : 'lower'} by ${size}): the trace is incomplete, or KVM did not do what it should`,
+        messageId: `${delta > 0n ? 'higher' : 'lower'}${e.latest === undefined ? '' : 'Over'}${where === undefined ? '' : 'On'}`,
+        data: { what: WHAT[e.quantity], where: where ?? '', observed: e.observed, predicted: e.predicted, latest: e.latest ?? '', took: formatDuration(e.took ?? 0n), size },
       });
     },
   },

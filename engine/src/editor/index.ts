@@ -1,0 +1,10 @@
+// Editor features over an Analysis: hover, inlay hints, the discontinuity at resume points (inlay
+// hints and code lenses), outline and folding, go to definition and references, quick fixes and
+// semantic tokens. Plain data out; the language server maps it to LSP.
+export { hoverAt, type HoverOptions, type HoverResult } from './hover';
+export { inlayHints, type InlayHint } from './inlayHints';
+export { discontinuities, discontinuityOf, type Discontinuity } from './discontinuity';
+export { outline, foldingRanges, type OutlineKind, type OutlineSymbol, type FoldingRange } from './outline';
+export { definitionAt, ReferenceScanner, type Location } from './definitions';
+export { fixesFor, type Fix } from './fixes';
+export { semanticTokens, type SemanticToken, type TokenKind } from './semanticTokens';

@@ -1,0 +1,71 @@
+// The report of a whole trace ("Replay trace" and "Export report"): its findings placed in time,
+// and per VM the instances it ran on (how long running and paused), its migrations and restores,
+// and per vCPU the final and the worst guest clock error and the stolen time. Built from the
+// timeline index and the diagnostics, after the replay of the whole document.
+import type { Diagnostic } from '../analysis';
+import type { ModelState } from '../replay/state';
+import { abs } from '../values/u64';
+import type { Report, ReportInstance, ReportVcpu, ReportVm, TimelineRow } from '../../../protocol/views';
+import type { TimelineIndex } from '../timeline/timelineIndex';
+import { countBySeverity } from '../timeline/overview';
+
+function phaseTotal(row: TimelineRow, phase: 'running' | 'paused'): bigint {
+  return row.intervals.filter((i) => i.phase === phase).reduce((sum, i) => sum + BigInt(i.toNs) - BigInt(i.fromNs), 0n);
+}
+
+function instanceOf(index: TimelineIndex, row: TimelineRow): ReportInstance {
+  const first = row.intervals[0];
+  const last = row.intervals.at(-1);
+  return {
+    key: row.instance, host: row.host, origin: row.origin,
+    firstNs: first?.fromNs ?? '0', lastNs: last?.toNs ?? first?.fromNs ?? '0',
+    runningNs: phaseTotal(row, 'running').toString(), pausedNs: phaseTotal(row, 'paused').toString(),
+    vcpus: index.rows.filter((r) => r.kind === 'vcpu' && r.instance === row.instance).map((r) => r.vcpu!),
+  };
+}
+
+function vcpusOf(index: TimelineIndex, vm: string, ids: number[]): ReportVcpu[] {
+  return ids.map((vcpu) => {
+    const s = index.series.find((x) => x.vm === vm && x.vcpu === vcpu);
+    const clock = s?.clockError ?? [];
+    const worstPoint = clock.reduce<(typeof clock)[number] | undefined>((w, p) => (!w || abs(p.errorNs) > abs(w.errorNs) ? p : w), undefined);
+    const stolen = s?.stolen.at(-1);
+    return {
+      vcpu, counterName: s?.counterName ?? 'CNTVCT',
+      finalErrorNs: clock.at(-1)?.errorNs.toString() ?? null,
+      worstErrorNs: worstPoint?.errorNs.toString() ?? null,
+      worstErrorLine: worstPoint?.line ?? null,
+      stolenNs: stolen?.stolen.toString() ?? null,
+      waitedNs: stolen?.waited.toString() ?? null,
+    };
+  });
+}
+
+export function report(index: TimelineIndex, diagnostics: readonly Diagnostic[], state: ModelState, name: string): Report {
+  const vmNames = [...new Set([...state.guests.keys(), ...index.rows.map((r) => r.vm)])];
+  const vms: ReportVm[] = vmNames.map((vm) => {
+    const rows = index.rows.filter((r) => r.vm === vm);
+    const ids = [...new Set(rows.filter((r) => r.kind === 'vcpu').map((r) => r.vcpu!))].sort((a, b) => a - b);
+    return {
+      name: vm, policy: state.guests.get(vm)?.policy ?? 'advance',
+      instances: rows.filter((r) => r.kind === 'instance').map((r) => instanceOf(index, r)),
+      migrations: index.handoffs.filter((h) => h.vm === vm && h.kind === 'migrate').length,
+      restores: index.handoffs.filter((h) => h.vm === vm && h.kind === 'restore').length,
+      vcpus: vcpusOf(index, vm, ids),
+    };
+  });
+  const start = index.startNs;
+  const end = index.endNs;
+  return {
+    name, lineCount: index.lineCount,
+    extent: start === null || end === null ? null : { startNs: start.toString(), endNs: end.toString(), firstLine: index.lines[0], lastLine: index.lines[index.statementCount - 1] },
+    vms,
+    vcpuCount: vms.reduce((n, v) => n + v.vcpus.length, 0),
+    migrationCount: vms.reduce((n, v) => n + v.migrations, 0),
+    findings: diagnostics.map((d) => {
+      const t = index.timeOfLine(d.range.start.line);
+      return { code: d.code, severity: d.severity, message: d.message, line: d.range.start.line, timeNs: t === null ? null : t.toString() };
+    }),
+    findingsBySeverity: countBySeverity(diagnostics),
+  };
+}
