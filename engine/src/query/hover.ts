@@ -186,7 +186,7 @@ function directiveSection(analysis: Analysis, line: number, d: DirectiveLine): s
       if (!g) return `**VM ${mdEscape(dir.name.value)}**`;
       return `**VM ${g.name}** · policy ${g.policy} (${g.policy === 'advance' ? 'the guest counter keeps pace with the reference clock while stopped' : 'the guest counter does not advance while stopped'}) · ${g.vcpuCount ?? '?'} vCPUs · PV time ${g.pvtime ? 'on' : 'off'}`;
     }
-    case 'tolerance': return `**tolerance** ${duration(dir.duration.value)}${state.tolerance !== dir.duration.value ? ` (overridden by the settings: ${duration(state.tolerance)})` : ''}`;
+    case 'tolerance': return dir.duration ? `**tolerance** ${duration(dir.duration.value)}${state.tolerance !== dir.duration.value ? ` (overridden by the settings: ${duration(state.tolerance)})` : ''}` : '**timer tolerances** (timers.md T2)';
   }
 }
 

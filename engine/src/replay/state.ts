@@ -2,6 +2,7 @@
 // a structuredClone and any statement's state can be restored and queried.
 import type { Arch } from '../uapi/deviceAttrs';
 import type { Span } from '../syntax/ast';
+import { initialTimerModel, type TimerModel } from './timers/state';
 
 /** A statement of the trace, by line (0-based), for related information and navigation. */
 export interface Ref { line: number; span: Span }
@@ -177,12 +178,14 @@ export interface ModelState {
   rules: Map<string, unknown>;
   /** Active `# hvtimer-disable CODE` suppressions (code -> from line); '*' = all. */
   suppressedFrom: Map<string, number>;
+  /** Guest timers (timers.md T2), kept beside the counters. */
+  timers: TimerModel;
 }
 
 export function initialState(tolerance: bigint): ModelState {
   return {
     line: -1, time: 0n, tolerance, formatSeen: false, anyStatement: false,
-    hosts: new Map(), instances: new Map(), guests: new Map(), rules: new Map(), suppressedFrom: new Map(),
+    hosts: new Map(), instances: new Map(), guests: new Map(), rules: new Map(), suppressedFrom: new Map(), timers: initialTimerModel(),
   };
 }
 

@@ -64,10 +64,21 @@ export function parseDirective(keyword: Tok<string>, args: Arg[], end: number): 
       return { directive, notes: r.notes };
     }
     case '@tolerance': {
+      // `@tolerance [DURATION] [timer_early=D] [timer_late=D] [timer_lost=D]` (timers.md T2).
       const [d, ...rest] = args;
-      if (!d || d.key) throw new ParseFailure(d ? d.span : { start: end, end }, 'expected a duration: `@tolerance 100us`');
-      if (rest.length) throw new ParseFailure(rest[0].span, 'unexpected text after the tolerance');
-      return { directive: { type: 'tolerance', duration: parseTok(d.value, parseDuration) }, notes: [] };
+      const plain = d && !d.key ? d : undefined;
+      const r = new ArgReader(plain ? rest : args, undefined, '@tolerance', end);
+      for (const a of r.args) if (!a.key) throw new ParseFailure(a.span, plain ? 'unexpected text after the tolerance' : 'expected a duration: `@tolerance 100us`');
+      const directive: Directive = {
+        type: 'tolerance',
+        duration: plain ? parseTok(plain.value, parseDuration) : undefined,
+        timerEarly: r.optional('timer_early', parseDuration), timerLate: r.optional('timer_late', parseDuration), timerLost: r.optional('timer_lost', parseDuration),
+      };
+      if (!plain && !directive.timerEarly && !directive.timerLate && !directive.timerLost) {
+        throw new ParseFailure(d ? d.span : { start: end, end }, 'expected a duration: `@tolerance 100us`');
+      }
+      r.finish();
+      return { directive, notes: r.notes };
     }
     default:
       throw new ParseFailure(keyword.span, expectedFound('a directive (@hvtrace, @host, @vm, @tolerance)', keyword.value));
