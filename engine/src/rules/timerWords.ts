@@ -1,7 +1,7 @@
 // Shared wording for the timer rules (HVT040–HVT045): timer names, amounts in ticks and time, and
 // the mechanical fix that moves an IA32_TSC_DEADLINE write to a later line.
 import type { LineNode } from '../syntax/ast';
-import { printStatement, printWhere } from '../syntax/print';
+import { printWhere } from '../syntax/print';
 import { formatDuration, formatTime } from '../values/format';
 import { ticksIn } from '../values/units';
 import { lvttMode, type TimerName } from '../uapi/timers';
@@ -37,15 +37,16 @@ export const hex32 = (x: bigint): string => `0x${x.toString(16)}`;
 
 /**
  * The edit that takes an `IA32_TSC_DEADLINE=V` write out of its KVM_SET_MSRS line: the whole line
- * when it is the only write, else the statement printed without it (keeping the comment).
+ * when it is the only write, else the statement with its other arguments as written (and its comment).
  */
 export function deadlineRemoval(node: LineNode, line: number, msrStart: number): Fix['edits'][number] | undefined {
   if (node.kind !== 'statement' || node.statement.body.type !== 'set_msrs') return undefined;
   const s = node.statement;
-  const body = s.body as Extract<typeof s.body, { type: 'set_msrs' }>;
-  const writes = body.writes.filter((w) => w.msr.span.start !== msrStart);
-  if (writes.length === 0) return { line, newText: '', delete: true };
-  const text = printStatement({ ...s, body: { ...body, writes } });
+  const rest = s.args.filter((a) => a.span.start !== msrStart);
+  if (rest.length === s.args.length) return undefined;
+  if (rest.length === 0) return { line, newText: '', delete: true };
+  const result = s.result?.kind === 'value' ? ` -> ${s.result.value.value}` : '';
+  const text = `${formatTime(s.time.value)} ${printWhere(s.where)} ioctl KVM_SET_MSRS ${rest.map((a) => (a.key ? `${a.key.value}=${a.value.value}` : a.value.value)).join(' ')}${result}`;
   return { line, newText: node.comment ? `${text}   #${node.comment.text}` : text };
 }
 

@@ -4,7 +4,7 @@
 import type { StepContext } from '../context';
 import type { InstanceState, ModelState, Ref, VcpuState } from '../state';
 import type { ReplayEvent } from '../events';
-import { ARM64_TIMERS, CTL_ENABLE, LVTT_RESET, ctlCanFire, lvttMasked, lvttMode, type TimerName } from '../../uapi/timers';
+import { CTL_ENABLE, LVTT_RESET, ctlCanFire, lvttMasked, lvttMode, type TimerName } from '../../uapi/timers';
 import { timeReached } from './deadline';
 import { lostTolerance } from './tolerance';
 import { evidenceKey, vcpuKey, type Episode, type TimerModel, type TimerState, type VcpuTimers } from './state';
@@ -20,6 +20,8 @@ export interface TimerCtx {
   ref: Ref;
 }
 
+const EL1_TIMERS: readonly TimerName[] = ['vtimer', 'ptimer'];
+
 const blockingExit = (reason: string): boolean => /^(WFx|WFI|WFE|WFIT|HLT)$/i.test(reason);
 
 /** Blocked (timers.md T2): the last `kvm exit` was WFx or HLT, with no entry since. */
@@ -32,15 +34,20 @@ function newTimer(name: TimerName, created: boolean): TimerState {
   return ts;
 }
 
+/** The timers a vCPU of `arch` starts with: the reset state when the trace created it, else unknown. */
+export function freshTimers(arch: 'arm64' | 'x86_64', created: boolean): VcpuTimers['timers'] {
+  const timers: VcpuTimers['timers'] = {};
+  // The NV EL2 timers appear only when the trace names them (timerOf).
+  for (const name of arch === 'arm64' ? EL1_TIMERS : ['lapic' as const]) timers[name] = newTimer(name, created);
+  return timers;
+}
+
 /** The vCPU's timers, created with the reset state the first time the model needs them. */
 export function vcpuTimers(model: TimerModel, inst: InstanceState, v: VcpuState, arch: 'arm64' | 'x86_64'): VcpuTimers {
   const key = vcpuKey(inst.key, v.id);
   let vt = model.vcpus.get(key);
   if (!vt) {
-    const created = v.created !== undefined;
-    const timers: VcpuTimers['timers'] = {};
-    for (const name of arch === 'arm64' ? ARM64_TIMERS : ['lapic' as const]) timers[name] = newTimer(name, created);
-    vt = { inst: inst.key, vcpu: v.id, vm: inst.vm, timers, running: v.running, inGuest: false, waits: [] };
+    vt = { inst: inst.key, vcpu: v.id, vm: inst.vm, timers: freshTimers(arch, v.created !== undefined), running: v.running, inGuest: false, waits: [] };
     model.vcpus.set(key, vt);
   }
   return vt;

@@ -2,10 +2,11 @@
 // a line (the state after that line), each timer's control and compare value, whether it is
 // armable, its deadline in reference time, the statement that armed it and its last delivery.
 import type { ModelState, Ref } from '../state';
+import type { TimerSnapshot } from '../../../../protocol/views';
 import { instanceKey } from '../context';
 import { LVTT_RESET, lvttMode, tdcrDivisor, type LapicMode, type TimerName } from '../../uapi/timers';
 import { timeReached, timerRate } from './deadline';
-import { armable, compareValue, isByTime } from './model';
+import { armable, compareValue, freshTimers, isByTime } from './model';
 import { vcpuKey, type DeliveryRecord, type TimerState } from './state';
 
 /** One timer of one vCPU as the model has it. Counters are u64 bigints; times are reference ns. */
@@ -43,14 +44,18 @@ function view(ts: TimerState, hvTimer: boolean | undefined): TimerView {
 }
 
 /**
- * The timers of vCPU `vcpu` of instance `inst` (`host/vm`) in `state` — e.g. `analysis.stateAfter(line)`.
- * Empty when the model has not seen that vCPU's timers yet (a vCPU's timers appear when the trace
- * first touches them; its reset state is CTL 0 / LVTT 0x10000).
+ * The timers of vCPU `vcpu` of instance `inst` (`host/vm`) in `state` — e.g. `analysis.stateAfter(line)`:
+ * arm64 vtimer, ptimer, hvtimer, hptimer; x86 lapic. Empty for a vCPU the instance does not have.
  */
 export function timersOf(state: ModelState, inst: string, vcpu: number): TimerView[] {
   const vt = state.timers.vcpus.get(vcpuKey(inst, vcpu));
-  if (!vt) return [];
-  return Object.values(vt.timers).map((ts) => view(ts, vt.hvTimer));
+  if (vt) return Object.values(vt.timers).map((ts) => view(ts, vt.hvTimer));
+  // Not touched yet: the reset state of a created vCPU (or unknown values for one the trace never created).
+  const i = state.instances.get(inst);
+  const v = i?.vcpus.get(vcpu);
+  const h = i ? state.hosts.get(i.host) : undefined;
+  if (!v || !h) return [];
+  return Object.values(freshTimers(h.arch, v.created !== undefined)).map((ts) => view(ts, undefined));
 }
 
 /** The same for a guest by VM name: its current instance. */
@@ -72,24 +77,11 @@ export function lapicDeadlineDrift(state: ModelState, host: string, vm: string, 
   return { firesAt: ts.deadline, reachedAt: timeReached(h, v, 'lapic', ts.cmp, state.time), deadline: ts.cmp, hz: timerRate(h, v, 'lapic') };
 }
 
-/** `replay --format json` (cli.md): one object per timer, u64 values and times as decimal strings. */
-export interface TimerSnapshot {
-  ctl: string | null;
-  cmp: string | null;
-  cmp_is_time: boolean;
-  armable: boolean;
-  deadline_ns: string | null;
-  armed_at_line: number | null;
-  last_delivery: { line: number; time_ns: string; lateness_ns: string | null; early_ns: string | null; verdict: string } | null;
-  mode?: LapicMode;
-  tmict?: string;
-  tdcr?: string;
-}
-
 const str = (x: bigint | undefined): string | null => (x === undefined ? null : x.toString());
 
-export function timersSnapshot(state: ModelState, inst: string, vcpu: number): Partial<Record<TimerName, TimerSnapshot>> {
-  const out: Partial<Record<TimerName, TimerSnapshot>> = {};
+/** `replay --format json` (docs/cli.md): one object per timer. */
+export function timersSnapshot(state: ModelState, inst: string, vcpu: number): Record<string, TimerSnapshot> {
+  const out: Record<string, TimerSnapshot> = {};
   for (const t of timersOf(state, inst, vcpu)) {
     const d = t.lastDelivery;
     out[t.timer] = {

@@ -21,7 +21,7 @@ export default defineRule({
     code: 'HVT043', name: 'timer-storm', defaultSeverity: 'warning',
     summary: '2000 or more deliveries of one timer within 1 s while its compare value stays unchanged and already passed.',
     messages: {
-      storm: '{timer} has fired {count} times within {window} with {cmpName} {cmp} unchanged and already {passed} in the past: an interrupt storm (the guest neither re-arms nor masks the timer, and KVM re-raises the line at every exit)',
+      storm: '{timer} has fired {count} times within {window} with {cmpName} {cmp} unchanged and already {passed} in the past: an interrupt storm (the guest neither re-arms nor masks the timer, and KVM keeps re-raising the line)',
     },
   },
   on: {

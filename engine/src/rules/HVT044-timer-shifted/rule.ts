@@ -28,7 +28,8 @@ export default defineRule({
         direction: later ? 'later' : 'earlier', fireAt: atOnce ? `${at(e.fireAt)} (at once)` : at(e.fireAt), expectedAt: at(e.expectedAt),
         why: e.armedBeforeOffset
           ? ': KVM converted the deadline to host time when it was written, before the TSC it is compared with was restored'
-          : later ? ': the guest counter is behind its time line by that much' : ': the guest counter is ahead of its time line by that much',
+          : atOnce ? `: the counter KVM compares it with has already passed ${compareName(e.timer, false)}`
+            : later ? ': the guest counter is behind its time line by that much' : ': the guest counter is ahead of its time line by that much',
       };
       const related = [
         ...(e.cause && e.cause.line !== ctx.line ? [{ at: e.cause, message: e.armedBeforeOffset ? 'the deadline was written here, before the TSC' : 'the offset in force was set here' }] : []),
