@@ -58,8 +58,9 @@ export type Directive =
   | ToleranceDirective;
 
 /**
- * `@tolerance [DURATION] [timer_early=D] [timer_late=D] [timer_lost=D]`: at least one of them
- * (timers.md T2 for the timer_* keys).
+ * `@tolerance [DURATION] [timer_early=D] [timer_late=D] [timer_lost=D] [timer_storm=N]`: at least
+ * one of them (timers.md T2 for the timer_* durations; timer_storm, the HVT043 count per second,
+ * is an hvtimer extension).
  */
 export interface ToleranceDirective {
   type: 'tolerance';
@@ -67,6 +68,7 @@ export interface ToleranceDirective {
   timerEarly?: Tok<bigint>;
   timerLate?: Tok<bigint>;
   timerLost?: Tok<bigint>;
+  timerStorm?: Tok<number>;
 }
 
 export interface DirectiveLine {

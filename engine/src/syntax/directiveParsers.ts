@@ -13,6 +13,7 @@ const parseKernel = (t: string): Parsed<KernelVersion> => {
   const m = /^([0-9]{1,3})\.([0-9]{1,3})$/.exec(t);
   return m ? { ok: true, value: { major: Number(m[1]), minor: Number(m[2]) } } : { ok: false, expected: 'a kernel version like 6.4' };
 };
+const parseStormCount = (t: string): Parsed<number> => (/^[0-9]{1,7}$/.test(t) && Number(t) >= 2 ? { ok: true, value: Number(t) } : { ok: false, expected: 'a count of deliveries per second like 2000 (at least 2)' });
 const parseVcpuCount = (t: string): Parsed<number> => (/^[0-9]{1,4}$/.test(t) && Number(t) > 0 ? { ok: true, value: Number(t) } : { ok: false, expected: 'a vCPU count like 2' });
 
 function nameArg(args: Arg[], keyword: Tok<string>, end: number, what: string): Tok<string> {
@@ -64,7 +65,7 @@ export function parseDirective(keyword: Tok<string>, args: Arg[], end: number): 
       return { directive, notes: r.notes };
     }
     case '@tolerance': {
-      // `@tolerance [DURATION] [timer_early=D] [timer_late=D] [timer_lost=D]` (timers.md T2).
+      // `@tolerance [DURATION] [timer_early=D] [timer_late=D] [timer_lost=D] [timer_storm=N]` (timers.md T2).
       const [d, ...rest] = args;
       const plain = d && !d.key ? d : undefined;
       const r = new ArgReader(plain ? rest : args, undefined, '@tolerance', end);
@@ -73,8 +74,9 @@ export function parseDirective(keyword: Tok<string>, args: Arg[], end: number): 
         type: 'tolerance',
         duration: plain ? parseTok(plain.value, parseDuration) : undefined,
         timerEarly: r.optional('timer_early', parseDuration), timerLate: r.optional('timer_late', parseDuration), timerLost: r.optional('timer_lost', parseDuration),
+        timerStorm: r.optional('timer_storm', parseStormCount),
       };
-      if (!plain && !directive.timerEarly && !directive.timerLate && !directive.timerLost) {
+      if (!plain && !directive.timerEarly && !directive.timerLate && !directive.timerLost && !directive.timerStorm) {
         throw new ParseFailure(d ? d.span : { start: end, end }, 'expected a duration: `@tolerance 100us`');
       }
       r.finish();

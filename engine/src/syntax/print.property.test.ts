@@ -267,8 +267,8 @@ const freqText = fc.oneof(
 const directiveLine = fc.oneof(
   fc.constant('@hvtrace 1'),
   durationText.map((d) => `@tolerance ${d}`),
-  fc.tuple(opt(durationText), opt(durationText), opt(durationText), opt(durationText)).filter((xs) => xs.some((x) => x !== undefined))
-    .map(([d, e, l, x]) => ['@tolerance', d ?? '', e ? `timer_early=${e}` : '', l ? `timer_late=${l}` : '', x ? `timer_lost=${x}` : ''].filter(Boolean).join(' ')),
+  fc.tuple(opt(durationText), opt(durationText), opt(durationText), opt(durationText), opt(fc.integer({ min: 2, max: 9999999 }))).filter((xs) => xs.some((x) => x !== undefined))
+    .map(([d, e, l, x, n]) => ['@tolerance', d ?? '', e ? `timer_early=${e}` : '', l ? `timer_late=${l}` : '', x ? `timer_lost=${x}` : '', n !== undefined ? `timer_storm=${n}` : ''].filter(Boolean).join(' ')),
   fc.tuple(name, opt(fc.integer({ min: 1, max: 64 })), opt(fc.constantFrom('advance', 'freeze')), opt(fc.constantFrom('on', 'off')))
     .map(([n, v, p, t]) => ['@vm', n, v !== undefined ? `vcpus=${v}` : '', p ? `policy=${p}` : '', t ? `pvtime=${t}` : ''].filter(Boolean).join(' ')),
   fc.tuple(name, fc.constantFrom('arm64', 'x86_64'), freqText, opt(fc.constantFrom('0', '1', '2')), opt(fc.constantFrom('0', '1')), opt(fc.constantFrom('0', '1')),

@@ -92,7 +92,7 @@ export function printDirective(d: Directive): string {
   switch (d.type) {
     case 'hvtrace': return '@hvtrace 1';
     case 'tolerance': return ['@tolerance', d.duration ? `${d.duration.value}ns` : '',
-      d.timerEarly ? `timer_early=${d.timerEarly.value}ns` : '', d.timerLate ? `timer_late=${d.timerLate.value}ns` : '', d.timerLost ? `timer_lost=${d.timerLost.value}ns` : ''].filter(Boolean).join(' ');
+      d.timerEarly ? `timer_early=${d.timerEarly.value}ns` : '', d.timerLate ? `timer_late=${d.timerLate.value}ns` : '', d.timerLost ? `timer_lost=${d.timerLost.value}ns` : '', d.timerStorm ? `timer_storm=${d.timerStorm.value}` : ''].filter(Boolean).join(' ');
     case 'vm': return ['@vm', d.name.value, d.vcpus ? `vcpus=${d.vcpus.value}` : '', d.policy ? `policy=${d.policy.value}` : '', d.pvtime ? `pvtime=${d.pvtime.value ? 'on' : 'off'}` : ''].filter(Boolean).join(' ');
     case 'host': return ['@host', d.name.value, `arch=${d.arch.value}`, `freq=${d.freq.value}`,
       d.ecv ? `ecv=${d.ecv.value}` : '', d.vhe ? `vhe=${d.vhe.value ? 1 : 0}` : '', d.tscScaling ? `tsc_scaling=${d.tscScaling.value ? 1 : 0}` : '',

@@ -94,8 +94,8 @@ export interface VcpuTimers {
   hvTimer?: boolean;
 }
 
-/** Tolerance overrides from `@tolerance timer_early= timer_late= timer_lost=` (ns). */
-export interface TimerTolerances { early?: bigint; late?: bigint; lost?: bigint; by?: Ref }
+/** Tolerance overrides from `@tolerance timer_early= timer_late= timer_lost=` (ns) and `timer_storm=` (deliveries per second). */
+export interface TimerTolerances { early?: bigint; late?: bigint; lost?: bigint; storm?: number; by?: Ref }
 
 /** A lost deadline waiting for evidence that deliveries are recorded (timers.md T2 "Evidence gating"). */
 export interface PendingLost {

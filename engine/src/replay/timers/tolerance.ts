@@ -4,7 +4,8 @@
 //           or periodic timer whose compare value is a reference time);
 //   late  = 1 ms if the vCPU was blocked at t_d, else 100 µs (timer_late replaces the running
 //           value; a blocked vCPU keeps at least 1 ms);
-//   lost  = max(100 ms, 10 × late) (timer_lost replaces it).
+//   lost  = max(100 ms, 10 × late) (timer_lost replaces it);
+//   storm = 2000 deliveries within 1 s (timer_storm=N replaces the count: an hvtimer extension).
 import type { ToleranceDirective } from '../../syntax/ast';
 import { ticksIn } from '../../values/units';
 import type { ModelState, Ref } from '../state';
@@ -17,6 +18,7 @@ export const EARLY_ARM64_TICKS = 2n;
 export const LATE_RUNNING_NS = 100_000n;
 export const LATE_BLOCKED_NS = 1_000_000n;
 export const LOST_MIN_NS = 100_000_000n;
+export const STORM_EDGES = 2000;
 
 /** `@tolerance … timer_*=` sets the overrides it names. */
 export function setTimerTolerances(state: ModelState, d: ToleranceDirective, by: Ref): void {
@@ -24,7 +26,8 @@ export function setTimerTolerances(state: ModelState, d: ToleranceDirective, by:
   if (d.timerEarly) t.early = d.timerEarly.value;
   if (d.timerLate) t.late = d.timerLate.value;
   if (d.timerLost) t.lost = d.timerLost.value;
-  if (d.timerEarly || d.timerLate || d.timerLost) t.by = by;
+  if (d.timerStorm) t.storm = d.timerStorm.value;
+  if (d.timerEarly || d.timerLate || d.timerLost || d.timerStorm) t.by = by;
 }
 
 /** The early tolerance in ticks of the timer's counter at `hz`, and as reference ns. */

@@ -22,7 +22,7 @@ export default defineRule({
     timerDelivery: (e, ctx) => {
       if (!e.early?.exceeds || isNvTimer(e.timer) || e.cmp === undefined) return;
       const timer = timerOf(e.timer, vcpuName(e.inst, e.vcpu));
-      const related = e.armedAt ? [{ at: e.armedAt, message: `${e.byTime ? 'the timer' : compareName(e.timer, false)} was set here` }] : [];
+      const related = e.armedAt ? [{ at: e.armedAt, message: 'the timer was armed here' }] : [];
       if (e.byTime) {
         ctx.report({ messageId: 'earlyTime', data: { timer, early: formatDuration(e.early.ns), target: at(e.cmp), tolerance: formatDuration(e.early.tolNs) }, related });
         return;

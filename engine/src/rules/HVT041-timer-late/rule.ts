@@ -33,7 +33,7 @@ export default defineRule({
           waits: l.waitNs > 0n ? `, not counting ${formatDuration(l.waitNs)} the vCPU waited on the host run queue (${formatDuration(l.ns)} in all)` : '',
           tolerance: formatDuration(l.tolNs), blocked: l.blocked ? ', the vCPU was blocked in WFx/HLT' : '',
         },
-        related: e.armedAt ? [{ at: e.armedAt, message: `${byTime ? 'the timer' : compareName(e.timer, false)} was set here` }] : [],
+        related: e.armedAt ? [{ at: e.armedAt, message: 'the timer was armed here' }] : [],
       });
     },
     lapicExpireWait: (e, ctx) => {

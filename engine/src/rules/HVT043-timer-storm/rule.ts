@@ -6,12 +6,12 @@ import { isNvTimer } from '../../uapi/timers';
 import { formatDuration } from '../../values/format';
 import { NS_PER_S } from '../../values/units';
 import { sub64 } from '../../values/u64';
+import { STORM_EDGES } from '../../replay/timers/tolerance';
 import { defineRule } from '../rule';
 import { ticks, vcpuName } from '../describe';
 import { compareName, timerOf } from '../timerWords';
 
-export const STORM_EDGES = 2000;
-export const STORM_WINDOW_NS = NS_PER_S;
+const STORM_WINDOW_NS = NS_PER_S;
 
 /** Per (instance, vCPU, timer): the times of the current run of deliveries with an unchanged, passed compare value. */
 type Runs = Map<string, { times: bigint[]; reported: boolean }>;
@@ -37,7 +37,7 @@ export default defineRule({
       let drop = 0;
       while (run.times[drop] < e.time - STORM_WINDOW_NS) drop++;
       if (drop > 0) run.times.splice(0, drop);
-      if (run.reported || run.times.length < STORM_EDGES) return;
+      if (run.reported || run.times.length < (ctx.state.timers.tolerances.storm ?? STORM_EDGES)) return;
       run.reported = true;
       const v = ctx.instance(e.inst).vcpus.get(e.vcpu);
       const offsetBy = e.timer === 'vtimer' ? v?.voffsetBy : v?.poffsetBy;
@@ -48,7 +48,7 @@ export default defineRule({
           cmpName: compareName(e.timer, false), cmp: e.cmp, passed: ticks(sub64(e.counter ?? e.cmp, e.cmp), e.hz),
         },
         related: [
-          ...(e.armedAt ? [{ at: e.armedAt, message: `${compareName(e.timer, false)} was set here` }] : []),
+          ...(e.armedAt ? [{ at: e.armedAt, message: 'the timer was armed here' }] : []),
           ...(offsetBy ? [{ at: offsetBy, message: 'the offset KVM compares it with was set here' }] : []),
         ],
       });

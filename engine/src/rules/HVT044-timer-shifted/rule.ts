@@ -33,7 +33,7 @@ export default defineRule({
       };
       const related = [
         ...(e.cause && e.cause.line !== ctx.line ? [{ at: e.cause, message: e.armedBeforeOffset ? 'the deadline was written here, before the TSC' : 'the offset in force was set here' }] : []),
-        ...(e.armedAt && e.armedAt.line !== e.cause?.line ? [{ at: e.armedAt, message: `${compareName(e.timer, false)} was set here` }] : []),
+        ...(e.armedAt && e.armedAt.line !== e.cause?.line ? [{ at: e.armedAt, message: 'the timer was armed here' }] : []),
       ];
       const messageId = e.reason === 'resume' ? 'resume' : e.timer === 'lapic' ? 'kept' : 'offsetChange';
       ctx.report({ messageId, data, related });
