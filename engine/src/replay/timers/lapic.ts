@@ -48,13 +48,15 @@ function switchMode(ts: TimerState, lvtt: bigint): boolean {
 
 /**
  * A deadline write in a trace that never stated LVTT was taken as TSC-deadline mode. A later
- * KVM_SET_LAPIC of a vCPU created on this instance that has not entered the guest since shows that
+ * KVM_SET_LAPIC of a vCPU created on this instance that has never entered the guest shows that
  * LVTT was still at its reset value: KVM dropped the write (the Kata #13798 order).
  */
 function refuteAssumedMode(tc: TimerCtx, ts: TimerState): void {
   const by = ts.lvttAssumedBy;
-  if (!by || tc.v.created === undefined) return;
-  tc.step.emit({ kind: 'timerDeadlineDropped', inst: tc.inst.key, vcpu: tc.v.id, at: by, value: ts.cmp ?? 0n, lvtt: LVTT_RESET, host: ts.hostDeadline?.at.line === by.line, reason: 'before-set-lapic', lapicAt: tc.ref });
+  // A vCPU that ran may have had LVTT programmed by its guest (untraced): the assumption stands.
+  if (!by || tc.v.created === undefined || tc.v.everRan) return;
+  // A dropped write of 0 (disarm) loses nothing.
+  if (ts.cmp) tc.step.emit({ kind: 'timerDeadlineDropped', inst: tc.inst.key, vcpu: tc.v.id, at: by, value: ts.cmp, lvtt: LVTT_RESET, host: ts.hostDeadline?.at.line === by.line, reason: 'before-set-lapic', lapicAt: tc.ref });
   const b = before(ts);
   ts.ctl = LVTT_RESET;
   ts.cmp = 0n;
@@ -110,7 +112,7 @@ export function writeTscDeadline(tc: TimerCtx, value: bigint, host: boolean): vo
   const mode = ts.ctl === undefined ? undefined : lvttMode(ts.ctl);
   if (mode !== 'tscdeadline') {
     if (ts.lvttKnown && ts.ctl !== undefined) {
-      tc.step.emit({ kind: 'timerDeadlineDropped', inst: tc.inst.key, vcpu: tc.v.id, at: tc.ref, value, lvtt: ts.ctl, host, reason: 'mode' });
+      if (value !== 0n) tc.step.emit({ kind: 'timerDeadlineDropped', inst: tc.inst.key, vcpu: tc.v.id, at: tc.ref, value, lvtt: ts.ctl, host, reason: 'mode' });
       return;
     }
     // The trace never stated LVTT: take the guest's LAPIC as being in TSC-deadline mode, unmasked.

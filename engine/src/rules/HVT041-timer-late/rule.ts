@@ -14,7 +14,7 @@ export default defineRule({
     code: 'HVT041', name: 'timer-late', defaultSeverity: 'warning',
     summary: 'The first delivery after a timer\'s deadline comes later than the tolerance (run-queue waits excluded).',
     messages: {
-      late: '{timer} is delivered {late} late: its {cmpName} {cmp} was reached at {from}{resumed}{waits} (tolerance {tolerance}{blocked})',
+      late: '{timer} is delivered {late} late: {deadline}{resumed}{waits} (tolerance {tolerance}{blocked})',
       lateWait: 'kvm_wait_lapic_expire shows {timer} {late} late (delta {delta} cycles){waits} (tolerance {tolerance}{blocked})',
     },
   },
@@ -27,8 +27,8 @@ export default defineRule({
       ctx.report({
         messageId: 'late',
         data: {
-          timer: timerOf(e.timer, vcpuName(e.inst, e.vcpu)), late: amount(lateNs, e.hz, byTime), cmpName: compareName(e.timer, byTime),
-          cmp: byTime ? at(e.cmp) : String(e.cmp), from: at(l.deadline),
+          timer: timerOf(e.timer, vcpuName(e.inst, e.vcpu)), late: amount(lateNs, e.hz, byTime),
+          deadline: byTime ? `it expired at ${at(l.deadline)}` : `its ${compareName(e.timer, false)} ${e.cmp} was reached at ${at(l.deadline)}`,
           resumed: l.resumed ? `, and the vCPU only ran again at ${at(l.from)}` : '',
           waits: l.waitNs > 0n ? `, not counting ${formatDuration(l.waitNs)} the vCPU waited on the host run queue (${formatDuration(l.ns)} in all)` : '',
           tolerance: formatDuration(l.tolNs), blocked: l.blocked ? ', the vCPU was blocked in WFx/HLT' : '',
