@@ -16,6 +16,7 @@ export default defineRule({
       resume: 'at this resume point {timer} ({cmpName} {cmp}) fires {shift} {direction} than the VM\'s policy says: at {fireAt} instead of {expectedAt}{why}',
       offsetChange: 'this offset change moves {timer} ({cmpName} {cmp}) {shift} {direction}: it now fires at {fireAt} instead of {expectedAt}',
       kept: 'this TSC change leaves {timer} ({cmpName} {cmp}) where KVM converted it to host time when it was armed: it fires at {fireAt}, {shift} {direction} than the guest TSC reaches its deadline ({expectedAt})',
+      keptPassed: 'this TSC change leaves {timer} ({cmpName} {cmp}) where KVM converted it to host time when it was armed: it fires at {fireAt}, {shift} from now, although the guest TSC is already past its deadline',
     },
   },
   on: {
@@ -35,7 +36,8 @@ export default defineRule({
         ...(e.cause && e.cause.line !== ctx.line ? [{ at: e.cause, message: e.armedBeforeOffset ? 'the deadline was written here, before the TSC' : 'the offset in force was set here' }] : []),
         ...(e.armedAt && e.armedAt.line !== e.cause?.line ? [{ at: e.armedAt, message: 'the timer was armed here' }] : []),
       ];
-      const messageId = e.reason === 'resume' ? 'resume' : e.timer === 'lapic' ? 'kept' : 'offsetChange';
+      const passed = e.expectedAt === ctx.state.time;
+      const messageId = e.reason === 'resume' ? 'resume' : e.timer === 'lapic' ? (passed && later ? 'keptPassed' : 'kept') : 'offsetChange';
       ctx.report({ messageId, data, related });
     },
   },
