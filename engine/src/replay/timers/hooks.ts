@@ -8,16 +8,16 @@ import type { HostState, InstanceState, ModelState, Ref, VcpuState } from '../st
 import { instanceKey, type StepContext } from '../context';
 import { signedDiff } from '../../values/u64';
 import { ticksIn } from '../../values/units';
-import { LAPIC_REGISTERS, TIMER_REGISTERS, isNvTimer, lvttMode, type LapicRegister } from '../../uapi/timers';
+import { LAPIC_REGISTERS, TIMER_REGISTERS, isNvTimer, lvttMode, type LapicRegister, type TimerName } from '../../uapi/timers';
 import type { MsrRole } from '../../uapi/msrs';
 import { guestTimerWrite, setArm64Timer, timerStateRecord } from './arm64';
 import { timeReached, timeReachedOnLine } from './deadline';
 import { kvmEntry, kvmExit, schedWait, timerExpire, timerIrq, waitLapicExpire } from './delivery';
 import { getLapic, setLapic, writeLapicRegister, writeTscDeadline } from './lapic';
 import {
-  armable, compareValue, enterGuest, isByTime, offsetSignature, rebaseArm64, stopVcpus, vcpuTimers, watchDeadlines, type TimerCtx,
+  armable, compareValue, enterGuest, isByTime, offsetSignature, rebaseArm64, sameOffsets, stopVcpus, vcpuTimers, watchDeadlines, type OffsetKey, type TimerCtx,
 } from './model';
-import { vcpuKey, type TimerState } from './state';
+import { vcpuKey, type TimerState, type VcpuTimers } from './state';
 
 const X2APIC: Partial<Record<MsrRole, LapicRegister>> = { x2apic_lvtt: 'lvtt', x2apic_tmict: 'tmict', x2apic_tdcr: 'tdcr' };
 
@@ -35,13 +35,27 @@ function timerCtx(state: ModelState, step: StepContext, inst: InstanceState, v: 
   return { step, inst, v, vt: vcpuTimers(state.timers, inst, v, step.host.arch), model: state.timers, t: step.t, ref: step.ref };
 }
 
+/** The statement kinds the timer model acts on after the counter model (MSRs come as events). */
+const TIMER_BODIES = new Set<Body['type']>(['guest_write', 'set_one_reg', 'set_lapic', 'get_lapic', 'timer_state', 'timer_irq', 'timer_expire', 'wait_lapic_expire', 'hv_timer', 'kvm_entry', 'kvm_exit', 'sched_wait']);
+
+const isTimerStatement = (b: Body): boolean => TIMER_BODIES.has(b.type)
+  && (b.type !== 'guest_write' || (typeof b.reg.value === 'string' && (TIMER_REGISTERS[b.reg.value] !== undefined || LAPIC_REGISTERS[b.reg.value] !== undefined)))
+  && (b.type !== 'set_one_reg' || ('known' in b.reg.value && /_(ctl|cval)$/.test(b.reg.value.known.role)));
+
+function hasDeadline(vt: VcpuTimers): boolean {
+  for (const name in vt.timers) if (vt.timers[name as TimerName]?.deadline !== undefined) return true;
+  return false;
+}
+
+const NO_SIGNATURES: Map<number, OffsetKey> = new Map();
+
 /** The offsets of every vCPU of the instance that has a timer with a deadline, before a statement. */
-function signatures(state: ModelState, where: Where | undefined): Map<number, string> {
-  const out = new Map<number, string>();
-  if (!where) return out;
+function signatures(state: ModelState, where: Where | undefined): Map<number, OffsetKey> {
+  const out = new Map<number, OffsetKey>();
+  if (!where || state.timers.vcpus.size === 0) return out;
   for (const v of where.inst.vcpus.values()) {
     const vt = state.timers.vcpus.get(vcpuKey(where.inst.key, v.id));
-    if (vt && Object.values(vt.timers).some((ts) => ts.deadline !== undefined)) out.set(v.id, offsetSignature(v, where.host.arch));
+    if (vt && hasDeadline(vt)) out.set(v.id, offsetSignature(v, where.host.arch));
   }
   return out;
 }
@@ -53,20 +67,26 @@ function signatures(state: ModelState, where: Where | undefined): Map<number, st
 export function withTimers(state: ModelState, line: number, stmt: Statement, emit: (e: ReplayEvent) => void, replay: (emit: (e: ReplayEvent) => void, onContext: (ctx: StepContext) => void) => void): void {
   const ref: Ref = { line, span: stmt.span };
   watchDeadlines(state, stmt.time.value, ref, emit);
-  const sigs = signatures(state, locate(state, stmt));
+  const sigs = state.timers.vcpus.size === 0 ? NO_SIGNATURES : signatures(state, locate(state, stmt));
   let step: StepContext | undefined;
   const observe = (e: ReplayEvent): void => {
     emit(e);
     if (step) counterEvent(state, step, e);
   };
-  replay(observe, (ctx) => { step = { ...ctx, emit }; });
+  replay(observe, (ctx) => { step = ctx; });
   if (!step) return;
+  // Run-queue waits matter only to a vCPU whose timers the model already watches.
+  const timerBody = isTimerStatement(stmt.body) && (stmt.body.type !== 'sched_wait' || state.timers.vcpus.size > 0);
+  if (sigs.size === 0 && !timerBody) return;
   const where = locate(state, stmt);
   if (!where) return;
   offsetsMoved(state, step, where, sigs);
+  if (!timerBody) return;
   const vcpu = stmt.where.vcpu?.value;
   const v = vcpu === undefined ? undefined : where.inst.vcpus.get(vcpu);
-  if (v && !step.failed) timerStatement(timerCtx(state, step, where.inst, v), stmt.body);
+  if (!v || step.failed) return;
+  if (stmt.body.type === 'sched_wait' && !state.timers.vcpus.has(vcpuKey(where.inst.key, v.id))) return;
+  timerStatement(timerCtx(state, step, where.inst, v), stmt.body);
 }
 
 // ---- counter events ----------------------------------------------------------------------------
@@ -78,11 +98,12 @@ function counterEvent(state: ModelState, step: StepContext, e: ReplayEvent): voi
       state.timers.vcpus.delete(vcpuKey(e.inst, e.vcpu));
       return;
     case 'stop': return stopVcpus(state.timers, e.inst);
-    case 'resumePoint': return resumeShift(state, step, e);
+    // A vCPU whose timers the model has not seen yet has nothing to resume or enter with.
+    case 'resumePoint': return state.timers.vcpus.has(vcpuKey(e.inst, e.vcpu)) ? resumeShift(state, step, e) : undefined;
     case 'run': {
       const inst = state.instances.get(e.inst);
       const v = inst?.vcpus.get(e.vcpu);
-      if (inst && v) enterGuest(timerCtx(state, step, inst, v));
+      if (inst && v && state.timers.vcpus.has(vcpuKey(e.inst, e.vcpu))) enterGuest(timerCtx(state, step, inst, v));
       return;
     }
     case 'msrWrite': {
@@ -160,10 +181,10 @@ const judged = (ts: TimerState): boolean => !isNvTimer(ts.name) && !isByTime(ts)
  * KVM compares CVAL with the live counter); x86 deadlines stay where they were converted to host
  * time. While the instance runs, a move by more than the tolerance is reported here (HVT044).
  */
-function offsetsMoved(state: ModelState, step: StepContext, where: Where, sigs: Map<number, string>): void {
+function offsetsMoved(state: ModelState, step: StepContext, where: Where, sigs: Map<number, OffsetKey>): void {
   for (const [id, sig] of sigs) {
     const v = where.inst.vcpus.get(id);
-    if (!v || offsetSignature(v, where.host.arch) === sig) continue;
+    if (!v || sameOffsets(sig, offsetSignature(v, where.host.arch))) continue;
     const tc = timerCtx(state, step, where.inst, v);
     for (const ts of Object.values(tc.vt.timers)) {
       if (ts.deadline === undefined) continue;
@@ -202,7 +223,7 @@ function resumeShift(state: ModelState, step: StepContext, e: Extract<ReplayEven
     const expectedAt = timeReachedOnLine(e.expected, e.rateAfter, cmp, tc.t);
     // While neither fires at once, the shift is exactly the guest counter's distance from its line.
     const exact = ts.name === 'vtimer' && fireAt > tc.t && expectedAt > tc.t ? signedDiff(e.expected, e.gAfter) : undefined;
-    const armedBeforeOffset = ts.name === 'lapic' && ts.armedOffset !== offsetSignature(v, 'x86_64');
+    const armedBeforeOffset = ts.name === 'lapic' && !sameOffsets(ts.armedOffset, offsetSignature(v, 'x86_64'));
     const cause = armedBeforeOffset ? ts.armedAt : ts.name === 'lapic' ? v.tscOffsetBy : v.voffsetBy;
     reportShift(state, tc, ts, 'resume', fireAt, expectedAt, exact, cause, armedBeforeOffset);
   }

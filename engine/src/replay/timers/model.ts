@@ -47,7 +47,8 @@ export function vcpuTimers(model: TimerModel, inst: InstanceState, v: VcpuState,
   const key = vcpuKey(inst.key, v.id);
   let vt = model.vcpus.get(key);
   if (!vt) {
-    vt = { inst: inst.key, vcpu: v.id, vm: inst.vm, timers: freshTimers(arch, v.created !== undefined), running: v.running, inGuest: false, waits: [] };
+    // A vCPU that already ran (KVM_RUN) is taken to be in the guest until the trace shows an exit.
+    vt = { inst: inst.key, vcpu: v.id, vm: inst.vm, timers: freshTimers(arch, v.created !== undefined), running: v.running, inGuest: v.running, waits: [] };
     model.vcpus.set(key, vt);
   }
   return vt;
@@ -86,8 +87,10 @@ export function computeDeadline(tc: TimerCtx, ts: TimerState): bigint | undefine
 }
 
 /** What the timers' counters depend on: arm64 the two offsets, x86 the TSC offset and scaling. */
-export const offsetSignature = (v: VcpuState, arch: 'arm64' | 'x86_64'): string =>
-  (arch === 'arm64' ? `${v.voffset}|${v.poffset}` : `${v.tscOffset}|${v.virtualKhz ?? ''}|${v.scaled}`);
+export type OffsetKey = [bigint, bigint, boolean];
+export const offsetSignature = (v: VcpuState, arch: 'arm64' | 'x86_64'): OffsetKey =>
+  (arch === 'arm64' ? [v.voffset, v.poffset, false] : [v.tscOffset, v.virtualKhz ?? -1n, v.scaled]);
+export const sameOffsets = (a: OffsetKey | undefined, b: OffsetKey): boolean => a !== undefined && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
 
 /** The next statement at or after `t` must look at the watched deadlines again. */
 export const touch = (model: TimerModel): void => { model.nextCheck = 0n; };

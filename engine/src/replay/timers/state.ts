@@ -52,7 +52,7 @@ export interface TimerState {
   /** t_d while the compare value is set (armable or masked), else undefined. */
   deadline?: bigint;
   /** x86: the vCPU's TSC offset and scaling when the deadline was converted to host time. */
-  armedOffset?: string;
+  armedOffset?: [bigint, bigint, boolean];
   episode?: Episode;
   // x86 LAPIC timer (kvm-timers.md §2)
   tmict: bigint;

@@ -23,7 +23,12 @@ export default defineRule({
     timerDelivery: (e, ctx) => {
       if (!e.early?.exceeds || isNvTimer(e.timer) || e.cmp === undefined) return;
       const timer = timerOf(e.timer, vcpuName(e.inst, e.vcpu));
-      const related = e.armedAt ? [{ at: e.armedAt, message: 'the timer was armed here' }] : [];
+      const v = ctx.instance(e.inst).vcpus.get(e.vcpu);
+      const offsetBy = e.timer === 'vtimer' ? v?.voffsetBy : e.timer === 'ptimer' ? v?.poffsetBy : v?.tscOffsetBy;
+      const related = [
+        ...(e.armedAt ? [{ at: e.armedAt, message: 'the timer was armed here' }] : []),
+        ...(offsetBy && offsetBy.line !== e.armedAt?.line ? [{ at: offsetBy, message: 'the offset the model compares it with was set here' }] : []),
+      ];
       if (e.byTime) {
         ctx.report({ messageId: 'earlyTime', data: { timer, early: formatDuration(e.early.ns), target: at(e.cmp), tolerance: formatDuration(e.early.tolNs) }, related });
         return;
