@@ -1,15 +1,15 @@
 // One parser per statement of hvtrace-format §4: which location it needs and how its arguments
 // and result are read into a typed Body.
-import type { Actor, Body, LapicTimerRegs, MsrRef, MsrWrite, Note, RegRef, Span, Tok } from './ast';
+import type { Actor, Body, MsrRef, MsrWrite, Note, RegRef, Span, Tok } from './ast';
 import { ArgReader, ParseFailure, expectedFound, parseTok } from './context';
 import {
-  flagsParser, parseAttrGroupRef, parseAttrRef, parseBit, parseLevel, parseMsrRef, parseNonNegative, parseNs, parseOnOff,
-  parseRegRef, parseSigned64, parseSmcccRef, parseSmcccRet, parseTimerName,
+  flagsParser, parseAttrGroupRef, parseAttrRef, parseMsrRef, parseNonNegative, parseNs, parseOnOff,
+  parseRegRef, parseSmcccRef, parseSmcccRet,
 } from './operands';
 import { parseCounter, parseDuration, parseName, parseSmallInteger } from '../values/parse';
 import { CLOCK_FLAGS, TSC_STATE_FLAGS } from '../uapi/flags';
 import { GUEST_REGISTERS, HYP_REGISTERS, type GuestRegister, type HypRegister } from '../uapi/sysregs';
-import { CTL_VALID_BITS, LAPIC_REGISTERS, TIMER_REGISTERS, lapicValueProblem, type LapicRegister, type TimerName } from '../uapi/timers';
+import { LAPIC_IOCTL_OPS, TIMER_KVM_OPS, checkTimerWrite } from './timerParsers';
 
 
 /** Which part of `HOST/VM/vcpuN` a statement acts on. */
@@ -65,66 +65,6 @@ function msrWrites(r: ArgReader, entries: ReturnType<ArgReader['takeKeyed']>): M
   return entries.map((e) => ({ msr: msrOperand(e.key!, r.notes), value: parseTok(e.value, parseCounter, COUNTER) }));
 }
 
-// ---- timer register values (timers.md T1): bad bits are parse errors (HVT090) ----------------
-
-const CTL_EXPECTED = 'CTL bits ENABLE=1, IMASK=2, ISTATUS=4 (a value from 0 to 7)';
-
-/** A CNT*_CTL value with bits other than ENABLE, IMASK and ISTATUS. */
-function checkCtl(value: Tok<bigint>, text: string): void {
-  if (value.value > CTL_VALID_BITS) throw new ParseFailure(value.span, expectedFound(CTL_EXPECTED, text));
-}
-
-function checkLapic(reg: LapicRegister, value: Tok<bigint>, text: string): void {
-  const problem = lapicValueProblem(reg, value.value);
-  if (problem) throw new ParseFailure(value.span, expectedFound(problem, text));
-}
-
-const X2APIC_TIMER: Readonly<Record<string, LapicRegister>> = { x2apic_lvtt: 'lvtt', x2apic_tmict: 'tmict', x2apic_tmcct: 'tmcct', x2apic_tdcr: 'tdcr' };
-
-/** Checks the value written to a timer register (guest write, KVM_SET_MSRS, KVM_SET_ONE_REG). */
-function checkTimerWrite(reg: GuestRegister | MsrRef | RegRef, value: Tok<bigint>, text: string): void {
-  if (typeof reg === 'string') {
-    if (TIMER_REGISTERS[reg]?.field === 'ctl') checkCtl(value, text);
-    const lapic = LAPIC_REGISTERS[reg];
-    if (lapic) checkLapic(lapic, value, text);
-    return;
-  }
-  if (!('known' in reg)) return;
-  const role = reg.known.role;
-  if (role === 'vtimer_ctl' || role === 'ptimer_ctl') checkCtl(value, text);
-  else if (Object.hasOwn(X2APIC_TIMER, role)) checkLapic(X2APIC_TIMER[role], value, text);
-}
-
-/** The timer operand of `kvm timer_* TIMER ...`: exactly one positional. */
-function timerOperand(r: ArgReader, allowed: readonly TimerName[] | undefined): Tok<TimerName> {
-  const [t, ...extra] = r.positionals();
-  if (!t) throw new ParseFailure({ start: r.end, end: r.end }, expectedFound('a timer (vtimer, ptimer, hvtimer, hptimer, lapic)', ''));
-  const timer = parseTok(t, parseTimerName);
-  if (allowed && !allowed.includes(timer.value)) throw new ParseFailure(t.span, expectedFound(`an arm64 timer (${allowed.join(', ')})`, t.value));
-  for (const x of extra) r.notes.push({ code: 'HVT091', span: x.span, message: `unexpected argument \`${x.value}\` for ${r.opName}; ignored` });
-  return timer;
-}
-
-const REG32 = 'a 32-bit register value like 0x400ec';
-
-/** A LAPIC register from `key=` (or from the result entries of KVM_GET_LAPIC), checked. */
-function lapicReg(r: ArgReader, reg: LapicRegister, from: 'args' | 'result'): Tok<bigint> | undefined {
-  const tok = from === 'args' ? r.optional(reg, parseNonNegative, REG32) : r.resultNamed(reg, parseNonNegative, REG32);
-  if (!tok) return undefined;
-  const written = from === 'args' ? r.args : r.result?.kind === 'named' ? r.result.entries : [];
-  checkLapic(reg, tok, written.find((a) => a.key?.value === reg)?.value.value ?? String(tok.value));
-  return tok;
-}
-
-function lapicRegs(r: ArgReader, from: 'args' | 'result'): Partial<LapicTimerRegs> {
-  const out: Partial<LapicTimerRegs> = {};
-  for (const reg of ['lvtt', 'tmict', 'tmcct', 'tdcr'] as const) {
-    const tok = lapicReg(r, reg, from);
-    if (tok) out[reg] = tok;
-  }
-  return out;
-}
-
 const clockFlags = flagsParser(CLOCK_FLAGS);
 const tscStateFlags = flagsParser(TSC_STATE_FLAGS);
 
@@ -171,21 +111,7 @@ export const IOCTL_OPS: Readonly<Record<string, OpSpec>> = {
       return { type: 'get_msrs', msrs, values };
     },
   },
-  KVM_SET_LAPIC: {
-    level: 'vcpu',
-    parse: (r) => {
-      const regs = lapicRegs(r, 'args');
-      if (!regs.lvtt) throw new ParseFailure({ start: r.end, end: r.end }, 'KVM_SET_LAPIC needs `lvtt=`: expected the LVT timer register like `lvtt=0x400ec`');
-      return { type: 'set_lapic', ...regs, lvtt: regs.lvtt };
-    },
-  },
-  KVM_GET_LAPIC: {
-    level: 'vcpu',
-    parse: (r) => {
-      if (r.result?.kind === 'value') throw new ParseFailure(r.result.span, 'KVM_GET_LAPIC returns named outputs: expected `-> lvtt=VALUE tmict=VALUE tmcct=VALUE tdcr=VALUE`');
-      return { type: 'get_lapic', ...lapicRegs(r, 'result') };
-    },
-  },
+  ...LAPIC_IOCTL_OPS,
   KVM_GET_SYSTEM_COUNTER_STATE: { level: 'vcpu', proposed: true, parse: (r) => ({ type: 'get_system_counter_state', cntvoff: r.resultNamed('cntvoff', parseCounter, COUNTER) }) },
   KVM_SET_SYSTEM_COUNTER_STATE: { level: 'vcpu', proposed: true, parse: (r) => ({ type: 'set_system_counter_state', cntvoff: r.required('cntvoff', parseCounter, COUNTER, COUNTER) }) },
   KVM_GET_TSC_STATE: { level: 'vcpu', proposed: true, parse: (r) => ({ type: 'get_tsc_state', flags: r.resultNamed('flags', tscStateFlags), nsec: r.resultNamed('nsec', parseNs, NS), tsc: r.resultNamed('tsc', parseCounter, COUNTER), tscAdjust: r.resultNamed('tsc_adjust', parseCounter, COUNTER) }) },
@@ -264,38 +190,7 @@ export const KVM_OPS: Readonly<Record<string, OpSpec>> = {
       return { type: 'stolen_update', ns };
     },
   },
-  timer_state: {
-    level: 'vcpu',
-    parse: (r) => {
-      const timer = timerOperand(r, ['vtimer', 'ptimer', 'hvtimer', 'hptimer']);
-      const ctl = r.required('ctl', parseCounter, 'the timer control like `ctl=0x1`', CTL_EXPECTED);
-      checkCtl(ctl, r.args.find((a) => a.key?.value === 'ctl')!.value.value);
-      return { type: 'timer_state', timer, ctl, cval: r.required('cval', parseCounter, 'the compare value like `cval=7500000000`', COUNTER) };
-    },
-  },
-  timer_irq: {
-    level: 'vcpu',
-    parse: (r) => {
-      const timer = timerOperand(r, undefined);
-      const level = r.required('level', parseLevel, '`level=0` or `level=1`');
-      // kvm_apic_accept_irq is an injection, not a line level (timers.md T1).
-      if (timer.value === 'lapic' && !level.value) throw new ParseFailure(level.span, expectedFound('`level=1` (a LAPIC timer record is an injection)', '0'));
-      return { type: 'timer_irq', timer, level };
-    },
-  },
-  timer_expire: { level: 'vcpu', parse: (r) => ({ type: 'timer_expire', timer: timerOperand(r, undefined) }) },
-  wait_lapic_expire: { level: 'vcpu', parse: (r) => ({ type: 'wait_lapic_expire', delta: r.required('delta', parseSigned64, 'guest TSC minus the deadline in cycles like `delta=-4000`') }) },
-  hv_timer: { level: 'vcpu', parse: (r) => ({ type: 'hv_timer', inUse: r.required('in_use', parseBit, '`in_use=0` or `in_use=1`') }) },
-  entry: { level: 'vcpu', parse: () => ({ type: 'kvm_entry' }) },
-  exit: {
-    level: 'vcpu',
-    parse: (r) => {
-      const [reason, ...extra] = r.positionals();
-      if (!reason) throw new ParseFailure({ start: r.end, end: r.end }, expectedFound('an exit reason like IRQ, WFx, HLT or PREEMPTION_TIMER', ''));
-      for (const x of extra) r.notes.push({ code: 'HVT091', span: x.span, message: `unexpected argument \`${x.value}\` for exit; ignored` });
-      return { type: 'kvm_exit', reason: parseTok(reason, parseName, 'an exit reason like IRQ, WFx, HLT or PREEMPTION_TIMER') };
-    },
-  },
+  ...TIMER_KVM_OPS,
   write_tsc_offset: { level: 'vcpu', parse: (r) => ({ type: 'write_tsc_offset', prev: r.required('prev', parseCounter, 'the previous offset like `prev=0`', COUNTER), next: r.required('next', parseCounter, 'the new offset like `next=18446744069414584320`', COUNTER) }) },
 };
 
