@@ -97,6 +97,7 @@ function deliver(tc: TimerCtx, ts: TimerState): TimerDelivery {
   const event: TimerDelivery = {
     kind: 'timerDelivery', inst: tc.inst.key, vcpu: tc.v.id, timer: ts.name, time: t, hz, cmp, counter, early, late, first,
     refire, lostAlready: first && ep.lost, armedAt: first ? ep.armedAt : ts.armedAt, periodic: ts.periodNs !== undefined, byTime,
+    afterExit: tc.vt.inGuest ? undefined : tc.vt.lastExit?.reason,
   };
   if (ts.name === 'lapic') consumeDelivered(tc, ts);
   return event;

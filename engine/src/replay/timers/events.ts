@@ -41,6 +41,8 @@ export interface TimerDelivery extends At {
   periodic: boolean;
   /** A one-shot / periodic LAPIC timer: cmp is a reference time, amounts are ns (hz = 1e9). */
   byTime: boolean;
+  /** The reason of the vCPU's last `kvm exit`, when it has not entered the guest since. */
+  afterExit?: string;
 }
 
 /** An armable timer's deadline passed by more than the lost tolerance while the vCPU entered the guest, and nothing came. */

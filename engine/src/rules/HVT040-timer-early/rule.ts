@@ -14,7 +14,7 @@ export default defineRule({
     summary: 'A timer interrupt is delivered while the guest counter is still below the compare value by more than the tolerance.',
     messages: {
       early: '{timer} is delivered {early} early: the guest counter is {counter} but {cmpName} is {cmp} (tolerance {tolerance}); KVM fires only once the counter has reached it, so the offset KVM used differs from the model\'s',
-      earlyTsc: '{timer} is delivered {early} early: the guest TSC is {counter} but its deadline is {cmp} (tolerance {tolerance}); the host timer fired early, or the TSC offset changed after the deadline was armed',
+      earlyTsc: '{timer} is delivered {early} early: the guest TSC is {counter} but its deadline is {cmp} (tolerance {tolerance}); {cause}',
       earlyTime: '{timer} is delivered {early} before its expiry at {target} (tolerance {tolerance})',
       earlyWait: 'kvm_wait_lapic_expire shows {timer} {early} early (delta {delta} cycles{context}): the guest is entered with the timer interrupt before its TSC reaches the deadline (tolerance {tolerance})',
     },
@@ -35,7 +35,12 @@ export default defineRule({
       }
       ctx.report({
         messageId: e.timer === 'lapic' ? 'earlyTsc' : 'early',
-        data: { timer, early: ticks(e.early.ticks, e.hz), counter: e.counter ?? 0n, cmpName: compareName(e.timer, false), cmp: e.cmp, tolerance: ticks(e.early.tolTicks, e.hz) },
+        data: {
+          timer, early: ticks(e.early.ticks, e.hz), counter: e.counter ?? 0n, cmpName: compareName(e.timer, false), cmp: e.cmp, tolerance: ticks(e.early.tolTicks, e.hz),
+          cause: e.afterExit === 'PREEMPTION_TIMER'
+            ? 'it follows a PREEMPTION_TIMER exit: the VMX preemption timer expired early (a spurious exit, as on the SKX/CLX/ICX erratum)'
+            : 'the host timer fired early, or the TSC offset changed after the deadline was armed',
+        },
         related,
       });
     },
