@@ -14,6 +14,27 @@ export interface VcpuReplayJson {
   physical_trap: 'unknown' | 'on' | 'off' | null;
   tsc_offset: string | null;
   stolen_ns: string | null;
+  /** Guest timers by name (timers.md T4; docs/cli.md): u64 values and times as decimal strings. */
+  timers: Record<string, TimerSnapshot>;
+}
+
+/** One guest timer in `replay --format json` (built by engine/src/replay/timers/query.ts). */
+export interface TimerSnapshot {
+  /** arm64 CTL without ISTATUS, x86 LVTT; null while unknown. */
+  ctl: string | null;
+  /** arm64 CVAL, x86 TSC deadline, or the reference-time expiry of a one-shot / periodic LAPIC timer (cmp_is_time). */
+  cmp: string | null;
+  cmp_is_time: boolean;
+  armable: boolean;
+  /** When the guest counter reaches cmp, in reference ns. */
+  deadline_ns: string | null;
+  /** 1-based line of the statement that armed it. */
+  armed_at_line: number | null;
+  last_delivery: { line: number; time_ns: string; lateness_ns: string | null; early_ns: string | null; verdict: string } | null;
+  /** x86 LAPIC timer only. */
+  mode?: 'oneshot' | 'periodic' | 'tscdeadline';
+  tmict?: string;
+  tdcr?: string;
 }
 
 export interface ReplayJson {

@@ -76,6 +76,21 @@ test('replay --at LINE --format json: the state after that line, counters as dec
   assert.match(run('replay', spec).stdout, /^time 20\.600100000\nhost src: counter 515002500 at 25000000 Hz\n/);
 });
 
+test('replay --format json: each vCPU\'s timers (timers.md T4), u64 values as decimal strings', () => {
+  const sample = path.resolve(__dirname, '../../sample-traces/arm64-migration-timer-600ms-late.hvtrace');
+  // line 47: the resume point. The timer restored on lines 42 and 44 (CTL 1, CVAL 272500000) fires when
+  // C_dst - 5264999750 reaches 272500000: C_dst = 5537499750 = 5e9 + 25e6·t, t = 21.49999 s
+  const s = JSON.parse(run('replay', sample, '--at', '47', '--format', 'json').stdout);
+  assert.deepEqual(s.vms.vm1.vcpus['0'].timers.vtimer, {
+    ctl: '1', cmp: '272500000', cmp_is_time: false, armable: true, deadline_ns: '21499990000', armed_at_line: 44, last_delivery: null,
+  });
+  assert.deepEqual(s.vms.vm1.vcpus['0'].timers.ptimer.armable, false);
+  // line 52: delivered at 21.49999 s, on time
+  assert.deepEqual(JSON.parse(run('replay', sample, '--at', '52', '--format', 'json').stdout).vms.vm1.vcpus['0'].timers.vtimer.last_delivery,
+    { line: 52, time_ns: '21499990000', lateness_ns: '0', early_ns: null, verdict: 'on-time' });
+  assert.match(run('replay', sample, '--at', '47').stdout, /\n {4}vtimer: CVAL 272500000, fires at 21\.499990000 \(armed on line 44\)\n/);
+});
+
 test('usage and I/O errors: one clear line on stderr, exit 2, never a stack trace', () => {
   const cases: [string[], RegExp][] = [
     [['check', path.join(dir, 'missing.hvtrace')], /^hvtimer: cannot read .*missing\.hvtrace: no such file \(ENOENT\)\n$/],

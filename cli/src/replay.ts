@@ -1,5 +1,5 @@
 // `hvtimer replay`: the model state after the whole file or after line --at (docs/cli.md).
-import { Analysis, replayJson, type ReplayJson } from '../../engine/src/index';
+import { Analysis, formatTime, replayJson, type ReplayJson } from '../../engine/src/index';
 import type { Args } from './args';
 import { CliError } from './errors';
 import { readTrace } from './io';
@@ -22,6 +22,13 @@ export function toText(s: ReplayJson): string {
       if (v.tsc_offset !== null) parts.push(`TSC offset ${v.tsc_offset}`);
       if (v.stolen_ns !== null) parts.push(`stolen ${v.stolen_ns} ns`);
       out.push(`  vcpu${id}: ${parts.join(', ')}`);
+      // armed timers only (timers.md T4): what fires when
+      for (const [name, t] of Object.entries(v.timers ?? {})) {
+        if (!t.armable) continue;
+        const what = t.cmp_is_time ? 'one-shot/periodic' : `${name === 'lapic' ? 'TSC deadline' : 'CVAL'} ${t.cmp}`;
+        const fires = t.deadline_ns === null ? '' : `, fires at ${formatTime(BigInt(t.deadline_ns))}`;
+        out.push(`    ${name}: ${what}${fires}${t.armed_at_line !== null ? ` (armed on line ${t.armed_at_line})` : ''}`);
+      }
     }
   }
   return `${out.join('\n')}\n`;

@@ -15,6 +15,7 @@ export function checkText(text: string, options: AnalysisOptions = {}): Diagnost
 }
 export { docsPagePath, DOCS_INDEX_PATH } from './rules/docs';
 export { replayJson, type ReplayJson, type VcpuReplayJson } from './state/replayJson';
+export { timersOf, guestTimersOf, type TimerView } from './replay/timers/query';
 export { parseDuration } from './values/parse';
 export { formatTime } from './values/format';
 export type { ModelState } from './replay/state';

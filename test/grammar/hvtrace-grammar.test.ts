@@ -43,6 +43,7 @@ const ARROW = 'keyword.operator.arrow.hvtrace';
 const ERRNO = 'constant.language.errno.hvtrace';
 const EXIT = 'constant.language.exit-reason.hvtrace';
 const NOTE = 'string.unquoted.note.hvtrace';
+const TIMER = 'variable.other.constant.timer.hvtrace';
 const actor = (name: string) => `keyword.other.actor.${name}.hvtrace`;
 
 const ws = (text = ' '): Token => [text, []];
@@ -425,6 +426,70 @@ describe('kvm', () => {
     await expectTokens('1 h/v/vcpu0 kvm pvclock_update tsc_timestamp=0x1a2b system_time=0x3b9aca00 tsc_shift=-1', [
       ...prefix('1', 'h/v/vcpu0', 'kvm'), ['pvclock_update', [OP]], ws(), ...kv('tsc_timestamp', ['0x1a2b', [HEX]]), ws(),
       ...kv('system_time', ['0x3b9aca00', [HEX]]), ws(), ...kv('tsc_shift', ['-1', [DEC]]),
+    ]);
+  });
+});
+
+describe('timers (timers.md T1)', () => {
+  test('guest write of CNTV_TVAL_EL0 and the LAPIC timer registers (xAPIC and x2APIC names)', async () => {
+    await expectTokens('1 h/v/vcpu0 guest write CNTV_TVAL_EL0 = -25', [
+      ...prefix('1', 'h/v/vcpu0', 'guest'), ['write', [OP]], ws(), ['CNTV_TVAL_EL0', [REG]], ws(), ['=', [ASSIGN]], ws(), ['-25', [DEC]],
+    ]);
+    for (const reg of ['APIC_LVTT', 'APIC_TMICT', 'APIC_TDCR', 'IA32_X2APIC_LVT_TIMER']) {
+      await expectTokens(`1 h/v/vcpu0 guest write ${reg} = 0x400ec`, [
+        ...prefix('1', 'h/v/vcpu0', 'guest'), ['write', [OP]], ws(), [reg, [REG]], ws(), ['=', [ASSIGN]], ws(), ['0x400ec', [HEX]],
+      ]);
+    }
+  });
+
+  test('ioctl KVM_SET_LAPIC lvtt= tmict= tmcct= tdcr= and KVM_GET_LAPIC -> ...', async () => {
+    await expectTokens('1 h/v/vcpu0 ioctl KVM_SET_LAPIC lvtt=0x400ec tdcr=0xb', [
+      ...prefix('1', 'h/v/vcpu0', 'ioctl'), ['KVM_SET_LAPIC', [IOCTL]], ws(), ...kv('lvtt', ['0x400ec', [HEX]]), ws(), ...kv('tdcr', ['0xb', [HEX]]),
+    ]);
+    const line = '1 h/v/vcpu0 ioctl KVM_GET_LAPIC -> tmict=1000';
+    const toks = await tokenizeWithMeta(line);
+    assert.deepEqual(toks.map(([t]) => t), ['1', ' ', 'h', '/', 'v', '/', 'vcpu0', ' ', 'ioctl', ' ', 'KVM_GET_LAPIC', ' ', '->', ' ', 'tmict', '=', '1000']);
+    assert.ok(toks.find(([t]) => t === '1000')![1].includes('meta.result.hvtrace'));
+  });
+
+  test('kvm timer_state TIMER ctl= cval=', async () => {
+    await expectTokens('1 h/v/vcpu0 kvm timer_state vtimer ctl=0x5 cval=7500000000', [
+      ...prefix('1', 'h/v/vcpu0', 'kvm'), ['timer_state', [OP]], ws(), ['vtimer', [TIMER]], ws(),
+      ...kv('ctl', ['0x5', [HEX]]), ws(), ...kv('cval', ['7500000000', [DEC]]),
+    ]);
+  });
+
+  test('kvm timer_irq TIMER level=0|1 and kvm timer_expire TIMER, for every timer', async () => {
+    for (const t of ['vtimer', 'ptimer', 'hvtimer', 'hptimer', 'lapic']) {
+      await expectTokens(`1 h/v/vcpu0 kvm timer_irq ${t} level=1`, [
+        ...prefix('1', 'h/v/vcpu0', 'kvm'), ['timer_irq', [OP]], ws(), [t, [TIMER]], ws(), ...kv('level', ['1', [DEC]]),
+      ]);
+      await expectTokens(`1 h/v/vcpu0 kvm timer_expire ${t}`, [...prefix('1', 'h/v/vcpu0', 'kvm'), ['timer_expire', [OP]], ws(), [t, [TIMER]]]);
+    }
+    // an unknown timer name stays unscoped
+    await expectTokens('1 h/v/vcpu0 kvm timer_expire etimer', [...prefix('1', 'h/v/vcpu0', 'kvm'), ['timer_expire', [OP]], [' etimer', []]]);
+  });
+
+  test('kvm wait_lapic_expire delta=N (signed) and kvm hv_timer in_use=0|1', async () => {
+    await expectTokens('1 h/v/vcpu0 kvm wait_lapic_expire delta=-4000', [
+      ...prefix('1', 'h/v/vcpu0', 'kvm'), ['wait_lapic_expire', [OP]], ws(), ...kv('delta', ['-4000', [DEC]]),
+    ]);
+    await expectTokens('1 h/v/vcpu0 kvm hv_timer in_use=1', [...prefix('1', 'h/v/vcpu0', 'kvm'), ['hv_timer', [OP]], ws(), ...kv('in_use', ['1', [DEC]])]);
+  });
+
+  test('kvm entry and kvm exit REASON', async () => {
+    await expectTokens('1 h/v/vcpu0 kvm entry', [...prefix('1', 'h/v/vcpu0', 'kvm'), ['entry', [OP]]]);
+    for (const reason of ['IRQ', 'WFx', 'HLT', 'PREEMPTION_TIMER']) {
+      await expectTokens(`1 h/v/vcpu0 kvm exit ${reason}  # why`, [
+        ...prefix('1', 'h/v/vcpu0', 'kvm'), ['exit', [OP]], ws(), [reason, [EXIT]], ws('  '), ...comment(' why'),
+      ]);
+    }
+  });
+
+  test('@tolerance with timer tolerances and timer_storm', async () => {
+    await expectTokens('@tolerance 100us timer_late=1ms timer_storm=4', [
+      ['@', [DIRECTIVE, DIRECTIVE_PUNCT]], ['tolerance', [DIRECTIVE]], ws(), ['100', [DURATION]], ['us', [DURATION, UNIT]], ws(),
+      ...kv('timer_late', ['1', [DURATION]]).slice(0, 2), ['1', [DURATION]], ['ms', [DURATION, UNIT]], ws(), ...kv('timer_storm', ['4', [DEC]]),
     ]);
   });
 });

@@ -1,19 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Analysis } from '../analysis';
-import { fixesFor, type Fix } from './fixes';
-
-/** Applies a fix's whole-line edits to a text, from the bottom up so line numbers stay valid (what the editor does). */
-function applyFix(text: string, fix: Fix): string {
-  const lines = text.split(/\r?\n/);
-  const edits = [...fix.edits].sort((a, b) => b.line - a.line || Number(b.insertBefore ?? false) - Number(a.insertBefore ?? false));
-  for (const e of edits) {
-    if (e.insertBefore) lines.splice(e.line, 0, e.newText);
-    else if (e.delete) lines.splice(e.line, 1);
-    else lines[e.line] = e.newText;
-  }
-  return lines.join('\n');
-}
+import { fixesFor } from './fixes';
+import { applyFix } from '../rules/testing';
 
 // docs/format.md#7-example. src: C(t) = 25e6·t; dst: C(t) = 5e9 + 25e6·t.
 const S7 = [

@@ -188,7 +188,7 @@ function directiveSection(analysis: Analysis, line: number, d: DirectiveLine): s
       if (!g) return `**VM ${mdEscape(dir.name.value)}**`;
       return `**VM ${g.name}** · policy ${g.policy} (${g.policy === 'advance' ? 'the guest counter keeps pace with the reference clock while stopped' : 'the guest counter does not advance while stopped'}) · ${g.vcpuCount ?? '?'} vCPUs · PV time ${g.pvtime ? 'on' : 'off'}`;
     }
-    case 'tolerance': return `**tolerance** ${formatDuration(dir.duration.value)}${state.tolerance !== dir.duration.value ? ` (overridden by the settings: ${formatDuration(state.tolerance)})` : ''}`;
+    case 'tolerance': return dir.duration ? `**tolerance** ${formatDuration(dir.duration.value)}${state.tolerance !== dir.duration.value ? ` (overridden by the settings: ${formatDuration(state.tolerance)})` : ''}` : '**timer tolerances** ([docs/timers.md](docs/timers.md#t2-model))';
   }
 }
 

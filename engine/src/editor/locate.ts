@@ -84,7 +84,7 @@ function directiveTarget(d: DirectiveLine, ch: number, text: string): Target | u
     if (dir.counter && contains(dir.counter.time.span, ch)) return num(dir.counter.time, 'ns', 'time');
   }
   if (dir.type === 'vm' && contains(dir.name.span, ch)) return { kind: 'vm', name: dir.name.value, span: dir.name.span };
-  if (dir.type === 'tolerance' && contains(dir.duration.span, ch)) return num(dir.duration, 'ns', 'tolerance');
+  if (dir.type === 'tolerance' && dir.duration && contains(dir.duration.span, ch)) return num(dir.duration, 'ns', 'tolerance');
   return undefined;
 }
 

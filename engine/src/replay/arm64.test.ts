@@ -8,13 +8,17 @@ import assert from 'node:assert/strict';
 import { SPEC_EXAMPLE, SPEC_EXAMPLE_RESTORE } from '../rules/fixtures';
 import { eventsOf, jsonAfter, modelAfter } from './testing';
 
+/** A timer in its reset state in `replay --format json` (docs/timers.md#t2-model: CTL 0, CVAL 0; disabled, so no deadline). */
+const RESET = { ctl: '0', cmp: '0', cmp_is_time: false, armable: false, deadline_ns: null, armed_at_line: null, last_delivery: null };
+const RESET_TIMERS = { vtimer: RESET, ptimer: RESET };
+
 test('§7: the state after the last line is the one docs/cli.md shows', () => {
   assert.deepEqual(jsonAfter([...SPEC_EXAMPLE, ...SPEC_EXAMPLE_RESTORE], 16), {
     time: '20.600100000',
     hosts: { src: { counter: '515002500', freq: '25000000' }, dst: { counter: '5515002500', freq: '25000000' } },
     vms: { vm1: { host: 'dst', running: true, vcpus: {
-      0: { guest_counter: '250002725', virtual_offset: '5264999775', physical_offset: '0', physical_trap: 'unknown', tsc_offset: null, stolen_ns: null },
-      1: { guest_counter: '250002725', virtual_offset: '5264999775', physical_offset: '0', physical_trap: 'unknown', tsc_offset: null, stolen_ns: null },
+      0: { guest_counter: '250002725', virtual_offset: '5264999775', physical_offset: '0', physical_trap: 'unknown', tsc_offset: null, stolen_ns: null, timers: RESET_TIMERS },
+      1: { guest_counter: '250002725', virtual_offset: '5264999775', physical_offset: '0', physical_trap: 'unknown', tsc_offset: null, stolen_ns: null, timers: RESET_TIMERS },
     } } },
   });
 });

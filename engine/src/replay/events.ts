@@ -4,6 +4,7 @@ import type { Span } from '../syntax/ast';
 import type { MsrRole } from '../uapi/msrs';
 import type { SmcccRole } from '../uapi/smccc';
 import type { Ref, StopRecord, TrapState } from './state';
+import type { TimerEvent } from './timers/events';
 
 /** A counter or value a trace records that the model can predict. */
 export type Quantity =
@@ -44,7 +45,9 @@ export type ReplayEvent =
   | { kind: 'stolenObserved'; inst: string; vcpu: number; value: bigint; source: 'guest' | 'kvm'; previous?: { value: bigint; time: bigint; at: Ref; folded: bigint; instance: string }; folded: bigint; configured: boolean; zeroedBy?: Ref }
   | { kind: 'stealRead'; inst: string; vcpu: number; version: bigint }
   | { kind: 'stop'; inst: string; record: StopRecord }
-  | { kind: 'clockSet'; inst: string };
+  | { kind: 'clockSet'; inst: string }
+  /** Guest timers: arming, deliveries, losses, shifts (timers.md T2, replay/timers/events.ts). */
+  | TimerEvent;
 
 export type ReplayEventKind = ReplayEvent['kind'];
 export type EventOf<K extends ReplayEventKind> = Extract<ReplayEvent, { kind: K }>;

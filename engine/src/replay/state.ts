@@ -3,6 +3,7 @@
 import type { Arch } from '../uapi/deviceAttrs';
 import type { Span } from '../syntax/ast';
 import type { KvmclockTracking } from './captureClock';
+import { initialTimerModel, type TimerModel } from './timers/state';
 
 /** A statement of the trace, by line (0-based), for related information and navigation. */
 export interface Ref { line: number; span: Span }
@@ -203,12 +204,14 @@ export interface ModelState {
   guests: Map<string, GuestState>;
   /** Per-rule state (episode bookkeeping), checkpointed with the model. */
   rules: Map<string, unknown>;
+  /** Guest timers (timers.md T2), kept beside the counters. */
+  timers: TimerModel;
 }
 
 export function initialState(tolerance: bigint): ModelState {
   return {
     line: -1, time: 0n, tolerance, formatSeen: false, anyStatement: false,
-    hosts: new Map(), instances: new Map(), guests: new Map(), rules: new Map(),
+    hosts: new Map(), instances: new Map(), guests: new Map(), rules: new Map(), timers: initialTimerModel(),
   };
 }
 

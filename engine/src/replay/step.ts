@@ -16,6 +16,8 @@ import { createVcpuX86, guestWriteTsc, setCpuid, setTscOffset, setTscState, sync
 import { setTscKhz } from './tscKhz';
 import { createVm, kvmclockCtrl, setClock, writeSystemTime } from './kvmclock';
 import { pvclockUpdate, trackTsc, updateMasterClock } from './captureClock';
+import { withTimers } from './timers/hooks';
+import { setTimerTolerances } from './timers/tolerance';
 
 export interface StepOptions {
   /** A tolerance from settings or the command line; it overrides `@tolerance`. */
@@ -67,13 +69,21 @@ function directive(state: ModelState, line: number, node: DirectiveLine, emit: (
     }
     case 'tolerance':
       state.formatSeen = true;
-      state.tolerance = options.toleranceOverride ?? d.duration.value;
-      state.toleranceBy = ref;
+      if (d.duration) {
+        state.tolerance = options.toleranceOverride ?? d.duration.value;
+        state.toleranceBy = ref;
+      }
+      setTimerTolerances(state, d, ref);
       return;
   }
 }
 
+/** A statement replayed with the timer model around it (replay/timers/hooks.ts). */
 function statement(state: ModelState, line: number, stmt: Statement, emit: (e: ReplayEvent) => void): void {
+  withTimers(state, line, stmt, emit, (observe, onContext) => counterStatement(state, line, stmt, observe, onContext));
+}
+
+function counterStatement(state: ModelState, line: number, stmt: Statement, emit: (e: ReplayEvent) => void, onContext: (ctx: StepContext) => void): void {
   const ref = { line, span: stmt.span };
   const t = stmt.time.value;
   state.anyStatement = true;
@@ -84,6 +94,7 @@ function statement(state: ModelState, line: number, stmt: Statement, emit: (e: R
   const host = state.hosts.get(stmt.where.host.value);
   if (!host) { emit({ kind: 'unknownHost', name: stmt.where.host.value, span: stmt.where.host.span }); return; }
   const ctx: StepContext = { state, stmt, line, ref, t, host, emit, failed: stmt.result?.kind === 'errno' };
+  onContext(ctx);
   emit({ kind: 'statement' });
   const vmName = stmt.where.vm?.value;
   if (vmName === undefined) return hostStatement(ctx);

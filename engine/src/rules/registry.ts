@@ -21,6 +21,12 @@ import HVT033 from './HVT033-pvtime-not-configured/rule';
 import HVT034 from './HVT034-pvtime-discovery/rule';
 import HVT035 from './HVT035-stolen-undercount/rule';
 import HVT036 from './HVT036-steal-torn-read/rule';
+import HVT040 from './HVT040-timer-early/rule';
+import HVT041 from './HVT041-timer-late/rule';
+import HVT042 from './HVT042-timer-lost/rule';
+import HVT043 from './HVT043-timer-storm/rule';
+import HVT044 from './HVT044-timer-shifted/rule';
+import HVT045 from './HVT045-deadline-order/rule';
 import HVT090 from './HVT090-parse-error/rule';
 import HVT091 from './HVT091-unknown-name/rule';
 import HVT092 from './HVT092-out-of-order/rule';
@@ -31,6 +37,7 @@ import HVT095 from './HVT095-assumed-value/rule';
 export const RULES: readonly Rule[] = [
   HVT001, HVT002, HVT003, HVT004, HVT010, HVT011, HVT012, HVT013, HVT014, HVT015,
   HVT020, HVT021, HVT022, HVT023, HVT030, HVT031, HVT032, HVT033, HVT034, HVT035, HVT036,
+  HVT040, HVT041, HVT042, HVT043, HVT044, HVT045,
   HVT090, HVT091, HVT092, HVT093, HVT094, HVT095,
 ];
 

@@ -1,5 +1,6 @@
 // Helpers for rule tests: run a trace and pick out findings.
 import { Analysis, type AnalysisOptions, type Diagnostic } from '../analysis';
+import type { Fix } from './rule';
 
 /** Diagnostics of a trace given as lines (joined with newlines). */
 export function check(lines: string[], options: AnalysisOptions = {}): Diagnostic[] {
@@ -19,3 +20,15 @@ export const ARM64_HEADER = [
   '@host dst arch=arm64 freq=25MHz ecv=0 vhe=1 counter=5000000000@0.0',
   '@vm vm1 vcpus=2 policy=advance',
 ];
+
+/** Applies a fix's whole-line edits to a text, from the bottom up so line numbers stay valid (what the editor does). */
+export function applyFix(text: string, fix: Fix): string {
+  const lines = text.split(/\r?\n/);
+  const edits = [...fix.edits].sort((a, b) => b.line - a.line || Number(b.insertBefore ?? false) - Number(a.insertBefore ?? false));
+  for (const e of edits) {
+    if (e.insertBefore) lines.splice(e.line, 0, e.newText);
+    else if (e.delete) lines.splice(e.line, 1);
+    else lines[e.line] = e.newText;
+  }
+  return lines.join('\n');
+}

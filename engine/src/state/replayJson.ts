@@ -6,6 +6,7 @@ export type { ReplayJson, VcpuReplayJson } from '../../../protocol/views';
 import type { ModelState, InstanceState, GuestState } from '../replay/state';
 import { formatTime } from '../values/format';
 import { stolenConfigured } from '../replay/stolen';
+import { timersSnapshot } from '../replay/timers/query';
 
 
 export function currentInstance(state: ModelState, g: GuestState): InstanceState | undefined {
@@ -31,6 +32,7 @@ export function replayJson(state: ModelState): ReplayJson {
           physical_trap: arm ? v.trap : null,
           tsc_offset: arm ? null : v.tscOffset.toString(),
           stolen_ns: stolenConfigured(v) ? (g.vcpus.get(v.id)?.stolen ?? 0n).toString() : null,
+          timers: timersSnapshot(state, inst.key, v.id),
         };
       }
     }

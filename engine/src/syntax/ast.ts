@@ -8,6 +8,7 @@ import type { RegisterInfo } from '../uapi/registers';
 import type { SmcccFunction } from '../uapi/smccc';
 import type { GuestRegister, HypRegister } from '../uapi/sysregs';
 import type { Actor } from '../../../protocol/views';
+import type { TimerName } from '../uapi/timers';
 
 export interface Span { start: number; end: number }
 export interface Tok<T> { value: T; span: Span }
@@ -58,7 +59,21 @@ export type Directive =
   | { type: 'hvtrace'; version: Tok<number> }
   | HostDirective
   | VmDirective
-  | { type: 'tolerance'; duration: Tok<bigint> };
+  | ToleranceDirective;
+
+/**
+ * `@tolerance [DURATION] [timer_early=D] [timer_late=D] [timer_lost=D] [timer_storm=N]`: at least
+ * one of them (timers.md T2 for the timer_* durations; timer_storm, the HVT043 count per second,
+ * is an hvtimer extension).
+ */
+export interface ToleranceDirective {
+  type: 'tolerance';
+  duration?: Tok<bigint>;
+  timerEarly?: Tok<bigint>;
+  timerLate?: Tok<bigint>;
+  timerLost?: Tok<bigint>;
+  timerStorm?: Tok<number>;
+}
 
 export interface DirectiveLine {
   kind: 'directive';
@@ -116,6 +131,9 @@ export type Body =
   | { type: 'get_system_counter_state'; cntvoff?: Tok<bigint> }
   | { type: 'set_system_counter_state'; cntvoff: Tok<bigint> }
   | { type: 'get_tsc_state'; flags?: Tok<bigint>; nsec?: Tok<bigint>; tsc?: Tok<bigint>; tscAdjust?: Tok<bigint> }
+  // x86 LAPIC timer registers restored / saved (a reduced struct kvm_lapic_state, timers.md T1)
+  | ({ type: 'set_lapic' } & LapicTimerRegs)
+  | ({ type: 'get_lapic' } & Partial<LapicTimerRegs>)
   | { type: 'set_tsc_state'; flags: Tok<bigint>; nsec?: Tok<bigint>; tsc: Tok<bigint>; tscAdjust?: Tok<bigint> }
   | { type: 'other_ioctl'; ioctl?: IoctlInfo; name: string }
   // guest
@@ -130,6 +148,15 @@ export type Body =
   | { type: 'write_tsc_offset'; prev: Tok<bigint>; next: Tok<bigint> }
   // kvm: statements imported from captures (docs/format-capture-statements.md, captureStatements.ts)
   | CaptureBody
+  // kvm: timers (timers.md T1)
+  | { type: 'timer_state'; timer: Tok<TimerName>; ctl: Tok<bigint>; cval: Tok<bigint> }
+  | { type: 'timer_irq'; timer: Tok<TimerName>; level: Tok<boolean> }
+  | { type: 'timer_expire'; timer: Tok<TimerName> }
+  /** Guest TSC − deadline at entry, in guest cycles, signed (not taken mod 2^64). */
+  | { type: 'wait_lapic_expire'; delta: Tok<bigint> }
+  | { type: 'hv_timer'; inUse: Tok<boolean> }
+  | { type: 'kvm_entry' }
+  | { type: 'kvm_exit'; reason: Tok<string> }
   // sched
   | { type: 'sched_wait'; duration: Tok<bigint> }
   // vmm
@@ -150,6 +177,8 @@ export type CaptureBody =
     type: 'pvclock_update'; version?: Tok<bigint>; tscTimestamp: Tok<bigint>; systemTime: Tok<bigint>;
     tscToSystemMul: Tok<bigint>; tscShift: Tok<number>; flags?: Tok<bigint>;
   };
+/** LVTT is required in KVM_SET_LAPIC; TMICT, TMCCT and TDCR default to 0. */
+export interface LapicTimerRegs { lvtt: Tok<bigint>; tmict?: Tok<bigint>; tmcct?: Tok<bigint>; tdcr?: Tok<bigint> }
 
 export interface Statement {
   span: Span;

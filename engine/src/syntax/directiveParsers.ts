@@ -23,6 +23,7 @@ const ASSUMED_TEXT: Record<HostAssumption, string> = {
   freq: 'the counter frequency (freq=) was not in the capture and is assumed: set it to the host\'s real frequency (x86: the TSC frequency from `dmesg | grep tsc`; arm64: CNTFRQ_EL0), or record it with a marker (docs/capturing.md)',
   counter: 'the host counter at the trace clock\'s zero (counter=) was not in the capture and is assumed: counter values and offsets cannot be placed on the time axis exactly',
 };
+const parseStormCount = (t: string): Parsed<number> => (/^[0-9]{1,7}$/.test(t) && Number(t) >= 2 ? { ok: true, value: Number(t) } : { ok: false, expected: 'a count of deliveries per second like 2000 (at least 2)' });
 const parseVcpuCount = (t: string): Parsed<number> => (/^[0-9]{1,4}$/.test(t) && Number(t) > 0 ? { ok: true, value: Number(t) } : { ok: false, expected: 'a vCPU count like 2' });
 
 function nameArg(args: Arg[], keyword: Tok<string>, end: number, what: string): Tok<string> {
@@ -76,10 +77,22 @@ export function parseDirective(keyword: Tok<string>, args: Arg[], end: number): 
       return { directive, notes: r.notes };
     }
     case '@tolerance': {
+      // `@tolerance [DURATION] [timer_early=D] [timer_late=D] [timer_lost=D] [timer_storm=N]` (timers.md T2).
       const [d, ...rest] = args;
-      if (!d || d.key) throw new ParseFailure(d ? d.span : { start: end, end }, 'expected a duration: `@tolerance 100us`');
-      if (rest.length) throw new ParseFailure(rest[0].span, 'unexpected text after the tolerance');
-      return { directive: { type: 'tolerance', duration: parseTok(d.value, parseDuration) }, notes: [] };
+      const plain = d && !d.key ? d : undefined;
+      const r = new ArgReader(plain ? rest : args, undefined, '@tolerance', end);
+      for (const a of r.args) if (!a.key) throw new ParseFailure(a.span, plain ? 'unexpected text after the tolerance' : 'expected a duration: `@tolerance 100us`');
+      const directive: Directive = {
+        type: 'tolerance',
+        duration: plain ? parseTok(plain.value, parseDuration) : undefined,
+        timerEarly: r.optional('timer_early', parseDuration), timerLate: r.optional('timer_late', parseDuration), timerLost: r.optional('timer_lost', parseDuration),
+        timerStorm: r.optional('timer_storm', parseStormCount),
+      };
+      if (!plain && !directive.timerEarly && !directive.timerLate && !directive.timerLost && !directive.timerStorm) {
+        throw new ParseFailure(d ? d.span : { start: end, end }, 'expected a duration: `@tolerance 100us`');
+      }
+      r.finish();
+      return { directive, notes: r.notes };
     }
     default:
       throw new ParseFailure(keyword.span, expectedFound('a directive (@hvtrace, @host, @vm, @tolerance)', keyword.value));

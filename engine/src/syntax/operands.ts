@@ -6,6 +6,7 @@ import { registerById, registerByName } from '../uapi/registers';
 import { msrByIndex, msrByName } from '../uapi/msrs';
 import { attrByName, attrGroupByName } from '../uapi/deviceAttrs';
 import { smcccById, smcccByName, SMCCC_RETURNS } from '../uapi/smccc';
+import { TIMER_NAMES, type TimerName } from '../uapi/timers';
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -103,4 +104,20 @@ export function parseNs(text: string): Parsed<bigint> {
 export function parseNonNegative(text: string): Parsed<bigint> {
   const n = parseInteger(text);
   return n.ok && n.value >= 0n ? ok(n.value) : { ok: false, expected: 'a non-negative integer' };
+}
+
+/** A timer of the `kvm timer_*` statements (timers.md T1). */
+export function parseTimerName(text: string): Parsed<TimerName> {
+  return (TIMER_NAMES as readonly string[]).includes(text) ? ok(text as TimerName) : { ok: false, expected: 'a timer (vtimer, ptimer, hvtimer, hptimer, lapic)' };
+}
+
+/** An interrupt line level: `0` or `1`. */
+export function parseLevel(text: string): Parsed<boolean> {
+  return text === '1' ? ok(true) : text === '0' ? ok(false) : { ok: false, expected: 'a line level `0` or `1`' };
+}
+
+/** A signed 64-bit integer (kvm_wait_lapic_expire's delta is an s64), not taken mod 2^64. */
+export function parseSigned64(text: string): Parsed<bigint> {
+  const n = parseInteger(text);
+  return n.ok && n.value >= -(1n << 63n) && n.value < 1n << 63n ? ok(n.value) : { ok: false, expected: 'a signed 64-bit count of cycles like -4000 or 250000' };
 }

@@ -8,6 +8,7 @@ import { TraceDocument } from './document';
 import { parseLine } from './parseLine';
 import { printDirective, printStatement } from './print';
 import { directiveOf, statementOf, withoutSpans } from './testing';
+import { parseInteger } from '../values/parse';
 
 const U64 = 1n << 64n;
 
@@ -73,6 +74,13 @@ const ANY = whereAt(['host', 'vm', 'vcpu']);
 const REGS = ['KVM_REG_ARM_TIMER_CTL', 'KVM_REG_ARM_TIMER_CVAL', 'KVM_REG_ARM_TIMER_CNT', 'KVM_REG_ARM_PTIMER_CTL', 'KVM_REG_ARM_PTIMER_CVAL', 'KVM_REG_ARM_PTIMER_CNT', 'KVM_REG_ARM_TIMER_OFFSET'];
 const REG_IDS = [0x603000000013DF19n, 0x603000000013DF02n, 0x603000000013DF1An, 0x603000000013DF11n, 0x603000000013DF12n, 0x603000000013DF01n, 0x603000000013E703n];
 const reg = fc.oneof(fc.constantFrom(...REGS), fc.constantFrom(...REG_IDS).chain(intText), counterText, ident);
+/** CTL registers take CTL bits only (timers.md T1): any other register any counter value. */
+const CTL_REG_IDS = new Set([0x603000000013DF19n, 0x603000000013DF11n]);
+const isCtlReg = (r: string): boolean => {
+  const n = parseInteger(r);
+  return /_CTL$/.test(r) || (n.ok && CTL_REG_IDS.has(BigInt.asUintN(64, n.value)));
+};
+const regWrite = reg.chain((r) => fc.tuple(fc.constant(r), isCtlReg(r) ? fc.bigInt(0n, 7n).chain(intText) : counterText));
 
 const MSRS = ['IA32_TSC', 'IA32_TSC_ADJUST', 'IA32_TSC_DEADLINE', 'MSR_KVM_SYSTEM_TIME_NEW', 'MSR_KVM_STEAL_TIME', 'MSR_KVM_WALL_CLOCK'];
 const msr = fc.oneof(fc.constantFrom(...MSRS), fc.constantFrom(0x10n, 0x3bn, 0x6e0n, 0x4b564d01n, 0x4b564d03n, 0x12345n).chain(intText), ident);
@@ -99,8 +107,21 @@ const SMCCC = ['SMCCC_VERSION', 'SMCCC_ARCH_FEATURES', 'PV_TIME_FEATURES', 'PV_T
 const smccc = fc.oneof(fc.constantFrom(...SMCCC), fc.constantFrom(0xC5000020n, 0xC5000021n, 0x80000001n, 0xC6000001n).chain(intText), ident.map((x) => `F_${x}`));
 const smcccRet = fc.oneof(fc.constantFrom('SUCCESS', 'NOT_SUPPORTED', 'NOT_REQUIRED', 'INVALID_PARAMETER'), fc.bigInt(-3n, 0xFFFFFFFFn).chain(intText));
 
-const GUEST_REGS = ['CNTVCT_EL0', 'CNTPCT_EL0', 'CNTVCTSS_EL0', 'CNTPCTSS_EL0', 'CNTFRQ_EL0', 'CNTV_CTL_EL0', 'CNTV_CVAL_EL0', 'CNTP_CTL_EL0', 'CNTP_CVAL_EL0', 'TSC', 'stolen_time', 'steal', 'kvmclock'];
+const GUEST_REGS = ['CNTVCT_EL0', 'CNTPCT_EL0', 'CNTVCTSS_EL0', 'CNTPCTSS_EL0', 'CNTFRQ_EL0', 'CNTV_CVAL_EL0', 'CNTP_CVAL_EL0', 'CNTV_TVAL_EL0', 'CNTP_TVAL_EL0', 'CNTHV_CVAL_EL2', 'TSC', 'stolen_time', 'steal', 'kvmclock'];
 const guestReg = fc.oneof(fc.constantFrom(...GUEST_REGS), msr);
+/** Timer registers whose values are checked (CTL bits, 32-bit LAPIC registers): with values that are valid for them. */
+const CTL_REGS = ['CNTV_CTL_EL0', 'CNTP_CTL_EL0', 'CNTHV_CTL_EL2', 'CNTHP_CTL_EL2'];
+const ctlText = fc.bigInt(0n, 7n).chain(intText);
+const LAPIC_REGS = ['APIC_LVTT', 'APIC_TMICT', 'APIC_TDCR', 'IA32_X2APIC_LVT_TIMER', 'IA32_X2APIC_INIT_COUNT', 'IA32_X2APIC_DIV_CONF'];
+const lvttText = fc.tuple(fc.bigInt(0n, 255n), fc.boolean(), fc.constantFrom(0n, 1n, 2n)).map(([vec, masked, mode]) => vec | (masked ? 1n << 16n : 0n) | (mode << 17n)).chain(intText);
+const tdcrText = fc.constantFrom(0n, 1n, 2n, 3n, 8n, 9n, 10n, 11n).chain(intText);
+const tmictText = fc.bigInt(0n, 0xFFFFFFFFn).chain(intText);
+const lapicValue = (reg: string): fc.Arbitrary<string> => (/LVT/.test(reg) ? lvttText : /TDCR|DIV/.test(reg) ? tdcrText : tmictText);
+const timerWrite = fc.oneof(
+  fc.constantFrom(...CTL_REGS).chain((r) => assignment(fc.constant(r), ctlText)),
+  fc.constantFrom(...LAPIC_REGS).chain((r) => assignment(fc.constant(r), lapicValue(r))),
+);
+const TIMERS = ['vtimer', 'ptimer', 'hvtimer', 'hptimer', 'lapic'];
 
 const opt = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined });
 const kv = (key: string, v: fc.Arbitrary<string>): fc.Arbitrary<string> => v.map((x) => `${key}=${x}`);
@@ -128,7 +149,7 @@ const SHAPES: Record<BodyType, Shape> = {
   create_vcpu: { where: VM, actor: 'ioctl', op: fc.constant('KVM_CREATE_VCPU'), args: fc.tuple(kv('id', smallText)) },
   run: { where: VCPU, actor: 'ioctl', op: fc.constantFrom('KVM_RUN', '0xAE80'), args: none, result: opt(fc.oneof(kv('exit', name), errno)) },
   get_one_reg: { where: VCPU, actor: 'ioctl', op: fc.constant('KVM_GET_ONE_REG'), args: fc.tuple(kv('id', reg)), result: opt(fc.oneof(counterText, errno)) },
-  set_one_reg: { where: VCPU, actor: 'ioctl', op: fc.constantFrom('KVM_SET_ONE_REG', '0x4010AEAC'), args: fc.tuple(kv('id', reg), kv('value', counterText)), result: opt(errno) },
+  set_one_reg: { where: VCPU, actor: 'ioctl', op: fc.constantFrom('KVM_SET_ONE_REG', '0x4010AEAC'), args: regWrite.map(([r, v]) => [`id=${r}`, `value=${v}`]), result: opt(errno) },
   set_counter_offset: { where: VM, actor: 'ioctl', op: fc.constant('KVM_ARM_SET_COUNTER_OFFSET'), args: fc.tuple(kv('counter_offset', counterText), optKv('reserved', counterText)), result: opt(errno) },
   device_attr: {
     // `value=` for SET only (GET returns it, HAS has none): an extra argument would be an HVT091
@@ -153,8 +174,8 @@ const SHAPES: Record<BodyType, Shape> = {
     op: fc.oneof(fc.constantFrom('KVM_CHECK_EXTENSION', 'KVM_GET_API_VERSION', 'KVM_SET_USER_MEMORY_REGION', '0xAE03', '0xAE99'), fc.stringMatching(/^KVM_X[A-Z0-9_]{0,8}$/)),
     args: fc.array(rawWord.filter((w) => !w.startsWith('took=')), { maxLength: 3 }), result: opt(fc.oneof(errno, fc.stringMatching(/^[0-9]{1,4}$/), rawWord.filter((w) => w.includes('=')))),
   },
-  guest_read: { where: VCPU, actor: 'guest', op: fc.constant('read'), args: fc.tuple(assignment(guestReg, counterText), optKv('version', u64Text)).map(([a, v]) => [...a, v]) },
-  guest_write: { where: VCPU, actor: 'guest', op: fc.constant('write'), args: assignment(guestReg, counterText) },
+  guest_read: { where: VCPU, actor: 'guest', op: fc.constant('read'), args: fc.tuple(assignment(fc.oneof(guestReg, fc.constantFrom(...CTL_REGS, 'APIC_LVTT', 'APIC_TMCCT')), counterText), optKv('version', u64Text)).map(([a, v]) => [...a, v]) },
+  guest_write: { where: VCPU, actor: 'guest', op: fc.constant('write'), args: fc.oneof(assignment(guestReg.filter((r) => !/^(IA32_X2APIC|0x83)/i.test(r)), counterText), timerWrite) },
   hvc: { where: VCPU, actor: 'guest', op: fc.constant('hvc'), args: fc.array(smccc, { minLength: 1, maxLength: 3 }), result: opt(smcccRet) },
   kvm_write: { where: VCPU, actor: 'kvm', op: fc.constant('write'), args: assignment(fc.constantFrom('CNTVOFF_EL2', 'CNTPOFF_EL2', 'CNTHCTL_EL2'), counterText) },
   kvm_traps: { where: VCPU, actor: 'kvm', op: fc.constant('traps'), args: fc.tuple(kv('cntpct', fc.constantFrom('on', 'off'))) },
@@ -167,6 +188,21 @@ const SHAPES: Record<BodyType, Shape> = {
     where: VCPU, actor: 'kvm', op: fc.constant('pvclock_update'),
     args: fc.tuple(optKv('version', u64Text), kv('tsc_timestamp', counterText), kv('system_time', counterText), kv('tsc_to_system_mul', fc.bigInt(0n, 0xFFFFFFFFn).chain(intText)), kv('tsc_shift', fc.integer({ min: -31, max: 31 }).map(String)), optKv('flags', fc.bigInt(0n, 3n).chain(intText))),
   },
+  set_lapic: {
+    where: VCPU, actor: 'ioctl', op: fc.constantFrom('KVM_SET_LAPIC', '0x4400AE8F'),
+    args: fc.tuple(kv('lvtt', lvttText), optKv('tmict', tmictText), optKv('tmcct', tmictText), optKv('tdcr', tdcrText)), result: opt(errno),
+  },
+  get_lapic: {
+    where: VCPU, actor: 'ioctl', op: fc.constant('KVM_GET_LAPIC'), args: none,
+    result: opt(fc.tuple(optKv('lvtt', lvttText), optKv('tmict', tmictText), optKv('tmcct', tmictText), optKv('tdcr', tdcrText)).map((xs) => xs.filter((x) => x !== undefined).join(' ')).filter((x) => x !== '')),
+  },
+  timer_state: { where: VCPU, actor: 'kvm', op: fc.constant('timer_state'), args: fc.tuple(fc.constantFrom('vtimer', 'ptimer', 'hvtimer', 'hptimer'), kv('ctl', ctlText), kv('cval', counterText)) },
+  timer_irq: { where: VCPU, actor: 'kvm', op: fc.constant('timer_irq'), args: fc.constantFrom(...TIMERS).chain((t) => fc.tuple(fc.constant(t), kv('level', t === 'lapic' ? fc.constant('1') : fc.constantFrom('0', '1')))) },
+  timer_expire: { where: VCPU, actor: 'kvm', op: fc.constant('timer_expire'), args: fc.tuple(fc.constantFrom(...TIMERS)) },
+  wait_lapic_expire: { where: VCPU, actor: 'kvm', op: fc.constant('wait_lapic_expire'), args: fc.tuple(kv('delta', fc.bigInt(-(1n << 63n), (1n << 63n) - 1n).chain(intText))) },
+  hv_timer: { where: VCPU, actor: 'kvm', op: fc.constant('hv_timer'), args: fc.tuple(kv('in_use', fc.constantFrom('0', '1'))) },
+  kvm_entry: { where: VCPU, actor: 'kvm', op: fc.constant('entry'), args: none },
+  kvm_exit: { where: VCPU, actor: 'kvm', op: fc.constant('exit'), args: fc.tuple(fc.constantFrom('IRQ', 'WFx', 'HLT', 'PREEMPTION_TIMER', 'MSR_WRITE', 'EXTERNAL_INTERRUPT', 'x-1.y')) },
   sched_wait: { where: VCPU, actor: 'sched', op: fc.constant('wait'), args: fc.tuple(durationText) },
   pause: { where: VM, actor: 'vmm', op: fc.constant('pause'), args: none },
   resume: { where: VM, actor: 'vmm', op: fc.constant('resume'), args: none },
@@ -254,6 +290,8 @@ const freqText = fc.oneof(
 const directiveLine = fc.oneof(
   fc.constant('@hvtrace 1'),
   durationText.map((d) => `@tolerance ${d}`),
+  fc.tuple(opt(durationText), opt(durationText), opt(durationText), opt(durationText), opt(fc.integer({ min: 2, max: 9999999 }))).filter((xs) => xs.some((x) => x !== undefined))
+    .map(([d, e, l, x, n]) => ['@tolerance', d ?? '', e ? `timer_early=${e}` : '', l ? `timer_late=${l}` : '', x ? `timer_lost=${x}` : '', n !== undefined ? `timer_storm=${n}` : ''].filter(Boolean).join(' ')),
   fc.tuple(name, opt(fc.integer({ min: 1, max: 64 })), opt(fc.constantFrom('advance', 'freeze')), opt(fc.constantFrom('on', 'off')))
     .map(([n, v, p, t]) => ['@vm', n, v !== undefined ? `vcpus=${v}` : '', p ? `policy=${p}` : '', t ? `pvtime=${t}` : ''].filter(Boolean).join(' ')),
   fc.tuple(name, fc.constantFrom('arm64', 'x86_64'), freqText, opt(fc.constantFrom('0', '1', '2')), opt(fc.constantFrom('0', '1')), opt(fc.constantFrom('0', '1')),

@@ -62,6 +62,17 @@ function printBody(b: Body): { args: string[]; result?: string } {
       args: [...(b.version ? [`version=${dec(b.version.value)}`] : []), `tsc_timestamp=${int(b.tscTimestamp.value)}`, `system_time=${int(b.systemTime.value)}`,
         `tsc_to_system_mul=${int(b.tscToSystemMul.value)}`, `tsc_shift=${b.tscShift.value}`, ...kv('flags', b.flags?.value)],
     };
+    case 'set_lapic': case 'get_lapic': {
+      const regs = [...kv('lvtt', b.lvtt?.value), ...kv('tmict', b.tmict?.value), ...kv('tmcct', b.tmcct?.value), ...kv('tdcr', b.tdcr?.value)];
+      return b.type === 'set_lapic' ? { args: regs } : { args: [], result: regs.length ? regs.join(' ') : undefined };
+    }
+    case 'timer_state': return { args: [b.timer.value, `ctl=${int(b.ctl.value)}`, `cval=${int(b.cval.value)}`] };
+    case 'timer_irq': return { args: [b.timer.value, `level=${b.level.value ? 1 : 0}`] };
+    case 'timer_expire': return { args: [b.timer.value] };
+    case 'wait_lapic_expire': return { args: [`delta=${dec(b.delta.value)}`] };
+    case 'hv_timer': return { args: [`in_use=${b.inUse.value ? 1 : 0}`] };
+    case 'kvm_entry': return { args: [] };
+    case 'kvm_exit': return { args: [b.reason.value] };
     case 'sched_wait': return { args: [`${dec(b.duration.value)}ns`] };
     case 'pause': case 'resume': case 'snapshot': case 'restore': return { args: [] };
     case 'migrate': return { args: [`to=${b.to.value}`] };
@@ -91,7 +102,8 @@ export function printStatement(s: Statement): string {
 export function printDirective(d: Directive): string {
   switch (d.type) {
     case 'hvtrace': return '@hvtrace 1';
-    case 'tolerance': return `@tolerance ${d.duration.value}ns`;
+    case 'tolerance': return ['@tolerance', d.duration ? `${d.duration.value}ns` : '',
+      d.timerEarly ? `timer_early=${d.timerEarly.value}ns` : '', d.timerLate ? `timer_late=${d.timerLate.value}ns` : '', d.timerLost ? `timer_lost=${d.timerLost.value}ns` : '', d.timerStorm ? `timer_storm=${d.timerStorm.value}` : ''].filter(Boolean).join(' ');
     case 'vm': return ['@vm', d.name.value, d.vcpus ? `vcpus=${d.vcpus.value}` : '', d.policy ? `policy=${d.policy.value}` : '', d.pvtime ? `pvtime=${d.pvtime.value ? 'on' : 'off'}` : ''].filter(Boolean).join(' ');
     case 'host': return ['@host', d.name.value, `arch=${d.arch.value}`, `freq=${d.freq.value}`,
       d.ecv ? `ecv=${d.ecv.value}` : '', d.vhe ? `vhe=${d.vhe.value ? 1 : 0}` : '', d.tscScaling ? `tsc_scaling=${d.tscScaling.value ? 1 : 0}` : '',

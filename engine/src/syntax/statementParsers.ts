@@ -10,6 +10,7 @@ import { parseCounter, parseDuration, parseName, parseSmallInteger } from '../va
 import { CLOCK_FLAGS, TSC_STATE_FLAGS } from '../uapi/flags';
 import { GUEST_REGISTERS, HYP_REGISTERS, type GuestRegister, type HypRegister } from '../uapi/sysregs';
 import { CAPTURE_KVM_OPS } from './captureStatements';
+import { LAPIC_IOCTL_OPS, TIMER_KVM_OPS, checkTimerWrite } from './timerParsers';
 
 
 /** Which part of `HOST/VM/vcpuN` a statement acts on. */
@@ -74,7 +75,15 @@ export const IOCTL_OPS: Readonly<Record<string, OpSpec>> = {
   KVM_CREATE_VCPU: { level: 'vm', parse: (r) => ({ type: 'create_vcpu', id: r.required('id', (t) => parseSmallInteger(t, 'a vCPU id like 0'), 'a vCPU id like `id=0`') }) },
   KVM_RUN: { level: 'vcpu', parse: (r) => ({ type: 'run', exit: r.resultNamed('exit', parseName, 'an exit reason') }) },
   KVM_GET_ONE_REG: { level: 'vcpu', parse: (r) => ({ type: 'get_one_reg', reg: regOperand(r), value: r.resultValue(parseCounter, COUNTER) }) },
-  KVM_SET_ONE_REG: { level: 'vcpu', parse: (r) => ({ type: 'set_one_reg', reg: regOperand(r), value: r.required('value', parseCounter, COUNTER, COUNTER) }) },
+  KVM_SET_ONE_REG: {
+    level: 'vcpu',
+    parse: (r) => {
+      const reg = regOperand(r);
+      const value = r.required('value', parseCounter, COUNTER, COUNTER);
+      checkTimerWrite(reg.value, value, r.args.find((a) => a.key?.value === 'value')!.value.value);
+      return { type: 'set_one_reg', reg, value };
+    },
+  },
   KVM_ARM_SET_COUNTER_OFFSET: { level: 'vm', parse: (r) => ({ type: 'set_counter_offset', offset: r.required('counter_offset', parseCounter, COUNTER, COUNTER), reserved: r.optional('reserved', parseCounter, COUNTER) }) },
   KVM_SET_DEVICE_ATTR: { level: 'vcpu', parse: (r) => deviceAttr(r, 'set') },
   KVM_GET_DEVICE_ATTR: { level: 'vcpu', parse: (r) => deviceAttr(r, 'get') },
@@ -97,7 +106,9 @@ export const IOCTL_OPS: Readonly<Record<string, OpSpec>> = {
     level: 'vcpu',
     repeatedKeys: true,
     parse: (r) => {
-      const writes = msrWrites(r, r.takeKeyed());
+      const entries = r.takeKeyed();
+      const writes = msrWrites(r, entries);
+      writes.forEach((w, i) => checkTimerWrite(w.msr.value, w.value, entries[i].value.value));
       if (writes.length === 0) throw new ParseFailure({ start: r.end, end: r.end }, 'KVM_SET_MSRS needs at least one `MSR=VALUE` like `IA32_TSC=0`');
       // KVM_SET_MSRS returns how many MSRs it processed.
       return { type: 'set_msrs', writes, processed: r.resultValue(parseNonNegative, 'the number of MSRs written') };
@@ -112,6 +123,7 @@ export const IOCTL_OPS: Readonly<Record<string, OpSpec>> = {
       return { type: 'get_msrs', msrs, values };
     },
   },
+  ...LAPIC_IOCTL_OPS,
   KVM_GET_SYSTEM_COUNTER_STATE: { level: 'vcpu', proposed: true, parse: (r) => ({ type: 'get_system_counter_state', cntvoff: r.resultNamed('cntvoff', parseCounter, COUNTER) }) },
   KVM_SET_SYSTEM_COUNTER_STATE: { level: 'vcpu', proposed: true, parse: (r) => ({ type: 'set_system_counter_state', cntvoff: r.required('cntvoff', parseCounter, COUNTER, COUNTER) }) },
   KVM_GET_TSC_STATE: { level: 'vcpu', proposed: true, parse: (r) => ({ type: 'get_tsc_state', flags: r.resultNamed('flags', tscStateFlags), nsec: r.resultNamed('nsec', parseNs, NS), tsc: r.resultNamed('tsc', parseCounter, COUNTER), tscAdjust: r.resultNamed('tsc_adjust', parseCounter, COUNTER) }) },
@@ -143,7 +155,9 @@ export const GUEST_OPS: Readonly<Record<string, OpSpec>> = {
     level: 'vcpu',
     parse: (r) => {
       const { reg, value } = assignment(r, 'write REG');
-      return { type: 'guest_write', reg: guestRegister(reg, r.notes), value: parseTok(value, parseCounter, COUNTER) };
+      const body: Body = { type: 'guest_write', reg: guestRegister(reg, r.notes), value: parseTok(value, parseCounter, COUNTER) };
+      checkTimerWrite(body.reg.value, body.value, value.value);
+      return body;
     },
   },
   hvc: {
@@ -188,6 +202,7 @@ export const KVM_OPS: Readonly<Record<string, OpSpec>> = {
       return { type: 'stolen_update', ns };
     },
   },
+  ...TIMER_KVM_OPS,
   write_tsc_offset: { level: 'vcpu', parse: (r) => ({ type: 'write_tsc_offset', prev: r.required('prev', parseCounter, 'the previous offset like `prev=0`', COUNTER), next: r.required('next', parseCounter, 'the new offset like `next=18446744069414584320`', COUNTER) }) },
   ...CAPTURE_KVM_OPS,
 };

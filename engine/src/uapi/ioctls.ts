@@ -31,6 +31,9 @@ export const IOCTLS: readonly IoctlInfo[] = [
   { name: 'KVM_GET_TSC_KHZ', code: 0xAEA3n, modelled: true, target: 'vm_or_vcpu', note: 'x86: reads the guest TSC frequency' },
   { name: 'KVM_SET_MSRS', code: 0x4008AE89n, modelled: true, target: 'vcpu', note: 'x86: host-initiated MSR writes, applied left to right' },
   { name: 'KVM_GET_MSRS', code: 0xC008AE88n, modelled: true, target: 'vcpu', note: 'x86: reads MSRs' },
+  // _IOR/_IOW(KVMIO, 0x8e/0x8f, struct kvm_lapic_state) with sizeof = 0x400
+  { name: 'KVM_GET_LAPIC', code: 0x8400AE8En, modelled: true, target: 'vcpu', note: 'x86: saves the local APIC (its timer registers LVTT, TMICT, TMCCT, TDCR)' },
+  { name: 'KVM_SET_LAPIC', code: 0x4400AE8Fn, modelled: true, target: 'vcpu', note: 'x86: restores the local APIC; entering TSC-deadline mode clears the deadline' },
   { name: 'KVM_GET_SYSTEM_COUNTER_STATE', modelled: true, proposed: true, target: 'vcpu', note: 'proposed (seed 000): per-vCPU virtual offset, never merged' },
   { name: 'KVM_SET_SYSTEM_COUNTER_STATE', modelled: true, proposed: true, target: 'vcpu', note: 'proposed (seed 000): sets this vCPU\'s virtual offset only, never merged' },
   { name: 'KVM_GET_TSC_STATE', code: 0x8020AEC9n, modelled: true, proposed: true, target: 'vcpu', note: 'proposed (seed 003), never merged; 0xc9 is now KVM_XEN_HVM_SET_ATTR\'s number' },

@@ -1,6 +1,6 @@
 // x86 MSR indices (docs/reference/kvm-time.md#32-msrs,
 // docs/reference/kvm-time.md#42-x86-msr_kvm_steal_time-0x4b564d03).
-export type MsrRole = 'tsc' | 'tsc_adjust' | 'tsc_deadline' | 'kvm_system_time' | 'kvm_steal_time' | 'other';
+export type MsrRole = 'tsc' | 'tsc_adjust' | 'tsc_deadline' | 'kvm_system_time' | 'kvm_steal_time' | 'x2apic_lvtt' | 'x2apic_tmict' | 'x2apic_tmcct' | 'x2apic_tdcr' | 'other';
 
 export interface MsrInfo { name: string; index: bigint; role: MsrRole }
 
@@ -8,6 +8,11 @@ export const MSRS: readonly MsrInfo[] = [
   { name: 'IA32_TSC', index: 0x10n, role: 'tsc' },
   { name: 'IA32_TSC_ADJUST', index: 0x3bn, role: 'tsc_adjust' },
   { name: 'IA32_TSC_DEADLINE', index: 0x6e0n, role: 'tsc_deadline' },
+  // x2APIC timer registers (MSR 0x800 + xAPIC offset / 16, timers.md T1)
+  { name: 'IA32_X2APIC_LVT_TIMER', index: 0x832n, role: 'x2apic_lvtt' },
+  { name: 'IA32_X2APIC_INIT_COUNT', index: 0x838n, role: 'x2apic_tmict' },
+  { name: 'IA32_X2APIC_CUR_COUNT', index: 0x839n, role: 'x2apic_tmcct' },
+  { name: 'IA32_X2APIC_DIV_CONF', index: 0x83en, role: 'x2apic_tdcr' },
   { name: 'MSR_KVM_WALL_CLOCK', index: 0x11n, role: 'other' },
   { name: 'MSR_KVM_SYSTEM_TIME', index: 0x12n, role: 'kvm_system_time' },
   { name: 'MSR_KVM_WALL_CLOCK_NEW', index: 0x4b564d00n, role: 'other' },
