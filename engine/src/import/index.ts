@@ -7,6 +7,8 @@ import { convertFile, type FileConversion, type GeneratedItem, type HostHeader, 
 import { formatFrequency, formatTime } from '../values/format';
 import { parseFrequency } from '../values/parse';
 import type { Layout } from './readers';
+// Registers the decoder of `hvtimer record`'s uprobe events (the VMM's KVM ioctls).
+import './uprobeStatements';
 
 export type { SourceRef } from './event';
 export type { LineStatus } from './convertFile';

@@ -3,6 +3,7 @@
 // capture, on the trace's own clock (docs/capturing.md):
 // * `hvtrace: STATEMENT` — a .hvtrace statement without its TIME (the marker's stamp is its time;
 //   the host of its WHERE is replaced by the capture's host); `hvtrace: @DIRECTIVE …` too;
+//   `hvtrace: # TEXT` is copied into the generated header as a comment;
 // * `hvtrace-capture clock=NAME` — which trace clock the capture used (merging captures);
 // * `hvtimer-sample cnt=C` — the host counter read at the marker's time → `vmm sample counter=C`
 //   (and the counter reference of the `@host` line); `hvtimer-sample tid=T schedstat=A B C` — a
@@ -25,7 +26,7 @@ export function markerText(ev: TraceEvent): string | undefined {
 export type Marker =
   | { kind: 'statement'; text: string }
   | { kind: 'directive'; keyword: string; text: string }
-  | { kind: 'comment' }
+  | { kind: 'comment'; text: string }
   | { kind: 'capture'; fields: Map<string, string> }
   | { kind: 'sample'; counter: bigint }
   | { kind: 'schedstat'; tid: number; runDelay: bigint }
@@ -38,7 +39,7 @@ export function parseMarker(text: string): Marker {
   let m = /^hvtrace:\s*(.*)$/.exec(text);
   if (m) {
     const t = m[1].trim();
-    if (t === '' || t.startsWith('#')) return { kind: 'comment' };
+    if (t === '' || t.startsWith('#')) return { kind: 'comment', text: t.replace(/^#\s*/, '') };
     if (t.startsWith('@')) return { kind: 'directive', keyword: t.split(/\s+/)[0], text: t };
     const words = t.split(/\s+/);
     // A statement written with its own TIME: the trace's stamp replaces it.
@@ -79,7 +80,11 @@ function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
       // `@host` and `@hvtrace` are folded into the generated header before conversion.
       if (m.keyword !== '@host' && m.keyword !== '@hvtrace') ctx.directive(ev, m.text);
       return 'used';
-    case 'comment': case 'capture': return 'used';
+    case 'comment':
+      // How the capture was made (the recorder's clock, frequency source, KVM vendor module): kept in the header.
+      if (m.text !== '') ctx.directive(ev, `# ${m.text}`);
+      return 'used';
+    case 'capture': return 'used';
     case 'sample': ctx.emit(ev, 'host', `vmm sample counter=${m.counter}`); return 'used';
     case 'schedstat': {
       // run_delay samples of a vCPU thread: their growth is its run-queue wait, unless the
