@@ -224,6 +224,9 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
   const directives: FileConversion['directives'] = [];
   const state = new Map<string, unknown>();
   const threadVm = new Map<number, string>();
+  // The vCPU a thread runs now, as a VMM's own records say (its KVM_RUN): wins over `identity`,
+  // which takes a thread's first evidence for all time (a VMM may run several vCPUs on one thread).
+  const threadVcpu = new Map<number, number>();
   const byThread = new Map<number, TraceEvent[]>();
   for (const ev of events) { let list = byThread.get(ev.pid); if (!list) byThread.set(ev.pid, list = []); list.push(ev); }
   /** The index of `ev` in its thread's events (by line: events are in line order). */
@@ -241,9 +244,10 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
   };
   const ctx: MapContext = {
     arch, host: hostName, vm, vmmReportsRuns: p.reportsRuns, hostCounterKnown: host.counter !== undefined,
-    threadVcpu: (ev) => identity.vcpuOf(ev.pid),
-    vcpuOfThread: (pid) => identity.vcpuOf(pid),
+    threadVcpu: (ev) => threadVcpu.get(ev.pid) ?? identity.vcpuOf(ev.pid),
+    vcpuOfThread: (pid) => threadVcpu.get(pid) ?? identity.vcpuOf(pid),
     emit: (ev, at, text) => push(ev, `${whereOf(at, ev.pid)} ${text}`),
+    where: (ev, at) => whereOf(at, ev.pid),
     emitStatement: (ev, text) => push(ev, text),
     emitStatementAt: (anchor, text, src = anchor) => {
       // Before the items placed at the anchor's line or later, after earlier insertions at it.
@@ -253,6 +257,7 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
       items.splice(k, 0, { time: timeOf(anchor), text, kind: kindOf(text), src: { file: input.index, line: src.line }, placed });
     },
     setThreadVm: (pid, name) => { threadVm.set(pid, name); },
+    setThreadVcpu: (pid, vcpu) => { threadVcpu.set(pid, vcpu); },
     threadEventsBetween: (from, to) => {
       const { list, i } = indexInThread(from);
       const out: TraceEvent[] = [];

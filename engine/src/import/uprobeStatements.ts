@@ -42,8 +42,9 @@ class FileState {
   readonly matcher: UprobeIoctlMatcher;
   /** The entry event of the call each thread is inside. */
   readonly open = new Map<number, TraceEvent>();
-  /** The VM each VM or vCPU fd belongs to. */
+  /** The VM each VM or vCPU fd belongs to, and the vCPU of each vCPU fd. */
   readonly vmOfFd = new Map<number, string>();
+  readonly vcpuOfFd = new Map<number, number>();
   /** The VM a thread's KVM_CREATE_VM in progress will be. */
   readonly creating = new Map<number, string>();
   vms = 0;
@@ -157,6 +158,9 @@ function decode(ev: TraceEvent, ctx: MapContext): MapOutcome | undefined {
       if (s.vms > 1) ctx.directive(ev, `@vm ${vm}`);
     }
     if (vm !== undefined) ctx.setThreadVm(ev.pid, vm);
+    // A thread that runs a vCPU: the guest's MSR accesses and exits it traces are that vCPU's.
+    const vcpu = d.ioctl === 'KVM_RUN' && d.fd !== undefined ? s.vcpuOfFd.get(d.fd) : undefined;
+    if (vcpu !== undefined) ctx.setThreadVcpu(ev.pid, vcpu);
   }
   const before = s.open.get(ev.pid);
   const calls = s.matcher.push(ev.pid, String(ev.line), ev.name, ev.body);
@@ -167,10 +171,13 @@ function decode(ev: TraceEvent, ctx: MapContext): MapOutcome | undefined {
       const vm = s.creating.get(ev.pid);
       if (vm !== undefined) s.vmOfFd.set(Number(call.result.value), vm);
     }
-    if (call.vcpuFd !== undefined && call.fd !== undefined) {
-      const vm = s.vmOfFd.get(call.fd);
-      if (vm !== undefined) s.vmOfFd.set(call.vcpuFd, vm);
+    if (call.vcpuFd !== undefined) {
+      const vm = call.fd === undefined ? undefined : s.vmOfFd.get(call.fd);
+      if (vm !== undefined) s.vmOfFd.set(call.vcpuFd, vm); else s.vmOfFd.delete(call.vcpuFd);
+      const id = call.args.find(([k]) => k === 'id')?.[1];
+      if (id !== undefined) s.vcpuOfFd.set(call.vcpuFd, Number(id));
     }
+    if (call.ioctl === 'KVM_CREATE_VM' && call.result?.value !== undefined) s.vcpuOfFd.delete(Number(call.result.value));
     write(ctx, s, call, ev.pid, entry, ret);
     if (call.ioctl === 'KVM_CREATE_VM') s.creating.delete(ev.pid);
     if (entry) s.open.delete(ev.pid);

@@ -23,6 +23,8 @@ export interface MapContext {
   directive(ev: TraceEvent, text: string): void;
   /** Writes `ACTOR OPERATION [ARGS]` at the event's time. */
   emit(ev: TraceEvent, at: At, text: string): void;
+  /** The WHERE `emit` would write for an event of `ev`'s thread at `at`. */
+  where(ev: TraceEvent, at: At): string;
   /**
    * Writes a whole statement without its TIME at an earlier event's time and place: before what
    * that event and the events after it produced. A decoder that learns a call's values only at its
@@ -36,6 +38,8 @@ export interface MapContext {
    * decoder knows which VM each ioctl's fd is); `emit` writes their WHERE with it.
    */
   setThreadVm(pid: number, vm: string): void;
+  /** Thread `pid` runs this vCPU from now on (its KVM_RUN on the vCPU's fd): threadVcpu says so. */
+  setThreadVcpu(pid: number, vcpu: number): void;
   /** The events of `from`'s thread strictly between `from` and `to` (what the kernel did inside a call). */
   threadEventsBetween(from: TraceEvent, to: TraceEvent): readonly TraceEvent[];
   /** The event of `ev`'s thread just before it, if any. */
