@@ -124,7 +124,6 @@ export function checkCapture(name: string, capture: string, options: { pvmRewrit
   const lastStatement = new Map<string, { line: number; text: string; offsetBefore?: bigint }>();
   const firstWriteSeen = new Set<string>();
   let createdAt: bigint | undefined;
-  const pendingTrack: OffsetRow[] = [];
   // Each statement line's time and the model's vCPUs after it (for the guest's own reads below).
   const snapshots: { time: bigint; line: number; vcpus: Map<string, VcpuState> }[] = [];
 
@@ -165,7 +164,6 @@ export function checkCapture(name: string, capture: string, options: { pvmRewrit
         cause: prevStmt ? prevStmt.text.replace(/^\S+ \S+ /, '') : '(none)', kernelPrev: prev, kernelNext: stmt.body.next.value, model: model,
       };
       offsets.push(row);
-      pendingTrack.push(row);
       if (!events.some((e) => e.kind === 'observation' && e.quantity === 'tsc_offset')) {
         // The replay compares next only when prev is not the model's offset; the table compares always.
         const tol = ticksIn(state.tolerance, state.hosts.get(stmt.where.host.value)!.freq);
@@ -175,7 +173,10 @@ export function checkCapture(name: string, capture: string, options: { pvmRewrit
       }
     }
     if (stmt?.body.type === 'track_tsc' && inst) {
-      const row = pendingTrack.shift();
+      // kvm_track_tsc follows the kvm_write_tsc_offset of a host write (kvm_synchronize_tsc);
+      // a guest write's offset change has none.
+      const last = offsets.at(-1);
+      const row = last && last.vcpu === vcpu && last.vm === stmt.where.vm?.value && last.kernelMatched === undefined ? last : undefined;
       const m = nrVcpusMatchedTsc(state.instances.get(inst)!);
       if (row) {
         row.kernelMatched = `${stmt.body.offsetmatched.value}/${stmt.body.nrOnline.value}`;
