@@ -2,7 +2,7 @@
 // vendor module say (markers.ts tscScalingFrom), and the directive it writes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostDirective, tscScalingFrom } from './markers';
+import { captureMarker, hostDirective, tscScalingFrom } from './markers';
 
 test('TSC scaling: kvm_pvm never, kvm_intel from the VMX flags, kvm_amd from tsc_scale and the module parameter', () => {
   assert.equal(tscScalingFrom('kvm_pvm', 'flags\t\t: fpu tsc_scale\n'), false);
@@ -20,4 +20,8 @@ test('the @host marker says tsc_scaling when it is known, and only then', () => 
   assert.equal(hostDirective('x86_64', 2100000000n, 'h1', '6.18.44', false), 'hvtrace: @host h1 arch=x86_64 freq=2100000000 tsc_scaling=0 kernel=6.18');
   assert.equal(hostDirective('x86_64', undefined, 'h1', '6.18.44', true), 'hvtrace: @host h1 arch=x86_64 tsc_scaling=1 kernel=6.18');
   assert.equal(hostDirective('arm64', 25000000n, 'h1', '6.8.0'), 'hvtrace: @host h1 arch=arm64 freq=25000000 kernel=6.8');
+});
+
+test('the capture names its trace clock in the importer\'s own marker (two hosts\' captures merge only on tai)', () => {
+  assert.equal(captureMarker('tai'), 'hvtrace-capture clock=tai');
 });

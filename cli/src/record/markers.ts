@@ -57,6 +57,9 @@ export interface RecordingFacts {
   target: string;
 }
 
+/** Which trace clock the capture uses, in the importer's own marker (merging two hosts' captures needs `tai`). */
+export const captureMarker = (clock: string): string => `hvtrace-capture clock=${clock}`;
+
 /** `#` lines describing how the capture was made. */
 export function factMarkers(f: RecordingFacts): string[] {
   return [

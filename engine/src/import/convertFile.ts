@@ -27,7 +27,7 @@ export interface HostHeader {
   freq: bigint;
   freqFrom: FreqSource;
   /** The host counter at a time on the reference clock (counter-clock stamps, a sample marker, or the @host marker). */
-  counter?: { value: bigint; time: bigint; from: 'stamps' | 'sample' | 'marker' | 'creation' };
+  counter?: { value: bigint; time: bigint; from: 'stamps' | 'sample' | 'marker' | 'anchor' | 'creation' };
   /** Other `key=value` of the capture's @host marker (ecv, vhe, tsc_scaling, kernel). */
   extra: string[];
   /** The @host marker line, if the capture had one. */
@@ -99,17 +99,30 @@ interface Prescan {
   reportsRuns: boolean;
   /** The KVM vendor module `hvtimer record` found (its `hvtrace: # … KVM vendor module NAME` marker). */
   vendor?: string;
+  /** The trace clock `hvtimer record` says it used (its `# hvtimer record: trace clock X;` marker). */
+  recorderClock?: string;
+  /** `hvtimer record`'s anchors by seq: the stamps around the host TSC read, and the TSC. */
+  anchors: Map<number, { start?: TraceEvent; end?: TraceEvent; tsc?: bigint }>;
 }
 
 function prescan(events: TraceEvent[], file: number): Prescan {
-  const p: Prescan = { hostArgs: new Map(), vmNames: new Set(), reportsRuns: false };
+  const p: Prescan = { hostArgs: new Map(), vmNames: new Set(), reportsRuns: false, anchors: new Map() };
   for (const ev of events) {
     if (uprobeIsRun(ev)) p.reportsRuns = true;
     const text = markerText(ev);
     if (text === undefined) continue;
     const m = parseMarker(text);
     if (m.kind === 'capture') p.clock ??= m.fields.get('clock');
-    else if (m.kind === 'comment') p.vendor ??= /\bKVM vendor module (\w+)/.exec(m.text)?.[1];
+    else if (m.kind === 'comment') {
+      // `hvtimer record`'s own account of the capture (recordings made before it wrote hvtrace-capture).
+      p.vendor ??= /\bKVM vendor module (\w+)/.exec(m.text)?.[1];
+      if (m.text.startsWith('hvtimer record: ')) p.recorderClock ??= /\btrace clock ([\w-]+);/.exec(m.text)?.[1];
+    }
+    else if (m.kind === 'anchor' || m.kind === 'anchorTsc') {
+      const a = p.anchors.get(m.seq) ?? {};
+      if (m.kind === 'anchorTsc') a.tsc = m.tsc; else if (m.end) a.end ??= ev; else a.start ??= ev;
+      p.anchors.set(m.seq, a);
+    }
     else if (m.kind === 'sample') p.sample ??= { counter: m.counter, event: ev };
     else if (m.kind === 'directive' && m.keyword === '@host') {
       p.hostSrc ??= { file, line: ev.line };
@@ -122,7 +135,20 @@ function prescan(events: TraceEvent[], file: number): Prescan {
       if (/\bioctl\s+(?:KVM_RUN|0xAE80)\b/i.test(m.text)) p.reportsRuns = true;
     }
   }
+  p.clock ??= p.recorderClock;
   return p;
+}
+
+/** The tightest of the recorder's anchors: the TSC at the middle of its two stamps. */
+function anchorOf(p: Prescan, timeOf: (ev: TraceEvent) => bigint): { value: bigint; time: bigint } | undefined {
+  let best: { value: bigint; time: bigint; width: bigint } | undefined;
+  for (const a of p.anchors.values()) {
+    if (!a.start || !a.end || a.tsc === undefined) continue;
+    const s = timeOf(a.start), e = timeOf(a.end);
+    if (e < s || (best && e - s >= best.width)) continue;
+    best = { value: a.tsc, time: (s + e) / 2n, width: e - s };
+  }
+  return best && { value: best.value, time: best.time };
 }
 
 function archOf(events: TraceEvent[], p: Prescan): 'x86_64' | 'arm64' {
@@ -188,6 +214,7 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
   const first = events.find((e) => e.stamp.kind === 'counter');
   if (counterStamps && first && first.stamp.kind === 'counter') host.counter = { value: first.stamp.value, time: timeOf(first), from: 'stamps' };
   else if (p.sample) host.counter = { value: p.sample.counter, time: timeOf(p.sample.event), from: 'sample' };
+  else if (anchorOf(p, timeOf)) host.counter = { ...anchorOf(p, timeOf)!, from: 'anchor' };
   else if (p.hostArgs.has('counter')) {
     const [v, t] = p.hostArgs.get('counter')!.split('@');
     const value = parseCounter(v ?? ''), time = parseTime(t ?? '');
