@@ -151,3 +151,18 @@ test('restore-100ms-tai (trace clock tai): the host counter comes from the recor
   assert.equal(lines.find((l) => l.startsWith('@host')), '@host vm arch=x86_64 freq=2.1GHz kernel=6.18 tsc_scaling=0 counter=7225398479184@1796533046.927677000');
   assert.match(lines[1], /clock tai, host vm$/);
 });
+
+test('KVM_RUN with a kvm_entry inside (VMX and SVM hosts trace one; PVM does not) is stamped at the entry into the guest', () => {
+  const capture = fixture('guest-rdtsc.trace');
+  const run = '             vmm-19992   (  19986) [001] DBZff 3415814741974: hvt_KVM_RUN: (0x7f0455278d30) fd=5 req=0xae80';
+  quoted(capture, run);
+  // A kvm_entry line as kernel 6.18 prints it (real-captures.md §1.1), put inside this call.
+  const entry = '             vmm-19992   (  19986) [001] d..1. 3415814900000: kvm_entry: vcpu 0, rip 0xfff0';
+  const lines = imported(capture.replace(run, `${run}\n${entry}`));
+  // 3415814900000 / 2.1 = 1626578523809.5 ns; no took=, and the guest entry right after it.
+  const i = lines.indexOf('1626.578523809 vm/vm/vcpu0 ioctl KVM_RUN -> exit=KVM_EXIT_IO');
+  assert.ok(i > 0);
+  assert.equal(lines[i + 1], '1626.578523809 vm/vm/vcpu0 kvm entry');
+  // The other runs have no kvm_entry: at their entry, with took=.
+  assert.equal(lines.filter((l) => / ioctl KVM_RUN took=\d+ns -> exit=KVM_EXIT_(?:IO|HLT)$/.test(l)).length, 5);
+});
