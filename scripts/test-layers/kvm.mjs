@@ -1,6 +1,7 @@
 // Layer 'kvm': `hvtimer record` against this machine's real KVM. Builds the test VMM
 // (test/kvm/vmm.c) with `cc` into test-results/kvm/, then runs test/kvm/kvm.test.ts, which records
-// every scenario and checks the captures and that tracefs is left clean. Where root, /dev/kvm,
+// every scenario, checks the captures and that tracefs is left clean, then imports and replays each
+// and checks the model against every value the kernel recorded. Where root, /dev/kvm,
 // a C compiler, tracefs or uprobes are missing it says so in one line, prints what it would have
 // run, and passes empty (allowEmpty) instead of failing.
 import { spawnSync } from 'node:child_process';
@@ -30,7 +31,7 @@ function missing() {
 export async function run() {
   const why = missing();
   if (why) {
-    console.log(`  kvm: skipped: ${why}. Would run: cc -O2 -pthread -o ${path.relative(root, VMM)} test/kvm/vmm.c, then for each scenario of \`vmm list\`: node dist/cli.js record -o test-results/kvm/SCENARIO.trace -- ${path.relative(root, VMM)} SCENARIO`);
+    console.log(`  kvm: skipped: ${why}. Would run: cc -O2 -pthread -o ${path.relative(root, VMM)} test/kvm/vmm.c, then for each scenario of \`vmm list\`: node dist/cli.js record -o test-results/kvm/SCENARIO.trace -- ${path.relative(root, VMM)} SCENARIO, then import and replay each against the model`);
     return { passed: 0, failed: 0, skipped: 0, allowEmpty: true };
   }
   mkdirSync(OUT, { recursive: true });

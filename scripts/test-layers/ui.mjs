@@ -23,6 +23,8 @@ const SAMPLES = {
   migration: 'arm64-migration-by-value.hvtrace',
   stolen: 'arm64-pvtime-migration-correct.hvtrace',
 };
+/** A capture `hvtimer record` made of the test VMM (docs/recording.md shows its timeline). */
+const RECORDED = 'restore-100ms.trace';
 
 /** The workbench with the timeline beside the editor, into test-results/ and (on request) media/. */
 async function timelineScreenshot(page, file) {
@@ -39,6 +41,7 @@ export async function run() {
   const { vscodeVersion } = ensureCodeServer();
   const scratch = makeScratch(FIXTURES);
   for (const sample of Object.values(SAMPLES)) copyFileSync(path.join(root, 'sample-traces', sample), path.join(scratch.dirs.ws, sample));
+  copyFileSync(path.join(root, 'test/kvm/fixtures', RECORDED), path.join(scratch.dirs.ws, RECORDED));
   let server;
   let browser;
   let timeline;
@@ -137,6 +140,27 @@ export async function run() {
             const v = await timeline.evaluate(() => window.__hvtimer().view);
             return v.fromNs === '20600037500' && v.toNs === '20600162500';
           });
+        },
+      },
+      {
+        name: 'screenshot of a recorded capture\'s timeline: its ioctls with their values, and the findings on them',
+        run: async () => {
+          await runCommand(page, 'View: Close All Editor Groups');
+          const recorded = await showTimeline(page, RECORDED);
+          // The first view frames the findings: vcpu1's matched KVM_SET_MSRS (HVT023) and the two
+          // KVM_GET_MSRS that read PVM's host TSC (HVT093); vcpu0's GET is at its entry, 1591.921265827 s.
+          const get = await waitFor('vcpu0\'s KVM_GET_MSRS drawn', () => recorded.evaluate(() => {
+            const hit = window.__hvtimer().hits.find((h) => h.kind === 'marker' && h.row === 'vm/vm/vcpu0' && h.timeNs === '1591921265827');
+            const r = document.getElementById('lanes').getBoundingClientRect();
+            return hit && { x: hit.clientX - r.left, y: hit.clientY - r.top };
+          }));
+          // Its tooltip shows the statement: the call's latency and the value KVM returned.
+          await webviewLanes(page).hover({ position: get });
+          await waitFor('the tooltip with the ioctl\'s value', () => recorded.evaluate(() => {
+            const t = document.getElementById('tooltip');
+            return !t.hidden && t.textContent.includes('KVM_GET_MSRS IA32_TSC took=28312ns -> IA32_TSC=3343034694116');
+          }));
+          await timelineScreenshot(page, 'timeline-recorded-capture.png');
         },
       },
     ], { page });

@@ -13,7 +13,7 @@ import { bufferLoss, writeCapture, type BufferLoss, type CaptureStats } from './
 import { traceEventsFor } from './events';
 import { counterFrequency, type CounterFrequency } from './hostCounter';
 import { ioctlOfCommand, ioctlOfProcess } from './ioctlLocation';
-import { factMarkers, hostDirective, kvmVendor } from './markers';
+import { captureMarker, factMarkers, hostDirective, kvmVendor } from './markers';
 import type { RecordOptions } from './options';
 import { preflight } from './preflight';
 import { probeDefinitions } from './probes';
@@ -121,6 +121,7 @@ export async function runRecord(o: RecordOptions, err: (s: string) => void): Pro
     } else if (counterClock) {
       writeSamples((t) => session!.marker(t), 1, 5);
     }
+    session.marker(captureMarker(clock));
     session.marker(hostDirective(arch, freq?.hz));
     for (const m of factMarkers({
       clock, freqSource: freq?.source ?? 'nowhere (unknown)', vendor: kvmVendor(),

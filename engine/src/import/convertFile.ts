@@ -2,7 +2,7 @@
 // markers that describe the capture (clock, @host, counter samples), learn which thread runs which
 // vCPU, then hand each event to its family's mapping module. Pure: text in, statements out.
 import type { LineRecord, SourceRef, Stamp, TraceEvent } from './event';
-import { decodesCompletely, mapperFor } from './families/registry';
+import { decodesCompletely, finishMappers, mapperFor } from './families/registry';
 import type { At, MapContext, MapOutcome } from './families/types';
 import { markerMapper, markerText, parseMarker } from './families/marker';
 import { namesIn } from './families/scheduler';
@@ -27,7 +27,7 @@ export interface HostHeader {
   freq: bigint;
   freqFrom: FreqSource;
   /** The host counter at a time on the reference clock (counter-clock stamps, a sample marker, or the @host marker). */
-  counter?: { value: bigint; time: bigint; from: 'stamps' | 'sample' | 'marker' | 'creation' };
+  counter?: { value: bigint; time: bigint; from: 'stamps' | 'sample' | 'marker' | 'anchor' | 'creation' };
   /** Other `key=value` of the capture's @host marker (ecv, vhe, tsc_scaling, kernel). */
   extra: string[];
   /** The @host marker line, if the capture had one. */
@@ -97,16 +97,32 @@ interface Prescan {
   sample?: { counter: bigint; event: TraceEvent };
   vmNames: Set<string>;
   reportsRuns: boolean;
+  /** The KVM vendor module `hvtimer record` found (its `hvtrace: # … KVM vendor module NAME` marker). */
+  vendor?: string;
+  /** The trace clock `hvtimer record` says it used (its `# hvtimer record: trace clock X;` marker). */
+  recorderClock?: string;
+  /** `hvtimer record`'s anchors by seq: the stamps around the host TSC read, and the TSC. */
+  anchors: Map<number, { start?: TraceEvent; end?: TraceEvent; tsc?: bigint }>;
 }
 
 function prescan(events: TraceEvent[], file: number): Prescan {
-  const p: Prescan = { hostArgs: new Map(), vmNames: new Set(), reportsRuns: false };
+  const p: Prescan = { hostArgs: new Map(), vmNames: new Set(), reportsRuns: false, anchors: new Map() };
   for (const ev of events) {
     if (uprobeIsRun(ev)) p.reportsRuns = true;
     const text = markerText(ev);
     if (text === undefined) continue;
     const m = parseMarker(text);
     if (m.kind === 'capture') p.clock ??= m.fields.get('clock');
+    else if (m.kind === 'comment') {
+      // `hvtimer record`'s own account of the capture (recordings made before it wrote hvtrace-capture).
+      p.vendor ??= /\bKVM vendor module (\w+)/.exec(m.text)?.[1];
+      if (m.text.startsWith('hvtimer record: ')) p.recorderClock ??= /\btrace clock ([\w-]+);/.exec(m.text)?.[1];
+    }
+    else if (m.kind === 'anchor' || m.kind === 'anchorTsc') {
+      const a = p.anchors.get(m.seq) ?? {};
+      if (m.kind === 'anchorTsc') a.tsc = m.tsc; else if (m.end) a.end ??= ev; else a.start ??= ev;
+      p.anchors.set(m.seq, a);
+    }
     else if (m.kind === 'sample') p.sample ??= { counter: m.counter, event: ev };
     else if (m.kind === 'directive' && m.keyword === '@host') {
       p.hostSrc ??= { file, line: ev.line };
@@ -119,7 +135,20 @@ function prescan(events: TraceEvent[], file: number): Prescan {
       if (/\bioctl\s+(?:KVM_RUN|0xAE80)\b/i.test(m.text)) p.reportsRuns = true;
     }
   }
+  p.clock ??= p.recorderClock;
   return p;
+}
+
+/** The tightest of the recorder's anchors: the TSC at the middle of its two stamps. */
+function anchorOf(p: Prescan, timeOf: (ev: TraceEvent) => bigint): { value: bigint; time: bigint } | undefined {
+  let best: { value: bigint; time: bigint; width: bigint } | undefined;
+  for (const a of p.anchors.values()) {
+    if (!a.start || !a.end || a.tsc === undefined) continue;
+    const s = timeOf(a.start), e = timeOf(a.end);
+    if (e < s || (best && e - s >= best.width)) continue;
+    best = { value: a.tsc, time: (s + e) / 2n, width: e - s };
+  }
+  return best && { value: best.value, time: best.time };
 }
 
 function archOf(events: TraceEvent[], p: Prescan): 'x86_64' | 'arm64' {
@@ -179,9 +208,13 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
     name: hostName, arch, freq, freqFrom: from, src: p.hostSrc,
     extra: [...p.hostArgs].filter(([k]) => k !== 'arch' && k !== 'freq' && k !== 'counter' && k !== 'assumed').map(([k, v]) => `${k}=${v}`),
   };
+  // PVM runs guests on the host's TSC and cannot scale it (KVM_CAP_TSC_CONTROL 0): a recording made
+  // before the recorder wrote `tsc_scaling=` in its @host marker says so through its vendor module.
+  if (arch === 'x86_64' && !p.hostArgs.has('tsc_scaling') && p.vendor === 'kvm_pvm') host.extra.push('tsc_scaling=0');
   const first = events.find((e) => e.stamp.kind === 'counter');
   if (counterStamps && first && first.stamp.kind === 'counter') host.counter = { value: first.stamp.value, time: timeOf(first), from: 'stamps' };
   else if (p.sample) host.counter = { value: p.sample.counter, time: timeOf(p.sample.event), from: 'sample' };
+  else if (anchorOf(p, timeOf)) host.counter = { ...anchorOf(p, timeOf)!, from: 'anchor' };
   else if (p.hostArgs.has('counter')) {
     const [v, t] = p.hostArgs.get('counter')!.split('@');
     const value = parseCounter(v ?? ''), time = parseTime(t ?? '');
@@ -212,19 +245,58 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
   identity.vcpusNamed(named);
 
   const names = new Set(events.map((e) => e.name));
-  const items: GeneratedItem[] = [];
+  // Each item remembers the capture line it was placed at (`placed`): emitStatementAt inserts a
+  // statement before what a given event and the later ones produced.
+  const items: (GeneratedItem & { placed: number })[] = [];
   const directives: FileConversion['directives'] = [];
   const state = new Map<string, unknown>();
-  const whereOf = (at: At): string => (at === 'host' ? hostName : at === 'vm' ? `${hostName}/${vm}` : `${hostName}/${vm}/vcpu${at.vcpu}`);
+  const threadVm = new Map<number, string>();
+  // The vCPU a thread runs now, as a VMM's own records say (its KVM_RUN): wins over `identity`,
+  // which takes a thread's first evidence for all time (a VMM may run several vCPUs on one thread).
+  const threadVcpu = new Map<number, number>();
+  const byThread = new Map<number, TraceEvent[]>();
+  for (const ev of events) { let list = byThread.get(ev.pid); if (!list) byThread.set(ev.pid, list = []); list.push(ev); }
+  /** The index of `ev` in its thread's events (by line: events are in line order). */
+  const indexInThread = (ev: TraceEvent): { list: TraceEvent[]; i: number } => {
+    const list = byThread.get(ev.pid) ?? [];
+    let lo = 0, hi = list.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (list[mid].line < ev.line) lo = mid + 1; else hi = mid; }
+    return { list, i: lo };
+  };
+  const vmOf = (pid: number): string => threadVm.get(pid) ?? vm;
+  const whereOf = (at: At, pid: number): string => (at === 'host' ? hostName : at === 'vm' ? `${hostName}/${vmOf(pid)}` : `${hostName}/${vmOf(pid)}/vcpu${at.vcpu}`);
+  const kindOf = (text: string): GeneratedItem['kind'] => (/^\S+ vmm note\b/.test(text) ? 'note' : 'statement');
   const push = (ev: TraceEvent, text: string): void => {
-    items.push({ time: timeOf(ev), text, kind: /^\S+ vmm note\b/.test(text) ? 'note' : 'statement', src: { file: input.index, line: ev.line } });
+    items.push({ time: timeOf(ev), text, kind: kindOf(text), src: { file: input.index, line: ev.line }, placed: ev.line });
   };
   const ctx: MapContext = {
     arch, host: hostName, vm, vmmReportsRuns: p.reportsRuns, hostCounterKnown: host.counter !== undefined,
-    threadVcpu: (ev) => identity.vcpuOf(ev.pid),
-    vcpuOfThread: (pid) => identity.vcpuOf(pid),
-    emit: (ev, at, text) => push(ev, `${whereOf(at)} ${text}`),
+    threadVcpu: (ev) => threadVcpu.get(ev.pid) ?? identity.vcpuOf(ev.pid),
+    vcpuOfThread: (pid) => threadVcpu.get(pid) ?? identity.vcpuOf(pid),
+    emit: (ev, at, text) => push(ev, `${whereOf(at, ev.pid)} ${text}`),
+    where: (ev, at) => whereOf(at, ev.pid),
     emitStatement: (ev, text) => push(ev, text),
+    emitStatementAt: (anchor, text, src = anchor) => {
+      // Before the items placed at the anchor's line or later, after earlier insertions at it.
+      const placed = anchor.line - 0.5;
+      let k = items.length;
+      while (k > 0 && items[k - 1].placed > placed) k--;
+      items.splice(k, 0, { time: timeOf(anchor), text, kind: kindOf(text), src: { file: input.index, line: src.line }, placed });
+    },
+    setThreadVm: (pid, name) => { threadVm.set(pid, name); },
+    setThreadVcpu: (pid, vcpu) => { threadVcpu.set(pid, vcpu); },
+    threadEventsBetween: (from, to) => {
+      const { list, i } = indexInThread(from);
+      const out: TraceEvent[] = [];
+      for (let k = i + 1; k < list.length && list[k].line < to.line; k++) out.push(list[k]);
+      return out;
+    },
+    previousThreadEvent: (ev) => { const { list, i } = indexInThread(ev); return i > 0 ? list[i - 1] : undefined; },
+    timeOfCounter: (value) => {
+      if (counterStamps) return timeOfStamp({ kind: 'counter', value });
+      const c = host.counter;
+      return c === undefined ? undefined : c.time + ((value - c.value) * 1_000_000_000n) / freq;
+    },
     directive: (ev, text) => directives.push({ text, src: { file: input.index, line: ev.line } }),
     state: <T>(key: string, init: () => T): T => { if (!state.has(key)) state.set(key, init()); return state.get(key) as T; },
     timeOf,
@@ -235,7 +307,7 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
   records.forEach((r, i) => {
     if (r.kind === 'lost') {
       const at = lastEvent ?? events.find((e) => e.line > i);
-      if (at) items.push({ time: timeOf(at), text: `${hostName}/${vm} vmm note ring buffer of CPU ${r.cpu} lost ${r.count ?? 'some'} events here: events are missing`, kind: 'note', src: { file: input.index, line: i } });
+      if (at) items.push({ time: timeOf(at), text: `${hostName}/${vm} vmm note ring buffer of CPU ${r.cpu} lost ${r.count ?? 'some'} events here: events are missing`, kind: 'note', src: { file: input.index, line: i }, placed: i });
       return;
     }
     if (r.kind !== 'event') return;
@@ -249,7 +321,11 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
     }
     status[i] = outcome;
   });
+  finishMappers(ctx);
 
   const usesCounterValues = items.some((it) => / (?:kvm timer_state|guest write (?:IA32_TSC_DEADLINE|IA32_TSC|CNT[PV]_CVAL_EL0)|kvm wait_lapic_expire)\b/.test(it.text));
-  return { index: input.index, name: input.name, layout, clock: p.clock, stamps, host, vm, directives, items, status, events: events.length, usesCounterValues };
+  return {
+    index: input.index, name: input.name, layout, clock: p.clock, stamps, host, vm, directives,
+    items: items.map(({ placed: _placed, ...it }) => it), status, events: events.length, usesCounterValues,
+  };
 }

@@ -7,6 +7,8 @@ import { convertFile, type FileConversion, type GeneratedItem, type HostHeader, 
 import { formatFrequency, formatTime } from '../values/format';
 import { parseFrequency } from '../values/parse';
 import type { Layout } from './readers';
+// Registers the decoder of `hvtimer record`'s uprobe events (the VMM's KVM ioctls).
+import './uprobeStatements';
 
 export type { SourceRef } from './event';
 export type { LineStatus } from './convertFile';
@@ -141,6 +143,7 @@ const COUNTER_COMMENT: Record<NonNullable<HostHeader['counter']>['from'], string
   stamps: 'counter= from the first event\'s stamp (x86-tsc: every stamp is the host TSC)',
   sample: 'counter= from the first hvtimer-sample cnt= marker',
   marker: 'counter= from the capture\'s @host marker',
+  anchor: 'counter= from hvtimer record\'s hvtrace-anchor markers (the host TSC between two stamps)',
   creation: 'counter= from the first kvm_write_tsc_offset with prev=0 (the first vCPU\'s creation: next = 0 - host TSC); wrong if that vCPU was not the VM\'s first',
 };
 

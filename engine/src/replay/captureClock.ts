@@ -1,11 +1,12 @@
 // Replay of the x86 clock tracepoints an imported capture carries (docs/format-capture-statements.md):
 // `kvm track_tsc` and `kvm update_master_clock` are KVM's own view of its TSC matching, checked
 // against the model's matching (HVT093); `kvm pvclock_update` is the exact kvmclock KVM gives the
-// guest, checked against the model's kvmclock (HVT093) and against the previous update of the same
-// vCPU (a step back of a running guest's kvmclock, HVT001).
+// guest: its system_time checked against the model's kvmclock and its tsc_timestamp against the
+// vCPU's TSC at the same instant (HVT093), and against the previous update of the same vCPU (a step
+// back of a running guest's kvmclock, HVT001).
 import type { CaptureBody } from '../syntax/ast';
 import { signedDiff, u64 } from '../values/u64';
-import { kvmclockAt } from './clock';
+import { guestRate, kvmL1Tsc, kvmclockAt } from './clock';
 import { instanceName } from '../rules/describe';
 import type { StepContext } from './context';
 import type { InstanceState, Ref, VcpuState } from './state';
@@ -115,6 +116,12 @@ export function pvclockUpdate(ctx: StepContext, inst: InstanceState, v: VcpuStat
   const stable = (rec.flags & PVCLOCK_TSC_STABLE_BIT) !== 0n;
   const anchor = !stable ? ctx.t : t.masterclock ? t.masterclockAt : undefined;
   if (anchor === undefined) return;
+  // kvm_guest_time_update: tsc_timestamp = kvm_read_l1_tsc(v, host_tsc), the host TSC read with
+  // kernel_ns (ka->master_cycle_now with the masterclock, else rdtsc() now): the vCPU's TSC at the
+  // same instant as system_time.
+  if (v.tscOffsetKnown && v.created !== undefined) {
+    ctx.emit({ kind: 'observation', inst: inst.key, vcpu: v.id, quantity: 'TSC', observed: rec.tscTimestamp, predicted: kvmL1Tsc(ctx.host, v, anchor), hz: guestRate(ctx.host, v), span: b.tscTimestamp.span, source: 'kvm' });
+  }
   const setSincePrevious = inst.clockSetBy !== undefined && (!prev || inst.clockSetBy.line > prev.at.line);
   if (inst.kvmclockKnown && setSincePrevious) {
     ctx.emit({ kind: 'observation', inst: inst.key, vcpu: v.id, quantity: 'kvmclock', observed: rec.systemTime, predicted: kvmclockAt(inst, anchor), span: b.systemTime.span, source: 'kvm' });

@@ -9,6 +9,16 @@ export function hostCounter(h: HostState, t: bigint): bigint {
   return add64(h.counterValue, ticksIn(t - h.counterTime, h.freq));
 }
 
+/**
+ * The reference time (ns) at which the host counter reads `c`: the inverse of hostCounter, rounded
+ * down (a KVM_GET_CLOCK's host_tsc names the instant its clock was read).
+ */
+export function timeOfHostCounter(h: HostState, c: bigint): bigint {
+  const ticks = BigInt.asIntN(64, c - h.counterValue);
+  const ns = ticks * 1_000_000_000n;
+  return h.counterTime + (ns >= 0n ? ns / h.freq : -((-ns + h.freq - 1n) / h.freq));
+}
+
 /** The host can offset the physical counter in hardware (CNTPOFF_EL2) only with ecv=2 and vhe=1. */
 export const hasCntpoff = (h: HostState): boolean => h.ecv >= 2 && h.vhe;
 

@@ -3,7 +3,10 @@
 // KVM_KVMCLOCK_CTRL needs kvmclock enabled on the vCPU (kvm_set_guest_paused). Values by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Analysis } from '../analysis';
+import { importCaptures } from '../import/index';
 import { check, codesAt, only } from '../rules/testing';
 
 const H = ['@hvtrace 1', '@host h arch=x86_64 freq=2GHz', '@vm vm'];
@@ -79,4 +82,62 @@ test('kvmclock disabled again (bit 0 clear), and enabled by the VMM\'s KVM_SET_M
 
 test('a trace that never shows the kvmclock MSR keeps every KVM_KVMCLOCK_CTRL accepted (old traces replay as before)', () => {
   assert.deepEqual(codesAt(check([...TWO, '3.000000000 h/vm/vcpu0 ioctl KVM_KVMCLOCK_CTRL', '3.000000000 h/vm/vcpu1 ioctl KVM_KVMCLOCK_CTRL'])), []);
+});
+
+// KVM_GET_CLOCK with KVM_CLOCK_HOST_TSC (__get_kvmclock: `data->clock = __pvclock_read_cycles(&hv_clock,
+// data->host_tsc)`): the clock belongs to the instant the host TSC read host_tsc, and re-anchors the
+// model's kvmclock there when within the tolerance. Host 2 GHz, counter 0 at 0: TSC T is T / 2 ns.
+const STABLE = 'flags=KVM_CLOCK_TSC_STABLE|KVM_CLOCK_REALTIME|KVM_CLOCK_HOST_TSC';
+
+test('KVM_GET_CLOCK with host_tsc is compared at host_tsc\'s instant, not at the statement\'s time', () => {
+  // kvmclock 0 at 1.0 s. host_tsc 7000000000 is 3.5 s: kvmclock 2.5e9 there, though the statement says 3.0 s.
+  const at = (clock: string): string[] => [...H, '1.000000000 h/vm ioctl KVM_CREATE_VM', `3.000000000 h/vm ioctl KVM_GET_CLOCK -> clock=${clock} ${STABLE} realtime=3500000000 host_tsc=7000000000`];
+  assert.deepEqual(codesAt(check(at('2500000000'))), []);
+  // 2.0e9 is kvmclock at the statement's 3.0 s, 0.5 s before host_tsc's instant: lower by 0.5 s.
+  const d = check(at('2000000000'));
+  assert.deepEqual(codesAt(d), ['HVT093@5']);
+  assert.match(d[0].message, /is 2000000000 here, but the model predicts 2500000000 \(lower by 500 ms\)/);
+  // Without KVM_CLOCK_HOST_TSC, host_tsc says nothing: the statement's time counts (2.0e9 at 3.0 s).
+  assert.deepEqual(codesAt(check([...H, '1.000000000 h/vm ioctl KVM_CREATE_VM', '3.000000000 h/vm ioctl KVM_GET_CLOCK -> clock=2000000000 flags=KVM_CLOCK_TSC_STABLE host_tsc=7000000000'])), []);
+});
+
+test('a KVM_GET_CLOCK / KVM_SET_CLOCK(REALTIME) round trip on a running guest is continuous (re-anchored at host_tsc)', () => {
+  // The model says kvmclock 2e9 at 3.0 s (host_tsc 6000000000); KVM read 1999999700, 300 ns less (the
+  // base came from a statement stamped a fraction of a µs before KVM's own clock read).
+  // KVM_SET_CLOCK at 3.0001 s with that clock and realtime 3.0 s: 1999999700 + 100000 = 2000099700.
+  // Re-anchored, the model had 1999999700 + 100000 = 2000099700 just before: no step. Without the
+  // re-anchoring it had 2000100000 and would report a 300 ns step back (HVT001).
+  const lines = [...H, '1.000000000 h/vm ioctl KVM_CREATE_VM', '1.000000000 h/vm ioctl KVM_CREATE_VCPU id=0', '1.100000000 h/vm/vcpu0 ioctl KVM_RUN',
+    `3.000000000 h/vm ioctl KVM_GET_CLOCK -> clock=1999999700 ${STABLE} realtime=3000000000 host_tsc=6000000000`,
+    `3.000100000 h/vm ioctl KVM_SET_CLOCK clock=1999999700 ${STABLE} realtime=3000000000`];
+  assert.deepEqual(codesAt(check(lines)), []);
+  const a = new Analysis(lines.join('\n'));
+  const after = (line: number): [bigint, bigint] => { const i = a.stateAfter(line).instances.get('h/vm')!; return [i.kvmclockBase, i.kvmclockAt]; };
+  assert.deepEqual(after(6), [1_999_999_700n, 3_000_000_000n]); // the GET re-anchored
+  assert.deepEqual(after(7), [2_000_099_700n, 3_000_100_000n]); // the SET
+  // Beyond the tolerance (100 µs) the reading is a disagreement and does not move the model.
+  const far = [...lines.slice(0, 6), `3.000000000 h/vm ioctl KVM_GET_CLOCK -> clock=1999000000 ${STABLE} realtime=3000000000 host_tsc=6000000000`];
+  assert.deepEqual(codesAt(check(far)), ['HVT093@7']);
+  assert.equal(new Analysis(far.join('\n')).stateAfter(6).instances.get('h/vm')!.kvmclockBase, 0n);
+});
+
+test('real capture (test/kvm/fixtures/kvmclock.trace, kvm_pvm, 2.1 GHz): the GET/SET(REALTIME) round trip after the guest ran is no step', () => {
+  const file = path.resolve(__dirname, '../../../test/kvm/fixtures/kvmclock.trace');
+  const capture = readFileSync(file, 'utf8');
+  for (const l of [
+    '             vmm-19856   (  19856) [000] DBZff 3405836033188: hvt_KVM_GET_CLOCK_ret: (0x7f006ef17d6b) fd=4 req=0x8030ae7c ret=0 clock=5002760672 flags=0xe realtime=1796531228088518592 host_tsc=3405836019452',
+    '             vmm-19856   (  19856) [000] DBZff 3405836099272: hvt_KVM_SET_CLOCK: (0x7f006ef17d30) fd=4 req=0x4030ae7b clock=5002760672 flags=0xe realtime=1796531228088518592 host_tsc=0',
+  ]) assert.ok(capture.split('\n').includes(l), 'quoted from the capture');
+  const imp = importCaptures([{ name: 'kvmclock.trace', text: capture }]);
+  assert.ok(imp.ok);
+  const lines = imp.value.text.split('\n');
+  const get = lines.findIndex((l) => /ioctl KVM_GET_CLOCK .*host_tsc=3405836019452$/.test(l));
+  const set = lines.findIndex((l) => /ioctl KVM_SET_CLOCK clock=5002760672 /.test(l));
+  // host_tsc 3405836019452 at 2.1 GHz is 1621.826675929 s (3405836019452 / 2.1, rounded down): the
+  // realtime pair moves the SET's realtime there too.
+  assert.match(lines[set], / realtime=1621826675929$/);
+  const d = new Analysis(imp.value.text).diagnostics();
+  assert.deepEqual(d.filter((x) => x.range.start.line === get || x.range.start.line === set).map((x) => x.code), [], 'before the fix: HVT001, a 230 ns step back at the SET');
+  const inst = new Analysis(imp.value.text).stateAfter(get).instances.get('vm/vm')!;
+  assert.deepEqual([inst.kvmclockBase, inst.kvmclockAt], [5_002_760_672n, 1_621_826_675_929n]);
 });

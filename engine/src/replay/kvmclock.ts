@@ -3,8 +3,10 @@
 // arch/x86/kvm/x86.c: kvm_arch_init_vm, kvm_vm_ioctl_set_clock, kvm_write_system_time,
 // kvm_set_guest_paused.
 import type { Body } from '../syntax/ast';
-import { add64 } from '../values/u64';
+import { abs, add64, signedDiff } from '../values/u64';
+import { kvmclockAt, timeOfHostCounter } from './clock';
 import { hostChange, type StepContext } from './context';
+import { observeKvmclock } from './observe';
 import { KVM_CLOCK_VALID_FLAGS, CLOCK_FLAGS } from '../uapi/flags';
 import type { InstanceState, VcpuState } from './state';
 
@@ -27,6 +29,30 @@ export function createVm(ctx: StepContext, inst: InstanceState): void {
   inst.kvmclockBase = 0n;
   inst.kvmclockAt = ctx.t;
   inst.kvmclockKnown = true;
+}
+
+/**
+ * KVM_GET_CLOCK (kvm_vm_ioctl_get_clock, __get_kvmclock). With the masterclock KVM reads kvmclock
+ * at the very host TSC it returns (`data->clock = __pvclock_read_cycles(&hv_clock, data->host_tsc)`,
+ * flagged KVM_CLOCK_HOST_TSC): the value belongs to that instant, not to the ioctl's window. Such a
+ * reading within the tolerance also re-anchors the model's kvmclock there: KVM's value at a known
+ * instant is exact, while the model's base came from a statement stamped when KVM acted, which is
+ * only known to within the tracepoint's distance from KVM's own clock read (a fraction of a µs).
+ * Without that re-anchoring, a KVM_GET_CLOCK / KVM_SET_CLOCK(REALTIME) round trip, which KVM
+ * makes continuous, would look like a step of that fraction (HVT001).
+ */
+export function getClock(ctx: StepContext, inst: InstanceState, body: Extract<Body, { type: 'get_clock' }>): void {
+  if (ctx.failed) return;
+  inst.savedClockBy = ctx.ref;
+  if (!body.clock) return;
+  const exact = body.hostTsc && body.flags && (body.flags.value & CLOCK_FLAGS.KVM_CLOCK_HOST_TSC) !== 0n ? timeOfHostCounter(ctx.host, body.hostTsc.value) : undefined;
+  const known = inst.kvmclockKnown;
+  observeKvmclock(ctx, inst, undefined, body.clock.value, body.clock.span, 'ioctl', exact);
+  if (exact === undefined || !known) return;
+  if (abs(signedDiff(body.clock.value, kvmclockAt(inst, exact))) <= ctx.state.tolerance) {
+    inst.kvmclockBase = body.clock.value;
+    inst.kvmclockAt = exact;
+  }
 }
 
 /** §6.2.5 KVM_SET_CLOCK (kvm_vm_ioctl_set_clock): kvmclock reads N now (plus now - realtime with KVM_CLOCK_REALTIME). */

@@ -67,14 +67,19 @@ export function observeTsc(ctx: StepContext, inst: InstanceState, v: VcpuState, 
   emit(ctx, inst, v, 'TSC', observed, predict(ctx.t), span, source, { hz: guestRate(ctx.host, v), ...window(ctx, predict) });
 }
 
-export function observeKvmclock(ctx: StepContext, inst: InstanceState, v: VcpuState | undefined, observed: bigint, span: Span, source: 'guest' | 'ioctl'): void {
+/**
+ * kvmclock read by the guest or through KVM_GET_CLOCK. `at`: the instant the value belongs to when
+ * the trace says it exactly (a KVM_GET_CLOCK's host_tsc), else the statement's time and its took=.
+ */
+export function observeKvmclock(ctx: StepContext, inst: InstanceState, v: VcpuState | undefined, observed: bigint, span: Span, source: 'guest' | 'ioctl', at?: bigint): void {
   if (!inst.kvmclockKnown) {
     inst.kvmclockBase = observed;
-    inst.kvmclockAt = ctx.t;
+    inst.kvmclockAt = at ?? ctx.t;
     inst.kvmclockKnown = true;
     return;
   }
-  emit(ctx, inst, v, 'kvmclock', observed, kvmclockAt(inst, ctx.t), span, source, window(ctx, (t) => kvmclockAt(inst, t)));
+  if (at !== undefined) emit(ctx, inst, v, 'kvmclock', observed, kvmclockAt(inst, at), span, source);
+  else emit(ctx, inst, v, 'kvmclock', observed, kvmclockAt(inst, ctx.t), span, source, window(ctx, (t) => kvmclockAt(inst, t)));
 }
 
 export function observeExact(ctx: StepContext, inst: InstanceState | undefined, v: VcpuState | undefined, quantity: Quantity, observed: bigint, predicted: bigint, span: Span, source: 'guest' | 'ioctl' | 'kvm' | 'vmm', hz?: bigint): void {

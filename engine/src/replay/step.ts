@@ -14,7 +14,7 @@ import type { HostState, InstanceState, ModelState, VcpuState } from './state';
 import { hvc, observeStolen, setPvAddress, writeStealMsr } from './stolen';
 import { createVcpuX86, guestWriteTsc, setCpuid, setTscOffset, setTscState, synchronizeTsc, writeTscAdjust } from './x86';
 import { setTscKhz } from './tscKhz';
-import { createVm, kvmclockCtrl, setClock, writeSystemTime } from './kvmclock';
+import { createVm, getClock, kvmclockCtrl, setClock, writeSystemTime } from './kvmclock';
 import { pvclockUpdate, trackTsc, updateMasterClock } from './captureClock';
 import { withTimers } from './timers/hooks';
 import { setTimerTolerances } from './timers/tolerance';
@@ -131,11 +131,7 @@ function vmStatement(ctx: StepContext, inst: InstanceState, b: Body): void {
   switch (b.type) {
     case 'set_counter_offset': return setCounterOffset(ctx, inst, b);
     case 'create_vm': return createVm(ctx, inst);
-    case 'get_clock':
-      if (ctx.failed) return;
-      inst.savedClockBy = ctx.ref;
-      if (b.clock) observeKvmclock(ctx, inst, undefined, b.clock.value, b.clock.span, 'ioctl');
-      return;
+    case 'get_clock': return getClock(ctx, inst, b);
     case 'set_clock': return setClock(ctx, inst, b);
     case 'set_tsc_khz': return setTscKhz(ctx, inst, undefined, b.khz.value);
     case 'get_tsc_khz':

@@ -3,11 +3,13 @@
 // capture, on the trace's own clock (docs/capturing.md):
 // * `hvtrace: STATEMENT` — a .hvtrace statement without its TIME (the marker's stamp is its time;
 //   the host of its WHERE is replaced by the capture's host); `hvtrace: @DIRECTIVE …` too;
+//   `hvtrace: # TEXT` is copied into the generated header as a comment;
 // * `hvtrace-capture clock=NAME` — which trace clock the capture used (merging captures);
 // * `hvtimer-sample cnt=C` — the host counter read at the marker's time → `vmm sample counter=C`
 //   (and the counter reference of the `@host` line); `hvtimer-sample tid=T schedstat=A B C` — a
 //   vCPU thread's run_delay (B): its growth between samples is a `sched wait` when the capture
 //   has no scheduler events;
+// * `hvtrace-anchor…` — `hvtimer record`'s host TSC anchors on a non-TSC trace clock (the @host's counter=);
 // * QEMU's ftrace trace backend (`vm_state_notify running 0|1 …`) → `vmm pause` / `vmm resume`.
 // Any other marker is kept as a note.
 import type { TraceEvent } from '../event';
@@ -25,10 +27,12 @@ export function markerText(ev: TraceEvent): string | undefined {
 export type Marker =
   | { kind: 'statement'; text: string }
   | { kind: 'directive'; keyword: string; text: string }
-  | { kind: 'comment' }
+  | { kind: 'comment'; text: string }
   | { kind: 'capture'; fields: Map<string, string> }
   | { kind: 'sample'; counter: bigint }
   | { kind: 'schedstat'; tid: number; runDelay: bigint }
+  | { kind: 'anchor'; seq: number; end: boolean }
+  | { kind: 'anchorTsc'; seq: number; tsc: bigint }
   | { kind: 'vm_state'; running: boolean }
   | { kind: 'other' };
 
@@ -38,7 +42,7 @@ export function parseMarker(text: string): Marker {
   let m = /^hvtrace:\s*(.*)$/.exec(text);
   if (m) {
     const t = m[1].trim();
-    if (t === '' || t.startsWith('#')) return { kind: 'comment' };
+    if (t === '' || t.startsWith('#')) return { kind: 'comment', text: t.replace(/^#\s*/, '') };
     if (t.startsWith('@')) return { kind: 'directive', keyword: t.split(/\s+/)[0], text: t };
     const words = t.split(/\s+/);
     // A statement written with its own TIME: the trace's stamp replaces it.
@@ -52,6 +56,12 @@ export function parseMarker(text: string): Marker {
   // `/proc/PID/task/TID/schedstat` is "%llu %llu %lu": sum_exec_runtime, run_delay, pcount.
   m = /^hvtimer-sample\b.*\btid=(\d+) schedstat=(\d+) (\d+) (\d+)/.exec(text);
   if (m) return { kind: 'schedstat', tid: Number(m[1]), runDelay: BigInt(m[3]) };
+  // `hvtimer record` on a clock that is not the TSC (tai, mono): the host TSC was `tsc` at a time
+  // between the stamps of `hvtrace-anchor seq=N` and `hvtrace-anchor-end seq=N` (docs/recording.md).
+  m = /^hvtrace-anchor(-end)? seq=(\d+)$/.exec(text);
+  if (m) return { kind: 'anchor', seq: Number(m[2]), end: m[1] !== undefined };
+  m = /^hvtrace-anchor-tsc seq=(\d+) tsc=(\d+)$/.exec(text);
+  if (m) return { kind: 'anchorTsc', seq: Number(m[1]), tsc: BigInt(m[2]) };
   m = /^vm_state_notify running (\d+)\b/.exec(text);
   if (m) return { kind: 'vm_state', running: decU64(m[1]) !== 0n };
   return { kind: 'other' };
@@ -79,7 +89,11 @@ function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
       // `@host` and `@hvtrace` are folded into the generated header before conversion.
       if (m.keyword !== '@host' && m.keyword !== '@hvtrace') ctx.directive(ev, m.text);
       return 'used';
-    case 'comment': case 'capture': return 'used';
+    case 'comment':
+      // How the capture was made (the recorder's clock, frequency source, KVM vendor module): kept in the header.
+      if (m.text !== '') ctx.directive(ev, `# ${m.text}`);
+      return 'used';
+    case 'capture': case 'anchor': case 'anchorTsc': return 'used';
     case 'sample': ctx.emit(ev, 'host', `vmm sample counter=${m.counter}`); return 'used';
     case 'schedstat': {
       // run_delay samples of a vCPU thread: their growth is its run-queue wait, unless the

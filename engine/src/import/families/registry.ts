@@ -8,7 +8,7 @@ import { exitsMapper } from './exits';
 import { markerMapper } from './marker';
 import { msrMapper } from './msr';
 import { schedulerMapper } from './scheduler';
-import type { EventMapper } from './types';
+import type { EventMapper, MapContext } from './types';
 import { uprobeMapper } from './uprobes';
 import { x86ClockMapper } from './x86Clock';
 import { x86LapicMapper } from './x86Lapic';
@@ -21,6 +21,11 @@ export function registerMapper(m: EventMapper): void {
 
 export function mapperFor(ev: TraceEvent): EventMapper | undefined {
   return MAPPERS.find((m) => m.events.includes(ev.name)) ?? MAPPERS.find((m) => m.handles?.(ev) === true);
+}
+
+/** Lets every module finish its file (calls still open at the end of the capture, deferred statements). */
+export function finishMappers(ctx: MapContext): void {
+  for (const m of MAPPERS) m.finish?.(ctx);
 }
 
 /** Whether the event's body decodes completely with its family's decoder (true when no family claims it). */

@@ -23,6 +23,29 @@ export interface MapContext {
   directive(ev: TraceEvent, text: string): void;
   /** Writes `ACTOR OPERATION [ARGS]` at the event's time. */
   emit(ev: TraceEvent, at: At, text: string): void;
+  /** The WHERE `emit` would write for an event of `ev`'s thread at `at`. */
+  where(ev: TraceEvent, at: At): string;
+  /**
+   * Writes a whole statement without its TIME at an earlier event's time and place: before what
+   * that event and the events after it produced. A decoder that learns a call's values only at its
+   * return puts the call where KVM acted (format §6.2 item 6); a guest write goes before the
+   * kvm_write_tsc_offset it caused, which the kernel traced first. `src` is the capture line the
+   * statement stands for (default the anchor).
+   */
+  emitStatementAt(anchor: TraceEvent, text: string, src?: TraceEvent): void;
+  /**
+   * The VM the events of thread `pid` belong to from now on (a capture with several VMs: the uprobe
+   * decoder knows which VM each ioctl's fd is); `emit` writes their WHERE with it.
+   */
+  setThreadVm(pid: number, vm: string): void;
+  /** Thread `pid` runs this vCPU from now on (its KVM_RUN on the vCPU's fd): threadVcpu says so. */
+  setThreadVcpu(pid: number, vcpu: number): void;
+  /** The events of `from`'s thread strictly between `from` and `to` (what the kernel did inside a call). */
+  threadEventsBetween(from: TraceEvent, to: TraceEvent): readonly TraceEvent[];
+  /** The event of `ev`'s thread just before it, if any. */
+  previousThreadEvent(ev: TraceEvent): TraceEvent | undefined;
+  /** The time on the reference clock (ns) at which the host counter read `value`, when the counter is known. */
+  timeOfCounter(value: bigint): bigint | undefined;
   /** Per-file state of a family (derivations that span events); created on first use. */
   state<T>(key: string, init: () => T): T;
   /** The event's time on the reference clock (ns). */
@@ -53,4 +76,6 @@ export interface EventMapper {
   /** The vCPU the event names, whichever thread fired it (which vCPUs the capture has). */
   namedVcpu?(ev: TraceEvent): number | undefined;
   map(ev: TraceEvent, ctx: MapContext): MapOutcome;
+  /** Called once after the file's last event (calls the capture ended inside, deferred statements). */
+  finish?(ctx: MapContext): void;
 }

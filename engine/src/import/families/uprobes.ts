@@ -28,6 +28,8 @@ export interface UprobeDecoder {
   decode(u: UprobeEvent, ctx: MapContext): MapOutcome | undefined;
   /** Whether the event is the VMM's KVM_RUN (then kvm_entry does not stand in for it). */
   isRun?(u: UprobeEvent): boolean;
+  /** After the file's last event: what is still open (calls the capture ended inside). */
+  finish?(ctx: MapContext): void;
 }
 
 const decoders: UprobeDecoder[] = [];
@@ -67,5 +69,8 @@ export const uprobeMapper: EventMapper = {
       if (r !== undefined) return r;
     }
     return 'note';
+  },
+  finish(ctx): void {
+    for (const d of decoders) d.finish?.(ctx);
   },
 };
