@@ -120,8 +120,10 @@ export function exportSvg(input: SvgInput): string {
     const plotTop = top + 20;
     el('rect', { x: labelWidth, y: plotTop, width: lanesWidth, height: chartHeight, fill: 'none', stroke: p.grid }, svg);
     const ys = chart.series.flatMap((s) => s.ys);
-    const lo = Math.min(0, ...ys);
-    const hi = Math.max(0, ...ys);
+    // A loop, not Math.min(0, ...ys): spreading an unbounded array into a call overflows the stack.
+    let lo = 0;
+    let hi = 0;
+    for (const v of ys) { if (v < lo) lo = v; if (v > hi) hi = v; }
     const y = (v: number): number => plotTop + chartHeight - ((v - lo) / (hi - lo || 1)) * chartHeight;
     el('text', { x: labelWidth - 4, y: y(hi) + 10, 'text-anchor': 'end', fill: p.muted }, svg, String(hi));
     el('text', { x: labelWidth - 4, y: y(lo), 'text-anchor': 'end', fill: p.muted }, svg, String(lo));

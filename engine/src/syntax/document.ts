@@ -3,11 +3,16 @@
 // the first time it is read, so the first replay — which runs in chunks — also does the parsing.
 import type { LineNode } from './ast';
 import { parseLine } from './parseLine';
+import { splice } from '../util/arrays';
 
 export interface TextPosition { line: number; character: number }
 export interface TextEdit { start: TextPosition; end: TextPosition; text: string }
 
-const EOL = /\r\n|\r|\n/;
+/** Line ends as LSP clients split them (vscode-languageserver-textdocument: CR, LF or CRLF). */
+const EOL = /\r\n|\r|\n/g;
+
+/** Replacements longer than this are parsed when read, not when pasted. */
+const EAGER_PARSE_LINES = 1000;
 
 /**
  * Parsed lines kept at most (about 1.3 KB each). Below this every line stays parsed; above it the
@@ -18,6 +23,8 @@ export const DEFAULT_PARSED_LINE_CAPACITY = 250_000;
 
 export class TraceDocument {
   private texts: string[];
+  /** The line end after each line: `\n`, `\r\n`, `\r`, or '' for the last line. */
+  private eols: string[];
   /** Parsed lines; a hole is a line not read yet (or dropped). */
   private nodes: (LineNode | undefined)[];
   private cached = 0;
@@ -27,7 +34,7 @@ export class TraceDocument {
   parsedLines = 0;
 
   constructor(text: string, private readonly capacity = DEFAULT_PARSED_LINE_CAPACITY) {
-    this.texts = splitLines(text.startsWith('\uFEFF') ? text.slice(1) : text);
+    ({ texts: this.texts, eols: this.eols } = splitLines(text.startsWith('\uFEFF') ? text.slice(1) : text));
     this.nodes = new Array<LineNode | undefined>(this.texts.length);
   }
 
@@ -67,24 +74,52 @@ export class TraceDocument {
     }
   }
   get allNodes(): readonly LineNode[] { return this.texts.map((_, i) => this.node(i)); }
-  getText(): string { return this.texts.join('\n'); }
+  /** The text with its original line ends (what the client's document holds, without a BOM). */
+  getText(): string {
+    let out = '';
+    for (let i = 0; i < this.texts.length; i++) out += this.texts[i] + this.eols[i];
+    return out;
+  }
 
   /**
    * Applies an edit (LSP-style range, end exclusive) and returns the first line whose content or
-   * position changed, and how many lines were inserted (negative: removed).
+   * position changed, and how many lines were inserted (negative: removed). The result is the
+   * text vscode-languageserver-textdocument's `TextDocument.update` makes of the same change (the
+   * client's document): a reversed range is swapped, a position before the first line is the start
+   * of the document, past the last line its end, a character outside its line is clamped into it,
+   * and a CR and an LF that the edit brings together become one CRLF line end.
    */
   applyEdit(edit: TextEdit): { firstLine: number; lineDelta: number } {
+    const reversed = edit.start.line > edit.end.line || (edit.start.line === edit.end.line && edit.start.character > edit.end.character);
+    const start = this.resolve(reversed ? edit.end : edit.start);
+    const end = this.resolve(reversed ? edit.start : edit.end);
+    const startLine = start.line;
+    const endLine = end.line;
+    let text = this.texts[startLine].slice(0, start.character) + edit.text + this.texts[endLine].slice(end.character) + this.eols[endLine];
+    // The previous line ends in a lone CR and the new text starts with LF: one CRLF line end.
+    const joinsPrevious = startLine > 0 && this.eols[startLine - 1] === '\r' && text.startsWith('\n');
+    if (joinsPrevious) { this.eols[startLine - 1] = '\r\n'; text = text.slice(1); }
+    const replacement = splitLines(text);
+    // The text ends with the last replaced line's end: the empty piece after it belongs to the next line.
+    if (this.eols[endLine] !== '' && replacement.texts.length > 0) { replacement.texts.pop(); replacement.eols.pop(); }
+    const count = endLine - startLine + 1;
+    this.texts = splice(this.texts, startLine, count, replacement.texts).array;
+    this.eols = splice(this.eols, startLine, count, replacement.eols).array;
+    const parsed = replacement.texts.length <= EAGER_PARSE_LINES ? replacement.texts.map((t) => this.parse(t)) : new Array<LineNode | undefined>(replacement.texts.length).fill(undefined);
+    const { array: nodes, removed } = splice(this.nodes, startLine, count, parsed);
+    this.nodes = nodes;
+    let removedCached = 0;
+    for (const n of removed) if (n !== undefined) removedCached++;
+    this.cached += (parsed.length <= EAGER_PARSE_LINES ? parsed.length : 0) - removedCached;
+    return { firstLine: startLine, lineDelta: replacement.texts.length - count };
+  }
+
+  /** A position of the client's document as a line and a character inside that line's text. */
+  private resolve(p: TextPosition): TextPosition {
     const last = this.texts.length - 1;
-    const startLine = clamp(edit.start.line, 0, last);
-    const endLine = clamp(edit.end.line, startLine, last);
-    // A position past the last line is the end of the document (as in LSP).
-    const prefix = edit.start.line > last ? this.texts[last] : this.texts[startLine].slice(0, edit.start.character);
-    const suffix = edit.end.line > last ? '' : this.texts[endLine].slice(edit.end.character);
-    const replacement = splitLines(prefix + edit.text + suffix);
-    this.texts.splice(startLine, endLine - startLine + 1, ...replacement);
-    const removed = this.nodes.splice(startLine, endLine - startLine + 1, ...replacement.map((t) => this.parse(t)));
-    this.cached += replacement.length - removed.filter((n) => n !== undefined).length;
-    return { firstLine: startLine, lineDelta: replacement.length - (endLine - startLine + 1) };
+    if (p.line < 0) return { line: 0, character: 0 };
+    if (p.line > last) return { line: last, character: this.texts[last].length };
+    return { line: p.line, character: clamp(p.character, 0, this.texts[p.line].length) };
   }
 
   private parse(text: string): LineNode {
@@ -93,8 +128,20 @@ export class TraceDocument {
   }
 }
 
-function splitLines(text: string): string[] {
-  return text.split(EOL);
+/** Lines and the line end after each (the last line's is ''). */
+function splitLines(text: string): { texts: string[]; eols: string[] } {
+  const texts: string[] = [];
+  const eols: string[] = [];
+  let from = 0;
+  EOL.lastIndex = 0;
+  for (let m = EOL.exec(text); m; m = EOL.exec(text)) {
+    texts.push(text.slice(from, m.index));
+    eols.push(m[0]);
+    from = m.index + m[0].length;
+  }
+  texts.push(text.slice(from));
+  eols.push('');
+  return { texts, eols };
 }
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(Math.max(x, lo), Math.max(lo, hi));

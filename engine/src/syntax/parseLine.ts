@@ -9,6 +9,7 @@ import { splitComment, toArg, words, type Word } from './tokenize';
 import { parseInteger, parseName, parseTime } from '../values/parse';
 import { ioctlByCode, ioctlByName } from '../uapi/ioctls';
 import { isErrnoName } from '../uapi/errno';
+import { pushAll } from '../util/arrays';
 
 export function parseLine(text: string): LineNode {
   try {
@@ -159,7 +160,7 @@ function parseStatement(body: string, ws: Word[], span: Span): Statement {
     const reader = new ArgReader(args, result, opName, end, spec.repeatedKeys);
     parsedBody = spec.parse(reader);
     reader.finish();
-    notes.push(...reader.notes);
+    pushAll(notes, reader.notes);
     if (spec.proposed) notes.push({ code: 'HVT094', span: op.span, message: `${opName} is a proposed API from the seed discussions, not an upstream KVM API` });
   }
   if (actor.value === 'ioctl' && !spec) {
