@@ -7,6 +7,7 @@ import type { ReplayEvent } from './replay/events';
 import { stepLine } from './replay/step';
 import { DEFAULT_TOLERANCE_NS, initialState, type GuestState, type HostState, type InstanceState, type ModelState, type Ref } from './replay/state';
 import { stateWeight } from './replay/weight';
+import { displayText } from './text/escape';
 import { RULES } from './rules/registry';
 import { messageOf, type DiagnosticTag, type Finding, type Fix, type RuleContext, type RuleMeta, type Severity } from './rules/rule';
 
@@ -303,9 +304,10 @@ class LineContext implements RuleContext {
 
   report(f: Finding): void {
     const at = f.at ?? { line: this.line, span: f.span ?? this.ref.span };
+    // Messages quote the trace: bounded and with control characters escaped for every output.
     this.sink({
-      code: this.code, severity: f.severity ?? this.severity, message: messageOf(this.meta, f), line: at.line, span: at.span,
-      related: (f.related ?? []).map((r) => ({ line: r.at.line, span: r.at.span, message: r.message })), fixes: f.fixes ?? [], emittedAt: this.line,
+      code: this.code, severity: f.severity ?? this.severity, message: displayText(messageOf(this.meta, f)), line: at.line, span: at.span,
+      related: (f.related ?? []).map((r) => ({ line: r.at.line, span: r.at.span, message: displayText(r.message) })), fixes: f.fixes ?? [], emittedAt: this.line,
     });
   }
 

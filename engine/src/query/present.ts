@@ -3,6 +3,7 @@
 import { formatFrequency, formatTime } from '../values/format';
 import { abs, hex, signedDiff } from '../values/u64';
 import { NS_PER_S } from '../values/units';
+import { displayText } from '../text/escape';
 
 export { formatFrequency, formatTime, hex };
 
@@ -56,4 +57,4 @@ export const ticksWord = (n: bigint): string => (abs(n) === 1n ? 'tick' : 'ticks
 export const lineNo = (line: number): number => line + 1;
 
 /** Escapes text for a markdown table cell or inline text. */
-export const mdEscape = (s: string): string => s.replace(/[\\`*_|<>[\]]/g, (c) => `\\${c}`);
+export const mdEscape = (s: string): string => displayText(s).replace(/[\\`*_|<>[\]]/g, (c) => `\\${c}`);

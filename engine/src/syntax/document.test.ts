@@ -263,3 +263,16 @@ test('a sweep past a full cache parses what is not cached without dropping what 
   assert.equal(swept.kind === 'statement' ? swept.statement.time.value : undefined, 2000_000_000_000n);
   assert.equal(doc.parsedLines, 3001); // not kept by the first sweep, parsed again
 });
+
+test('a long line counts for more in the parsed-line cache, and one costlier than the whole cache is still read', () => {
+  // Capacity 100; a line of 10,000 characters costs 1 + floor(10000 / 64) = 157 (issue #15: a 16 MB
+  // line of NULs made the eviction loop forever looking for something else to drop).
+  const doc = new TraceDocument(`${'#'.repeat(10_000)}\n# short\n# short`, 100);
+  assert.deepEqual(doc.node(0), { kind: 'empty', comment: { span: { start: 0, end: 10_000 }, text: '#'.repeat(9_999) } });
+  assert.equal(doc.node(1).kind, 'empty');
+  assert.equal(doc.node(2).kind, 'empty');
+  assert.equal(doc.parsedLines, 3);
+  // Reading line 0 again parses it again: the short lines pushed it out (157 + 1 + 1 > 100).
+  doc.node(0);
+  assert.equal(doc.parsedLines, 4);
+});

@@ -4,6 +4,7 @@
 import type { LineNode } from './ast';
 import { parseLine } from './parseLine';
 import { splice } from '../util/arrays';
+import { MAX_LINE_LENGTH } from '../text/limits';
 
 export interface TextPosition { line: number; character: number }
 export interface TextEdit { start: TextPosition; end: TextPosition; text: string }
@@ -21,12 +22,20 @@ const EAGER_PARSE_LINES = 1000;
  */
 export const DEFAULT_PARSED_LINE_CAPACITY = 250_000;
 
+/**
+ * What a parsed line costs in the cache, in lines of up to 64 characters: a long line of many short
+ * words parses into many objects, so it counts for more (the cache stays bounded in memory, not
+ * only in lines, whatever the trace's lines look like).
+ */
+const lineCost = (text: string): number => 1 + (Math.min(text.length, MAX_LINE_LENGTH) >> 6);
+
 export class TraceDocument {
   private texts: string[];
   /** The line end after each line: `\n`, `\r\n`, `\r`, or '' for the last line. */
   private eols: string[];
   /** Parsed lines; a hole is a line not read yet (or dropped). */
   private nodes: (LineNode | undefined)[];
+  /** Cost (lineCost) of the parsed lines held. */
   private cached = 0;
   /** Where the next eviction scan starts. */
   private evictAt = 0;
@@ -46,7 +55,8 @@ export class TraceDocument {
     if (cached) return cached;
     const node = this.parse(this.texts[line]);
     this.nodes[line] = node;
-    if (++this.cached > this.capacity) this.evict(line);
+    this.cached += lineCost(this.texts[line]);
+    if (this.cached > this.capacity) this.evict(line);
     return node;
   }
 
@@ -64,11 +74,12 @@ export class TraceDocument {
   /** Drops a tenth of the capacity, scanning forward from where the last scan stopped. */
   private evict(keep: number): void {
     const target = this.capacity - Math.ceil(this.capacity / 10);
-    while (this.cached > target) {
+    // At most one pass over the lines (the line being read stays, whatever it costs).
+    for (let scanned = 0; this.cached > target && scanned <= this.nodes.length; scanned++) {
       if (this.evictAt >= this.nodes.length) this.evictAt = 0;
       if (this.evictAt !== keep && this.nodes[this.evictAt] !== undefined) {
         this.nodes[this.evictAt] = undefined;
-        this.cached--;
+        this.cached -= lineCost(this.texts[this.evictAt]);
       }
       this.evictAt++;
     }
@@ -103,14 +114,15 @@ export class TraceDocument {
     // The text ends with the last replaced line's end: the empty piece after it belongs to the next line.
     if (this.eols[endLine] !== '' && replacement.texts.length > 0) { replacement.texts.pop(); replacement.eols.pop(); }
     const count = endLine - startLine + 1;
-    this.texts = splice(this.texts, startLine, count, replacement.texts).array;
+    const texts = splice(this.texts, startLine, count, replacement.texts);
+    this.texts = texts.array;
     this.eols = splice(this.eols, startLine, count, replacement.eols).array;
-    const parsed = replacement.texts.length <= EAGER_PARSE_LINES ? replacement.texts.map((t) => this.parse(t)) : new Array<LineNode | undefined>(replacement.texts.length).fill(undefined);
+    const eager = replacement.texts.length <= EAGER_PARSE_LINES;
+    const parsed = eager ? replacement.texts.map((t) => this.parse(t)) : new Array<LineNode | undefined>(replacement.texts.length).fill(undefined);
     const { array: nodes, removed } = splice(this.nodes, startLine, count, parsed);
     this.nodes = nodes;
-    let removedCached = 0;
-    for (const n of removed) if (n !== undefined) removedCached++;
-    this.cached += (parsed.length <= EAGER_PARSE_LINES ? parsed.length : 0) - removedCached;
+    removed.forEach((n, i) => { if (n !== undefined) this.cached -= lineCost(texts.removed[i]); });
+    if (eager) for (const t of replacement.texts) this.cached += lineCost(t);
     return { firstLine: startLine, lineDelta: replacement.texts.length - count };
   }
 
