@@ -7,11 +7,11 @@ import { jsonText, plain } from './output';
 
 export function replayFile(args: Args, warn: (s: string) => void = () => undefined): ReplaySnapshot {
   const input = readInput(args.files[0]);
-  // The model state has no place for findings: bytes that are not UTF-8 are a warning on stderr.
-  if (input.notUtf8) warn(`hvtimer: warning: ${plain(args.files[0])}:${input.notUtf8.line + 1}:${input.notUtf8.column + 1}: ${notUtf8Diagnostic(input.notUtf8).message}\n`);
   const analysis = new Analysis(input.text, { tolerance: args.tolerance });
   const lines = analysis.doc.lineCount;
   if (args.at !== undefined && args.at > lines) throw new CliError(`--at ${args.at} is past the end of ${plain(args.files[0])} (${lines} lines)`);
+  // The model state has no place for findings: bytes that are not UTF-8 are a warning on stderr.
+  if (input.notUtf8) warn(`hvtimer: warning: ${plain(args.files[0])}:${input.notUtf8.line + 1}:${input.notUtf8.column + 1}: ${notUtf8Diagnostic(input.notUtf8).message}\n`);
   return snapshot(analysis.stateAfter((args.at ?? lines) - 1));
 }
 
