@@ -107,6 +107,9 @@ test('item 6: bytes that are not UTF-8 are reported once, at the first (HVT090),
     [3, 3, 'HVT090', 'expected UTF-8 text, found the byte 0xFF: the file is not UTF-8 (this and any later such bytes are read as U+FFFD; only the first is reported)'],
   ]);
   assert.equal(run(['check', p, '--severity', 'HVT090=off']).stdout, 'no problems found in 1 file\n');
+  // Found by the fuzz suite: with --at past the end, the error alone (one line), not the warning too.
+  const past = run(['replay', p, '--at', '99']);
+  assert.deepEqual([past.status, past.stderr], [2, `hvtimer: --at 99 is past the end of ${p} (5 lines)\n`]);
   const replay = run(['replay', p]);
   assert.equal(replay.status, 0);
   assert.equal(replay.stderr, `hvtimer: warning: ${p}:3:3: expected UTF-8 text, found the byte 0xFF: the file is not UTF-8 (this and any later such bytes are read as U+FFFD; only the first is reported)\n`);

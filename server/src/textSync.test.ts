@@ -1,7 +1,9 @@
 // Issue #15 item 10: the engine's document (TraceDocument) must stay the text the client holds.
 // vscode-languageserver-textdocument is what the client (and this server) uses for it; 20,000
 // random edits — negative and out-of-range positions, reversed ranges, lone CRs — are applied to
-// both and the texts, line counts and every line compared. Before the fix 283 of 20,000 diverged.
+// both and the texts, line counts and every line compared. The issue measured 283 of 20,000 edits
+// diverging; with the engine before the fix, 3,500 documents of this test diverged (most within
+// their first 50 edits), counting lines alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
