@@ -85,7 +85,20 @@ async function editSession(c: TestClient, rng: Random): Promise<Failure | undefi
     await c.change(uri, ++version, changes);
   }
   const input = JSON.stringify(log);
-  const edited = await withTimeout('diagnostics', c.diagnostics(uri, version, TIMEOUT_MS));
+  // The diagnostics of the last version, or the server's report that a replay of this document failed.
+  let outcome: { diagnostics: LspDiagnostic[] } | { error: string };
+  try {
+    outcome = await c.waitFor(`diagnostics for ${uri} v${version}`, () => {
+      const p = c.publications(uri).filter((x) => x.version === version).at(-1);
+      if (p) return { diagnostics: p.diagnostics };
+      const failed = c.logs.find((l) => l.type === 1 && l.message.includes(`replay of ${uri} failed`));
+      return failed ? { error: failed.message } : undefined;
+    }, TIMEOUT_MS);
+  } catch (e) {
+    return { problem: `no diagnostics for version ${version} of the edited document: ${String(e)}`, input };
+  }
+  if ('error' in outcome) return { problem: `no diagnostics: ${outcome.error.slice(0, 400)}`, input };
+  const edited = outcome.diagnostics;
   const fresh = `${uri}.fresh`;
   await c.open(fresh, doc.getText());
   const expected = await withTimeout('diagnostics', c.diagnostics(fresh, 1, TIMEOUT_MS));
