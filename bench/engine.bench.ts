@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Analysis } from '../engine/src/analysis';
 import { TimelineIndexBuilder, timelineOverview, timelineWindow } from '../engine/src/timeline/index';
-import { generateTrace } from './generate';
+import { buildTimelineIndex } from '../engine/src/timeline/testing';
+import { inlayHints, outline } from '../engine/src/editor/index';
+import { generateTrace, generateVmPerLine } from './generate';
 
 interface Targets { [name: string]: { max: number; unit: string } }
 const targets: Targets = JSON.parse(readFileSync(path.join(__dirname, 'targets.json'), 'utf8'));
@@ -80,6 +82,39 @@ for (const lines of [100_000, 1_000_000]) {
   record(`timeline window message of all ${label} lines`, whole.value.length / 1024, 'KiB');
   const mid = startNs + (endNs - startNs) / 2n;
   record(`timeline window of 1 s in ${label} lines`, median(9, () => JSON.stringify(timelineWindow(index, a.doc, diagnostics, { fromNs: mid, toNs: mid + 1_000_000_000n, ...bounds }))), 'ms');
+}
+
+// Issue #15 item 2: one new VM per line. Work and memory must grow linearly: doubling the lines
+// doubles them (ratio 2; a quadratic would give 4). Both sizes are measured in the same run, in
+// CPU time (the best of three), which other processes on the machine disturb less than wall time.
+{
+  const cpu = (f: () => void): number => { const start = process.cpuUsage(); f(); const d = process.cpuUsage(start); return (d.user + d.system) / 1000; };
+  const analysed = (text: string): Analysis => new Analysis(text, { checkpointInterval: 1000 }); // the language server's interval
+  const measure = (lines: number): Record<string, number> => {
+    const text = generateVmPerLine(lines);
+    const best = { check: Infinity, heap: 0, editors: Infinity };
+    for (let run = 0; run < 3; run++) {
+      const a = analysed(text);
+      best.check = Math.min(best.check, cpu(() => a.diagnostics()));
+      best.editors = Math.min(best.editors, cpu(() => { outline(a.doc); inlayHints(a, lines - 100, lines - 1); buildTimelineIndex(a); }));
+    }
+    global.gc?.();
+    const before = process.memoryUsage().heapUsed;
+    const kept = analysed(text);
+    kept.diagnostics();
+    global.gc?.();
+    best.heap = process.memoryUsage().heapUsed - before;
+    if (kept.doc.lineCount !== lines) throw new Error('the analysis must stay alive until its heap is measured');
+    return best;
+  };
+  measure(5_000); // warm the JIT
+  const small = measure(35_000);
+  const large = measure(70_000);
+  record('check 70k new-VM lines (CPU)', large.check, 'ms');
+  record('heap of an analysed 70k new-VM-line document', large.heap / 2 ** 20, 'MiB');
+  record('check CPU ratio, 70k / 35k new-VM lines', large.check / small.check, '×');
+  record('heap ratio, 70k / 35k new-VM lines', large.heap / small.heap, '×');
+  record('outline + inlay hints + timeline index CPU ratio, 70k / 35k new-VM lines', large.editors / small.editors, '×');
 }
 
 let failed = 0;

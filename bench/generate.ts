@@ -33,3 +33,10 @@ export function generateTrace(lines: number, vcpus = 4): string {
   }
   return out.slice(0, lines).join('\n');
 }
+
+/** Issue #15 item 2: a new VM on every line (`N.nnn h/vmI/vcpu0 ioctl KVM_RUN`), the state grows with the file. */
+export function generateVmPerLine(lines: number): string {
+  const out = ['@hvtrace 1', '@host h arch=arm64 freq=25MHz'];
+  for (let i = 0; out.length < lines; i++) out.push(`${1 + Math.floor(i / 1000)}.${String(i % 1000).padStart(3, '0')} h/vm${i}/vcpu0 ioctl KVM_RUN`);
+  return out.join('\n');
+}

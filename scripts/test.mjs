@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root, findFiles, nodeTest } from './test-lib.mjs';
+import { provision } from './provision.mjs';
 
 const layers = [
   { name: 'unit', run: () => nodeTest([...findFiles('engine', '.test.ts'), ...findFiles('cli', '.test.ts'), ...findFiles('server', '.test.ts'), ...findFiles('test/unit', '.test.ts'), ...findFiles('docs', '.test.ts')]) },
@@ -29,10 +30,15 @@ if (wanted.length && selected.length !== wanted.length) {
 const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit', env: { ...process.env, HVTIMER_QUIET_BUILD: '1' } });
 if (build.status !== 0) process.exit(1);
 
+// Chromium, ripgrep, a C++ toolchain and the offline VS Code for the layers that need them
+// (scripts/provision.mjs): installed when this machine allows it, else those layers fail saying why.
+const cannot = await provision(selected.map((l) => l.name));
+
 const results = [];
 for (const layer of selected) {
   console.log(`\n=== ${layer.name} ===`);
-  const r = await layer.run();
+  if (cannot[layer.name]) console.log(`  FAIL ${layer.name}: ${cannot[layer.name]}`);
+  const r = cannot[layer.name] ? { passed: 0, failed: 1, skipped: 0, error: 'not provisioned' } : await layer.run();
   results.push({ name: layer.name, ...r });
   console.log(`=== ${layer.name}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}${r.error ? ` (${r.error})` : ''}`);
 }

@@ -1,16 +1,25 @@
 // `hvtimer check`: diagnostics of one or more traces as text, JSON or SARIF (docs/cli.md).
 import { Analysis, type Diagnostic } from '../../engine/src/index';
 import type { Args } from './args';
-import { readTrace } from './io';
+import { notUtf8Diagnostic, readInput } from './input';
+import { jsonText, plain } from './output';
 import { toSarif } from './sarif';
 
 export interface FileResult { file: string; diagnostics: Diagnostic[] }
 
 export function checkFiles(args: Args): FileResult[] {
-  return args.files.map((file) => ({
-    file,
-    diagnostics: new Analysis(readTrace(file), { tolerance: args.tolerance, severity: args.severity }).diagnostics(),
-  }));
+  return args.files.map((file) => {
+    const input = readInput(file);
+    const diagnostics = new Analysis(input.text, { tolerance: args.tolerance, severity: args.severity }).diagnostics();
+    // Bytes that are not UTF-8: one HVT090 at the first (subject to --severity like any other).
+    const level = args.severity.HVT090;
+    if (input.notUtf8 && level !== 'off') {
+      const d = { ...notUtf8Diagnostic(input.notUtf8), ...(level ? { severity: level } : {}) };
+      const at = diagnostics.findIndex((x) => x.range.start.line > d.range.start.line || (x.range.start.line === d.range.start.line && x.range.start.character > d.range.start.character));
+      diagnostics.splice(at < 0 ? diagnostics.length : at, 0, d);
+    }
+    return { file, diagnostics };
+  });
 }
 
 export interface JsonDiagnostic {
@@ -36,8 +45,8 @@ export function toText(results: FileResult[]): string {
   const count = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const d of toJson(results)) {
     count[d.severity as keyof typeof count]++;
-    lines.push(`${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code} ${d.message}`);
-    for (const r of d.related) lines.push(`    ${r.file}:${r.line}: ${r.message}`);
+    lines.push(`${plain(d.file)}:${d.line}:${d.column}: ${d.severity} ${d.code} ${plain(d.message)}`);
+    for (const r of d.related) lines.push(`    ${plain(r.file)}:${r.line}: ${plain(r.message)}`);
   }
   const total = count.error + count.warning + count.info + count.hint;
   lines.push(total === 0
@@ -48,8 +57,8 @@ export function toText(results: FileResult[]): string {
 
 export function runCheck(args: Args, out: (s: string) => void): number {
   const results = checkFiles(args);
-  if (args.format === 'json') out(`${JSON.stringify(toJson(results), null, 2)}\n`);
-  else if (args.format === 'sarif') out(`${JSON.stringify(toSarif(results), null, 2)}\n`);
+  if (args.format === 'json') out(`${jsonText(toJson(results))}\n`);
+  else if (args.format === 'sarif') out(`${jsonText(toSarif(results))}\n`);
   else out(toText(results));
   return results.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
 }

@@ -1,16 +1,8 @@
-// Reading traces for the CLI: I/O failures become one clear message.
-import { readFileSync } from 'node:fs';
-import { CliError } from './errors';
+// Reading traces for the CLI: I/O failures become one clear message; the input is bounded and its
+// kind checked (cli/src/input.ts).
+import { readInput } from './input';
 
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such file', EISDIR: 'is a directory', EACCES: 'permission denied', EMFILE: 'too many open files',
-};
-
+/** The text of a trace (`-`: standard input). Throws CliError (one line) when it cannot be read. */
 export function readTrace(file: string): string {
-  try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new CliError(`cannot read ${file}: ${REASONS[code] ?? (e as Error).message}${code ? ` (${code})` : ''}`);
-  }
+  return readInput(file).text;
 }

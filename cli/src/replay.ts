@@ -2,12 +2,16 @@
 import { Analysis, formatTime, replayJson, type ReplayJson } from '../../engine/src/index';
 import type { Args } from './args';
 import { CliError } from './errors';
-import { readTrace } from './io';
+import { notUtf8Diagnostic, readInput } from './input';
+import { jsonText, plain } from './output';
 
-export function replayFile(args: Args): ReplayJson {
-  const analysis = new Analysis(readTrace(args.files[0]), { tolerance: args.tolerance });
+export function replayFile(args: Args, warn: (s: string) => void = () => undefined): ReplayJson {
+  const input = readInput(args.files[0]);
+  const analysis = new Analysis(input.text, { tolerance: args.tolerance });
   const lines = analysis.doc.lineCount;
-  if (args.at !== undefined && args.at > lines) throw new CliError(`--at ${args.at} is past the end of ${args.files[0]} (${lines} lines)`);
+  if (args.at !== undefined && args.at > lines) throw new CliError(`--at ${args.at} is past the end of ${plain(args.files[0])} (${lines} lines)`);
+  // The model state has no place for findings: bytes that are not UTF-8 are a warning on stderr.
+  if (input.notUtf8) warn(`hvtimer: warning: ${plain(args.files[0])}:${input.notUtf8.line + 1}:${input.notUtf8.column + 1}: ${notUtf8Diagnostic(input.notUtf8).message}\n`);
   return replayJson(analysis.stateAfter((args.at ?? lines) - 1));
 }
 
@@ -34,8 +38,8 @@ export function toText(s: ReplayJson): string {
   return `${out.join('\n')}\n`;
 }
 
-export function runReplay(args: Args, out: (s: string) => void): number {
-  const s = replayFile(args);
-  out(args.format === 'json' ? `${JSON.stringify(s, null, 2)}\n` : toText(s));
+export function runReplay(args: Args, out: (s: string) => void, warn?: (s: string) => void): number {
+  const s = replayFile(args, warn);
+  out(args.format === 'json' ? `${jsonText(s)}\n` : toText(s));
   return 0;
 }

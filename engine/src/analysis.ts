@@ -6,6 +6,8 @@ import { TraceDocument, type TextEdit } from './syntax/document';
 import type { ReplayEvent } from './replay/events';
 import { stepLine } from './replay/step';
 import { DEFAULT_TOLERANCE_NS, initialState, type GuestState, type HostState, type InstanceState, type ModelState, type Ref } from './replay/state';
+import { stateWeight } from './replay/weight';
+import { displayText } from './text/escape';
 import { RULES } from './rules/registry';
 import { messageOf, type DiagnosticTag, type Finding, type Fix, type RuleContext, type RuleMeta, type Severity } from './rules/rule';
 
@@ -29,7 +31,7 @@ export interface AnalysisOptions {
   tolerance?: bigint;
   /** Per-code severity overrides (`off` hides the code). */
   severity?: Record<string, SeverityOverride>;
-  /** Lines between model checkpoints. */
+  /** Lines between model checkpoints (more when the state is big, see OBJECTS_PER_LINE). */
   checkpointInterval?: number;
 }
 
@@ -45,6 +47,14 @@ interface RawDiagnostic {
   emittedAt: number;
 }
 
+/**
+ * A checkpoint of a state of W objects is taken only once W / OBJECTS_PER_LINE lines have passed
+ * since the previous one, so the checkpoints together hold at most this many objects per line
+ * (plus one state per interval) and cloning them costs no more than replaying the lines between
+ * them. Small states (the usual few hosts and VMs) are checkpointed every `checkpointInterval`.
+ */
+export const OBJECTS_PER_LINE = 1;
+
 const rangeOf = (line: number, span: Span): Range => ({ start: { line, character: span.start }, end: { line, character: span.end } });
 
 export class Analysis {
@@ -52,6 +62,12 @@ export class Analysis {
   private options: AnalysisOptions;
   private readonly interval: number;
   private checkpoints = new Map<number, ModelState>();
+  /** The first line at which the next checkpoint may be taken (see OBJECTS_PER_LINE). */
+  private nextCheckpoint = 0;
+  /** Weight (stateWeight) of each checkpoint. */
+  private checkpointWeights = new Map<number, number>();
+  /** The state a range replay ended with, so the next consecutive range continues from it. */
+  private rangeTail?: { next: number; state: ModelState; revision: number };
   private raw: RawDiagnostic[] = [];
   private state!: ModelState;
   /** The next line to replay. */
@@ -62,6 +78,8 @@ export class Analysis {
   private readonly changes: number[] = [];
   /** Lines replayed since creation (tests and benchmarks check incremental work). */
   replayedLines = 0;
+  /** Objects copied into checkpoints since creation (tests check that this stays linear). */
+  checkpointedObjects = 0;
 
   constructor(source: string | TraceDocument, options: AnalysisOptions = {}) {
     this.doc = typeof source === 'string' ? new TraceDocument(source) : source;
@@ -73,7 +91,9 @@ export class Analysis {
   private reset(): void {
     this.state = initialState(this.options.tolerance ?? DEFAULT_TOLERANCE_NS);
     this.cursor = 0;
-    this.checkpoints = new Map([[0, structuredClone(this.state)]]);
+    this.checkpoints = new Map();
+    this.checkpointWeights = new Map();
+    this.checkpoint(0);
     this.raw = [];
   }
 
@@ -129,7 +149,8 @@ export class Analysis {
   private invalidateFrom(line: number): void {
     let cp = 0;
     for (const k of this.checkpoints.keys()) if (k <= line && k > cp) cp = k;
-    for (const k of [...this.checkpoints.keys()]) if (k > cp) this.checkpoints.delete(k);
+    for (const k of [...this.checkpoints.keys()]) if (k > cp) { this.checkpoints.delete(k); this.checkpointWeights.delete(k); }
+    this.nextCheckpoint = cp + this.spacing(this.checkpointWeights.get(cp) ?? 0);
     if (this.cursor > cp) {
       this.state = structuredClone(this.checkpoints.get(cp)!);
       this.cursor = cp;
@@ -142,12 +163,26 @@ export class Analysis {
     const end = Math.min(this.doc.lineCount, this.cursor + maxLines);
     while (this.cursor < end) {
       const line = this.cursor;
-      if (line % this.interval === 0 && !this.checkpoints.has(line)) this.checkpoints.set(line, structuredClone(this.state));
+      if (line % this.interval === 0 && line >= this.nextCheckpoint && !this.checkpoints.has(line)) this.checkpoint(line);
       this.replayLine(line);
       this.cursor++;
       this.replayedLines++;
     }
     return this.done;
+  }
+
+  /** Saves the live state (the state before `line`) as a checkpoint. */
+  private checkpoint(line: number): void {
+    const weight = stateWeight(this.state);
+    this.checkpoints.set(line, structuredClone(this.state));
+    this.checkpointWeights.set(line, weight);
+    this.checkpointedObjects += weight;
+    this.nextCheckpoint = line + this.spacing(weight);
+  }
+
+  /** Lines from a checkpoint of `weight` objects to the next one. */
+  private spacing(weight: number): number {
+    return Math.max(this.interval, Math.ceil(weight / OBJECTS_PER_LINE));
   }
 
   private replayLine(line: number): void {
@@ -206,13 +241,18 @@ export class Analysis {
     if (this.cursor < end + 1) this.advance(end + 1 - this.cursor);
     let cp = 0;
     for (const k of this.checkpoints.keys()) if (k <= start && k > cp) cp = k;
-    const state = structuredClone(this.checkpoints.get(cp)!);
-    for (let l = cp; l <= end; l++) {
+    // A range that follows the previous one (a sweep in chunks) continues from where it ended.
+    const tail = this.rangeTail;
+    this.rangeTail = undefined;
+    const resume = tail !== undefined && tail.revision === this.revisionCount && tail.next > cp && tail.next <= start;
+    const state = resume ? tail.state : structuredClone(this.checkpoints.get(cp)!);
+    for (let l = resume ? tail.next : cp; l <= end; l++) {
       const events: ReplayEvent[] = [];
       const node = this.doc.sweep(l);
       stepLine(state, l, node, (e) => events.push(e), { toleranceOverride: this.options.tolerance });
       if (l >= start) visit(l, state, events, node);
     }
+    this.rangeTail = { next: end + 1, state, revision: this.revisionCount };
   }
 
   /** The model state after replaying every line up to and including `line`. */
@@ -264,9 +304,10 @@ class LineContext implements RuleContext {
 
   report(f: Finding): void {
     const at = f.at ?? { line: this.line, span: f.span ?? this.ref.span };
+    // Messages quote the trace: bounded and with control characters escaped for every output.
     this.sink({
-      code: this.code, severity: f.severity ?? this.severity, message: messageOf(this.meta, f), line: at.line, span: at.span,
-      related: (f.related ?? []).map((r) => ({ line: r.at.line, span: r.at.span, message: r.message })), fixes: f.fixes ?? [], emittedAt: this.line,
+      code: this.code, severity: f.severity ?? this.severity, message: displayText(messageOf(this.meta, f)), line: at.line, span: at.span,
+      related: (f.related ?? []).map((r) => ({ line: r.at.line, span: r.at.span, message: displayText(r.message) })), fixes: f.fixes ?? [], emittedAt: this.line,
     });
   }
 

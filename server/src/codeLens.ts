@@ -6,6 +6,7 @@ import { discontinuities, type Discontinuity } from '../../engine/src/editor/ind
 import { REPLAY_TO_LINE_COMMAND, SHOW_TIMELINE_COMMAND } from '../../protocol/requests';
 import { inChunks } from './async';
 import type { DocumentStore, TraceDoc } from './documents';
+import { pushAll } from '../../engine/src/util/arrays';
 
 /** Lenses per document version: VS Code asks again after every edit and scroll. */
 const cache = new WeakMap<TraceDoc, { version: number; lenses: CodeLens[] }>();
@@ -19,7 +20,7 @@ export async function codeLenses(store: DocumentStore, params: CodeLensParams, t
   const version = doc.version;
   const lines = analysis.doc.lineCount;
   const points: Discontinuity[] = [];
-  await inChunks(0, lines - 1, (from, to) => { points.push(...discontinuities(analysis, from, to)); }, token, () => doc.version === version && doc.analysis === analysis);
+  await inChunks(0, lines - 1, (from, to) => { pushAll(points, discontinuities(analysis, from, to)); }, token, () => doc.version === version && doc.analysis === analysis);
   const lenses: CodeLens[] = [];
   const at = (line: number, end: number): CodeLens['range'] => ({ start: { line, character: 0 }, end: { line, character: end } });
   const common = (line: number): CodeLens[] => [
@@ -27,7 +28,7 @@ export async function codeLenses(store: DocumentStore, params: CodeLensParams, t
     { range: at(line, analysis.doc.text(line).length), command: { title: 'Show timeline', command: SHOW_TIMELINE_COMMAND, arguments: [doc.uri, line] } },
   ];
   const resumeLines = new Map<number, Discontinuity[]>();
-  for (const p of points) resumeLines.set(p.line, [...(resumeLines.get(p.line) ?? []), p]);
+  for (const p of points) { const list = resumeLines.get(p.line); if (list) list.push(p); else resumeLines.set(p.line, [p]); }
   for (let line = 0; line < lines; line++) {
     const node = analysis.doc.node(line);
     const isVm = node.kind === 'directive' && node.directive.type === 'vm';

@@ -88,9 +88,17 @@ export class DocumentStore {
     const hadBom = doc.bom;
     let rebuild = false;
     for (const change of params.contentChanges) {
-      if (!('range' in change) || (hadBom && change.range.start.line === 0)) { rebuild = true; continue; }
+      // Line 0 of a text with a BOM is shifted by one column in the engine (a range may be reversed
+      // or start before line 0: the client clamps it to line 0).
+      if (!('range' in change) || (hadBom && Math.min(change.range.start.line, change.range.end.line) <= 0)) { rebuild = true; continue; }
       if (rebuild) continue;
-      doc.analysis.edit({ start: change.range.start, end: change.range.end, text: change.text });
+      try {
+        doc.analysis.edit({ start: change.range.start, end: change.range.end, text: change.text });
+      } catch (err) {
+        // Never keep a text that differs from the client's: analyse the client's text afresh.
+        this.connection.console.error(`hvtimer: incremental edit of ${doc.uri} failed, re-reading the document: ${err instanceof Error ? err.message : String(err)}`);
+        rebuild = true;
+      }
     }
     doc.text = TextDocument.update(doc.text, params.contentChanges, params.textDocument.version);
     doc.version = params.textDocument.version;

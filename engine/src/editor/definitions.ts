@@ -7,6 +7,7 @@ import type { InstanceState, ModelState, Ref, VcpuState } from '../replay/state'
 import type { Statement } from '../syntax/ast';
 import { locate } from './locate';
 import { instanceKey } from '../../../protocol/instanceKey';
+import { pushAll } from '../util/arrays';
 
 /** What a statement reads from the model. */
 export type Dependency = 'virtual' | 'physical' | 'tsc' | 'kvmclock' | 'pv';
@@ -111,7 +112,7 @@ function refsIn(state: RefState, stmt: Statement, deps: Dependency[]): Ref[] {
     if (dep === 'kvmclock') { const r = instanceRef(inst, dep); if (r) out.push(r); continue; }
     const refs = vcpus.map((v) => vcpuRef(v, dep)).filter((r): r is Ref => r !== undefined);
     if (refs.length === 0 && id === undefined) { const r = instanceRef(inst, dep); if (r) refs.push(r); }
-    out.push(...refs);
+    pushAll(out, refs);
   }
   const seen = new Set<number>();
   return out.filter((r) => !seen.has(r.line) && seen.add(r.line)).sort((a, b) => a.line - b.line);

@@ -5,7 +5,7 @@ import type { Analysis } from '../analysis';
 import { guestCounter, guestFreq, kvmclockAt } from '../replay/clock';
 import type { EventOf, ReplayEvent } from '../replay/events';
 import type { ModelState } from '../replay/state';
-import type { Statement } from '../syntax/ast';
+import type { LineNode, Statement } from '../syntax/ast';
 import { signedDiff } from '../values/u64';
 import { discontinuityOf, type Discontinuity } from './discontinuity';
 import { formatDuration, guestSeconds, lineNo, signedDuration, signedTicks, ticksWord } from '../values/format';
@@ -24,9 +24,12 @@ export interface InlayHint {
 /** What a vCPU looks like to its guest, per instance, to see which statements changed it. */
 type Fingerprint = Map<string, string>;
 
-function fingerprint(state: ModelState): Fingerprint {
+/** Fingerprints of the instances `keys` (only those a hint compares: not every VM of the trace). */
+function fingerprint(state: ModelState, keys: (string | undefined)[]): Fingerprint {
   const out: Fingerprint = new Map();
-  for (const inst of state.instances.values()) {
+  for (const key of keys) {
+    const inst = key === undefined ? undefined : state.instances.get(key);
+    if (!inst) continue;
     const parts = [`${inst.generation}|${inst.kvmclockKnown}|${inst.kvmclockBase}|${inst.kvmclockAt}`];
     for (const v of [...inst.vcpus.values()].sort((a, b) => a.id - b.id)) {
       parts.push(`${v.id}:${v.voffset}:${v.poffset}:${v.trap}:${v.tscOffset}:${v.virtualKhz ?? ''}:${v.scaled}`);
@@ -41,8 +44,10 @@ export function inlayHints(analysis: Analysis, from: number, to: number): InlayH
   const out: InlayHint[] = [];
   let previous: Fingerprint = new Map();
   const start = Math.max(0, from);
+  // A hint compares its statement's instance before and after the line: so each line fingerprints
+  // its own instance and the next statement's.
   analysis.replayRange(start - 1, to, (line, state, events) => {
-    const now = fingerprint(state);
+    const now = fingerprint(state, [instanceOf(analysis.doc.node(line)), instanceOf(analysis.doc.node(line + 1))]);
     const before = previous;
     previous = now;
     if (line < start) return;
@@ -51,6 +56,12 @@ export function inlayHints(analysis: Analysis, from: number, to: number): InlayH
     out.push(...hintsFor(line, node.statement, state, events, before, now));
   });
   return out;
+}
+
+/** The `HOST/VM` instance key of a statement line. */
+function instanceOf(node: LineNode): string | undefined {
+  if (node.kind !== 'statement' || !node.statement.where.vm) return undefined;
+  return `${node.statement.where.host.value}/${node.statement.where.vm.value}`;
 }
 
 function hintsFor(line: number, stmt: Statement, state: ModelState, events: ReplayEvent[], before: Fingerprint, now: Fingerprint): InlayHint[] {

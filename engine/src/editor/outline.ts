@@ -83,14 +83,19 @@ export function outline(doc: TraceDocument): OutlineSymbol[] {
   }
 
   const vms: OutlineSymbol[] = [];
+  // Instances grouped by VM once (a trace may name a new VM on every line: no VMs × instances scan).
+  const instancesOf = new Map<string, [string, Extent & { vm: string }][]>();
+  for (const entry of instances) {
+    const list = instancesOf.get(entry[1].vm);
+    if (list) list.push(entry); else instancesOf.set(entry[1].vm, [entry]);
+  }
   for (const name of new Set([...vmDecl.keys(), ...vmUse.keys()])) {
     const decl = vmDecl.get(name);
     const use = vmUse.get(name);
     const first = Math.min(decl?.line ?? Infinity, use?.first ?? Infinity);
     const last = Math.max(decl?.line ?? -1, use?.last ?? -1);
     const children: OutlineSymbol[] = [];
-    for (const [key, inst] of instances) {
-      if (inst.vm !== name) continue;
+    for (const [key, inst] of instancesOf.get(name) ?? []) {
       const vc = [...(vcpus.get(key) ?? new Map<number, Extent>())].sort((a, b) => a[0] - b[0]).map(([id, e]): OutlineSymbol => ({
         name: `vcpu${id}`, detail: `lines ${e.first + 1}–${e.last + 1}`, kind: 'vcpu', range: lineRange(doc, e.first, e.last), selectionRange: e.selection, children: [],
       }));

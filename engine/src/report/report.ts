@@ -13,20 +13,31 @@ function phaseTotal(row: TimelineRow, phase: 'running' | 'paused'): bigint {
   return row.intervals.filter((i) => i.phase === phase).reduce((sum, i) => sum + BigInt(i.toNs) - BigInt(i.fromNs), 0n);
 }
 
-function instanceOf(index: TimelineIndex, row: TimelineRow): ReportInstance {
+/** `items` grouped by `key`, each group in the order of `items` (one pass, not a filter per group). */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item); else out.set(k, [item]);
+  }
+  return out;
+}
+
+function instanceOf(vcpuRows: Map<string, TimelineRow[]>, row: TimelineRow): ReportInstance {
   const first = row.intervals[0];
   const last = row.intervals.at(-1);
   return {
     key: row.instance, host: row.host, origin: row.origin,
     firstNs: first?.fromNs ?? '0', lastNs: last?.toNs ?? first?.fromNs ?? '0',
     runningNs: phaseTotal(row, 'running').toString(), pausedNs: phaseTotal(row, 'paused').toString(),
-    vcpus: index.rows.filter((r) => r.kind === 'vcpu' && r.instance === row.instance).map((r) => r.vcpu!),
+    vcpus: (vcpuRows.get(row.instance) ?? []).map((r) => r.vcpu!),
   };
 }
 
-function vcpusOf(index: TimelineIndex, vm: string, ids: number[]): ReportVcpu[] {
+function vcpusOf(series: Map<string, TimelineIndex['series'][number][]>, vm: string, ids: number[]): ReportVcpu[] {
   return ids.map((vcpu) => {
-    const s = index.series.find((x) => x.vm === vm && x.vcpu === vcpu);
+    const s = series.get(`${vm}/${vcpu}`)?.[0];
     const clock = s?.clockError ?? [];
     const worstPoint = clock.reduce<(typeof clock)[number] | undefined>((w, p) => (!w || abs(p.errorNs) > abs(w.errorNs) ? p : w), undefined);
     const stolen = s?.stolen.at(-1);
@@ -43,15 +54,21 @@ function vcpusOf(index: TimelineIndex, vm: string, ids: number[]): ReportVcpu[] 
 
 export function report(index: TimelineIndex, diagnostics: readonly Diagnostic[], state: ModelState, name: string): Report {
   const vmNames = [...new Set([...state.guests.keys(), ...index.rows.map((r) => r.vm)])];
+  // Grouped once: a trace may name a new VM on every line (issue #15).
+  const rowsOf = groupBy(index.rows, (r) => r.vm);
+  const vcpuRows = groupBy(index.rows.filter((r) => r.kind === 'vcpu'), (r) => r.instance);
+  const handoffsOf = groupBy(index.handoffs, (h) => h.vm);
+  const series = groupBy(index.series, (s) => `${s.vm}/${s.vcpu}`);
   const vms: ReportVm[] = vmNames.map((vm) => {
-    const rows = index.rows.filter((r) => r.vm === vm);
+    const rows = rowsOf.get(vm) ?? [];
+    const handoffs = handoffsOf.get(vm) ?? [];
     const ids = [...new Set(rows.filter((r) => r.kind === 'vcpu').map((r) => r.vcpu!))].sort((a, b) => a - b);
     return {
       name: vm, policy: state.guests.get(vm)?.policy ?? 'advance',
-      instances: rows.filter((r) => r.kind === 'instance').map((r) => instanceOf(index, r)),
-      migrations: index.handoffs.filter((h) => h.vm === vm && h.kind === 'migrate').length,
-      restores: index.handoffs.filter((h) => h.vm === vm && h.kind === 'restore').length,
-      vcpus: vcpusOf(index, vm, ids),
+      instances: rows.filter((r) => r.kind === 'instance').map((r) => instanceOf(vcpuRows, r)),
+      migrations: handoffs.filter((h) => h.kind === 'migrate').length,
+      restores: handoffs.filter((h) => h.kind === 'restore').length,
+      vcpus: vcpusOf(series, vm, ids),
     };
   });
   const start = index.startNs;

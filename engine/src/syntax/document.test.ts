@@ -177,8 +177,64 @@ test('an empty document has one empty line; lines out of range read as empty', (
   assert.equal(doc.parsedLines, 2);
 });
 
-test('getText joins the lines with LF', () => {
-  assert.equal(new TraceDocument('a\r\nb\nc').getText(), 'a\nb\nc');
+test('getText keeps each line end as written (the client\'s document is the same text)', () => {
+  assert.equal(new TraceDocument('a\r\nb\nc\rd').getText(), 'a\r\nb\nc\rd');
+  assert.equal(new TraceDocument('a\r\nb\nc\rd').lineCount, 4);
+});
+
+// Issue #15 item 10: positions and line ends as LSP clients (vscode-languageserver-textdocument)
+// apply them. The expected texts are worked out by hand from its `offsetAt`: a line before the first
+// is offset 0, a line past the last is the end, a character is clamped into its line (before its
+// line end), a reversed range is swapped; the text is then re-split on CR, LF and CRLF.
+test('negative and out-of-range positions are clamped the way the client clamps them', () => {
+  const doc = new TraceDocument('abc\ndef');
+  doc.applyEdit({ start: { line: 0, character: -3 }, end: { line: 0, character: -1 }, text: 'X' });
+  assert.equal(doc.getText(), 'Xabc\ndef'); // both ends at offset 0 (was: `slice(0, -3)` kept "ab")
+  doc.applyEdit({ start: { line: -2, character: 7 }, end: { line: 0, character: 1 }, text: '' });
+  assert.equal(doc.getText(), 'abc\ndef'); // line -2 is offset 0 whatever the character
+  doc.applyEdit({ start: { line: 1, character: 2 }, end: { line: 0, character: 1 }, text: '-' });
+  assert.equal(doc.getText(), 'a-f'); // reversed: offsets 1..6 replaced
+  doc.applyEdit({ start: { line: 0, character: 99 }, end: { line: 0, character: -5 }, text: '|' });
+  assert.equal(doc.getText(), '|'); // reversed on one line: offsets 0 (-5) to 3 (99, clamped): "a-f" replaced
+});
+
+test('a CR and an LF that an edit brings together are one CRLF line end', () => {
+  // "a\rX\nb": lines a | X | b. Deleting X leaves "a\r\nb": two lines, not three.
+  const doc = new TraceDocument('a\rX\nb');
+  assert.equal(doc.lineCount, 3);
+  doc.applyEdit({ start: { line: 1, character: 0 }, end: { line: 1, character: 1 }, text: '' });
+  assert.equal(doc.getText(), 'a\r\nb');
+  assert.equal(doc.lineCount, 2);
+  assert.equal(doc.text(1), 'b');
+  // Inserting LF at the start of the line after a lone CR: "a\r" + "\n" + "b" = "a\r\nb" again.
+  const d2 = new TraceDocument('a\rb');
+  d2.applyEdit({ start: { line: 1, character: 0 }, end: { line: 1, character: 0 }, text: '\n' });
+  assert.equal(d2.getText(), 'a\r\nb');
+  assert.equal(d2.lineCount, 2);
+  // An inserted text ending in CR before a line end LF: "a" + "\r" + "\nb".
+  const d3 = new TraceDocument('a\nb');
+  d3.applyEdit({ start: { line: 0, character: 1 }, end: { line: 0, character: 1 }, text: '\r' });
+  assert.equal(d3.getText(), 'a\r\nb');
+  assert.equal(d3.lineCount, 2);
+  // LF then CR stay two line ends.
+  const d4 = new TraceDocument('a\rb');
+  d4.applyEdit({ start: { line: 0, character: 1 }, end: { line: 0, character: 1 }, text: '\n' });
+  assert.deepEqual([d4.getText(), d4.lineCount], ['a\n\rb', 3]);
+});
+
+test('a pasted change of 200k lines is applied (no RangeError from spreading it into a call)', () => {
+  const doc = new TraceDocument('# first\n# last');
+  const pasted = Array.from({ length: 200_000 }, (_, i) => `${i}.0 h/vm1 vmm pause`).join('\n');
+  const r = doc.applyEdit({ start: { line: 1, character: 0 }, end: { line: 1, character: 0 }, text: `${pasted}\n` });
+  assert.deepEqual(r, { firstLine: 1, lineDelta: 200_000 });
+  assert.equal(doc.lineCount, 200_002);
+  assert.equal(doc.text(1), '0.0 h/vm1 vmm pause');
+  assert.equal(doc.text(200_000), '199999.0 h/vm1 vmm pause');
+  assert.equal(doc.text(200_001), '# last');
+  assert.equal(doc.node(200_000).kind, 'statement');
+  // And removed again in one change.
+  doc.applyEdit({ start: { line: 1, character: 0 }, end: { line: 200_001, character: 0 }, text: '' });
+  assert.equal(doc.getText(), '# first\n# last');
 });
 
 test('the parsed-line cache is bounded: lines parsed longest ago are dropped and parsed again when read', () => {
@@ -206,4 +262,17 @@ test('a sweep past a full cache parses what is not cached without dropping what 
   const swept = doc.sweep(2000);
   assert.equal(swept.kind === 'statement' ? swept.statement.time.value : undefined, 2000_000_000_000n);
   assert.equal(doc.parsedLines, 3001); // not kept by the first sweep, parsed again
+});
+
+test('a long line counts for more in the parsed-line cache, and one costlier than the whole cache is still read', () => {
+  // Capacity 100; a line of 10,000 characters costs 1 + floor(10000 / 64) = 157 (issue #15: a 16 MB
+  // line of NULs made the eviction loop forever looking for something else to drop).
+  const doc = new TraceDocument(`${'#'.repeat(10_000)}\n# short\n# short`, 100);
+  assert.deepEqual(doc.node(0), { kind: 'empty', comment: { span: { start: 0, end: 10_000 }, text: '#'.repeat(9_999) } });
+  assert.equal(doc.node(1).kind, 'empty');
+  assert.equal(doc.node(2).kind, 'empty');
+  assert.equal(doc.parsedLines, 3);
+  // Reading line 0 again parses it again: the short lines pushed it out (157 + 1 + 1 > 100).
+  doc.node(0);
+  assert.equal(doc.parsedLines, 4);
 });

@@ -3,11 +3,17 @@
 // the first time it is read, so the first replay — which runs in chunks — also does the parsing.
 import type { LineNode } from './ast';
 import { parseLine } from './parseLine';
+import { splice } from '../util/arrays';
+import { MAX_LINE_LENGTH } from '../text/limits';
 
 export interface TextPosition { line: number; character: number }
 export interface TextEdit { start: TextPosition; end: TextPosition; text: string }
 
-const EOL = /\r\n|\r|\n/;
+/** Line ends as LSP clients split them (vscode-languageserver-textdocument: CR, LF or CRLF). */
+const EOL = /\r\n|\r|\n/g;
+
+/** Replacements longer than this are parsed when read, not when pasted. */
+const EAGER_PARSE_LINES = 1000;
 
 /**
  * Parsed lines kept at most (about 1.3 KB each). Below this every line stays parsed; above it the
@@ -16,10 +22,20 @@ const EOL = /\r\n|\r|\n/;
  */
 export const DEFAULT_PARSED_LINE_CAPACITY = 250_000;
 
+/**
+ * What a parsed line costs in the cache, in lines of up to 64 characters: a long line of many short
+ * words parses into many objects, so it counts for more (the cache stays bounded in memory, not
+ * only in lines, whatever the trace's lines look like).
+ */
+const lineCost = (text: string): number => 1 + (Math.min(text.length, MAX_LINE_LENGTH) >> 6);
+
 export class TraceDocument {
   private texts: string[];
+  /** The line end after each line: `\n`, `\r\n`, `\r`, or '' for the last line. */
+  private eols: string[];
   /** Parsed lines; a hole is a line not read yet (or dropped). */
   private nodes: (LineNode | undefined)[];
+  /** Cost (lineCost) of the parsed lines held. */
   private cached = 0;
   /** Where the next eviction scan starts. */
   private evictAt = 0;
@@ -27,7 +43,7 @@ export class TraceDocument {
   parsedLines = 0;
 
   constructor(text: string, private readonly capacity = DEFAULT_PARSED_LINE_CAPACITY) {
-    this.texts = splitLines(text.startsWith('\uFEFF') ? text.slice(1) : text);
+    ({ texts: this.texts, eols: this.eols } = splitLines(text.startsWith('\uFEFF') ? text.slice(1) : text));
     this.nodes = new Array<LineNode | undefined>(this.texts.length);
   }
 
@@ -39,7 +55,8 @@ export class TraceDocument {
     if (cached) return cached;
     const node = this.parse(this.texts[line]);
     this.nodes[line] = node;
-    if (++this.cached > this.capacity) this.evict(line);
+    this.cached += lineCost(this.texts[line]);
+    if (this.cached > this.capacity) this.evict(line);
     return node;
   }
 
@@ -57,34 +74,64 @@ export class TraceDocument {
   /** Drops a tenth of the capacity, scanning forward from where the last scan stopped. */
   private evict(keep: number): void {
     const target = this.capacity - Math.ceil(this.capacity / 10);
-    while (this.cached > target) {
+    // At most one pass over the lines (the line being read stays, whatever it costs).
+    for (let scanned = 0; this.cached > target && scanned <= this.nodes.length; scanned++) {
       if (this.evictAt >= this.nodes.length) this.evictAt = 0;
       if (this.evictAt !== keep && this.nodes[this.evictAt] !== undefined) {
         this.nodes[this.evictAt] = undefined;
-        this.cached--;
+        this.cached -= lineCost(this.texts[this.evictAt]);
       }
       this.evictAt++;
     }
   }
   get allNodes(): readonly LineNode[] { return this.texts.map((_, i) => this.node(i)); }
-  getText(): string { return this.texts.join('\n'); }
+  /** The text with its original line ends (what the client's document holds, without a BOM). */
+  getText(): string {
+    let out = '';
+    for (let i = 0; i < this.texts.length; i++) out += this.texts[i] + this.eols[i];
+    return out;
+  }
 
   /**
    * Applies an edit (LSP-style range, end exclusive) and returns the first line whose content or
-   * position changed, and how many lines were inserted (negative: removed).
+   * position changed, and how many lines were inserted (negative: removed). The result is the
+   * text vscode-languageserver-textdocument's `TextDocument.update` makes of the same change (the
+   * client's document): a reversed range is swapped, a position before the first line is the start
+   * of the document, past the last line its end, a character outside its line is clamped into it,
+   * and a CR and an LF that the edit brings together become one CRLF line end.
    */
   applyEdit(edit: TextEdit): { firstLine: number; lineDelta: number } {
+    const reversed = edit.start.line > edit.end.line || (edit.start.line === edit.end.line && edit.start.character > edit.end.character);
+    const start = this.resolve(reversed ? edit.end : edit.start);
+    const end = this.resolve(reversed ? edit.start : edit.end);
+    const startLine = start.line;
+    const endLine = end.line;
+    let text = this.texts[startLine].slice(0, start.character) + edit.text + this.texts[endLine].slice(end.character) + this.eols[endLine];
+    // The previous line ends in a lone CR and the new text starts with LF: one CRLF line end.
+    const joinsPrevious = startLine > 0 && this.eols[startLine - 1] === '\r' && text.startsWith('\n');
+    if (joinsPrevious) { this.eols[startLine - 1] = '\r\n'; text = text.slice(1); }
+    const replacement = splitLines(text);
+    // The text ends with the last replaced line's end: the empty piece after it belongs to the next line.
+    if (this.eols[endLine] !== '' && replacement.texts.length > 0) { replacement.texts.pop(); replacement.eols.pop(); }
+    const count = endLine - startLine + 1;
+    const texts = splice(this.texts, startLine, count, replacement.texts);
+    this.texts = texts.array;
+    this.eols = splice(this.eols, startLine, count, replacement.eols).array;
+    const eager = replacement.texts.length <= EAGER_PARSE_LINES;
+    const parsed = eager ? replacement.texts.map((t) => this.parse(t)) : new Array<LineNode | undefined>(replacement.texts.length).fill(undefined);
+    const { array: nodes, removed } = splice(this.nodes, startLine, count, parsed);
+    this.nodes = nodes;
+    removed.forEach((n, i) => { if (n !== undefined) this.cached -= lineCost(texts.removed[i]); });
+    if (eager) for (const t of replacement.texts) this.cached += lineCost(t);
+    return { firstLine: startLine, lineDelta: replacement.texts.length - count };
+  }
+
+  /** A position of the client's document as a line and a character inside that line's text. */
+  private resolve(p: TextPosition): TextPosition {
     const last = this.texts.length - 1;
-    const startLine = clamp(edit.start.line, 0, last);
-    const endLine = clamp(edit.end.line, startLine, last);
-    // A position past the last line is the end of the document (as in LSP).
-    const prefix = edit.start.line > last ? this.texts[last] : this.texts[startLine].slice(0, edit.start.character);
-    const suffix = edit.end.line > last ? '' : this.texts[endLine].slice(edit.end.character);
-    const replacement = splitLines(prefix + edit.text + suffix);
-    this.texts.splice(startLine, endLine - startLine + 1, ...replacement);
-    const removed = this.nodes.splice(startLine, endLine - startLine + 1, ...replacement.map((t) => this.parse(t)));
-    this.cached += replacement.length - removed.filter((n) => n !== undefined).length;
-    return { firstLine: startLine, lineDelta: replacement.length - (endLine - startLine + 1) };
+    if (p.line < 0) return { line: 0, character: 0 };
+    if (p.line > last) return { line: last, character: this.texts[last].length };
+    return { line: p.line, character: clamp(p.character, 0, this.texts[p.line].length) };
   }
 
   private parse(text: string): LineNode {
@@ -93,8 +140,20 @@ export class TraceDocument {
   }
 }
 
-function splitLines(text: string): string[] {
-  return text.split(EOL);
+/** Lines and the line end after each (the last line's is ''). */
+function splitLines(text: string): { texts: string[]; eols: string[] } {
+  const texts: string[] = [];
+  const eols: string[] = [];
+  let from = 0;
+  EOL.lastIndex = 0;
+  for (let m = EOL.exec(text); m; m = EOL.exec(text)) {
+    texts.push(text.slice(from, m.index));
+    eols.push(m[0]);
+    from = m.index + m[0].length;
+  }
+  texts.push(text.slice(from));
+  eols.push('');
+  return { texts, eols };
 }
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(Math.max(x, lo), Math.max(lo, hi));

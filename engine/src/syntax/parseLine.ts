@@ -10,10 +10,16 @@ import { splitComment, toArg, words, type Word } from './tokenize';
 import { parseDuration, parseInteger, parseName, parseTime } from '../values/parse';
 import { ioctlByCode, ioctlByName } from '../uapi/ioctls';
 import { isErrnoName } from '../uapi/errno';
+import { pushAll } from '../util/arrays';
+import { MAX_LINE_LENGTH, MAX_NOTES_PER_LINE } from '../text/limits';
 
 export function parseLine(text: string): LineNode {
+  // A line this long is not a trace line (a binary file, a runaway log): not parsed, not kept.
+  if (text.length > MAX_LINE_LENGTH) {
+    return { kind: 'error', error: { span: { start: 0, end: text.length }, message: `expected a line of at most ${MAX_LINE_LENGTH} characters, found one of ${text.length}: the line is not read (split it, or shorten its note)` } };
+  }
   try {
-    return parseLineUnsafe(text);
+    return capNotes(parseLineUnsafe(text));
   } catch (e) {
     // A bug in a parser must not take the document down: report it on the whole line.
     const message = e instanceof ParseFailure ? e.message : `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
@@ -41,6 +47,19 @@ function parseLineUnsafe(text: string): LineNode {
     if (!(e instanceof ParseFailure)) throw e;
     return withComment({ kind: 'error', error: { span: e.span, message: e.message } });
   }
+}
+
+/**
+ * At most MAX_NOTES_PER_LINE notes (unknown names, proposed APIs) per line; the rest are summed up
+ * in one more note over their span, so a line of 30,000 unknown arguments is not 30,000 findings.
+ */
+function capNotes(node: LineNode): LineNode {
+  const notes = node.kind === 'statement' ? node.statement.notes : node.kind === 'directive' ? node.notes : undefined;
+  if (!notes || notes.length <= MAX_NOTES_PER_LINE) return node;
+  const rest = notes.splice(MAX_NOTES_PER_LINE - 1);
+  const span = { start: rest[0].span.start, end: rest[rest.length - 1].span.end };
+  notes.push({ code: 'HVT091', span, message: `${rest.length} more notes on this line (unknown names, ignored arguments); the first ${MAX_NOTES_PER_LINE - 1} are reported` });
+  return node;
 }
 
 const LEVEL_EXAMPLE: Record<Level, string> = {
@@ -163,7 +182,7 @@ function parseStatement(body: string, ws: Word[], span: Span): Statement {
     const reader = new ArgReader(opArgs, result, opName, end, spec.repeatedKeys);
     parsedBody = spec.parse(reader);
     reader.finish();
-    notes.push(...reader.notes);
+    pushAll(notes, reader.notes);
     if (spec.proposed) notes.push({ code: 'HVT094', span: op.span, message: `${opName} is a proposed API from the seed discussions, not an upstream KVM API` });
   }
   if (actor.value === 'ioctl' && !spec) {

@@ -198,6 +198,8 @@ export class TimelineIndexBuilder {
   private actorOf: number[] = [];
   private readonly rowStates = new Map<string, RowState>();
   private readonly rowIndexes = new Map<string, number>();
+  /** The instance rows of each VM (a lifecycle statement updates only its VM's rows). */
+  private readonly vmInstances = new Map<string, string[]>();
   private rowIds: string[] = [];
   private handoffs: Handoff[] = [];
   private readonly series = new Map<string, SeriesState>();
@@ -234,6 +236,7 @@ export class TimelineIndexBuilder {
     for (const r of start.rows) {
       const row = previous.rowStates.get(r.id)!.row;
       b.rowStates.set(r.id, { ...r.state, row: { ...row, intervals: row.intervals.slice(0, r.intervals) } });
+      if (row.kind === 'instance') b.noteInstanceRow(row.vm, r.id);
     }
     b.handoffs = start.handoffs.map((h) => ({ ...h }));
     for (const s of start.series) {
@@ -256,11 +259,20 @@ export class TimelineIndexBuilder {
   feed(from: number, to: number): void {
     this.analysis.replayRange(from, to, (line, state, events, node) => {
       if (line === this.next) {
-        if (line % this.checkpointLines === 0) this.checkpoint(line);
+        if (line % this.checkpointLines === 0 && line - (this.checkpoints.at(-1)?.line ?? -Infinity) >= this.checkpointCost()) this.checkpoint(line);
         this.visit(line, state, events, node);
         this.next = line + 1;
       }
     });
+  }
+
+  /**
+   * About how many objects a checkpoint copies. A checkpoint is taken only after at least this many
+   * lines since the previous one, so a trace with a new VM on every line (a row per line) does not
+   * copy O(lines²) rows (issue #15).
+   */
+  private checkpointCost(): number {
+    return this.rowStates.size + this.handoffs.length + 2 * this.series.size;
   }
 
   private checkpoint(line: number): void {
@@ -340,16 +352,23 @@ export class TimelineIndexBuilder {
       phase: null, since: { line, t }, lastLine: line, lastT: t, wasCurrent: false,
     };
     this.rowStates.set(id, rs);
+    if (vcpu === null) this.noteInstanceRow(inst.vm, id);
     this.rowIndexes.set(id, this.rowIds.length);
     this.rowIds.push(id);
     return rs;
   }
 
+  private noteInstanceRow(vm: string, id: string): void {
+    const list = this.vmInstances.get(vm);
+    if (list) list.push(id); else this.vmInstances.set(vm, [id]);
+  }
+
   /** Recomputes the phase of every row of the VM's instances after a lifecycle statement. */
   private updatePhases(state: ModelState, vm: string, line: number, t: bigint): void {
     const g = state.guests.get(vm);
-    for (const inst of state.instances.values()) {
-      if (inst.vm !== vm) continue;
+    for (const key of this.vmInstances.get(vm) ?? []) {
+      const inst = state.instances.get(key);
+      if (!inst) continue;
       const instRow = this.rowStates.get(inst.key);
       if (!instRow) continue;
       if (g?.current === inst.key) instRow.wasCurrent = true;
@@ -459,8 +478,10 @@ export class TimelineIndexBuilder {
       rows.push(row);
     }
     // Each instance row followed by its vCPU rows, instances in order of appearance.
+    const vcpuRows = new Map<string, TimelineRow[]>();
+    for (const v of rows) if (v.kind === 'vcpu') { const list = vcpuRows.get(v.instance); if (list) list.push(v); else vcpuRows.set(v.instance, [v]); }
     const ordered = rows.filter((r) => r.kind === 'instance')
-      .flatMap((r) => [r, ...rows.filter((v) => v.kind === 'vcpu' && v.instance === r.instance).sort((a, b) => a.vcpu! - b.vcpu!)]);
+      .flatMap((r) => [r, ...(vcpuRows.get(r.instance) ?? []).sort((a, b) => a.vcpu! - b.vcpu!)]);
     const series = [...this.series.values()].map((s) => {
       s.clock.flush();
       s.stolen.flush();

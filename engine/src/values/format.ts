@@ -3,6 +3,7 @@
 // exact bigint arithmetic throughout.
 import { abs, hex, signedDiff } from './u64';
 import { NS_PER_S, nsOfTicks } from './units';
+import { displayText } from '../text/escape';
 
 export { hex };
 
@@ -74,4 +75,4 @@ export const ticksWord = (n: bigint): string => (abs(n) === 1n ? 'tick' : 'ticks
 export const lineNo = (line: number): number => line + 1;
 
 /** Escapes text for a markdown table cell or inline text. */
-export const mdEscape = (s: string): string => s.replace(/[\\`*_|<>[\]]/g, (c) => `\\${c}`);
+export const mdEscape = (s: string): string => displayText(s).replace(/[\\`*_|<>[\]]/g, (c) => `\\${c}`);

@@ -4,7 +4,7 @@
 // compare value more than 2^63 ahead of the counter has "already passed" (kvm-timers.md §3.0).
 import { guestCntvct, guestRate, guestTsc, kvmCntpct } from '../clock';
 import type { HostState, VcpuState } from '../state';
-import { signedDiff, sub64 } from '../../values/u64';
+import { sub64 } from '../../values/u64';
 import { NS_PER_S } from '../../values/units';
 import type { TimerName } from '../../uapi/timers';
 
@@ -36,20 +36,30 @@ const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b;
 /** Reference ns that `ticks` take at `hz`, rounded up. */
 export const ceilNsOfTicks = (ticks: bigint, hz: bigint): bigint => (hz <= 0n ? 0n : ceilDiv(ticks * NS_PER_S, hz));
 
+/** Doublings of the search bracket before concluding the counter never gets there. */
+const MAX_DOUBLINGS = 128;
+
 /**
  * t_d: the first reference time, not before `now`, at which the timer's counter has reached `cmp`
- * with the vCPU's offsets as they are now. `now` itself when cmp has already passed.
+ * with the vCPU's offsets as they are now. `now` itself when cmp has already passed; undefined when
+ * the counter never reaches it (it does not advance: a vCPU KVM gave a zero TSC scaling ratio).
  */
-export function timeReached(h: HostState, v: VcpuState, timer: TimerName, cmp: bigint, now: bigint): bigint {
+export function timeReached(h: HostState, v: VcpuState, timer: TimerName, cmp: bigint, now: bigint): bigint | undefined {
   const c0 = timerCounter(h, v, timer, now);
   const d = ticksUntil(cmp, c0);
   const rate = timerRate(h, v, timer);
   if (d === undefined || rate <= 0n) return now;
-  const reached = (t: bigint): boolean => signedDiff(timerCounter(h, v, timer, t), c0) >= d;
+  // Ticks counted since `now`, unsigned: monotone for the next 2^64 ticks (a signed distance would
+  // turn negative halfway and could send the search round the wrap forever).
+  const reached = (t: bigint): boolean => sub64(timerCounter(h, v, timer, t), c0) >= d;
   // The counters are floor functions of time: bracket the estimate, then bisect to the exact ns.
   let lo = now;
   let hi = now + ceilNsOfTicks(d, rate) + 2n * ceilNsOfTicks(1n, rate) + 2n;
-  while (!reached(hi)) hi += hi - lo;
+  for (let i = 0; !reached(hi); i++) {
+    if (i === MAX_DOUBLINGS) return undefined;
+    lo = hi;
+    hi += hi - now;
+  }
   while (hi - lo > 1n) {
     const mid = (lo + hi) / 2n;
     if (reached(mid)) hi = mid; else lo = mid;

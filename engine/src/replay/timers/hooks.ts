@@ -194,7 +194,9 @@ function offsetsMoved(state: ModelState, step: StepContext, where: Where, sigs: 
       if (ts.name === 'lapic') {
         if (!wasJudged || lvttMode(ts.ctl!) !== 'tscdeadline') continue;
         fireAt = atLeast(ts.deadline, tc.t);
-        expectedAt = timeReached(where.host, v, 'lapic', ts.cmp!, tc.t);
+        const reachedAt = timeReached(where.host, v, 'lapic', ts.cmp!, tc.t);
+        if (reachedAt === undefined) continue; // the guest TSC no longer advances: nothing to compare
+        expectedAt = reachedAt;
       } else {
         const moved = rebaseArm64(tc, ts);
         if (!moved) continue;

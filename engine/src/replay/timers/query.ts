@@ -74,7 +74,8 @@ export function lapicDeadlineDrift(state: ModelState, host: string, vm: string, 
   const v = inst?.vcpus.get(vcpu);
   const ts = state.timers.vcpus.get(vcpuKey(instanceKey(host, vm), vcpu))?.timers.lapic;
   if (!h || !v || !ts || ts.deadline === undefined || ts.cmp === undefined || ts.cmp === 0n || ts.ctl === undefined || lvttMode(ts.ctl) !== 'tscdeadline') return undefined;
-  return { firesAt: ts.deadline, reachedAt: timeReached(h, v, 'lapic', ts.cmp, state.time), deadline: ts.cmp, hz: timerRate(h, v, 'lapic') };
+  const reachedAt = timeReached(h, v, 'lapic', ts.cmp, state.time);
+  return reachedAt === undefined ? undefined : { firesAt: ts.deadline, reachedAt, deadline: ts.cmp, hz: timerRate(h, v, 'lapic') };
 }
 
 const str = (x: bigint | undefined): string | null => (x === undefined ? null : x.toString());
