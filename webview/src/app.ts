@@ -666,6 +666,15 @@ export class TimelineApp {
     this.placeTooltip(e.clientX, e.clientY);
   }
 
+  /** Where the lateness chart drew each point (client coordinates), for the inspection hook. */
+  private latenessPoints(): { line: number; clientX: number; clientY: number }[] {
+    const spec = this.charts.find((c) => c.id === 'lateness-chart');
+    const drawn = this.chartDrawn.get('lateness-chart');
+    if (!spec || !drawn) return [];
+    const rect = $('lateness-chart').getBoundingClientRect();
+    return spec.series.flatMap((s) => s.xs.map((ms, i) => ({ line: s.lines?.[i] ?? -1, clientX: rect.left + drawn.xOfMs(ms), clientY: rect.top + drawn.y(s.ys[i]) })));
+  }
+
   /** The lateness chart's point under the pointer (within 6 px), if any. */
   private chartPoint(canvas: HTMLCanvasElement, e: PointerEvent | MouseEvent): { line: number; timeNs: string; series: string; text: string } | null {
     const spec = this.charts.find((c) => c.id === canvas.id);
@@ -880,6 +889,7 @@ export class TimelineApp {
         stolen: (this.charts.find((c) => c.id === 'stolen-chart')?.series ?? []).map((s) => ({ id: s.id, xs: s.xs, ys: s.ys })),
         waits: (this.charts.find((c) => c.id === 'stolen-chart')?.waits ?? []).map((w) => ({ series: w.series, lane: w.lane, fromMs: w.fromMs, toMs: w.toMs })),
         lateness: (this.charts.find((c) => c.id === 'lateness-chart')?.series ?? []).map((s) => ({ id: s.id, xs: s.xs, ys: s.ys, lines: s.lines ?? [] })),
+        latenessPoints: this.latenessPoints(),
       },
       legend: this.legendEntries().map((e) => e.category),
       palette: this.palette,
