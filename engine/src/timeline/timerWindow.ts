@@ -40,29 +40,48 @@ function intervalsIn<T extends { from: bigint; to: bigint }>(list: readonly T[],
   return out;
 }
 
-const bucketOf = (t: bigint, from: bigint, to: bigint, buckets: number): number => {
-  const span = to - from;
-  if (span <= 0n) return 0;
-  const b = Number(((t - from) * BigInt(buckets)) / span);
-  return Math.min(buckets - 1, Math.max(0, b));
-};
+/**
+ * A time-sorted list with each item's offset from the range's start as a double, computed once: the
+ * buckets only group items for drawing, so ns precision does not matter there and the halving below
+ * costs float arithmetic, not bigint.
+ */
+interface Keyed<T> { items: readonly T[]; offs: Float64Array }
+
+function keyed<T>(items: readonly T[], key: (e: T) => bigint, from: bigint): Keyed<T> {
+  const offs = new Float64Array(items.length);
+  for (let i = 0; i < items.length; i++) offs[i] = Number(key(items[i]) - from);
+  return { items, offs };
+}
+
+const bucketOf = (off: number, span: number, buckets: number): number => (span <= 0 ? 0 : Math.min(buckets - 1, Math.max(0, Math.floor((off * buckets) / span))));
+
+/** How many runs of consecutive items share a bucket. */
+function countGroups(k: Keyed<unknown>, span: number, buckets: number): number {
+  let n = 0;
+  let last = -1;
+  for (let i = 0; i < k.offs.length; i++) {
+    const b = bucketOf(k.offs[i], span, buckets);
+    if (b !== last) { n++; last = b; }
+  }
+  return n;
+}
 
 /** Consecutive items of a time-sorted list that fall in the same bucket. */
-function groups<T>(items: readonly T[], key: (e: T) => bigint, from: bigint, to: bigint, buckets: number): T[][] {
+function groups<T>(k: Keyed<T>, span: number, buckets: number): T[][] {
   const out: T[][] = [];
   let last = -1;
-  for (const item of items) {
-    const b = bucketOf(key(item), from, to, buckets);
-    if (b !== last || !out.length) { out.push([item]); last = b; } else out.at(-1)!.push(item);
+  for (let i = 0; i < k.items.length; i++) {
+    const b = bucketOf(k.offs[i], span, buckets);
+    if (b !== last) { out.push([k.items[i]]); last = b; } else out.at(-1)!.push(k.items[i]);
   }
   return out;
 }
 
 /** The most buckets (from `max`, halving) for which the lists' groups number at most `max`. */
-function bucketsFor(lists: { items: readonly unknown[]; key: (e: never) => bigint }[], from: bigint, to: bigint, max: number): number {
+function bucketsFor(lists: readonly Keyed<unknown>[], span: number, max: number): number {
   for (let buckets = Math.max(1, max); ; buckets = Math.max(1, Math.floor(buckets / 2))) {
     let total = 0;
-    for (const l of lists) total += groups(l.items as never[], l.key, from, to, buckets).length;
+    for (const l of lists) total += countGroups(l, span, buckets);
     if (total <= max || buckets === 1) return buckets;
   }
 }
@@ -130,6 +149,7 @@ function coveredNs(items: readonly { from: bigint; to: bigint }[], from: bigint,
 
 export function timerWindow(index: TimerRowsIndex, from: bigint, to: bigint, maxMarkers: number, maxSamples: number): TimerWindowResult {
   let reduced = false;
+  const span = Number(to - from);
   const timers: TimerWindow = { spans: [], spanClusters: [], deadlines: [], deliveries: [], losses: [], clusters: [] };
 
   // Deadlines, deliveries and losses: one budget for the three.
@@ -149,16 +169,16 @@ export function timerWindow(index: TimerRowsIndex, from: bigint, to: bigint, max
   } else {
     reduced = true;
     const byT = (e: { t: bigint }): bigint => e.t;
-    const lists = marks.flatMap((m) => [{ items: m.deadlines, key: byT }, { items: m.deliveries, key: byT }, { items: m.losses, key: byT }]);
-    const buckets = bucketsFor(lists, from, to, maxMarkers);
-    for (const m of marks) {
-      for (const g of groups(m.deadlines, byT, from, to, buckets)) {
+    const k = marks.map((m) => ({ id: m.id, deadlines: keyed(m.deadlines, byT, from), deliveries: keyed(m.deliveries, byT, from), losses: keyed(m.losses, byT, from) }));
+    const buckets = bucketsFor(k.flatMap((m) => [m.deadlines, m.deliveries, m.losses]), span, maxMarkers);
+    for (const m of k) {
+      for (const g of groups(m.deadlines, span, buckets)) {
         if (g.length === 1) timers.deadlines.push(deadlineOf(m.id, g[0])); else timers.clusters.push(markCluster(m.id, 'deadline', g));
       }
-      for (const g of groups(m.deliveries, byT, from, to, buckets)) {
+      for (const g of groups(m.deliveries, span, buckets)) {
         if (g.length === 1) timers.deliveries.push(deliveryOf(g[0])); else timers.clusters.push(markCluster(m.id, 'delivery', g));
       }
-      for (const g of groups(m.losses, byT, from, to, buckets)) {
+      for (const g of groups(m.losses, span, buckets)) {
         if (g.length === 1) timers.losses.push(lossOf(m.id, g[0])); else timers.clusters.push(markCluster(m.id, 'loss', g));
       }
     }
@@ -171,16 +191,17 @@ export function timerWindow(index: TimerRowsIndex, from: bigint, to: bigint, max
   } else {
     reduced = true;
     const start = (a: ArmedEntry): bigint => (a.from > from ? a.from : from);
-    const buckets = bucketsFor(spans.map((s) => ({ items: s.items, key: start })), from, to, maxMarkers);
-    for (const s of spans) {
-      for (const g of groups(s.items, start, from, to, buckets)) {
+    const k = spans.map((s) => keyed(s.items, start, from));
+    const buckets = bucketsFor(k, span, maxMarkers);
+    spans.forEach((s, i) => {
+      for (const g of groups(k[i], span, buckets)) {
         if (g.length === 1) { timers.spans.push(spanOf(s.id, g[0])); continue; }
         const lo = g[0].from;
         const hi = g.at(-1)!.to;
         const c: TimerSpanCluster = { track: s.id, fromNs: lo.toString(), toNs: hi.toString(), count: g.length, armedNs: coveredNs(g, lo, hi).toString(), firstLine: g[0].line };
         timers.spanClusters.push(c);
       }
-    }
+    });
   }
 
   // Guest mode per vCPU row.
@@ -192,9 +213,10 @@ export function timerWindow(index: TimerRowsIndex, from: bigint, to: bigint, max
   } else {
     reduced = true;
     const start = (x: RunEntry): bigint => (x.from > from ? x.from : from);
-    const buckets = bucketsFor(rows.map((r) => ({ items: r.items, key: start })), from, to, maxMarkers);
-    for (const r of rows) {
-      for (const g of groups(r.items, start, from, to, buckets)) {
+    const k = rows.map((r) => keyed(r.items, start, from));
+    const buckets = bucketsFor(k, span, maxMarkers);
+    rows.forEach((r, i) => {
+      for (const g of groups(k[i], span, buckets)) {
         if (g.length === 1) { runs.push(runOf(r.row, g[0])); continue; }
         const lo = g[0].from;
         const hi = g.at(-1)!.to;
@@ -211,7 +233,7 @@ export function timerWindow(index: TimerRowsIndex, from: bigint, to: bigint, max
           firstLine: g[0].fromLine,
         });
       }
-    }
+    });
   }
 
   // The lateness chart: the points in range and the one on each side; past `maxSamples`, the lowest
@@ -227,7 +249,7 @@ export function timerWindow(index: TimerRowsIndex, from: bigint, to: bigint, max
     if (inside.length + before.length + after.length > maxSamples) {
       reduced = true;
       const buckets = Math.max(1, Math.floor((maxSamples - before.length - after.length) / 2));
-      kept = groups(inside, (d) => d.t, from, to, buckets).flatMap((g) => {
+      kept = groups(keyed(inside, (d) => d.t, from), span, buckets).flatMap((g) => {
         let low = g[0];
         let high = g[0];
         for (const d of g) {
