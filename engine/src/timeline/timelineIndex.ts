@@ -295,7 +295,7 @@ export class TimelineIndexBuilder {
     this.times.push(t);
     this.rowOf.push(row);
     this.actorOf.push(ACTORS.indexOf(stmt.actor.value));
-    this.timers.visit(line, stmt, state, events, t);
+    this.timers.visit(line, stmt, state, events, t, (l) => this.timeOfFedLine(l));
     const vm = stmt.where.vm?.value;
     if (vm === undefined || !state.hosts.has(stmt.where.host.value)) return;
     const changes: string[] = [];
@@ -317,6 +317,18 @@ export class TimelineIndexBuilder {
     }
     if (this.sample(line, stmt, state, events, vm)) changes.push('stolen time');
     if (changes.length) this.stateChanges.push({ line, what: changes.join(', ') });
+  }
+
+  /** The time of the statement on `line` among those fed so far (undefined: no statement there). */
+  private timeOfFedLine(line: number): bigint | undefined {
+    let lo = 0;
+    let hi = this.lines.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.lines[mid] === line) return this.times[mid];
+      if (this.lines[mid] < line) lo = mid + 1; else hi = mid - 1;
+    }
+    return undefined;
   }
 
   /** Creates the rows a statement mentions; returns the statement's row index (-1: a host statement). */

@@ -89,6 +89,21 @@ test('x86 deadline before TSC: the 20 s late delivery measured by kvm_wait_lapic
   assert.deepEqual(w.lateness['fc/vcpu0/lapic'].map((p) => [p.line, p.latenessNs, p.verdict]), [[24, '-1000', 'on-time'], [51, '19999910000', 'late']]);
 });
 
+test('Kata: the deadline restored before the LAPIC is dropped at its write, and KVM_SET_LAPIC clears it', () => {
+  const { overview, window: w } = windowOf('x86-kata-msrs-before-lapic.hvtrace');
+  assert.deepEqual(overview.timers.map((t) => [t.id, t.counts.lost]), [['h/kata/vcpu0/lapic', 2]]);
+  // Line 34 (50.0001 s): KVM_SET_MSRS writes IA32_TSC_DEADLINE while LVTT is at its reset value (HVT042);
+  // line 36 (50.00011 s): KVM_SET_LAPIC enters TSC-deadline mode and zeroes it (HVT045).
+  assert.deepEqual(w.timers.losses.map((l) => [l.kind, l.timeNs, l.line, l.cmp, l.relatedLine]), [
+    ['dropped', '50000100000', 34, '20004000000', 36], ['cleared', '50000110000', 36, '20004000000', 34],
+  ]);
+  // The deadline the write armed (as the model takes an unknown LVTT) ends at the KVM_SET_LAPIC, disarmed;
+  // its t_d: (20004000000 − 20000020000) cycles / 2 GHz = 1.99 ms after the write, 50.00209 s.
+  assert.deepEqual(w.timers.spans.at(-1), {
+    track: 'h/kata/vcpu0/lapic', fromNs: '50000100000', toNs: '50000110000', line: 34, endLine: 36, end: 'disarmed', cmp: '20004000000', cmpIsTime: false, deadlineNs: '50002090000',
+  });
+});
+
 test('a CNTVOFF clobber: the deadline moved to the clobbering write, then a storm that a zoomed-out window clusters', () => {
   const name = 'arm64-cntvoff-clobber-storm.hvtrace';
   // Zoomed in on the resume (400 s to 400.00035 s): CVAL 2000500000 was 500000 ticks (20 ms) ahead of CNTVCT = C(400.0001) −

@@ -143,6 +143,7 @@ export class TimerRowsBuilder {
   private readonly openByRow = new Map<string, Set<TrackState>>();
   private inOrder = true;
   private lastT: bigint | null = null;
+  private timeOf: (line: number) => bigint | undefined = () => undefined;
 
   mark(): TimerRowsMark {
     return {
@@ -193,8 +194,12 @@ export class TimerRowsBuilder {
     return s;
   }
 
-  /** Takes one statement (`t` its reference time) with the events of its replay and the state after it. */
-  visit(line: number, stmt: Statement, state: ModelState, events: readonly ReplayEvent[], t: bigint): void {
+  /**
+   * Takes one statement (`t` its reference time) with the events of its replay and the state after
+   * it; `timeOf` gives the time of an earlier statement's line (a dropped deadline is placed at its write).
+   */
+  visit(line: number, stmt: Statement, state: ModelState, events: readonly ReplayEvent[], t: bigint, timeOf: (line: number) => bigint | undefined = () => undefined): void {
+    this.timeOf = timeOf;
     if (this.lastT !== null && t < this.lastT) this.inOrder = false;
     this.lastT = t;
     const relevant = events.filter((e) => e.kind in ORDER || e.kind.startsWith('timer') || e.kind === 'stop' || e.kind === 'run');
@@ -240,7 +245,8 @@ export class TimerRowsBuilder {
         return;
       }
       case 'timerDeadlineDropped':
-        this.track(e.inst, e.vcpu, 'lapic').losses.push({ kind: 'dropped', t, line: e.at.line, cmp: e.value, relatedLine: e.lapicAt?.line });
+        // At the write KVM dropped (a KVM_SET_LAPIC may show only later that LVTT was not in TSC-deadline mode then).
+        this.track(e.inst, e.vcpu, 'lapic').losses.push({ kind: 'dropped', t: this.timeOf(e.at.line) ?? t, line: e.at.line, cmp: e.value, relatedLine: e.lapicAt?.line });
         return;
       case 'timerDeadlineCleared':
         this.track(e.inst, e.vcpu, 'lapic').losses.push({ kind: 'cleared', t, line, cmp: e.value, relatedLine: e.deadlineAt.line });
