@@ -16,7 +16,15 @@ import { ceilNsOfTicks } from '../replay/timers/deadline';
 import type { DeliveryVerdict, TimerArmedSpan, TimerDeadlineMark, TimerLossMark } from '../../../protocol/views';
 import { guestTimerKey, parseInstanceKey, timerTrackKey, vcpuKey } from '../../../protocol/instanceKey';
 
-export interface TimerTrackInfo { id: string; vcpuRow: string; instance: string; vcpu: number; vm: string; timer: TimerName; series: string }
+export interface TimerTrackInfo {
+  id: string;
+  vcpuRow: string;
+  instance: string;
+  vcpu: number;
+  vm: string;
+  timer: TimerName;
+  series: string;
+}
 
 export interface ArmedEntry {
   from: bigint;
@@ -39,7 +47,13 @@ export interface DeadlineEntry {
   armedLine: number;
   armedAt: bigint;
   previous?: bigint;
-  shift?: { expected: bigint; shift: bigint; causeLine: number | null; reportedLine: number; reason: 'resume' | 'offset-change' };
+  shift?: {
+    expected: bigint;
+    shift: bigint;
+    causeLine: number | null;
+    reportedLine: number;
+    reason: 'resume' | 'offset-change';
+  };
 }
 
 export interface DeliveryEntry {
@@ -71,10 +85,25 @@ export interface LossEntry {
   relatedLine?: number;
 }
 
-export interface RunEntry { inGuest: boolean; from: bigint; to: bigint; fromLine: number; toLine: number | null; reason: string | null }
+export interface RunEntry {
+  inGuest: boolean;
+  from: bigint;
+  to: bigint;
+  fromLine: number;
+  toLine: number | null;
+  reason: string | null;
+}
 
 /** An arming not ended yet: its interval, and the deadlines it made (the arming's, then each move). */
-interface OpenArming { from: bigint; line: number; cmp: bigint; cmpIsTime: boolean; deadline: bigint; current: bigint; deadlines: DeadlineEntry[] }
+interface OpenArming {
+  from: bigint;
+  line: number;
+  cmp: bigint;
+  cmpIsTime: boolean;
+  deadline: bigint;
+  current: bigint;
+  deadlines: DeadlineEntry[];
+}
 
 interface TrackState {
   info: TimerTrackInfo;
@@ -95,7 +124,14 @@ interface RunState {
 
 /** What a copy of a builder needs to go on from a checkpoint: list lengths and copies of the open items. */
 export interface TimerRowsMark {
-  tracks: { id: string; armed: number; deadlines: number; deliveries: number; losses: number; open: OpenArming | null }[];
+  tracks: {
+    id: string;
+    armed: number;
+    deadlines: number;
+    deliveries: number;
+    losses: number;
+    open: OpenArming | null;
+  }[];
   runs: { row: string; runs: number; current: RunState['current']; candidate: RunState['candidate'] }[];
   pending: [string, DeliveryEntry][];
   inOrder: boolean;
@@ -121,12 +157,21 @@ export interface TimerRowsIndex {
 }
 
 export const TIMER_LABELS: Record<TimerName, string> = {
-  vtimer: 'vtimer (CNTV)', ptimer: 'ptimer (CNTP)', hvtimer: 'hvtimer (CNTHV)', hptimer: 'hptimer (CNTHP)', lapic: 'lapic timer',
+  vtimer: 'vtimer (CNTV)',
+  ptimer: 'ptimer (CNTP)',
+  hvtimer: 'hvtimer (CNTHV)',
+  hptimer: 'hptimer (CNTHP)',
+  lapic: 'lapic timer',
 };
 
 const sortedCopy = <E>(list: E[], key: (e: E) => bigint): E[] => {
   for (let i = 1; i < list.length; i++) {
-    if (key(list[i]) < key(list[i - 1])) return [...list].sort((a, b) => { const x = key(a); const y = key(b); return x < y ? -1 : x > y ? 1 : 0; });
+    if (key(list[i]) < key(list[i - 1]))
+      return [...list].sort((a, b) => {
+        const x = key(a);
+        const y = key(b);
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
   }
   return list;
 };
@@ -148,9 +193,19 @@ export class TimerRowsBuilder {
   mark(): TimerRowsMark {
     return {
       tracks: [...this.tracks.values()].map((s) => ({
-        id: s.info.id, armed: s.armed.length, deadlines: s.deadlines.length, deliveries: s.deliveries.length, losses: s.losses.length, open: s.open && structuredClone(s.open),
+        id: s.info.id,
+        armed: s.armed.length,
+        deadlines: s.deadlines.length,
+        deliveries: s.deliveries.length,
+        losses: s.losses.length,
+        open: s.open && structuredClone(s.open),
       })),
-      runs: [...this.runStates].map(([row, s]) => ({ row, runs: s.runs.length, current: s.current && { ...s.current }, candidate: s.candidate && { ...s.candidate } })),
+      runs: [...this.runStates].map(([row, s]) => ({
+        row,
+        runs: s.runs.length,
+        current: s.current && { ...s.current },
+        candidate: s.candidate && { ...s.candidate },
+      })),
       pending: [...this.pending].map(([k, d]) => [k, { ...d }]),
       inOrder: this.inOrder,
     };
@@ -162,14 +217,22 @@ export class TimerRowsBuilder {
     for (const m of mark.tracks) {
       const from = this.tracks.get(m.id)!;
       const s: TrackState = {
-        info: from.info, armed: from.armed.slice(0, m.armed), deadlines: from.deadlines.slice(0, m.deadlines),
-        deliveries: from.deliveries.slice(0, m.deliveries), losses: from.losses.slice(0, m.losses), open: m.open && structuredClone(m.open),
+        info: from.info,
+        armed: from.armed.slice(0, m.armed),
+        deadlines: from.deadlines.slice(0, m.deadlines),
+        deliveries: from.deliveries.slice(0, m.deliveries),
+        losses: from.losses.slice(0, m.losses),
+        open: m.open && structuredClone(m.open),
       };
       b.tracks.set(m.id, s);
       if (s.open) b.openSet(s.info.vcpuRow).add(s);
     }
     for (const r of mark.runs) {
-      b.runStates.set(r.row, { runs: this.runStates.get(r.row)!.runs.slice(0, r.runs), current: r.current && { ...r.current }, candidate: r.candidate && { ...r.candidate } });
+      b.runStates.set(r.row, {
+        runs: this.runStates.get(r.row)!.runs.slice(0, r.runs),
+        current: r.current && { ...r.current },
+        candidate: r.candidate && { ...r.candidate },
+      });
     }
     for (const [k, d] of mark.pending) b.pending.set(k, { ...d });
     b.inOrder = mark.inOrder;
@@ -178,7 +241,10 @@ export class TimerRowsBuilder {
 
   private openSet(row: string): Set<TrackState> {
     let s = this.openByRow.get(row);
-    if (!s) { s = new Set(); this.openByRow.set(row, s); }
+    if (!s) {
+      s = new Set();
+      this.openByRow.set(row, s);
+    }
     return s;
   }
 
@@ -188,7 +254,14 @@ export class TimerRowsBuilder {
     let s = this.tracks.get(id);
     if (!s) {
       const { vm } = parseInstanceKey(inst);
-      s = { info: { id, vcpuRow, instance: inst, vcpu, vm, timer, series: guestTimerKey(vm, vcpu, timer) }, armed: [], deadlines: [], deliveries: [], losses: [], open: null };
+      s = {
+        info: { id, vcpuRow, instance: inst, vcpu, vm, timer, series: guestTimerKey(vm, vcpu, timer) },
+        armed: [],
+        deadlines: [],
+        deliveries: [],
+        losses: [],
+        open: null,
+      };
       this.tracks.set(id, s);
     }
     return s;
@@ -198,11 +271,20 @@ export class TimerRowsBuilder {
    * Takes one statement (`t` its reference time) with the events of its replay and the state after
    * it; `timeOf` gives the time of an earlier statement's line (a dropped deadline is placed at its write).
    */
-  visit(line: number, stmt: Statement, state: ModelState, events: readonly ReplayEvent[], t: bigint, timeOf: (line: number) => bigint | undefined = () => undefined): void {
+  visit(
+    line: number,
+    stmt: Statement,
+    state: ModelState,
+    events: readonly ReplayEvent[],
+    t: bigint,
+    timeOf: (line: number) => bigint | undefined = () => undefined,
+  ): void {
     this.timeOf = timeOf;
     if (this.lastT !== null && t < this.lastT) this.inOrder = false;
     this.lastT = t;
-    const relevant = events.filter((e) => e.kind in ORDER || e.kind.startsWith('timer') || e.kind === 'stop' || e.kind === 'run');
+    const relevant = events.filter(
+      (e) => e.kind in ORDER || e.kind.startsWith('timer') || e.kind === 'stop' || e.kind === 'run',
+    );
     if (relevant.length > 1) relevant.sort((a, b) => (ORDER[a.kind] ?? 3) - (ORDER[b.kind] ?? 3));
     const shifts: Extract<ReplayEvent, { kind: 'timerShift' }>[] = [];
     for (const e of relevant) this.event(line, e, t, shifts);
@@ -222,34 +304,77 @@ export class TimerRowsBuilder {
       }
       case 'stop':
         // The instance stopped (pause, migration, snapshot): its vCPUs left the guest.
-        for (const [row, rs] of this.runStates) if (rs.current || rs.candidate) { if (row.startsWith(`${e.inst}/vcpu`)) this.endRun(row, t, line); }
+        for (const [row, rs] of this.runStates)
+          if (rs.current || rs.candidate) {
+            if (row.startsWith(`${e.inst}/vcpu`)) this.endRun(row, t, line);
+          }
         return;
       case 'run': {
         const rs = this.runStates.get(vcpuKey(e.inst, e.vcpu));
-        if (rs) { if (!rs.current) rs.candidate = { t, line }; } else this.runStates.set(vcpuKey(e.inst, e.vcpu), { runs: [], current: null, candidate: { t, line } });
+        if (rs) {
+          if (!rs.current) rs.candidate = { t, line };
+        } else this.runStates.set(vcpuKey(e.inst, e.vcpu), { runs: [], current: null, candidate: { t, line } });
         return;
       }
       case 'timerArmed': {
         const s = this.track(e.inst, e.vcpu, e.timer);
         if (s.open) this.close(s, t, line, 'rearmed');
-        const armed: DeadlineEntry = { kind: 'armed', t: e.deadline, line: e.at.line, cmp: e.cmp, cmpIsTime: e.byTime, armedLine: e.at.line, armedAt: t };
-        s.open = { from: t, line: e.at.line, cmp: e.cmp, cmpIsTime: e.byTime, deadline: e.deadline, current: e.deadline, deadlines: [armed] };
+        const armed: DeadlineEntry = {
+          kind: 'armed',
+          t: e.deadline,
+          line: e.at.line,
+          cmp: e.cmp,
+          cmpIsTime: e.byTime,
+          armedLine: e.at.line,
+          armedAt: t,
+        };
+        s.open = {
+          from: t,
+          line: e.at.line,
+          cmp: e.cmp,
+          cmpIsTime: e.byTime,
+          deadline: e.deadline,
+          current: e.deadline,
+          deadlines: [armed],
+        };
         this.openSet(s.info.vcpuRow).add(s);
         return;
       }
-      case 'timerDelivery': return this.delivery(line, e, t);
-      case 'lapicExpireWait': return this.lapicWait(line, e, t);
+      case 'timerDelivery':
+        return this.delivery(line, e, t);
+      case 'lapicExpireWait':
+        return this.lapicWait(line, e, t);
       case 'timerLost': {
         // Placed where it counts as lost: t_d (or the resume after it) plus the lost tolerance.
-        this.track(e.inst, e.vcpu, e.timer).losses.push({ kind: 'lost', t: e.from + e.tolNs, line: e.armedAt.line, deadline: e.deadline, tolerance: e.tolNs, cmp: e.cmp, relatedLine: e.evidenceAt?.line });
+        this.track(e.inst, e.vcpu, e.timer).losses.push({
+          kind: 'lost',
+          t: e.from + e.tolNs,
+          line: e.armedAt.line,
+          deadline: e.deadline,
+          tolerance: e.tolNs,
+          cmp: e.cmp,
+          relatedLine: e.evidenceAt?.line,
+        });
         return;
       }
       case 'timerDeadlineDropped':
         // At the write KVM dropped (a KVM_SET_LAPIC may show only later that LVTT was not in TSC-deadline mode then).
-        this.track(e.inst, e.vcpu, 'lapic').losses.push({ kind: 'dropped', t: this.timeOf(e.at.line) ?? t, line: e.at.line, cmp: e.value, relatedLine: e.lapicAt?.line });
+        this.track(e.inst, e.vcpu, 'lapic').losses.push({
+          kind: 'dropped',
+          t: this.timeOf(e.at.line) ?? t,
+          line: e.at.line,
+          cmp: e.value,
+          relatedLine: e.lapicAt?.line,
+        });
         return;
       case 'timerDeadlineCleared':
-        this.track(e.inst, e.vcpu, 'lapic').losses.push({ kind: 'cleared', t, line, cmp: e.value, relatedLine: e.deadlineAt.line });
+        this.track(e.inst, e.vcpu, 'lapic').losses.push({
+          kind: 'cleared',
+          t,
+          line,
+          cmp: e.value,
+          relatedLine: e.deadlineAt.line,
+        });
         return;
       case 'timerShift': {
         shifts.push(e);
@@ -258,7 +383,8 @@ export class TimerRowsBuilder {
         if (e.reason === 'resume' && s?.open) s.open.deadlines.at(-1)!.shift = shiftOf(e, line);
         return;
       }
-      default: return;
+      default:
+        return;
     }
   }
 
@@ -285,8 +411,20 @@ export class TimerRowsBuilder {
     }
     const shift = e.first ? open?.deadlines.at(-1)?.shift : undefined;
     const d: DeliveryEntry = {
-      track: s.info.id, series: s.info.series, line, t, verdict, lateness, wait, tolerance, deadline,
-      armedLine: e.armedAt?.line, judgedLine: line, cmp: e.cmp, counter: e.counter, policyLateness: shift && t - shift.expected,
+      track: s.info.id,
+      series: s.info.series,
+      line,
+      t,
+      verdict,
+      lateness,
+      wait,
+      tolerance,
+      deadline,
+      armedLine: e.armedAt?.line,
+      judgedLine: line,
+      cmp: e.cmp,
+      counter: e.counter,
+      policyLateness: shift && t - shift.expected,
     };
     if (e.timer === 'lapic') {
       this.flushPending(s.info.vcpuRow);
@@ -300,7 +438,10 @@ export class TimerRowsBuilder {
     const s = this.track(e.inst, e.vcpu, 'lapic');
     const ns = e.delta < 0n ? -ceilNsOfTicks(-e.delta, e.hz) : ceilNsOfTicks(e.delta, e.hz);
     const measured = {
-      verdict: (e.early ? 'early' : e.late ? 'late' : 'on-time') as DeliveryVerdict, lateness: ns, wait: e.waitNs, judgedLine: line,
+      verdict: (e.early ? 'early' : e.late ? 'late' : 'on-time') as DeliveryVerdict,
+      lateness: ns,
+      wait: e.waitNs,
+      judgedLine: line,
       tolerance: e.delta < 0n ? ceilNsOfTicks(e.earlyTolCycles, e.hz) : e.lateTolNs,
     };
     const pending = this.pending.get(s.info.vcpuRow);
@@ -312,7 +453,16 @@ export class TimerRowsBuilder {
     if (e.judgedByDelivery) return; // its delivery was recorded already
     const open = s.open;
     const shift = open?.deadlines.at(-1)?.shift;
-    s.deliveries.push({ track: s.info.id, series: s.info.series, line, t, ...measured, deadline: open?.current, armedLine: e.armedAt?.line, policyLateness: shift && t - shift.expected });
+    s.deliveries.push({
+      track: s.info.id,
+      series: s.info.series,
+      line,
+      t,
+      ...measured,
+      deadline: open?.current,
+      armedLine: e.armedAt?.line,
+      policyLateness: shift && t - shift.expected,
+    });
     if (open) this.close(s, t, line, 'fired');
   }
 
@@ -330,7 +480,16 @@ export class TimerRowsBuilder {
     this.openByRow.get(s.info.vcpuRow)?.delete(s);
     // A restore writes CTL and CVAL at one instant: the first write's arming never existed for the guest.
     if (end === 'rearmed' && t === o.from) return;
-    s.armed.push({ from: o.from, to: t, line: o.line, endLine: line, end, cmp: o.cmp, cmpIsTime: o.cmpIsTime, deadline: o.deadline });
+    s.armed.push({
+      from: o.from,
+      to: t,
+      line: o.line,
+      endLine: line,
+      end,
+      cmp: o.cmp,
+      cmpIsTime: o.cmpIsTime,
+      deadline: o.deadline,
+    });
     for (const d of o.deadlines) if (end === 'fired' || d.t <= t || d.shift) s.deadlines.push(d);
   }
 
@@ -341,20 +500,33 @@ export class TimerRowsBuilder {
     if ((b.type !== 'kvm_entry' && b.type !== 'kvm_exit') || !stmt.where.vm || !stmt.where.vcpu) return;
     const row = vcpuKey(`${stmt.where.host.value}/${stmt.where.vm.value}`, stmt.where.vcpu.value);
     let rs = this.runStates.get(row);
-    if (!rs) { rs = { runs: [], current: null, candidate: null }; this.runStates.set(row, rs); }
+    if (!rs) {
+      rs = { runs: [], current: null, candidate: null };
+      this.runStates.set(row, rs);
+    }
     const cur = rs.current;
     if (b.type === 'kvm_entry') {
       // The LAPIC delivery before this entry got its wait_lapic_expire, or will not.
       this.flushPending(row);
       if (cur?.inGuest) return;
-      if (cur) rs.runs.push({ inGuest: false, from: cur.since, to: t, fromLine: cur.line, toLine: line, reason: cur.reason });
+      if (cur)
+        rs.runs.push({ inGuest: false, from: cur.since, to: t, fromLine: cur.line, toLine: line, reason: cur.reason });
       rs.current = { inGuest: true, since: t, line, reason: null };
       rs.candidate = null;
       return;
     }
     const reason = b.reason.value;
-    if (cur) rs.runs.push({ inGuest: cur.inGuest, from: cur.since, to: t, fromLine: cur.line, toLine: line, reason: cur.inGuest ? reason : cur.reason });
-    else if (rs.candidate) rs.runs.push({ inGuest: true, from: rs.candidate.t, to: t, fromLine: rs.candidate.line, toLine: line, reason });
+    if (cur)
+      rs.runs.push({
+        inGuest: cur.inGuest,
+        from: cur.since,
+        to: t,
+        fromLine: cur.line,
+        toLine: line,
+        reason: cur.inGuest ? reason : cur.reason,
+      });
+    else if (rs.candidate)
+      rs.runs.push({ inGuest: true, from: rs.candidate.t, to: t, fromLine: rs.candidate.line, toLine: line, reason });
     rs.current = { inGuest: false, since: t, line, reason };
     rs.candidate = null;
   }
@@ -363,7 +535,15 @@ export class TimerRowsBuilder {
     const rs = this.runStates.get(row);
     if (!rs) return;
     const cur = rs.current;
-    if (cur) rs.runs.push({ inGuest: cur.inGuest, from: cur.since, to: t, fromLine: cur.line, toLine: line, reason: cur.reason });
+    if (cur)
+      rs.runs.push({
+        inGuest: cur.inGuest,
+        from: cur.since,
+        to: t,
+        fromLine: cur.line,
+        toLine: line,
+        reason: cur.reason,
+      });
     rs.current = null;
     rs.candidate = null;
   }
@@ -376,21 +556,40 @@ export class TimerRowsBuilder {
    * t_d changed with the same compare value was moved by an offset change (arm64: KVM compares CVAL
    * with the live counter, timers.md T2), which is shown with the statement that moved it.
    */
-  private checkOpen(line: number, stmt: Statement, state: ModelState, t: bigint, shifts: Extract<ReplayEvent, { kind: 'timerShift' }>[]): void {
+  private checkOpen(
+    line: number,
+    stmt: Statement,
+    state: ModelState,
+    t: bigint,
+    shifts: Extract<ReplayEvent, { kind: 'timerShift' }>[],
+  ): void {
     if (this.openByRow.size === 0) return;
     const vm = stmt.where.vm?.value;
     const vcpu = stmt.where.vcpu?.value;
     const candidates: TrackState[] = [];
-    if (vm !== undefined && vcpu !== undefined) candidates.push(...(this.openByRow.get(vcpuKey(`${stmt.where.host.value}/${vm}`, vcpu)) ?? []));
+    if (vm !== undefined && vcpu !== undefined)
+      candidates.push(...(this.openByRow.get(vcpuKey(`${stmt.where.host.value}/${vm}`, vcpu)) ?? []));
     else for (const set of this.openByRow.values()) candidates.push(...set);
     for (const s of candidates) {
       const o = s.open!;
       const ts = state.timers.vcpus.get(modelVcpuKey(s.info.instance, s.info.vcpu))?.timers[s.info.timer];
-      if (!ts || !armable(ts)) { this.close(s, t, line, 'disarmed'); continue; }
+      if (!ts || !armable(ts)) {
+        this.close(s, t, line, 'disarmed');
+        continue;
+      }
       if (ts.deadline === undefined || ts.deadline === o.current || compareValue(ts) !== o.cmp) continue;
-      const shift = shifts.find((e) => e.reason === 'offset-change' && e.timer === s.info.timer && vcpuKey(e.inst, e.vcpu) === s.info.vcpuRow);
+      const shift = shifts.find(
+        (e) => e.reason === 'offset-change' && e.timer === s.info.timer && vcpuKey(e.inst, e.vcpu) === s.info.vcpuRow,
+      );
       o.deadlines.push({
-        kind: 'moved', t: ts.deadline, line, cmp: o.cmp, cmpIsTime: o.cmpIsTime, armedLine: o.line, armedAt: o.from, previous: o.current,
+        kind: 'moved',
+        t: ts.deadline,
+        line,
+        cmp: o.cmp,
+        cmpIsTime: o.cmpIsTime,
+        armedLine: o.line,
+        armedAt: o.from,
+        previous: o.current,
         shift: shift && shiftOf(shift, line),
       });
       o.current = ts.deadline;
@@ -399,7 +598,8 @@ export class TimerRowsBuilder {
 
   /** The finished data: open items end where their row ends (`rowEnd`), lists sorted by time. */
   finish(rowEnd: (vcpuRow: string) => bigint): TimerRowsIndex {
-    const order = (a: TrackState, b: TrackState): number => (a.info.vcpuRow === b.info.vcpuRow ? TIMER_NAMES.indexOf(a.info.timer) - TIMER_NAMES.indexOf(b.info.timer) : 0);
+    const order = (a: TrackState, b: TrackState): number =>
+      a.info.vcpuRow === b.info.vcpuRow ? TIMER_NAMES.indexOf(a.info.timer) - TIMER_NAMES.indexOf(b.info.timer) : 0;
     const tracks: TimerTrackData[] = [];
     const pendingOf = new Map<string, DeliveryEntry[]>();
     for (const d of this.pending.values()) pendingOf.set(d.track, [...(pendingOf.get(d.track) ?? []), d]);
@@ -409,14 +609,29 @@ export class TimerRowsBuilder {
       if (s.open) {
         const o = s.open;
         const end = rowEnd(s.info.vcpuRow);
-        armed = [...armed, { from: o.from, to: end > o.from ? end : o.from, line: o.line, endLine: null, end: 'open', cmp: o.cmp, cmpIsTime: o.cmpIsTime, deadline: o.deadline }];
+        armed = [
+          ...armed,
+          {
+            from: o.from,
+            to: end > o.from ? end : o.from,
+            line: o.line,
+            endLine: null,
+            end: 'open',
+            cmp: o.cmp,
+            cmpIsTime: o.cmpIsTime,
+            deadline: o.deadline,
+          },
+        ];
         deadlines = [...deadlines, ...o.deadlines];
       }
       const pending = pendingOf.get(s.info.id);
       const deliveries = pending ? [...s.deliveries, ...pending] : s.deliveries;
       tracks.push({
-        info: s.info, armed: this.inOrder ? armed : sortedCopy(armed, (a) => a.from), deadlines: sortedCopy(deadlines, (d) => d.t),
-        deliveries: this.inOrder ? deliveries : sortedCopy(deliveries, (d) => d.t), losses: sortedCopy(s.losses, (l) => l.t),
+        info: s.info,
+        armed: this.inOrder ? armed : sortedCopy(armed, (a) => a.from),
+        deadlines: sortedCopy(deadlines, (d) => d.t),
+        deliveries: this.inOrder ? deliveries : sortedCopy(deliveries, (d) => d.t),
+        losses: sortedCopy(s.losses, (l) => l.t),
       });
     }
     const runs = new Map<string, RunEntry[]>();
@@ -425,7 +640,17 @@ export class TimerRowsBuilder {
       const cur = rs.current;
       if (cur) {
         const end = rowEnd(row);
-        list = [...list, { inGuest: cur.inGuest, from: cur.since, to: end > cur.since ? end : cur.since, fromLine: cur.line, toLine: null, reason: cur.reason }];
+        list = [
+          ...list,
+          {
+            inGuest: cur.inGuest,
+            from: cur.since,
+            to: end > cur.since ? end : cur.since,
+            fromLine: cur.line,
+            toLine: null,
+            reason: cur.reason,
+          },
+        ];
       }
       if (list.length) runs.set(row, this.inOrder ? list : sortedCopy(list, (r) => r.from));
     }
@@ -434,11 +659,21 @@ export class TimerRowsBuilder {
       const judged = tr.deliveries.filter((d) => d.lateness !== undefined);
       if (judged.length) lateness.set(tr.info.series, [...(lateness.get(tr.info.series) ?? []), ...judged]);
     }
-    for (const [k, list] of lateness) lateness.set(k, sortedCopy(list, (d) => d.t));
+    for (const [k, list] of lateness)
+      lateness.set(
+        k,
+        sortedCopy(list, (d) => d.t),
+      );
     return { tracks, runs, lateness };
   }
 }
 
 function shiftOf(e: Extract<ReplayEvent, { kind: 'timerShift' }>, line: number): DeadlineEntry['shift'] {
-  return { expected: e.expectedAt, shift: e.shiftNs, causeLine: e.cause?.line ?? null, reportedLine: line, reason: e.reason };
+  return {
+    expected: e.expectedAt,
+    shift: e.shiftNs,
+    causeLine: e.cause?.line ?? null,
+    reportedLine: line,
+    reason: e.reason,
+  };
 }

@@ -4,8 +4,17 @@
 // lateness series reduced to the lowest and highest point of each bucket. Each per-track list is
 // sorted by time, so a range costs a binary search and a walk over what it holds.
 import type {
-  DeliveryVerdict, LatenessPoint, RunCluster, RunInterval, TimerArmedSpan, TimerDeadlineMark, TimerDeliveryMark, TimerLossMark, TimerMarkCluster,
-  TimerSpanCluster, TimerWindow,
+  DeliveryVerdict,
+  LatenessPoint,
+  RunCluster,
+  RunInterval,
+  TimerArmedSpan,
+  TimerDeadlineMark,
+  TimerDeliveryMark,
+  TimerLossMark,
+  TimerMarkCluster,
+  TimerSpanCluster,
+  TimerWindow,
 } from '../../../protocol/views';
 import type { ArmedEntry, DeadlineEntry, DeliveryEntry, LossEntry, RunEntry, TimerRowsIndex } from './timerRows';
 
@@ -23,7 +32,8 @@ function lowerBound<T>(list: readonly T[], key: (e: T) => bigint, x: bigint): nu
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (key(list[mid]) < x) lo = mid + 1; else hi = mid;
+    if (key(list[mid]) < x) lo = mid + 1;
+    else hi = mid;
   }
   return lo;
 }
@@ -45,7 +55,10 @@ function intervalsIn<T extends { from: bigint; to: bigint }>(list: readonly T[],
  * buckets only group items for drawing, so ns precision does not matter there and the halving below
  * costs float arithmetic, not bigint.
  */
-interface Keyed<T> { items: readonly T[]; offs: Float64Array }
+interface Keyed<T> {
+  items: readonly T[];
+  offs: Float64Array;
+}
 
 function keyed<T>(items: readonly T[], key: (e: T) => bigint, from: bigint): Keyed<T> {
   const offs = new Float64Array(items.length);
@@ -53,7 +66,8 @@ function keyed<T>(items: readonly T[], key: (e: T) => bigint, from: bigint): Key
   return { items, offs };
 }
 
-const bucketOf = (off: number, span: number, buckets: number): number => (span <= 0 ? 0 : Math.min(buckets - 1, Math.max(0, Math.floor((off * buckets) / span))));
+const bucketOf = (off: number, span: number, buckets: number): number =>
+  span <= 0 ? 0 : Math.min(buckets - 1, Math.max(0, Math.floor((off * buckets) / span)));
 
 /** How many runs of consecutive items share a bucket. */
 function countGroups(k: Keyed<unknown>, span: number, buckets: number): number {
@@ -61,7 +75,10 @@ function countGroups(k: Keyed<unknown>, span: number, buckets: number): number {
   let last = -1;
   for (let i = 0; i < k.offs.length; i++) {
     const b = bucketOf(k.offs[i], span, buckets);
-    if (b !== last) { n++; last = b; }
+    if (b !== last) {
+      n++;
+      last = b;
+    }
   }
   return n;
 }
@@ -72,7 +89,10 @@ function groups<T>(k: Keyed<T>, span: number, buckets: number): T[][] {
   let last = -1;
   for (let i = 0; i < k.items.length; i++) {
     const b = bucketOf(k.offs[i], span, buckets);
-    if (b !== last) { out.push([k.items[i]]); last = b; } else out.at(-1)!.push(k.items[i]);
+    if (b !== last) {
+      out.push([k.items[i]]);
+      last = b;
+    } else out.at(-1)!.push(k.items[i]);
   }
   return out;
 }
@@ -89,32 +109,83 @@ function bucketsFor(lists: readonly Keyed<unknown>[], span: number, max: number)
 const str = (x: bigint | undefined | null): string | null => (x === undefined || x === null ? null : x.toString());
 
 const spanOf = (track: string, a: ArmedEntry): TimerArmedSpan => ({
-  track, fromNs: a.from.toString(), toNs: a.to.toString(), line: a.line, endLine: a.endLine, end: a.end, cmp: a.cmp.toString(), cmpIsTime: a.cmpIsTime, deadlineNs: a.deadline.toString(),
+  track,
+  fromNs: a.from.toString(),
+  toNs: a.to.toString(),
+  line: a.line,
+  endLine: a.endLine,
+  end: a.end,
+  cmp: a.cmp.toString(),
+  cmpIsTime: a.cmpIsTime,
+  deadlineNs: a.deadline.toString(),
 });
 
 const deadlineOf = (track: string, d: DeadlineEntry): TimerDeadlineMark => ({
-  track, kind: d.kind, timeNs: d.t.toString(), line: d.line, cmp: d.cmp.toString(), cmpIsTime: d.cmpIsTime, armedLine: d.armedLine, armedNs: d.armedAt.toString(),
+  track,
+  kind: d.kind,
+  timeNs: d.t.toString(),
+  line: d.line,
+  cmp: d.cmp.toString(),
+  cmpIsTime: d.cmpIsTime,
+  armedLine: d.armedLine,
+  armedNs: d.armedAt.toString(),
   previousNs: str(d.previous),
-  shift: d.shift ? { expectedNs: d.shift.expected.toString(), shiftNs: d.shift.shift.toString(), causeLine: d.shift.causeLine, reportedLine: d.shift.reportedLine, reason: d.shift.reason } : null,
+  shift: d.shift
+    ? {
+        expectedNs: d.shift.expected.toString(),
+        shiftNs: d.shift.shift.toString(),
+        causeLine: d.shift.causeLine,
+        reportedLine: d.shift.reportedLine,
+        reason: d.shift.reason,
+      }
+    : null,
 });
 
 export const deliveryOf = (d: DeliveryEntry): TimerDeliveryMark => ({
-  track: d.track, series: d.series, line: d.line, timeNs: d.t.toString(), verdict: d.verdict, latenessNs: str(d.lateness), waitNs: d.wait.toString(),
-  toleranceNs: str(d.tolerance), deadlineNs: str(d.deadline), armedLine: d.armedLine ?? null, judgedLine: d.judgedLine, cmp: str(d.cmp), counter: str(d.counter),
+  track: d.track,
+  series: d.series,
+  line: d.line,
+  timeNs: d.t.toString(),
+  verdict: d.verdict,
+  latenessNs: str(d.lateness),
+  waitNs: d.wait.toString(),
+  toleranceNs: str(d.tolerance),
+  deadlineNs: str(d.deadline),
+  armedLine: d.armedLine ?? null,
+  judgedLine: d.judgedLine,
+  cmp: str(d.cmp),
+  counter: str(d.counter),
   policyLatenessNs: str(d.policyLateness),
 });
 
 const lossOf = (track: string, l: LossEntry): TimerLossMark => ({
-  track, kind: l.kind, timeNs: l.t.toString(), line: l.line, deadlineNs: str(l.deadline), toleranceNs: str(l.tolerance), cmp: str(l.cmp), relatedLine: l.relatedLine ?? null,
+  track,
+  kind: l.kind,
+  timeNs: l.t.toString(),
+  line: l.line,
+  deadlineNs: str(l.deadline),
+  toleranceNs: str(l.tolerance),
+  cmp: str(l.cmp),
+  relatedLine: l.relatedLine ?? null,
 });
 
 const runOf = (row: string, r: RunEntry): RunInterval => ({
-  row, inGuest: r.inGuest, fromNs: r.from.toString(), toNs: r.to.toString(), fromLine: r.fromLine, toLine: r.toLine, reason: r.reason,
+  row,
+  inGuest: r.inGuest,
+  fromNs: r.from.toString(),
+  toNs: r.to.toString(),
+  fromLine: r.fromLine,
+  toLine: r.toLine,
+  reason: r.reason,
 });
 
 const NO_VERDICTS = (): Record<DeliveryVerdict, number> => ({ early: 0, 'on-time': 0, late: 0, unjudged: 0 });
 
-function markCluster(track: string, kind: TimerMarkCluster['kind'], items: { t: bigint; line: number; verdict?: DeliveryVerdict; lateness?: bigint }[]): TimerMarkCluster {
+function markCluster(
+  track: string,
+  kind: TimerMarkCluster['kind'],
+  items: { t: bigint; line: number; verdict?: DeliveryVerdict; lateness?: bigint }[],
+): TimerMarkCluster {
   const verdicts = NO_VERDICTS();
   let lo = items[0].t;
   let hi = lo;
@@ -133,7 +204,18 @@ function markCluster(track: string, kind: TimerMarkCluster['kind'], items: { t: 
       if (maxL === undefined || i.lateness > maxL) maxL = i.lateness;
     }
   }
-  return { track, kind, fromNs: lo.toString(), toNs: hi.toString(), count: items.length, firstLine: first, lastLine: last, verdicts, minLatenessNs: str(minL), maxLatenessNs: str(maxL) };
+  return {
+    track,
+    kind,
+    fromNs: lo.toString(),
+    toNs: hi.toString(),
+    count: items.length,
+    firstLine: first,
+    lastLine: last,
+    verdicts,
+    minLatenessNs: str(minL),
+    maxLatenessNs: str(maxL),
+  };
 }
 
 /** The time an interval list covers within [from, to]. */
@@ -147,7 +229,13 @@ function coveredNs(items: readonly { from: bigint; to: bigint }[], from: bigint,
   return sum;
 }
 
-export function timerWindow(index: TimerRowsIndex, from: bigint, to: bigint, maxMarkers: number, maxSamples: number): TimerWindowResult {
+export function timerWindow(
+  index: TimerRowsIndex,
+  from: bigint,
+  to: bigint,
+  maxMarkers: number,
+  maxSamples: number,
+): TimerWindowResult {
   let reduced = false;
   const span = Number(to - from);
   const timers: TimerWindow = { spans: [], spanClusters: [], deadlines: [], deliveries: [], losses: [], clusters: [] };
@@ -169,17 +257,29 @@ export function timerWindow(index: TimerRowsIndex, from: bigint, to: bigint, max
   } else {
     reduced = true;
     const byT = (e: { t: bigint }): bigint => e.t;
-    const k = marks.map((m) => ({ id: m.id, deadlines: keyed(m.deadlines, byT, from), deliveries: keyed(m.deliveries, byT, from), losses: keyed(m.losses, byT, from) }));
-    const buckets = bucketsFor(k.flatMap((m) => [m.deadlines, m.deliveries, m.losses]), span, maxMarkers);
+    const k = marks.map((m) => ({
+      id: m.id,
+      deadlines: keyed(m.deadlines, byT, from),
+      deliveries: keyed(m.deliveries, byT, from),
+      losses: keyed(m.losses, byT, from),
+    }));
+    const buckets = bucketsFor(
+      k.flatMap((m) => [m.deadlines, m.deliveries, m.losses]),
+      span,
+      maxMarkers,
+    );
     for (const m of k) {
       for (const g of groups(m.deadlines, span, buckets)) {
-        if (g.length === 1) timers.deadlines.push(deadlineOf(m.id, g[0])); else timers.clusters.push(markCluster(m.id, 'deadline', g));
+        if (g.length === 1) timers.deadlines.push(deadlineOf(m.id, g[0]));
+        else timers.clusters.push(markCluster(m.id, 'deadline', g));
       }
       for (const g of groups(m.deliveries, span, buckets)) {
-        if (g.length === 1) timers.deliveries.push(deliveryOf(g[0])); else timers.clusters.push(markCluster(m.id, 'delivery', g));
+        if (g.length === 1) timers.deliveries.push(deliveryOf(g[0]));
+        else timers.clusters.push(markCluster(m.id, 'delivery', g));
       }
       for (const g of groups(m.losses, span, buckets)) {
-        if (g.length === 1) timers.losses.push(lossOf(m.id, g[0])); else timers.clusters.push(markCluster(m.id, 'loss', g));
+        if (g.length === 1) timers.losses.push(lossOf(m.id, g[0]));
+        else timers.clusters.push(markCluster(m.id, 'loss', g));
       }
     }
   }
@@ -195,10 +295,20 @@ export function timerWindow(index: TimerRowsIndex, from: bigint, to: bigint, max
     const buckets = bucketsFor(k, span, maxMarkers);
     spans.forEach((s, i) => {
       for (const g of groups(k[i], span, buckets)) {
-        if (g.length === 1) { timers.spans.push(spanOf(s.id, g[0])); continue; }
+        if (g.length === 1) {
+          timers.spans.push(spanOf(s.id, g[0]));
+          continue;
+        }
         const lo = g[0].from;
         const hi = g.at(-1)!.to;
-        const c: TimerSpanCluster = { track: s.id, fromNs: lo.toString(), toNs: hi.toString(), count: g.length, armedNs: coveredNs(g, lo, hi).toString(), firstLine: g[0].line };
+        const c: TimerSpanCluster = {
+          track: s.id,
+          fromNs: lo.toString(),
+          toNs: hi.toString(),
+          count: g.length,
+          armedNs: coveredNs(g, lo, hi).toString(),
+          firstLine: g[0].line,
+        };
         timers.spanClusters.push(c);
       }
     });
@@ -217,7 +327,10 @@ export function timerWindow(index: TimerRowsIndex, from: bigint, to: bigint, max
     const buckets = bucketsFor(k, span, maxMarkers);
     rows.forEach((r, i) => {
       for (const g of groups(k[i], span, buckets)) {
-        if (g.length === 1) { runs.push(runOf(r.row, g[0])); continue; }
+        if (g.length === 1) {
+          runs.push(runOf(r.row, g[0]));
+          continue;
+        }
         const lo = g[0].from;
         const hi = g.at(-1)!.to;
         const reasons = new Map<string, number>();
@@ -228,8 +341,19 @@ export function timerWindow(index: TimerRowsIndex, from: bigint, to: bigint, max
           if (x.reason !== null) reasons.set(x.reason, (reasons.get(x.reason) ?? 0) + 1);
         }
         runClusters.push({
-          row: r.row, fromNs: lo.toString(), toNs: hi.toString(), exits, guestNs: coveredNs(g.filter((x) => x.inGuest), lo, hi).toString(),
-          reasons: [...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([reason, count]) => ({ reason, count })),
+          row: r.row,
+          fromNs: lo.toString(),
+          toNs: hi.toString(),
+          exits,
+          guestNs: coveredNs(
+            g.filter((x) => x.inGuest),
+            lo,
+            hi,
+          ).toString(),
+          reasons: [...reasons]
+            .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+            .slice(0, 3)
+            .map(([reason, count]) => ({ reason, count })),
           firstLine: g[0].fromLine,
         });
       }
@@ -249,7 +373,11 @@ export function timerWindow(index: TimerRowsIndex, from: bigint, to: bigint, max
     if (inside.length + before.length + after.length > maxSamples) {
       reduced = true;
       const buckets = Math.max(1, Math.floor((maxSamples - before.length - after.length) / 2));
-      kept = groups(keyed(inside, (d) => d.t, from), span, buckets).flatMap((g) => {
+      kept = groups(
+        keyed(inside, (d) => d.t, from),
+        span,
+        buckets,
+      ).flatMap((g) => {
         let low = g[0];
         let high = g[0];
         for (const d of g) {
@@ -261,7 +389,13 @@ export function timerWindow(index: TimerRowsIndex, from: bigint, to: bigint, max
     }
     const points = [...before, ...kept, ...after];
     if (points.length) {
-      lateness[id] = points.map((d) => ({ line: d.line, timeNs: d.t.toString(), latenessNs: d.lateness!.toString(), waitNs: d.wait.toString(), verdict: d.verdict }));
+      lateness[id] = points.map((d) => ({
+        line: d.line,
+        timeNs: d.t.toString(),
+        latenessNs: d.lateness!.toString(),
+        waitNs: d.wait.toString(),
+        verdict: d.verdict,
+      }));
     }
   }
   return { timers, runs, runClusters, lateness, reduced };
