@@ -22,6 +22,7 @@ const SAMPLES = {
   backward: 'arm64-restore-backward.hvtrace',
   migration: 'arm64-migration-by-value.hvtrace',
   stolen: 'arm64-pvtime-migration-correct.hvtrace',
+  timerLate: 'x86-firecracker-deadline-before-tsc-late-timer.hvtrace',
 };
 /** A capture `hvtimer record` made of the test VMM (docs/recording.md shows its timeline). */
 const RECORDED = 'restore-100ms.trace';
@@ -118,6 +119,30 @@ export async function run() {
           // No keyboard focus ring in the picture.
           await webviewLanes(page).evaluate((el) => el.blur());
           await timelineScreenshot(page, 'timeline-stolen-time.png');
+        },
+      },
+      {
+        name: 'screenshot of the timer rows: the LAPIC deadline restored before the TSC fires 19.99991 s late, its numbers in the tooltip',
+        run: async () => {
+          // The trace and its timeline side by side, nothing else.
+          await runCommand(page, 'View: Close All Editor Groups');
+          const frame = await showTimeline(page, SAMPLES.timerLate);
+          // The first view frames the restore (90 s) and the findings to the late interrupt (line 52, 110.001 s).
+          const late = () => frame.evaluate(() => {
+            const hit = window.__hvtimer().hits.find((h) => h.kind === 'delivery' && h.line === 51);
+            const r = document.getElementById('lanes').getBoundingClientRect();
+            return hit && { x: hit.clientX - r.left, y: hit.clientY - r.top, verdict: hit.verdict, track: hit.track };
+          });
+          const target = await waitFor('the late interrupt on the LAPIC timer track', async () => {
+            const t = await late();
+            return t?.verdict === 'late' && t.track === 'h/fc/vcpu0/lapic' ? t : undefined;
+          });
+          await webviewLanes(page).hover({ position: { x: target.x, y: target.y } });
+          const tooltip = frame.locator('#tooltip');
+          await tooltip.waitFor({ state: 'visible', timeout: 10_000 });
+          const text = await tooltip.textContent();
+          if (!text.includes('19.99991 s after its deadline (tolerance 1 ms)')) throw new Error(`tooltip: ${JSON.stringify(text)}`);
+          await timelineScreenshot(page, 'timeline-timers.png');
         },
       },
       {

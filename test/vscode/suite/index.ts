@@ -15,6 +15,7 @@ import './quickFix.test';
 import './clientCommands.test';
 import './sampleTraces.test';
 import './timeline.test';
+import './timerTimeline.test';
 import './captures.test';
 import './recordedCapture.test';
 
