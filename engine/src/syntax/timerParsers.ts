@@ -1,4 +1,4 @@
-// Parsers of the timer statements of timers.md T1 (the LAPIC ioctls and the `kvm timer_*`,
+// Parsers of the timer statements of docs/timers.md#t1-statements (the LAPIC ioctls and the `kvm timer_*`,
 // `wait_lapic_expire`, `hv_timer`, `entry`, `exit` operations) and the checks of values written to
 // timer registers: bad CTL bits and invalid LAPIC register values are parse errors (HVT090).
 import type { LapicTimerRegs, MsrRef, RegRef, Tok } from './ast';
@@ -102,7 +102,7 @@ export const TIMER_KVM_OPS: Readonly<Record<string, OpSpec>> = {
     parse: (r) => {
       const timer = timerOperand(r, undefined);
       const level = r.required('level', parseLevel, '`level=0` or `level=1`');
-      // kvm_apic_accept_irq is an injection, not a line level (timers.md T1).
+      // kvm_apic_accept_irq is an injection, not a line level (docs/timers.md#t1-statements).
       if (timer.value === 'lapic' && !level.value) throw new ParseFailure(level.span, expectedFound('`level=1` (a LAPIC timer record is an injection)', '0'));
       return { type: 'timer_irq', timer, level };
     },

@@ -1,4 +1,4 @@
-// HVT042 timer-lost (timers.md T3): an armable timer's deadline passed by more than the lost
+// HVT042 timer-lost (docs/timers.md#t3-diagnostics): an armable timer's deadline passed by more than the lost
 // tolerance while the vCPU entered the guest after it, and no interrupt came (only for timers the
 // trace records deliveries of: the model gates it); or an x86 deadline KVM dropped because LVTT was
 // not in TSC-deadline mode when it was written — restored before KVM_SET_LAPIC (kata-containers

@@ -1,4 +1,4 @@
-// HVT045 deadline-order (timers.md T3): an x86 restore sets IA32_TSC_DEADLINE with KVM_SET_MSRS
+// HVT045 deadline-order (docs/timers.md#t3-diagnostics): an x86 restore sets IA32_TSC_DEADLINE with KVM_SET_MSRS
 // before the KVM_SET_LAPIC that puts LVTT in TSC-deadline mode. Entering the mode clears the
 // deadline (apic_update_lvtt), so the guest's timer is gone. Reported on the KVM_SET_LAPIC; the
 // dropped write itself is HVT042's, the deadline-before-IA32_TSC order HVT020's.
