@@ -6,5 +6,5 @@ export { inlayHints, type InlayHint } from './inlayHints';
 export { discontinuities, discontinuityOf, type Discontinuity } from './discontinuity';
 export { outline, foldingRanges, type OutlineKind, type OutlineSymbol, type FoldingRange } from './outline';
 export { definitionAt, ReferenceScanner, type Location } from './definitions';
-export { fixesFor, type Fix } from './fixes';
+export { fixesFor, disableLineFix, fixAll, FIXABLE_CODES, type Fix, type FixAllResult } from './fixes/index';
 export { semanticTokens, type SemanticToken, type TokenKind } from './semanticTokens';
