@@ -19,13 +19,21 @@ import { nsOfTicks } from '../values/units';
 import { driftOf, idempotentRestore, type IdempotentRestore } from '../replay/restore';
 import { stolenConfigured } from '../replay/stolen';
 import { instanceKey } from '../../../protocol/instanceKey';
-import { signedOffset, summaryLine } from './hoverSummary';
-import { timerFacts, timerOfStatement, timerSection } from './timerHover';
+import { offsetChanged, signedOffset, summaryLine } from './hoverSummary';
+import { firesText, timerFacts, timerOfStatement, timerSection, timerTitle } from './timerHover';
 
 export interface HoverOptions {
   /** Link target of a code's documentation page. */
   docsHref?: (code: string) => string | undefined;
+  /** Link target of a page of the docs, `docs/format.md#anchor` (the specification's sections); no links without it. */
+  docsLink?: (docPath: string) => string | undefined;
 }
+
+/** ` · [text](target)` for a docs page, or nothing when links are not wanted. */
+const linkTo = (options: HoverOptions, text: string, docPath: string): string => {
+  const href = options.docsLink?.(docPath);
+  return href ? ` · [${text}](${href})` : '';
+};
 
 export interface HoverResult {
   markdown: string;
@@ -51,7 +59,7 @@ export function hoverAt(analysis: Analysis, line: number, character: number, opt
     // Past the statement (in its comment) there is nothing to show but diagnostics.
     if (!tokenOnly && character < stmt.span.end) {
       span = t?.kind === 'ioctl' ? t.span : stmt.span;
-      sections.push(...statementSections(analysis, line, stmt));
+      sections.push(...statementSections(analysis, line, stmt, options));
     }
   } else if (loc.directive) {
     if (t?.kind === 'number') {
@@ -207,15 +215,21 @@ function replayLine(analysis: Analysis, line: number): { before: ModelState; aft
   return { before: before ?? analysis.stateAfter(line - 1), after: after ?? analysis.stateAfter(line), events };
 }
 
-function statementSections(analysis: Analysis, line: number, stmt: Statement): string[] {
+function statementSections(analysis: Analysis, line: number, stmt: Statement, options: HoverOptions): string[] {
   const { before, after, events } = replayLine(analysis, line);
   const host = after.hosts.get(stmt.where.host.value);
   if (!host) return [`**${whereText(stmt)}**: host \`${stmt.where.host.value}\` is not declared, so this statement is not replayed`];
-  const summary = summaryLine({ line, stmt, before, after, events });
+  const input = { line, stmt, before, after, events };
+  const summary = summaryLine(input);
   const timer = timerOfStatement(stmt);
   const facts = timer ? timerFacts(after, stmt, timer) : undefined;
-  const sections = [`${summary}\n\n${facts ? timerSection(facts) : stateTable(after, host, stmt, line)}`];
-  const restore = restoreSection(before, after, stmt);
+  const spec = linkTo(options, 'the timer model (timers.md T2)', 'docs/timers.md#t2-model').replace(/^ · /, '\n\n');
+  // A statement that moved the vCPU's offset (a TSC restore that also writes the deadline) shows the
+  // counters, with the timer in one line; any other timer statement shows the timer.
+  const body = facts && !offsetChanged(input, host.arch) ? `${timerSection(facts)}${spec}`
+    : `${stateTable(after, host, stmt, line)}${facts ? `\n\n${timerTitle(facts.timer)}: ${firesText(facts)}${spec}` : ''}`;
+  const sections = [`${summary}\n\n${body}`];
+  const restore = restoreSection(before, after, stmt, options);
   if (restore) sections.push(restore);
   return sections;
 }
@@ -307,7 +321,7 @@ function restoreKind(stmt: Statement, state: ModelState): { vcpus: number[]; kin
   return undefined;
 }
 
-function restoreSection(before: ModelState, after: ModelState, stmt: Statement): string | undefined {
+function restoreSection(before: ModelState, after: ModelState, stmt: Statement, options: HoverOptions): string | undefined {
   const kind = restoreKind(stmt, before);
   if (!kind) return undefined;
   const r = idempotentRestore(before, stmt, kind.vcpus[0]);
@@ -316,7 +330,7 @@ function restoreSection(before: ModelState, after: ModelState, stmt: Statement):
   const v = inst?.vcpus.get(r.vcpu);
   if (!v) return undefined;
   const actual = r.arch === 'arm64' ? v.voffset : v.tscOffset;
-  return formulaMarkdown(r, stmt, kind.kind, actual);
+  return `${formulaMarkdown(r, stmt, kind.kind, actual)}${linkTo(options, 'format §6.4 resume points', 'docs/format.md#64-resume-points-and-the-guest-time-line')}`;
 }
 
 /** The worked formula and the drift of what the trace did, as markdown. */

@@ -12,6 +12,7 @@ import { signedDiff } from '../values/u64';
 import { instanceKey } from '../../../protocol/instanceKey';
 import { discontinuityOf } from './discontinuity';
 import { firesText, timerFacts, timerOfStatement } from './timerHover';
+import { timersOf } from '../replay/timers/query';
 
 /** A u64 offset as a person reads it: the signed value when it is negative, with the u64 beside it. */
 export const signedOffset = (v: bigint): string => (v >= 1n << 63n ? `${v - (1n << 64n)} (u64 ${v})` : `${v}`);
@@ -50,6 +51,12 @@ export function summaryLine(s: SummaryInput): string {
     const g = values.length === 1 ? `${name} ${values[0]}` : ids.map((id) => `vcpu${id} ${name} ${stop.record.counters.get(id)!}`).join(', ');
     return `**the guest stops** (${stop.record.kind}): it is saved at ${g} (G_before of the next resume point)`;
   }
+  const v = inst && vcpu !== undefined ? inst.vcpus.get(vcpu) : undefined;
+  if (v && offsetChanged(s, host.arch)) {
+    return host.arch === 'arm64'
+      ? `**sets the virtual offset** of vcpu${vcpu} to ${signedOffset(v.voffset)}: guest ${counterOf(v)}`
+      : `**sets the TSC offset** of vcpu${vcpu} to ${signedOffset(v.tscOffset)}: guest ${counterOf(v)}`;
+  }
   const timer = timerOfStatement(stmt);
   if (timer && vcpu !== undefined) {
     const f = timerFacts(after, stmt, timer);
@@ -61,12 +68,15 @@ export function summaryLine(s: SummaryInput): string {
         : late?.exceeds ? `${formatDuration(late.ns)} late` : late && late.ns > 0n ? `on time (${formatDuration(late.ns)} after its deadline)` : 'on time';
       return `**delivers** the ${timerWord(timer)} of vcpu${vcpu}: ${how}`;
     }
-    if (f) return `**${timerVerb(stmt, armed, f.view.armable)}** the ${timerWord(timer)} of vcpu${vcpu}: ${firesText(f)}`;
+    const wasArmable = timersOf(s.before, key!, vcpu).find((t) => t.timer === timer)?.armable ?? false;
+    if (f) return `**${timerVerb(stmt, armed, wasArmable && !f.view.armable)}** the ${timerWord(timer)} of vcpu${vcpu}: ${firesText(f)}`;
   }
   const write = events.find((e) => e.kind === 'counterWrite');
   if (write?.kind === 'counterWrite' && write.ignored) {
     return `**ignored by KVM**: KVM_ARM_SET_COUNTER_OFFSET${write.ignoredBecause ? ` on line ${lineNo(write.ignoredBecause.line)}` : ''} was used on this instance, so the ${write.counter} offset stays ${signedOffset(write.previousOffset)}`;
   }
+  const stolen = events.find((e) => e.kind === 'stolenObserved');
+  if (stolen?.kind === 'stolenObserved') return `**${stolen.source === 'guest' ? 'the guest reads' : 'KVM updates'}** vcpu${stolen.vcpu}'s stolen time: ${stolen.value} ns (${formatDuration(stolen.value)})`;
   const observation = events.find((e) => e.kind === 'observation');
   if (observation?.kind === 'observation') {
     const diff = signedDiff(observation.observed, observation.predicted);
@@ -74,11 +84,8 @@ export function summaryLine(s: SummaryInput): string {
     return `**${observation.source === 'guest' ? 'the guest reads' : 'reads'}** ${observation.quantity} = ${observation.observed}: ${agree}`;
   }
   if (inst && vcpu !== undefined) {
-    const v = inst.vcpus.get(vcpu);
     const was = s.before.instances.get(key!)?.vcpus.get(vcpu);
     if (v) {
-      if (host.arch === 'arm64' && was && v.voffset !== was.voffset) return `**sets the virtual offset** of vcpu${vcpu} to ${signedOffset(v.voffset)}: guest ${counterOf(v)}`;
-      if (host.arch === 'x86_64' && was && v.tscOffset !== was.tscOffset) return `**sets the TSC offset** of vcpu${vcpu} to ${signedOffset(v.tscOffset)}: guest ${counterOf(v)}`;
       if (!was) return `**creates vcpu${vcpu}**: guest ${counterOf(v)}`;
       if (stmt.body.type === 'run') return `**vcpu${vcpu} runs** at guest ${counterOf(v)}`;
       return `vcpu${vcpu} at guest ${counterOf(v)} · t = ${formatTime(after.time)} s`;
@@ -98,15 +105,28 @@ export function summaryLine(s: SummaryInput): string {
 }
 
 /** What a timer statement does to the timer, in one word. */
-function timerVerb(stmt: Statement, armed: boolean, armable: boolean): string {
+function timerVerb(stmt: Statement, armed: boolean, disarmed: boolean): string {
   switch (stmt.body.type) {
     case 'get_one_reg': case 'get_lapic': case 'guest_read': return 'reads';
     case 'timer_state': return 'KVM saves or loads';
     case 'timer_irq': return stmt.body.level.value ? 'raises the line of' : 'lowers the line of';
     case 'timer_expire': return "KVM's software timer expires for";
     case 'set_one_reg': case 'set_lapic': case 'set_msrs': return armed ? 'restores and arms' : 'restores';
-    default: return armed ? 'arms' : armable ? 'programs' : 'disarms';
+    default: return armed ? 'arms' : disarmed ? 'disarms' : 'programs';
   }
+}
+
+/** The statement changed its vCPU's offset (arm64 virtual offset, x86 TSC offset). */
+export function offsetChanged(s: SummaryInput, arch: string): boolean {
+  const { stmt } = s;
+  const vm = stmt.where.vm?.value;
+  const vcpu = stmt.where.vcpu?.value;
+  if (vm === undefined || vcpu === undefined) return false;
+  const key = instanceKey(stmt.where.host.value, vm);
+  const was = s.before.instances.get(key)?.vcpus.get(vcpu);
+  const now = s.after.instances.get(key)?.vcpus.get(vcpu);
+  if (!was || !now) return false;
+  return arch === 'arm64' ? was.voffset !== now.voffset : was.tscOffset !== now.tscOffset;
 }
 
 const timerWord = (t: string): string => ({ vtimer: 'virtual timer', ptimer: 'physical timer', hvtimer: 'EL2 virtual timer', hptimer: 'EL2 physical timer', lapic: 'LAPIC timer' } as Record<string, string>)[t] ?? t;

@@ -7,7 +7,7 @@ import type { Statement } from '../syntax/ast';
 import { timerCounter, timerRate, ticksUntil } from '../replay/timers/deadline';
 import { timersOf, type TimerView } from '../replay/timers/query';
 import { LAPIC_REGISTERS, TIMER_REGISTERS, signExtend32, type TimerName } from '../uapi/timers';
-import { counterTime, formatDuration, formatTime, hex, lineNo } from '../values/format';
+import { counterTime, formatDuration, formatTime, hex, lineNo, ticksWord } from '../values/format';
 import { nsOfTicks } from '../values/units';
 import { sub64 } from '../values/u64';
 import { instanceKey } from '../../../protocol/instanceKey';
@@ -15,6 +15,9 @@ import { instanceKey } from '../../../protocol/instanceKey';
 const TIMER_TITLE: Record<TimerName, string> = {
   vtimer: 'virtual timer (CNTV)', ptimer: 'physical timer (CNTP)', hvtimer: 'EL2 virtual timer (CNTHV)', hptimer: 'EL2 physical timer (CNTHP)', lapic: 'LAPIC timer',
 };
+
+/** `**virtual timer (CNTV)**` */
+export const timerTitle = (t: TimerName): string => `**${TIMER_TITLE[t]}**`;
 
 const LAPIC_MSR_ROLES = new Set(['tsc_deadline', 'x2apic_lvtt', 'x2apic_tmict', 'x2apic_tmcct', 'x2apic_tdcr']);
 
@@ -47,8 +50,12 @@ export interface TimerFacts {
   hz: bigint;
   /** Reference ns until the deadline (≥ 0), or since the compare value passed (as ticks of the counter and ns). */
   firesInNs?: bigint;
+  /** When it fires (or would, armed), in reference ns. */
+  firesAtNs?: bigint;
   passedTicks?: bigint;
   passedNs?: bigint;
+  /** x86: the guest TSC is already past the deadline value, though the deadline (in host time) is not. */
+  counterPast?: boolean;
   /** arm64: what the guest reads from TVAL now, and whether CVAL − counter fits its 32 bits. */
   tval?: { value: bigint; fits: boolean };
 }
@@ -67,19 +74,23 @@ export function timerFacts(state: ModelState, stmt: Statement, timer: TimerName)
   const hz = timerRate(h, v, timer);
   const out: TimerFacts = { timer, view, counter, hz };
   if (view.cmp === undefined) return out;
-  if (view.cmpIsTime) {
-    if (view.cmp >= state.time) out.firesInNs = view.cmp - state.time;
-    else { out.passedNs = state.time - view.cmp; }
+  if (view.cmpIsTime || timer === 'lapic') {
+    // x86: KVM converts the deadline to host time when it is armed (start_sw_tscdeadline), so the
+    // model's t_d says when it fires, even if the TSC was moved past the deadline value since.
+    if (view.deadlineNs === undefined) return out;
+    if (view.deadlineNs > state.time) { out.firesInNs = view.deadlineNs - state.time; out.firesAtNs = view.deadlineNs; }
+    else out.passedNs = state.time - view.deadlineNs;
+    if (!view.cmpIsTime && view.cmp !== 0n) out.counterPast = ticksUntil(view.cmp, counter) === undefined;
     return out;
   }
   const until = ticksUntil(view.cmp, counter);
   if (until !== undefined) out.firesInNs = view.deadlineNs !== undefined && view.deadlineNs >= state.time ? view.deadlineNs - state.time : nsOfTicks(until, hz);
   else { out.passedTicks = sub64(counter, view.cmp); out.passedNs = nsOfTicks(out.passedTicks, hz); }
-  if (timer !== 'lapic') {
-    const diff = sub64(view.cmp, counter);
-    const signed = diff >= 1n << 63n ? diff - (1n << 64n) : diff;
-    out.tval = { value: signExtend32(diff), fits: signed >= -(1n << 31n) && signed < 1n << 31n };
-  }
+  if (out.firesInNs !== undefined) out.firesAtNs = view.deadlineNs !== undefined && view.deadlineNs >= state.time ? view.deadlineNs : state.time + out.firesInNs;
+  // arm64 only from here: TVAL as the guest would read it now.
+  const diff = sub64(view.cmp, counter);
+  const signed = diff >= 1n << 63n ? diff - (1n << 64n) : diff;
+  out.tval = { value: signExtend32(diff), fits: signed >= -(1n << 31n) && signed < 1n << 31n };
   return out;
 }
 
@@ -87,9 +98,10 @@ export function timerFacts(state: ModelState, stmt: Statement, timer: TimerName)
 export function firesText(f: TimerFacts): string {
   if (f.view.cmp === undefined) return 'compare value unknown (the trace never set it)';
   if (f.view.delivered && f.passedNs !== undefined) return `delivered; its compare value passed ${formatDuration(f.passedNs)} ago`;
+  const past = f.counterPast && f.firesInNs !== undefined ? ' (the guest TSC is already past the deadline value: KVM converted the deadline to host time when it was written)' : '';
   const when = f.firesInNs !== undefined
-    ? `fires in ${formatDuration(f.firesInNs)}, at ${formatTime(f.view.deadlineNs ?? 0n)} s`
-    : `already passed by ${formatDuration(f.passedNs ?? 0n)}${f.passedTicks !== undefined ? ` (${f.passedTicks} ticks)` : ''}: it fires at once`;
+    ? `fires in ${formatDuration(f.firesInNs)}, at ${formatTime(f.firesAtNs ?? 0n)} s${past}`
+    : `already passed by ${formatDuration(f.passedNs ?? 0n)}${f.passedTicks !== undefined ? ` (${f.passedTicks} ${ticksWord(f.passedTicks)})` : ''}: it fires at once`;
   return f.view.armable ? when : `not armed (${armWord(f)}); ${when.replace(/^fires/, 'would fire').replace(': it fires at once', '')}`;
 }
 
@@ -112,7 +124,7 @@ export function timerSection(f: TimerFacts): string {
   if (v.deadlineNs !== undefined) rows.push(`| deadline | ${formatTime(v.deadlineNs)} s | reference time |`);
   if (v.lapic?.periodNs !== undefined) rows.push(`| period | ${v.lapic.periodNs} ns | ${formatDuration(v.lapic.periodNs)} |`);
   const last = v.lastDelivery ? `last delivery on line ${lineNo(v.lastDelivery.at.line)} (${v.lastDelivery.verdict.replace(/-/g, ' ')})` : '';
-  return [title, '', '| | value | |', '|:--|--:|:--|', ...rows, ...(last ? ['', last] : [])].join('\n');
+  return [title, '', '| | value | |', '|:--|--:|:--|', ...rows, '', last].join('\n').trimEnd();
 }
 
 function ctlWords(f: TimerFacts): string {
