@@ -97,18 +97,24 @@ export class ReplayStateProvider implements vscode.TreeDataProvider<StateNode>, 
 
   attach(view: vscode.TreeView<StateNode>): void { this.view = view; }
 
-  /** Shows a state; reveals the view without taking the focus from the editor. */
-  async show(uri: string, result: StateAtResult): Promise<void> {
+  /**
+   * Shows a state; reveals the view without taking the focus from the editor (`reveal: false` when
+   * it only follows the active editor: the view is updated where it is, not brought up).
+   */
+  async show(uri: string, result: StateAtResult, options: { reveal?: boolean } = {}): Promise<void> {
     this.current = { uri, line: result.line, result };
     this.roots = stateNodes(result, documentName(uri));
     this.changed.fire(undefined);
-    if (this.view) await Promise.resolve(this.view.reveal(this.roots[0], { select: false, focus: false })).catch(() => undefined);
+    if (this.view) this.view.message = undefined;
+    if (this.view && options.reveal !== false) await Promise.resolve(this.view.reveal(this.roots[0], { select: false, focus: false })).catch(() => undefined);
   }
 
+  /** Nothing to show (the trace was closed): the view says how to fill it. */
   clear(): void {
     this.current = undefined;
     this.roots = [];
     this.changed.fire(undefined);
+    if (this.view) this.view.message = 'Open a trace: the view shows its state at the cursor (hvtimer: Replay to Cursor).';
   }
 
   /** Every node as `label: description`, depth-first (tests). */

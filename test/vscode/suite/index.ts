@@ -16,6 +16,7 @@ import './clientCommands.test';
 import './sampleTraces.test';
 import './timeline.test';
 import './captures.test';
+import './editorFeatures.test';
 
 export async function run(): Promise<void> {
   const results = await runAll((r) => console.log(`[hvtimer suite] ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.error ? `\n${r.error}` : ''}`));
