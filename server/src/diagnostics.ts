@@ -13,7 +13,7 @@ export const PACKAGE_ROOT = path.resolve(__dirname, '..');
 export const docsHref = (code: string): string => pathToFileURL(path.join(PACKAGE_ROOT, docsPagePath(code))).href;
 
 /**
- * file: URI of a docs page of the extension, `docs/format.md#anchor`. (The VS Code client opens
+ * file: URI of a docs page of the extension and its section (`docs/timers.md#t2-model`). (The VS Code client opens
  * these links rendered and read-only, in the Markdown preview: client/src/docs.ts.)
  */
 export const docsLink = (docPath: string): string => {

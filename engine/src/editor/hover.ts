@@ -25,7 +25,7 @@ import { firesText, timerFacts, timerOfStatement, timerSection, timerTitle } fro
 export interface HoverOptions {
   /** Link target of a code's documentation page. */
   docsHref?: (code: string) => string | undefined;
-  /** Link target of a page of the docs, `docs/format.md#anchor` (the specification's sections); no links without it. */
+  /** Link target of a page of the docs, e.g. the format section `docs/format.md#64-resume-points-and-the-guest-time-line`; no links without it. */
   docsLink?: (docPath: string) => string | undefined;
 }
 
