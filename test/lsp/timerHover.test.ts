@@ -69,3 +69,17 @@ test('an inlay hint after each arming statement: fires at +Δ', async () => {
     ]);
   });
 });
+
+test('hvtimer/stateAt: the Replay State view\'s vCPU carries its timers as in replay --format json', async () => {
+  await withClient(async (client) => {
+    const uri = uriFor('timer-state-at');
+    await client.open(uri, TEXT);
+    await client.diagnostics(uri, 1);
+    const r = await client.request<{ view: { instances: { vcpus: { timers: Record<string, unknown> }[] }[] }; markdown: string }>('hvtimer/stateAt', { uri, line: 6 });
+    // After the CTL write: CTL 1 (armable), CVAL 80000000, t_d = 13.2 s; armed by line 7 (1-based).
+    assert.deepEqual(r.view.instances[0].vcpus[0].timers.vtimer, {
+      ctl: '1', cmp: '80000000', cmp_is_time: false, armable: true, deadline_ns: '13200000000', armed_at_line: 7, last_delivery: null,
+    });
+    assert.match(r.markdown, /\| vtimer CVAL \(line 7\) \| 80000000 \| — \| armed, deadline 13\.200000000 s \|/);
+  });
+});
