@@ -23,7 +23,11 @@ export const openDocsUri = (page: string, fragment = ''): vscode.Uri =>
   vscode.Uri.parse(`command:${OPEN_DOCS_COMMAND}?${encodeURIComponent(JSON.stringify([page, fragment]))}`);
 
 /** Opens `docs/…md` of the extension in the Markdown preview, at `fragment` (a heading's anchor). */
-export async function openDocs(extensionUri: vscode.Uri, page: unknown, fragment?: unknown): Promise<vscode.Uri | undefined> {
+export async function openDocs(
+  extensionUri: vscode.Uri,
+  page: unknown,
+  fragment?: unknown,
+): Promise<vscode.Uri | undefined> {
   const rel = typeof page === 'string' ? page : 'docs/diagnostics/README.md';
   // Only pages of the extension's docs folder.
   if (!/^docs\/[\w./-]+\.md$/.test(rel) || rel.split('/').includes('..')) {

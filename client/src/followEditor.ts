@@ -10,9 +10,14 @@ import type { ReplayStateProvider, StateNode } from './replayState';
 
 const EDIT_DEBOUNCE_MS = 300;
 
-export const isTraceDocument = (d: vscode.TextDocument): boolean => d.languageId === 'hvtrace' || d.languageId === CAPTURE_LANGUAGE_ID;
+export const isTraceDocument = (d: vscode.TextDocument): boolean =>
+  d.languageId === 'hvtrace' || d.languageId === CAPTURE_LANGUAGE_ID;
 
-export function followActiveEditor(client: HvtimerClient, state: ReplayStateProvider, view: vscode.TreeView<StateNode>): vscode.Disposable {
+export function followActiveEditor(
+  client: HvtimerClient,
+  state: ReplayStateProvider,
+  view: vscode.TreeView<StateNode>,
+): vscode.Disposable {
   let editTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Shows `uri`'s state after `line`, unless another trace became active meanwhile. */
@@ -34,7 +39,10 @@ export function followActiveEditor(client: HvtimerClient, state: ReplayStateProv
   };
 
   /** Is a document still shown in any tab? */
-  const inTabs = (uri: string): boolean => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri));
+  const inTabs = (uri: string): boolean =>
+    vscode.window.tabGroups.all.some((g) =>
+      g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri),
+    );
 
   const closed = (uri: string): void => {
     if (state.current?.uri === uri) state.clear();
@@ -43,16 +51,22 @@ export function followActiveEditor(client: HvtimerClient, state: ReplayStateProv
   onEditor(vscode.window.activeTextEditor);
   return vscode.Disposable.from(
     vscode.window.onDidChangeActiveTextEditor(onEditor),
-    view.onDidChangeVisibility((e) => { if (e.visible) onEditor(vscode.window.activeTextEditor); }),
+    view.onDidChangeVisibility((e) => {
+      if (e.visible) onEditor(vscode.window.activeTextEditor);
+    }),
     vscode.workspace.onDidCloseTextDocument((d) => closed(d.uri.toString())),
     vscode.window.tabGroups.onDidChangeTabs((e) => {
-      for (const t of e.closed) if (t.input instanceof vscode.TabInputText && !inTabs(t.input.uri.toString())) closed(t.input.uri.toString());
+      for (const t of e.closed)
+        if (t.input instanceof vscode.TabInputText && !inTabs(t.input.uri.toString())) closed(t.input.uri.toString());
     }),
     vscode.workspace.onDidChangeTextDocument((e) => {
       const current = state.current;
       if (!current || e.document.uri.toString() !== current.uri || e.contentChanges.length === 0) return;
       clearTimeout(editTimer);
-      editTimer = setTimeout(() => void show(current.uri, Math.min(current.line, e.document.lineCount - 1), true), EDIT_DEBOUNCE_MS);
+      editTimer = setTimeout(
+        () => void show(current.uri, Math.min(current.line, e.document.lineCount - 1), true),
+        EDIT_DEBOUNCE_MS,
+      );
     }),
     { dispose: () => clearTimeout(editTimer) },
   );

@@ -7,7 +7,9 @@ import * as vscode from 'vscode';
 
 export const OPEN_SAMPLE_COMMAND = 'hvtimer.openSampleTrace';
 
-export interface SampleItem extends vscode.QuickPickItem { file?: vscode.Uri }
+export interface SampleItem extends vscode.QuickPickItem {
+  file?: vscode.Uri;
+}
 
 /** The first comment line of a trace: what it shows. */
 function titleOf(text: string): string {
@@ -18,11 +20,21 @@ function titleOf(text: string): string {
 /** The bundled samples as quick-pick items, traces first, then captures. */
 export async function sampleItems(extensionUri: vscode.Uri): Promise<SampleItem[]> {
   const items: SampleItem[] = [];
-  for (const [dir, label, pattern] of [['sample-traces', 'Traces', /\.hvtrace$/], ['sample-traces/captures', 'Kernel captures', /\.(trace|ftrace|txt)$/]] as const) {
+  for (const [dir, label, pattern] of [
+    ['sample-traces', 'Traces', /\.hvtrace$/],
+    ['sample-traces/captures', 'Kernel captures', /\.(trace|ftrace|txt)$/],
+  ] as const) {
     const folder = vscode.Uri.joinPath(extensionUri, dir);
     let entries: [string, vscode.FileType][] = [];
-    try { entries = await vscode.workspace.fs.readDirectory(folder); } catch { continue; }
-    const files = entries.filter(([n, t]) => t === vscode.FileType.File && pattern.test(n)).map(([n]) => n).sort();
+    try {
+      entries = await vscode.workspace.fs.readDirectory(folder);
+    } catch {
+      continue;
+    }
+    const files = entries
+      .filter(([n, t]) => t === vscode.FileType.File && pattern.test(n))
+      .map(([n]) => n)
+      .sort();
     if (files.length === 0) continue;
     items.push({ label, kind: vscode.QuickPickItemKind.Separator });
     for (const name of files) {
@@ -38,10 +50,19 @@ export async function sampleItems(extensionUri: vscode.Uri): Promise<SampleItem[
  * Opens a sample as an untitled copy named like it (`untitled:arm64-migration-by-value.hvtrace`);
  * `name` skips the quick pick (the walkthrough and tests). An already open copy is shown as it is.
  */
-export async function openSampleTrace(extensionUri: vscode.Uri, name?: unknown): Promise<vscode.TextEditor | undefined> {
+export async function openSampleTrace(
+  extensionUri: vscode.Uri,
+  name?: unknown,
+): Promise<vscode.TextEditor | undefined> {
   const items = await sampleItems(extensionUri);
-  const chosen = typeof name === 'string' ? items.find((i) => i.label === name)
-    : await vscode.window.showQuickPick(items, { title: 'hvtimer: open a sample trace (an untitled copy)', matchOnDetail: true, placeHolder: 'a sample trace or kernel capture' });
+  const chosen =
+    typeof name === 'string'
+      ? items.find((i) => i.label === name)
+      : await vscode.window.showQuickPick(items, {
+          title: 'hvtimer: open a sample trace (an untitled copy)',
+          matchOnDetail: true,
+          placeHolder: 'a sample trace or kernel capture',
+        });
   if (!chosen?.file) {
     if (typeof name === 'string') void vscode.window.showErrorMessage(`hvtimer: no sample named ${name}.`);
     return undefined;
@@ -51,7 +72,11 @@ export async function openSampleTrace(extensionUri: vscode.Uri, name?: unknown):
   if (open) return vscode.window.showTextDocument(open, { preview: false });
   const doc = await vscode.workspace.openTextDocument(copy);
   const edit = new vscode.WorkspaceEdit();
-  edit.insert(copy, new vscode.Position(0, 0), new TextDecoder().decode(await vscode.workspace.fs.readFile(chosen.file)));
+  edit.insert(
+    copy,
+    new vscode.Position(0, 0),
+    new TextDecoder().decode(await vscode.workspace.fs.readFile(chosen.file)),
+  );
   await vscode.workspace.applyEdit(edit);
   const editor = await vscode.window.showTextDocument(doc, { preview: false });
   editor.selection = new vscode.Selection(0, 0, 0, 0);

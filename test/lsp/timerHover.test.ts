@@ -26,16 +26,27 @@ const LINES = [
 const TEXT = `${LINES.join('\n')}\n`;
 const T2 = `${pathToFileURL(path.resolve(__dirname, '../../docs/timers.md')).href}#t2-model`;
 
-interface Hover { contents: { value: string } }
-interface Hint { position: { line: number; character: number }; label: string; tooltip: string }
+interface Hover {
+  contents: { value: string };
+}
+interface Hint {
+  position: { line: number; character: number };
+  label: string;
+  tooltip: string;
+}
 
 test('hover on the write that arms the virtual timer: compare value, counter now, TVAL, deadline, fires in', async () => {
   await withClient(async (client) => {
     const uri = uriFor('timer-hover');
     await client.open(uri, TEXT);
     await client.diagnostics(uri, 1);
-    const h = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 3 } });
-    assert.equal(h.contents.value, `**arms** the virtual timer of vcpu0: fires in 1.2 s, at 13.200000000 s
+    const h = await client.request<Hover>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 6, character: 3 },
+    });
+    assert.equal(
+      h.contents.value,
+      `**arms** the virtual timer of vcpu0: fires in 1.2 s, at 13.200000000 s
 
 **virtual timer (CNTV)** · armed (compare value set on line 7)
 
@@ -47,13 +58,29 @@ test('hover on the write that arms the virtual timer: compare value, counter now
 | TVAL | 30000000 | 1.2 s ahead |
 | deadline | 13.200000000 s | reference time |
 
-[the timer model (timers.md T2)](${T2})`);
+[the timer model (timers.md T2)](${T2})`,
+    );
     // The CVAL write alone does not arm it (CTL is still 0 after the reset): "would fire".
-    const cval = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 3 } });
-    assert.match(cval.contents.value, /^\*\*programs\*\* the virtual timer of vcpu0: not armed \(ENABLE clear\); would fire in 1\.2 s, at 13\.200000000 s\n/);
-    const tval = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 7, character: 3 } });
-    assert.match(tval.contents.value, /^\*\*arms\*\* the virtual timer of vcpu0: already passed by 40 ns \(1 tick\): it fires at once\n/);
-    assert.match(tval.contents.value, /\n\| CVAL \| 62499999 \| 2\.499999960 s \|\n\| guest CNTVCT now \| 62500000 \| 2\.500000000 s \|\n\| TVAL \| -1 \| 40 ns ago \|\n/);
+    const cval = await client.request<Hover>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 5, character: 3 },
+    });
+    assert.match(
+      cval.contents.value,
+      /^\*\*programs\*\* the virtual timer of vcpu0: not armed \(ENABLE clear\); would fire in 1\.2 s, at 13\.200000000 s\n/,
+    );
+    const tval = await client.request<Hover>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 7, character: 3 },
+    });
+    assert.match(
+      tval.contents.value,
+      /^\*\*arms\*\* the virtual timer of vcpu0: already passed by 40 ns \(1 tick\): it fires at once\n/,
+    );
+    assert.match(
+      tval.contents.value,
+      /\n\| CVAL \| 62499999 \| 2\.499999960 s \|\n\| guest CNTVCT now \| 62500000 \| 2\.500000000 s \|\n\| TVAL \| -1 \| 40 ns ago \|\n/,
+    );
   });
 });
 
@@ -61,24 +88,47 @@ test('an inlay hint after each arming statement: fires at +Δ', async () => {
   await withClient(async (client) => {
     const uri = uriFor('timer-inlay');
     await client.open(uri, TEXT);
-    const hints = await client.request<Hint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 8, character: 0 } } });
+    const hints = await client.request<Hint[]>('textDocument/inlayHint', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 8, character: 0 } },
+    });
     const timers = hints.filter((x) => x.label.startsWith('fires'));
-    assert.deepEqual(timers.map((x) => [x.position, x.label, x.tooltip]), [
-      [{ line: 6, character: LINES[6].length }, 'fires at +1.200 s', 'the virtual timer of vcpu0 (CVAL 80000000) fires at 13.200000000 s, 1.2 s after this statement'],
-      [{ line: 7, character: LINES[7].length }, 'fires at once', 'the virtual timer of vcpu0 (CVAL 62499999) fires at 12.500000000 s: its compare value has already passed'],
-    ]);
+    assert.deepEqual(
+      timers.map((x) => [x.position, x.label, x.tooltip]),
+      [
+        [
+          { line: 6, character: LINES[6].length },
+          'fires at +1.200 s',
+          'the virtual timer of vcpu0 (CVAL 80000000) fires at 13.200000000 s, 1.2 s after this statement',
+        ],
+        [
+          { line: 7, character: LINES[7].length },
+          'fires at once',
+          'the virtual timer of vcpu0 (CVAL 62499999) fires at 12.500000000 s: its compare value has already passed',
+        ],
+      ],
+    );
   });
 });
 
-test('hvtimer/stateAt: the Replay State view\'s vCPU carries its timers as in replay --format json', async () => {
+test("hvtimer/stateAt: the Replay State view's vCPU carries its timers as in replay --format json", async () => {
   await withClient(async (client) => {
     const uri = uriFor('timer-state-at');
     await client.open(uri, TEXT);
     await client.diagnostics(uri, 1);
-    const r = await client.request<{ view: { instances: { vcpus: { timers: Record<string, unknown> }[] }[] }; markdown: string }>('hvtimer/stateAt', { uri, line: 6 });
+    const r = await client.request<{
+      view: { instances: { vcpus: { timers: Record<string, unknown> }[] }[] };
+      markdown: string;
+    }>('hvtimer/stateAt', { uri, line: 6 });
     // After the CTL write: CTL 1 (armable), CVAL 80000000, t_d = 13.2 s; armed by line 7 (1-based).
     assert.deepEqual(r.view.instances[0].vcpus[0].timers.vtimer, {
-      ctl: '1', cmp: '80000000', cmp_is_time: false, armable: true, deadline_ns: '13200000000', armed_at_line: 7, last_delivery: null,
+      ctl: '1',
+      cmp: '80000000',
+      cmp_is_time: false,
+      armable: true,
+      deadline_ns: '13200000000',
+      armed_at_line: 7,
+      last_delivery: null,
     });
     assert.match(r.markdown, /\| vtimer CVAL \(line 7\) \| 80000000 \| — \| armed, deadline 13\.200000000 s \|/);
   });

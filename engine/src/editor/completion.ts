@@ -16,7 +16,8 @@ import { formatTime } from '../values/format';
 import { RULES } from '../rules/registry';
 import { SNIPPETS } from './snippets';
 
-export type CompletionKind = 'keyword' | 'function' | 'property' | 'value' | 'variable' | 'snippet' | 'module' | 'constant';
+export type CompletionKind =
+  'keyword' | 'function' | 'property' | 'value' | 'variable' | 'snippet' | 'module' | 'constant';
 
 export interface CompletionItem {
   label: string;
@@ -37,7 +38,11 @@ export interface Completions {
   replace: Span;
 }
 
-interface Word { text: string; start: number; end: number }
+interface Word {
+  text: string;
+  start: number;
+  end: number;
+}
 
 function wordsOf(text: string): Word[] {
   const out: Word[] = [];
@@ -46,17 +51,25 @@ function wordsOf(text: string): Word[] {
 }
 
 const ACTOR_DOC: Record<string, string> = {
-  ioctl: 'a KVM ioctl the VMM issued', guest: 'what the guest did: a read, a write, a hypercall', kvm: 'what KVM did on its own (tracepoints)',
-  sched: 'the host scheduler (run-queue waits)', vmm: 'what the VMM did: pause, resume, snapshot, restore, migrate, notes',
+  ioctl: 'a KVM ioctl the VMM issued',
+  guest: 'what the guest did: a read, a write, a hypercall',
+  kvm: 'what KVM did on its own (tracepoints)',
+  sched: 'the host scheduler (run-queue waits)',
+  vmm: 'what the VMM did: pause, resume, snapshot, restore, migrate, notes',
 };
 
 function levelFits(level: Level, depth: 1 | 2 | 3): boolean {
   switch (level) {
-    case 'vcpu': return depth === 3;
-    case 'vm': return depth === 2;
-    case 'vm_or_vcpu': return depth >= 2;
-    case 'host_or_vm': return depth <= 2;
-    case 'any': return true;
+    case 'vcpu':
+      return depth === 3;
+    case 'vm':
+      return depth === 2;
+    case 'vm_or_vcpu':
+      return depth >= 2;
+    case 'host_or_vm':
+      return depth <= 2;
+    case 'any':
+      return true;
   }
 }
 
@@ -95,7 +108,8 @@ function specOf(actor: string, op: string): OpSpec | { sig: string; doc: string;
   return table && Object.hasOwn(table, op) ? table[op] : undefined;
 }
 
-const valueItems = (values: readonly string[], detail: string): CompletionItem[] => values.map((v) => ({ label: v, kind: 'value' as const, detail }));
+const valueItems = (values: readonly string[], detail: string): CompletionItem[] =>
+  values.map((v) => ({ label: v, kind: 'value' as const, detail }));
 
 function placeholderValues(name: string, analysis: Analysis, line: number, written: Word[]): CompletionItem[] {
   const p = PLACEHOLDERS[name];
@@ -105,38 +119,74 @@ function placeholderValues(name: string, analysis: Analysis, line: number, writt
     // Only the attributes of the group already written.
     const group = written.find((w) => w.text.startsWith('group='))?.text.slice(6);
     const role = ATTR_GROUPS.find((g) => g.name === group)?.role;
-    return valueItems(ATTRS.filter((a) => !a.proposed && (!role || a.group === role)).map((a) => a.name), p.doc);
+    return valueItems(
+      ATTRS.filter((a) => !a.proposed && (!role || a.group === role)).map((a) => a.name),
+      p.doc,
+    );
   }
   return p.values ? valueItems(p.values, p.doc) : [];
 }
 
 /** The `key=` items of the parameters not written yet (repeated ones stay), and the listable positionals. */
-function argumentItems(params: SigParam[], written: Word[], analysis: Analysis, line: number, isIoctl: boolean): CompletionItem[] {
-  const keys = new Set(written.map((w) => (w.text.includes('=') ? w.text.slice(0, w.text.indexOf('=')) : '')).filter(Boolean));
+function argumentItems(
+  params: SigParam[],
+  written: Word[],
+  analysis: Analysis,
+  line: number,
+  isIoctl: boolean,
+): CompletionItem[] {
+  const keys = new Set(
+    written.map((w) => (w.text.includes('=') ? w.text.slice(0, w.text.indexOf('=')) : '')).filter(Boolean),
+  );
   const out: CompletionItem[] = [];
   let positional = written.filter((w) => !w.text.includes('=') && w.text !== '=').length;
   for (const p of params) {
     if (p.literal) continue;
     if (p.key) {
       if (keys.has(p.key) && !p.repeated) continue;
-      const values = PLACEHOLDERS[p.name]?.values !== undefined || PLACEHOLDERS[p.name]?.fromDocument !== undefined || p.name === 'ATTR';
+      const values =
+        PLACEHOLDERS[p.name]?.values !== undefined ||
+        PLACEHOLDERS[p.name]?.fromDocument !== undefined ||
+        p.name === 'ATTR';
       out.push({
-        label: `${p.key}=`, kind: 'property', detail: p.label, documentation: PLACEHOLDERS[p.name]?.doc, retrigger: values,
+        label: `${p.key}=`,
+        kind: 'property',
+        detail: p.label,
+        documentation: PLACEHOLDERS[p.name]?.doc,
+        retrigger: values,
         sortText: `${p.optional ? 1 : 0}${String(params.indexOf(p)).padStart(2, '0')}`,
       });
     } else if (p.keyPlaceholder) {
-      for (const v of PLACEHOLDERS[p.keyPlaceholder].values ?? []) out.push({ label: `${v}=`, kind: 'property', detail: p.label, documentation: PLACEHOLDERS[p.keyPlaceholder].doc });
+      for (const v of PLACEHOLDERS[p.keyPlaceholder].values ?? [])
+        out.push({
+          label: `${v}=`,
+          kind: 'property',
+          detail: p.label,
+          documentation: PLACEHOLDERS[p.keyPlaceholder].doc,
+        });
     } else if (positional-- === 0 || p.repeated) {
       out.push(...placeholderValues(p.name, analysis, line, written));
     }
   }
-  if (isIoctl && !keys.has('took')) out.push({ label: 'took=', kind: 'property', detail: '[took=DURATION]', documentation: "the ioctl's own latency (HVT093 accepts a value read anywhere in [TIME, TIME + took])", sortText: '2' });
+  if (isIoctl && !keys.has('took'))
+    out.push({
+      label: 'took=',
+      kind: 'property',
+      detail: '[took=DURATION]',
+      documentation: "the ioctl's own latency (HVT093 accepts a value read anywhere in [TIME, TIME + took])",
+      sortText: '2',
+    });
   return out;
 }
 
 function directiveItems(words: Word[], current: Word, analysis: Analysis, line: number): CompletionItem[] {
   if (words.length === 0) {
-    return Object.entries(DIRECTIVE_SYNTAX).map(([k, d]) => ({ label: k, kind: 'keyword' as const, detail: `${k} ${d.sig}`, documentation: d.doc }));
+    return Object.entries(DIRECTIVE_SYNTAX).map(([k, d]) => ({
+      label: k,
+      kind: 'keyword' as const,
+      detail: `${k} ${d.sig}`,
+      documentation: d.doc,
+    }));
   }
   const d = DIRECTIVE_SYNTAX[words[0].text];
   if (!d) return [];
@@ -147,17 +197,40 @@ function directiveItems(words: Word[], current: Word, analysis: Analysis, line: 
     return p ? placeholderValues(p.name, analysis, line, words) : [];
   }
   // After the name of @host/@vm, or the version of @hvtrace.
-  if (words.length === 1 && params[0] && !params[0].key) return placeholderValues(params[0].name, analysis, line, words);
-  return argumentItems(params.filter((p) => p.key), words.slice(1), analysis, line, false);
+  if (words.length === 1 && params[0] && !params[0].key)
+    return placeholderValues(params[0].name, analysis, line, words);
+  return argumentItems(
+    params.filter((p) => p.key),
+    words.slice(1),
+    analysis,
+    line,
+    false,
+  );
 }
 
 /** Codes for `# hvtimer-disable…` comments, and the two keywords. */
 function commentItems(beforeComment: string): CompletionItem[] {
-  if (/hvtimer-disable(-next-line)?\s/.test(beforeComment)) return RULES.map((r) => ({ label: r.meta.code, kind: 'constant' as const, detail: r.meta.name, documentation: r.meta.summary }));
+  if (/hvtimer-disable(-next-line)?\s/.test(beforeComment))
+    return RULES.map((r) => ({
+      label: r.meta.code,
+      kind: 'constant' as const,
+      detail: r.meta.name,
+      documentation: r.meta.summary,
+    }));
   if (/^\s*$/.test(beforeComment) || /^\s*hvtimer/.test(beforeComment)) {
     return [
-      { label: 'hvtimer-disable-next-line', kind: 'keyword', detail: '# hvtimer-disable-next-line HVTnnn[,HVTnnn]', documentation: 'suppresses the codes on the next statement line' },
-      { label: 'hvtimer-disable', kind: 'keyword', detail: '# hvtimer-disable [HVTnnn…]', documentation: 'suppresses the codes from here to the end of the file (every code without a list)' },
+      {
+        label: 'hvtimer-disable-next-line',
+        kind: 'keyword',
+        detail: '# hvtimer-disable-next-line HVTnnn[,HVTnnn]',
+        documentation: 'suppresses the codes on the next statement line',
+      },
+      {
+        label: 'hvtimer-disable',
+        kind: 'keyword',
+        detail: '# hvtimer-disable [HVTnnn…]',
+        documentation: 'suppresses the codes from here to the end of the file (every code without a list)',
+      },
     ];
   }
   return [];
@@ -172,7 +245,10 @@ export function completionsAt(analysis: Analysis, line: number, character: numbe
   if (hash >= 0) {
     const after = text.slice(hash + 1);
     const w = /\S*$/.exec(after)![0];
-    return { items: commentItems(after.slice(0, after.length - w.length)), replace: { start: character - w.length, end: character } };
+    return {
+      items: commentItems(after.slice(0, after.length - w.length)),
+      replace: { start: character - w.length, end: character },
+    };
   }
   const all = wordsOf(text);
   const typing = all.length > 0 && all[all.length - 1].end === character;
@@ -180,16 +256,39 @@ export function completionsAt(analysis: Analysis, line: number, character: numbe
   const words = typing ? all.slice(0, -1) : all;
   // Inside a `key=value` word, the value is what is replaced.
   const eq = current.text.indexOf('=');
-  const replace = eq >= 0 ? { start: current.start + eq + 1, end: character } : { start: current.start, end: character };
+  const replace =
+    eq >= 0 ? { start: current.start + eq + 1, end: character } : { start: current.start, end: character };
   const out = (items: CompletionItem[]): Completions => ({ items, replace });
 
   if ((words[0] ?? current).text.startsWith('@')) return out(directiveItems(words, current, analysis, line));
   switch (words.length) {
     case 0: {
       const prev = previousTime(analysis, line);
-      const items: CompletionItem[] = SNIPPETS.map((s) => ({ label: s.label, kind: 'snippet', detail: s.detail, documentation: s.documentation, insertText: s.body(prev), snippet: true, sortText: `9${s.label}` }));
-      if (prev !== undefined) items.unshift({ label: formatTime(prev), kind: 'value', detail: 'the previous statement\'s time', sortText: '0' });
-      items.push(...Object.entries(DIRECTIVE_SYNTAX).map(([k, d]) => ({ label: k, kind: 'keyword' as const, detail: `${k} ${d.sig}`, documentation: d.doc, sortText: '5' })));
+      const items: CompletionItem[] = SNIPPETS.map((s) => ({
+        label: s.label,
+        kind: 'snippet',
+        detail: s.detail,
+        documentation: s.documentation,
+        insertText: s.body(prev),
+        snippet: true,
+        sortText: `9${s.label}`,
+      }));
+      if (prev !== undefined)
+        items.unshift({
+          label: formatTime(prev),
+          kind: 'value',
+          detail: "the previous statement's time",
+          sortText: '0',
+        });
+      items.push(
+        ...Object.entries(DIRECTIVE_SYNTAX).map(([k, d]) => ({
+          label: k,
+          kind: 'keyword' as const,
+          detail: `${k} ${d.sig}`,
+          documentation: d.doc,
+          sortText: '5',
+        })),
+      );
       return out(items);
     }
     case 1: {
@@ -200,18 +299,40 @@ export function completionsAt(analysis: Analysis, line: number, character: numbe
         ...l.hosts.map((h) => ({ label: h, kind: 'module' as const, detail: 'host', sortText: `2${h}` })),
       ]);
     }
-    case 2: return out(ACTORS.map((a) => ({ label: a, kind: 'keyword' as const, documentation: ACTOR_DOC[a] })));
+    case 2:
+      return out(ACTORS.map((a) => ({ label: a, kind: 'keyword' as const, documentation: ACTOR_DOC[a] })));
     case 3: {
       const actor = words[2].text;
       const depth = Math.min(3, words[1].text.split('/').length) as 1 | 2 | 3;
       const table = (OPS_BY_ACTOR as Record<string, Record<string, OpSpec>>)[actor];
       if (!table) return out([]);
-      const items: CompletionItem[] = Object.entries(table).filter(([, s]) => levelFits(s.level, depth))
-        .map(([op, s]) => ({ label: op, kind: 'function' as const, detail: `${actor} ${op}${s.sig ? ` ${s.sig}` : ''}`, documentation: `${s.doc}${s.proposed ? ' (proposed API, never merged)' : ''}`, sortText: `${s.proposed ? 1 : 0}${op}` }));
-      if (actor === 'vmm') items.push({ label: 'note', kind: 'function', detail: `vmm note ${NOTE_SYNTAX.sig}`, documentation: NOTE_SYNTAX.doc });
+      const items: CompletionItem[] = Object.entries(table)
+        .filter(([, s]) => levelFits(s.level, depth))
+        .map(([op, s]) => ({
+          label: op,
+          kind: 'function' as const,
+          detail: `${actor} ${op}${s.sig ? ` ${s.sig}` : ''}`,
+          documentation: `${s.doc}${s.proposed ? ' (proposed API, never merged)' : ''}`,
+          sortText: `${s.proposed ? 1 : 0}${op}`,
+        }));
+      if (actor === 'vmm')
+        items.push({
+          label: 'note',
+          kind: 'function',
+          detail: `vmm note ${NOTE_SYNTAX.sig}`,
+          documentation: NOTE_SYNTAX.doc,
+        });
       if (actor === 'ioctl') {
         // Known ioctls that do not affect guest time: accepted without HVT091.
-        for (const i of IOCTLS) if (!Object.hasOwn(table, i.name)) items.push({ label: i.name, kind: 'function', detail: `ioctl ${i.name}`, documentation: `${i.note} (no effect on guest time)`, sortText: `2${i.name}` });
+        for (const i of IOCTLS)
+          if (!Object.hasOwn(table, i.name))
+            items.push({
+              label: i.name,
+              kind: 'function',
+              detail: `ioctl ${i.name}`,
+              documentation: `${i.note} (no effect on guest time)`,
+              sortText: `2${i.name}`,
+            });
       }
       return out(items);
     }
@@ -221,7 +342,7 @@ export function completionsAt(analysis: Analysis, line: number, character: numbe
       const params = parseSig(spec.sig);
       const arrow = words.findIndex((w) => w.text === '->');
       const inResult = arrow >= 4;
-      const written = (inResult ? words.slice(arrow + 1) : words.slice(4));
+      const written = inResult ? words.slice(arrow + 1) : words.slice(4);
       const mine = params.filter((p) => p.result === inResult);
       if (eq > 0) {
         const key = current.text.slice(0, eq);

@@ -6,7 +6,16 @@ import type { ReplayEvent } from '../replay/events';
 import type { ModelState, VcpuState } from '../replay/state';
 import type { Statement } from '../syntax/ast';
 import { guestCounter, guestFreq, hostCounter } from '../replay/clock';
-import { counterTime, formatDuration, formatTime, guestSeconds, lineNo, signedDuration, signedTicks, ticksWord } from '../values/format';
+import {
+  counterTime,
+  formatDuration,
+  formatTime,
+  guestSeconds,
+  lineNo,
+  signedDuration,
+  signedTicks,
+  ticksWord,
+} from '../values/format';
 import { nsOfTicks } from '../values/units';
 import { signedDiff } from '../values/u64';
 import { instanceKey } from '../../../protocol/instanceKey';
@@ -37,7 +46,10 @@ export function summaryLine(s: SummaryInput): string {
   const key = vm !== undefined ? instanceKey(host.name, vm) : undefined;
   const inst = key ? after.instances.get(key) : undefined;
   const name = counterName(host.arch);
-  const counterOf = (v: VcpuState): string => { const c = guestCounter(host, v, after.time); return `${name} ${c} (${guestSeconds(c, guestFreq(host, v))})`; };
+  const counterOf = (v: VcpuState): string => {
+    const c = guestCounter(host, v, after.time);
+    return `${name} ${c} (${guestSeconds(c, guestFreq(host, v))})`;
+  };
 
   const resume = events.find((e) => e.kind === 'resumePoint');
   if (resume?.kind === 'resumePoint') {
@@ -48,7 +60,10 @@ export function summaryLine(s: SummaryInput): string {
   if (stop?.kind === 'stop') {
     const ids = [...stop.record.counters.keys()].sort((a, b) => a - b);
     const values = [...new Set(ids.map((id) => stop.record.counters.get(id)!))];
-    const g = values.length === 1 ? `${name} ${values[0]}` : ids.map((id) => `vcpu${id} ${name} ${stop.record.counters.get(id)!}`).join(', ');
+    const g =
+      values.length === 1
+        ? `${name} ${values[0]}`
+        : ids.map((id) => `vcpu${id} ${name} ${stop.record.counters.get(id)!}`).join(', ');
     return `**the guest stops** (${stop.record.kind}): it is saved at ${g} (G_before of the next resume point)`;
   }
   const v = inst && vcpu !== undefined ? inst.vcpus.get(vcpu) : undefined;
@@ -64,23 +79,33 @@ export function summaryLine(s: SummaryInput): string {
     const delivered = events.find((e) => e.kind === 'timerDelivery' && e.timer === timer);
     if (f && delivered?.kind === 'timerDelivery') {
       const late = delivered.late;
-      const how = delivered.early?.exceeds ? `${formatDuration(delivered.early.ns)} early`
-        : late?.exceeds ? `${formatDuration(late.ns)} late` : late && late.ns > 0n ? `on time (${formatDuration(late.ns)} after its deadline)` : 'on time';
+      const how = delivered.early?.exceeds
+        ? `${formatDuration(delivered.early.ns)} early`
+        : late?.exceeds
+          ? `${formatDuration(late.ns)} late`
+          : late && late.ns > 0n
+            ? `on time (${formatDuration(late.ns)} after its deadline)`
+            : 'on time';
       return `**delivers** the ${timerWord(timer)} of vcpu${vcpu}: ${how}`;
     }
     const wasArmable = timersOf(s.before, key!, vcpu).find((t) => t.timer === timer)?.armable ?? false;
-    if (f) return `**${timerVerb(stmt, armed, wasArmable && !f.view.armable)}** the ${timerWord(timer)} of vcpu${vcpu}: ${firesText(f)}`;
+    if (f)
+      return `**${timerVerb(stmt, armed, wasArmable && !f.view.armable)}** the ${timerWord(timer)} of vcpu${vcpu}: ${firesText(f)}`;
   }
   const write = events.find((e) => e.kind === 'counterWrite');
   if (write?.kind === 'counterWrite' && write.ignored) {
     return `**ignored by KVM**: KVM_ARM_SET_COUNTER_OFFSET${write.ignoredBecause ? ` on line ${lineNo(write.ignoredBecause.line)}` : ''} was used on this instance, so the ${write.counter} offset stays ${signedOffset(write.previousOffset)}`;
   }
   const stolen = events.find((e) => e.kind === 'stolenObserved');
-  if (stolen?.kind === 'stolenObserved') return `**${stolen.source === 'guest' ? 'the guest reads' : 'KVM updates'}** vcpu${stolen.vcpu}'s stolen time: ${stolen.value} ns (${formatDuration(stolen.value)})`;
+  if (stolen?.kind === 'stolenObserved')
+    return `**${stolen.source === 'guest' ? 'the guest reads' : 'KVM updates'}** vcpu${stolen.vcpu}'s stolen time: ${stolen.value} ns (${formatDuration(stolen.value)})`;
   const observation = events.find((e) => e.kind === 'observation');
   if (observation?.kind === 'observation') {
     const diff = signedDiff(observation.observed, observation.predicted);
-    const agree = diff === 0n ? 'as the model predicts' : `the model predicts ${observation.predicted} (${signedTicks(diff)}${observation.hz ? `, ${signedDuration(nsOfTicks(diff, observation.hz))}` : ''})`;
+    const agree =
+      diff === 0n
+        ? 'as the model predicts'
+        : `the model predicts ${observation.predicted} (${signedTicks(diff)}${observation.hz ? `, ${signedDuration(nsOfTicks(diff, observation.hz))}` : ''})`;
     return `**${observation.source === 'guest' ? 'the guest reads' : 'reads'}** ${observation.quantity} = ${observation.observed}: ${agree}`;
   }
   if (inst && vcpu !== undefined) {
@@ -93,7 +118,8 @@ export function summaryLine(s: SummaryInput): string {
   }
   if (inst) {
     const created = stmt.body.type === 'create_vcpu' ? inst.vcpus.get(stmt.body.id.value) : undefined;
-    if (created) return `**creates vcpu${created.id}** of ${inst.vm} on ${inst.host}: ${host.arch === 'arm64' ? `virtual offset ${signedOffset(created.voffset)}` : `TSC offset ${signedOffset(created.tscOffset)}`}, guest ${counterOf(created)}`;
+    if (created)
+      return `**creates vcpu${created.id}** of ${inst.vm} on ${inst.host}: ${host.arch === 'arm64' ? `virtual offset ${signedOffset(created.voffset)}` : `TSC offset ${signedOffset(created.tscOffset)}`}, guest ${counterOf(created)}`;
     if (stmt.body.type === 'set_counter_offset') {
       const first = [...inst.vcpus.values()].sort((a, b) => a.id - b.id)[0];
       return `**sets the VM's counter offset** to ${signedOffset(inst.voffset)} (virtual and physical)${first ? `: guest ${counterOf(first)}` : ''}`;
@@ -107,12 +133,22 @@ export function summaryLine(s: SummaryInput): string {
 /** What a timer statement does to the timer, in one word. */
 function timerVerb(stmt: Statement, armed: boolean, disarmed: boolean): string {
   switch (stmt.body.type) {
-    case 'get_one_reg': case 'get_lapic': case 'guest_read': return 'reads';
-    case 'timer_state': return 'KVM saves or loads';
-    case 'timer_irq': return stmt.body.level.value ? 'raises the line of' : 'lowers the line of';
-    case 'timer_expire': return "KVM's software timer expires for";
-    case 'set_one_reg': case 'set_lapic': case 'set_msrs': return armed ? 'restores and arms' : 'restores';
-    default: return armed ? 'arms' : disarmed ? 'disarms' : 'programs';
+    case 'get_one_reg':
+    case 'get_lapic':
+    case 'guest_read':
+      return 'reads';
+    case 'timer_state':
+      return 'KVM saves or loads';
+    case 'timer_irq':
+      return stmt.body.level.value ? 'raises the line of' : 'lowers the line of';
+    case 'timer_expire':
+      return "KVM's software timer expires for";
+    case 'set_one_reg':
+    case 'set_lapic':
+    case 'set_msrs':
+      return armed ? 'restores and arms' : 'restores';
+    default:
+      return armed ? 'arms' : disarmed ? 'disarms' : 'programs';
   }
 }
 
@@ -129,4 +165,13 @@ export function offsetChanged(s: SummaryInput, arch: string): boolean {
   return arch === 'arm64' ? was.voffset !== now.voffset : was.tscOffset !== now.tscOffset;
 }
 
-const timerWord = (t: string): string => ({ vtimer: 'virtual timer', ptimer: 'physical timer', hvtimer: 'EL2 virtual timer', hptimer: 'EL2 physical timer', lapic: 'LAPIC timer' } as Record<string, string>)[t] ?? t;
+const timerWord = (t: string): string =>
+  (
+    ({
+      vtimer: 'virtual timer',
+      ptimer: 'physical timer',
+      hvtimer: 'EL2 virtual timer',
+      hptimer: 'EL2 physical timer',
+      lapic: 'LAPIC timer',
+    }) as Record<string, string>
+  )[t] ?? t;

@@ -17,21 +17,35 @@ export interface SignatureHelp {
   activeParameter: number;
 }
 
-interface Word { text: string; start: number; end: number }
+interface Word {
+  text: string;
+  start: number;
+  end: number;
+}
 
 const paramDoc = (p: SigParam): string => {
-  const what = p.literal ? `the literal \`${p.name}\`` : PLACEHOLDERS[p.name]?.doc ?? p.name;
+  const what = p.literal ? `the literal \`${p.name}\`` : (PLACEHOLDERS[p.name]?.doc ?? p.name);
   const key = p.keyPlaceholder ? `${PLACEHOLDERS[p.keyPlaceholder].doc} = ` : '';
   return `${key}${what}${p.optional ? ' (optional)' : ''}${p.repeated ? ' (repeated)' : ''}`;
 };
 
-function build(head: string, sig: string, doc: string, written: Word[], current: Word | undefined, inResult: boolean): SignatureHelp {
+function build(
+  head: string,
+  sig: string,
+  doc: string,
+  written: Word[],
+  current: Word | undefined,
+  inResult: boolean,
+): SignatureHelp {
   const params = parseSig(sig);
   let label = head;
   const parameters: SignatureHelp['parameters'] = [];
   let arrowDone = false;
   for (const p of params) {
-    if (p.result && !arrowDone) { label += ' ->'; arrowDone = true; }
+    if (p.result && !arrowDone) {
+      label += ' ->';
+      arrowDone = true;
+    }
     const start = label.length + 1;
     label += ` ${p.label}`;
     parameters.push({ label: [start, label.length], documentation: paramDoc(p) });
@@ -68,7 +82,11 @@ export function signatureHelpAt(analysis: Analysis, line: number, character: num
   const full = analysis.doc.text(line);
   const text = full.slice(0, character);
   if (text.includes('#')) return undefined;
-  const all: Word[] = [...text.matchAll(/\S+/g)].map((m) => ({ text: m[0], start: m.index!, end: m.index! + m[0].length }));
+  const all: Word[] = [...text.matchAll(/\S+/g)].map((m) => ({
+    text: m[0],
+    start: m.index!,
+    end: m.index! + m[0].length,
+  }));
   const typing = all.length > 0 && all[all.length - 1].end === character;
   const current = typing ? all[all.length - 1] : undefined;
   const words = typing ? all.slice(0, -1) : all;
@@ -80,8 +98,12 @@ export function signatureHelpAt(analysis: Analysis, line: number, character: num
   }
   if (words.length < 4) return undefined;
   const [, , actor, op] = words;
-  const spec: { sig: string; doc: string } | undefined = actor.text === 'vmm' && op.text === 'note' ? NOTE_SYNTAX
-    : Object.hasOwn((OPS_BY_ACTOR as Record<string, Record<string, OpSpec>>)[actor.text] ?? {}, op.text) ? (OPS_BY_ACTOR as Record<string, Record<string, OpSpec>>)[actor.text][op.text] : undefined;
+  const spec: { sig: string; doc: string } | undefined =
+    actor.text === 'vmm' && op.text === 'note'
+      ? NOTE_SYNTAX
+      : Object.hasOwn((OPS_BY_ACTOR as Record<string, Record<string, OpSpec>>)[actor.text] ?? {}, op.text)
+        ? (OPS_BY_ACTOR as Record<string, Record<string, OpSpec>>)[actor.text][op.text]
+        : undefined;
   if (!spec) return undefined;
   const arrow = words.findIndex((w) => w.text === '->');
   const inResult = arrow >= 4;

@@ -8,7 +8,13 @@ import { DIRECTIVE_SYNTAX } from './directiveParsers';
 import { NOTE_SYNTAX, OPS_BY_ACTOR, type Level } from './statementParsers';
 import { exampleOf, parseSig, PLACEHOLDERS } from './signatures';
 
-const WHERE: Record<Level, string> = { vcpu: 'h/vm1/vcpu0', vm: 'h/vm1', vm_or_vcpu: 'h/vm1', host_or_vm: 'h', any: 'h/vm1' };
+const WHERE: Record<Level, string> = {
+  vcpu: 'h/vm1/vcpu0',
+  vm: 'h/vm1',
+  vm_or_vcpu: 'h/vm1',
+  host_or_vm: 'h',
+  any: 'h/vm1',
+};
 
 function statement(actor: string, op: string, level: Level, args: string, result: string): string {
   return `1.000000000 ${WHERE[level]} ${actor} ${op}${args ? ` ${args}` : ''}${result ? ` -> ${result}` : ''}`;
@@ -35,7 +41,11 @@ test('a statement built from each pattern (with and without its optional parts) 
         const n = parseLine(text);
         assert.equal(n.kind, 'statement', `${text}: ${n.kind === 'error' ? n.error.message : ''}`);
         if (n.kind !== 'statement') continue;
-        assert.deepEqual(n.statement.notes.filter((x) => x.code === 'HVT091').map((x) => x.message), [], text);
+        assert.deepEqual(
+          n.statement.notes.filter((x) => x.code === 'HVT091').map((x) => x.message),
+          [],
+          text,
+        );
         checked++;
       }
     }
@@ -52,11 +62,18 @@ test('leaving out a required key= is a parse error naming it', () => {
     for (const [op, spec] of Object.entries(ops)) {
       const params = parseSig(spec.sig);
       for (const p of params.filter((x) => x.key && !x.optional && !x.result)) {
-        const args = params.filter((x) => !x.result && x !== p)
-          .map((x) => (x.literal ? x.name : `${x.key ? `${x.key}=` : x.keyPlaceholder ? `${PLACEHOLDERS[x.keyPlaceholder].example}=` : ''}${PLACEHOLDERS[x.name].example}`)).join(' ');
+        const args = params
+          .filter((x) => !x.result && x !== p)
+          .map((x) =>
+            x.literal
+              ? x.name
+              : `${x.key ? `${x.key}=` : x.keyPlaceholder ? `${PLACEHOLDERS[x.keyPlaceholder].example}=` : ''}${PLACEHOLDERS[x.name].example}`,
+          )
+          .join(' ');
         const n = parseLine(statement(actor, op, spec.level, args, ''));
         assert.equal(n.kind, 'error', `${actor} ${op} without ${p.key}=`);
-        if (n.kind === 'error') assert.match(n.error.message, new RegExp(`${p.key}=`), `${actor} ${op} without ${p.key}=`);
+        if (n.kind === 'error')
+          assert.match(n.error.message, new RegExp(`${p.key}=`), `${actor} ${op} without ${p.key}=`);
       }
     }
   }
@@ -67,13 +84,37 @@ test('every directive pattern parses cleanly', () => {
     const { args } = exampleOf(d.sig);
     const n = parseLine(`${keyword} ${args}`);
     assert.equal(n.kind, 'directive', `${keyword} ${args}: ${n.kind === 'error' ? n.error.message : ''}`);
-    if (n.kind === 'directive') assert.deepEqual(n.notes.filter((x) => x.code === 'HVT091'), [], `${keyword} ${args}`);
+    if (n.kind === 'directive')
+      assert.deepEqual(
+        n.notes.filter((x) => x.code === 'HVT091'),
+        [],
+        `${keyword} ${args}`,
+      );
   }
 });
 
 test('a pattern reads into keys, placeholders, optional, repeated and result parts', () => {
-  assert.deepEqual(parseSig('id=REG [flags=CLOCK_FLAGS] MSR=VALUE... -> clock=NS').map((p) => [p.key ?? p.keyPlaceholder, p.name, p.optional, p.repeated, p.result]), [
-    ['id', 'REG', false, false, false], ['flags', 'CLOCK_FLAGS', true, false, false], ['MSR', 'VALUE', false, true, false], ['clock', 'NS', false, false, true],
-  ]);
-  assert.deepEqual(parseSig('GREG = VALUE').map((p) => [p.name, p.literal]), [['GREG', false], ['=', true], ['VALUE', false]]);
+  assert.deepEqual(
+    parseSig('id=REG [flags=CLOCK_FLAGS] MSR=VALUE... -> clock=NS').map((p) => [
+      p.key ?? p.keyPlaceholder,
+      p.name,
+      p.optional,
+      p.repeated,
+      p.result,
+    ]),
+    [
+      ['id', 'REG', false, false, false],
+      ['flags', 'CLOCK_FLAGS', true, false, false],
+      ['MSR', 'VALUE', false, true, false],
+      ['clock', 'NS', false, false, true],
+    ],
+  );
+  assert.deepEqual(
+    parseSig('GREG = VALUE').map((p) => [p.name, p.literal]),
+    [
+      ['GREG', false],
+      ['=', true],
+      ['VALUE', false],
+    ],
+  );
 });

@@ -24,36 +24,79 @@ export interface Placeholder {
   fromDocument?: 'hosts';
 }
 
-const names = (xs: readonly { name: string }[], keep: (x: { name: string; proposed?: boolean }) => boolean = () => true): string[] => xs.filter(keep).map((x) => x.name);
+const names = (
+  xs: readonly { name: string }[],
+  keep: (x: { name: string; proposed?: boolean }) => boolean = () => true,
+): string[] => xs.filter(keep).map((x) => x.name);
 
 /** The placeholders the patterns use. */
 export const PLACEHOLDERS: Readonly<Record<string, Placeholder>> = {
   FD: { doc: 'the file descriptor the ioctl returned', example: '12' },
   VCPU: { doc: 'the vCPU id (the N of vcpuN)', example: '0' },
-  REASON: { doc: 'the exit reason (kvm_exit\'s text)', example: 'IRQ', values: ['IRQ', 'WFx', 'HLT', 'PREEMPTION_TIMER', 'MSR_WRITE', 'EXTERNAL_INTERRUPT', 'MMIO', 'HYPERCALL'] },
-  REG: { doc: 'a ONE_REG register: its uapi name or its 64-bit id (decoded by the uapi table: mind the TIMER_CNT/TIMER_CVAL id swap)', example: 'KVM_REG_ARM_TIMER_CNT', values: names(REGISTERS) },
-  GREG: { doc: 'an architectural register or MSR the guest reads or writes', example: 'CNTVCT_EL0', values: [...GUEST_REGISTERS, ...names(MSRS)] },
+  REASON: {
+    doc: "the exit reason (kvm_exit's text)",
+    example: 'IRQ',
+    values: ['IRQ', 'WFx', 'HLT', 'PREEMPTION_TIMER', 'MSR_WRITE', 'EXTERNAL_INTERRUPT', 'MMIO', 'HYPERCALL'],
+  },
+  REG: {
+    doc: 'a ONE_REG register: its uapi name or its 64-bit id (decoded by the uapi table: mind the TIMER_CNT/TIMER_CVAL id swap)',
+    example: 'KVM_REG_ARM_TIMER_CNT',
+    values: names(REGISTERS),
+  },
+  GREG: {
+    doc: 'an architectural register or MSR the guest reads or writes',
+    example: 'CNTVCT_EL0',
+    values: [...GUEST_REGISTERS, ...names(MSRS)],
+  },
   HYPREG: { doc: 'a hypervisor register KVM writes for the vCPU', example: 'CNTVOFF_EL2', values: HYP_REGISTERS },
-  VALUE: { doc: 'a u64 value, decimal or 0x hex (a negative value is its two\'s complement)', example: '250000225' },
-  OFFSET: { doc: 'a u64 counter offset (a negative offset as its two\'s complement)', example: '5250000025' },
+  VALUE: { doc: "a u64 value, decimal or 0x hex (a negative value is its two's complement)", example: '250000225' },
+  OFFSET: { doc: "a u64 counter offset (a negative offset as its two's complement)", example: '5250000025' },
   GROUP: { doc: 'a vCPU attribute group', example: 'KVM_ARM_VCPU_PVTIME_CTRL', values: names(ATTR_GROUPS) },
-  ATTR: { doc: 'an attribute of the group', example: 'KVM_ARM_VCPU_PVTIME_IPA', values: names(ATTRS, (a) => !a.proposed) },
+  ATTR: {
+    doc: 'an attribute of the group',
+    example: 'KVM_ARM_VCPU_PVTIME_IPA',
+    values: names(ATTRS, (a) => !a.proposed),
+  },
   NS: { doc: 'nanoseconds', example: '20000000000' },
-  CLOCK_FLAGS: { doc: 'KVM_CLOCK_* flags joined by `|`, or a number', example: 'KVM_CLOCK_TSC_STABLE', values: Object.keys(CLOCK_FLAGS) },
-  TSC_FLAGS: { doc: 'KVM_TSC_STATE_* flags joined by `|`, or a number', example: 'KVM_TSC_STATE_TIMESTAMP_VALID', values: Object.keys(TSC_STATE_FLAGS) },
+  CLOCK_FLAGS: {
+    doc: 'KVM_CLOCK_* flags joined by `|`, or a number',
+    example: 'KVM_CLOCK_TSC_STABLE',
+    values: Object.keys(CLOCK_FLAGS),
+  },
+  TSC_FLAGS: {
+    doc: 'KVM_TSC_STATE_* flags joined by `|`, or a number',
+    example: 'KVM_TSC_STATE_TIMESTAMP_VALID',
+    values: Object.keys(TSC_STATE_FLAGS),
+  },
   BIT: { doc: '`0` or `1`', example: '1', values: ['0', '1'] },
   ONOFF: { doc: '`on` or `off`', example: 'on', values: ['on', 'off'] },
   LEAF: { doc: 'a CPUID entry as recorded (not interpreted)', example: '0x7.0.ebx=0x2' },
   KHZ: { doc: 'a frequency in kHz', example: '2000000' },
   MSR: { doc: 'an MSR: its name or its index', example: 'IA32_TSC', values: names(MSRS) },
-  LVTT: { doc: 'the LVT timer register: vector (bits 0–7), mask (bit 16), mode (bits 17–18: 0 one-shot, 1 periodic, 2 TSC-deadline)', example: '0x400ec', values: ['0x400ec', '0x200ec', '0xec', '0x10000'] },
+  LVTT: {
+    doc: 'the LVT timer register: vector (bits 0–7), mask (bit 16), mode (bits 17–18: 0 one-shot, 1 periodic, 2 TSC-deadline)',
+    example: '0x400ec',
+    values: ['0x400ec', '0x200ec', '0xec', '0x10000'],
+  },
   COUNT: { doc: 'a 32-bit LAPIC timer count (TMICT, TMCCT)', example: '1000000' },
-  TDCR: { doc: 'the divide configuration (bits 0, 1, 3): 0xb divides by 1, 0x0 by 2, 0x3 by 16', example: '0xb', values: ['0xb', '0x0', '0x1', '0x2', '0x3', '0x8', '0x9', '0xa'] },
+  TDCR: {
+    doc: 'the divide configuration (bits 0, 1, 3): 0xb divides by 1, 0x0 by 2, 0x3 by 16',
+    example: '0xb',
+    values: ['0xb', '0x0', '0x1', '0x2', '0x3', '0x8', '0x9', '0xa'],
+  },
   N: { doc: 'a small count', example: '2' },
   FN: { doc: 'an SMCCC function (its name or id)', example: 'PV_TIME_ST', values: names(SMCCC_FUNCTIONS) },
-  RET: { doc: 'the SMCCC return: a name, or the value (the stolen-time address for PV_TIME_ST)', example: 'SUCCESS', values: Object.keys(SMCCC_RETURNS) },
+  RET: {
+    doc: 'the SMCCC return: a name, or the value (the stolen-time address for PV_TIME_ST)',
+    example: 'SUCCESS',
+    values: Object.keys(SMCCC_RETURNS),
+  },
   CTL: { doc: 'the timer control: ENABLE=1, IMASK=2, ISTATUS=4', example: '0x1', values: ['0x0', '0x1', '0x3', '0x5'] },
-  TIMER: { doc: 'the timer: arm64 vtimer, ptimer (EL1), hvtimer, hptimer (NV EL2); x86 lapic', example: 'vtimer', values: TIMER_NAMES },
+  TIMER: {
+    doc: 'the timer: arm64 vtimer, ptimer (EL1), hvtimer, hptimer (NV EL2); x86 lapic',
+    example: 'vtimer',
+    values: TIMER_NAMES,
+  },
   SIGNED: { doc: 'a signed count of guest TSC cycles (guest TSC − deadline)', example: '-4000' },
   CLOCKSRC: { doc: 'the host clocksource as the tracepoint prints it', example: 'tsc', values: ['tsc', 'none'] },
   SHIFT: { doc: 'a signed shift (-31…31)', example: '-1' },
@@ -64,13 +107,25 @@ export const PLACEHOLDERS: Readonly<Record<string, Placeholder>> = {
   NAME: { doc: 'a name (letters, digits, _ and -)', example: 'vm1' },
   VERSION: { doc: 'the format version', example: '1', values: ['1'] },
   ARCH: { doc: 'the host architecture', example: 'arm64', values: ['arm64', 'x86_64'] },
-  FREQ: { doc: 'the host counter frequency with its unit (Hz, kHz, MHz, GHz)', example: '25MHz', values: ['25MHz', '24MHz', '1GHz', '2.1GHz'] },
+  FREQ: {
+    doc: 'the host counter frequency with its unit (Hz, kHz, MHz, GHz)',
+    example: '25MHz',
+    values: ['25MHz', '24MHz', '1GHz', '2.1GHz'],
+  },
   ECV: { doc: 'FEAT_ECV level: 2 gives CNTPOFF (with VHE)', example: '2', values: ['0', '1', '2'] },
   COUNTER_AT: { doc: 'the host counter at a reference time: `VALUE@TIME`', example: '5000000000@0.0' },
   KERNEL: { doc: 'the host kernel version (older kernels lack some APIs)', example: '6.4' },
-  ASSUMED: { doc: 'what an importer assumed: `freq`, `counter` or `freq,counter`', example: 'freq', values: ['freq', 'counter', 'freq,counter'] },
+  ASSUMED: {
+    doc: 'what an importer assumed: `freq`, `counter` or `freq,counter`',
+    example: 'freq',
+    values: ['freq', 'counter', 'freq,counter'],
+  },
   VCPUS: { doc: 'the number of vCPUs', example: '2' },
-  POLICY: { doc: 'the guest time line while stopped: advance (counts the downtime) or freeze', example: 'advance', values: ['advance', 'freeze'] },
+  POLICY: {
+    doc: 'the guest time line while stopped: advance (counts the downtime) or freeze',
+    example: 'advance',
+    values: ['advance', 'freeze'],
+  },
   TOLERANCE: { doc: 'a duration: the largest deviation that is not a jump', example: '100us' },
   STORM: { doc: 'deliveries per second that make a storm (HVT043)', example: '2000' },
 };
@@ -97,7 +152,10 @@ export function parseSig(sig: string): SigParam[] {
   const out: SigParam[] = [];
   let result = false;
   for (const word of sig.split(/\s+/).filter(Boolean)) {
-    if (word === '->') { result = true; continue; }
+    if (word === '->') {
+      result = true;
+      continue;
+    }
     const optional = word.startsWith('[') && word.endsWith(']');
     const inner = optional ? word.slice(1, -1) : word;
     const repeated = inner.endsWith('...');
@@ -106,7 +164,15 @@ export function parseSig(sig: string): SigParam[] {
     if (eq > 0) {
       const key = body.slice(0, eq);
       const isPlaceholder = Object.hasOwn(PLACEHOLDERS, key);
-      out.push({ ...(isPlaceholder ? { keyPlaceholder: key } : { key }), name: body.slice(eq + 1), literal: false, optional, repeated, result, label: word });
+      out.push({
+        ...(isPlaceholder ? { keyPlaceholder: key } : { key }),
+        name: body.slice(eq + 1),
+        literal: false,
+        optional,
+        repeated,
+        result,
+        label: word,
+      });
     } else {
       out.push({ name: body, literal: !Object.hasOwn(PLACEHOLDERS, body), optional, repeated, result, label: word });
     }

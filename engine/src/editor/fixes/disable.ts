@@ -17,7 +17,10 @@ export function disableLineFix(analysis: Analysis, code: string, line: number): 
     const text = doc.text(line - 1);
     const last = s.codes[s.codes.length - 1];
     if (!NEXT_LINE_ONLY.test(text)) return undefined;
-    return { title, edits: [{ line: line - 1, newText: `${text.slice(0, last.span.end)},${code}${text.slice(last.span.end)}` }] };
+    return {
+      title,
+      edits: [{ line: line - 1, newText: `${text.slice(0, last.span.end)},${code}${text.slice(last.span.end)}` }],
+    };
   }
   const indent = /^[ \t]*/.exec(doc.text(line))![0];
   return { title, edits: [{ line, newText: `${indent}# hvtimer-disable-next-line ${code}`, insertBefore: true }] };

@@ -24,12 +24,15 @@ export interface FixAllResult {
   change?: { start: number; end: number; replacement: string[] };
 }
 
-const preferred = (a: Analysis, d: Diagnostic): Fix | undefined => d.fixes[0] ?? fixesFor(a, d.code, d.range.start.line)[0];
+const preferred = (a: Analysis, d: Diagnostic): Fix | undefined =>
+  d.fixes[0] ?? fixesFor(a, d.code, d.range.start.line)[0];
 
 /** Applies whole-line edits of several fixes (on distinct lines), bottom up. */
 function applyEdits(lines: string[], fixes: Fix[]): string[] {
   const out = [...lines];
-  const edits = fixes.flatMap((f) => f.edits).sort((a, b) => b.line - a.line || Number(b.insertBefore ?? false) - Number(a.insertBefore ?? false));
+  const edits = fixes
+    .flatMap((f) => f.edits)
+    .sort((a, b) => b.line - a.line || Number(b.insertBefore ?? false) - Number(a.insertBefore ?? false));
   for (const e of edits) {
     if (e.insertBefore) out.splice(e.line, 0, e.newText);
     else if (e.delete) out.splice(e.line, 1);
@@ -64,7 +67,10 @@ export function fixAll(source: Analysis, options: FixAllOptions = {}): FixAllRes
     if (chosen.length === 0) break;
     const fixedCodes = new Set(chosen.map((c) => c.d.code));
     const count = (ds: Diagnostic[]): number => ds.filter((d) => fixedCodes.has(d.code)).length;
-    const next = applyEdits(lines, chosen.map((c) => c.fix));
+    const next = applyEdits(
+      lines,
+      chosen.map((c) => c.fix),
+    );
     const nextAnalysis = new Analysis(next.join('\n'), options.analysisOptions);
     if (count(nextAnalysis.diagnostics()) >= count(diags)) break;
     for (const c of chosen) applied.push({ pass, code: c.d.code, line: c.d.range.start.line, title: c.fix.title });
@@ -81,6 +87,9 @@ export function changedBlock(before: string[], after: string[]): FixAllResult['c
   if (start === before.length && start === after.length) return undefined;
   let end = before.length;
   let endAfter = after.length;
-  while (end > start && endAfter > start && before[end - 1] === after[endAfter - 1]) { end--; endAfter--; }
+  while (end > start && endAfter > start && before[end - 1] === after[endAfter - 1]) {
+    end--;
+    endAfter--;
+  }
   return { start, end, replacement: after.slice(start, endAfter) };
 }

@@ -21,7 +21,8 @@ type FixFinder = (analysis: Analysis, line: number) => Fix | Fix[] | undefined;
 const byOffset: FixFinder = (a, line) => counterOffsetFix(a, line) ?? tscOffsetFix(a, line);
 
 /** HVT001: at a resume point, the restore that set the offset; on a vCPU creation, the restore it undid. */
-const backwardTime: FixFinder = (a, line) => (statementAt(a.doc, line)?.body.type === 'create_vcpu' ? undoneRestoreFix(a, line) : resumeFix(a, line));
+const backwardTime: FixFinder = (a, line) =>
+  statementAt(a.doc, line)?.body.type === 'create_vcpu' ? undoneRestoreFix(a, line) : resumeFix(a, line);
 
 const FIXES: Readonly<Record<string, FixFinder>> = {
   HVT001: backwardTime,

@@ -19,20 +19,31 @@ export function replaceStatement(doc: TraceDocument, line: number, stmt: Stateme
 }
 
 /** The time as written on the line (`20.600000000`), so a fix keeps the trace's own precision. */
-export const timeText = (doc: TraceDocument, line: number, stmt: Statement): string => doc.text(line).slice(stmt.time.span.start, stmt.time.span.end);
-export const whereText = (doc: TraceDocument, line: number, stmt: Statement): string => doc.text(line).slice(stmt.where.span.start, stmt.where.span.end);
-export const indentOf = (doc: TraceDocument, line: number, stmt: Statement): string => doc.text(line).slice(0, stmt.span.start);
+export const timeText = (doc: TraceDocument, line: number, stmt: Statement): string =>
+  doc.text(line).slice(stmt.time.span.start, stmt.time.span.end);
+export const whereText = (doc: TraceDocument, line: number, stmt: Statement): string =>
+  doc.text(line).slice(stmt.where.span.start, stmt.where.span.end);
+export const indentOf = (doc: TraceDocument, line: number, stmt: Statement): string =>
+  doc.text(line).slice(0, stmt.span.start);
 
 /** `TIME WHERE REST` at the time and indentation of the statement on `line`; `where` defaults to its location. */
-export function lineLike(doc: TraceDocument, line: number, stmt: Statement, rest: string, where = whereText(doc, line, stmt)): string {
+export function lineLike(
+  doc: TraceDocument,
+  line: number,
+  stmt: Statement,
+  rest: string,
+  where = whereText(doc, line, stmt),
+): string {
   return `${indentOf(doc, line, stmt)}${timeText(doc, line, stmt)} ${where} ${rest}`;
 }
 
 /** The VM location `host/vm` of a statement at VM or vCPU level. */
-export const vmWhere = (stmt: Statement): string | undefined => (stmt.where.vm ? `${stmt.where.host.value}/${stmt.where.vm.value}` : undefined);
+export const vmWhere = (stmt: Statement): string | undefined =>
+  stmt.where.vm ? `${stmt.where.host.value}/${stmt.where.vm.value}` : undefined;
 
 export const isMsr = (w: MsrWrite, role: string): boolean => 'known' in w.msr.value && w.msr.value.known.role === role;
-export const writeText = (doc: TraceDocument, line: number, w: MsrWrite): string => doc.text(line).slice(w.msr.span.start, w.value.span.end);
+export const writeText = (doc: TraceDocument, line: number, w: MsrWrite): string =>
+  doc.text(line).slice(w.msr.span.start, w.value.span.end);
 
 /** The line's text without one `MSR=VALUE` argument (and the blank before it). */
 export function withoutWrite(doc: TraceDocument, line: number, w: MsrWrite): string {
@@ -44,14 +55,23 @@ export function withoutWrite(doc: TraceDocument, line: number, w: MsrWrite): str
 
 /** A line moved: deleted where it is and inserted before `before` (with a new text), as one fix's edits. */
 export function moveLine(from: number, before: number, text: string): Edit[] {
-  return [{ line: from, newText: '', delete: true }, { line: before, newText: text, insertBefore: true }];
+  return [
+    { line: from, newText: '', delete: true },
+    { line: before, newText: text, insertBefore: true },
+  ];
 }
 
 /**
  * The first line after `from` (up to `to`, exclusive) whose statement matches `pred`; stops at a
  * line for which `stop` holds. Lines that are not statements are skipped.
  */
-export function findStatement(doc: TraceDocument, from: number, to: number, pred: (s: Statement, line: number) => boolean, stop?: (s: Statement, line: number) => boolean): number | undefined {
+export function findStatement(
+  doc: TraceDocument,
+  from: number,
+  to: number,
+  pred: (s: Statement, line: number) => boolean,
+  stop?: (s: Statement, line: number) => boolean,
+): number | undefined {
   for (let l = from; l < Math.min(to, doc.lineCount); l++) {
     const s = statementAt(doc, l);
     if (!s) continue;
@@ -62,5 +82,7 @@ export function findStatement(doc: TraceDocument, from: number, to: number, pred
 }
 
 /** Lines of the same VM (`host/vm`, any of its vCPUs or the VM itself). */
-export const sameVm = (a: Statement, b: Statement): boolean => a.where.host.value === b.where.host.value && a.where.vm?.value === b.where.vm?.value && a.where.vm !== undefined;
-export const sameVcpu = (a: Statement, b: Statement): boolean => sameVm(a, b) && a.where.vcpu?.value === b.where.vcpu?.value && a.where.vcpu !== undefined;
+export const sameVm = (a: Statement, b: Statement): boolean =>
+  a.where.host.value === b.where.host.value && a.where.vm?.value === b.where.vm?.value && a.where.vm !== undefined;
+export const sameVcpu = (a: Statement, b: Statement): boolean =>
+  sameVm(a, b) && a.where.vcpu?.value === b.where.vcpu?.value && a.where.vcpu !== undefined;

@@ -16,8 +16,11 @@ import { instanceKey } from '../../../../protocol/instanceKey';
 import { isMsr, lineLike, replaceStatement, statementAt, vmWhere, type Edit } from './lines';
 
 const isCntWrite = (s: Statement | undefined, which: 'vtimer_cnt' | 'any' = 'any'): s is Statement =>
-  s !== undefined && s.body.type === 'set_one_reg' && 'known' in s.body.reg.value && s.result?.kind !== 'errno'
-  && (s.body.reg.value.known.role === 'vtimer_cnt' || (which === 'any' && s.body.reg.value.known.role === 'ptimer_cnt'));
+  s !== undefined &&
+  s.body.type === 'set_one_reg' &&
+  'known' in s.body.reg.value &&
+  s.result?.kind !== 'errno' &&
+  (s.body.reg.value.known.role === 'vtimer_cnt' || (which === 'any' && s.body.reg.value.known.role === 'ptimer_cnt'));
 
 /**
  * The counter writes (TIMER_CNT, PTIMER_CNT) of the restore `line` belongs to: the writes of the
@@ -27,8 +30,10 @@ function restoreGroup(analysis: Analysis, line: number, stmt: Statement): number
   const doc = analysis.doc;
   const vm = stmt.where.vm!.value;
   const host = stmt.where.host.value;
-  const boundary = (s: Statement): boolean => s.where.vm?.value === vm
-    && ((s.body.type === 'run' && s.where.host.value === host) || ['pause', 'migrate', 'snapshot', 'restore', 'resume'].includes(s.body.type));
+  const boundary = (s: Statement): boolean =>
+    s.where.vm?.value === vm &&
+    ((s.body.type === 'run' && s.where.host.value === host) ||
+      ['pause', 'migrate', 'snapshot', 'restore', 'resume'].includes(s.body.type));
   const member = (s: Statement): boolean => s.where.vm?.value === vm && s.where.host.value === host && isCntWrite(s);
   const out = [line];
   for (let l = line - 1; l >= 0; l--) {
@@ -65,9 +70,15 @@ export function counterOffsetFix(analysis: Analysis, line: number): Fix | undefi
   if (!r || !r.counterOffsetAvailable) return undefined;
   const text = `${doc.text(at).slice(atStmt.time.span.start, atStmt.time.span.end)} ${vmWhere(atStmt)} ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=${r.ideal}`;
   const others = group.filter((l) => l !== at);
-  const edits: Edit[] = [{ line: at, newText: replaceStatement(doc, at, atStmt, text) }, ...others.map((l): Edit => ({ line: l, newText: '', delete: true }))];
+  const edits: Edit[] = [
+    { line: at, newText: replaceStatement(doc, at, atStmt, text) },
+    ...others.map((l): Edit => ({ line: l, newText: '', delete: true })),
+  ];
   const also = others.length ? ` (replaces ${others.length + 1} counter writes)` : '';
-  return { title: `Restore the counter idempotently: KVM_ARM_SET_COUNTER_OFFSET counter_offset=${r.ideal}${also}`, edits };
+  return {
+    title: `Restore the counter idempotently: KVM_ARM_SET_COUNTER_OFFSET counter_offset=${r.ideal}${also}`,
+    edits,
+  };
 }
 
 /**
@@ -77,15 +88,19 @@ export function counterOffsetFix(analysis: Analysis, line: number): Fix | undefi
 export function tscOffsetFix(analysis: Analysis, line: number): Fix | undefined {
   const doc = analysis.doc;
   const stmt = statementAt(doc, line);
-  if (!stmt || stmt.body.type !== 'set_msrs' || stmt.where.vcpu === undefined || stmt.where.vm === undefined) return undefined;
+  if (!stmt || stmt.body.type !== 'set_msrs' || stmt.where.vcpu === undefined || stmt.where.vm === undefined)
+    return undefined;
   const writes = stmt.body.writes;
   // `-> N` with N < the writes: KVM stopped early; the fix would change what was written.
-  if (stmt.result !== undefined && !(stmt.result.kind === 'value' && stmt.result.value.value === String(writes.length))) return undefined;
+  if (stmt.result !== undefined && !(stmt.result.kind === 'value' && stmt.result.value.value === String(writes.length)))
+    return undefined;
   const tsc = writes.find((w) => isMsr(w, 'tsc'));
   if (!tsc) return undefined;
   const before = analysis.stateAfter(line - 1);
   const host = before.hosts.get(stmt.where.host.value);
-  const v = before.instances.get(instanceKey(stmt.where.host.value, stmt.where.vm.value))?.vcpus.get(stmt.where.vcpu.value);
+  const v = before.instances
+    .get(instanceKey(stmt.where.host.value, stmt.where.vm.value))
+    ?.vcpus.get(stmt.where.vcpu.value);
   if (!host || host.arch !== 'x86_64' || !v || !kernelAtLeast(host, 5, 16)) return undefined;
   // Only while the guest is being restored: outside a restore (a reset's IA32_TSC=0, HVT023) the
   // value-based offset would make the model report the deliberate step back of a running guest.
@@ -93,11 +108,30 @@ export function tscOffsetFix(analysis: Analysis, line: number): Fix | undefined 
   if (!r) return undefined;
   const offset = r.ideal;
   const attr = `ioctl KVM_SET_DEVICE_ATTR group=KVM_VCPU_TSC_CTRL attr=KVM_VCPU_TSC_OFFSET value=${offset}`;
-  const edits: Edit[] = [{ line, newText: replaceStatement(doc, line, stmt, `${doc.text(line).slice(stmt.span.start, stmt.where.span.end)} ${attr}`) }];
+  const edits: Edit[] = [
+    {
+      line,
+      newText: replaceStatement(
+        doc,
+        line,
+        stmt,
+        `${doc.text(line).slice(stmt.span.start, stmt.where.span.end)} ${attr}`,
+      ),
+    },
+  ];
   const rest = writes.filter((w) => w !== tsc);
   if (rest.length) {
     const text = doc.text(line);
-    edits.push({ line: line + 1, newText: lineLike(doc, line, stmt, `ioctl KVM_SET_MSRS ${rest.map((w) => text.slice(w.msr.span.start, w.value.span.end)).join(' ')}`), insertBefore: true });
+    edits.push({
+      line: line + 1,
+      newText: lineLike(
+        doc,
+        line,
+        stmt,
+        `ioctl KVM_SET_MSRS ${rest.map((w) => text.slice(w.msr.span.start, w.value.span.end)).join(' ')}`,
+      ),
+      insertBefore: true,
+    });
   }
   const signed = offset >= 1n << 63n ? ` (${offset - (1n << 64n)})` : '';
   return { title: `Restore the TSC idempotently: KVM_VCPU_TSC_OFFSET value=${offset}${signed}`, edits };
@@ -134,8 +168,14 @@ export function sameOffsetFix(analysis: Analysis, line: number): Fix | undefined
   const host = after.hosts.get(stmt.where.host.value);
   const inst = after.instances.get(instanceKey(stmt.where.host.value, stmt.where.vm.value));
   if (!host || host.arch !== 'x86_64' || !inst) return undefined;
-  const fixes = [...inst.vcpus.values()].map((v) => v.tscOffsetBy?.line).filter((l): l is number => l !== undefined && l <= line)
-    .map((l) => tscOffsetFix(analysis, l)).filter((f): f is Fix => f !== undefined);
+  const fixes = [...inst.vcpus.values()]
+    .map((v) => v.tscOffsetBy?.line)
+    .filter((l): l is number => l !== undefined && l <= line)
+    .map((l) => tscOffsetFix(analysis, l))
+    .filter((f): f is Fix => f !== undefined);
   if (fixes.length === 0) return undefined;
-  return { title: `Restore every vCPU's TSC idempotently (KVM_VCPU_TSC_OFFSET on ${fixes.length} vCPU${fixes.length === 1 ? '' : 's'})`, edits: fixes.flatMap((f) => f.edits) };
+  return {
+    title: `Restore every vCPU's TSC idempotently (KVM_VCPU_TSC_OFFSET on ${fixes.length} vCPU${fixes.length === 1 ? '' : 's'})`,
+    edits: fixes.flatMap((f) => f.edits),
+  };
 }

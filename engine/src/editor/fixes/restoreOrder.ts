@@ -8,7 +8,17 @@
 import type { Analysis } from '../../analysis';
 import type { Fix } from '../../rules/rule';
 import { instanceKey } from '../../../../protocol/instanceKey';
-import { findStatement, isMsr, lineLike, sameVm, statementAt, whereText, withoutWrite, writeText, type Edit } from './lines';
+import {
+  findStatement,
+  isMsr,
+  lineLike,
+  sameVm,
+  statementAt,
+  whereText,
+  withoutWrite,
+  writeText,
+  type Edit,
+} from './lines';
 
 /** HVT020: move the IA32_TSC_DEADLINE write after the IA32_TSC write. */
 export function deadlineAfterTscFix(analysis: Analysis, line: number): Fix | undefined {
@@ -44,8 +54,13 @@ export function deadlineAfterTscFix(analysis: Analysis, line: number): Fix | und
     if (s.result !== undefined) return undefined;
     const target = doc.text(l);
     const edits: Edit[] = [];
-    edits.push(writes.length === 1 ? { line, newText: '', delete: true } : { line, newText: withoutWrite(doc, line, deadline) });
-    edits.push({ line: l, newText: `${target.slice(0, tsc.value.span.end)} ${moved}${target.slice(tsc.value.span.end)}` });
+    edits.push(
+      writes.length === 1 ? { line, newText: '', delete: true } : { line, newText: withoutWrite(doc, line, deadline) },
+    );
+    edits.push({
+      line: l,
+      newText: `${target.slice(0, tsc.value.span.end)} ${moved}${target.slice(tsc.value.span.end)}`,
+    });
     return { title, edits };
   }
   return undefined;
@@ -62,13 +77,23 @@ export function setClockBeforeRunFix(analysis: Analysis, line: number): Fix | un
   const run = statementAt(doc, line);
   if (!run || run.body.type !== 'run' || run.where.vm === undefined) return undefined;
   const vm = `${run.where.host.value}/${run.where.vm.value}`;
-  const later = findStatement(doc, line + 1, doc.lineCount,
+  const later = findStatement(
+    doc,
+    line + 1,
+    doc.lineCount,
     (s) => s.body.type === 'set_clock' && sameVm(s, run) && s.where.vcpu === undefined,
-    (s) => sameVm(s, run) && (s.body.type === 'pause' || s.body.type === 'migrate' || s.body.type === 'snapshot'));
+    (s) => sameVm(s, run) && (s.body.type === 'pause' || s.body.type === 'migrate' || s.body.type === 'snapshot'),
+  );
   if (later !== undefined) {
     const s = statementAt(doc, later)!;
     const text = lineLike(doc, line, run, doc.text(later).slice(s.actor.span.start, s.span.end), vm);
-    return { title: 'Restore kvmclock (KVM_SET_CLOCK) before the first KVM_RUN', edits: [{ line: later, newText: '', delete: true }, { line, newText: text, insertBefore: true }] };
+    return {
+      title: 'Restore kvmclock (KVM_SET_CLOCK) before the first KVM_RUN',
+      edits: [
+        { line: later, newText: '', delete: true },
+        { line, newText: text, insertBefore: true },
+      ],
+    };
   }
   const before = analysis.stateAfter(line - 1);
   const inst = before.instances.get(instanceKey(run.where.host.value, run.where.vm.value));
@@ -78,7 +103,10 @@ export function setClockBeforeRunFix(analysis: Analysis, line: number): Fix | un
   // The clock was saved at the source's KVM_GET_CLOCK; under policy advance kvmclock runs on through the downtime.
   const clock = saved.body.clock.value + (g.policy === 'advance' ? run.time.value - saved.time.value : 0n);
   const text = lineLike(doc, line, run, `ioctl KVM_SET_CLOCK clock=${clock}`, vm);
-  return { title: `Restore kvmclock before the first KVM_RUN: KVM_SET_CLOCK clock=${clock}`, edits: [{ line, newText: text, insertBefore: true }] };
+  return {
+    title: `Restore kvmclock before the first KVM_RUN: KVM_SET_CLOCK clock=${clock}`,
+    edits: [{ line, newText: text, insertBefore: true }],
+  };
 }
 
 /** HVT022: KVM_KVMCLOCK_CTRL on the vCPU just before its first KVM_RUN. */
@@ -111,6 +139,8 @@ export function pvAddressFix(analysis: Analysis, line: number): Fix | undefined 
     if (value !== undefined) rest = `ioctl KVM_SET_MSRS MSR_KVM_STEAL_TIME=0x${value.toString(16)}`;
   }
   if (!rest) return undefined;
-  return { title: `Set vcpu${run.where.vcpu.value}'s stolen-time address on the destination before it runs (as on line ${src!.line + 1})`, edits: [{ line, newText: lineLike(doc, line, run, rest), insertBefore: true }] };
+  return {
+    title: `Set vcpu${run.where.vcpu.value}'s stolen-time address on the destination before it runs (as on line ${src!.line + 1})`,
+    edits: [{ line, newText: lineLike(doc, line, run, rest), insertBefore: true }],
+  };
 }
-

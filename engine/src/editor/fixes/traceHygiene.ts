@@ -20,7 +20,10 @@ export function decimalCommaFix(analysis: Analysis, line: number): Fix | undefin
   const t = parseTime(`${m[2]}.${m[3]}`);
   if (!t.ok) return undefined;
   const fixed = formatTime(t.value);
-  return { title: `Write the time with a decimal point: ${fixed}`, edits: [{ line, newText: `${m[1]}${fixed}${text.slice(m[0].length)}` }] };
+  return {
+    title: `Write the time with a decimal point: ${fixed}`,
+    edits: [{ line, newText: `${m[1]}${fixed}${text.slice(m[0].length)}` }],
+  };
 }
 
 /** HVT092: the statement moved before the first of the statements just above it that are later than it. */
@@ -38,7 +41,13 @@ export function timeOrderFix(analysis: Analysis, line: number): Fix | undefined 
     target = l;
   }
   if (target === undefined) return undefined;
-  return { title: `Move this statement to its place in time order (before line ${target + 1})`, edits: [{ line, newText: '', delete: true }, { line: target, newText: doc.text(line), insertBefore: true }] };
+  return {
+    title: `Move this statement to its place in time order (before line ${target + 1})`,
+    edits: [
+      { line, newText: '', delete: true },
+      { line: target, newText: doc.text(line), insertBefore: true },
+    ],
+  };
 }
 
 /** HVT091 on an undeclared host: declare it like the host the statement's VM comes from. */
@@ -47,7 +56,12 @@ export function declareHostFix(analysis: Analysis, line: number): Fix | undefine
   const stmt = statementAt(doc, line);
   if (!stmt) return undefined;
   const state = analysis.stateAfter(line - 1);
-  const name = stmt.body.type === 'migrate' && !state.hosts.has(stmt.body.to.value) ? stmt.body.to.value : !state.hosts.has(stmt.where.host.value) ? stmt.where.host.value : undefined;
+  const name =
+    stmt.body.type === 'migrate' && !state.hosts.has(stmt.body.to.value)
+      ? stmt.body.to.value
+      : !state.hosts.has(stmt.where.host.value)
+        ? stmt.where.host.value
+        : undefined;
   if (name === undefined) return undefined;
   // Copy the source host's declaration (for `migrate to=NAME`, the host the VM leaves).
   const like = state.hosts.get(stmt.where.host.value) ?? [...state.hosts.values()][0];
@@ -62,12 +76,20 @@ export function declareHostFix(analysis: Analysis, line: number): Fix | undefine
     }
   }
   if (!like || lastHost < 0) return undefined;
-  const extras = like.arch === 'arm64' ? ` ecv=${like.ecv} vhe=${like.vhe ? 1 : 0}` : likeDirective?.tscScaling ? ` tsc_scaling=${likeDirective.tscScaling.value ? 1 : 0}` : '';
+  const extras =
+    like.arch === 'arm64'
+      ? ` ecv=${like.ecv} vhe=${like.vhe ? 1 : 0}`
+      : likeDirective?.tscScaling
+        ? ` tsc_scaling=${likeDirective.tscScaling.value ? 1 : 0}`
+        : '';
   const pretty = formatFrequency(like.freq).replace(/ /g, '');
   const back = parseFrequency(pretty);
   const freq = back.ok && back.value === like.freq ? pretty : `${like.freq}Hz`;
   const directive = `@host ${name} arch=${like.arch} freq=${freq}${extras}`;
-  return { title: `Declare host ${name} like ${like.name}: ${directive}`, edits: [{ line: lastHost + 1, newText: directive, insertBefore: true }] };
+  return {
+    title: `Declare host ${name} like ${like.name}: ${directive}`,
+    edits: [{ line: lastHost + 1, newText: directive, insertBefore: true }],
+  };
 }
 
 /** HVT013: the ignored counter write removed. */
