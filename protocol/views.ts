@@ -78,6 +78,8 @@ export interface VcpuView {
   pvAddress: string | null;
   /** 0-based lines of the statements that set each value (null: never set in the trace). */
   setBy: { virtualOffset: number | null; physicalOffset: number | null; trap: number | null; tscOffset: number | null; pvAddress: number | null };
+  /** The vCPU's guest timers as in `replay --format json` (timers.md T4): `vtimer`, `ptimer`, … or `lapic`. */
+  timers: Record<string, TimerSnapshot>;
 }
 
 export interface InstanceView {

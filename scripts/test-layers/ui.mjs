@@ -1,7 +1,7 @@
 // Layer 'ui': what a person sees in real VS Code (code-server 1.100.3 in Debian Chromium, driven
 // by playwright-core), with the extension loaded in development mode: squiggle, Problems row,
 // hover, a command run from the palette, the timeline webview (a click on a finding selects its
-// line) and its screenshots. Screenshots of failures go to test-results/; the README's timeline
+// line) and its screenshots, then the editor features (test/vscode/editor-ui.mjs). Screenshots of failures go to test-results/; the README's timeline
 // screenshots (media/) are rewritten with HVTIMER_UPDATE_SCREENSHOTS=1.
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { FIXTURES } from '../../test/vscode/run-code-server.mjs';
 import { runSteps } from '../../test/vscode/steps.mjs';
 import { waitFor } from '../../test/vscode/wait.mjs';
 import { expectProblemsRow, expectSquiggle, hoverSquiggle, visibleOutputChannel } from '../../test/vscode/workbench.mjs';
+import { editorSteps } from '../../test/vscode/editor-ui.mjs';
 
 export const name = 'ui';
 export const order = 70;
@@ -189,8 +190,11 @@ export async function run() {
         },
       },
     ], { page });
+    // The editor features (issue #16, test/vscode/editor-ui.mjs) on a freshly loaded workbench, so a
+    // failure above does not hide them.
+    const e = await runSteps('ui', editorSteps(page, { sample: SAMPLES.migration, url }), { page });
     console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    return { passed: r.passed, failed: r.failed, skipped: 0 };
+    return { passed: r.passed + e.passed, failed: r.failed + e.failed, skipped: 0 };
   } catch (err) {
     console.log(`  FAIL ui setup: ${err.message}`);
     return { passed: 0, failed: 1, skipped: 0, error: 'setup failed' };
