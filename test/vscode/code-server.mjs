@@ -20,6 +20,15 @@ const userSettings = {
   'security.workspace.trust.enabled': false,
   'chat.commandCenter.enabled': false,
   'editor.hover.delay': 150,
+  // VS Code cancels a code-action request in flight when the code-action provider registry changes,
+  // comparing the providers it asked (those whose kinds can match) with all the model's providers
+  // (getCodeActions, src/vs/editor/contrib/codeAction/browser/codeAction.ts). The built-in snippet
+  // code actions register a provider for '*' that declares only the `surround` kind
+  // (src/vs/workbench/contrib/snippets/browser/snippetCodeActionProvider.ts), so those lists differ
+  // for every model, and any extension starting up (the JSON or Markdown language server) emptied
+  // the `source.fixAll.hvtimer` request, or the codeActionsOnSave, of whatever test was running.
+  // Without them a registration cancels only the requests it concerns.
+  'editor.snippets.codeActions.enabled': false,
 };
 
 export async function freePort() {

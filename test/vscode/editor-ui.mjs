@@ -52,19 +52,29 @@ async function lineBox(page, n) {
   );
 }
 
-/** Moves the mouse onto line `n`, `dx` px into its text, until the hover shows; returns the hover's text. */
-async function hoverLine(page, n, dx = 30) {
+/**
+ * Moves the mouse onto line `n`, `dx` px into its text, until the hover shows `expected`; returns the
+ * hover's text. A busy machine may take seconds to answer, so each attempt waits for the content
+ * (the widget can show before the server's part, or be re-rendered) before moving the mouse again.
+ */
+async function hoverLine(page, n, expected, dx = 30) {
   const hover = page.locator('.monaco-hover:not(.hidden)');
   return waitFor(
-    `the hover on line ${n}`,
+    `the hover on line ${n} showing ${JSON.stringify(expected)}`,
     async () => {
       const box = await lineBox(page, n);
       await page.mouse.move(box.x + dx, box.y - 60);
       await page.mouse.move(box.x + dx, box.y + box.height / 2, { steps: 3 });
-      await hover.first().waitFor({ state: 'visible', timeout: 2_000 });
-      return hover.first().innerText();
+      return waitFor(
+        'the hover content',
+        async () => {
+          const text = await hover.first().innerText({ timeout: 1_000 });
+          return text.includes(expected) ? text : undefined;
+        },
+        { timeoutMs: 10_000, intervalMs: 100 },
+      ).catch(() => undefined);
     },
-    { timeoutMs: 20_000, intervalMs: 0 },
+    { timeoutMs: 45_000, intervalMs: 0 },
   );
 }
 
@@ -119,7 +129,7 @@ export function editorSteps(page, ctx) {
       name: 'the hover on the by-value restore: one line first, then the table, then the formula; the diagnostic once',
       run: async () => {
         await goToLine(page, 29);
-        const text = await hoverLine(page, 29, 60);
+        const text = await hoverLine(page, 29, 'sets the virtual offset of vcpu0', 60);
         const lines = text.split('\n').filter((l) => l.trim() !== '');
         // VS Code shows the HVT011 diagnostic itself at the top; the hover's own part starts with what the statement did.
         const own = lines.findIndex((l) => l.startsWith('sets the virtual offset of vcpu0 to 5264999775'));
@@ -223,7 +233,7 @@ export function editorSteps(page, ctx) {
           { timeoutMs: 20_000 },
         );
         // The timer hover of the same statement (no diagnostic there): the compare value, the counter, TVAL, the deadline.
-        const text = await hoverLine(page, 44, 60);
+        const text = await hoverLine(page, 44, 'restores and arms the virtual timer of vcpu0', 60);
         for (const part of [
           'restores and arms the virtual timer of vcpu0: fires in 899.99 ms, at 21.499990000 s',
           'CVAL',

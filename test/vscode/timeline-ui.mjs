@@ -14,9 +14,18 @@ export async function timelineFrame(page, timeoutMs = 30_000) {
   }, { timeoutMs, intervalMs: 200 });
 }
 
-/** Opens `file` from Quick Open and runs "hvtimer: Show Timeline"; returns the webview's frame. */
+/**
+ * Opens `file` from Quick Open in the first editor group and runs "hvtimer: Show Timeline" (the
+ * timeline opens beside it); returns the webview's frame.
+ */
 export async function showTimeline(page, file) {
+  // Quick Open puts the file in the active group, which after a click in the timeline (or its focus)
+  // is the timeline's: make it the first one, where the trace editors are.
+  await runCommand(page, 'View: Focus First Editor Group');
   await openFile(page, file);
+  // The palette offers "hvtimer: Show Timeline" only while a trace editor has the keyboard focus
+  // (its `when` clause is on editorLangId), which the new editor may not have yet.
+  await focusEditor(page, file);
   await runCommand(page, 'hvtimer: Show Timeline');
   await webviewLanes(page).waitFor({ state: 'visible', timeout: 30_000 });
   return waitFor(`the timeline of ${file}`, async () => {
@@ -24,6 +33,15 @@ export async function showTimeline(page, file) {
     const title = await frame.evaluate(() => document.getElementById('title')?.textContent);
     return title === file ? frame : undefined;
   }, { timeoutMs: 30_000, intervalMs: 200 });
+}
+
+/** Puts the keyboard focus in the active group's editor, which shows `file`, and waits until it has it. */
+export async function focusEditor(page, file) {
+  const group = page.locator('.editor-group-container.active');
+  await group.locator('.tabs-container .tab.active', { hasText: file }).waitFor({ timeout: 15_000 });
+  await group.locator('.monaco-editor textarea').first().focus();
+  await waitFor(`the keyboard focus in the editor of ${file}`, () => page.evaluate(() =>
+    Boolean(document.activeElement?.closest('.editor-group-container.active .monaco-editor.focused'))), { timeoutMs: 10_000 });
 }
 
 /** The timeline's rows canvas, through the webview's two frames. */

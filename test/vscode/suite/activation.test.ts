@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { test } from './harness';
-import { EXTENSION_ID, openFixture, waitUntil } from './helpers';
+import { closeEverything, EXTENSION_ID, openFixture, waitUntil } from './helpers';
 
 test('the extension activates when a .hvtrace file opens', async () => {
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
@@ -21,3 +21,5 @@ test('a file without extension whose first line is @hvtrace gets the hvtrace lan
   const doc = await openFixture('first-line-only');
   assert.equal(doc.languageId, 'hvtrace');
 });
+
+test('activation tests leave no editor open', closeEverything);

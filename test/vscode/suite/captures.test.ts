@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { test } from './harness';
-import { codeOf, EXTENSION_ID, fixtureUri, openFixture, waitForDiagnostics, waitUntil } from './helpers';
+import { closeEverything, codeOf, EXTENSION_ID, fixtureUri, openFixture, waitForDiagnostics, waitUntil } from './helpers';
 
 const SAMPLE = 'sample-traces/captures/x86-restore-vcpus-apart.trace';
 
@@ -45,3 +45,5 @@ test('a plain-text capture is recognised by its content and converted on request
     await vscode.workspace.fs.delete(target).then(undefined, () => undefined);
   }
 }, 60_000);
+
+test('captures tests leave no editor open', closeEverything);

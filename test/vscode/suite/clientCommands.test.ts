@@ -7,7 +7,7 @@ import { CrashPolicy } from '../../../client/src/client';
 import type { StateAtResult } from '../../../protocol/requests';
 import { test } from './harness';
 import type { HvtimerApi } from '../../../client/src/extension';
-import { EXTENSION_ID, hasCodeAt, openFixture, waitForDiagnostics } from './helpers';
+import { closeEverything, EXTENSION_ID, hasCodeAt, openFixture, waitForDiagnostics } from './helpers';
 
 test('hvtimer.replayToLine (the code lens command) shows the replay state after the line in the Replay State view', async () => {
   const doc = await openFixture('s7-restore.hvtrace');
@@ -41,3 +41,5 @@ test('the crash policy restarts a crashing server 4 times in 3 minutes, then giv
     assert.equal(spaced.closed().action, CloseAction.Restart);
   }
 });
+
+test('client commands tests leave no editor open', closeEverything);

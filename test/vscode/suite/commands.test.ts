@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { test } from './harness';
-import { hasCodeAt, openFixture, waitForDiagnostics } from './helpers';
+import { closeEverything, hasCodeAt, openFixture, waitForDiagnostics } from './helpers';
 
 test('hvtimer.restartServer and hvtimer.showOutput are registered', async () => {
   const commands = await vscode.commands.getCommands(true);
@@ -28,3 +28,5 @@ test('after hvtimer.restartServer the new server diagnoses edits', async () => {
     await vscode.workspace.applyEdit(undo);
   }
 });
+
+test('commands tests leave no editor open', closeEverything);

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { test } from './harness';
-import { codeOf, hasCodeAt, openFixture, waitForDiagnostics } from './helpers';
+import { closeEverything, codeOf, hasCodeAt, openFixture, waitForDiagnostics } from './helpers';
 
 test('a malformed time gets HVT090 on exactly its token (line 2, chars 0-4)', async () => {
   const doc = await openFixture('malformed.hvtrace');
@@ -30,3 +30,5 @@ test('fixing the time clears HVT090 and breaking it again brings it back', async
   await waitForDiagnostics(doc.uri, hasCodeAt('HVT090', 2));
   assert.equal(doc.lineAt(2).text.slice(0, 4), '12,5');
 });
+
+test('diagnostics tests leave no editor open', closeEverything);

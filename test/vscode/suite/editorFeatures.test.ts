@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HvtimerApi } from '../../../client/src/extension';
 import { test } from './harness';
-import { codeOf, EXTENSION_ID, hasCodeAt, openFixture, waitForDiagnostics, waitUntil } from './helpers';
+import { closeEverything, codeOf, EXTENSION_ID, fixtureUri, hasCodeAt, openFixture, waitForDiagnostics, waitUntil } from './helpers';
 
 const ext = (): vscode.Extension<HvtimerApi> => vscode.extensions.getExtension<HvtimerApi>(EXTENSION_ID)!;
 const api = (): HvtimerApi => ext().exports;
@@ -189,13 +189,20 @@ test('completion and signature help while writing a statement', async () => {
 }, 60_000);
 
 test('editor.codeActionsOnSave with source.fixAll.hvtimer applies the fixes when the trace is saved', async () => {
-  const config = vscode.workspace.getConfiguration('editor', { languageId: 'hvtrace' });
-  await config.update(
-    'codeActionsOnSave',
-    { 'source.fixAll.hvtimer': 'explicit' },
-    vscode.ConfigurationTarget.Workspace,
-    true,
+  // The setting goes into the workspace's .vscode/settings.json as a person writes it, not through
+  // WorkspaceConfiguration.update: that edits the file as a jsonc text model, which activates the
+  // JSON language features, whose language server then starts (and registers its providers) in the
+  // middle of this test.
+  const folder = fixtureUri('.vscode');
+  const onSave = (): unknown =>
+    vscode.workspace.getConfiguration('editor', { languageId: 'hvtrace' }).get<Record<string, unknown>>('codeActionsOnSave')?.[
+      'source.fixAll.hvtimer'
+    ];
+  await vscode.workspace.fs.writeFile(
+    vscode.Uri.joinPath(folder, 'settings.json'),
+    new TextEncoder().encode(JSON.stringify({ '[hvtrace]': { 'editor.codeActionsOnSave': { 'source.fixAll.hvtimer': 'explicit' } } })),
   );
+  await waitUntil('the workspace setting editor.codeActionsOnSave for hvtrace', () => onSave() === 'explicit');
   const doc = await openFixture('s7-fix-on-save.hvtrace');
   const original = doc.getText();
   try {
@@ -224,8 +231,11 @@ test('editor.codeActionsOnSave with source.fixAll.hvtimer applies the fixes when
       ['HVT004@16'],
     );
   } finally {
-    await config.update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace, true);
+    await vscode.workspace.fs.delete(folder, { recursive: true });
+    await waitUntil('the workspace setting to be gone', () => onSave() === undefined);
     await vscode.workspace.fs.writeFile(doc.uri, new TextEncoder().encode(original));
     await closeAll();
   }
 }, 60_000);
+
+test('editor features tests leave no editor open', closeEverything);

@@ -61,3 +61,17 @@ export async function waitUntil(what: string, condition: () => boolean, timeoutM
 
 export const hasCodeAt = (code: string, line: number) => (ds: readonly vscode.Diagnostic[]): boolean =>
   ds.some((d) => codeOf(d) === code && d.range.start.line === line);
+
+/**
+ * A test file's last step: reverts unsaved changes (closing would ask whether to save them), closes
+ * every editor and webview panel, and waits until the workbench reports no tab, so the next file
+ * starts from an empty editor area (its editors in column one, the timeline beside them).
+ */
+export async function closeEverything(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await waitUntil('no editor or panel open', () => vscode.window.tabGroups.all.every((g) => g.tabs.length === 0));
+}

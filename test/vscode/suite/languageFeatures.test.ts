@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { test } from './harness';
-import { codeOf, hasCodeAt, openFixture, waitForDiagnostics } from './helpers';
+import { closeEverything, codeOf, hasCodeAt, openFixture, waitForDiagnostics } from './helpers';
 
 const S7 = 's7-restore.hvtrace';
 
@@ -75,3 +75,5 @@ test('the outline lists the hosts, the VM with its instances, and the pause and 
   const vm = symbols.find((s) => s.name === 'vm1')!;
   assert.deepEqual(vm.children.map((c) => [c.name, c.children.map((v) => v.name)]), [['src/vm1', ['vcpu0', 'vcpu1']], ['dst/vm1', ['vcpu0', 'vcpu1']]]);
 });
+
+test('language features tests leave no editor open', closeEverything);

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { test } from './harness';
-import { codeOf, hasCodeAt, openFixture, waitForDiagnostics } from './helpers';
+import { closeEverything, codeOf, hasCodeAt, openFixture, waitForDiagnostics } from './helpers';
 
 test('the quick fix on the by-value restore writes KVM_ARM_SET_COUNTER_OFFSET and HVT010 goes away (undoable)', async () => {
   const doc = await openFixture('s7-quickfix.hvtrace');
@@ -22,3 +22,5 @@ test('the quick fix on the by-value restore writes KVM_ARM_SET_COUNTER_OFFSET an
   assert.equal(doc.lineAt(14).text, '20.600000000 dst/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=KVM_REG_ARM_TIMER_CNT value=250000225');
   await waitForDiagnostics(doc.uri, hasCodeAt('HVT010', 15));
 });
+
+test('quick fix tests leave no editor open', closeEverything);

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { HvtimerApi } from '../../../client/src/extension';
 import type { TimelineWindowResult } from '../../../protocol/requests';
 import { test } from './harness';
-import { codeOf, EXTENSION_ID, waitForDiagnostics, waitUntil } from './helpers';
+import { closeEverything, codeOf, EXTENSION_ID, waitForDiagnostics, waitUntil } from './helpers';
 
 const CAPTURE = 'test/kvm/fixtures/restore-100ms.trace';
 const api = (): HvtimerApi => vscode.extensions.getExtension<HvtimerApi>(EXTENSION_ID)!.exports;
@@ -58,3 +58,8 @@ test('the timeline of a recorded capture has its ioctls as markers, with their v
   const set0 = window.markers.find((m) => m.text.includes('vcpu0 ioctl KVM_SET_MSRS'))!;
   assert.match(doc.lineAt(set0.line).text, /hvt_KVM_SET_MSRS: \(0x7f6da3c2cd30\) fd=5 req=0x4008ae89 nmsrs=1 msrs=\{0x10,0x1cbe991a14,/);
 }, 90_000);
+
+test('recorded capture tests leave no editor or timeline panel open', async () => {
+  await closeEverything();
+  await waitUntil('the timeline panel disposed with its tab', () => api().timeline() === undefined);
+});

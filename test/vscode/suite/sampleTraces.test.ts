@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { checkText } from '../../../engine/src/index';
 import { test } from './harness';
-import { codeOf, EXTENSION_ID, waitForDiagnostics } from './helpers';
+import { closeEverything, codeOf, EXTENSION_ID, waitForDiagnostics } from './helpers';
 
 test('each sample trace shows its diagnostics', async () => {
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
@@ -20,3 +20,5 @@ test('each sample trace shows its diagnostics', async () => {
     await waitForDiagnostics(uri, (ds) => JSON.stringify(key(ds)) === JSON.stringify(expected));
   }
 }, 120_000);
+
+test('sample traces tests leave no editor open', closeEverything);

@@ -10,8 +10,9 @@ import * as vscode from 'vscode';
 import type { HvtimerApi } from '../../../client/src/extension';
 import type { ReportResult, StateAtResult } from '../../../protocol/requests';
 import type { Report } from '../../../protocol/views';
+import type { ToWebview } from '../../../protocol/webview';
 import { test } from './harness';
-import { EXTENSION_ID, waitForDiagnostics, waitUntil } from './helpers';
+import { closeEverything, EXTENSION_ID, waitForDiagnostics, waitUntil } from './helpers';
 
 const api = (): HvtimerApi => vscode.extensions.getExtension<HvtimerApi>(EXTENSION_ID)!.exports;
 
@@ -29,24 +30,37 @@ const BY_VALUE = 'arm64-migration-by-value.hvtrace';
 test('Show Timeline opens the timeline webview beside the editor, and its bundle asks for data', async () => {
   const editor = await openSample(BY_VALUE);
   const uri = editor.document.uri.toString();
-  await vscode.commands.executeCommand('hvtimer.showTimeline', uri, 30);
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-  const tab = tabs.find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('hvtimer.timeline'));
-  assert.ok(tab, `no timeline tab among: ${tabs.map((t) => t.label).join(', ')}`);
-  assert.equal(tab.label, `Timeline: ${BY_VALUE}`);
+  // From the palette: the timeline of the active editor, its cursor at the editor's (line 30).
+  editor.selection = new vscode.Selection(30, 0, 30, 0);
+  await vscode.commands.executeCommand('hvtimer.showTimeline', uri);
   const panel = api().timeline();
   assert.ok(panel);
   assert.equal(panel.uri, uri);
-  // The overview went to the webview; the webview (running in the workbench) answered with a window request.
-  await waitUntil('the overview and a window sent to the webview', () => panel.sent.some((m) => m.type === 'overview') && panel.sent.some((m) => m.type === 'window'), 30_000);
-  const overview = panel.sent.find((m) => m.type === 'overview');
-  assert.ok(overview?.type === 'overview');
+  // The workbench reports its tabs to the extension host a moment later.
+  const tab = (): vscode.Tab | undefined =>
+    vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('hvtimer.timeline'));
+  await waitUntil(`the tab "Timeline: ${BY_VALUE}"`, () => tab()?.label === `Timeline: ${BY_VALUE}`);
+  assert.equal(tab()!.group.viewColumn, vscode.ViewColumn.Two, 'beside the editor (column one)');
+  // The overview went to the webview; the webview (running in the workbench) asked for windows: the
+  // first view is framed on the findings of the whole trace, so its first request is for all of it.
+  type Sent<T extends ToWebview['type']> = Extract<ToWebview, { type: T }>;
+  const overviewOf = (): Sent<'overview'> | undefined => panel.sent.find((m): m is Sent<'overview'> => m.type === 'overview');
+  const wholeTrace = (): Sent<'window'> | undefined => {
+    const extent = overviewOf()?.overview.extent;
+    if (!extent) return undefined;
+    return panel.sent.find((m): m is Sent<'window'> =>
+      m.type === 'window' && BigInt(m.window.fromNs) <= BigInt(extent.startNs) && BigInt(m.window.toNs) >= BigInt(extent.endNs));
+  };
+  await waitUntil('the overview and the window of the whole trace sent to the webview', () => wholeTrace() !== undefined, 30_000);
+  const overview = overviewOf()!;
   assert.deepEqual(overview.overview.rows.map((r) => r.label), ['vm1 on src', 'vcpu0', 'vcpu1', 'vm1 on dst', 'vcpu0', 'vcpu1']);
   assert.equal(overview.cursorLine, 30);
-  const window = panel.sent.find((m) => m.type === 'window');
-  assert.ok(window?.type === 'window');
+  const window = wholeTrace()!;
+  // One marker per statement: the sample has 16 (35 lines less comments, directives and blank lines).
   assert.equal(window.window.markers.length, 16);
   // A line given as an argument (the "Show timeline" code lens) is zoomed to, once the webview is ready.
+  await vscode.commands.executeCommand('hvtimer.showTimeline', uri, 30);
+  assert.equal(api().timeline(), panel, 'the same panel');
   await waitUntil('a focusLine message for line 30', () => panel.sent.some((m) => m.type === 'focusLine' && m.line === 30), 30_000);
 }, 60_000);
 
@@ -145,4 +159,9 @@ test('the timeline\'s PNG and SVG exports are written where the user says, never
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('timeline tests leave no editor or timeline panel open', async () => {
+  await closeEverything();
+  await waitUntil('the timeline panel disposed with its tab', () => api().timeline() === undefined);
 });

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HvtimerApi } from '../../../client/src/extension';
 import { test } from './harness';
-import { EXTENSION_ID, waitForDiagnostics, waitUntil } from './helpers';
+import { closeEverything, EXTENSION_ID, waitForDiagnostics, waitUntil } from './helpers';
 
 const api = (): HvtimerApi => vscode.extensions.getExtension<HvtimerApi>(EXTENSION_ID)!.exports;
 const LATE = 'x86-firecracker-deadline-before-tsc-late-timer.hvtrace';
@@ -60,3 +60,8 @@ test('Show Timeline on a timer sample: a LAPIC timer track under vcpu0 and its 1
   assert.equal(editor.document.uri.toString(), uri.toString());
   assert.deepEqual([editor.selection.start.line, editor.selection.end.line], [51, 51]);
 }, 90_000);
+
+test('timer timeline tests leave no editor or timeline panel open', async () => {
+  await closeEverything();
+  await waitUntil('the timeline panel disposed with its tab', () => api().timeline() === undefined);
+});
