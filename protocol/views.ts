@@ -14,7 +14,7 @@ export interface VcpuReplayJson {
   physical_trap: 'unknown' | 'on' | 'off' | null;
   tsc_offset: string | null;
   stolen_ns: string | null;
-  /** Guest timers by name (timers.md T4; docs/cli.md): u64 values and times as decimal strings. */
+  /** Guest timers by name (docs/timers.md#t4-editor-and-timeline; docs/cli.md): u64 values and times as decimal strings. */
   timers: Record<string, TimerSnapshot>;
 }
 
@@ -78,7 +78,7 @@ export interface VcpuView {
   pvAddress: string | null;
   /** 0-based lines of the statements that set each value (null: never set in the trace). */
   setBy: { virtualOffset: number | null; physicalOffset: number | null; trap: number | null; tscOffset: number | null; pvAddress: number | null };
-  /** The vCPU's guest timers as in `replay --format json` (timers.md T4): `vtimer`, `ptimer`, … or `lapic`. */
+  /** The vCPU's guest timers as in `replay --format json` (docs/timers.md#t4-editor-and-timeline): `vtimer`, `ptimer`, … or `lapic`. */
   timers: Record<string, TimerSnapshot>;
 }
 
@@ -222,7 +222,7 @@ export interface TimelineOverview {
   lineIndex: { line: number; timeNs: string }[];
   /** Findings by severity (after settings and suppressions). */
   findings: Record<FindingSeverity, number>;
-  /** Timer tracks, one per guest timer of each vCPU row that the trace arms or delivers (timers.md T4). */
+  /** Timer tracks, one per guest timer of each vCPU row that the trace arms or delivers (docs/timers.md#t4-editor-and-timeline). */
   timers: TimerTrack[];
   /** vCPU rows with guest entries / exits (`kvm entry`, `kvm exit`): their run intervals come in the window. */
   runRows: string[];
@@ -330,7 +330,7 @@ export interface TimelineWindow {
   clockError: Record<string, ClockErrorPoint[]>;
   stolen: Record<string, StolenPoint[]>;
   waits: SchedWait[];
-  /** The timer tracks' armed intervals, deadlines, deliveries and losses in the range (timers.md T4). */
+  /** The timer tracks' armed intervals, deadlines, deliveries and losses in the range (docs/timers.md#t4-editor-and-timeline). */
   timers: TimerWindow;
   /** Guest entries / exits of the vCPU rows: every interval in range, or past the bound, per-row buckets. */
   runs: RunInterval[];
@@ -341,7 +341,7 @@ export interface TimelineWindow {
   reduced: boolean;
 }
 
-// ---- the timeline webview: guest timers and guest mode (timers.md T4) --------------------------
+// ---- the timeline webview: guest timers and guest mode (docs/timers.md#t4-editor-and-timeline) --------------------------
 
 export type TimerTrackName = 'vtimer' | 'ptimer' | 'hvtimer' | 'hptimer' | 'lapic';
 
@@ -369,7 +369,7 @@ export interface LatenessSeriesInfo {
 }
 
 /**
- * How a delivery compares with the deadline it answers (timers.md T2, T3): `early` and `late` beyond
+ * How a delivery compares with the deadline it answers (docs/timers.md#t2-model, T3): `early` and `late` beyond
  * the tolerances, `on-time` within them, `unjudged` when no watched deadline explains it (KVM
  * re-raised the line for a compare value that already passed and was not re-armed, as in a storm).
  */

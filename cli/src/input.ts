@@ -90,7 +90,7 @@ function readBounded(fd: number, file: string): Buffer {
   return Buffer.concat(chunks, total);
 }
 
-/** UTF-8 text (a leading BOM is kept: the engine ignores it, hvtrace-format §1). */
+/** UTF-8 text (a leading BOM is kept: the engine ignores it, docs/format.md#1-lines). */
 function decode(bytes: Buffer): TraceInput {
   const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
   if (isUtf8(bytes)) return { text };
@@ -124,7 +124,7 @@ export function firstInvalidByte(b: Uint8Array): number {
   return b.length;
 }
 
-/** The report of bytes that are not UTF-8, as a finding on the first of them (HVT090, hvtrace-format §1). */
+/** The report of bytes that are not UTF-8, as a finding on the first of them (HVT090, docs/format.md#1-lines). */
 export function notUtf8Diagnostic(n: NotUtf8): Diagnostic {
   const byte = `0x${n.byte.toString(16).toUpperCase().padStart(2, '0')}`;
   return {

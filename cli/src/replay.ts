@@ -26,7 +26,7 @@ export function toText(s: ReplayJson): string {
       if (v.tsc_offset !== null) parts.push(`TSC offset ${v.tsc_offset}`);
       if (v.stolen_ns !== null) parts.push(`stolen ${v.stolen_ns} ns`);
       out.push(`  vcpu${id}: ${parts.join(', ')}`);
-      // armed timers only (timers.md T4): what fires when
+      // armed timers only (docs/timers.md#t4-editor-and-timeline): what fires when
       for (const [name, t] of Object.entries(v.timers ?? {})) {
         if (!t.armable) continue;
         const what = t.cmp_is_time ? 'one-shot/periodic' : `${name === 'lapic' ? 'TSC deadline' : 'CVAL'} ${t.cmp}`;

@@ -28,7 +28,7 @@ const node = (id: string, label: string, description?: string, line?: number | n
 /** ns (decimal string) as seconds with 9 decimals, without the engine's formatter. */
 const seconds = (ns: string): string => `${ns.length > 9 ? ns.slice(0, -9) : '0'}.${ns.slice(-9).padStart(9, '0')} s`;
 
-/** One node per guest timer with a compare value (timers.md T4): armed or not, the compare value, the deadline. */
+/** One node per guest timer with a compare value (docs/timers.md#t4-editor-and-timeline): armed or not, the compare value, the deadline. */
 function timerNodes(prefix: string, v: VcpuView): StateNode[] {
   return Object.entries(v.timers).filter(([, t]) => t.cmp !== null).map(([name, t]) => {
     const cmp = t.cmp_is_time ? `expiry ${seconds(t.cmp!)}` : `${name === 'lapic' ? 'deadline' : 'CVAL'} ${t.cmp}`;

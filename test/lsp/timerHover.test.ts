@@ -1,4 +1,4 @@
-// Timers in the editor (timers.md T4): the hover on a timer write shows the compare value, the guest
+// Timers in the editor (docs/timers.md#t4-editor-and-timeline): the hover on a timer write shows the compare value, the guest
 // counter now, TVAL, the deadline in reference time and "fires in Δ" (or "already passed by Δ");
 // an inlay hint after the arming statement says when it fires. By hand, at 25 MHz:
 //   the vCPU is created at 10 s: voffset = C(10) = 250000000;

@@ -109,7 +109,7 @@ test('replay: the idempotent migration resumes the guest counter exactly on its 
   assert.deepEqual(s.vms.vm1.vcpus['0'], {
     guest_counter: '258752425', virtual_offset: '5250000075', physical_offset: '5250000075',
     physical_trap: 'unknown', tsc_offset: null, stolen_ns: null,
-    // no timer statements in this sample: the reset state of a created vCPU (timers.md T2)
+    // no timer statements in this sample: the reset state of a created vCPU (docs/timers.md#t2-model)
     timers: Object.fromEntries(['vtimer', 'ptimer'].map((t) => [t, { ctl: '0', cmp: '0', cmp_is_time: false, armable: false, deadline_ns: null, armed_at_line: null, last_delivery: null }])),
   });
   // Every vCPU shares the VM-wide offset, so vcpu3 (not running yet) shows the same counter.

@@ -2,7 +2,7 @@
 // screen, the PNG and the SVG are the same drawing): the guest clock error per vCPU (a step line: a
 // jump, a lag or a backward step shows as a cliff), the stolen time per vCPU (cumulative, with
 // the scheduler's waits dashed and each `sched wait` as an I-bar) and the timers' lateness (each
-// delivery a point in its verdict's shape and colour, early below zero, timers.md T4). Each chart
+// delivery a point in its verdict's shape and colour, early below zero, docs/timers.md#t4-editor-and-timeline). Each chart
 // draws its title, its legend, its value axis (unit chosen from the visible range: ns, µs, ms or s),
 // the time grid, the cursor and the A/B markers.
 import type { DeliveryVerdict, TimelineWindow } from '../../protocol/views';

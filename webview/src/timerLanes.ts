@@ -1,4 +1,4 @@
-// The guest timers and guest mode on the tracks (timers.md T4), drawn through a Painter like the
+// The guest timers and guest mode on the tracks (docs/timers.md#t4-editor-and-timeline), drawn through a Painter like the
 // rest of lanes.ts: on each timer track its armed intervals as bands (a cap where the timer was
 // armed), each deadline t_d as a pin, a moved deadline (an arm64 offset change, or HVT044's "should
 // fire at") as a dashed link to a chevron, each delivery as a glyph by verdict (early ◀, on time ⬢,

@@ -1,6 +1,6 @@
 // Hover content (markdown) for a position of a trace. On a statement: one line saying what it did
 // with the number that matters (hoverSummary.ts), then a table — the timer it programs
-// (timerHover.ts, timers.md T4) or the model state after it for its host/VM/vCPU — then, on a
+// (timerHover.ts, docs/timers.md#t4-editor-and-timeline) or the model state after it for its host/VM/vCPU — then, on a
 // restore, the idempotent-offset formula worked out with this trace's numbers. On a number its
 // conversions, on a register id or ioctl code its decoded name, on a code in a suppression comment
 // its explanation. A diagnostic on the line is not repeated: the editor shows it above the hover.

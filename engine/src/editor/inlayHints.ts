@@ -1,7 +1,7 @@
 // Inlay hints: after a statement that changed what a guest sees (an offset, a TSC write, a vCPU
 // creation, kvmclock), the guest counter it leads to — `⟶ CNTVCT 250002725 (+10.000 s)` — at a
 // resume point the guest-time discontinuity against the VM's policy, and after a statement that
-// arms a guest timer when it fires — `fires at +3.200 ms` (timers.md T4).
+// arms a guest timer when it fires — `fires at +3.200 ms` (docs/timers.md#t4-editor-and-timeline).
 import type { Analysis } from '../analysis';
 import { guestCounter, guestFreq, kvmclockAt } from '../replay/clock';
 import type { EventOf, ReplayEvent } from '../replay/events';

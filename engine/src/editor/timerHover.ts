@@ -1,4 +1,4 @@
-// The timer part of a hover (timers.md T4): on a statement that programs, saves, restores or
+// The timer part of a hover (docs/timers.md#t4-editor-and-timeline): on a statement that programs, saves, restores or
 // delivers a guest timer, the compare value, the guest counter now, the deadline in reference time
 // and "fires in Δ" (or "already passed by Δ"); on arm64 also TVAL, which the guest would read now:
 // (CVAL − counter)[31:0] sign-extended (kvm_arm_timer_read, `TIMER_REG_TVAL`).

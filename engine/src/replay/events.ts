@@ -46,7 +46,7 @@ export type ReplayEvent =
   | { kind: 'stealRead'; inst: string; vcpu: number; version: bigint }
   | { kind: 'stop'; inst: string; record: StopRecord }
   | { kind: 'clockSet'; inst: string }
-  /** Guest timers: arming, deliveries, losses, shifts (timers.md T2, replay/timers/events.ts). */
+  /** Guest timers: arming, deliveries, losses, shifts (docs/timers.md#t2-model, replay/timers/events.ts). */
   | TimerEvent;
 
 export type ReplayEventKind = ReplayEvent['kind'];

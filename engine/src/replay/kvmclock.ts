@@ -1,4 +1,4 @@
-// x86 kvmclock under KVM (§6.2.5, kvm-time §3.5): where it starts (KVM_CREATE_VM), KVM_SET_CLOCK,
+// x86 kvmclock under KVM (§6.2.5, docs/reference/kvm-time.md#35-kvm_get_clock--kvm_set_clock): where it starts (KVM_CREATE_VM), KVM_SET_CLOCK,
 // and the guest's enable bit that KVM_KVMCLOCK_CTRL needs. Follows torvalds/linux
 // arch/x86/kvm/x86.c: kvm_arch_init_vm, kvm_vm_ioctl_set_clock, kvm_write_system_time,
 // kvm_set_guest_paused.

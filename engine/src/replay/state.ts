@@ -204,7 +204,7 @@ export interface ModelState {
   guests: Map<string, GuestState>;
   /** Per-rule state (episode bookkeeping), checkpointed with the model. */
   rules: Map<string, unknown>;
-  /** Guest timers (timers.md T2), kept beside the counters. */
+  /** Guest timers (docs/timers.md#t2-model), kept beside the counters. */
   timers: TimerModel;
 }
 

@@ -1,4 +1,4 @@
-// The guest TSC frequency under KVM (§6.2.4, kvm-time §3.6): KVM_SET_TSC_KHZ per vCPU and VM-wide,
+// The guest TSC frequency under KVM (§6.2.4, docs/reference/kvm-time.md#36-kvm_set_tsc_khz--kvm_get_tsc_khz): KVM_SET_TSC_KHZ per vCPU and VM-wide,
 // and what vCPU creation does with the VM's default. Follows torvalds/linux arch/x86/kvm/x86.c:
 // kvm_arch_vcpu_ioctl / kvm_arch_vm_ioctl KVM_SET_TSC_KHZ, kvm_set_tsc_khz(), set_tsc_khz().
 import { hostKhz } from './clock';

@@ -1,4 +1,4 @@
-// x86 TSC under KVM (§6.2 items 1-3, kvm-time §3): kvm_synchronize_tsc matching, KVM_VCPU_TSC_OFFSET,
+// x86 TSC under KVM (§6.2 items 1-3, docs/reference/kvm-time.md#3-x86-tsc-and-kvmclock): kvm_synchronize_tsc matching, KVM_VCPU_TSC_OFFSET,
 // guest TSC writes and TSC_ADJUST, KVM_SET_CPUID2. Frequency: ./tscKhz.ts; kvmclock: ./kvmclock.ts.
 // Follows torvalds/linux arch/x86/kvm/x86.c (kvm_synchronize_tsc, __kvm_synchronize_tsc,
 // kvm_arch_tsc_set_attr, kvm_set_msr_common; read at kvm-x86/linux 042007c2, kvm-time.md [X1]).
@@ -28,7 +28,7 @@ export function withinOneSecond(data: bigint, lastWrite: bigint, elapsedNs: bigi
 }
 
 /**
- * kvm_synchronize_tsc (§6.2.1, kvm-time §3.3): with a non-zero virtual_tsc_khz, a write of 0, or
+ * kvm_synchronize_tsc (§6.2.1, docs/reference/kvm-time.md#33-kvm_synchronize_tsc-matching-heuristic-current-mainline-form-x1): with a non-zero virtual_tsc_khz, a write of 0, or
  * (once userspace has set a TSC, or always before 6.7) a write within one second of the value
  * expected from the previous write, is "synchronizing"; it is matched — and reuses the current
  * generation's offset — only when the vCPU's virtual_tsc_khz equals last_tsc_khz. Otherwise

@@ -1,5 +1,5 @@
 // Trace fragments shared by the timer rule tests (HVT040–HVT045). Numbers in comments are worked
-// out by hand from timers.md T2 and hvtrace-format §5–6.
+// out by hand from docs/timers.md#t2-model and docs/format.md#5-model-state–6.
 
 /** arm64 at 25 MHz (40 ns per tick), C(t) = 25e6·t; vcpu0 created at 10 s: voffset = 250000000. */
 export const ARM64_TIMER = [

@@ -13,7 +13,7 @@ function vcpuRows(v: VcpuView): string[] {
   if (v.cntpct) rows.push(`| guest CNTPCT | ${cell(v.cntpct)} |`);
   if (v.tscOffset) rows.push(`| TSC offset${at(v.setBy.tscOffset)} | ${cell(v.tscOffset)} |`);
   if (v.stolenNs !== null) rows.push(`| stolen time (ns)${at(v.setBy.pvAddress)} | ${v.stolenNs} | — | — |`);
-  // Timers with a compare value (timers.md T4): armable or not, and the deadline in reference time.
+  // Timers with a compare value (docs/timers.md#t4-editor-and-timeline): armable or not, and the deadline in reference time.
   for (const [name, t] of Object.entries(v.timers)) {
     if (t.cmp === null) continue;
     const state = `${t.armable ? 'armed' : 'not armed'}${t.deadline_ns !== null ? `, deadline ${formatTime(BigInt(t.deadline_ns))} s` : ''}`;

@@ -63,7 +63,7 @@ export type Directive =
 
 /**
  * `@tolerance [DURATION] [timer_early=D] [timer_late=D] [timer_lost=D] [timer_storm=N]`: at least
- * one of them (timers.md T2 for the timer_* durations; timer_storm, the HVT043 count per second,
+ * one of them (docs/timers.md#t2-model for the timer_* durations; timer_storm, the HVT043 count per second,
  * is an hvtimer extension).
  */
 export interface ToleranceDirective {
@@ -131,7 +131,7 @@ export type Body =
   | { type: 'get_system_counter_state'; cntvoff?: Tok<bigint> }
   | { type: 'set_system_counter_state'; cntvoff: Tok<bigint> }
   | { type: 'get_tsc_state'; flags?: Tok<bigint>; nsec?: Tok<bigint>; tsc?: Tok<bigint>; tscAdjust?: Tok<bigint> }
-  // x86 LAPIC timer registers restored / saved (a reduced struct kvm_lapic_state, timers.md T1)
+  // x86 LAPIC timer registers restored / saved (a reduced struct kvm_lapic_state, docs/timers.md#t1-statements)
   | ({ type: 'set_lapic' } & LapicTimerRegs)
   | ({ type: 'get_lapic' } & Partial<LapicTimerRegs>)
   | { type: 'set_tsc_state'; flags: Tok<bigint>; nsec?: Tok<bigint>; tsc: Tok<bigint>; tscAdjust?: Tok<bigint> }
@@ -148,7 +148,7 @@ export type Body =
   | { type: 'write_tsc_offset'; prev: Tok<bigint>; next: Tok<bigint> }
   // kvm: statements imported from captures (docs/format-capture-statements.md, captureStatements.ts)
   | CaptureBody
-  // kvm: timers (timers.md T1)
+  // kvm: timers (docs/timers.md#t1-statements)
   | { type: 'timer_state'; timer: Tok<TimerName>; ctl: Tok<bigint>; cval: Tok<bigint> }
   | { type: 'timer_irq'; timer: Tok<TimerName>; level: Tok<boolean> }
   | { type: 'timer_expire'; timer: Tok<TimerName> }

@@ -1,4 +1,4 @@
-// Parsers for the directives of hvtrace-format §3.
+// Parsers for the directives of docs/format.md#3-directives-lines-starting-with-.
 import type { Arg, Directive, HostAssumption, KernelVersion, Note, Span, Tok } from './ast';
 import { ArgReader, ParseFailure, expectedFound, parseTok } from './context';
 import { parseBit } from './operands';
@@ -88,7 +88,7 @@ export function parseDirective(keyword: Tok<string>, args: Arg[], end: number): 
       return { directive, notes: r.notes };
     }
     case '@tolerance': {
-      // `@tolerance [DURATION] [timer_early=D] [timer_late=D] [timer_lost=D] [timer_storm=N]` (timers.md T2).
+      // `@tolerance [DURATION] [timer_early=D] [timer_late=D] [timer_lost=D] [timer_storm=N]` (docs/timers.md#t2-model).
       const [d, ...rest] = args;
       const plain = d && !d.key ? d : undefined;
       const r = new ArgReader(plain ? rest : args, undefined, '@tolerance', end);

@@ -106,7 +106,7 @@ export function parseNonNegative(text: string): Parsed<bigint> {
   return n.ok && n.value >= 0n ? ok(n.value) : { ok: false, expected: 'a non-negative integer' };
 }
 
-/** A timer of the `kvm timer_*` statements (timers.md T1). */
+/** A timer of the `kvm timer_*` statements (docs/timers.md#t1-statements). */
 export function parseTimerName(text: string): Parsed<TimerName> {
   return (TIMER_NAMES as readonly string[]).includes(text) ? ok(text as TimerName) : { ok: false, expected: 'a timer (vtimer, ptimer, hvtimer, hptimer, lapic)' };
 }

@@ -74,7 +74,7 @@ const ANY = whereAt(['host', 'vm', 'vcpu']);
 const REGS = ['KVM_REG_ARM_TIMER_CTL', 'KVM_REG_ARM_TIMER_CVAL', 'KVM_REG_ARM_TIMER_CNT', 'KVM_REG_ARM_PTIMER_CTL', 'KVM_REG_ARM_PTIMER_CVAL', 'KVM_REG_ARM_PTIMER_CNT', 'KVM_REG_ARM_TIMER_OFFSET'];
 const REG_IDS = [0x603000000013DF19n, 0x603000000013DF02n, 0x603000000013DF1An, 0x603000000013DF11n, 0x603000000013DF12n, 0x603000000013DF01n, 0x603000000013E703n];
 const reg = fc.oneof(fc.constantFrom(...REGS), fc.constantFrom(...REG_IDS).chain(intText), counterText, ident);
-/** CTL registers take CTL bits only (timers.md T1): any other register any counter value. */
+/** CTL registers take CTL bits only (docs/timers.md#t1-statements): any other register any counter value. */
 const CTL_REG_IDS = new Set([0x603000000013DF19n, 0x603000000013DF11n]);
 const isCtlReg = (r: string): boolean => {
   const n = parseInteger(r);

@@ -1,4 +1,4 @@
-// The timer statements of timers.md T1: every statement parses with its typed body and exact
+// The timer statements of docs/timers.md#t1-statements: every statement parses with its typed body and exact
 // spans; bad timer names, CTL bits, LAPIC values and levels are HVT090 with "expected …, found …".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

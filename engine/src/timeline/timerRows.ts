@@ -1,4 +1,4 @@
-// The timer tracks and guest-mode intervals of the timeline (timers.md T4), kept by the timeline
+// The timer tracks and guest-mode intervals of the timeline (docs/timers.md#t4-editor-and-timeline), kept by the timeline
 // index in the same single pass as its rows: per vCPU row and guest timer, each arming as an
 // interval (armed → fired / disarmed / re-armed), the deadline t_d of each arming and where an arm64
 // offset change moved it (with HVT044's judgement), each delivery with its verdict and signed
@@ -295,7 +295,7 @@ export class TimerRowsBuilder {
   private event(line: number, e: ReplayEvent, t: bigint, shifts: Extract<ReplayEvent, { kind: 'timerShift' }>[]): void {
     switch (e.kind) {
       case 'vcpuCreated': {
-        // A created vCPU starts from the reset state (timers.md T2): what was armed on it is gone.
+        // A created vCPU starts from the reset state (docs/timers.md#t2-model): what was armed on it is gone.
         const row = vcpuKey(e.inst, e.vcpu);
         this.flushPending(row);
         for (const s of [...(this.openByRow.get(row) ?? [])]) this.close(s, t, line, 'reset');
@@ -406,7 +406,7 @@ export class TimerRowsBuilder {
       wait = e.late.waitNs;
       tolerance = e.late.tolNs;
       deadline = e.late.deadline;
-      // Late beyond the tolerance once the run-queue wait is taken off (timers.md T2), even when HVT042 already called it lost.
+      // Late beyond the tolerance once the run-queue wait is taken off (docs/timers.md#t2-model), even when HVT042 already called it lost.
       verdict = e.late.ns - e.late.waitNs > e.late.tolNs ? 'late' : 'on-time';
     }
     const shift = e.first ? open?.deadlines.at(-1)?.shift : undefined;
@@ -433,7 +433,7 @@ export class TimerRowsBuilder {
     if (e.first && open) this.close(s, t, line, 'fired');
   }
 
-  /** `kvm wait_lapic_expire delta=N`: the exact error of the LAPIC delivery it follows, or the delivery itself (kvm-timers.md §2.5). */
+  /** `kvm wait_lapic_expire delta=N`: the exact error of the LAPIC delivery it follows, or the delivery itself (docs/reference/kvm-timers.md#25-timer-advance-lapic_timer_advance-and-kvm_wait_lapic_expire). */
   private lapicWait(line: number, e: Extract<ReplayEvent, { kind: 'lapicExpireWait' }>, t: bigint): void {
     const s = this.track(e.inst, e.vcpu, 'lapic');
     const ns = e.delta < 0n ? -ceilNsOfTicks(-e.delta, e.hz) : ceilNsOfTicks(e.delta, e.hz);
@@ -554,7 +554,7 @@ export class TimerRowsBuilder {
    * After each statement, the open armings it may concern (its vCPU's; every one for a VM-wide
    * statement): one no longer armable was disarmed (masked, disabled, cleared, consumed); one whose
    * t_d changed with the same compare value was moved by an offset change (arm64: KVM compares CVAL
-   * with the live counter, timers.md T2), which is shown with the statement that moved it.
+   * with the live counter, docs/timers.md#t2-model), which is shown with the statement that moved it.
    */
   private checkOpen(
     line: number,

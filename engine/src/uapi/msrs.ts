@@ -8,7 +8,7 @@ export const MSRS: readonly MsrInfo[] = [
   { name: 'IA32_TSC', index: 0x10n, role: 'tsc' },
   { name: 'IA32_TSC_ADJUST', index: 0x3bn, role: 'tsc_adjust' },
   { name: 'IA32_TSC_DEADLINE', index: 0x6e0n, role: 'tsc_deadline' },
-  // x2APIC timer registers (MSR 0x800 + xAPIC offset / 16, timers.md T1)
+  // x2APIC timer registers (MSR 0x800 + xAPIC offset / 16, docs/timers.md#t1-statements)
   { name: 'IA32_X2APIC_LVT_TIMER', index: 0x832n, role: 'x2apic_lvtt' },
   { name: 'IA32_X2APIC_INIT_COUNT', index: 0x838n, role: 'x2apic_tmict' },
   { name: 'IA32_X2APIC_CUR_COUNT', index: 0x839n, role: 'x2apic_tmcct' },

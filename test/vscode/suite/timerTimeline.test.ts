@@ -1,4 +1,4 @@
-// The timer tracks of the timeline in the real extension host (timers.md T4): Show Timeline on a
+// The timer tracks of the timeline in the real extension host (docs/timers.md#t4-editor-and-timeline): Show Timeline on a
 // timer sample sends the webview an overview with the vCPU's timer track, the webview (running in
 // the workbench) asks for its windows, and the language server's answer carries the late interrupt
 // with its numbers; the interrupt's reveal selects its line. Values worked out from the trace (0-based lines).

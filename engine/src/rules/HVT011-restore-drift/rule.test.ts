@@ -29,7 +29,7 @@ test('an idempotent restore with KVM_ARM_SET_COUNTER_OFFSET: no findings, exact 
   assert.deepEqual(s.vms.vm1.vcpus['0'], {
     guest_counter: '265002475', virtual_offset: '5250000025', physical_offset: '5250000025',
     physical_trap: 'unknown', tsc_offset: null, stolen_ns: null,
-    // the vCPU's timers in their reset state (timers.md T2: CTL 0, CVAL 0, disabled)
+    // the vCPU's timers in their reset state (docs/timers.md#t2-model: CTL 0, CVAL 0, disabled)
     timers: Object.fromEntries(['vtimer', 'ptimer'].map((t) => [t, { ctl: '0', cmp: '0', cmp_is_time: false, armable: false, deadline_ns: null, armed_at_line: null, last_delivery: null }])),
   });
 });
