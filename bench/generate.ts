@@ -69,7 +69,7 @@ export function generateArm64TimerTrace(lines: number, vcpus = 2): string {
 }
 
 /**
- * An x86 guest (docs/reference/kvm-time.md#3): 2.5 GHz host, vCPUs created at 1 s (guest TSC =
+ * An x86 guest (docs/reference/kvm-time.md#3-x86-tsc-and-kvmclock): 2.5 GHz host, vCPUs created at 1 s (guest TSC =
  * 2.5e9·t - 2.5e9), kvmclock calibrated by the first read, LAPIC TSC-deadline ticks taken on time
  * through the preemption timer (`kvm exit PREEMPTION_TIMER`, `timer_irq lapic`,
  * `wait_lapic_expire delta=0`), guest reads of the TSC and kvmclock, scheduler waits, and a pause

@@ -23,6 +23,30 @@ interface State {
 }
 
 const vmOf = (inst: string): string => parseInstanceKey(inst).vm;
+
+/**
+ * The `max` keys of a read (`vm|family|vcpu` and `vm|family`), made once per instance, family and
+ * vCPU: this runs on every guest read of a million-line trace (issue #17). A pure memo, not state.
+ */
+interface ReadKeys { vm: string; any: string; own: string[] }
+const KEYS = new Map<string, Partial<Record<Family, ReadKeys>>>();
+function keysOf(inst: string, family: Family): ReadKeys {
+  let byFamily = KEYS.get(inst);
+  if (!byFamily) {
+    if (KEYS.size >= 10_000) KEYS.clear(); // bounded, whatever the number of instances
+    byFamily = {};
+    KEYS.set(inst, byFamily);
+  }
+  let k = byFamily[family];
+  if (!k) {
+    const vm = vmOf(inst);
+    k = { vm, any: `${vm}|${family}`, own: [] };
+    byFamily[family] = k;
+  }
+  return k;
+}
+const ownKey = (k: ReadKeys, vcpu: number): string => k.own[vcpu] ??= `${k.any}|${vcpu}`;
+
 const store = (ctx: RuleContext): State => ctx.store<State>(() => ({ max: new Map(), crossReported: new Set() }));
 
 /** After a reported step back, later low reads are its consequence, not new episodes. */
@@ -77,9 +101,9 @@ export default defineRule({
       const family = FAMILY[e.quantity];
       if (e.source !== 'guest' || !family || e.inst === undefined || e.vcpu === undefined) return;
       const s = store(ctx);
-      const vm = vmOf(e.inst);
-      const own = `${vm}|${family}|${e.vcpu}`;
-      const any = `${vm}|${family}`;
+      const keys = keysOf(e.inst, family);
+      const { vm, any } = keys;
+      const own = ownKey(keys, e.vcpu);
       const mine = s.max.get(own);
       const all = s.max.get(any);
       const name = READ_NAME[e.quantity];
