@@ -1,30 +1,16 @@
 // Parses and replays a document, runs the rules, and keeps checkpoints of the model so that an
 // edit replays only from the nearest checkpoint before it and the state after any line can be
 // queried without replaying from the top.
-import type { LineNode, Span, Statement } from './syntax/ast';
+import type { LineNode } from './syntax/ast';
 import { TraceDocument, type TextEdit } from './syntax/document';
 import type { ReplayEvent } from './replay/events';
 import { stepLine } from './replay/step';
-import { DEFAULT_TOLERANCE_NS, initialState, type GuestState, type HostState, type InstanceState, type ModelState, type Ref } from './replay/state';
+import { DEFAULT_TOLERANCE_NS, initialState, type ModelState } from './replay/state';
 import { stateWeight } from './replay/weight';
-import { displayText } from './text/escape';
-import { RULES } from './rules/registry';
-import { messageOf, type DiagnosticTag, type Finding, type Fix, type RuleContext, type RuleMeta, type Severity } from './rules/rule';
+import { RuleRunner, finishDiagnostics, type Diagnostic, type RawDiagnostic, type SeverityOverride } from './ruleRunner';
+import { Suppressions } from './suppressions';
 
-export interface Position { line: number; character: number }
-export interface Range { start: Position; end: Position }
-export interface RelatedInformation { range: Range; message: string }
-export interface Diagnostic {
-  code: string;
-  severity: Severity;
-  message: string;
-  range: Range;
-  related: RelatedInformation[];
-  tags: DiagnosticTag[];
-  fixes: Fix[];
-}
-
-export type SeverityOverride = Severity | 'off';
+export type { Diagnostic, Position, Range, RelatedInformation, SeverityOverride } from './ruleRunner';
 
 export interface AnalysisOptions {
   /** Overrides the trace's `@tolerance` (ns). */
@@ -35,18 +21,6 @@ export interface AnalysisOptions {
   checkpointInterval?: number;
 }
 
-interface RawDiagnostic {
-  code: string;
-  severity: Severity;
-  message: string;
-  line: number;
-  span: Span;
-  related: { line: number; span: Span; message: string }[];
-  fixes: Fix[];
-  /** The line being replayed when the rule reported it (deferred findings point further back). */
-  emittedAt: number;
-}
-
 /**
  * A checkpoint of a state of W objects is taken only once W / OBJECTS_PER_LINE lines have passed
  * since the previous one, so the checkpoints together hold at most this many objects per line
@@ -54,8 +28,6 @@ interface RawDiagnostic {
  * them. Small states (the usual few hosts and VMs) are checkpointed every `checkpointInterval`.
  */
 export const OBJECTS_PER_LINE = 1;
-
-const rangeOf = (line: number, span: Span): Range => ({ start: { line, character: span.start }, end: { line, character: span.end } });
 
 export class Analysis {
   readonly doc: TraceDocument;
@@ -186,25 +158,10 @@ export class Analysis {
   }
 
   private replayLine(line: number): void {
-    const node = this.doc.node(line);
-    const ctx = this.lineContext.reset(this.state, line, node);
-    const dispatch = (e: ReplayEvent): void => {
-      const handlers = HANDLERS.get(e.kind);
-      if (!handlers) return;
-      for (const h of handlers) {
-        ctx.code = h.code;
-        ctx.severity = h.severity;
-        ctx.meta = h.meta;
-        h.handle(e, ctx);
-      }
-    };
-    if (node.kind === 'error') dispatch({ kind: 'parseError', span: node.error.span, message: node.error.message });
-    const notes = node.kind === 'statement' ? node.statement.notes : node.kind === 'directive' ? node.notes : [];
-    for (const n of notes) dispatch({ kind: 'lineNote', code: n.code, span: n.span, message: n.message });
-    stepLine(this.state, line, node, dispatch, { toleranceOverride: this.options.tolerance });
+    this.runner.replayLine(this.state, line, this.doc.node(line), { toleranceOverride: this.options.tolerance });
   }
 
-  private readonly lineContext = new LineContext((d) => this.raw.push(d));
+  private readonly runner = new RuleRunner((d) => this.raw.push(d));
 
   runToEnd(): this {
     this.advance();
@@ -214,19 +171,7 @@ export class Analysis {
   /** Every diagnostic, after suppression comments and severity overrides, sorted by position. */
   diagnostics(): Diagnostic[] {
     this.runToEnd();
-    const suppressed = suppressionsOf(this.doc);
-    const overrides = this.options.severity ?? {};
-    const out: Diagnostic[] = [];
-    for (const d of this.raw) {
-      const override = overrides[d.code];
-      if (override === 'off' || suppressed(d.line, d.code)) continue;
-      out.push({
-        code: d.code, severity: override ?? d.severity, message: d.message, range: rangeOf(d.line, d.span),
-        related: d.related.map((r) => ({ range: rangeOf(r.line, r.span), message: r.message })),
-        tags: RULE_TAGS.get(d.code) ?? [], fixes: d.fixes,
-      });
-    }
-    return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+    return finishDiagnostics(this.raw, suppressionsOf(this.doc), this.options.severity ?? {});
   }
 
   /**
@@ -268,84 +213,9 @@ export class Analysis {
   }
 }
 
-const RULE_TAGS = new Map(RULES.map((r) => [r.meta.code, r.meta.tags ?? []]));
-
-/** For each event kind, the rules that read it (built once). */
-const HANDLERS = new Map<string, { code: string; severity: Severity; meta: RuleMeta; handle: (e: ReplayEvent, ctx: RuleContext) => void }[]>();
-for (const rule of RULES) {
-  for (const [kind, handle] of Object.entries(rule.on)) {
-    if (!HANDLERS.has(kind)) HANDLERS.set(kind, []);
-    HANDLERS.get(kind)!.push({ code: rule.meta.code, severity: rule.meta.defaultSeverity, meta: rule.meta, handle: handle as (e: ReplayEvent, ctx: RuleContext) => void });
-  }
-}
-
-/** The context rules see for the current line; one object reused for every rule and event. */
-class LineContext implements RuleContext {
-  state!: ModelState;
-  line = 0;
-  node!: LineNode;
-  stmt?: Statement;
-  ref!: Ref;
-  code = '';
-  severity: Severity = 'error';
-  meta!: RuleMeta;
-
-  constructor(private readonly sink: (d: RawDiagnostic) => void) {}
-
-  reset(state: ModelState, line: number, node: LineNode): this {
-    this.state = state;
-    this.line = line;
-    this.node = node;
-    this.stmt = node.kind === 'statement' ? node.statement : undefined;
-    const span = node.kind === 'statement' ? node.statement.span : node.kind === 'directive' ? node.span : node.kind === 'error' ? node.error.span : { start: 0, end: 0 };
-    this.ref = { line, span };
-    return this;
-  }
-
-  report(f: Finding): void {
-    const at = f.at ?? { line: this.line, span: f.span ?? this.ref.span };
-    // Messages quote the trace: bounded and with control characters escaped for every output.
-    this.sink({
-      code: this.code, severity: f.severity ?? this.severity, message: displayText(messageOf(this.meta, f)), line: at.line, span: at.span,
-      related: (f.related ?? []).map((r) => ({ line: r.at.line, span: r.at.span, message: displayText(r.message) })), fixes: f.fixes ?? [], emittedAt: this.line,
-    });
-  }
-
-  store<T>(init: () => T): T {
-    let s = this.state.rules.get(this.code);
-    if (s === undefined) { s = init(); this.state.rules.set(this.code, s); }
-    return s as T;
-  }
-
-  host(name: string): HostState { return this.state.hosts.get(name)!; }
-  instance(key: string): InstanceState { return this.state.instances.get(key)!; }
-  guest(name: string): GuestState { return this.state.guests.get(name)!; }
-}
-
-/**
- * `# hvtimer-disable-next-line CODES` and `# hvtimer-disable CODES` (docs/format.md#1-lines). Only lines whose text
- * mentions the keyword are parsed here, so this stays cheap on huge documents.
- */
+/** The suppression comments of a whole document (suppressions.ts). */
 function suppressionsOf(doc: TraceDocument): (line: number, code: string) => boolean {
-  const nextLine = new Map<number, Set<string>>();
-  const restOfFile: { from: number; codes: Set<string> }[] = [];
-  let pending: Set<string> | undefined;
-  for (let l = 0; l < doc.lineCount; l++) {
-    const text = doc.text(l);
-    if (pending && !BLANK_OR_COMMENT.test(text)) { nextLine.set(l, pending); pending = undefined; }
-    if (!text.includes('hvtimer-disable')) continue;
-    const s = doc.node(l).comment?.suppression;
-    if (!s) continue;
-    const codes = new Set(s.codes.length ? s.codes.map((c) => c.value) : ['*']);
-    if (s.kind === 'next-line') pending = new Set([...(pending ?? []), ...codes]);
-    else restOfFile.push({ from: l, codes });
-  }
-  return (line, code) => {
-    const n = nextLine.get(line);
-    if (n && (n.has(code) || n.has('*'))) return true;
-    return restOfFile.some((r) => line >= r.from && (r.codes.has(code) || r.codes.has('*')));
-  };
+  const s = new Suppressions();
+  for (let l = 0; l < doc.lineCount; l++) s.add(l, doc.text(l), () => doc.node(l).comment?.suppression);
+  return s.suppressed;
 }
-
-/** A line with nothing but spaces, tabs and a comment: not a "next statement line". */
-const BLANK_OR_COMMENT = /^[ \t]*(#.*)?$/;

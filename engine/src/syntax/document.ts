@@ -42,7 +42,8 @@ export class TraceDocument {
   /** How many lines have been parsed since creation (tests check that edits stay local). */
   parsedLines = 0;
 
-  constructor(text: string, private readonly capacity = DEFAULT_PARSED_LINE_CAPACITY) {
+  /** `parser` is parseLine; tests pass the reference parser to compare the fast path with it. */
+  constructor(text: string, private readonly capacity = DEFAULT_PARSED_LINE_CAPACITY, private readonly parser: (text: string) => LineNode = parseLine) {
     ({ texts: this.texts, eols: this.eols } = splitLines(text.startsWith('\uFEFF') ? text.slice(1) : text));
     this.nodes = new Array<LineNode | undefined>(this.texts.length);
   }
@@ -136,7 +137,7 @@ export class TraceDocument {
 
   private parse(text: string): LineNode {
     this.parsedLines++;
-    return parseLine(text);
+    return this.parser(text);
   }
 }
 

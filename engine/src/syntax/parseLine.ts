@@ -23,12 +23,15 @@ export function parseLine(text: string): LineNode {
   return scanStatement(text) ?? parseLineReference(text);
 }
 
+/** What a line longer than MAX_LINE_LENGTH parses to, from its length alone (a streamed line is not kept). */
+export function overlongLine(length: number): LineNode {
+  return { kind: 'error', error: { span: { start: 0, end: length }, message: `expected a line of at most ${MAX_LINE_LENGTH} characters, found one of ${length}: the line is not read (split it, or shorten its note)` } };
+}
+
 /** The reference parser: every line, every error message (the fast scanner is checked against it). */
 export function parseLineReference(text: string): LineNode {
   // A line this long is not a trace line (a binary file, a runaway log): not parsed, not kept.
-  if (text.length > MAX_LINE_LENGTH) {
-    return { kind: 'error', error: { span: { start: 0, end: text.length }, message: `expected a line of at most ${MAX_LINE_LENGTH} characters, found one of ${text.length}: the line is not read (split it, or shorten its note)` } };
-  }
+  if (text.length > MAX_LINE_LENGTH) return overlongLine(text.length);
   try {
     return capNotes(parseLineUnsafe(text));
   } catch (e) {
