@@ -2,17 +2,27 @@
 // guest reads and scheduler waits, every value consistent with the model (so replay does real work
 // on every line without drowning in findings).
 export function generateTrace(lines: number, vcpus = 4): string {
-  const out = ['@hvtrace 1', '@host a arch=arm64 freq=25MHz ecv=2 vhe=1', '@host b arch=arm64 freq=25MHz ecv=2 vhe=1 counter=5000000000@0.0', '@vm vm1 vcpus=' + vcpus];
+  return [...traceLines(lines, vcpus)].join('\n');
+}
+
+/** The lines of generateTrace one by one (a 10M-line trace is more text than one string can hold). */
+export function* traceLines(lines: number, vcpus = 4): Generator<string> {
+  const head = ['@hvtrace 1', '@host a arch=arm64 freq=25MHz ecv=2 vhe=1', '@host b arch=arm64 freq=25MHz ecv=2 vhe=1 counter=5000000000@0.0', '@vm vm1 vcpus=' + vcpus];
   let t = 1_000_000_000n; // ns
   const time = (): string => `${t / 1_000_000_000n}.${(t % 1_000_000_000n).toString().padStart(9, '0')}`;
   const counter = (host: string): bigint => (host === 'a' ? 0n : 5_000_000_000n) + (t * 25_000_000n) / 1_000_000_000n;
   let host = 'a';
+  let emitted = 0;
+  const out: string[] = [...head];
   for (let i = 0; i < vcpus; i++) out.push(`${time()} ${host}/vm1 ioctl KVM_CREATE_VCPU id=${i}`);
   let offset = counter(host);
   out.push(`${time()} ${host}/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=${offset}`);
   for (let i = 0; i < vcpus; i++) out.push(`${time()} ${host}/vm1/vcpu${i} ioctl KVM_RUN`);
   let n = 0;
-  while (out.length < lines) {
+  while (emitted < lines) {
+    for (const l of out) { if (emitted++ < lines) yield l; }
+    out.length = 0;
+    if (emitted >= lines) return;
     t += 1_000_000n; // 1 ms per statement
     n++;
     const v = n % vcpus;
@@ -31,7 +41,6 @@ export function generateTrace(lines: number, vcpus = 4): string {
       out.push(`${time()} ${host}/vm1/vcpu${v} guest read CNTVCT_EL0 = ${counter(host) - offset}`);
     }
   }
-  return out.slice(0, lines).join('\n');
 }
 
 /** Issue #15 item 2: a new VM on every line (`N.nnn h/vmI/vcpu0 ioctl KVM_RUN`), the state grows with the file. */

@@ -7,6 +7,7 @@ import type { ReplayEvent } from './replay/events';
 import { stepLine } from './replay/step';
 import { DEFAULT_TOLERANCE_NS, initialState, type ModelState } from './replay/state';
 import { stateWeight } from './replay/weight';
+import { sameState } from './replay/sameState';
 import { RuleRunner, finishDiagnostics, type Diagnostic, type RawDiagnostic, type SeverityOverride } from './ruleRunner';
 import { Suppressions } from './suppressions';
 
@@ -48,8 +49,20 @@ export class Analysis {
   private revisionCount = 0;
   /** First changed line of each of the last revisions (the newest last). */
   private readonly changes: number[] = [];
+  /**
+   * The replay as it was before the edits since, which changed text within lines only (none added
+   * or removed): the lines after `lastChanged` are the same, so where the new replay's state equals
+   * the old one's at a checkpoint, the old replay from there on stands (issue #17: an edit anywhere
+   * in a large trace replays to where its effect ends, not to the end).
+   */
+  private previous?: {
+    checkpoints: Map<number, ModelState>; weights: Map<number, number>; raw: RawDiagnostic[];
+    state: ModelState; cursor: number; nextCheckpoint: number; lastChanged: number;
+  };
   /** Lines replayed since creation (tests and benchmarks check incremental work). */
   replayedLines = 0;
+  /** Lines not replayed because a replay after an edit rejoined the previous one (tests, benchmarks). */
+  rejoinedLines = 0;
   /** Objects copied into checkpoints since creation (tests check that this stays linear). */
   checkpointedObjects = 0;
 
@@ -61,6 +74,7 @@ export class Analysis {
   }
 
   private reset(): void {
+    this.previous = undefined;
     this.state = initialState(this.options.tolerance ?? DEFAULT_TOLERANCE_NS);
     this.cursor = 0;
     this.checkpoints = new Map();
@@ -76,9 +90,43 @@ export class Analysis {
 
   /** Applies an edit and invalidates the replay from the nearest checkpoint at or before it. */
   edit(edit: TextEdit): void {
-    const { firstLine } = this.doc.applyEdit(edit);
+    const { firstLine, lineDelta, lastLine } = this.doc.applyEdit(edit);
+    if (lineDelta !== 0) this.previous = undefined;
+    else this.rememberReplay(lastLine);
     this.invalidateFrom(firstLine);
     this.noteChange(firstLine);
+  }
+
+  /** Keeps the replay so far (before invalidateFrom drops it) for the new one to rejoin after `lastChanged`. */
+  private rememberReplay(lastChanged: number): void {
+    // An earlier replay that got further stays the one to rejoin (every edit since is before lastChanged).
+    if (this.previous && this.previous.cursor >= this.cursor) { this.previous.lastChanged = Math.max(this.previous.lastChanged, lastChanged); return; }
+    this.previous = undefined;
+    if (this.cursor <= lastChanged + 1) return; // nothing replayed past the edit: nothing to rejoin
+    this.previous = {
+      checkpoints: new Map(this.checkpoints), weights: new Map(this.checkpointWeights), raw: this.raw,
+      state: this.state, cursor: this.cursor, nextCheckpoint: this.nextCheckpoint, lastChanged,
+    };
+  }
+
+  /**
+   * Before replaying `line`: when the state equals the previous replay's at this checkpoint (the
+   * edits are all before it), take the previous replay from here on instead of replaying it.
+   */
+  private rejoin(line: number): boolean {
+    const p = this.previous!;
+    if (line >= p.cursor) { this.previous = undefined; return false; }
+    if (line <= p.lastChanged) return false;
+    const old = p.checkpoints.get(line);
+    if (!old || !sameState(this.state, old)) return false;
+    for (const [k, cp] of p.checkpoints) if (k >= line) { this.checkpoints.set(k, cp); this.checkpointWeights.set(k, p.weights.get(k) ?? 0); }
+    for (const d of p.raw) if (d.emittedAt >= line) this.raw.push(d);
+    this.state = p.state;
+    this.cursor = p.cursor;
+    this.nextCheckpoint = p.nextCheckpoint;
+    this.previous = undefined;
+    this.rejoinedLines += p.cursor - line;
+    return true;
   }
 
   setOptions(options: AnalysisOptions): void {
@@ -135,6 +183,7 @@ export class Analysis {
     const end = Math.min(this.doc.lineCount, this.cursor + maxLines);
     while (this.cursor < end) {
       const line = this.cursor;
+      if (this.previous && this.previous.checkpoints.has(line) && this.rejoin(line)) break;
       if (line % this.interval === 0 && line >= this.nextCheckpoint && !this.checkpoints.has(line)) this.checkpoint(line);
       this.replayLine(line);
       this.cursor++;

@@ -95,13 +95,14 @@ export class TraceDocument {
 
   /**
    * Applies an edit (LSP-style range, end exclusive) and returns the first line whose content or
-   * position changed, and how many lines were inserted (negative: removed). The result is the
+   * position changed, how many lines were inserted (negative: removed), and the last line of the
+   * replacement (with no lines inserted or removed, the lines after it are unchanged). The result is the
    * text vscode-languageserver-textdocument's `TextDocument.update` makes of the same change (the
    * client's document): a reversed range is swapped, a position before the first line is the start
    * of the document, past the last line its end, a character outside its line is clamped into it,
    * and a CR and an LF that the edit brings together become one CRLF line end.
    */
-  applyEdit(edit: TextEdit): { firstLine: number; lineDelta: number } {
+  applyEdit(edit: TextEdit): { firstLine: number; lineDelta: number; lastLine: number } {
     const reversed = edit.start.line > edit.end.line || (edit.start.line === edit.end.line && edit.start.character > edit.end.character);
     const start = this.resolve(reversed ? edit.end : edit.start);
     const end = this.resolve(reversed ? edit.start : edit.end);
@@ -124,7 +125,7 @@ export class TraceDocument {
     this.nodes = nodes;
     removed.forEach((n, i) => { if (n !== undefined) this.cached -= lineCost(texts.removed[i]); });
     if (eager) for (const t of replacement.texts) this.cached += lineCost(t);
-    return { firstLine: startLine, lineDelta: replacement.texts.length - count };
+    return { firstLine: startLine, lineDelta: replacement.texts.length - count, lastLine: startLine + Math.max(0, replacement.texts.length - 1) };
   }
 
   /** A position of the client's document as a line and a character inside that line's text. */

@@ -30,6 +30,45 @@ const ACTOR_WORDS: readonly Actor[] = ['ioctl', 'guest', 'kvm', 'sched', 'vmm'];
  */
 let lastHost = '';
 let lastVm = '';
+/** Operation words seen recently (a trace uses a few): the same strings, so table lookups reuse their hash. */
+const recentOps: string[] = [];
+
+/** text[from, to) as a recent operation string when it is one, else a new string (remembered). */
+function opAt(text: string, from: number, to: number): string {
+  const n = to - from;
+  for (const op of recentOps) if (op.length === n && text.startsWith(op, from)) return op;
+  const op = text.slice(from, to);
+  if (recentOps.length === 16) recentOps.pop();
+  recentOps.unshift(op);
+  return op;
+}
+
+/** The seconds before the `.` of the last time read, and their value in ns (consecutive statements share them). */
+let lastSeconds = '';
+let lastSecondsNs = 0n;
+
+/** The time at text[from, to) (values/parse.ts `parseTime`), or undefined. */
+function timeAt(text: string, from: number, to: number): bigint | undefined {
+  const dot = text.indexOf('.', from);
+  if (dot > from && dot < to - 1 && dot - from === lastSeconds.length && to - dot <= 10 && text.startsWith(lastSeconds, from)) {
+    // The same seconds: only the fraction (1 to 9 digits) is new.
+    let frac = 0;
+    for (let i = dot + 1; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) return undefined;
+      frac = frac * 10 + (c - 48);
+    }
+    for (let i = to - dot - 1; i < 9; i++) frac *= 10;
+    return lastSecondsNs + BigInt(frac);
+  }
+  const r = parseTime(text.slice(from, to));
+  if (!r.ok) return undefined;
+  if (dot > from && dot < to) {
+    lastSeconds = text.slice(from, dot);
+    lastSecondsNs = r.value - (r.value % 1_000_000_000n);
+  }
+  return r.value;
+}
 
 const isNameChar = (c: number): boolean =>
   (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46;
@@ -115,16 +154,16 @@ export function scanStatement(text: string): LineNode | undefined {
 function scanWords(text: string, count: number): Statement | undefined {
   const end = ends[count - 1];
   const span: Span = { start: starts[0], end };
-  const timeValue = parseTime(text.slice(starts[0], ends[0]));
-  if (!timeValue.ok) return undefined;
-  const time = tok(timeValue.value, starts[0], ends[0]);
+  const timeValue = timeAt(text, starts[0], ends[0]);
+  if (timeValue === undefined) return undefined;
+  const time = tok(timeValue, starts[0], ends[0]);
   const where = scanWhere(text, starts[1], ends[1]);
   if (!where) return undefined;
   const actor = actorAt(text, starts[2], ends[2]);
   if (!actor) return undefined;
   const opStart = starts[3];
   const opEnd = ends[3];
-  const opText = text.slice(opStart, opEnd);
+  const opText = opAt(text, opStart, opEnd);
   const notes: Note[] = [];
 
   if (actor.value === 'vmm' && opText === 'note') {
@@ -180,7 +219,8 @@ function scanWords(text: string, count: number): Statement | undefined {
     if (info) body = { type: 'other_ioctl', ioctl: info, name: opName };
   }
   proposedOperands(body, notes);
-  return { span, time, where, actor, op, args, result, ...(took ? { took } : {}), body, notes };
+  // The reference's key order (no object spread, which is slow).
+  return took ? { span, time, where, actor, op, args, result, took, body, notes } : { span, time, where, actor, op, args, result, body, notes };
 }
 
 /** HOST[/VM[/vcpuN]] at text[from, to), or undefined (the reference parser reports what is wrong). */

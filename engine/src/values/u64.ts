@@ -24,6 +24,7 @@ export const abs = (x: bigint): bigint => (x < 0n ? -x : x);
 
 /** Floor division for bigint (bigint `/` truncates toward zero). */
 export function floorDiv(a: bigint, b: bigint): bigint {
+  if (a >= 0n && b > 0n) return a / b; // the usual case: truncation is the floor
   const q = a / b;
   return (a % b !== 0n) && ((a < 0n) !== (b < 0n)) ? q - 1n : q;
 }

@@ -107,7 +107,9 @@ export default defineRule({
       const mine = s.max.get(own);
       const all = s.max.get(any);
       const name = READ_NAME[e.quantity];
+      let reported = false;
       if (mine && signedDiff(e.observed, mine.value) < 0n) {
+        reported = true;
         ctx.report({
           span: e.span,
           messageId: 'readGoesBack',
@@ -116,6 +118,7 @@ export default defineRule({
         });
         forget(s, vm, family);
       } else if (all && all.vcpu !== e.vcpu && signedDiff(e.observed, all.value) < 0n) {
+        reported = true;
         const inst = ctx.instance(e.inst);
         const offsets = [...inst.vcpus.values()].map((v) => `${v.id}:${v.voffset}:${v.poffset}:${v.tscOffset}`).join(',');
         const key = `${any}|${e.vcpu}|${all.vcpu}|${offsets}`;
@@ -131,8 +134,9 @@ export default defineRule({
         forget(s, vm, family);
       }
       const seen: Seen = { value: e.observed, vcpu: e.vcpu, at: ctx.ref };
-      const mineNow = s.max.get(own);
-      const allNow = s.max.get(any);
+      // Only a report forgets reads: otherwise the maxima are those read above.
+      const mineNow = reported ? s.max.get(own) : mine;
+      const allNow = reported ? s.max.get(any) : all;
       if (!mineNow || signedDiff(e.observed, mineNow.value) > 0n) s.max.set(own, seen);
       if (!allNow || signedDiff(e.observed, allNow.value) > 0n) s.max.set(any, seen);
     },
