@@ -13,6 +13,9 @@ import { Suppressions } from './suppressions';
 
 export type { Diagnostic, Position, Range, RelatedInformation, SeverityOverride } from './ruleRunner';
 
+/** What Analysis.replayRange and Analysis.observe call after each line: the live state (copy what you keep), the events, the line. */
+export type LineVisitor = (line: number, state: ModelState, events: ReplayEvent[], node: LineNode) => void;
+
 export interface AnalysisOptions {
   /** Overrides the trace's `@tolerance` (ns). */
   tolerance?: bigint;
@@ -207,7 +210,31 @@ export class Analysis {
   }
 
   private replayLine(line: number): void {
-    this.runner.replayLine(this.state, line, this.doc.node(line), { toleranceOverride: this.options.tolerance });
+    // A sweep: once the document's cache of parsed lines is full, a line is parsed and not kept, so
+    // the trees of a million-line replay die young instead of filling the old generation (issue #17).
+    const node = this.doc.sweep(line);
+    if (this.observers.length === 0) {
+      this.runner.replayLine(this.state, line, node, { toleranceOverride: this.options.tolerance });
+      return;
+    }
+    const events: ReplayEvent[] = [];
+    this.runner.replayLine(this.state, line, node, { toleranceOverride: this.options.tolerance }, events);
+    for (const o of this.observers) o(line, this.state, events, node);
+  }
+
+  private observers: LineVisitor[] = [];
+
+  /**
+   * Calls `visit` after each line the analysis itself replays (in `advance`), as replayRange calls
+   * its visitor: work derived from the replay (the timeline index) rides along the replay that
+   * finds the diagnostics instead of replaying the trace again (issue #17). Lines come in order
+   * from the first line not yet replayed, except after an edit (from a checkpoint before it) or
+   * when a replay rejoins the previous one (the lines after are skipped): a visitor that needs
+   * every line checks `line` against the one it expects. Returns the function that stops it.
+   */
+  observe(visit: LineVisitor): () => void {
+    this.observers.push(visit);
+    return () => { this.observers = this.observers.filter((o) => o !== visit); };
   }
 
   private readonly runner = new RuleRunner((d) => this.raw.push(d));

@@ -52,8 +52,11 @@ for (const rule of RULES) {
 
 export class RuleRunner {
   private readonly ctx: LineContext;
+  /** Where the replay's events of the line go besides the rules, when someone watches (Analysis observers). */
+  private collect?: ReplayEvent[];
   /** The events of the line being replayed go to the rules; made once, not per line. */
   private readonly dispatch = (e: ReplayEvent): void => {
+    this.collect?.push(e);
     const handlers = HANDLERS.get(e.kind);
     if (!handlers) return;
     const ctx = this.ctx;
@@ -69,14 +72,22 @@ export class RuleRunner {
     this.ctx = new LineContext(sink);
   }
 
-  /** Replays `line` (its tree `node`) on `state`, the rules reporting to the sink. */
-  replayLine(state: ModelState, line: number, node: LineNode, options: StepOptions): void {
+  /**
+   * Replays `line` (its tree `node`) on `state`, the rules reporting to the sink. `events`, when
+   * given, receives the replay's events of the line (what Analysis.replayRange gives its visitor).
+   */
+  replayLine(state: ModelState, line: number, node: LineNode, options: StepOptions, events?: ReplayEvent[]): void {
     this.ctx.reset(state, line, node);
     const dispatch = this.dispatch;
     if (node.kind === 'error') dispatch({ kind: 'parseError', span: node.error.span, message: node.error.message });
     const notes = node.kind === 'statement' ? node.statement.notes : node.kind === 'directive' ? node.notes : undefined;
     if (notes) for (const n of notes) dispatch({ kind: 'lineNote', code: n.code, span: n.span, message: n.message });
-    stepLine(state, line, node, dispatch, options);
+    this.collect = events;
+    try {
+      stepLine(state, line, node, dispatch, options);
+    } finally {
+      this.collect = undefined;
+    }
   }
 }
 
