@@ -93,9 +93,9 @@ export class Analysis {
 
   /** Applies an edit and invalidates the replay from the nearest checkpoint at or before it. */
   edit(edit: TextEdit): void {
-    const { firstLine, lineDelta, lastLine } = this.doc.applyEdit(edit);
+    const { firstLine, lineDelta } = this.doc.applyEdit(edit);
     if (lineDelta !== 0) this.previous = undefined;
-    else this.rememberReplay(lastLine);
+    else this.rememberReplay(this.doc.lastReplacedLine);
     this.invalidateFrom(firstLine);
     this.noteChange(firstLine);
   }
@@ -210,9 +210,7 @@ export class Analysis {
   }
 
   private replayLine(line: number): void {
-    // A sweep: once the document's cache of parsed lines is full, a line is parsed and not kept, so
-    // the trees of a million-line replay die young instead of filling the old generation (issue #17).
-    const node = this.doc.sweep(line);
+    const node = this.lineNode(line);
     if (this.observers.length === 0) {
       this.runner.replayLine(this.state, line, node, { toleranceOverride: this.options.tolerance });
       return;
@@ -223,6 +221,14 @@ export class Analysis {
   }
 
   private observers: LineVisitor[] = [];
+
+  /**
+   * A line for a replay: cached as it is read when the whole document fits the parse cache, else
+   * parsed and not kept (TraceDocument.peek: the trees of a million-line replay die young).
+   */
+  private lineNode(line: number): LineNode {
+    return this.doc.fitsCache ? this.doc.node(line) : this.doc.peek(line);
+  }
 
   /**
    * Calls `visit` after each line the analysis itself replays (in `advance`), as replayRange calls
@@ -269,7 +275,7 @@ export class Analysis {
     const state = resume ? tail.state : structuredClone(this.checkpoints.get(cp)!);
     for (let l = resume ? tail.next : cp; l <= end; l++) {
       const events: ReplayEvent[] = [];
-      const node = this.doc.sweep(l);
+      const node = this.doc.fitsCache ? this.doc.sweep(l) : this.doc.peek(l);
       stepLine(state, l, node, (e) => events.push(e), { toleranceOverride: this.options.tolerance });
       if (l >= start) visit(l, state, events, node);
     }

@@ -43,6 +43,8 @@ export class TraceDocument {
   private evictAt = 0;
   /** How many lines have been parsed since creation (tests check that edits stay local). */
   parsedLines = 0;
+  /** The last line of the last edit's replacement (see applyEdit). */
+  lastReplacedLine = 0;
 
   /** `parser` is parseLine; tests pass the reference parser to compare the fast path with it. */
   constructor(text: string, private readonly capacity = DEFAULT_PARSED_LINE_CAPACITY, private readonly parser: (text: string) => LineNode = parseLine) {
@@ -64,19 +66,30 @@ export class TraceDocument {
   }
 
   /**
-   * A line read by a sweep over the document (the analysis's replay, the timeline index, a range
-   * replay): like `node` when the whole document fits the cache, else a line that is not cached is
-   * parsed and not kept, so a sweep over a huge document leaves the cache (the lines an edit or a
-   * hover will want) alone and its parses die young instead of filling the old generation.
+   * A line read by a sweep over the document (the timeline index, a range replay): like `node`
+   * while the cache has room, but once it is full a line that is not cached is parsed and not
+   * kept, so a sweep over a huge document leaves the cache (the lines an edit or a hover will
+   * want) alone and its parses die young instead of filling the old generation.
    */
   sweep(line: number): LineNode {
-    if (line < 0 || line >= this.texts.length || this.texts.length <= this.capacity) return this.node(line);
-    // A document larger than the cache: a line the sweep reads is not kept (issue #17). Kept lines
-    // would churn the cache, and the first thousands kept would teach V8 that the parser's objects
-    // live long (allocation-site pretenuring): every later tree would then be made in the old
-    // generation, and a million-line replay would spend a third of its time collecting them.
+    if (this.cached < this.capacity || line < 0 || line >= this.texts.length) return this.node(line);
     return this.nodes[line] ?? this.parse(this.texts[line]);
   }
+
+  /**
+   * A line read by a replay over a document larger than the cache (Analysis): the cached tree if
+   * there is one, else parsed and not kept (issue #17). Kept trees would be promoted, and the first
+   * thousands kept would teach V8 that the parser's objects live long (allocation-site
+   * pretenuring): every later tree would then be made in the old generation, and a million-line
+   * replay would spend a third of its time collecting them.
+   */
+  peek(line: number): LineNode {
+    if (line < 0 || line >= this.texts.length) return this.node(line);
+    return this.nodes[line] ?? this.parse(this.texts[line]);
+  }
+
+  /** Whether the whole document fits the cache of parsed lines (else replays `peek`). */
+  get fitsCache(): boolean { return this.texts.length <= this.capacity; }
 
   /** Drops a tenth of the capacity, scanning forward from where the last scan stopped. */
   private evict(keep: number): void {
@@ -101,14 +114,15 @@ export class TraceDocument {
 
   /**
    * Applies an edit (LSP-style range, end exclusive) and returns the first line whose content or
-   * position changed, how many lines were inserted (negative: removed), and the last line of the
-   * replacement (with no lines inserted or removed, the lines after it are unchanged). The result is the
+   * position changed, and how many lines were inserted (negative: removed). `lastReplacedLine` is
+   * then the last line of the replacement (with no lines inserted or removed, the lines after it
+   * are unchanged). The result is the
    * text vscode-languageserver-textdocument's `TextDocument.update` makes of the same change (the
    * client's document): a reversed range is swapped, a position before the first line is the start
    * of the document, past the last line its end, a character outside its line is clamped into it,
    * and a CR and an LF that the edit brings together become one CRLF line end.
    */
-  applyEdit(edit: TextEdit): { firstLine: number; lineDelta: number; lastLine: number } {
+  applyEdit(edit: TextEdit): { firstLine: number; lineDelta: number } {
     const reversed = edit.start.line > edit.end.line || (edit.start.line === edit.end.line && edit.start.character > edit.end.character);
     const start = this.resolve(reversed ? edit.end : edit.start);
     const end = this.resolve(reversed ? edit.start : edit.end);
@@ -131,7 +145,8 @@ export class TraceDocument {
     this.nodes = nodes;
     removed.forEach((n, i) => { if (n !== undefined) this.cached -= lineCost(texts.removed[i]); });
     if (eager) for (const t of replacement.texts) this.cached += lineCost(t);
-    return { firstLine: startLine, lineDelta: replacement.texts.length - count, lastLine: startLine + Math.max(0, replacement.texts.length - 1) };
+    this.lastReplacedLine = startLine + Math.max(0, replacement.texts.length - 1);
+    return { firstLine: startLine, lineDelta: replacement.texts.length - count };
   }
 
   /** A position of the client's document as a line and a character inside that line's text. */
