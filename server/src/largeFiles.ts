@@ -8,7 +8,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'vscode-languageserver/node';
-import { CLOSE_LARGE_FILE, OPEN_LARGE_FILE, type LargeFileParams, type OpenLargeFileResult } from '../../protocol/largeFiles';
+import { CLOSE_LARGE_FILE, LARGE_FILE_CHANGED, OPEN_LARGE_FILE, type LargeFileChangedParams, type LargeFileParams, type OpenLargeFileResult } from '../../protocol/largeFiles';
 import { CAPTURE_LANGUAGE_ID } from '../../protocol/capture';
 import { looksLikeCapture } from '../../engine/src/import/index';
 import type { DocumentStore } from './documents';
@@ -74,7 +74,11 @@ export function registerLargeFiles(connection: Connection, store: DocumentStore,
         if (!store.get(uri)?.fromDisk) { unwatch(uri); return; }
         void load(uri).then((r) => {
           if ('error' in r) log(`hvtimer: ${r.error}`);
-          else log(`hvtimer: ${uri} changed on disk: read again (${r.lineCount} lines)`);
+          else {
+            log(`hvtimer: ${uri} changed on disk: read again (${r.lineCount} lines)`);
+            const changed: LargeFileChangedParams = { uri, lineCount: r.lineCount, version: r.version };
+            void connection.sendNotification(LARGE_FILE_CHANGED, changed);
+          }
           // A rename or delete replaces the inode: watch the path again.
           watchFile(uri);
         });
