@@ -117,6 +117,27 @@ for (const lines of [100_000, 1_000_000]) {
   record('outline + inlay hints + timeline index CPU ratio, 70k / 35k new-VM lines', large.editors / small.editors, '×');
 }
 
+// The same fleet with guest timers (bench/generate.ts `timers`): one armed and delivered every ten
+// steps with the exits and entries around it, so the timeline also holds timer tracks, guest-mode
+// intervals and lateness series. What the webview asks for must stay as quick as without them.
+{
+  const a = new Analysis(generateTrace(1_000_000, 4, { timers: true }));
+  const diagnostics = a.diagnostics();
+  if (diagnostics.length !== 0) throw new Error(`the generated timer trace should be clean, got ${diagnostics[0].code}: ${diagnostics[0].message}`);
+  const built = time(() => { const b = new TimelineIndexBuilder(a); b.feed(0, a.doc.lineCount - 1); return b.finish(); });
+  record('timeline index of 1000k lines with timers', built.ms, 'ms');
+  const index = built.value;
+  const bounds = { maxMarkers: 2000, maxSamples: 2000 };
+  const startNs = index.startNs ?? 0n;
+  const endNs = index.endNs ?? 0n;
+  const whole = time(() => JSON.stringify(timelineWindow(index, a.doc, diagnostics, { fromNs: startNs, toNs: endNs, ...bounds })));
+  record('timeline window of all 1000k lines with timers', whole.ms, 'ms');
+  record('timeline window message of all 1000k lines with timers', whole.value.length / 1024, 'KiB');
+  const mid = startNs + (endNs - startNs) / 2n;
+  record('timeline window of 1 s in 1000k lines with timers', median(9, () => JSON.stringify(timelineWindow(index, a.doc, diagnostics, { fromNs: mid, toNs: mid + 1_000_000_000n, ...bounds }))), 'ms');
+  record('timeline window of 10 ms in 1000k lines with timers', median(9, () => JSON.stringify(timelineWindow(index, a.doc, diagnostics, { fromNs: mid, toNs: mid + 10_000_000n, ...bounds }))), 'ms');
+}
+
 let failed = 0;
 for (const r of results) {
   const target = targets[r.name];

@@ -1,12 +1,14 @@
 // Synthetic traces for the benchmarks: an arm64 fleet of VMs that run, pause and migrate, with
 // guest reads and scheduler waits, every value consistent with the model (so replay does real work
-// on every line without drowning in findings).
-export function generateTrace(lines: number, vcpus = 4): string {
-  return [...traceLines(lines, vcpus)].join('\n');
+// on every line without drowning in findings). With `timers`, every tenth step one vCPU arms its
+// virtual timer 500 µs ahead and takes the interrupt 0 to 80 µs after it (within the 100 µs late
+// tolerance), with the exit and entry around it, as Linux's tick does.
+export function generateTrace(lines: number, vcpus = 4, options: { timers?: boolean } = {}): string {
+  return [...traceLines(lines, vcpus, options)].join('\n');
 }
 
 /** The lines of generateTrace one by one (a 10M-line trace is more text than one string can hold). */
-export function* traceLines(lines: number, vcpus = 4): Generator<string> {
+export function* traceLines(lines: number, vcpus = 4, options: { timers?: boolean } = {}): Generator<string> {
   const head = ['@hvtrace 1', '@host a arch=arm64 freq=25MHz ecv=2 vhe=1', '@host b arch=arm64 freq=25MHz ecv=2 vhe=1 counter=5000000000@0.0', '@vm vm1 vcpus=' + vcpus];
   let t = 1_000_000_000n; // ns
   const time = (): string => `${t / 1_000_000_000n}.${(t % 1_000_000_000n).toString().padStart(9, '0')}`;
@@ -35,6 +37,16 @@ export function* traceLines(lines: number, vcpus = 4): Generator<string> {
       offset = counter(host) - g;
       out.push(`${time()} ${host}/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=${offset}`);
       for (let i = 0; i < vcpus; i++) out.push(`${time()} ${host}/vm1/vcpu${i} ioctl KVM_RUN`);
+    } else if (options.timers && n % 10 === 0) {
+      // CVAL = the guest counter 500 µs from now (12500 ticks at 25 MHz); delivered 20 µs × (n / 10 mod 5) late.
+      const at = (ns: bigint): string => `${(t + ns) / 1_000_000_000n}.${((t + ns) % 1_000_000_000n).toString().padStart(9, '0')}`;
+      const late = 20_000n * BigInt((n / 10) % 5);
+      const w = `${host}/vm1/vcpu${(n / 10) % vcpus}`;
+      out.push(
+        `${time()} ${w} guest write CNTV_CVAL_EL0 = ${counter(host) - offset + 12_500n}`, `${time()} ${w} guest write CNTV_CTL_EL0 = 1`,
+        `${at(500_000n + late)} ${w} kvm exit IRQ`, `${at(500_000n + late)} ${w} kvm timer_irq vtimer level=1`, `${at(501_000n + late)} ${w} kvm entry`,
+        `${at(502_000n + late)} ${w} guest write CNTV_CTL_EL0 = 3`, `${at(503_000n + late)} ${w} kvm timer_irq vtimer level=0`,
+      );
     } else if (n % 7 === 0) {
       out.push(`${time()} ${host}/vm1/vcpu${v} sched wait 150us`);
     } else {

@@ -18,3 +18,9 @@ export const vcpuKey = (instance: string, vcpu: number): string => `${instance}/
 
 /** `vm/vcpuN`: a guest vCPU across instances (the timeline's chart series). */
 export const guestVcpuKey = (vm: string, vcpu: number): string => `${vm}/vcpu${vcpu}`;
+
+/** `host/vm/vcpuN/TIMER`: one guest timer of an instance's vCPU (the timeline's timer tracks). */
+export const timerTrackKey = (vcpuRow: string, timer: string): string => `${vcpuRow}/${timer}`;
+
+/** `vm/vcpuN/TIMER`: a guest timer across instances (the timeline's lateness series). */
+export const guestTimerKey = (vm: string, vcpu: number, timer: string): string => `${guestVcpuKey(vm, vcpu)}/${timer}`;

@@ -64,8 +64,10 @@ export const LINE_INDEX_LIMIT = 2000;
 /**
  * `hvtimer/timelineWindow`: what happened in a time range, with server-side level of detail: the
  * answer holds at most `maxMarkers` markers + clusters, `maxMarkers` findings + finding clusters,
- * `maxSamples` points per chart series and `maxSamples` scheduler-wait bars, however many lines the
- * range spans.
+ * `maxSamples` points per chart series and `maxSamples` scheduler-wait bars — and for the timer
+ * tracks (timers.md T4) `maxMarkers` deadlines + deliveries + losses + their clusters, `maxMarkers`
+ * armed intervals + clusters, `maxMarkers` guest-mode intervals + clusters and `maxSamples` points
+ * per lateness series — however many lines the range spans.
  */
 export const TIMELINE_WINDOW = 'hvtimer/timelineWindow';
 

@@ -78,6 +78,8 @@ export interface VcpuView {
   pvAddress: string | null;
   /** 0-based lines of the statements that set each value (null: never set in the trace). */
   setBy: { virtualOffset: number | null; physicalOffset: number | null; trap: number | null; tscOffset: number | null; pvAddress: number | null };
+  /** The vCPU's guest timers as in `replay --format json` (timers.md T4): `vtimer`, `ptimer`, … or `lapic`. */
+  timers: Record<string, TimerSnapshot>;
 }
 
 export interface InstanceView {
@@ -220,6 +222,12 @@ export interface TimelineOverview {
   lineIndex: { line: number; timeNs: string }[];
   /** Findings by severity (after settings and suppressions). */
   findings: Record<FindingSeverity, number>;
+  /** Timer tracks, one per guest timer of each vCPU row that the trace arms or delivers (timers.md T4). */
+  timers: TimerTrack[];
+  /** vCPU rows with guest entries / exits (`kvm entry`, `kvm exit`): their run intervals come in the window. */
+  runRows: string[];
+  /** Lateness series, one per guest timer with judged deliveries (`vm/vcpuN/TIMER`, across instances). */
+  lateness: LatenessSeriesInfo[];
 }
 
 // ---- the timeline webview: a visible time range at bounded size (hvtimer/timelineWindow) -------
@@ -322,8 +330,207 @@ export interface TimelineWindow {
   clockError: Record<string, ClockErrorPoint[]>;
   stolen: Record<string, StolenPoint[]>;
   waits: SchedWait[];
+  /** The timer tracks' armed intervals, deadlines, deliveries and losses in the range (timers.md T4). */
+  timers: TimerWindow;
+  /** Guest entries / exits of the vCPU rows: every interval in range, or past the bound, per-row buckets. */
+  runs: RunInterval[];
+  runClusters: RunCluster[];
+  /** Per lateness series (`vm/vcpuN/TIMER`): the judged deliveries in range plus the one just before and after. */
+  lateness: Record<string, LatenessPoint[]>;
   /** Whether any part was reduced to stay within the bounds. */
   reduced: boolean;
+}
+
+// ---- the timeline webview: guest timers and guest mode (timers.md T4) --------------------------
+
+export type TimerTrackName = 'vtimer' | 'ptimer' | 'hvtimer' | 'hptimer' | 'lapic';
+
+/** A guest timer of one vCPU row, drawn as its own track under that row. */
+export interface TimerTrack {
+  /** `host/vm/vcpuN/TIMER`. */
+  id: string;
+  /** The vCPU row it belongs to (`host/vm/vcpuN`). */
+  vcpuRow: string;
+  timer: TimerTrackName;
+  /** For people: `vtimer (CNTV)`, `lapic timer`. */
+  label: string;
+  /** Its lateness series: `vm/vcpuN/TIMER`. */
+  series: string;
+  /** Over the whole trace: armings, deliveries by verdict, losses (HVT042 and dropped / cleared deadlines). */
+  counts: { armed: number; deliveries: number; early: number; late: number; lost: number };
+}
+
+export interface LatenessSeriesInfo {
+  /** `vm/vcpuN/TIMER`. */
+  id: string;
+  vm: string;
+  vcpu: number;
+  timer: TimerTrackName;
+}
+
+/**
+ * How a delivery compares with the deadline it answers (timers.md T2, T3): `early` and `late` beyond
+ * the tolerances, `on-time` within them, `unjudged` when no watched deadline explains it (KVM
+ * re-raised the line for a compare value that already passed and was not re-armed, as in a storm).
+ */
+export type DeliveryVerdict = 'early' | 'on-time' | 'late' | 'unjudged';
+
+/** A timer armed: from the statement that armed it to the delivery, disarm or re-arm that ended it. */
+export interface TimerArmedSpan {
+  track: string;
+  fromNs: string;
+  toNs: string;
+  /** The statement that armed it (set the compare value or made the timer armable). */
+  line: number;
+  /** The statement that ended it; null when it is still armed at the end of its row. */
+  endLine: number | null;
+  end: 'fired' | 'disarmed' | 'rearmed' | 'reset' | 'open';
+  /** The compare value: a counter value, or a reference time (ns) for one-shot / periodic LAPIC timers (`cmpIsTime`). */
+  cmp: string;
+  cmpIsTime: boolean;
+  /** t_d when armed (reference ns). */
+  deadlineNs: string;
+}
+
+/**
+ * A deadline t_d: where an arming makes the timer fire (`armed`), or where an offset change moved it
+ * on arm64, where KVM compares the compare value with the live counter (`moved`, `line` = the
+ * statement that moved it). `shift` is HVT044's judgement of it: where the VM's policy says it should fire.
+ */
+export interface TimerDeadlineMark {
+  track: string;
+  kind: 'armed' | 'moved';
+  timeNs: string;
+  line: number;
+  cmp: string;
+  cmpIsTime: boolean;
+  /** The arming statement and when it armed. */
+  armedLine: number;
+  armedNs: string;
+  /** `moved`: t_d before the move. */
+  previousNs: string | null;
+  shift: { expectedNs: string; shiftNs: string; causeLine: number | null; reportedLine: number; reason: 'resume' | 'offset-change' } | null;
+}
+
+export interface TimerDeliveryMark {
+  track: string;
+  /** Its lateness series (`vm/vcpuN/TIMER`). */
+  series: string;
+  /** The delivery statement (`kvm timer_irq`, or a `kvm wait_lapic_expire` that stands for it). */
+  line: number;
+  timeNs: string;
+  verdict: DeliveryVerdict;
+  /** Signed: the delivery minus the deadline it answers (early negative), run-queue wait included; null when unjudged. */
+  latenessNs: string | null;
+  /** The part of the lateness the vCPU thread spent waiting on the host run queue (`sched wait`), which is not the timer's fault. */
+  waitNs: string;
+  /** The tolerance it was judged against (early or late), ns. */
+  toleranceNs: string | null;
+  /** The deadline it answers (or, early, the deadline in force), and the statement that armed it. */
+  deadlineNs: string | null;
+  armedLine: number | null;
+  /** The line whose numbers judged it: the `kvm wait_lapic_expire` that measured the error, else the delivery. */
+  judgedLine: number;
+  /** The compare value and the timer's counter at the delivery, when known. */
+  cmp: string | null;
+  counter: string | null;
+  /**
+   * When HVT044 found the deadline it answers shifted (a wrong offset moved it): the delivery minus
+   * where the VM's policy says the timer should fire — how late (or early) it is for the guest's time line.
+   */
+  policyLatenessNs: string | null;
+}
+
+/**
+ * A deadline that never came: `lost` (HVT042: t_d passed by the lost tolerance while the vCPU ran,
+ * placed where it counts as lost, t_d + tolerance), `dropped` (an IA32_TSC_DEADLINE KVM dropped: LVTT
+ * not in TSC-deadline mode), `cleared` (KVM_SET_LAPIC cleared a deadline written before it, HVT045).
+ */
+export interface TimerLossMark {
+  track: string;
+  kind: 'lost' | 'dropped' | 'cleared';
+  timeNs: string;
+  /** Where the finding is: the arming statement (lost), the dropped write, the clearing KVM_SET_LAPIC. */
+  line: number;
+  deadlineNs: string | null;
+  toleranceNs: string | null;
+  cmp: string | null;
+  /** The other statement involved: the KVM_SET_LAPIC that showed the drop, the deadline write that was cleared. */
+  relatedLine: number | null;
+}
+
+/** Several deliveries, deadlines or losses of one track in one time bucket (level of detail). */
+export interface TimerMarkCluster {
+  track: string;
+  kind: 'delivery' | 'deadline' | 'loss';
+  fromNs: string;
+  toNs: string;
+  count: number;
+  firstLine: number;
+  lastLine: number;
+  /** Deliveries by verdict (zeros for deadlines and losses). */
+  verdicts: Record<DeliveryVerdict, number>;
+  /** The smallest and largest judged lateness among the deliveries (signed ns), null when none is judged. */
+  minLatenessNs: string | null;
+  maxLatenessNs: string | null;
+}
+
+/** Several armed intervals of one track in one time bucket: how long the timer was armed in it. */
+export interface TimerSpanCluster {
+  track: string;
+  fromNs: string;
+  toNs: string;
+  count: number;
+  armedNs: string;
+  firstLine: number;
+}
+
+export interface TimerWindow {
+  /** Either every item in range, or (past `maxMarkers`) per-track buckets in the clusters. */
+  spans: TimerArmedSpan[];
+  spanClusters: TimerSpanCluster[];
+  deadlines: TimerDeadlineMark[];
+  deliveries: TimerDeliveryMark[];
+  losses: TimerLossMark[];
+  clusters: TimerMarkCluster[];
+}
+
+/** The vCPU in guest mode (`kvm entry` to `kvm exit`) or out of it (`kvm exit REASON` to the next entry). */
+export interface RunInterval {
+  row: string;
+  inGuest: boolean;
+  fromNs: string;
+  toNs: string;
+  /** The entry (in guest) or exit (out of guest) that started it. */
+  fromLine: number;
+  /** The statement that ended it; null when it lasts to the end of its row. */
+  toLine: number | null;
+  /** Out of guest: the exit reason; in guest: the reason of the exit that ended it (null: none). */
+  reason: string | null;
+}
+
+/** Guest mode of one row over a time bucket, when its intervals are too many to draw one by one. */
+export interface RunCluster {
+  row: string;
+  fromNs: string;
+  toNs: string;
+  /** Exits in the bucket. */
+  exits: number;
+  /** Time in guest mode within [fromNs, toNs] (ns). */
+  guestNs: string;
+  /** The most frequent exit reasons, most frequent first (at most 3). */
+  reasons: { reason: string; count: number }[];
+  firstLine: number;
+}
+
+/** One judged delivery on the lateness chart. */
+export interface LatenessPoint {
+  line: number;
+  timeNs: string;
+  /** Signed ns (early negative), run-queue wait included. */
+  latenessNs: string;
+  waitNs: string;
+  verdict: DeliveryVerdict;
 }
 
 // ---- the report (hvtimer/report: "Replay trace" and "Export report") --------------------------

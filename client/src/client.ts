@@ -1,5 +1,7 @@
 // The language client's lifetime: start, stop, restart, and an error handler that stops restarting a
-// server that keeps crashing and tells the user why.
+// server that keeps crashing and tells the user why. A stop the extension asked for (a restart,
+// deactivation) is a clean exit and is logged as one, not as an error; the log is kept (the last
+// lines) so the tests can read what the user would see in the output channel.
 import * as vscode from 'vscode';
 import {
   CloseAction, ErrorAction, LanguageClient, State, TransportKind,
@@ -8,6 +10,7 @@ import {
 import type { CustomMethod, ParamsOf, ResultOf } from '../../protocol/requests';
 import type { ServerStatus } from './status';
 import { CAPTURE_LANGUAGE_ID } from '../../protocol/capture';
+import { docsMiddleware } from './docs';
 
 /** More crashes than this within CRASH_WINDOW_MS and the server is not restarted again. */
 const MAX_RESTARTS = 4;
@@ -37,9 +40,59 @@ export class CrashPolicy implements ErrorHandler {
   }
 }
 
+/**
+ * The language client, with a clean exit logged as one: vscode-languageclient logs every exit of
+ * the server process as an error ("Server process exited with code 0.", lib/node/main.js), and a
+ * connection closing during a stop it asked for too ("Connection to server got closed. Server will
+ * not be restarted.", with a notification) when the server exits on `exit` before the client marks
+ * itself stopped. Exit code 0, and the close of a stop the extension asked for, are not errors.
+ */
+class HvtimerLanguageClient extends LanguageClient {
+  expectExit = false;
+
+  override error(message: string, data?: unknown, showNotification?: boolean | 'force'): void {
+    if (message === 'Server process exited with code 0.') {
+      this.info(`The hvtimer language server exited cleanly (code 0${this.expectExit ? ', stop requested' : ''}).`);
+      return;
+    }
+    if (this.expectExit && message.startsWith('Connection to server got closed')) {
+      this.info('The connection to the hvtimer language server closed (stop requested).');
+      return;
+    }
+    super.error(message, data, showNotification);
+  }
+}
+
+/** The output channel, remembering its last lines (for the tests: what the user would read there). */
+export class LogChannel implements vscode.OutputChannel {
+  private readonly channel: vscode.OutputChannel;
+  readonly lines: string[] = [];
+  private partial = '';
+
+  constructor(readonly name: string) { this.channel = vscode.window.createOutputChannel(name); }
+
+  private record(text: string): void {
+    const parts = (this.partial + text).split('\n');
+    this.partial = parts.pop() ?? '';
+    this.lines.push(...parts);
+    if (this.lines.length > 2000) this.lines.splice(0, this.lines.length - 2000);
+  }
+
+  append(value: string): void { this.record(value); this.channel.append(value); }
+  appendLine(value: string): void { this.record(`${value}\n`); this.channel.appendLine(value); }
+  replace(value: string): void { this.lines.length = 0; this.partial = ''; this.record(value); this.channel.replace(value); }
+  clear(): void { this.lines.length = 0; this.partial = ''; this.channel.clear(); }
+  show(columnOrPreserve?: vscode.ViewColumn | boolean, preserveFocus?: boolean): void {
+    if (typeof columnOrPreserve === 'boolean' || columnOrPreserve === undefined) this.channel.show(columnOrPreserve);
+    else this.channel.show(columnOrPreserve, preserveFocus);
+  }
+  hide(): void { this.channel.hide(); }
+  dispose(): void { this.channel.dispose(); }
+}
+
 export class HvtimerClient implements vscode.Disposable {
-  readonly output = vscode.window.createOutputChannel('hvtimer');
-  private client: LanguageClient | undefined;
+  readonly output = new LogChannel('hvtimer');
+  private client: HvtimerLanguageClient | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly started = new vscode.EventEmitter<LanguageClient>();
   /** A language client started (first start or restart): a fresh server knows no documents read from disk (largeFiles.ts). */
@@ -59,12 +112,14 @@ export class HvtimerClient implements vscode.Disposable {
       documentSelector: [{ language: 'hvtrace' }, { language: CAPTURE_LANGUAGE_ID }],
       synchronize: { configurationSection: 'hvtimer' },
       outputChannel: this.output,
+      // Diagnostics' code links and hover links open the docs rendered (client/src/docs.ts).
+      middleware: docsMiddleware(this.context.extensionUri),
       errorHandler: new CrashPolicy((reason) => {
         this.status.set('failed', 'crashed repeatedly, not restarted');
         void vscode.window.showErrorMessage(reason, 'Show Log').then((choice) => { if (choice) this.output.show(true); });
       }),
     };
-    const client = new LanguageClient('hvtimer', 'hvtimer', serverOptions, clientOptions);
+    const client = new HvtimerLanguageClient('hvtimer', 'hvtimer', serverOptions, clientOptions);
     this.client = client;
     this.subscriptions.push(client.onDidChangeState((e) => {
       if (this.client !== client) return;
@@ -87,14 +142,19 @@ export class HvtimerClient implements vscode.Disposable {
     const client = this.client;
     this.client = undefined;
     this.subscriptions.splice(0).forEach((d) => d.dispose());
-    if (client && client.state !== State.Stopped) await client.stop();
+    if (client && client.state !== State.Stopped) {
+      client.expectExit = true;
+      await client.stop();
+    }
     this.status.set('stopped');
   }
 
-  /** A fresh client (and crash count). */
+  /** A fresh client (and crash count); the log says what happened. */
   async restart(): Promise<void> {
+    this.output.appendLine('hvtimer: restarting the language server (requested).');
     await this.stop();
     await this.start();
+    this.output.appendLine('hvtimer: the language server is running again.');
   }
 
   /** Sends custom request `method` (protocol/requests.ts): its params and result are typed by the method. */

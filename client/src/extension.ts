@@ -1,5 +1,6 @@
-// Extension entry point: the status item, the language client, the Replay State view, the timeline
-// panel's serializer and the commands. Returns a small API (tests reach the view and the panel).
+// Extension entry point: the status item, the language client, the Replay State view (following
+// the active editor), the timeline panel's serializer, the commands (with the docs and the bundled
+// samples). Returns a small API (tests reach the view, the panel and the log).
 import * as vscode from 'vscode';
 import { TIMELINE_VIEW_TYPE } from '../../protocol/requests';
 import { CAPTURE_LANGUAGE_ID } from '../../protocol/capture';
@@ -12,12 +13,17 @@ import { onDidChangeConfig, readConfig } from './config';
 import { REPLAY_STATE_VIEW, ReplayStateProvider } from './replayState';
 import { ServerStatus } from './status';
 import { TimelinePanel } from './timelinePanel';
+import { followActiveEditor } from './followEditor';
+import { OPEN_DOCS_COMMAND, openDocs } from './docs';
+import { OPEN_SAMPLE_COMMAND, openSampleTrace } from './samples';
 
 let client: HvtimerClient | undefined;
 
 export interface HvtimerApi {
   replayState: ReplayStateProvider;
   timeline(): TimelinePanel | undefined;
+  /** The last lines of the hvtimer output channel. */
+  log(): readonly string[];
 }
 
 /** `hvtimer.traceOpen`: an hvtrace document is open (shows the Replay State view), or a trace too large to synchronise (largeFiles.ts). */
@@ -46,11 +52,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hvtime
       deserializeWebviewPanel: async (panel, state: TimelineViewState | undefined) => { TimelinePanel.revive(panel, context, c, state); },
     }),
     { dispose: () => TimelinePanel.current?.dispose() },
+    followActiveEditor(c, replayState, view),
+    vscode.commands.registerCommand(OPEN_DOCS_COMMAND, (page?: unknown, fragment?: unknown) => openDocs(context.extensionUri, page, fragment)),
+    vscode.commands.registerCommand(OPEN_SAMPLE_COMMAND, (name?: unknown) => openSampleTrace(context.extensionUri, name)),
   );
   registerCommands(context, client, replayState);
   registerCaptureSupport(context, client);
   await client.start();
-  return { replayState, timeline: () => TimelinePanel.current };
+  return { replayState, timeline: () => TimelinePanel.current, log: () => c.output.lines };
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,7 +1,9 @@
 // The "Replay State" tree view (explorer): the model state after a line, as the commands Replay to
 // Cursor, Step to Next / Previous State Change and Replay Trace leave it — hosts, VMs (with a pending
-// stop), instances and their vCPUs with counters in decimal and as time, and the line that set each
-// value (click to go there). Built from hvtimer/stateAt's StateView.
+// stop), instances and their vCPUs with counters in decimal and as time, their timers (armed, compare
+// value, deadline), and the line that set each value (click to go there). Built from
+// hvtimer/stateAt's StateView. It follows the active editor: another trace's state is replaced by
+// the new active trace's (at its cursor), and a closed trace's state is cleared.
 import * as vscode from 'vscode';
 import { documentName } from '../../protocol/documentName';
 import type { InstanceView, StateAtResult, VcpuView } from '../../protocol/requests';
@@ -23,6 +25,20 @@ export interface StateNode {
 const node = (id: string, label: string, description?: string, line?: number | null, children: StateNode[] = []): StateNode =>
   ({ id, label, description, line: line ?? undefined, children });
 
+/** ns (decimal string) as seconds with 9 decimals, without the engine's formatter. */
+const seconds = (ns: string): string => `${ns.length > 9 ? ns.slice(0, -9) : '0'}.${ns.slice(-9).padStart(9, '0')} s`;
+
+/** One node per guest timer with a compare value (timers.md T4): armed or not, the compare value, the deadline. */
+function timerNodes(prefix: string, v: VcpuView): StateNode[] {
+  return Object.entries(v.timers).filter(([, t]) => t.cmp !== null).map(([name, t]) => {
+    const cmp = t.cmp_is_time ? `expiry ${seconds(t.cmp!)}` : `${name === 'lapic' ? 'deadline' : 'CVAL'} ${t.cmp}`;
+    const parts = [t.armable ? 'armed' : 'not armed', cmp, ...(t.deadline_ns !== null ? [`fires ${seconds(t.deadline_ns)}`] : []), ...(t.mode ? [t.mode] : [])];
+    const n = node(`${prefix}/timer/${name}`, name, parts.join(' · '), t.armed_at_line === null ? null : t.armed_at_line - 1);
+    if (t.last_delivery) n.children.push(node(`${prefix}/timer/${name}/last`, 'last delivery', `${t.last_delivery.verdict} at ${seconds(t.last_delivery.time_ns)}`, t.last_delivery.line - 1));
+    return n;
+  });
+}
+
 function vcpuNode(prefix: string, v: VcpuView): StateNode {
   const id = `${prefix}/vcpu${v.id}`;
   const fields: StateNode[] = [
@@ -36,6 +52,8 @@ function vcpuNode(prefix: string, v: VcpuView): StateNode {
   if (v.tscKhz) fields.push(node(`${id}/khz`, 'TSC frequency', `${v.tscKhz} kHz`));
   if (v.stolenNs !== null) fields.push(node(`${id}/stolen`, 'stolen time', `${v.stolenNs} ns`, v.setBy.pvAddress));
   if (v.pvAddress) fields.push(node(`${id}/pv`, 'stolen-time address', v.pvAddress, v.setBy.pvAddress));
+  const timers = timerNodes(id, v);
+  if (timers.length) fields.push(node(`${id}/timers`, 'timers', `${timers.length}`, null, timers));
   const state = v.running ? 'running' : v.everRan ? 'stopped' : 'not run yet';
   return node(id, `vcpu${v.id}`, `${state} · ${v.counterName} ${v.guestCounter.decimal}`, v.createdLine, fields);
 }
@@ -79,18 +97,24 @@ export class ReplayStateProvider implements vscode.TreeDataProvider<StateNode>, 
 
   attach(view: vscode.TreeView<StateNode>): void { this.view = view; }
 
-  /** Shows a state; reveals the view without taking the focus from the editor. */
-  async show(uri: string, result: StateAtResult): Promise<void> {
+  /**
+   * Shows a state; reveals the view without taking the focus from the editor (`reveal: false` when
+   * it only follows the active editor: the view is updated where it is, not brought up).
+   */
+  async show(uri: string, result: StateAtResult, options: { reveal?: boolean } = {}): Promise<void> {
     this.current = { uri, line: result.line, result };
     this.roots = stateNodes(result, documentName(uri));
     this.changed.fire(undefined);
-    if (this.view) await Promise.resolve(this.view.reveal(this.roots[0], { select: false, focus: false })).catch(() => undefined);
+    if (this.view) this.view.message = undefined;
+    if (this.view && options.reveal !== false) await Promise.resolve(this.view.reveal(this.roots[0], { select: false, focus: false })).catch(() => undefined);
   }
 
+  /** Nothing to show (the trace was closed): the view says how to fill it. */
   clear(): void {
     this.current = undefined;
     this.roots = [];
     this.changed.fire(undefined);
+    if (this.view) this.view.message = 'Open a trace: the view shows its state at the cursor (hvtimer: Replay to Cursor).';
   }
 
   /** Every node as `label: description`, depth-first (tests). */

@@ -1,6 +1,6 @@
 // Writing an export (report, timeline image) to a file the user picks: the save dialog opens beside
 // the trace, and the trace itself is never overwritten (the extension changes a user's trace only
-// through edits the user applies).
+// through edits the user applies). The notification offers to open what was written.
 import * as vscode from 'vscode';
 
 export interface SaveOptions {
@@ -14,6 +14,9 @@ export interface SaveOptions {
   /** For the messages: `report`, `timeline`. */
   what: string;
 }
+
+/** The notification's button that opens the written file. */
+export const OPEN = 'Open';
 
 /** Writes `bytes` where the user says; returns where, or undefined when cancelled or refused. */
 export async function saveExport(options: SaveOptions, bytes: Uint8Array): Promise<vscode.Uri | undefined> {
@@ -29,6 +32,9 @@ export async function saveExport(options: SaveOptions, bytes: Uint8Array): Promi
     return undefined;
   }
   await vscode.workspace.fs.writeFile(target, bytes);
-  void vscode.window.showInformationMessage(`hvtimer: ${options.what} written to ${target.fsPath || target.toString()}`);
+  // Not awaited: the export is done; "Open" shows the file (a text editor, or VS Code's image preview).
+  void vscode.window.showInformationMessage(`hvtimer: ${options.what} written to ${target.fsPath || target.toString()}`, OPEN).then(async (choice) => {
+    if (choice === OPEN) await vscode.commands.executeCommand('vscode.open', target);
+  });
   return target;
 }

@@ -27,7 +27,7 @@ function queries(a: Analysis, rng: Random): string | undefined {
   const line = rng.int(0, n - 1);
   const character = rng.int(0, a.doc.text(line).length + 1);
   const diagnostics = a.diagnostics();
-  const hover = hoverAt(a, line, character, { diagnostics, docsHref: (c) => `https://x/${c}` });
+  const hover = hoverAt(a, line, character, { docsHref: (c) => `https://x/${c}`, docsLink: (p) => `https://x/${p}` });
   const bad = hover && checkShownText('hover', hover.markdown);
   if (bad) return bad;
   inlayHints(a, Math.max(0, line - 20), Math.min(n - 1, line + 20));

@@ -1,7 +1,7 @@
 // Layer 'ui': what a person sees in real VS Code (code-server 1.100.3 in Debian Chromium, driven
 // by playwright-core), with the extension loaded in development mode: squiggle, Problems row,
 // hover, a command run from the palette, the timeline webview (a click on a finding selects its
-// line) and its screenshots. Screenshots of failures go to test-results/; the README's timeline
+// line) and its screenshots, then the editor features (test/vscode/editor-ui.mjs). Screenshots of failures go to test-results/; the README's timeline
 // screenshots (media/) are rewritten with HVTIMER_UPDATE_SCREENSHOTS=1.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { FIXTURES } from '../../test/vscode/run-code-server.mjs';
 import { runSteps } from '../../test/vscode/steps.mjs';
 import { waitFor } from '../../test/vscode/wait.mjs';
 import { expectProblemsRow, expectSquiggle, hoverSquiggle, visibleOutputChannel } from '../../test/vscode/workbench.mjs';
+import { editorSteps } from '../../test/vscode/editor-ui.mjs';
 
 export const name = 'ui';
 export const order = 70;
@@ -23,6 +24,7 @@ const SAMPLES = {
   backward: 'arm64-restore-backward.hvtrace',
   migration: 'arm64-migration-by-value.hvtrace',
   stolen: 'arm64-pvtime-migration-correct.hvtrace',
+  timerLate: 'x86-firecracker-deadline-before-tsc-late-timer.hvtrace',
 };
 /** Issue #17: the benchmark's 1,000,000-line trace (59 MB, above the 50 MB VS Code passes to extensions), one read made wrong. */
 const LARGE = 'large-1m.hvtrace';
@@ -129,6 +131,30 @@ export async function run() {
         },
       },
       {
+        name: 'screenshot of the timer rows: the LAPIC deadline restored before the TSC fires 19.99991 s late, its numbers in the tooltip',
+        run: async () => {
+          // The trace and its timeline side by side, nothing else.
+          await runCommand(page, 'View: Close All Editor Groups');
+          const frame = await showTimeline(page, SAMPLES.timerLate);
+          // The first view frames the restore (90 s) and the findings to the late interrupt (line 52, 110.001 s).
+          const late = () => frame.evaluate(() => {
+            const hit = window.__hvtimer().hits.find((h) => h.kind === 'delivery' && h.line === 51);
+            const r = document.getElementById('lanes').getBoundingClientRect();
+            return hit && { x: hit.clientX - r.left, y: hit.clientY - r.top, verdict: hit.verdict, track: hit.track };
+          });
+          const target = await waitFor('the late interrupt on the LAPIC timer track', async () => {
+            const t = await late();
+            return t?.verdict === 'late' && t.track === 'h/fc/vcpu0/lapic' ? t : undefined;
+          });
+          await webviewLanes(page).hover({ position: { x: target.x, y: target.y } });
+          const tooltip = frame.locator('#tooltip');
+          await tooltip.waitFor({ state: 'visible', timeout: 10_000 });
+          const text = await tooltip.textContent();
+          if (!text.includes('19.99991 s after its deadline (tolerance 1 ms)')) throw new Error(`tooltip: ${JSON.stringify(text)}`);
+          await timelineScreenshot(page, 'timeline-timers.png');
+        },
+      },
+      {
         name: 'the "Show timeline" lens of a resume point zooms to it; + then zooms about the cursor there',
         run: async () => {
           timeline = await showTimeline(page, SAMPLES.migration);
@@ -202,8 +228,11 @@ export async function run() {
         },
       },
     ], { page });
+    // The editor features (issue #16, test/vscode/editor-ui.mjs) on a freshly loaded workbench, so a
+    // failure above does not hide them.
+    const e = await runSteps('ui', editorSteps(page, { sample: SAMPLES.migration, url }), { page });
     console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    return { passed: r.passed, failed: r.failed, skipped: 0 };
+    return { passed: r.passed + e.passed, failed: r.failed + e.failed, skipped: 0 };
   } catch (err) {
     console.log(`  FAIL ui setup: ${err.message}`);
     return { passed: 0, failed: 1, skipped: 0, error: 'setup failed' };

@@ -18,8 +18,13 @@ export const order = 80;
 
 const VSIX = path.join(root, 'dist-vsix', 'hvtimer.vsix');
 const mustShip = ['extension/package.json', 'extension/LICENSE.txt', 'extension/language-configuration.json',
-  'extension/dist/client.js', 'extension/dist/server.js', 'extension/syntaxes/hvtrace.tmLanguage.json'];
-const mustNotShip = /(^|\/)(node_modules|src|test|\.cache)\/|\.ts$|\.map$/;
+  'extension/dist/client.js', 'extension/dist/server.js', 'extension/dist/webview.js', 'extension/syntaxes/hvtrace.tmLanguage.json',
+  // the user-facing README with its screenshots, the icon, the walkthrough's pages
+  'extension/readme.md', 'extension/media/icon.png', 'extension/media/hover.png', 'extension/media/walkthrough/open-sample.md',
+  // what Open Sample Trace offers, and the docs the diagnostics and hovers open
+  'extension/sample-traces/arm64-migration-by-value.hvtrace', 'extension/sample-traces/captures/x86-restore-vcpus-apart.trace',
+  'extension/docs/diagnostics/HVT010.md', 'extension/docs/format.md', 'extension/docs/timers.md'];
+const mustNotShip = /(^|\/)(node_modules|src|test|\.cache|scripts|bench)\/|\.ts$|\.map$|CONTRIBUTING\.md$/;
 
 function npm(args) {
   // Under `npm test` reuse the same npm; run directly, use the one on PATH.
@@ -48,7 +53,7 @@ export async function run() {
         },
       },
       {
-        name: 'the .vsix ships the bundles, manifest, grammar and LICENSE, and no sources',
+        name: 'the .vsix ships the bundles, manifest, grammar, LICENSE, README, icon, samples and docs, and no sources',
         run: async () => {
           const entries = zipEntries(VSIX);
           const missing = mustShip.filter((e) => !entries.includes(e));

@@ -149,8 +149,8 @@ export function convertCaptureRequest(store: DocumentStore, params: ConvertCaptu
 /** Requests answered as they are (they carry no positions). */
 const AS_IS = new Set(['hvtimer/convertCapture']);
 
-/** Requests that make no sense on a capture: edits to the generated text, its token colours. */
-const EMPTY_ON_CAPTURE: Record<string, unknown> = { 'code actions': [], 'semantic tokens': { data: [] } };
+/** Requests that make no sense on a capture: edits to the generated text (fixes, completion), its token colours. */
+const EMPTY_ON_CAPTURE: Record<string, unknown> = { 'code actions': [], 'semantic tokens': { data: [] }, completion: null, 'signature help': null };
 
 /**
  * Runs a request handler for a document that may be a capture: translated in and out when it is,

@@ -12,6 +12,15 @@ export const PACKAGE_ROOT = path.resolve(__dirname, '..');
 /** file: URI of a code's documentation page (docs/diagnostics/CODE.md in the extension). */
 export const docsHref = (code: string): string => pathToFileURL(path.join(PACKAGE_ROOT, docsPagePath(code))).href;
 
+/**
+ * file: URI of a docs page of the extension and its section (`docs/timers.md#t2-model`). (The VS Code client opens
+ * these links rendered and read-only, in the Markdown preview: client/src/docs.ts.)
+ */
+export const docsLink = (docPath: string): string => {
+  const [file, anchor] = docPath.split('#');
+  return `${pathToFileURL(path.join(PACKAGE_ROOT, file)).href}${anchor ? `#${anchor}` : ''}`;
+};
+
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
 };

@@ -3,12 +3,13 @@
 // Every handler is guarded: a failure is logged and answered with an empty result, never fatal.
 import {
   CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures, ResponseError, TextDocumentSyncKind,
-  type CancellationToken, type InitializeParams, type InitializeResult,
+  type CancellationToken, type CodeAction, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import {
   REPLAY_STATS, REPORT, STATE_AT, STATE_CHANGE, TIMELINE_OVERVIEW, TIMELINE_WINDOW, type CustomMethod, type ParamsOf, type ResultOf,
 } from '../../protocol/requests';
-import { codeActions } from './codeActions';
+import { codeActions, resolveCodeAction, SOURCE_FIX_ALL_HVTIMER } from './codeActions';
+import { completion, COMPLETION_TRIGGERS, signatureHelp, SIGNATURE_TRIGGERS } from './completion';
 import { codeLenses } from './codeLens';
 import { onCustomRequest, type CustomRequestHandler } from './customRequest';
 import { replayStats, stateAt } from './customRequests';
@@ -34,7 +35,7 @@ const logError = (what: string, err: unknown): void =>
 process.on('uncaughtException', (err) => logError('uncaught exception', err));
 process.on('unhandledRejection', (err) => logError('unhandled promise', err));
 
-const client = { configuration: false, configurationRegistration: false, inlayRefresh: false, codeLensRefresh: false, documentChanges: false };
+const client = { configuration: false, configurationRegistration: false, inlayRefresh: false, codeLensRefresh: false, documentChanges: false, resolveEdits: false, snippets: false };
 let globalSettings: Settings = DEFAULT_SETTINGS;
 
 async function settingsFor(uri: string): Promise<Settings> {
@@ -89,6 +90,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   client.inlayRefresh = caps.workspace?.inlayHint?.refreshSupport === true;
   client.codeLensRefresh = caps.workspace?.codeLens?.refreshSupport === true;
   client.documentChanges = caps.workspace?.workspaceEdit?.documentChanges === true;
+  client.resolveEdits = caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true;
+  client.snippets = caps.textDocument?.completion?.completionItem?.snippetSupport === true;
   store.progressSupported = caps.window?.workDoneProgress === true;
   // initializationOptions: { settings?: the hvtimer section (clients without workspace/configuration),
   // progressAfterMs?: how long a replay runs before it reports progress (default 300) }.
@@ -105,7 +108,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       definitionProvider: true,
       referencesProvider: true,
       codeLensProvider: { resolveProvider: false },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, SOURCE_FIX_ALL_HVTIMER], resolveProvider: true },
+      completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
+      signatureHelpProvider: { triggerCharacters: SIGNATURE_TRIGGERS, retriggerCharacters: ['='] },
       semanticTokensProvider: { legend: LEGEND, full: true, range: true },
     },
     serverInfo: { name: 'hvtimer', version: '0.1.0' },
@@ -142,7 +147,12 @@ connection.onFoldingRanges(guard('folding ranges', null, (p) => foldingRanges(st
 connection.onDefinition(guard('definition', null, (p) => definition(store, p)));
 connection.onReferences(guard('references', null, (p, token) => references(store, p, token)));
 connection.onCodeLens(guard('code lenses', null, (p, token) => codeLenses(store, p, token)));
-connection.onCodeAction(guard('code actions', null, (p) => codeActions(store, p, { documentChanges: client.documentChanges })));
+connection.onCodeAction(guard('code actions', null, (p) => codeActions(store, p, { documentChanges: client.documentChanges, resolveEdits: client.resolveEdits })));
+// A failed resolve answers the action as it came (without an edit, it does nothing).
+const resolveAction = guard<CodeAction, CodeAction | null>('code action resolve', null, (p) => resolveCodeAction(store, p, { documentChanges: client.documentChanges, resolveEdits: client.resolveEdits }));
+connection.onCodeActionResolve(async (p, token) => (await resolveAction(p, token)) ?? p);
+connection.onCompletion(guard('completion', null, (p) => completion(store, p, { snippets: client.snippets })));
+connection.onSignatureHelp(guard('signature help', null, (p) => signatureHelp(store, p)));
 connection.languages.semanticTokens.on(guard('semantic tokens', { data: [] }, (p) => semanticTokensFull(store, p) ?? { data: [] }));
 connection.languages.semanticTokens.onRange(guard('semantic tokens', { data: [] }, (p) => semanticTokensRange(store, p) ?? { data: [] }));
 

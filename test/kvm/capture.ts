@@ -1,5 +1,5 @@
 // Reading what the kvm layer produced: a capture written by `hvtimer record` (tracefs text, the
-// line layout of real-captures.md §2.1 with the record-tgid column) and the test VMM's own
+// line layout of docs/reference/real-captures.md#21-tracefs-trace--trace_pipe-kernel-kerneltracetrace_outputc-tracec with the record-tgid column) and the test VMM's own
 // output (test/kvm/vmm.c: `SEQ IOCTL [where] [args] -> RESULT [outputs] [host_tsc=A..B]`).
 import { UprobeIoctlMatcher, type IoctlCall } from '../../engine/src/import/uprobeIoctl';
 

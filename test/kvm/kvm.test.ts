@@ -335,7 +335,7 @@ test('--clock tai (two-host migrations): stamps are TAI, and anchors pair them w
   assert.match(text, /tracing_mark_write: hvtrace-capture clock=tai$/m);
   // Imported on the anchors' counter, the model agrees as on the x86-tsc clock.
   modelAgrees('restore-100ms-tai', text, r.stdout, PVM_FAKES_OF['restore-100ms']);
-  // TAI stamps print as seconds.microseconds (real-captures.md §2.1).
+  // TAI stamps print as seconds.microseconds (docs/reference/real-captures.md#21-tracefs-trace--trace_pipe-kernel-kerneltracetrace_outputc-tracec).
   const stamp = (re: RegExp): bigint => { const m = re.exec(text)!; return BigInt(m[1]) * 1_000_000n + BigInt(m[2]); };
   const tsc = (seq: number): bigint => BigInt(new RegExp(`hvtrace-anchor-tsc seq=${seq} tsc=(\\d+)`).exec(text)![1]);
   const a1 = stamp(/(\d+)\.(\d{6}): tracing_mark_write: hvtrace-anchor seq=1$/m);

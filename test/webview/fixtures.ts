@@ -15,6 +15,9 @@ const TRACES: Record<string, string> = {
   restoreBackward: 'sample-traces/arm64-restore-backward.hvtrace',
   stolen: 'sample-traces/arm64-pvtime-migration-correct.hvtrace',
   xss: 'test/webview/xss.hvtrace',
+  timerLate: 'sample-traces/x86-firecracker-deadline-before-tsc-late-timer.hvtrace',
+  timer600: 'sample-traces/arm64-migration-timer-600ms-late.hvtrace',
+  storm: 'sample-traces/arm64-cntvoff-clobber-storm.hvtrace',
 };
 
 /**

@@ -9,7 +9,7 @@ const hvt = (page) => page.evaluate(() => window.__hvtimer());
 const posted = (page, type) => page.evaluate((t) => window.__messages.filter((m) => m.type === t), type);
 
 /** Opens the harness, loads a fixture, waits until the markers of its first framed window are drawn. */
-async function open(ctx, { origin, fixtures }, name, { theme = 'dark', viewport } = {}) {
+async function open(ctx, { origin, fixtures }, name, { theme = 'dark', viewport, drawn = (s) => s.hits.some((h) => h.kind === 'marker') } = {}) {
   const page = ctx.page ?? (ctx.page = await ctx.context.newPage());
   if (viewport) await page.setViewportSize(viewport);
   await page.goto(origin);
@@ -18,7 +18,7 @@ async function open(ctx, { origin, fixtures }, name, { theme = 'dark', viewport 
   await page.evaluate((data) => window.__harness.load(data), fixtures[name]);
   await waitFor('the first frame and its markers', async () => {
     const s = await hvt(page);
-    return !s.framePending && s.hits.some((h) => h.kind === 'marker');
+    return !s.framePending && drawn(s);
   }, { timeoutMs: 10_000, intervalMs: 20 });
   return page;
 }
@@ -725,6 +725,142 @@ export const TESTS = [
     assert.equal(s.charts.stolen[1].ys.at(-1), 6.5e6);
     assert.deepEqual(s.rows.map((r) => r.label), ['vm1', 'on src', 'vcpu0', 'vcpu1', 'on dst', 'vcpu0', 'vcpu1']);
     assert.equal(await page.locator('#stolen-chart').isVisible(), true);
+  }],
+
+  ['timer tracks: a track per armed timer under its vCPU, which then collapses and shows the timer\'s deliveries', async (ctx, env) => {
+    // x86-firecracker-deadline-before-tsc-late-timer: one vCPU, its LAPIC timer armed three times.
+    const page = await open(ctx, env, 'timerLate');
+    assert.deepEqual(await page.locator('.row-label .name').allTextContents(), ['fc', 'on h', 'vcpu0', 'lapic timer']);
+    let s = await hvt(page);
+    // Heights 22 (VM), 28 (instance), 24 (vCPU), 30 (timer).
+    assert.deepEqual(s.rows.map((r) => [r.id, r.kind, r.top, r.height]), [
+      ['vm:fc', 'vm', 0, 22], ['h/fc', 'instance', 22, 28], ['h/fc/vcpu0', 'vcpu', 50, 24], ['h/fc/vcpu0/lapic', 'timer', 74, 30],
+    ]);
+    assert.equal(await page.locator('.row-label[data-track="h/fc/vcpu0/lapic"]').getAttribute('title'),
+      'lapic timer of vcpu0 of fc on h (h/fc/vcpu0/lapic): 3 armed, 2 deliveries (1 late, 0 early), 0 lost');
+    assert.equal(await page.locator('.row-label[data-track="h/fc/vcpu0"]').getAttribute('aria-expanded'), 'true');
+    // The legend has the timer and guest-mode entries (this trace has both): 16 + 8 + 2.
+    assert.equal(s.legend.length, 26);
+    assert.ok(s.legend.includes('timer:late') && s.legend.includes('run:exit'));
+    await page.locator('.row-label[data-track="h/fc/vcpu0"]').focus();
+    await page.keyboard.press('ArrowLeft');
+    await waitFor('vcpu0 collapsed', async () => (await hvt(page)).collapsed.includes('h/fc/vcpu0'));
+    s = await hvt(page);
+    assert.deepEqual(s.rows.map((r) => [r.id, r.collapsed, r.rows]), [
+      ['vm:fc', false, []], ['h/fc', false, ['h/fc']], ['h/fc/vcpu0', true, ['h/fc/vcpu0', 'h/fc/vcpu0/lapic']],
+    ]);
+    // The late interrupt (line 51) is drawn on the collapsed vCPU.
+    await waitFor('the late delivery on vcpu0', async () => (await hvt(page)).hits.some((h) => h.kind === 'delivery' && h.line === 51 && h.track === 'h/fc/vcpu0'));
+  }],
+
+  ['a late timer interrupt: a ▶ in the late colour at its time, its numbers in the tooltip, a click selects its line', async (ctx, env) => {
+    const page = await open(ctx, env, 'timerLate');
+    // Line 51, the interrupt at 110.001 s; its neighbour line 53 is 1 µs later: the view is 10 µs around it.
+    await page.evaluate(() => window.__harness.send({ type: 'focusLine', line: 51 }));
+    await expectView(page, '110000995000', '110001005000');
+    await waitFor('the delivery drawn', async () => (await hvt(page)).hits.some((h) => h.kind === 'delivery' && h.line === 51));
+    const s = await hvt(page);
+    const d = s.hits.find((h) => h.kind === 'delivery' && h.line === 51);
+    // delta 41999811000 cycles at 2.1 GHz = 19.99991 s late (kvm wait_lapic_expire on line 52).
+    assert.deepEqual([d.track, d.timeNs, d.verdict, d.latenessNs, d.color], ['h/fc/vcpu0/lapic', '110001000000', 'late', '19999910000', s.palette.colours['timer:late']]);
+    assert.equal(s.palette.colours['timer:late'], '#ff4060');
+    // x follows time: the middle of the view; y is the timer track's band (top 74 + 30 − 12 = 92).
+    const lanes = await page.locator('#lanes').boundingBox();
+    assert.ok(Math.abs(d.clientX - (lanes.x + lanes.width / 2)) < 0.01, `${d.clientX}`);
+    assert.equal(d.clientY - lanes.y, 92);
+    // Really drawn: the triangle's colour 2 px right of its centre (the cursor line is on the centre).
+    assert.equal(await pixel(page, d.clientX + 2, d.clientY), '#ff4060');
+    // The deadline pin and the HVT044 link are there too: the pin on the arming's line 42, the link on its cause (line 42, the KVM_SET_MSRS).
+    assert.deepEqual(s.hits.filter((h) => h.kind === 'deadline').map((h) => [h.line, h.moved, h.timeNs]), [[42, false, '110001000000'], [42, true, '110001000000']]);
+    await page.mouse.move(d.clientX + 1, d.clientY);
+    await page.locator('#tooltip').waitFor({ state: 'visible', timeout: 5_000 });
+    const tip = await page.locator('#tooltip').textContent();
+    for (const part of ['line 52 · 110.001000000 s · h/fc/vcpu0/lapic', 'lapic timer interrupt: late', '19.99991 s after its deadline (tolerance 1 ms)',
+      'deadline t_d 110.001000000 s, armed on line 43', 'measured by kvm wait_lapic_expire on line 53']) assert.ok(tip.includes(part), `${part} not in: ${tip}`);
+    await page.mouse.click(d.clientX + 1, d.clientY);
+    await waitFor('reveal 51', async () => (await posted(page, 'reveal')).some((m) => m.line === 51));
+    assert.equal((await hvt(page)).selectedLine, 51);
+  }],
+
+  ['the lateness chart: each judged interrupt at its lateness (1 µs early, then 19.99991 s late); a click on a point selects its line', async (ctx, env) => {
+    const page = await open(ctx, env, 'timerLate');
+    await focusLanes(page);
+    await page.keyboard.press('0');
+    await waitFor('both points', async () => ((await hvt(page)).charts.lateness[0]?.xs.length ?? 0) === 2);
+    const s = await hvt(page);
+    // x in ms from the first statement (10 s): 10.005999 s → 5.999 ms, 110.001 s → 100001 ms.
+    assert.deepEqual(s.charts.lateness, [{ id: 'fc/vcpu0/lapic', xs: [5.999, 100001], ys: [-1000, 19999910000], lines: [24, 51] }]);
+    assert.equal(await page.locator('#lateness-chart').isVisible(), true);
+    // The late point is drawn (its ▶ in the late colour, 2 px right of its centre, off its stem) well above the early one.
+    const [early, late] = s.charts.latenessPoints;
+    assert.deepEqual([early.line, late.line], [24, 51]);
+    assert.ok(late.clientY < early.clientY - 100, `${late.clientY} vs ${early.clientY}`);
+    assert.equal(await pixel(page, late.clientX + 2, late.clientY, 'lateness-chart'), '#ff4060');
+    await page.mouse.move(late.clientX, late.clientY);
+    await page.locator('#tooltip').waitFor({ state: 'visible', timeout: 5_000 });
+    assert.match(await page.locator('#tooltip').textContent(), /line 52 · 110\.001000000 s · fc\/vcpu0\/lapic.*late: \+19\.99991 s from its deadline/);
+    await page.mouse.click(late.clientX, late.clientY);
+    await waitFor('reveal 51', async () => (await posted(page, 'reveal')).some((m) => m.line === 51));
+  }],
+
+  ['guest mode on the vCPU track: out of the guest in HLT for 19.999 s, with the exit reason in the tooltip', async (ctx, env) => {
+    const page = await open(ctx, env, 'timerLate');
+    await focusLanes(page);
+    await page.keyboard.press('0');
+    await waitFor('the runs', async () => (await hvt(page)).hits.some((h) => h.kind === 'run' && h.line === 48));
+    const run = (await hvt(page)).hits.find((h) => h.kind === 'run' && h.line === 48);
+    assert.equal(run.track, 'h/fc/vcpu0');
+    // The exit at 90.002 s (line 48) to the entry at 110.001001 s (line 53): 19.999001 s.
+    assert.deepEqual(run.text, ['out of guest mode for 19.999001 s after a HLT exit', 'from line 49 to line 54']);
+  }],
+
+  ['a timer storm in a zoomed-out window: one cluster of 2010 re-raised interrupts, not 2010 marks', async (ctx, env) => {
+    // The harness answers from the engine's window of the whole trace (2013 marks: past 2000, so clustered).
+    const page = await open(ctx, env, 'storm', { drawn: (s) => s.hits.some((h) => h.kind === 'timerCluster') });
+    const s = await hvt(page);
+    const storm = s.hits.filter((h) => h.kind === 'timerCluster' && h.track === 'h/fcvm/vcpu0/vtimer' && h.count > 1000);
+    assert.equal(storm.length, 1);
+    assert.deepEqual([storm[0].line, storm[0].count, storm[0].color], [46, 2010, s.palette.colours['timer:unjudged']]);
+    assert.match(storm[0].text[0], /^vtimer \(CNTV\): 2010 interrupts: 0 late, 0 early, 1 on time, 2009 re-raised \(lines 47–4066\)$/);
+  }],
+
+  ['exports: the timer track, its late interrupt, the timer legend entries and the lateness chart are in the SVG and the PNG', async (ctx, env) => {
+    const page = await open(ctx, env, 'timerLate');
+    await page.evaluate(() => window.__harness.send({ type: 'focusLine', line: 51 }));
+    await expectView(page, '110000995000', '110001005000');
+    await waitFor('the delivery drawn', async () => (await hvt(page)).hits.some((h) => h.kind === 'delivery' && h.line === 51));
+    await page.click('#export-svg');
+    await page.click('#export-png');
+    const result = await waitFor('both exports', async () => { const e = await posted(page, 'export'); return e.length === 2 && e; });
+    const facts = await page.evaluate(async ([svgText, pngUrl]) => {
+      const doc = new DOMParser().parseFromString(svgText, 'image/svg+xml');
+      const img = new Image();
+      img.src = pngUrl;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth; c.height = img.naturalHeight;
+      const ctx = c.getContext('2d');
+      ctx.drawImage(img, 0, 0);
+      const at = (x, y) => { const d = ctx.getImageData(Math.floor(x), Math.floor(y), 1, 1).data; return `#${[d[0], d[1], d[2]].map((v) => v.toString(16).padStart(2, '0')).join('')}`; };
+      const late = doc.querySelector('g.timer-delivery.verdict-late');
+      const x = Number(late.getAttribute('data-x'));
+      const y = Number(late.getAttribute('data-y'));
+      return {
+        errors: doc.getElementsByTagName('parsererror').length,
+        ids: ['tracks', 'timers', 'lateness-chart'].filter((id) => doc.getElementById(id)),
+        labels: [...doc.querySelectorAll('#track-labels text')].map((t) => t.textContent),
+        legend: [...doc.querySelectorAll('g.legend-entry')].map((e) => e.getAttribute('data-category')).filter((k) => k.startsWith('timer:') || k.startsWith('run:')),
+        late: { line: late.getAttribute('data-line'), track: late.getAttribute('data-track'), png: at(x + 2, y) },
+        points: [...doc.querySelectorAll('#lateness-chart g.point')].map((g) => g.getAttribute('data-line')),
+      };
+    }, [result.find((m) => m.format === 'svg').data, result.find((m) => m.format === 'png').data]);
+    assert.equal(facts.errors, 0);
+    assert.deepEqual(facts.ids, ['tracks', 'timers', 'lateness-chart']);
+    assert.deepEqual(facts.labels, ['▾ fc', '▾ on h', '▾ vcpu0', 'lapic timer']);
+    assert.deepEqual(facts.legend, ['timer:armed', 'timer:deadline', 'timer:moved', 'timer:early', 'timer:on-time', 'timer:late', 'timer:unjudged', 'timer:lost', 'run:guest', 'run:exit']);
+    assert.deepEqual(facts.late, { line: '51', track: 'h/fc/vcpu0/lapic', png: '#ff4060' });
+    // The lateness chart of the view: the late point, and the early one just before the range (drawn off the plot, so not a point).
+    assert.deepEqual(facts.points, ['51']);
   }],
 
   ['after a reload the zoom, cursor and A/B markers come back (getState / setState)', async (ctx, env) => {

@@ -7,18 +7,20 @@
 import { unhandled, type FromWebview, type TimelineViewState, type ToWebview } from '../../protocol/webview';
 import { WINDOW_LIMIT, type TimelineOverviewResult, type TimelineWindowResult } from '../../protocol/requests';
 import { AXIS_HEIGHT, drawAxis } from './axis';
-import { CHART_HEIGHT, clockErrorSeries, drawChart, stolenSeries, valueAt, waitBars, type ChartSpec } from './charts';
+import { CHART_HEIGHT, clockErrorSeries, drawChart, latenessSeries, nearestPoint, stolenSeries, valueAt, waitBars, type ChartDrawn, type ChartSpec } from './charts';
 import { printable } from './elide';
 import { exportPng, exportSvg, type SceneInput } from './export';
 import { fitAllNs, frameAround, initialFrame, type NsRange } from './framing';
 import { drawGlyph } from './glyphs';
 import { drawTracks, hitAt, type DrawnHandoff, type Hit } from './lanes';
-import { LEGEND } from './legend';
+import { LEGEND, legendFor, type LegendEntry } from './legend';
 import { CanvasPainter, measureText } from './painter';
 import { readPalette, watchTheme, type Palette } from './palette';
 import { timeAxis, type TimeAxis } from './ticks';
 import { formatExactDuration, formatSeconds, TimeBase } from './time';
 import { allIds, buildTrackTree, layoutTracks, TRACK_HEIGHT, type TrackLayout, type TrackNode } from './tracks';
+import { TIMER_HIT_KINDS, timerHitText, verdictCategory, type TimerHit } from './timerLanes';
+import type { TimerTrack } from '../../protocol/views';
 import { MIN_SPAN_MS, pan, reveal, span, zoom, type Range } from './viewport';
 
 export interface VsCodeApi {
@@ -26,6 +28,11 @@ export interface VsCodeApi {
   getState(): TimelineViewState | undefined;
   setState(state: TimelineViewState): void;
 }
+
+/** The chart canvases under the tracks (media/timeline.html), in order. */
+const CHART_IDS = ['clock-chart', 'stolen-chart', 'lateness-chart'] as const;
+/** The timer marks the arrow keys move through (with the statements and findings). */
+const KEYBOARD_TIMER_KINDS: ReadonlySet<string> = new Set(['delivery', 'deadline', 'loss', 'timerCluster']);
 
 /** Bounds asked of the server per visible range: the most it answers. */
 const MAX_ITEMS = WINDOW_LIMIT;
@@ -59,6 +66,10 @@ export class TimelineApp {
   private handoffs: DrawnHandoff[] = [];
   private axis: TimeAxis | null = null;
   private charts: ChartSpec[] = [];
+  /** Where each chart drew its plot (for the lateness chart's hover and clicks). */
+  private chartDrawn = new Map<string, ChartDrawn>();
+  /** The overview's timer tracks by id (their labels for tooltips). */
+  private timerTracks = new Map<string, TimerTrack>();
   /** The first view waits for the findings of the whole trace (the first window) to frame them. */
   private framePending = false;
   /** A `focusLine` that arrived before its document's overview. */
@@ -124,7 +135,8 @@ export class TimelineApp {
     this.overview = o;
     this.base = new TimeBase(o.extent ? BigInt(o.extent.startNs) : 0n);
     const restored = this.restored?.uri === o.uri ? this.restored : null;
-    this.tree = buildTrackTree(o.rows);
+    this.timerTracks = new Map((o.timers ?? []).map((t) => [t.id, t]));
+    this.tree = buildTrackTree(o.rows, o.timers ?? []);
     const ids = allIds(this.tree);
     if (restored) this.collapsed = new Set((restored.collapsed ?? []).filter((id) => ids.has(id)));
     else if (!sameDoc) this.collapsed = new Set();
@@ -142,6 +154,7 @@ export class TimelineApp {
     this.requested = null;
     $('title').textContent = printable(o.name);
     $('title').title = printable(o.name);
+    this.legend();
     this.relayout();
     if (this.pendingFocus !== null) { const line = this.pendingFocus; this.pendingFocus = null; this.focusLine(line); return; }
     if (cursorLine !== null && this.cursorNs === null) this.cursorToLine(cursorLine, false);
@@ -345,7 +358,8 @@ export class TimelineApp {
       const running = n.row ? n.row.intervals.filter((x) => x.phase === 'running').length : 0;
       const what = n.kind === 'vm' ? `VM ${n.label}, ${n.children.length} instance${n.children.length === 1 ? '' : 's'}`
         : n.kind === 'instance' ? `instance ${n.id} (${n.row?.label ?? n.label}), ${running} running interval${running === 1 ? '' : 's'}`
-          : `${n.label} of ${n.row?.instance ?? ''}, ${running} running interval${running === 1 ? '' : 's'}`;
+          : n.kind === 'timer' ? `timer ${n.title}`
+            : `${n.label} of ${n.row?.instance ?? ''}, ${running} running interval${running === 1 ? '' : 's'}`;
       if (n.children.length) div.setAttribute('aria-expanded', String(!t.collapsed));
       div.setAttribute('aria-label', printable(`${what}${n.children.length ? (t.collapsed ? ', collapsed' : ', expanded') : ''} (track ${t.index + 1} of ${this.tracks.length})`));
       twisty.addEventListener('click', (e) => { if (n.children.length) { this.toggle(n.id); e.stopPropagation(); } });
@@ -403,6 +417,13 @@ export class TimelineApp {
     if (o.series.some((s) => s.stolen)) {
       out.push({ id: 'stolen-chart', title: 'Stolen time', description: 'cumulative per vCPU; dashed: the scheduler\'s waits so far; I-bars: each sched wait', series: stolenSeries(this.window, this.base, this.palette), waits: waitBars(this.window, this.base) });
     }
+    if ((o.lateness ?? []).length) {
+      out.push({
+        id: 'lateness-chart', title: 'Timer lateness', description: 'each timer interrupt minus its deadline, per timer (early below 0), run-queue waits included',
+        series: latenessSeries(this.window, this.base, this.palette), waits: [],
+        glyphs: (['early', 'on-time', 'late'] as const).map((v) => ({ label: LEGEND.find((e) => e.category === verdictCategory(v))!.label, shape: LEGEND.find((e) => e.category === verdictCategory(v))!.shape, color: this.palette.colours[verdictCategory(v)] })),
+      });
+    }
     return out;
   }
 
@@ -441,21 +462,26 @@ export class TimelineApp {
     }
 
     this.charts = this.chartSpecs();
-    for (const id of ['clock-chart', 'stolen-chart'] as const) {
+    for (const id of CHART_IDS) {
       const canvas = $<HTMLCanvasElement>(id);
       const spec = this.charts.find((c) => c.id === id);
       canvas.hidden = !spec;
       if (!spec) continue;
       const cp = this.painterFor(canvas, total, CHART_HEIGHT);
-      drawChart(cp, { spec, left: labelWidth, width: total, top: 0, view: this.view, axis, palette: pal, xOf: this.xOf(labelWidth, lanesWidth), ...marks });
+      this.chartDrawn.set(id, drawChart(cp, { spec, left: labelWidth, width: total, top: 0, view: this.view, axis, palette: pal, xOf: this.xOf(labelWidth, lanesWidth), ...marks }));
     }
     $('range').textContent = `${formatSeconds(fromNs)} – ${formatSeconds(toNs)} (${formatExactDuration(toNs - fromNs).replace(/^\+/, '')})`;
     this.showDelta();
   }
 
+  /** The legend of the trace at hand: the timer and guest-mode entries only when it has them. */
+  private legendEntries(): LegendEntry[] {
+    return legendFor({ timers: (this.overview?.timers ?? []).length > 0, runs: (this.overview?.runRows ?? []).length > 0 });
+  }
+
   /** The HTML legend: each entry's shape drawn by the same code as on the tracks, in its colour. */
   private legend(): void {
-    $('legend').replaceChildren(...LEGEND.map((e) => {
+    $('legend').replaceChildren(...this.legendEntries().map((e) => {
       const item = document.createElement('span');
       item.className = 'legend-item';
       item.setAttribute('role', 'listitem');
@@ -521,12 +547,22 @@ export class TimelineApp {
     this.lanes.addEventListener('pointerleave', () => { this.tooltip.hidden = true; });
     this.lanes.addEventListener('focus', () => this.render());
     this.lanes.addEventListener('blur', () => this.render());
-    for (const id of ['clock-chart', 'stolen-chart']) {
+    for (const id of CHART_IDS) {
       const canvas = $<HTMLCanvasElement>(id);
       canvas.addEventListener('pointermove', (e) => this.chartHover(canvas, e));
       canvas.addEventListener('pointerleave', () => { this.tooltip.hidden = true; });
       canvas.addEventListener('click', (e) => {
         if (e.clientX < this.lanes.getBoundingClientRect().left) return;
+        // A point of the lateness chart is its delivery: the click selects its line.
+        const point = this.chartPoint(canvas, e);
+        if (point) {
+          this.selectedLine = point.line;
+          this.cursorNs = BigInt(point.timeNs);
+          this.persist();
+          this.render();
+          this.post({ type: 'reveal', line: point.line });
+          return;
+        }
         this.cursorNs = this.base.toNs(this.msAt(e.clientX));
         this.persist();
         this.render();
@@ -630,10 +666,40 @@ export class TimelineApp {
     this.placeTooltip(e.clientX, e.clientY);
   }
 
-  /** The values of a chart's series at the pointer (the step value holding there). */
+  /** Where the lateness chart drew each point (client coordinates), for the inspection hook. */
+  private latenessPoints(): { line: number; clientX: number; clientY: number }[] {
+    const spec = this.charts.find((c) => c.id === 'lateness-chart');
+    const drawn = this.chartDrawn.get('lateness-chart');
+    if (!spec || !drawn) return [];
+    const rect = $('lateness-chart').getBoundingClientRect();
+    return spec.series.flatMap((s) => s.xs.map((ms, i) => ({ line: s.lines?.[i] ?? -1, clientX: rect.left + drawn.xOfMs(ms), clientY: rect.top + drawn.y(s.ys[i]) })));
+  }
+
+  /** The lateness chart's point under the pointer (within 6 px), if any. */
+  private chartPoint(canvas: HTMLCanvasElement, e: PointerEvent | MouseEvent): { line: number; timeNs: string; series: string; text: string } | null {
+    const spec = this.charts.find((c) => c.id === canvas.id);
+    const drawn = this.chartDrawn.get(canvas.id);
+    if (!spec || !drawn || spec.id !== 'lateness-chart') return null;
+    const rect = canvas.getBoundingClientRect();
+    return nearestPoint(spec, drawn, e.clientX - rect.left, e.clientY - rect.top, 6);
+  }
+
+  /** The values of a chart's series at the pointer (the step value holding there; a lateness point under it). */
   private chartHover(canvas: HTMLCanvasElement, e: PointerEvent): void {
     const spec = this.charts.find((c) => c.id === canvas.id);
     if (!spec || e.clientX < this.lanes.getBoundingClientRect().left) { this.tooltip.hidden = true; return; }
+    if (spec.id === 'lateness-chart') {
+      const point = this.chartPoint(canvas, e);
+      if (!point) { this.tooltip.hidden = true; return; }
+      const meta = document.createElement('div');
+      meta.className = 'meta';
+      meta.textContent = printable(`line ${point.line + 1} · ${formatSeconds(BigInt(point.timeNs))} · ${point.series}`);
+      const div = document.createElement('div');
+      div.textContent = printable(point.text);
+      this.tooltip.replaceChildren(meta, div);
+      this.placeTooltip(e.clientX, e.clientY);
+      return;
+    }
     const ms = this.msAt(e.clientX);
     const meta = document.createElement('div');
     meta.className = 'meta';
@@ -654,6 +720,13 @@ export class TimelineApp {
     meta.className = 'meta';
     meta.textContent = printable(`line ${hit.line + 1} · ${formatSeconds(BigInt(hit.timeNs))}${hit.row ? ` · ${hit.row}` : ''}`);
     const parts: HTMLElement[] = [meta];
+    if (TIMER_HIT_KINDS.has(hit.kind)) {
+      for (const text of timerHitText(hit as TimerHit, this.timerTracks)) {
+        const div = document.createElement('div');
+        div.textContent = printable(text);
+        parts.push(div);
+      }
+    }
     if (hit.kind === 'marker') {
       const code = document.createElement('code');
       code.textContent = printable(hit.marker.text);
@@ -688,7 +761,8 @@ export class TimelineApp {
 
   private describe(hit: Hit): string {
     const what = hit.kind === 'marker' ? hit.marker.text : hit.kind === 'finding' ? `${hit.finding.code} ${hit.finding.severity}: ${hit.finding.message}`
-      : hit.kind === 'handoff' ? hit.full : `${hit.cluster.count} items`;
+      : hit.kind === 'handoff' ? hit.full : hit.kind === 'cluster' || hit.kind === 'findingCluster' ? `${hit.cluster.count} items`
+        : timerHitText(hit, this.timerTracks).join('; ');
     return `line ${hit.line + 1}, ${formatSeconds(BigInt(hit.timeNs))}: ${what}`;
   }
 
@@ -705,7 +779,7 @@ export class TimelineApp {
   /** Markers of the focused track in time order (what the arrow keys move through). */
   private trackMarkers(): Hit[] {
     const track = this.tracks[this.focusedTrack]?.node.id;
-    return this.hits.filter((h) => h.track === track && (h.kind === 'marker' || h.kind === 'cluster' || h.kind === 'finding')).sort((a, b) => a.x - b.x);
+    return this.hits.filter((h) => h.track === track && (h.kind === 'marker' || h.kind === 'cluster' || h.kind === 'finding' || KEYBOARD_TIMER_KINDS.has(h.kind))).sort((a, b) => a.x - b.x);
   }
 
   private focusMarker(direction: -1 | 0 | 1): void {
@@ -762,7 +836,7 @@ export class TimelineApp {
       title: o.name,
       subtitle: [`${formatSeconds(this.base.toNs(this.view.fromMs))} – ${formatSeconds(this.base.toNs(this.view.toMs))}`, this.deltaText()].filter(Boolean).join(' · '),
       overview: o, window: this.window, tracks: this.tracks, tracksHeight: this.tracksHeight, base: this.base, view: this.view,
-      palette: this.palette, width: Math.max(320, Math.round(width ?? $('scroll').clientWidth)), labelWidth: this.labelWidth(),
+      palette: this.palette, width: Math.max(320, Math.round(width ?? $('scroll').clientWidth)), labelWidth: this.labelWidth(), legend: this.legendEntries(),
       charts: this.chartSpecs(), cursorNs: this.cursorNs, markerA: this.markerA, markerB: this.markerB,
     };
   }
@@ -796,8 +870,12 @@ export class TimelineApp {
       rows: this.tracks.map((t) => ({ id: t.node.id, kind: t.node.kind, label: t.node.label, top: t.top, height: t.height, collapsed: t.collapsed, rows: t.rows })),
       hits: this.hits.map((h) => ({
         kind: h.kind, line: h.line, row: h.row, track: h.track, timeNs: h.timeNs, color: h.color,
-        severity: h.kind === 'finding' ? h.finding.severity : h.kind === 'marker' ? h.marker.severity : h.kind === 'handoff' ? null : h.cluster.severity,
+        severity: h.kind === 'finding' ? h.finding.severity : h.kind === 'marker' ? h.marker.severity : h.kind === 'cluster' || h.kind === 'findingCluster' ? h.cluster.severity : null,
         clientX: rect.left + h.x, clientY: rect.top + h.y,
+        ...(h.kind === 'delivery' ? { verdict: h.delivery.verdict, latenessNs: h.delivery.latenessNs } : {}),
+        ...(h.kind === 'deadline' ? { moved: h.moved, deadlineKind: h.deadline.kind } : {}),
+        ...(h.kind === 'timerCluster' ? { count: h.cluster.count } : {}),
+        ...(TIMER_HIT_KINDS.has(h.kind) ? { text: timerHitText(h as TimerHit, this.timerTracks) } : {}),
       })),
       handoffs: this.handoffs.map((h) => ({ ...h, clientX0: rect.left + h.x0, clientX1: rect.left + h.x1, clientLabelX: rect.left + h.labelX, clientLabelY: rect.top + h.labelY })),
       axis: this.axis && {
@@ -810,7 +888,10 @@ export class TimelineApp {
         clockError: (this.charts.find((c) => c.id === 'clock-chart')?.series ?? []).map((s) => ({ id: s.id, xs: s.xs, ys: s.ys })),
         stolen: (this.charts.find((c) => c.id === 'stolen-chart')?.series ?? []).map((s) => ({ id: s.id, xs: s.xs, ys: s.ys })),
         waits: (this.charts.find((c) => c.id === 'stolen-chart')?.waits ?? []).map((w) => ({ series: w.series, lane: w.lane, fromMs: w.fromMs, toMs: w.toMs })),
+        lateness: (this.charts.find((c) => c.id === 'lateness-chart')?.series ?? []).map((s) => ({ id: s.id, xs: s.xs, ys: s.ys, lines: s.lines ?? [] })),
+        latenessPoints: this.latenessPoints(),
       },
+      legend: this.legendEntries().map((e) => e.category),
       palette: this.palette,
     };
   }

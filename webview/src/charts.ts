@@ -1,17 +1,19 @@
-// The two charts under the tracks, on the tracks' time scale and drawn through a Painter (so the
+// The charts under the tracks, on the tracks' time scale and drawn through a Painter (so the
 // screen, the PNG and the SVG are the same drawing): the guest clock error per vCPU (a step line: a
-// jump, a lag or a backward step shows as a cliff) and the stolen time per vCPU (cumulative, with
-// the scheduler's waits dashed and each `sched wait` as an I-bar). Each chart draws its title, its
-// legend, its value axis (unit chosen from the visible range: ns, µs, ms or s), the time grid, the
-// cursor and the A/B markers.
-import type { TimelineWindow } from '../../protocol/views';
+// jump, a lag or a backward step shows as a cliff), the stolen time per vCPU (cumulative, with
+// the scheduler's waits dashed and each `sched wait` as an I-bar) and the timers' lateness (each
+// delivery a point in its verdict's shape and colour, early below zero, timers.md T4). Each chart
+// draws its title, its legend, its value axis (unit chosen from the visible range: ns, µs, ms or s),
+// the time grid, the cursor and the A/B markers.
+import type { DeliveryVerdict, TimelineWindow } from '../../protocol/views';
 import { drawIBeam, drawGlyph } from './glyphs';
 import { elide } from './elide';
 import { drawVerticals } from './lanes';
+import { LEGEND, type Category, type Shape } from './legend';
 import type { Painter } from './painter';
 import type { Palette } from './palette';
 import { valueAxis, valueLabel, type TimeAxis } from './ticks';
-import type { TimeBase } from './time';
+import { formatExactDuration, type TimeBase } from './time';
 import type { Range } from './viewport';
 
 /** Height of a chart block: title, legend, plot. */
@@ -19,18 +21,34 @@ export const CHART_HEIGHT = 200;
 const TITLE_H = 20;
 const LEGEND_H = 18;
 
-/** One plotted series: x in ms from the trace's start (for plotting only), y in ns. */
-export interface PlotSeries { id: string; label: string; xs: number[]; ys: number[]; dashed?: boolean; color: string }
+/**
+ * One plotted series: x in ms from the trace's start (for plotting only), y in ns. A step line, or
+ * with `marks` one glyph per point (joined by a thin line), each with the line it comes from.
+ */
+export interface PlotSeries {
+  id: string;
+  label: string;
+  xs: number[];
+  ys: number[];
+  dashed?: boolean;
+  color: string;
+  marks?: { shape: Shape; color: string }[];
+  lines?: number[];
+  /** Per point: its time (ns) and what it says, for the tooltip. */
+  notes?: { timeNs: string; text: string }[];
+}
 
 /** A `sched wait` bar of a series (lane = the series' order among the stolen-time series). */
 export interface WaitBar { fromMs: number; toMs: number; lane: number; series: string; line: number; durationNs: string; count: number }
 
 export interface ChartSpec {
-  id: 'clock-chart' | 'stolen-chart';
+  id: 'clock-chart' | 'stolen-chart' | 'lateness-chart';
   title: string;
   description: string;
   series: PlotSeries[];
   waits: WaitBar[];
+  /** Glyphs the legend explains after the series (the lateness chart's verdicts). */
+  glyphs?: { label: string; shape: Shape; color: string }[];
 }
 
 /** Clock error per vCPU in ns (errorNs as a double: for plotting only). */
@@ -53,6 +71,38 @@ export function stolenSeries(window: TimelineWindow | null, base: TimeBase, pale
       { id: `${id}:waited`, label: `${id} waited`, color, xs, ys: points.map((p) => Number(p.waitedNs)), dashed: true },
     ];
   });
+}
+
+const SHAPE = Object.fromEntries(LEGEND.map((e) => [e.category, e.shape])) as Record<Category, Shape>;
+const VERDICT_WORD: Record<DeliveryVerdict, string> = { early: 'early', 'on-time': 'on time', late: 'late', unjudged: 'not judged' };
+
+/** Each timer's judged deliveries: lateness in ns (signed, early negative), a glyph per verdict. */
+export function latenessSeries(window: TimelineWindow | null, base: TimeBase, palette: Palette): PlotSeries[] {
+  if (!window) return [];
+  return Object.entries(window.lateness ?? {}).map(([id, points], i) => ({
+    id, label: id, color: palette.series[i % palette.series.length],
+    xs: points.map((p) => base.toMs(p.timeNs)), ys: points.map((p) => Number(p.latenessNs)),
+    marks: points.map((p) => { const cat: Category = `timer:${p.verdict}`; return { shape: SHAPE[cat], color: palette.colours[cat] }; }),
+    lines: points.map((p) => p.line),
+    notes: points.map((p) => ({
+      timeNs: p.timeNs,
+      text: `${VERDICT_WORD[p.verdict]}: ${formatExactDuration(BigInt(p.latenessNs))} from its deadline${BigInt(p.waitNs) > 0n ? `, of which ${formatExactDuration(BigInt(p.waitNs)).replace(/^\+/, '')} run-queue wait` : ''}`,
+    })),
+  }));
+}
+
+/** The plotted point nearest to (x, y) in the chart's coordinates, within `radius` px. */
+export function nearestPoint(spec: ChartSpec, drawn: ChartDrawn, x: number, y: number, radius: number): { line: number; timeNs: string; series: string; text: string } | null {
+  let best: { line: number; timeNs: string; series: string; text: string } | null = null;
+  let bestD = radius;
+  for (const s of spec.series) {
+    if (!s.marks || !s.lines || !s.notes) continue;
+    s.xs.forEach((ms, i) => {
+      const d = Math.hypot(drawn.xOfMs(ms) - x, drawn.y(s.ys[i]) - y);
+      if (d <= bestD) { bestD = d; best = { line: s.lines![i], timeNs: s.notes![i].timeNs, series: s.label, text: s.notes![i].text }; }
+    });
+  }
+  return best;
 }
 
 export function waitBars(window: TimelineWindow | null, base: TimeBase): WaitBar[] {
@@ -89,10 +139,12 @@ export function valueAt(s: PlotSeries, ms: number): number | null {
 }
 
 /** The chart's legend items, flowed into rows from `left` to `right` (a label longer than a row is elided). */
-function legendLayout(spec: ChartSpec, left: number, right: number, measure: (s: string) => number): { label: string; text: string; x: number; row: number; series?: PlotSeries }[] {
-  const items: { label: string; series?: PlotSeries }[] = spec.series.map((s) => ({ label: s.label, series: s }));
+type LegendItem = { label: string; series?: PlotSeries; glyph?: { shape: Shape; color: string } };
+function legendLayout(spec: ChartSpec, left: number, right: number, measure: (s: string) => number): (LegendItem & { text: string; x: number; row: number })[] {
+  const items: LegendItem[] = spec.series.map((s) => ({ label: s.label, series: s }));
   if (spec.id === 'stolen-chart') items.push({ label: 'sched wait' });
-  const out: { label: string; text: string; x: number; row: number; series?: PlotSeries }[] = [];
+  for (const g of spec.glyphs ?? []) items.push({ label: g.label, glyph: g });
+  const out: (LegendItem & { text: string; x: number; row: number })[] = [];
   let x = left;
   let row = 0;
   for (const item of items) {
@@ -117,10 +169,12 @@ export function drawChart(p: Painter, input: ChartInput): ChartDrawn {
   // The value range of what is visible: points in view and the value holding at the left edge.
   const values: number[] = [];
   for (const s of spec.series) {
-    const atLeft = valueAt(s, view.fromMs);
+    const atLeft = s.marks ? null : valueAt(s, view.fromMs);
     if (atLeft !== null) values.push(atLeft);
     s.xs.forEach((ms, i) => { if (ms >= view.fromMs && ms <= view.toMs) values.push(s.ys[i]); });
   }
+  // Points around zero (the lateness): zero stays on the axis, so early and late read as such.
+  if (spec.series.some((s) => s.marks)) values.push(0);
   const va = valueAxis(values.length ? Math.min(...values) : 0, values.length ? Math.max(...values) : 0, Math.max(2, Math.floor((plotBottom - plotTop) / 30)));
   const y = (v: number): number => plotBottom - ((v - va.lo) / (va.hi - va.lo || 1)) * (plotBottom - plotTop);
   const font = pal.font;
@@ -142,6 +196,7 @@ export function drawChart(p: Painter, input: ChartInput): ChartDrawn {
         const s = item.series;
         p.group({ cls: 'legend-item' }, item.label, () => {
           if (s) p.line(item.x, ly, item.x + 18, ly, { stroke: s.color, lineWidth: 2, dash: s.dashed ? [4, 3] : [] });
+          else if (item.glyph) drawGlyph(p, item.glyph.shape, item.x + 9, ly, 5, item.glyph.color);
           else drawGlyph(p, 'ibeam', item.x + 9, ly, 5, pal.colours.wait);
           p.text(item.x + 24, ly, item.text, { fill: pal.foreground, font });
         });
@@ -164,6 +219,19 @@ export function drawChart(p: Painter, input: ChartInput): ChartDrawn {
       for (const s of spec.series) {
         if (!s.xs.length) continue;
         const clampX = (x: number): number => Math.max(left - 20, Math.min(right + 20, x));
+        if (s.marks) {
+          // One glyph per point on a stem from zero in the series' colour: each delivery stands alone
+          // (nothing is interpolated between two interrupts).
+          p.group({ cls: 'series points', data: { series: s.id } }, s.label, () => {
+            s.xs.forEach((ms, i) => {
+              const x = xOfMs(ms);
+              if (x < left - 6 || x > right + 6) return;
+              p.line(x, y(0), x, y(s.ys[i]), { stroke: s.color, lineWidth: 1.5, alpha: 0.8 });
+              p.group({ cls: 'point', data: { line: s.lines?.[i] ?? -1, x, y: y(s.ys[i]) } }, s.notes?.[i]?.text ?? null, () => drawGlyph(p, s.marks![i].shape, x, y(s.ys[i]), 4, s.marks![i].color));
+            });
+          });
+          continue;
+        }
         const cmds: ['M' | 'L', number, number][] = [['M', clampX(xOfMs(s.xs[0])), y(s.ys[0])]];
         for (let i = 1; i < s.xs.length; i++) {
           const x = clampX(xOfMs(s.xs[i]));

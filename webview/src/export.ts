@@ -9,7 +9,7 @@ import { CHART_HEIGHT, drawChart, type ChartSpec } from './charts';
 import { elide } from './elide';
 import { drawGlyph } from './glyphs';
 import { drawTracks, type TracksDrawn } from './lanes';
-import { LEGEND } from './legend';
+import { LEGEND, type LegendEntry } from './legend';
 import { CanvasPainter, SvgPainter, type Font, type Painter } from './painter';
 import type { Palette } from './palette';
 import { timeAxis } from './ticks';
@@ -35,6 +35,8 @@ export interface SceneInput {
   palette: Palette;
   width: number;
   labelWidth: number;
+  /** The legend's entries (legend.ts `legendFor`); default: all of them. */
+  legend?: readonly LegendEntry[];
   charts: ChartSpec[];
   cursorNs: bigint | null;
   markerA: bigint | null;
@@ -45,11 +47,11 @@ export interface SceneInput {
 export interface SceneLayout { height: number; legend: [number, number]; axis: [number, number]; tracks: [number, number]; charts: Record<string, [number, number]> }
 
 /** The legend's items, wrapped into rows within `width`. */
-export function legendRows(width: number, measure: (s: string) => number): { label: string; index: number; x: number; row: number }[] {
+export function legendRows(width: number, measure: (s: string) => number, entries: readonly LegendEntry[] = LEGEND): { label: string; index: number; x: number; row: number }[] {
   const out: { label: string; index: number; x: number; row: number }[] = [];
   let x = 8;
   let row = 0;
-  LEGEND.forEach((e, index) => {
+  entries.forEach((e, index) => {
     const w = SWATCH_W + measure(e.label);
     if (x > 8 && x + w > width - 8) { row++; x = 8; }
     out.push({ label: e.label, index, x, row });
@@ -59,7 +61,7 @@ export function legendRows(width: number, measure: (s: string) => number): { lab
 }
 
 export function layoutScene(input: SceneInput, measure: (s: string) => number): SceneLayout {
-  const rows = legendRows(input.width, measure);
+  const rows = legendRows(input.width, measure, input.legend);
   const legendH = ((rows.at(-1)?.row ?? 0) + 1) * LEGEND_ROW_HEIGHT + 4;
   const legend: [number, number] = [HEADER_HEIGHT, HEADER_HEIGHT + legendH];
   const axis: [number, number] = [legend[1], legend[1] + AXIS_HEIGHT];
@@ -70,11 +72,11 @@ export function layoutScene(input: SceneInput, measure: (s: string) => number): 
   return { height: y + 4, legend, axis, tracks, charts };
 }
 
-export function drawLegend(p: Painter, palette: Palette, width: number, top: number): void {
+export function drawLegend(p: Painter, palette: Palette, width: number, top: number, entries: readonly LegendEntry[] = LEGEND): void {
   const font = palette.font;
   p.group({ id: 'legend' }, null, () => {
-    for (const item of legendRows(width, (s) => p.measure(s, font))) {
-      const e = LEGEND[item.index];
+    for (const item of legendRows(width, (s) => p.measure(s, font), entries)) {
+      const e = entries[item.index];
       const cy = top + item.row * LEGEND_ROW_HEIGHT + LEGEND_ROW_HEIGHT / 2 + 2;
       p.group({ cls: 'legend-entry', data: { category: e.category, shape: e.shape } }, e.description, () => {
         drawGlyph(p, e.shape, item.x + 8, cy, 5, palette.colours[e.category]);
@@ -91,10 +93,10 @@ export function drawTrackLabels(p: Painter, tracks: readonly TrackLayout[], pale
       const n = t.node;
       const x = 8 + n.depth * 12;
       const cy = top + t.top + t.height / 2;
-      const font: Font = { ...palette.font, weight: n.kind === 'vcpu' ? 400 : 600 };
+      const font: Font = { ...palette.font, weight: n.kind === 'vcpu' || n.kind === 'timer' ? 400 : 600 };
       const twisty = n.children.length ? (t.collapsed ? '▸ ' : '▾ ') : '';
       const text = elide(twisty + n.label, labelWidth - x - 6, (s) => p.measure(s, font));
-      p.group({ cls: `track-label ${n.kind}`, data: { track: n.id } }, n.title, () => p.text(x, cy, text, { fill: n.kind === 'vcpu' ? palette.muted : palette.foreground, font }));
+      p.group({ cls: `track-label ${n.kind}`, data: { track: n.id } }, n.title, () => p.text(x, cy, text, { fill: n.kind === 'vcpu' || n.kind === 'timer' ? palette.muted : palette.foreground, font }));
     }
   });
 }
@@ -116,7 +118,7 @@ export function drawScene(p: Painter, input: SceneInput): { layout: SceneLayout;
     const x = 8 + p.measure(elide(input.title, width / 2, (s) => p.measure(s, titleFont)), titleFont) + 12;
     p.text(x, HEADER_HEIGHT / 2, elide(input.subtitle, width - x - 8, (s) => p.measure(s, pal.font)), { fill: pal.muted, font: pal.font });
   });
-  drawLegend(p, pal, width, layout.legend[0]);
+  drawLegend(p, pal, width, layout.legend[0], input.legend);
   drawAxis(p, { axis, left: labelWidth, width, top: layout.axis[0], palette: pal, xOf, ...marks });
   drawTrackLabels(p, input.tracks, pal, labelWidth, layout.tracks[0]);
   const tracks = drawTracks(p, {

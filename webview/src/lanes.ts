@@ -2,8 +2,9 @@
 // per visible track its grid, its phase band (setup hatched / running solid / paused outlined),
 // its statements as glyphs by actor (or clusters where the server reduced them), its findings as
 // glyphs by severity above them, the handoffs between instance tracks with labels that never clip
-// or overlap (elided, full text in the tooltip), the cursor and the A/B markers. A collapsed track
-// draws its hidden descendants' marks (tracks.ts). Everything that can be clicked is kept in `hits`.
+// or overlap (elided, full text in the tooltip), the cursor and the A/B markers; the timer tracks and
+// the vCPUs' guest mode (timerLanes.ts). A collapsed track draws its hidden descendants' marks
+// (tracks.ts). Everything that can be clicked is kept in `hits`.
 import type {
   FindingCluster, FindingSeverity, MarkerCluster, TimelineFinding, TimelineMarker, TimelineOverview, TimelineRow, TimelineWindow,
 } from '../../protocol/views';
@@ -16,14 +17,15 @@ import type { Palette } from './palette';
 import type { TimeAxis } from './ticks';
 import { formatExactDuration, formatSeconds } from './time';
 import { trackOfRow, type TrackKind, type TrackLayout } from './tracks';
+import { drawRuns, drawTimerMarks, timerGeometry, type TimerHit } from './timerLanes';
 
-export type Hit = { row: string | null; track: string; line: number; timeNs: string; x: number; y: number; color: string } & (
+export type Hit = ({ row: string | null; track: string; line: number; timeNs: string; x: number; y: number; color: string } & (
   | { kind: 'marker'; marker: TimelineMarker }
   | { kind: 'finding'; finding: TimelineFinding }
   | { kind: 'cluster'; width: number; cluster: MarkerCluster }
   | { kind: 'findingCluster'; width: number; cluster: FindingCluster }
   | { kind: 'handoff'; width: number; label: string; full: string }
-);
+)) | TimerHit;
 
 export interface TracksInput {
   overview: TimelineOverview;
@@ -56,15 +58,22 @@ const RANK: Record<FindingSeverity, number> = { hint: 1, info: 2, warning: 3, er
 export const SHAPE = Object.fromEntries(LEGEND.map((e) => [e.category, e.shape])) as Record<Category, Shape>;
 
 /**
- * What a track of each kind draws under the marks (tracks.ts `TrackKind`). A new kind of track — a
- * vCPU's timer track with its armed intervals, deadline marks and delivery marks — adds its entry
- * here, drawing from its own data in the window; the marks, hits, collapse and exports need nothing new.
+ * What a track of each kind draws under the marks (tracks.ts `TrackKind`): the phases, a vCPU's
+ * guest mode, a timer track's baseline (its armed intervals, deadlines and deliveries are marks,
+ * drawn with the others by timerLanes.ts `drawTimerMarks`).
  */
-const TRACK_CONTENT: Record<TrackKind, (p: Painter, t: TrackLayout, input: TracksInput) => void> = {
+const TRACK_CONTENT: Record<TrackKind, (p: Painter, t: TrackLayout, input: TracksInput, hits: Hit[]) => void> = {
   // A VM header: its instances' phases when collapsed (their vCPUs' would repeat them).
   vm: (p, t, input) => drawPhases(p, t, input, input.overview.rows.filter((r) => r.kind === 'instance' && t.rows.includes(r.id))),
   instance: (p, t, input) => drawPhases(p, t, input, input.overview.rows.filter((r) => t.rows.includes(r.id))),
-  vcpu: (p, t, input) => drawPhases(p, t, input, input.overview.rows.filter((r) => t.rows.includes(r.id))),
+  vcpu: (p, t, input, hits) => {
+    drawPhases(p, t, input, input.overview.rows.filter((r) => t.rows.includes(r.id)));
+    drawRuns(p, t, input, trackGeometry({ top: input.top + t.top, height: t.height }).bandY, hits);
+  },
+  timer: (p, t, input) => {
+    const y = Math.round(timerGeometry({ top: input.top + t.top, height: t.height }).mid) + 0.5;
+    p.line(input.left, y, input.left + input.width, y, { stroke: input.palette.grid, lineWidth: 1 });
+  },
 };
 
 /** The phase bands of `rows` at the bottom of track `t`: setup hatched, running solid, paused outlined. */
@@ -106,7 +115,7 @@ export function drawTracks(p: Painter, input: TracksInput): TracksDrawn {
         if (t.node.kind === 'vm') p.rect(left, y, width, t.height, { fill: pal.rowAlt });
         else if (t.index % 2 === 1) p.rect(left, y, width, t.height, { fill: pal.rowAlt, alpha: 0.6 });
         p.line(left, y + t.height - 0.5, right, y + t.height - 0.5, { stroke: pal.grid, lineWidth: 1, alpha: 0.5 });
-        TRACK_CONTENT[t.node.kind](p, t, input);
+        TRACK_CONTENT[t.node.kind](p, t, input, hits);
       });
     }
     p.group({ id: 'grid' }, null, () => {
@@ -152,6 +161,11 @@ export function drawTracks(p: Painter, input: TracksInput): TracksDrawn {
           hits.push({ kind: 'marker', row: m.row, track: t.node.id, line: m.line, timeNs: m.timeNs, x, y: g.markerY, color, marker: m });
         }
       });
+      // The timer tracks' marks; a collapsed ancestor shows deliveries and losses between its markers and its band.
+      drawTimerMarks(p, input, trackOf, (t) => {
+        const g = trackGeometry({ top: top + t.top, height: t.height });
+        return (g.markerY + g.bandY) / 2;
+      }, hits);
       p.group({ id: 'findings' }, null, () => {
         const findings = [...win.findings].sort((a, b) => RANK[a.severity] - RANK[b.severity]);
         // Several findings on one statement share its place: only the worst is drawn (the tooltip lists them all).
@@ -254,6 +268,9 @@ export function drawVerticals(p: Painter, input: { xOf: (ns: bigint) => number; 
   if (input.cursorNs !== null) line(input.cursorNs, 'cursor', pal.colours.cursor, []);
 }
 
+/** Bands: anywhere on them is as near as anywhere else, and any mark on them is nearer. */
+const BANDS: ReadonlySet<Hit['kind']> = new Set(['armed', 'spanCluster', 'run', 'runCluster']);
+
 /** The clickable thing nearest to (px, py) within a few pixels, findings first. */
 export function hitAt(hits: readonly Hit[], px: number, py: number): Hit | undefined {
   let best: Hit | undefined;
@@ -262,8 +279,8 @@ export function hitAt(hits: readonly Hit[], px: number, py: number): Hit | undef
     const half = 'width' in h ? h.width / 2 + 2 : h.kind === 'finding' ? 7 : 6;
     const dx = Math.abs(px - h.x);
     const dy = Math.abs(py - h.y);
-    if (dx > half || dy > (h.kind === 'marker' || h.kind === 'cluster' ? 8 : 7)) continue;
-    const d = dx + dy + (h.kind === 'finding' ? -3 : 0);
+    if (dx > half || dy > (h.kind === 'marker' || h.kind === 'cluster' ? 8 : BANDS.has(h.kind) ? 4 : 7)) continue;
+    const d = (BANDS.has(h.kind) ? 7 : dx) + dy + (h.kind === 'finding' ? -3 : 0);
     // On a tie the one drawn last wins: it is the one on top (findings over markers, errors over warnings).
     if (d <= bestD) { best = h; bestD = d; }
   }

@@ -1,5 +1,6 @@
 // What each mark on the timeline means: every category (actors, phases, severities, handoff, A/B
-// markers, cursor, scheduler waits) has its own shape AND its own colour in every theme, so neither
+// markers, cursor, scheduler waits, the timer tracks' armed intervals, deadlines, deliveries by
+// verdict and losses, guest mode) has its own shape AND its own colour in every theme, so neither
 // alone has to say what a mark is (issue #16: setup = ioctl = info, paused = warning, sched = error
 // used to share colours). Pure data and colour arithmetic, no DOM: palette.ts resolves the colours
 // of the running theme through `resolvePalette`, and test/unit/webview/legend.test.ts checks the
@@ -24,14 +25,22 @@ export type Shape =
   // phase bands at the bottom of a row
   | 'band-hatched' | 'band-solid' | 'band-outline'
   // the rest
-  | 'arrow' | 'line-dashed' | 'line-solid' | 'ibeam';
+  | 'arrow' | 'line-dashed' | 'line-solid' | 'ibeam'
+  // timer tracks: armed interval, deadline, moved deadline, deliveries by verdict, loss
+  | 'span' | 'deadline' | 'chevron' | 'triangle-left' | 'hexagon' | 'triangle-right' | 'plus' | 'cross'
+  // guest mode on a vCPU track
+  | 'strip' | 'strip-dotted';
 
 export type PhaseName = 'setup' | 'running' | 'paused';
 
-export type Category =
-  | `actor:${Actor}` | `phase:${PhaseName}` | `severity:${FindingSeverity}` | 'handoff' | 'ab' | 'cursor' | 'wait';
+/** A delivery's verdict (protocol `DeliveryVerdict`) as a legend category. */
+export type VerdictName = 'early' | 'on-time' | 'late' | 'unjudged';
 
-export interface LegendEntry { category: Category; group: 'actor' | 'phase' | 'severity' | 'other'; label: string; shape: Shape; description: string }
+export type Category =
+  | `actor:${Actor}` | `phase:${PhaseName}` | `severity:${FindingSeverity}` | 'handoff' | 'ab' | 'cursor' | 'wait'
+  | 'timer:armed' | 'timer:deadline' | 'timer:moved' | `timer:${VerdictName}` | 'timer:lost' | 'run:guest' | 'run:exit';
+
+export interface LegendEntry { category: Category; group: 'actor' | 'phase' | 'severity' | 'other' | 'timer' | 'run'; label: string; shape: Shape; description: string }
 
 /** The legend, in the order it is shown. */
 export const LEGEND: readonly LegendEntry[] = [
@@ -51,7 +60,22 @@ export const LEGEND: readonly LegendEntry[] = [
   { category: 'ab', group: 'other', label: 'A/B', shape: 'line-dashed', description: 'markers A and B' },
   { category: 'cursor', group: 'other', label: 'cursor', shape: 'line-solid', description: 'the editor cursor / selection' },
   { category: 'wait', group: 'other', label: 'sched wait', shape: 'ibeam', description: 'a vCPU thread runnable but not running' },
+  { category: 'timer:armed', group: 'timer', label: 'armed', shape: 'span', description: 'a guest timer armed: from the statement that armed it to its delivery, disarm or re-arm' },
+  { category: 'timer:deadline', group: 'timer', label: 'deadline', shape: 'deadline', description: 't_d: when the guest counter reaches the compare value' },
+  { category: 'timer:moved', group: 'timer', label: 'moved', shape: 'chevron', description: 'a deadline moved by an offset change, or where the VM\'s policy says it should be (HVT044)' },
+  { category: 'timer:early', group: 'timer', label: 'early', shape: 'triangle-left', description: 'a timer interrupt before its deadline, beyond the early tolerance (HVT040)' },
+  { category: 'timer:on-time', group: 'timer', label: 'on time', shape: 'hexagon', description: 'a timer interrupt within the tolerances of its deadline' },
+  { category: 'timer:late', group: 'timer', label: 'late', shape: 'triangle-right', description: 'a timer interrupt after its deadline, beyond the late tolerance once run-queue waits are taken off (HVT041)' },
+  { category: 'timer:unjudged', group: 'timer', label: 're-raised', shape: 'plus', description: 'a timer interrupt no watched deadline explains: KVM re-raised the line for a compare value that already passed (a storm, HVT043)' },
+  { category: 'timer:lost', group: 'timer', label: 'lost', shape: 'cross', description: 'a deadline that never came: lost, dropped or cleared (HVT042, HVT045)' },
+  { category: 'run:guest', group: 'run', label: 'in guest', shape: 'strip', description: 'the vCPU in guest mode: kvm entry to kvm exit' },
+  { category: 'run:exit', group: 'run', label: 'out of guest', shape: 'strip-dotted', description: 'the vCPU out of guest mode: kvm exit (with its reason) to the next entry' },
 ];
+
+/** The legend of a trace: the timer and guest-mode entries only when it has timer tracks / entry-exit records. */
+export function legendFor(has: { timers: boolean; runs: boolean }): LegendEntry[] {
+  return LEGEND.filter((e) => (e.group !== 'timer' || has.timers) && (e.group !== 'run' || has.runs));
+}
 
 /** WCAG 2.1 success criterion 1.4.11 (non-text contrast): graphical objects need 3:1 against what is next to them. */
 export const MIN_CONTRAST = 3;
@@ -104,12 +128,16 @@ const CATEGORICAL: Record<'dark' | 'light', Record<Exclude<Category, 'severity:e
     'actor:ioctl': '#40c8e8', 'actor:guest': '#e37ad8', 'actor:kvm': '#f08c2c', 'actor:sched': '#c9b458', 'actor:vmm': '#e6e6e6',
     'severity:hint': '#3fc2a2',
     handoff: '#b98cff', ab: '#ff7aa0', cursor: '#d8d8a0', wait: '#d29a6a',
+    'timer:armed': '#5a9bd5', 'timer:deadline': '#f0e442', 'timer:moved': '#ffc080', 'timer:early': '#40d0df', 'timer:on-time': '#9be22d',
+    'timer:late': '#ff4060', 'timer:unjudged': '#c0a0ff', 'timer:lost': '#ff2020', 'run:guest': '#20a0a0', 'run:exit': '#e08a8a',
   },
   light: {
     'phase:setup': '#5b6bb0', 'phase:running': '#2b8a3e', 'phase:paused': '#6e6e6e',
     'actor:ioctl': '#0b7a99', 'actor:guest': '#b0359f', 'actor:kvm': '#b85a00', 'actor:sched': '#7d6b12', 'actor:vmm': '#333333',
     'severity:hint': '#1a7f68',
     handoff: '#7a3fd0', ab: '#c4185a', cursor: '#5a5a20', wait: '#95582a',
+    'timer:armed': '#2f6fa8', 'timer:deadline': '#8a7a00', 'timer:moved': '#ac661c', 'timer:early': '#307a86', 'timer:on-time': '#4f7f00',
+    'timer:late': '#c0002a', 'timer:unjudged': '#6a4fa0', 'timer:lost': '#c40000', 'run:guest': '#076f6f', 'run:exit': '#a04848',
   },
 };
 

@@ -4,15 +4,14 @@
 // descendants (their markers and findings are drawn on it), as Perfetto's collapsed track groups do
 // (google/perfetto ui/src/widgets/track_shell.scss, `.pf-track__header--summary`).
 //
-// Every track has a `kind`; lanes.ts draws each kind with its own renderer. A new kind of track —
-// e.g. the per-vCPU timer tracks (CNTV / CNTP / TSC deadline: armed intervals, deadline marks,
-// delivery marks) — is a new `TrackKind`, children appended to the vCPU nodes by `buildTrackTree`
-// from the overview's data, a height in TRACK_HEIGHT and a renderer; the vCPU node then becomes
-// collapsible with no further change. Pure (no DOM).
+// Every track has a `kind`; lanes.ts draws each kind with its own renderer. The per-vCPU timer
+// tracks (the overview's `timers`: armed intervals, deadlines, deliveries, losses; timerLanes.ts)
+// are `timer` children of their vCPU node, which makes the vCPU collapsible; a collapsed vCPU
+// draws its timers' deliveries and losses. Pure (no DOM).
 
-import type { TimelineRow } from '../../protocol/views';
+import type { TimelineRow, TimerTrack } from '../../protocol/views';
 
-export type TrackKind = 'vm' | 'instance' | 'vcpu';
+export type TrackKind = 'vm' | 'instance' | 'vcpu' | 'timer';
 
 export interface TrackNode {
   /** Stable across reloads (collapse state is kept by id): `vm:<name>`, else the row id (`host/vm`, `host/vm/vcpuN`). */
@@ -22,14 +21,16 @@ export interface TrackNode {
   label: string;
   /** Full name, for the tooltip and screen readers. */
   title: string;
-  /** The timeline row drawn on this track (null for a VM group header). */
+  /** The timeline row drawn on this track (null for a VM group header and a timer track). */
   row: TimelineRow | null;
+  /** The timer drawn on a timer track. */
+  timer?: TimerTrack;
   depth: number;
   children: TrackNode[];
   parent: TrackNode | null;
 }
 
-export const TRACK_HEIGHT: Record<TrackKind, number> = { vm: 22, instance: 28, vcpu: 24 };
+export const TRACK_HEIGHT: Record<TrackKind, number> = { vm: 22, instance: 28, vcpu: 24, timer: 30 };
 
 export interface TrackLayout {
   node: TrackNode;
@@ -38,14 +39,17 @@ export interface TrackLayout {
   top: number;
   height: number;
   collapsed: boolean;
-  /** Row ids drawn on this track: its own row, plus every hidden descendant's when collapsed. */
+  /** Row and timer-track ids drawn on this track: its own, plus every hidden descendant's when collapsed. */
   rows: string[];
 }
 
 const ORIGIN: Record<TimelineRow['origin'], string> = { fresh: '', migration: ' · migrated here', restore: ' · restored here' };
 
-/** The tree for the overview's rows: VMs in order of first appearance, instances and vCPUs in row order. */
-export function buildTrackTree(rows: readonly TimelineRow[]): TrackNode[] {
+/**
+ * The tree for the overview's rows: VMs in order of first appearance, instances and vCPUs in row
+ * order, each vCPU's timer tracks under it in the overview's order.
+ */
+export function buildTrackTree(rows: readonly TimelineRow[], timers: readonly TimerTrack[] = []): TrackNode[] {
   const vms = new Map<string, TrackNode>();
   const instances = new Map<string, TrackNode>();
   const roots: TrackNode[] = [];
@@ -70,14 +74,24 @@ export function buildTrackTree(rows: readonly TimelineRow[]): TrackNode[] {
       const parent = instances.get(row.instance) ?? vm;
       const n: TrackNode = { id: row.id, kind: 'vcpu', label: row.label, title: `${row.label} of ${row.vm} on ${row.host} (${row.id})`, row, depth: parent.depth + 1, children: [], parent };
       parent.children.push(n);
+      for (const timer of timers) {
+        if (timer.vcpuRow !== row.id) continue;
+        const c = timer.counts;
+        const title = `${timer.label} of ${row.label} of ${row.vm} on ${row.host} (${timer.id}): ${c.armed} armed, ${c.deliveries} deliver${c.deliveries === 1 ? 'y' : 'ies'}`
+          + ` (${c.late} late, ${c.early} early), ${c.lost} lost`;
+        n.children.push({ id: timer.id, kind: 'timer', label: timer.label, title, row: null, timer, depth: n.depth + 1, children: [], parent: n });
+      }
     }
   }
   for (const vm of roots) vm.title = `${vm.label}: ${vm.children.length} instance${vm.children.length === 1 ? '' : 's'}`;
   return roots;
 }
 
+/** The row or timer track a node draws itself. */
+const ownRows = (n: TrackNode): string[] => (n.row ? [n.row.id] : n.timer ? [n.timer.id] : []);
+
 function descendantRows(n: TrackNode): string[] {
-  return n.children.flatMap((c) => [...(c.row ? [c.row.id] : []), ...descendantRows(c)]);
+  return n.children.flatMap((c) => [...ownRows(c), ...descendantRows(c)]);
 }
 
 /** The visible tracks, top to bottom, starting at `top`; `collapsed` holds node ids. */
@@ -86,7 +100,7 @@ export function layoutTracks(roots: readonly TrackNode[], collapsed: ReadonlySet
   let y = top;
   const visit = (n: TrackNode): void => {
     const isCollapsed = n.children.length > 0 && collapsed.has(n.id);
-    const rows = [...(n.row ? [n.row.id] : []), ...(isCollapsed ? descendantRows(n) : [])];
+    const rows = [...ownRows(n), ...(isCollapsed ? descendantRows(n) : [])];
     tracks.push({ node: n, index: tracks.length, top: y, height: TRACK_HEIGHT[n.kind], collapsed: isCollapsed, rows });
     y += TRACK_HEIGHT[n.kind];
     if (!isCollapsed) n.children.forEach(visit);

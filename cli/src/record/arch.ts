@@ -14,7 +14,7 @@ export interface ArchInfo {
   /** Whether the fd register survives the system call (x86 %di does; arm64 x0 holds the result). */
   fdAtReturn: boolean;
   elfMachine: number;
-  /** The trace clock whose stamps are the host counter, if tracefs has one (real-captures.md §2.1). */
+  /** The trace clock whose stamps are the host counter, if tracefs has one (docs/reference/real-captures.md#21-tracefs-trace--trace_pipe-kernel-kerneltracetrace_outputc-tracec). */
   counterClock?: string;
   /** The clock used when there is no counter clock. */
   fallbackClock: string;

@@ -1,5 +1,5 @@
 // The kernel tracepoints `hvtimer record` enables next to its uprobes: the time-relevant KVM,
-// scheduler and host-timer events of real-captures.md §6.1 (x86) and §6.2 (arm64). Events this
+// scheduler and host-timer events of docs/reference/real-captures.md#61-x86-vmx-svm-differences-noted (x86) and §6.2 (arm64). Events this
 // kernel lacks are listed in the summary, not fatal (sched_stat_* need CONFIG_SCHEDSTATS, the
 // timer events change between versions).
 import type { RecordArch } from './arch';
@@ -15,7 +15,7 @@ const COMMON: TraceEvent[] = [
   { event: 'kvm/kvm_entry' }, { event: 'kvm/kvm_exit' }, { event: 'kvm/kvm_userspace_exit' }, { event: 'kvm/kvm_vcpu_wakeup' },
 ];
 
-// x86 MSRs whose guest accesses matter for time (real-captures.md §1.1 kvm_msr): IA32_TSC,
+// x86 MSRs whose guest accesses matter for time (docs/reference/real-captures.md#11-x86-archx86kvmtraceh-trace_system-kvm kvm_msr): IA32_TSC,
 // IA32_TSC_ADJUST, IA32_TSC_DEADLINE, x2APIC LVTT/TMICT/TDCR, kvmclock and the other KVM PV MSRs.
 const TIME_MSRS = 'ecx == 0x10 || ecx == 0x3b || ecx == 0x6e0 || ecx == 0x832 || ecx == 0x838 || ecx == 0x83e || ecx == 0x11 || ecx == 0x12 || (ecx >= 0x4b564d00 && ecx <= 0x4b564d08)';
 

@@ -17,7 +17,7 @@ test('x86: the last refined calibration wins over the boot-time detection', () =
 });
 
 test('arm64: the arch_timer line (10 kHz resolution)', () => {
-  // real-captures.md §6.2: `arch_timer: cp15 timer(s) running at 25.00MHz (virt).`
+  // docs/reference/real-captures.md#62-arm64-vhe-host-nvhepkvm-differences-noted: `arch_timer: cp15 timer(s) running at 25.00MHz (virt).`
   assert.equal(frequencyFromKernelLog('arch_timer: cp15 timer(s) running at 25.00MHz (virt).\n', 'arm64')?.hz, 25_000_000n);
   assert.equal(frequencyFromKernelLog('arch_timer: cp15 and mmio timer(s) running at 19.20MHz (virt/phys).\n', 'arm64')?.hz, 19_200_000n);
 });

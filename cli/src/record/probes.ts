@@ -64,7 +64,7 @@ export const IOCTL_PROBES: readonly IoctlProbe[] = [
   { ioctl: 'KVM_SET_MSRS', req: 0x4008AE89n, arch: 'x86_64', entry: msrFields(), ret: [] },
   { ioctl: 'KVM_GET_MSRS', req: 0xC008AE88n, arch: 'x86_64', entry: [f('nmsrs', '+0(A):u32')], ret: msrFields() },
   { ioctl: 'KVM_SET_CPUID2', req: 0x4008AE90n, arch: 'x86_64', entry: cpuidFields(), ret: [] },
-  // Proposed, never merged (hvtrace-format §4.1): their numbers now belong to the Xen attrs with
+  // Proposed, never merged (docs/format.md#41-ioctl--vmm-to-kvm): their numbers now belong to the Xen attrs with
   // a different size, so the full request code still identifies them.
   { ioctl: 'KVM_SET_TSC_STATE', req: 0x4020AEC8n, arch: 'x86_64', entry: tscStateFields(), ret: [] },
   { ioctl: 'KVM_GET_TSC_STATE', req: 0x8020AEC9n, arch: 'x86_64', entry: [], ret: tscStateFields() },

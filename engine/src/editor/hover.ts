@@ -1,8 +1,11 @@
-// Hover content (markdown) for a position of a trace: on a statement the model state after it for
-// its host/VM/vCPU, on a restore the idempotent-offset formula worked out with this trace's numbers
-// and the drift of what the trace did instead, on a number its conversions, on a register id or
-// ioctl code its decoded name, on a diagnostic its explanation.
-import type { Analysis, Diagnostic } from '../analysis';
+// Hover content (markdown) for a position of a trace. On a statement: one line saying what it did
+// with the number that matters (hoverSummary.ts), then a table — the timer it programs
+// (timerHover.ts, timers.md T4) or the model state after it for its host/VM/vCPU — then, on a
+// restore, the idempotent-offset formula worked out with this trace's numbers. On a number its
+// conversions, on a register id or ioctl code its decoded name, on a code in a suppression comment
+// its explanation. A diagnostic on the line is not repeated: the editor shows it above the hover.
+import type { Analysis } from '../analysis';
+import type { ReplayEvent } from '../replay/events';
 import { guestCntpct, guestCntvct, guestFreq, guestRate, guestTsc, hasCntpoff, hostCounter, kvmclockAt, physicalOffsetApplied } from '../replay/clock';
 import type { HostState, InstanceState, ModelState, VcpuState } from '../replay/state';
 import { ruleByCode } from '../rules/registry';
@@ -16,13 +19,21 @@ import { nsOfTicks } from '../values/units';
 import { driftOf, idempotentRestore, type IdempotentRestore } from '../replay/restore';
 import { stolenConfigured } from '../replay/stolen';
 import { instanceKey } from '../../../protocol/instanceKey';
+import { offsetChanged, signedOffset, summaryLine } from './hoverSummary';
+import { firesText, timerFacts, timerOfStatement, timerSection, timerTitle } from './timerHover';
 
 export interface HoverOptions {
-  /** Diagnostics of the document (as last published), for explanations. */
-  diagnostics?: readonly Diagnostic[];
   /** Link target of a code's documentation page. */
   docsHref?: (code: string) => string | undefined;
+  /** Link target of a page of the docs, e.g. the format section `docs/format.md#64-resume-points-and-the-guest-time-line`; no links without it. */
+  docsLink?: (docPath: string) => string | undefined;
 }
+
+/** ` · [text](target)` for a docs page, or nothing when links are not wanted. */
+const linkTo = (options: HoverOptions, text: string, docPath: string): string => {
+  const href = options.docsLink?.(docPath);
+  return href ? ` · [${text}](${href})` : '';
+};
 
 export interface HoverResult {
   markdown: string;
@@ -34,12 +45,10 @@ export function hoverAt(analysis: Analysis, line: number, character: number, opt
   if (line < 0 || line >= analysis.doc.lineCount) return undefined;
   const loc = locate(analysis.doc, line, character);
   const sections: string[] = [];
-  const diags = (options.diagnostics ?? []).filter((d) => d.range.start.line <= line && line <= d.range.end.line && inRange(d, line, character));
-  for (const code of new Set(diags.map((d) => d.code))) sections.push(explain(code, diags.find((d) => d.code === code)!.severity, options));
   const t = loc.target;
   let span: Span | undefined = t?.span;
   if (t?.kind === 'code') {
-    if (!diags.some((d) => d.code === t.code)) sections.push(explain(t.code, undefined, options));
+    sections.push(explain(t.code, options));
   } else if (loc.stmt) {
     const stmt = loc.stmt;
     const tokenOnly = t && t.kind !== 'vm' && t.kind !== 'vcpu' && t.kind !== 'ioctl';
@@ -50,7 +59,7 @@ export function hoverAt(analysis: Analysis, line: number, character: number, opt
     // Past the statement (in its comment) there is nothing to show but diagnostics.
     if (!tokenOnly && character < stmt.span.end) {
       span = t?.kind === 'ioctl' ? t.span : stmt.span;
-      sections.push(...statementSections(analysis, line, stmt));
+      sections.push(...statementSections(analysis, line, stmt, options));
     }
   } else if (loc.directive) {
     if (t?.kind === 'number') {
@@ -60,27 +69,17 @@ export function hoverAt(analysis: Analysis, line: number, character: number, opt
       span = loc.directive.span;
       sections.push(directiveSection(analysis, line, loc.directive));
     }
-  } else if (loc.node.kind === 'error' && sections.length === 0) {
-    return undefined;
   }
   if (sections.length === 0) return undefined;
-  const s = span ?? (diags[0] ? { start: diags[0].range.start.character, end: diags[0].range.end.character } : { start: 0, end: analysis.doc.text(line).length });
-  return { markdown: sections.join('\n\n---\n\n'), span: s };
+  return { markdown: sections.join('\n\n---\n\n'), span: span ?? { start: 0, end: analysis.doc.text(line).length } };
 }
 
-function inRange(d: Diagnostic, line: number, ch: number): boolean {
-  const { start, end } = d.range;
-  if (start.line === end.line && start.character === end.character) return true;
-  const afterStart = line > start.line || ch >= start.character;
-  const beforeEnd = line < end.line || ch < end.character;
-  return afterStart && beforeEnd;
-}
-
-function explain(code: string, severity: string | undefined, options: HoverOptions): string {
+/** A code in a suppression comment: its name, default severity, summary and page. */
+function explain(code: string, options: HoverOptions): string {
   const rule = ruleByCode(code);
   const href = options.docsHref?.(code);
   const title = rule ? `**${code} ${rule.meta.name}**` : `**${code}**`;
-  const sev = severity ?? rule?.meta.defaultSeverity;
+  const sev = rule?.meta.defaultSeverity;
   const summary = rule ? ` — ${rule.meta.summary}` : ' — not a known hvtimer code';
   return `${title}${sev ? ` (${sev})` : ''}${summary}${href ? `\n\n[Documentation for ${code}](${href})` : ''}`;
 }
@@ -196,9 +195,8 @@ function directiveSection(analysis: Analysis, line: number, d: DirectiveLine): s
 
 const TABLE_HEAD = '| | decimal | hex | time |\n|:--|--:|--:|--:|';
 const row = (label: string, value: bigint, time: string): string => `| ${label} | ${value} | ${hex(value)} | ${time} |`;
-/** An offset: u64, with its signed reading when it is a negative offset. */
-const offsetRow = (label: string, value: bigint, time: string): string =>
-  `| ${label} | ${value}${value >= 1n << 63n ? ` (${value - (1n << 64n)})` : ''} | ${hex(value)} | ${time} |`;
+/** An offset: its signed reading first when it is a negative offset, with the u64 beside it. */
+const offsetRow = (label: string, value: bigint, time: string): string => `| ${label} | ${signedOffset(value)} | ${hex(value)} | ${time} |`;
 const nsRow = (label: string, ns: bigint): string => row(label, ns, `${formatTime(ns)} s`);
 
 function whereText(stmt: Statement): string {
@@ -206,14 +204,41 @@ function whereText(stmt: Statement): string {
   return `${w.host.value}${w.vm ? `/${w.vm.value}` : ''}${w.vcpu ? `/vcpu${w.vcpu.value}` : ''}`;
 }
 
-function statementSections(analysis: Analysis, line: number, stmt: Statement): string[] {
-  const after = analysis.stateAfter(line);
+/** The state before and after a line and the events it produced, from one replay of the range. */
+function replayLine(analysis: Analysis, line: number): { before: ModelState; after: ModelState; events: ReplayEvent[] } {
+  let before: ModelState | undefined;
+  let after: ModelState | undefined;
+  let events: ReplayEvent[] = [];
+  analysis.replayRange(line - 1, line, (l, state, ev) => {
+    if (l === line) { after = structuredClone(state); events = ev; } else before = structuredClone(state);
+  });
+  return { before: before ?? analysis.stateAfter(line - 1), after: after ?? analysis.stateAfter(line), events };
+}
+
+function statementSections(analysis: Analysis, line: number, stmt: Statement, options: HoverOptions): string[] {
+  const { before, after, events } = replayLine(analysis, line);
   const host = after.hosts.get(stmt.where.host.value);
   if (!host) return [`**${whereText(stmt)}**: host \`${stmt.where.host.value}\` is not declared, so this statement is not replayed`];
+  const input = { line, stmt, before, after, events };
+  const summary = summaryLine(input);
+  const timer = timerOfStatement(stmt);
+  const facts = timer ? timerFacts(after, stmt, timer) : undefined;
+  const spec = linkTo(options, 'the timer model (timers.md T2)', 'docs/timers.md#t2-model').replace(/^ · /, '\n\n');
+  // A statement that moved the vCPU's offset (a TSC restore that also writes the deadline) shows the
+  // counters, with the timer in one line; any other timer statement shows the timer.
+  const body = facts && !offsetChanged(input, host.arch) ? `${timerSection(facts)}${spec}`
+    : `${stateTable(after, host, stmt, line)}${facts ? `\n\n${timerTitle(facts.timer)}: ${firesText(facts)}${spec}` : ''}`;
+  const sections = [`${summary}\n\n${body}`];
+  const restore = restoreSection(before, after, stmt, options);
+  if (restore) sections.push(restore);
+  return sections;
+}
+
+/** The model state after the line for the statement's vCPU (or every vCPU of its VM), with notes. */
+function stateTable(after: ModelState, host: HostState, stmt: Statement, line: number): string {
   const t = after.time;
-  const head = `**${whereText(stmt)}** after line ${lineNo(line)} · t = ${formatTime(t)} s`;
   const rows = [row(`${host.arch === 'arm64' ? 'host counter' : 'host TSC'} (${host.name})`, hostCounter(host, t), counterTime(hostCounter(host, t), host.freq))];
-  const notes: string[] = [];
+  const notes: string[] = [`**${whereText(stmt)}** after line ${lineNo(line)} · t = ${formatTime(t)} s`];
   const vm = stmt.where.vm?.value;
   const inst = vm !== undefined ? after.instances.get(instanceKey(host.name, vm)) : undefined;
   const vcpuId = stmt.where.vcpu?.value;
@@ -221,8 +246,8 @@ function statementSections(analysis: Analysis, line: number, stmt: Statement): s
     const v = inst.vcpus.get(vcpuId);
     if (v) vcpuRows(after, host, inst, v, '', rows, notes);
   } else if (inst) {
+    notes.push(inst.running ? 'running' : 'not running');
     for (const v of [...inst.vcpus.values()].sort((a, b) => a.id - b.id)) vcpuRows(after, host, inst, v, `vcpu${v.id} `, rows, notes, true);
-    notes.unshift(inst.running ? 'running' : 'not running');
     if (inst.counterOffsetUsed && inst.counterOffsetBy) notes.push(`KVM_ARM_SET_COUNTER_OFFSET used on line ${lineNo(inst.counterOffsetBy.line)}`);
   }
   if (inst && host.arch === 'x86_64' && inst.kvmclockKnown) {
@@ -230,10 +255,7 @@ function statementSections(analysis: Analysis, line: number, stmt: Statement): s
     if (inst.clockSetBy) notes.push(`kvmclock set on line ${lineNo(inst.clockSetBy.line)}`);
   }
   notes.push(`times at ${formatFrequency(host.freq)} (${host.name})`);
-  const sections = [`${head}\n\n${TABLE_HEAD}\n${rows.join('\n')}\n\n${dedupe(notes).join(' · ')}`];
-  const restore = restoreSection(analysis, line, stmt, after);
-  if (restore) sections.push(restore);
-  return sections;
+  return `${TABLE_HEAD}\n${rows.join('\n')}\n\n${dedupe(notes).join(' · ')}`;
 }
 
 const dedupe = (xs: string[]): string[] => [...new Set(xs)];
@@ -244,13 +266,19 @@ function vcpuRows(state: ModelState, host: HostState, inst: InstanceState, v: Vc
   const who = prefix ? `vcpu${v.id} ` : '';
   if (host.arch === 'arm64') {
     rows.push(offsetRow(`${prefix}virtual offset`, v.voffset, offsetTime(v.voffset, f)));
-    if (!brief || v.poffset !== 0n) rows.push(offsetRow(`${prefix}physical offset`, v.poffset, offsetTime(v.poffset, f)));
+    // The physical counter only where it differs from the host's (a non-zero physical offset).
+    if (v.poffset !== 0n) rows.push(offsetRow(`${prefix}physical offset`, v.poffset, offsetTime(v.poffset, f)));
     const cntvct = guestCntvct(host, v, t);
     rows.push(row(`${prefix}guest CNTVCT`, cntvct, counterTime(cntvct, f)));
     if (!brief) {
-      const cntpct = guestCntpct(host, v, t);
-      rows.push(row(`guest CNTPCT${physicalOffsetApplied(host, v) ? '' : ' (raw host counter)'}`, cntpct, counterTime(cntpct, f)));
-      notes.push(v.running ? 'running' : 'not running', `CNTPCT trap: ${v.trap}${v.trapBy ? ` (line ${lineNo(v.trapBy.line)})` : ''}`);
+      notes.push(v.running ? 'running' : 'not running');
+      if (v.poffset !== 0n) {
+        const cntpct = guestCntpct(host, v, t);
+        rows.push(row(`guest CNTPCT${physicalOffsetApplied(host, v) ? '' : ' (raw host counter)'}`, cntpct, counterTime(cntpct, f)));
+        notes.push(`CNTPCT trap: ${v.trap}${v.trapBy ? ` (line ${lineNo(v.trapBy.line)})` : ''}`);
+      } else {
+        notes.push('physical offset 0');
+      }
     }
     if (v.voffsetBy) notes.push(`${who}virtual offset set on line ${lineNo(v.voffsetBy.line)}`);
     if (v.poffsetBy && v.poffset !== 0n) notes.push(`${who}physical offset set on line ${lineNo(v.poffsetBy.line)}`);
@@ -293,8 +321,7 @@ function restoreKind(stmt: Statement, state: ModelState): { vcpus: number[]; kin
   return undefined;
 }
 
-function restoreSection(analysis: Analysis, line: number, stmt: Statement, after: ModelState): string | undefined {
-  const before = analysis.stateAfter(line - 1);
+function restoreSection(before: ModelState, after: ModelState, stmt: Statement, options: HoverOptions): string | undefined {
   const kind = restoreKind(stmt, before);
   if (!kind) return undefined;
   const r = idempotentRestore(before, stmt, kind.vcpus[0]);
@@ -303,7 +330,7 @@ function restoreSection(analysis: Analysis, line: number, stmt: Statement, after
   const v = inst?.vcpus.get(r.vcpu);
   if (!v) return undefined;
   const actual = r.arch === 'arm64' ? v.voffset : v.tscOffset;
-  return formulaMarkdown(r, stmt, kind.kind, actual);
+  return `${formulaMarkdown(r, stmt, kind.kind, actual)}${linkTo(options, 'format §6.4 resume points', 'docs/format.md#64-resume-points-and-the-guest-time-line')}`;
 }
 
 /** The worked formula and the drift of what the trace did, as markdown. */

@@ -1,6 +1,7 @@
 // Inlay hints: after a statement that changed what a guest sees (an offset, a TSC write, a vCPU
-// creation, kvmclock), the guest counter it leads to — `⟶ CNTVCT 250002725 (+10.000 s)` — and at a
-// resume point the guest-time discontinuity against the VM's policy.
+// creation, kvmclock), the guest counter it leads to — `⟶ CNTVCT 250002725 (+10.000 s)` — at a
+// resume point the guest-time discontinuity against the VM's policy, and after a statement that
+// arms a guest timer when it fires — `fires at +3.200 ms` (timers.md T4).
 import type { Analysis } from '../analysis';
 import { guestCounter, guestFreq, kvmclockAt } from '../replay/clock';
 import type { EventOf, ReplayEvent } from '../replay/events';
@@ -8,7 +9,7 @@ import type { ModelState } from '../replay/state';
 import type { LineNode, Statement } from '../syntax/ast';
 import { signedDiff } from '../values/u64';
 import { discontinuityOf, type Discontinuity } from './discontinuity';
-import { formatDuration, guestSeconds, lineNo, signedDuration, signedTicks, ticksWord } from '../values/format';
+import { fixedDuration, formatDuration, formatTime, guestSeconds, lineNo, signedDuration, signedTicks, ticksWord } from '../values/format';
 import { nsOfTicks } from '../values/units';
 import { instanceKey } from '../../../protocol/instanceKey';
 
@@ -18,7 +19,7 @@ export interface InlayHint {
   character: number;
   label: string;
   tooltip: string;
-  kind: 'state' | 'discontinuity' | 'stop';
+  kind: 'state' | 'discontinuity' | 'stop' | 'timer';
 }
 
 /** What a vCPU looks like to its guest, per instance, to see which statements changed it. */
@@ -102,8 +103,20 @@ function hintsFor(line: number, stmt: Statement, state: ModelState, events: Repl
     const d = discontinuityOf(e, state);
     out.push({ line, character, kind: 'discontinuity', label: d.label, tooltip: discontinuityTooltip(d) });
   }
+  for (const e of events) {
+    if (e.kind !== 'timerArmed') continue;
+    const inNs = e.deadline - state.time;
+    const what = e.timer === 'lapic' ? (e.byTime ? `expiry ${formatTime(e.cmp)} s` : `TSC deadline ${e.cmp}`) : `CVAL ${e.cmp}`;
+    out.push({
+      line, character, kind: 'timer',
+      label: inNs > 0n ? `fires at +${fixedDuration(inNs)}` : 'fires at once',
+      tooltip: `the ${TIMER_WORDS[e.timer]} of vcpu${e.vcpu} (${what}) fires at ${formatTime(e.deadline)} s${inNs > 0n ? `, ${formatDuration(inNs)} after this statement` : ': its compare value has already passed'}`,
+    });
+  }
   return out;
 }
+
+const TIMER_WORDS: Record<string, string> = { vtimer: 'virtual timer', ptimer: 'physical timer', hvtimer: 'EL2 virtual timer', hptimer: 'EL2 physical timer', lapic: 'LAPIC timer' };
 
 /** `CNTVCT 0 (+0.000 s)` when every vCPU shows the same, else `vcpu0 CNTVCT … · vcpu1 CNTVCT …`. */
 function uniform(parts: { id: number; text: string }[]): string {

@@ -1,4 +1,4 @@
-// Every event of real-captures.md §1 that bears on time, mapped by its family. Each fixture body is
+// Every event of docs/reference/real-captures.md#1-upstream-kernel-tracepoints-relevant-to-guest-time that bears on time, mapped by its family. Each fixture body is
 // written by hand from the TP_printk quoted above it (arch/x86/kvm/trace.h, arch/arm64/kvm/
 // trace_arm.h, trace_handle_exit.h, include/trace/events/{kvm,sched,timer}.h) or copied from a
 // genuine line the reference quotes (marked "genuine").

@@ -1,4 +1,4 @@
-// Which vCPU a thread runs (real-captures.md §6: events without a vCPU id are attributed by
+// Which vCPU a thread runs (docs/reference/real-captures.md#6-recommendation-which-real-captures-are-sufficient-per-architecture: events without a vCPU id are attributed by
 // thread). Sources, best first: an event fired in the vCPU thread that names its vCPU (x86
 // kvm_entry/kvm_exit `vcpu N`, arm64 kvm_get_timer_map `VCPU: N`, a marker's WHERE), then the
 // VMM's thread names: QEMU `CPU n/KVM` (accel/kvm/kvm-accel-ops.c, only with

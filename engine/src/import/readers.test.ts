@@ -1,4 +1,4 @@
-// The line layouts of real-captures.md §2 and Appendix A, one test per variant. Lines marked
+// The line layouts of docs/reference/real-captures.md#2-line-formats-of-the-tools-that-print-these-events and Appendix A, one test per variant. Lines marked
 // "genuine" are copied from the reference's quoted real captures; the others are written by hand
 // from the printf formats the reference quotes (trace_print_context, trace_show_data, perf's
 // builtin-script.c).

@@ -1,4 +1,4 @@
-// Line readers for the text layouts of real-captures.md §2 and Appendix A: tracefs `trace` /
+// Line readers for the text layouts of docs/reference/real-captures.md#2-line-formats-of-the-tools-that-print-these-events and Appendix A: tracefs `trace` /
 // `trace_pipe` (4/5/7-char latency flags or none, 5- and 7-wide pids, optional `(tgid)`),
 // `trace-cmd report` (≤3.2 without flags, ≥3.3 with them, `-t` ns stamps, `-R` raw fields,
 // `--ts-diff`, the multi-file `name: ` prefix, counter clocks' integer stamps) and `perf script`.
@@ -25,7 +25,7 @@ const HEADER = /^\s*(?:#|(?:\S+:\s+)?cpus=\d+\s*$|version = \d+\s*$|CPU \d+ is e
 
 const LOST = /^\s*(?:\S+:\s+)?CPU:\s*(\d+)\s+\[(?:LOST (\d+) EVENTS|(\d+) EVENTS DROPPED|EVENTS DROPPED)\]\s*$/;
 
-/** libtraceevent's kvm plugin on arm64 prints its failure before the normal output (real-captures §2.2). */
+/** libtraceevent's kvm plugin on arm64 prints its failure before the normal output (docs/reference/real-captures.md#22-trace-cmd-report-trace-cmd-v34-tracecmdtrace-readc-formatting-by-libtraceevent). */
 const PLUGIN_ERROR = /^(?:<CANT FIND FIELD [^>]*>|CAN'T FIND FIELD "[^"]*")+/;
 
 function stamp(text: string): Stamp {

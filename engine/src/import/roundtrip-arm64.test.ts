@@ -1,4 +1,4 @@
-// PENDING the timer statements (timers.md T1, parsed on the timers branch). Rename to
+// PENDING the timer statements (docs/timers.md#t1-statements, parsed on the timers branch). Rename to
 // `roundtrip-arm64.test.ts` after merging that branch: it is kept outside the test globs until
 // `kvm timer_state`, `kvm timer_irq`, `kvm entry` and `kvm exit` parse.
 //
@@ -11,7 +11,7 @@
 //   = 100.010 s. The thread is woken at 100.010005 s but waits 7.995 ms on the run queue (derived:
 //   sched_wakeup 100.010005 → sched_switch in 100.018000), and the interrupt is raised at
 //   100.018010 s: 8.010 ms after t_d, of which 7.995 ms run-queue wait: 15 µs, within the 1 ms
-//   tolerance of a blocked vCPU (timers.md T2). No HVT041.
+//   tolerance of a blocked vCPU (docs/timers.md#t2-model). No HVT041.
 // * It re-arms CVAL=0x1de077d0 = 501250000: t_d = 100 s + 1250000/25e6 = 100.050 s, blocks, and
 //   the interrupt comes at 100.053010 s with 1 µs of run-queue wait: 3.009 ms late > 1 ms: HVT041.
 import { test } from 'node:test';

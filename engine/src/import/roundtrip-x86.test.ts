@@ -51,7 +51,7 @@ test('the findings land on the capture\'s own lines: HVT011 on both by-value wri
   // No HVT093: every kvm_write_tsc_offset, kvm_track_tsc, kvm_update_master_clock and the
   // kvm_pvclock_update (31350000000 + 49.999 ms = 31399999000 ns at 31.399999 s) agree with the model.
   assert.deepEqual(onCapture((c) => c === 'HVT093'), []);
-  // Until the timer statements are parsed (timers.md T1, another branch), only they are unknown.
+  // Until the timer statements are parsed (docs/timers.md#t1-statements, another branch), only they are unknown.
   for (const d of diagnostics.filter((x) => x.code === 'HVT091')) assert.match(d.message, /unknown kvm operation `(?:entry|exit|timer_irq)`|unknown ioctl `KVM_SET_LAPIC`/);
 });
 

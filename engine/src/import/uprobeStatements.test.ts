@@ -156,7 +156,7 @@ test('KVM_RUN with a kvm_entry inside (VMX and SVM hosts trace one; PVM does not
   const capture = fixture('guest-rdtsc.trace');
   const run = '             vmm-19992   (  19986) [001] DBZff 3415814741974: hvt_KVM_RUN: (0x7f0455278d30) fd=5 req=0xae80';
   quoted(capture, run);
-  // A kvm_entry line as kernel 6.18 prints it (real-captures.md §1.1), put inside this call.
+  // A kvm_entry line as kernel 6.18 prints it (docs/reference/real-captures.md#11-x86-archx86kvmtraceh-trace_system-kvm), put inside this call.
   const entry = '             vmm-19992   (  19986) [001] d..1. 3415814900000: kvm_entry: vcpu 0, rip 0xfff0';
   const lines = imported(capture.replace(run, `${run}\n${entry}`));
   // 3415814900000 / 2.1 = 1626578523809.5 ns; no took=, and the guest entry right after it.

@@ -7,7 +7,7 @@
 // * WHERE: the fd is resolved to its VM and vCPU from the KVM_CREATE_VM / KVM_CREATE_VCPU results in
 //   the capture. Each KVM_CREATE_VM is a VM of its own (the capture's VM name, then NAME2, NAME3…);
 //   the kernel events a thread fires while it works on a VM are written for that VM.
-// * TIME (format §6.2 item 6): when KVM acted. Where the kernel traced the effect inside the call —
+// * TIME (docs/format.md#62-x86-tsc item 6): when KVM acted. Where the kernel traced the effect inside the call —
 //   the kvm_write_tsc_offset of a TSC write (KVM_CREATE_VCPU, KVM_SET_MSRS, KVM_SET_DEVICE_ATTR,
 //   KVM_SET_TSC_STATE: kvm_synchronize_tsc / kvm_vcpu_write_tsc_offset read the TSC just before), the
 //   kvm_update_master_clock of KVM_CREATE_VM / KVM_SET_CLOCK (pvclock_update_vm_gtod_copy runs just

@@ -1,5 +1,5 @@
 // Reading numbers as the kernel and libtraceevent print them. `%#x` of 0 is `0x0` from the kernel
-// but `0` from glibc (libtraceevent), so hex fields take an optional `0x` (real-captures.md §1).
+// but `0` from glibc (libtraceevent), so hex fields take an optional `0x` (docs/reference/real-captures.md#1-upstream-kernel-tracepoints-relevant-to-guest-time).
 import { u64 } from '../values/u64';
 
 /** A decimal integer, optionally negative, taken modulo 2^64 (negative u64 offsets printed signed). */

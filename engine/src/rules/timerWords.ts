@@ -6,7 +6,8 @@ import { formatDuration, formatTime } from '../values/format';
 import { ticksIn } from '../values/units';
 import { lvttMode, type TimerName } from '../uapi/timers';
 import { ticks } from './describe';
-import type { Fix } from './rule';
+import type { EventOf } from '../replay/events';
+import type { Fix, RuleContext } from './rule';
 
 const NAMES: Record<TimerName, string> = {
   vtimer: 'virtual timer (CNTV)', ptimer: 'physical timer (CNTP)', hvtimer: 'EL2 virtual timer (CNTHV)', hptimer: 'EL2 physical timer (CNTHP)', lapic: 'LAPIC timer',
@@ -54,4 +55,27 @@ export function deadlineRemoval(node: LineNode, line: number, msrStart: number):
 export function deadlineLine(node: LineNode, value: bigint): string | undefined {
   if (node.kind !== 'statement') return undefined;
   return `${formatTime(node.statement.time.value)} ${printWhere(node.statement.where)} ioctl KVM_SET_MSRS IA32_TSC_DEADLINE=${value}`;
+}
+
+/** Per vCPU: how to take the last IA32_TSC_DEADLINE write out of its KVM_SET_MSRS (a rule's own store). */
+type DeadlineRemovals = Map<string, { line: number; edit: Fix['edits'][number] }>;
+const removals = (ctx: RuleContext): DeadlineRemovals => ctx.store<DeadlineRemovals>(() => new Map());
+
+/** An `msrWrite` handler for the rules whose fix moves a deadline write (HVT042, HVT045). */
+export function rememberDeadlineWrite(e: EventOf<'msrWrite'>, ctx: RuleContext): void {
+  if (!e.host || e.msr !== 'tsc_deadline') return;
+  const edit = deadlineRemoval(ctx.node, ctx.line, e.span.start);
+  if (edit) removals(ctx).set(`${e.inst}|${e.vcpu}`, { line: ctx.line, edit });
+}
+
+/**
+ * The quick fix "Write IA32_TSC_DEADLINE after KVM_SET_LAPIC" (the current statement), when the
+ * deadline written on `writtenOn` is the one remembered for the vCPU; none otherwise.
+ */
+export function deadlineAfterLapicFix(ctx: RuleContext, inst: string, vcpu: number, writtenOn: number, value: bigint): Fix[] {
+  const removal = removals(ctx).get(`${inst}|${vcpu}`);
+  const inserted = deadlineLine(ctx.node, value);
+  return removal && removal.line === writtenOn && inserted
+    ? [{ title: 'Write IA32_TSC_DEADLINE after KVM_SET_LAPIC', edits: [removal.edit, { line: ctx.line + 1, newText: inserted, insertBefore: true }] }]
+    : [];
 }

@@ -1,6 +1,6 @@
 // The replay state after a line as markdown (the "Replay to here" view): hosts, guests and every
 // instance with its vCPUs, values in decimal, hex and as time.
-import { formatFrequency, lineNo } from '../values/format';
+import { formatFrequency, formatTime, lineNo } from '../values/format';
 import type { StateView, ValueView, VcpuView } from './stateView';
 
 const cell = (v: ValueView | null): string => (v ? `${v.decimal} | ${v.hex} | ${v.time}` : '— | — | —');
@@ -13,6 +13,12 @@ function vcpuRows(v: VcpuView): string[] {
   if (v.cntpct) rows.push(`| guest CNTPCT | ${cell(v.cntpct)} |`);
   if (v.tscOffset) rows.push(`| TSC offset${at(v.setBy.tscOffset)} | ${cell(v.tscOffset)} |`);
   if (v.stolenNs !== null) rows.push(`| stolen time (ns)${at(v.setBy.pvAddress)} | ${v.stolenNs} | — | — |`);
+  // Timers with a compare value (timers.md T4): armable or not, and the deadline in reference time.
+  for (const [name, t] of Object.entries(v.timers)) {
+    if (t.cmp === null) continue;
+    const state = `${t.armable ? 'armed' : 'not armed'}${t.deadline_ns !== null ? `, deadline ${formatTime(BigInt(t.deadline_ns))} s` : ''}`;
+    rows.push(`| ${name} ${t.cmp_is_time ? 'expiry (ns)' : name === 'lapic' ? 'TSC deadline' : 'CVAL'}${t.armed_at_line !== null ? ` (line ${t.armed_at_line})` : ''} | ${t.cmp} | — | ${state} |`);
+  }
   return rows;
 }
 

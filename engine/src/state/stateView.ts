@@ -1,9 +1,11 @@
 // A richer view of the model state than replayJson.ts (which is the CLI's JSON contract and stays
 // as it is): every instance with its vCPUs, each counter in decimal, hex and as time at the
-// host's frequency, and the line that set each offset. Decimal strings for every u64.
+// host's frequency, the line that set each offset, and each vCPU's timers (the CLI's shape).
+// Decimal strings for every u64.
 import { guestCntpct, guestCntvct, guestFreq, guestTsc, hasCntpoff, hostCounter, kvmclockAt } from '../replay/clock';
 import type { GuestState, HostState, InstanceState, ModelState, VcpuState } from '../replay/state';
 import { stolenConfigured } from '../replay/stolen';
+import { timersSnapshot } from '../replay/timers/query';
 import { counterTime, formatTime, hex, offsetTime } from '../values/format';
 import type { ValueView, VcpuView, InstanceView, HostView, GuestView, StateView } from '../../../protocol/views';
 export type { ValueView, VcpuView, InstanceView, HostView, GuestView, StateView } from '../../../protocol/views';
@@ -37,6 +39,7 @@ export function vcpuView(state: ModelState, host: HostState, inst: InstanceState
       virtualOffset: lineOf(v.voffsetBy), physicalOffset: lineOf(v.poffsetBy), trap: lineOf(v.trapBy),
       tscOffset: lineOf(v.tscOffsetBy), pvAddress: lineOf(v.pvAddressBy ?? v.stealMsrBy),
     },
+    timers: timersSnapshot(state, inst.key, v.id),
   };
 }
 

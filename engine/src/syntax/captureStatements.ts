@@ -24,6 +24,8 @@ export const CAPTURE_KVM_OPS: Readonly<Record<string, OpSpec>> = {
   // kvm_track_tsc: "vcpu_id %u masterclock %u offsetmatched %u nr_online %u hostclock %s"
   track_tsc: {
     level: 'vcpu',
+    sig: 'offsetmatched=N nr_online=N masterclock=BIT [hostclock=CLOCKSRC]',
+    doc: 'x86 capture: kvm_track_tsc',
     parse: (r): CaptureBody => ({
       type: 'track_tsc',
       offsetmatched: r.required('offsetmatched', count, 'the number of vCPUs KVM matched like `offsetmatched=1`'),
@@ -35,6 +37,8 @@ export const CAPTURE_KVM_OPS: Readonly<Record<string, OpSpec>> = {
   // kvm_update_master_clock: "masterclock %d hostclock %s offsetmatched %u"
   update_master_clock: {
     level: 'vm',
+    sig: 'masterclock=BIT offsetmatched=BIT [hostclock=CLOCKSRC]',
+    doc: 'x86 capture: kvm_update_master_clock',
     parse: (r): CaptureBody => ({
       type: 'update_master_clock',
       masterclock: r.required('masterclock', parseBit, '`masterclock=0` or `masterclock=1`'),
@@ -46,6 +50,8 @@ export const CAPTURE_KVM_OPS: Readonly<Record<string, OpSpec>> = {
   // tsc_to_system_mul 0x%x, tsc_shift %d, flags 0x%x }"
   pvclock_update: {
     level: 'vcpu',
+    sig: '[version=N] tsc_timestamp=VALUE system_time=VALUE tsc_to_system_mul=VALUE tsc_shift=SHIFT [flags=VALUE]',
+    doc: 'x86 capture: kvm_pvclock_update',
     parse: (r): CaptureBody => ({
       type: 'pvclock_update',
       version: r.optional('version', parseCounter, COUNTER),

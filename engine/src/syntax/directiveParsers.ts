@@ -43,6 +43,17 @@ function counterAt(arg: Arg): { value: Tok<bigint>; time: Tok<bigint>; span: Spa
   return { value, time, span: arg.value.span };
 }
 
+/**
+ * Each directive's pattern and meaning (syntax/signatures.ts), for completion and signature help;
+ * signatures.test.ts parses a directive built from every pattern.
+ */
+export const DIRECTIVE_SYNTAX: Readonly<Record<string, { sig: string; doc: string }>> = {
+  '@hvtrace': { sig: 'VERSION', doc: 'the format version: the first line of a trace' },
+  '@host': { sig: 'NAME arch=ARCH freq=FREQ [ecv=ECV] [vhe=BIT] [tsc_scaling=BIT] [counter=COUNTER_AT] [kernel=KERNEL] [assumed=ASSUMED]', doc: 'declares a host: its architecture, counter frequency and features' },
+  '@vm': { sig: 'NAME [vcpus=VCPUS] [policy=POLICY] [pvtime=ONOFF]', doc: 'declares a guest: its vCPU count, the time line it follows while stopped, PV time' },
+  '@tolerance': { sig: '[TOLERANCE] [timer_early=DURATION] [timer_late=DURATION] [timer_lost=DURATION] [timer_storm=STORM]', doc: 'the tolerances: guest time (HVT010) and the timer rules (HVT040–HVT043)' },
+};
+
 export function parseDirective(keyword: Tok<string>, args: Arg[], end: number): { directive: Directive; notes: ArgReader['notes'] } {
   switch (keyword.value) {
     case '@hvtrace': {

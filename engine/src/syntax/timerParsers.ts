@@ -1,4 +1,4 @@
-// Parsers of the timer statements of timers.md T1 (the LAPIC ioctls and the `kvm timer_*`,
+// Parsers of the timer statements of docs/timers.md#t1-statements (the LAPIC ioctls and the `kvm timer_*`,
 // `wait_lapic_expire`, `hv_timer`, `entry`, `exit` operations) and the checks of values written to
 // timer registers: bad CTL bits and invalid LAPIC register values are parse errors (HVT090).
 import type { LapicTimerRegs, MsrRef, RegRef, Tok } from './ast';
@@ -72,6 +72,8 @@ function lapicRegs(r: ArgReader, from: 'args' | 'result'): Partial<LapicTimerReg
 export const LAPIC_IOCTL_OPS: Readonly<Record<string, OpSpec>> = {
   KVM_SET_LAPIC: {
     level: 'vcpu',
+    sig: 'lvtt=LVTT [tmict=COUNT] [tmcct=COUNT] [tdcr=TDCR]',
+    doc: 'x86: restores the LAPIC timer registers; entering TSC-deadline mode clears the deadline',
     parse: (r) => {
       const regs = lapicRegs(r, 'args');
       if (!regs.lvtt) throw new ParseFailure({ start: r.end, end: r.end }, 'KVM_SET_LAPIC needs `lvtt=`: expected the LVT timer register like `lvtt=0x400ec`');
@@ -80,6 +82,8 @@ export const LAPIC_IOCTL_OPS: Readonly<Record<string, OpSpec>> = {
   },
   KVM_GET_LAPIC: {
     level: 'vcpu',
+    sig: '-> [lvtt=LVTT] [tmict=COUNT] [tmcct=COUNT] [tdcr=TDCR]',
+    doc: 'x86: saves the LAPIC timer registers',
     parse: (r) => {
       if (r.result?.kind === 'value') throw new ParseFailure(r.result.span, 'KVM_GET_LAPIC returns named outputs: expected `-> lvtt=VALUE tmict=VALUE tmcct=VALUE tdcr=VALUE`');
       return { type: 'get_lapic', ...lapicRegs(r, 'result') };
@@ -90,6 +94,8 @@ export const LAPIC_IOCTL_OPS: Readonly<Record<string, OpSpec>> = {
 export const TIMER_KVM_OPS: Readonly<Record<string, OpSpec>> = {
   timer_state: {
     level: 'vcpu',
+    sig: 'TIMER ctl=CTL cval=VALUE',
+    doc: 'KVM saved or loaded the timer (kvm_timer_save_state / kvm_timer_restore_state)',
     parse: (r) => {
       const timer = timerOperand(r, ['vtimer', 'ptimer', 'hvtimer', 'hptimer']);
       const ctl = r.required('ctl', parseCounter, 'the timer control like `ctl=0x1`', CTL_EXPECTED);
@@ -99,20 +105,24 @@ export const TIMER_KVM_OPS: Readonly<Record<string, OpSpec>> = {
   },
   timer_irq: {
     level: 'vcpu',
+    sig: 'TIMER level=BIT',
+    doc: 'KVM set the timer\'s interrupt line (kvm_timer_update_irq; lapic: an injection)',
     parse: (r) => {
       const timer = timerOperand(r, undefined);
       const level = r.required('level', parseLevel, '`level=0` or `level=1`');
-      // kvm_apic_accept_irq is an injection, not a line level (timers.md T1).
+      // kvm_apic_accept_irq is an injection, not a line level (docs/timers.md#t1-statements).
       if (timer.value === 'lapic' && !level.value) throw new ParseFailure(level.span, expectedFound('`level=1` (a LAPIC timer record is an injection)', '0'));
       return { type: 'timer_irq', timer, level };
     },
   },
-  timer_expire: { level: 'vcpu', parse: (r) => ({ type: 'timer_expire', timer: timerOperand(r, undefined) }) },
-  wait_lapic_expire: { level: 'vcpu', parse: (r) => ({ type: 'wait_lapic_expire', delta: r.required('delta', parseSigned64, 'guest TSC minus the deadline in cycles like `delta=-4000`') }) },
-  hv_timer: { level: 'vcpu', parse: (r) => ({ type: 'hv_timer', inUse: r.required('in_use', parseBit, '`in_use=0` or `in_use=1`') }) },
-  entry: { level: 'vcpu', parse: () => ({ type: 'kvm_entry' }) },
+  timer_expire: { level: 'vcpu', sig: 'TIMER', doc: 'KVM\'s software timer for the guest timer ran out (kvm_timer_hrtimer_expire)', parse: (r) => ({ type: 'timer_expire', timer: timerOperand(r, undefined) }) },
+  wait_lapic_expire: { level: 'vcpu', sig: 'delta=SIGNED', doc: 'x86: at guest entry with the timer pending, guest TSC minus the deadline', parse: (r) => ({ type: 'wait_lapic_expire', delta: r.required('delta', parseSigned64, 'guest TSC minus the deadline in cycles like `delta=-4000`') }) },
+  hv_timer: { level: 'vcpu', sig: 'in_use=BIT', doc: 'x86: the VMX preemption timer (1) or a host hrtimer (0) carries the deadline', parse: (r) => ({ type: 'hv_timer', inUse: r.required('in_use', parseBit, '`in_use=0` or `in_use=1`') }) },
+  entry: { level: 'vcpu', sig: '', doc: 'the vCPU entered guest mode (kvm_entry)', parse: () => ({ type: 'kvm_entry' }) },
   exit: {
     level: 'vcpu',
+    sig: 'REASON',
+    doc: 'the vCPU left guest mode (kvm_exit) for this reason',
     parse: (r) => {
       const [reason, ...extra] = r.positionals();
       if (!reason) throw new ParseFailure({ start: r.end, end: r.end }, expectedFound('an exit reason like IRQ, WFx, HLT or PREEMPTION_TIMER', ''));

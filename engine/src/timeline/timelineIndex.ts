@@ -15,6 +15,7 @@ import { nsOfTicks } from '../values/units';
 import { stolenConfigured } from '../replay/stolen';
 import { ACTORS, type Handoff, type Phase, type PhaseInterval, type TimelineRow } from '../../../protocol/views';
 import { guestVcpuKey, instanceKey, vcpuKey } from '../../../protocol/instanceKey';
+import { TimerRowsBuilder, type TimerRowsIndex, type TimerRowsMark } from './timerRows';
 
 /** A row id: the instance key, or `host/vm/vcpuN` for one of its vCPUs. */
 const rowId = (instance: string, vcpu: number | null): string => (vcpu === null ? instance : vcpuKey(instance, vcpu));
@@ -120,6 +121,8 @@ export class TimelineIndex {
     readonly stateChanges: readonly StateChangeEntry[],
     readonly hosts: readonly { name: string; arch: 'arm64' | 'x86_64'; freq: string }[],
     readonly lineCount: number,
+    /** Timer tracks and guest-mode intervals (timerRows.ts). */
+    readonly timers: TimerRowsIndex,
   ) {}
 
   get statementCount(): number { return this.lines.length; }
@@ -186,6 +189,7 @@ interface Checkpoint {
   timeLines: GuestTimeLines;
   hosts: TimelineIndex['hosts'];
   inOrder: boolean;
+  timers: TimerRowsMark;
 }
 
 /** Lines between two checkpoints of a builder. */
@@ -208,6 +212,7 @@ export class TimelineIndexBuilder {
   private timeLines = new GuestTimeLines();
   private hosts: TimelineIndex['hosts'] = [];
   private inOrder = true;
+  private timers = new TimerRowsBuilder();
   private readonly checkpoints: Checkpoint[] = [];
   /** The next line to feed. */
   private next = 0;
@@ -251,6 +256,7 @@ export class TimelineIndexBuilder {
     b.timeLines = start.timeLines.clone();
     b.hosts = start.hosts;
     b.inOrder = start.inOrder;
+    b.timers = previous.timers.copyAt(start.timers);
     b.checkpoints.push(...previous.checkpoints.filter((s) => s.line <= start.line));
     return b;
   }
@@ -297,6 +303,7 @@ export class TimelineIndexBuilder {
       handoffs: this.handoffs.map((h) => ({ ...h })),
       series: [...this.series].map(([id, s]) => ({ id, counterName: s.entry.counterName, clock: s.clock.mark(), stolen: s.stolen.mark(), waited: s.waited, lastStolen: s.lastStolen })),
       waits: this.waits.length, stateChanges: this.stateChanges.length, timeLines: this.timeLines.clone(), hosts: this.hosts, inOrder: this.inOrder,
+      timers: this.timers.mark(),
     });
   }
 
@@ -314,6 +321,7 @@ export class TimelineIndexBuilder {
     this.times.push(t);
     this.rowOf.push(row);
     this.actorOf.push(ACTORS.indexOf(stmt.actor.value));
+    this.timers.visit(line, stmt, state, events, t, (l) => this.timeOfFedLine(l));
     const vm = stmt.where.vm?.value;
     if (vm === undefined || !state.hosts.has(stmt.where.host.value)) return;
     const changes: string[] = [];
@@ -335,6 +343,18 @@ export class TimelineIndexBuilder {
     }
     if (this.sample(line, stmt, state, events, vm)) changes.push('stolen time');
     if (changes.length) this.stateChanges.push({ line, what: changes.join(', ') });
+  }
+
+  /** The time of the statement on `line` among those fed so far (undefined: no statement there). */
+  private timeOfFedLine(line: number): bigint | undefined {
+    let lo = 0;
+    let hi = this.lines.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.lines[mid] === line) return this.times[mid];
+      if (this.lines[mid] < line) lo = mid + 1; else hi = mid - 1;
+    }
+    return undefined;
   }
 
   /** Creates the rows a statement mentions; returns the statement's row index (-1: a host statement). */
@@ -483,11 +503,13 @@ export class TimelineIndexBuilder {
     const endT = n ? this.times[byTime[n - 1]] : 0n;
     const endLine = n ? this.lines[n - 1] : 0;
     const rows: TimelineRow[] = [];
+    const rowEnds = new Map<string, bigint>();
     for (const rs of this.rowStates.values()) {
       const row = { ...rs.row, intervals: [...rs.row.intervals] };
       const phase = rs.phase ?? 'setup';
       // A row the guest left ends at its last statement; the others run to the end of the trace.
       const end = phase === 'gone' ? { line: rs.lastLine, t: rs.lastT } : { line: endLine, t: endT };
+      rowEnds.set(row.id, end.t);
       if (end.t > rs.since.t) row.intervals.push(interval(phase, rs.since, end));
       rows.push(row);
     }
@@ -502,7 +524,7 @@ export class TimelineIndexBuilder {
       return { ...s.entry, clockError: s.clock.points, stolen: s.stolen.points };
     }).sort((a, b) => (a.vm === b.vm ? a.vcpu - b.vcpu : a.vm < b.vm ? -1 : 1));
     return new TimelineIndex(this.lines, this.times, this.rowOf, this.actorOf, byTime, this.rowIds, ordered, this.handoffs, series,
-      this.waits, this.stateChanges, this.hosts, this.analysis.doc.lineCount);
+      this.waits, this.stateChanges, this.hosts, this.analysis.doc.lineCount, this.timers.finish((row) => rowEnds.get(row) ?? endT));
   }
 }
 

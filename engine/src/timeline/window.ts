@@ -10,6 +10,7 @@ import type {
 } from '../../../protocol/views';
 import { ACTORS } from '../../../protocol/views';
 import { type ClockErrorEntry, type StolenEntry, type TimelineIndex, type WaitEntry } from './timelineIndex';
+import { timerWindow } from './timerWindow';
 
 export interface WindowBounds {
   fromNs: bigint;
@@ -214,5 +215,10 @@ export function timelineWindow(index: TimelineIndex, doc: TraceDocument, diagnos
   }
   const w = waitsIn(index.waits, from, to, maxSamples);
   reduced ||= w.reduced;
-  return { fromNs: from.toString(), toNs: to.toString(), markers, clusters, findings, findingClusters, clockError, stolen, waits: w.waits, reduced };
+  const tw = timerWindow(index.timers, from, to, maxMarkers, maxSamples);
+  reduced ||= tw.reduced;
+  return {
+    fromNs: from.toString(), toNs: to.toString(), markers, clusters, findings, findingClusters, clockError, stolen, waits: w.waits,
+    timers: tw.timers, runs: tw.runs, runClusters: tw.runClusters, lateness: tw.lateness, reduced,
+  };
 }

@@ -1,4 +1,4 @@
-// Guest timers (timers.md T1, kvm-timers.md §1.1, §2.1): the timer names of the `kvm timer_*`
+// Guest timers (docs/timers.md#t1-statements, docs/reference/kvm-timers.md#11-architectural-registers-and-bits, §2.1): the timer names of the `kvm timer_*`
 // statements, which architectural register programs which timer, and the bit layouts KVM uses —
 // arm64 CNT*_CTL (include/clocksource/arm_arch_timer.h) and the x86 LAPIC timer registers
 // (arch/x86/kvm/lapic.c: apic_update_lvtt, update_divide_count).
@@ -9,7 +9,7 @@ export type TimerName = 'vtimer' | 'ptimer' | 'hvtimer' | 'hptimer' | 'lapic';
 export const TIMER_NAMES: readonly TimerName[] = ['vtimer', 'ptimer', 'hvtimer', 'hptimer', 'lapic'];
 export const ARM64_TIMERS: readonly TimerName[] = ['vtimer', 'ptimer', 'hvtimer', 'hptimer'];
 
-/** NV EL2 timers are parsed and shown, but no diagnostic judges them (timers.md T1). */
+/** NV EL2 timers are parsed and shown, but no diagnostic judges them (docs/timers.md#t1-statements). */
 export const isNvTimer = (t: TimerName): boolean => t === 'hvtimer' || t === 'hptimer';
 
 // ---- arm64 ------------------------------------------------------------------------------------

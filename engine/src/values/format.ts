@@ -38,6 +38,15 @@ export function formatDuration(ns: bigint): string {
   return `${ns} ns`;
 }
 
+/** A duration with three decimals kept, for labels that line up: `3.200 ms`, `899.990 ms`, `1.500 s`, `250 ns`. */
+export function fixedDuration(ns: bigint): string {
+  const a = abs(ns);
+  if (a >= NS_PER_S) return `${decimal(ns, NS_PER_S, 3, true)} s`;
+  if (a >= 1_000_000n) return `${decimal(ns, 1_000_000n, 3, true)} ms`;
+  if (a >= 1_000n) return `${decimal(ns, 1_000n, 3, true)} µs`;
+  return `${ns} ns`;
+}
+
 /** A signed duration: `+600.1 ms`, `-599.99 ms`, `+0 ns`. */
 export const signedDuration = (ns: bigint): string => `${ns < 0n ? '' : '+'}${formatDuration(ns)}`;
 

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  contrastRatio, deltaE, ensureContrast, LEGEND, MIN_CONTRAST, parseColour, resolvePalette, themeKindOf, VSCODE_DEFAULTS, type ThemeKind,
+  contrastRatio, deltaE, ensureContrast, LEGEND, legendFor, MIN_CONTRAST, parseColour, resolvePalette, themeKindOf, VSCODE_DEFAULTS, type ThemeKind,
 } from '../../../webview/src/legend';
 
 const rgb = (c: string) => { const v = parseColour(c); assert.ok(v, `not a colour: ${c}`); return v; };
@@ -78,4 +78,13 @@ test('a theme colour below 3:1 is darkened (light background) or lightened (dark
 test('the theme kind from VS Code\'s body classes', () => {
   assert.deepEqual(['vscode-light', 'vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast vscode-high-contrast-light', ''].map(themeKindOf),
     ['light', 'dark', 'high-contrast', 'high-contrast-light', 'dark']);
+});
+
+test('the legend of a trace: the timer and guest-mode entries only when it has timer tracks / entry-exit records', () => {
+  const timer = LEGEND.filter((e) => e.group === 'timer').map((e) => e.category);
+  assert.deepEqual(timer, ['timer:armed', 'timer:deadline', 'timer:moved', 'timer:early', 'timer:on-time', 'timer:late', 'timer:unjudged', 'timer:lost']);
+  assert.equal(legendFor({ timers: false, runs: false }).length, 16);
+  assert.equal(legendFor({ timers: true, runs: false }).length, 24);
+  assert.deepEqual(legendFor({ timers: false, runs: true }).slice(16).map((e) => e.category), ['run:guest', 'run:exit']);
+  assert.equal(legendFor({ timers: true, runs: true }).length, LEGEND.length);
 });

@@ -55,3 +55,30 @@ test('a collapsed instance draws its vCPUs\' rows; a collapsed VM draws everythi
   assert.deepEqual(all.tracks.map((t) => [t.node.id, t.rows.length]), [['vm:vm1', 6]]);
   assert.equal(all.height, 22);
 });
+
+test('timer tracks sit under their vCPU, which becomes collapsible and then draws them (30 px each)', () => {
+  const counts = { armed: 3, deliveries: 2, early: 0, late: 1, lost: 0 };
+  const timers = [
+    { id: 'dst/vm1/vcpu0/vtimer', vcpuRow: 'dst/vm1/vcpu0', timer: 'vtimer' as const, label: 'vtimer (CNTV)', series: 'vm1/vcpu0/vtimer', counts },
+    { id: 'dst/vm1/vcpu0/ptimer', vcpuRow: 'dst/vm1/vcpu0', timer: 'ptimer' as const, label: 'ptimer (CNTP)', series: 'vm1/vcpu0/ptimer', counts },
+  ];
+  const tree = buildTrackTree(ROWS, timers);
+  const vcpu0 = tree[0].children[1].children[0];
+  assert.deepEqual(vcpu0.children.map((c) => [c.id, c.kind, c.label, c.depth, c.row]), [
+    ['dst/vm1/vcpu0/vtimer', 'timer', 'vtimer (CNTV)', 3, null], ['dst/vm1/vcpu0/ptimer', 'timer', 'ptimer (CNTP)', 3, null],
+  ]);
+  assert.equal(vcpu0.children[0].title, 'vtimer (CNTV) of vcpu0 of vm1 on dst (dst/vm1/vcpu0/vtimer): 3 armed, 2 deliveries (1 late, 0 early), 0 lost');
+  // 174 px of the other tracks + 2 × 30.
+  assert.equal(TRACK_HEIGHT.timer, 30);
+  const open = layoutTracks(tree, new Set());
+  assert.equal(open.height, 174 + 60);
+  assert.deepEqual(open.tracks.slice(5, 8).map((t) => [t.node.id, t.top, t.height, t.rows]), [
+    ['dst/vm1/vcpu0', 126, 24, ['dst/vm1/vcpu0']], ['dst/vm1/vcpu0/vtimer', 150, 30, ['dst/vm1/vcpu0/vtimer']], ['dst/vm1/vcpu0/ptimer', 180, 30, ['dst/vm1/vcpu0/ptimer']],
+  ]);
+  const folded = layoutTracks(tree, new Set(['dst/vm1/vcpu0']));
+  assert.equal(folded.height, 174);
+  const byRow = trackOfRow(folded.tracks);
+  assert.equal(byRow.get('dst/vm1/vcpu0/vtimer')?.node.id, 'dst/vm1/vcpu0');
+  assert.equal(folded.tracks.find((t) => t.node.id === 'dst/vm1/vcpu0')?.collapsed, true);
+  assert.ok(allIds(tree).has('dst/vm1/vcpu0/ptimer'));
+});

@@ -15,8 +15,10 @@ import './quickFix.test';
 import './clientCommands.test';
 import './sampleTraces.test';
 import './timeline.test';
+import './timerTimeline.test';
 import './captures.test';
 import './recordedCapture.test';
+import './editorFeatures.test';
 
 export async function run(): Promise<void> {
   const results = await runAll((r) => console.log(`[hvtimer suite] ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.error ? `\n${r.error}` : ''}`));

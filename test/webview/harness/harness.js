@@ -16,6 +16,7 @@
   function windowFor(m) {
     const from = BigInt(m.fromNs);
     const to = BigInt(m.toNs);
+    const meets = (x) => BigInt(x.fromNs) <= to && BigInt(x.toNs) >= from;
     const w = fixture.window;
     // Like the server (engine timelineWindow `reduceSeries`): the points in range plus the nearest one on each side.
     const withEdges = (points) => {
@@ -30,6 +31,13 @@
       findings: w.findings.filter((x) => inRange(x.timeNs, from, to)),
       clockError: series(w.clockError), stolen: series(w.stolen),
       waits: w.waits.filter((x) => BigInt(x.fromNs) <= to && BigInt(x.toNs) >= from),
+      // The timer tracks (engine timerWindow): points in range, intervals meeting it, lateness with its edges.
+      timers: {
+        spans: w.timers.spans.filter(meets), spanClusters: w.timers.spanClusters.filter(meets),
+        deadlines: w.timers.deadlines.filter((x) => inRange(x.timeNs, from, to)), deliveries: w.timers.deliveries.filter((x) => inRange(x.timeNs, from, to)),
+        losses: w.timers.losses.filter((x) => inRange(x.timeNs, from, to)), clusters: w.timers.clusters.filter(meets),
+      },
+      runs: w.runs.filter(meets), runClusters: w.runClusters.filter(meets), lateness: series(w.lateness),
     };
   }
 

@@ -1,5 +1,5 @@
 // arm64 generic-timer tracepoints (arch/arm64/kvm/trace_arm.h, trace_handle_exit.h;
-// real-captures.md §1.3, timers.md T1): kvm_timer_save_state / kvm_timer_restore_state →
+// docs/reference/real-captures.md#13-arm64-archarm64kvmtrace_armh-trace_handle_exith-vgictraceh, docs/timers.md#t1-statements): kvm_timer_save_state / kvm_timer_restore_state →
 // `kvm timer_state TIMER ctl= cval=`, kvm_timer_update_irq → `kvm timer_irq TIMER level=`,
 // kvm_timer_hrtimer_expire → `kvm timer_expire TIMER`; a trapped CNTPCT read (kvm_sys_access) is
 // evidence that the physical counter traps (`kvm traps cntpct=on`); kvm_hvc_arm64 of the PV-time
@@ -65,7 +65,7 @@ export function decodeHvc(body: string): bigint | undefined {
 }
 
 /**
- * The PV-time calls (hvtrace-format §6.3). The trace shows only r0; Linux guests call
+ * The PV-time calls (docs/format.md#63-stolen-time-arm64-pv-time-x86-msr_kvm_steal_time). The trace shows only r0; Linux guests call
  * PV_TIME_FEATURES with PV_TIME_ST as its argument (arch/arm64/kernel/paravirt.c,
  * has_pv_steal_clock), so that argument is written. Other calls (PSCI, PTP, SMCCC_ARCH_FEATURES,
  * whose argument varies) are kept as notes.

@@ -1,5 +1,5 @@
-// Guest entries and exits (real-captures.md §1.1–1.3, Appendix A): kvm_entry → `kvm entry`,
-// kvm_exit → `kvm exit REASON` (timers.md T1). Unless the VMM's own records carry KVM_RUN, the
+// Guest entries and exits (docs/reference/real-captures.md#1-upstream-kernel-tracepoints-relevant-to-guest-time, Appendix A): kvm_entry → `kvm entry`,
+// kvm_exit → `kvm exit REASON` (docs/timers.md#t1-statements). Unless the VMM's own records carry KVM_RUN, the
 // first entry of a vCPU, and its first entry after a kvm_userspace_exit, also stand for the
 // `ioctl KVM_RUN` that caused it (the resume points and stolen-time updates of the model).
 import type { TraceEvent } from '../event';

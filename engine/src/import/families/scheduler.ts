@@ -1,4 +1,4 @@
-// Scheduler events of vCPU threads (include/trace/events/sched.h; real-captures.md §1.4) → `sched
+// Scheduler events of vCPU threads (include/trace/events/sched.h; docs/reference/real-captures.md#14-scheduler-includetraceeventsschedh) → `sched
 // wait DURATION`, the run-queue wait that stolen time accounts (run_delay), stamped when the wait
 // ended. With schedstats (sched_stat_wait present in the capture) the kernel's own delays are
 // used. On a default kernel the waits are derived: a vCPU thread becomes runnable at its

@@ -28,7 +28,7 @@ export interface MapContext {
   /**
    * Writes a whole statement without its TIME at an earlier event's time and place: before what
    * that event and the events after it produced. A decoder that learns a call's values only at its
-   * return puts the call where KVM acted (format §6.2 item 6); a guest write goes before the
+   * return puts the call where KVM acted (docs/format.md#62-x86-tsc item 6); a guest write goes before the
    * kvm_write_tsc_offset it caused, which the kernel traced first. `src` is the capture line the
    * statement stands for (default the anchor).
    */

@@ -1,4 +1,4 @@
-// x86 TSC and kvmclock tracepoints (arch/x86/kvm/trace.h, real-captures.md §1.1):
+// x86 TSC and kvmclock tracepoints (arch/x86/kvm/trace.h, docs/reference/real-captures.md#11-x86-archx86kvmtraceh-trace_system-kvm):
 // kvm_write_tsc_offset → `kvm write_tsc_offset`, kvm_track_tsc → `kvm track_tsc`,
 // kvm_update_master_clock → `kvm update_master_clock`, kvm_pvclock_update → `kvm pvclock_update`
 // (docs/format-capture-statements.md). Offsets print with `%llu`, so negative offsets are huge

@@ -1,4 +1,4 @@
-// x86 local-APIC timer tracepoints (arch/x86/kvm/trace.h, lapic.c; real-captures.md §1.1, timers.md
+// x86 local-APIC timer tracepoints (arch/x86/kvm/trace.h, lapic.c; docs/reference/real-captures.md#11-x86-archx86kvmtraceh-trace_system-kvm, timers.md
 // T1): guest writes of the timer registers through kvm_msr (x2APIC 0x832/0x838/0x83e and
 // IA32_TSC_DEADLINE 0x6e0, also on the fastpath) and kvm_apic (xAPIC MMIO), kvm_hv_timer_state,
 // kvm_wait_lapic_expire, and the timer interrupt's kvm_apic_accept_irq (LVTT vector). The

@@ -1,4 +1,4 @@
-// arm64 generic timers (kvm-timers.md §1): guest writes of CTL/CVAL/TVAL, the VMM's
+// arm64 generic timers (docs/reference/kvm-timers.md#1-arm64-the-generic-timer-as-kvm-emulates-it): guest writes of CTL/CVAL/TVAL, the VMM's
 // KVM_SET_ONE_REG restore, and KVM's own save/restore records (`kvm timer_state`).
 import { add64 } from '../../values/u64';
 import { CTL_ISTATUS, signExtend32, type TimerField, type TimerName } from '../../uapi/timers';
@@ -36,7 +36,7 @@ export function timerStateRecord(tc: TimerCtx, name: TimerName, ctl: bigint, cva
   const ts = timerOf(tc.vt, name);
   // A saved or loaded CTL without ISTATUS (or disabled, or masked) shows the timer's output low: the
   // guest took the last interrupt and re-armed. KVM's recorded level stays 1 until the next
-  // kvm_timer_update_irq (kvm-timers.md §1.5-1.6), so the next level=1 is a new edge, not a load
+  // kvm_timer_update_irq (docs/reference/kvm-timers.md#15-lifecycle-load-run-put-block and docs/reference/kvm-timers.md#16-interrupt-delivery-kvm_timer_update_irq-and-irq-numbers), so the next level=1 is a new edge, not a load
   // re-evaluating a line that stayed high.
   if ((ctl & 7n) !== 5n) ts.lineHigh = false;
   const c = ctl & ~CTL_ISTATUS;

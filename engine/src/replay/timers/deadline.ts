@@ -1,7 +1,7 @@
 // The counter each timer compares with, and the reference time at which it reaches a compare value
-// (t_d, timers.md T2 "Deadline"), in exact u64 arithmetic. KVM compares unsigned: `cval <= now`
+// (t_d, docs/timers.md#t2-model "Deadline"), in exact u64 arithmetic. KVM compares unsigned: `cval <= now`
 // (arm64 kvm_timer_should_fire) and `tscdeadline > guest_tsc` (x86 start_sw_tscdeadline); a
-// compare value more than 2^63 ahead of the counter has "already passed" (kvm-timers.md §3.0).
+// compare value more than 2^63 ahead of the counter has "already passed" (docs/reference/kvm-timers.md#30-state-hvtimer-must-track-per-vcpu-per-timer).
 import { guestCntvct, guestRate, guestTsc, kvmCntpct } from '../clock';
 import type { HostState, VcpuState } from '../state';
 import { sub64 } from '../../values/u64';
@@ -12,7 +12,7 @@ const HALF = 1n << 63n;
 
 /**
  * The guest counter a timer is compared with at reference time t: arm64 `P − timer_get_offset()`
- * (the vtimer uses voffset, every other timer poffset, kvm-timers.md §1.2), x86 the guest TSC.
+ * (the vtimer uses voffset, every other timer poffset, docs/reference/kvm-timers.md#12-kvms-offsets-where-o_v-and-o_p-come-from), x86 the guest TSC.
  */
 export function timerCounter(h: HostState, v: VcpuState, timer: TimerName, t: bigint): bigint {
   switch (timer) {

@@ -1,4 +1,4 @@
-// Deliveries (timers.md T2 "Delivery"): which `kvm timer_irq` records are interrupt edges, how
+// Deliveries (docs/timers.md#t2-model "Delivery"): which `kvm timer_irq` records are interrupt edges, how
 // early or late each is against the compare value in force, `kvm wait_lapic_expire` as the x86
 // delivery's exact error, and the run state around them (`kvm entry` / `kvm exit`, `sched wait`).
 import { ticksIn } from '../../values/units';
@@ -44,7 +44,7 @@ export function timerExpire(tc: TimerCtx, name: TimerName): void {
 /**
  * `kvm timer_irq TIMER level=L`. An arm64 level=1 is a delivery when it raises the line (it was low,
  * or this instance has not set it yet) or KVM re-raised it since the last level=1 (a timer_expire or
- * an `exit IRQ`); a vcpu_load re-evaluating a high line is not (kvm-timers.md §1.5). Every LAPIC
+ * an `exit IRQ`); a vcpu_load re-evaluating a high line is not (docs/reference/kvm-timers.md#15-lifecycle-load-run-put-block). Every LAPIC
  * record is an injection (kvm_apic_accept_irq).
  */
 export function timerIrq(tc: TimerCtx, name: TimerName, level: boolean): void {
@@ -122,7 +122,7 @@ function consumeDelivered(tc: TimerCtx, ts: TimerState): void {
 }
 
 /**
- * `kvm wait_lapic_expire delta=N`: guest TSC − deadline at entry (kvm-timers.md §2.5). Late when
+ * `kvm wait_lapic_expire delta=N`: guest TSC − deadline at entry (docs/reference/kvm-timers.md#25-timer-advance-lapic_timer_advance-and-kvm_wait_lapic_expire). Late when
  * delta exceeds the late tolerance in cycles (after run-queue waits); early when −delta exceeds the
  * early tolerance at a PREEMPTION_TIMER exit or for a TSC-deadline timer. KVM only waits for an
  * injected timer interrupt, so without a `timer_irq lapic` before it, it is the delivery itself.

@@ -1,5 +1,5 @@
 // What the timer model tells the rules (HVT040–HVT045, HVT020) and the editor. Each event carries
-// the numbers a message needs and the model's verdict against the tolerances of timers.md T2;
+// the numbers a message needs and the model's verdict against the tolerances of docs/timers.md#t2-model;
 // rules word it and decide where it goes.
 import type { Ref } from '../state';
 import type { TimerName } from '../../uapi/timers';
@@ -18,7 +18,7 @@ export interface TimerArmed extends At {
   byTime: boolean;
 }
 
-/** A delivery edge (timers.md T2 "Delivery") judged against the compare value in force. */
+/** A delivery edge (docs/timers.md#t2-model "Delivery") judged against the compare value in force. */
 export interface TimerDelivery extends At {
   kind: 'timerDelivery';
   timer: TimerName;
@@ -101,7 +101,7 @@ export interface TimerShift extends At {
   armedBeforeOffset: boolean;
 }
 
-/** `kvm wait_lapic_expire delta=N` judged (timers.md T3 HVT040 / HVT041 x86). */
+/** `kvm wait_lapic_expire delta=N` judged (docs/timers.md#t3-diagnostics HVT040 / HVT041 x86). */
 export interface LapicExpireWait extends At {
   kind: 'lapicExpireWait';
   delta: bigint;

@@ -94,7 +94,7 @@ export function withTimers(state: ModelState, line: number, stmt: Statement, emi
 function counterEvent(state: ModelState, step: StepContext, e: ReplayEvent): void {
   switch (e.kind) {
     case 'vcpuCreated':
-      // A created vCPU starts from the reset state (timers.md T2).
+      // A created vCPU starts from the reset state (docs/timers.md#t2-model).
       state.timers.vcpus.delete(vcpuKey(e.inst, e.vcpu));
       return;
     case 'stop': return stopVcpus(state.timers, e.inst);
@@ -210,7 +210,7 @@ function offsetsMoved(state: ModelState, step: StepContext, where: Where, sigs: 
 }
 
 /**
- * At a resume point (timers.md T3 HVT044): where each armed timer fires now, against where it would
+ * At a resume point (docs/timers.md#t3-diagnostics HVT044): where each armed timer fires now, against where it would
  * fire if the guest counter were on the VM's policy line (the `expected` of the resume point).
  */
 function resumeShift(state: ModelState, step: StepContext, e: Extract<ReplayEvent, { kind: 'resumePoint' }>): void {

@@ -1,4 +1,4 @@
-// x86 local-APIC timer (kvm-timers.md §2, arch/x86/kvm/lapic.c): LVTT / TMICT / TDCR writes,
+// x86 local-APIC timer (docs/reference/kvm-timers.md#2-x86-the-local-apic-timer-in-kvm-archx86kvmlapicc, arch/x86/kvm/lapic.c): LVTT / TMICT / TDCR writes,
 // IA32_TSC_DEADLINE (kvm_set_lapic_tscdeadline_msr), and KVM_SET_LAPIC (kvm_apic_set_state).
 import type { LapicTimerRegs } from '../../syntax/ast';
 import {
@@ -103,7 +103,7 @@ export function writeLapicRegister(tc: TimerCtx, reg: LapicRegister, value: bigi
 
 /**
  * IA32_TSC_DEADLINE = V (guest wrmsr or KVM_SET_MSRS): arms (V ≠ 0) or disarms the timer, only in
- * TSC-deadline mode; otherwise KVM drops the write and still reports success (kvm-timers.md §2.2).
+ * TSC-deadline mode; otherwise KVM drops the write and still reports success (docs/reference/kvm-timers.md#22-tsc-deadline-msr-0x6e0).
  */
 export function writeTscDeadline(tc: TimerCtx, value: bigint, host: boolean): void {
   const ts = lapicOf(tc);

@@ -1,4 +1,4 @@
-// The timer model's core (timers.md T2): per vCPU and timer, whether it is armable, its deadline
+// The timer model's core (docs/timers.md#t2-model): per vCPU and timer, whether it is armable, its deadline
 // t_d in reference time, and the deadline being watched — when it passes, whether the vCPU was
 // blocked then, the guest entries after it, and when it counts as lost.
 import type { StepContext } from '../context';
@@ -24,12 +24,12 @@ const EL1_TIMERS: readonly TimerName[] = ['vtimer', 'ptimer'];
 
 const blockingExit = (reason: string): boolean => /^(WFx|WFI|WFE|WFIT|HLT)$/i.test(reason);
 
-/** Blocked (timers.md T2): the last `kvm exit` was WFx or HLT, with no entry since. */
+/** Blocked (docs/timers.md#t2-model): the last `kvm exit` was WFx or HLT, with no entry since. */
 export const isBlocked = (vt: VcpuTimers): boolean => !vt.inGuest && vt.lastExit !== undefined && blockingExit(vt.lastExit.reason);
 
 function newTimer(name: TimerName, created: boolean): TimerState {
   const ts: TimerState = { name, tmict: 0n, tdcr: 0n, lvttKnown: false, lineHigh: false, reRaised: false };
-  // Reset state of a created vCPU (timers.md T2): arm64 CTL 0, CVAL 0; x86 LVTT 0x10000, deadline 0.
+  // Reset state of a created vCPU (docs/timers.md#t2-model): arm64 CTL 0, CVAL 0; x86 LVTT 0x10000, deadline 0.
   if (created) { ts.ctl = name === 'lapic' ? LVTT_RESET : 0n; ts.cmp = 0n; }
   return ts;
 }
@@ -72,13 +72,13 @@ export function compareValue(ts: TimerState): bigint | undefined {
   return ts.target;
 }
 
-/** Armable (timers.md T2): arm64 `(ctl & 3) == 1`; x86 LVTT unmasked and the mode's compare value non-zero. */
+/** Armable (docs/timers.md#t2-model): arm64 `(ctl & 3) == 1`; x86 LVTT unmasked and the mode's compare value non-zero. */
 export function armable(ts: TimerState): boolean {
   if (ts.name !== 'lapic') return ts.ctl !== undefined && ts.cmp !== undefined && ctlCanFire(ts.ctl);
   return ts.ctl !== undefined && !lvttMasked(ts.ctl) && compareValue(ts) !== undefined;
 }
 
-/** t_d of the compare value in force, from now (timers.md T2 "Deadline"). */
+/** t_d of the compare value in force, from now (docs/timers.md#t2-model "Deadline"). */
 export function computeDeadline(tc: TimerCtx, ts: TimerState): bigint | undefined {
   const cmp = compareValue(ts);
   if (cmp === undefined) return undefined;
@@ -103,7 +103,7 @@ export const touch = (model: TimerModel): void => { model.nextCheck = 0n; };
 export function update(tc: TimerCtx, ts: TimerState, wrote: { cmp: boolean; wasArmable: boolean; cmpBefore: bigint | undefined }): void {
   const nowArmable = armable(ts);
   const cmp = compareValue(ts);
-  // x86 converts the deadline to host time when it is armed (kvm-timers.md §2.3, §2.8): a change
+  // x86 converts the deadline to host time when it is armed (docs/reference/kvm-timers.md#23-comparing-the-deadline-with-the-guest-tsc, §2.8): a change
   // that does not re-arm (a mask bit) keeps the conversion.
   const keep = ts.name === 'lapic' && !wrote.cmp && cmp === wrote.cmpBefore && ts.deadline !== undefined;
   ts.deadline = cmp === undefined ? undefined : keep ? ts.deadline : computeDeadline(tc, ts);
@@ -129,7 +129,7 @@ export function update(tc: TimerCtx, ts: TimerState, wrote: { cmp: boolean; wasA
       ep.suspended = false;
     }
     if (ep.suspended) {
-      // Armable again with the same compare value: lateness counts from now (timers.md T3 HVT041).
+      // Armable again with the same compare value: lateness counts from now (docs/timers.md#t3-diagnostics HVT041).
       ep.suspended = false;
       ep.from = ts.deadline! > tc.t ? ts.deadline! : tc.t;
       ep.passed = false;
@@ -156,7 +156,7 @@ export const before = (ts: TimerState): { wasArmable: boolean; cmpBefore: bigint
 
 /**
  * KVM_RUN or `kvm entry`: the vCPU enters the guest. A deadline that fell while it was not running
- * (paused, between instances) counts from here (timers.md T2 "Deadlines while not running").
+ * (paused, between instances) counts from here (docs/timers.md#t2-model "Deadlines while not running").
  */
 export function enterGuest(tc: TimerCtx): void {
   const { vt, t } = tc;
@@ -189,7 +189,7 @@ const NOTHING = -1n;
  * Before a statement at time t: deadlines that t has reached are marked passed (with the vCPU's
  * blocked state at that moment), masked LAPIC deadlines are consumed as KVM consumes them, and a
  * deadline that passed by more than the lost tolerance while the vCPU entered the guest, with no
- * delivery, is lost (timers.md T3 HVT042). Cheap when nothing is due (nextCheck).
+ * delivery, is lost (docs/timers.md#t3-diagnostics HVT042). Cheap when nothing is due (nextCheck).
  */
 export function watchDeadlines(state: ModelState, t: bigint, ref: Ref, emit: (e: ReplayEvent) => void): void {
   const model = state.timers;
@@ -223,7 +223,7 @@ export function watchDeadlines(state: ModelState, t: bigint, ref: Ref, emit: (e:
   model.nextCheck = next;
 }
 
-/** A masked LVTT: KVM still expires the timer and consumes the deadline, without an interrupt (kvm-timers.md §2.2). */
+/** A masked LVTT: KVM still expires the timer and consumes the deadline, without an interrupt (docs/reference/kvm-timers.md#22-tsc-deadline-msr-0x6e0). */
 function consumeMasked(ts: TimerState, t: bigint): void {
   if (ts.ctl !== undefined && lvttMode(ts.ctl) === 'periodic' && ts.target !== undefined && ts.periodNs) {
     ts.target = nextPeriod(ts.target, ts.periodNs, t);
@@ -269,7 +269,7 @@ export function nextPeriod(target: bigint, period: bigint, t: bigint): bigint {
 // ---- offsets changing under an armed timer ------------------------------------------------------------
 
 /**
- * arm64 KVM compares CVAL with the live counter, so an offset change moves t_d (timers.md T2): the
+ * arm64 KVM compares CVAL with the live counter, so an offset change moves t_d (docs/timers.md#t2-model): the
  * deadline is recomputed; one already passed after the change has t_d = now.
  */
 export function rebaseArm64(tc: TimerCtx, ts: TimerState): { before: bigint; after: bigint } | undefined {

@@ -1,10 +1,10 @@
-// The timer part of the model state (timers.md T2): per VM instance and vCPU, each guest timer's
+// The timer part of the model state (docs/timers.md#t2-model): per VM instance and vCPU, each guest timer's
 // control and compare value, the deadline it makes in reference time and the deadline being watched
 // for delivery. Plain data (Maps, plain objects, bigints), so a checkpoint is a structuredClone.
 import type { Ref } from '../state';
 import type { TimerName } from '../../uapi/timers';
 
-/** One delivery (timers.md T2 "Delivery") and how it was judged. */
+/** One delivery (docs/timers.md#t2-model "Delivery") and how it was judged. */
 export interface DeliveryRecord {
   at: Ref;
   time: bigint;
@@ -18,7 +18,7 @@ export interface DeliveryRecord {
 /**
  * A deadline being watched: from the statement that armed it until a delivery closes it. `from` is
  * when lateness and loss count from: t_d, or later when the timer became armable again or the vCPU
- * only resumed after t_d (timers.md T2 "Deadlines while not running").
+ * only resumed after t_d (docs/timers.md#t2-model "Deadlines while not running").
  */
 export interface Episode {
   cmp: bigint;
@@ -54,7 +54,7 @@ export interface TimerState {
   /** x86: the vCPU's TSC offset and scaling when the deadline was converted to host time. */
   armedOffset?: [bigint, bigint, boolean];
   episode?: Episode;
-  // x86 LAPIC timer (kvm-timers.md §2)
+  // x86 LAPIC timer (docs/reference/kvm-timers.md#2-x86-the-local-apic-timer-in-kvm-archx86kvmlapicc)
   tmict: bigint;
   tdcr: bigint;
   /** One-shot / periodic: the next expiry as reference time, and the period (ns). */
@@ -66,7 +66,7 @@ export interface TimerState {
   lvttAssumedBy?: Ref;
   /** The last non-zero IA32_TSC_DEADLINE written through KVM_SET_MSRS since creation or KVM_SET_LAPIC (HVT045). */
   hostDeadline?: { at: Ref; value: bigint };
-  // delivery edges (timers.md T2 "Delivery")
+  // delivery edges (docs/timers.md#t2-model "Delivery")
   /** The last `kvm timer_irq` level of this timer on this instance (a new instance starts low). */
   lineHigh: boolean;
   /** Since the last level=1 there was a timer_expire or an `exit IRQ`: KVM re-raised the line. */
@@ -97,7 +97,7 @@ export interface VcpuTimers {
 /** Tolerance overrides from `@tolerance timer_early= timer_late= timer_lost=` (ns) and `timer_storm=` (deliveries per second). */
 export interface TimerTolerances { early?: bigint; late?: bigint; lost?: bigint; storm?: number; by?: Ref }
 
-/** A lost deadline waiting for evidence that deliveries are recorded (timers.md T2 "Evidence gating"). */
+/** A lost deadline waiting for evidence that deliveries are recorded (docs/timers.md#t2-model "Evidence gating"). */
 export interface PendingLost {
   inst: string;
   vcpu: number;

@@ -2,7 +2,7 @@
 // deliveries up to 50 µs after each deadline, and migrations restored idempotently with
 // KVM_ARM_SET_COUNTER_OFFSET (Off1 = Off0 - (T1-T0)*F - (C0-C1)) — never get a timer diagnostic,
 // and every delivery is judged against the deadline computed here by hand from the counter
-// function: t_d = T + ceil((CVAL + O - V) × 1e9 / F) (hvtrace-format §3, kvm_timer_should_fire).
+// function: t_d = T + ceil((CVAL + O - V) × 1e9 / F) (docs/format.md#3-directives-lines-starting-with-, kvm_timer_should_fire).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';

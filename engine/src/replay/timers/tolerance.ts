@@ -1,4 +1,4 @@
-// Timer tolerances (timers.md T2 "Tolerances"), overridable by
+// Timer tolerances (docs/timers.md#t2-model "Tolerances"), overridable by
 // `@tolerance timer_early=… timer_late=… timer_lost=…`:
 //   early = 2 counter ticks + 1 µs (arm64), 200 ns + 1 µs (x86: TSC cycles, or ns for a one-shot
 //           or periodic timer whose compare value is a reference time);

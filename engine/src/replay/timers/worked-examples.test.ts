@@ -1,5 +1,5 @@
-// The worked examples of kvm-timers.md §4, replayed, with their numbers written here by hand.
-// Where the reference uses its own tolerances and verdicts, the binding ones of timers.md T2/T3
+// The worked examples of docs/reference/kvm-timers.md#4-worked-numeric-examples, replayed, with their numbers written here by hand.
+// Where the reference uses its own tolerances and verdicts, the binding ones of docs/timers.md#t2-model and docs/timers.md#t3-diagnostics
 // decide, and the test says where they differ.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

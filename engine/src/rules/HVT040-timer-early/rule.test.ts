@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { check, codesAt, only } from '../testing';
 import { ARM64_TIMER, X86_TIMER, armVtimerAt, irqAt } from '../timerFixtures';
 
-// kvm-timers.md §4.1 at 25 MHz: voffset 250000000 here, so a timer due at 20 s has CVAL
-// 25e6 × 20 - 250000000 = 250000000. Early tolerance (timers.md T2) = 2 ticks + 1 µs = 27 ticks.
+// docs/reference/kvm-timers.md#41-arm64-early-25-mhz-vtimer-vm-offset at 25 MHz: voffset 250000000 here, so a timer due at 20 s has CVAL
+// 25e6 × 20 - 250000000 = 250000000. Early tolerance (docs/timers.md#t2-model) = 2 ticks + 1 µs = 27 ticks.
 const DUE_20 = [...ARM64_TIMER, ...armVtimerAt(20, 250000000n)]; // armed on lines 6-7
 
 test('fires on the delivery 1 ms before CVAL, with the counter, CVAL and amount in ticks and time', () => {
@@ -51,9 +51,9 @@ test('the physical timer compares with CNTPCT = C − poffset', () => {
   assert.match(d[0].message, /^the physical timer \(CNTP\) of vcpu0 of vm1 on h is delivered 25000 ticks \(1 ms at 25 MHz\) early/);
 });
 
-// kvm-timers.md §4.7 at 2.5 GHz: kvm_wait_lapic_expire delta -4000 after a preemption-timer exit.
+// docs/reference/kvm-timers.md#47-x86-early-through-the-advance-cap-25-ghz-hv-timer at 2.5 GHz: kvm_wait_lapic_expire delta -4000 after a preemption-timer exit.
 // The binding early tolerance is 200 ns + 1 µs = 3000 cycles (the reference's own example uses
-// 500 cycles after subtracting the 2500-cycle advance; timers.md T2's tolerance includes it).
+// 500 cycles after subtracting the 2500-cycle advance; docs/timers.md#t2-model's tolerance includes it).
 const DEADLINE = [...X86_TIMER, '1.002000000 h/vm1/vcpu0 guest write IA32_TSC_DEADLINE = 15000000']; // line 7: due at 1.006 s
 
 test('x86: wait_lapic_expire delta below minus the early tolerance at a PREEMPTION_TIMER exit', () => {

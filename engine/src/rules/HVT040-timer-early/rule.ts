@@ -1,6 +1,6 @@
 // HVT040 timer-early: a timer interrupt reaches the guest while its counter is still below the
-// compare value by more than the early tolerance (timers.md T3). KVM never asserts the line before
-// `CVAL <= P − O` with the offset it uses (kvm-timers.md §1.4), so an early delivery means KVM's
+// compare value by more than the early tolerance (docs/timers.md#t3-diagnostics). KVM never asserts the line before
+// `CVAL <= P − O` with the offset it uses (docs/reference/kvm-timers.md#14-which-timers-the-hardware-runs-and-which-kvm-emulates-get_timer_map-at), so an early delivery means KVM's
 // offset differs from the model's — or, on x86, the host timer or the preemption timer fired early.
 import { isNvTimer } from '../../uapi/timers';
 import { formatDuration } from '../../values/format';

@@ -7,7 +7,7 @@ import { ARM64_TIMER, X86_TIMER, armVtimerAt, irqAt } from '../timerFixtures';
 const DUE_20 = [...ARM64_TIMER, ...armVtimerAt(20, 250000000n), '19.990000000 h/vm1/vcpu0 kvm entry']; // entry: line 8
 
 test('fires on the first delivery more than 100 µs after the deadline of a running vCPU, in ticks and time', () => {
-  // 20.0045 s: 4.5 ms = 112500 ticks late (kvm-timers.md §4.2 at 25 MHz)
+  // 20.0045 s: 4.5 ms = 112500 ticks late (docs/reference/kvm-timers.md#42-arm64-late-100-mhz-vcpu-running at 25 MHz)
   const d = check([...DUE_20, ...irqAt('20.004500000')]);
   assert.deepEqual(codesAt(d), ['HVT041@10']);
   const [f] = only(d, 'HVT041');
@@ -21,7 +21,7 @@ test('within tolerance: 100 µs late is on time, 100.04 µs is late', () => {
   assert.deepEqual(codesAt(check([...DUE_20, ...irqAt('20.000100040')])), ['HVT041@10']);
 });
 
-test('a vCPU blocked in WFx at the deadline has 1 ms (kvm-timers.md §4.2: WFI, injection at load 600 µs late)', () => {
+test('a vCPU blocked in WFx at the deadline has 1 ms (docs/reference/kvm-timers.md#42-arm64-late-100-mhz-vcpu-running: WFI, injection at load 600 µs late)', () => {
   const blocked = [...DUE_20, '19.995000000 h/vm1/vcpu0 kvm exit WFx'];
   assert.deepEqual(codesAt(check([...blocked, '20.000600000 h/vm1/vcpu0 kvm timer_irq vtimer level=1'])), []);
   const d = check([...blocked, '20.001500000 h/vm1/vcpu0 kvm timer_irq vtimer level=1']);
@@ -64,7 +64,7 @@ test('no delivery records: nothing is late (gating); the timer_late tolerance ov
   assert.deepEqual(codesAt(check([...lenient, ...irqAt('20.004500000')])), []);
 });
 
-// kvm-timers.md §4.8 at 2.5 GHz: delta 250000 cycles is exactly 100 µs, not late; 250001 is.
+// docs/reference/kvm-timers.md#48-x86-late at 2.5 GHz: delta 250000 cycles is exactly 100 µs, not late; 250001 is.
 const X86_DUE = [...X86_TIMER, '1.002000000 h/vm1/vcpu0 guest write IA32_TSC_DEADLINE = 15000000']; // line 7
 
 test('x86: wait_lapic_expire delta above the late tolerance in cycles (the §4.8 boundary)', () => {

@@ -1,16 +1,14 @@
-// HVT042 timer-lost (timers.md T3): an armable timer's deadline passed by more than the lost
+// HVT042 timer-lost (docs/timers.md#t3-diagnostics): an armable timer's deadline passed by more than the lost
 // tolerance while the vCPU entered the guest after it, and no interrupt came (only for timers the
 // trace records deliveries of: the model gates it); or an x86 deadline KVM dropped because LVTT was
 // not in TSC-deadline mode when it was written — restored before KVM_SET_LAPIC (kata-containers
 // #13798) or written by a guest in another mode. Reported on the statement that armed it.
 import { isNvTimer } from '../../uapi/timers';
 import { formatDuration } from '../../values/format';
-import { defineRule, type Fix } from '../rule';
+import { defineRule } from '../rule';
 import { vcpuName } from '../describe';
-import { at, compareName, deadlineLine, deadlineRemoval, hex32, lvttModeName, timerOf } from '../timerWords';
+import { at, compareName, deadlineAfterLapicFix, hex32, lvttModeName, rememberDeadlineWrite, timerOf } from '../timerWords';
 
-/** Per vCPU: how to take out the last IA32_TSC_DEADLINE write KVM_SET_MSRS made (for the quick fix). */
-type Removals = Map<string, { line: number; edit: Fix['edits'][number] }>;
 
 export default defineRule({
   meta: {
@@ -23,11 +21,7 @@ export default defineRule({
     },
   },
   on: {
-    msrWrite: (e, ctx) => {
-      if (!e.host || e.msr !== 'tsc_deadline') return;
-      const edit = deadlineRemoval(ctx.node, ctx.line, e.span.start);
-      if (edit) ctx.store<Removals>(() => new Map()).set(`${e.inst}|${e.vcpu}`, { line: ctx.line, edit });
-    },
+    msrWrite: rememberDeadlineWrite,
     timerLost: (e, ctx) => {
       if (isNvTimer(e.timer)) return;
       const entries = e.entries.map((r, i) => ({ at: r, message: i === 0 ? 'the vCPU entered the guest here, after the deadline, and KVM did not inject the timer' : 'and here' }));
@@ -47,11 +41,7 @@ export default defineRule({
         ctx.report({ at: e.at, messageId: 'dropped', data: { value: e.value, vcpu, lvtt: hex32(e.lvtt), mode: lvttModeName(e.lvtt) } });
         return;
       }
-      const removal = ctx.store<Removals>(() => new Map()).get(`${e.inst}|${e.vcpu}`);
-      const inserted = deadlineLine(ctx.node, e.value);
-      const fixes: Fix[] = removal && removal.line === e.at.line && inserted && e.host
-        ? [{ title: 'Write IA32_TSC_DEADLINE after KVM_SET_LAPIC', edits: [removal.edit, { line: ctx.line + 1, newText: inserted, insertBefore: true }] }]
-        : [];
+      const fixes = e.host ? deadlineAfterLapicFix(ctx, e.inst, e.vcpu, e.at.line, e.value) : [];
       ctx.report({
         at: e.at, messageId: 'droppedBeforeLapic',
         data: { value: e.value, vcpu, lvtt: hex32(e.lvtt), lapicLine: (e.lapicAt?.line ?? ctx.line) + 1 },

@@ -25,7 +25,7 @@ function refires(n: number, stepNs: bigint, between?: (k: number, t: bigint) => 
   return out;
 }
 
-test('fires once, on the 2000th delivery within 1 s with CVAL unchanged and passed (14286/s, kvm-timers.md §4.4)', () => {
+test('fires once, on the 2000th delivery within 1 s with CVAL unchanged and passed (14286/s, docs/reference/kvm-timers.md#44-arm64-domain-shift-by-cntvoff-clobber-giving-an-immediate-fire-and-a-storm-25-mhz-nv)', () => {
   // delivery k is on line 8 + 2(k - 1): the 2000th on line 4006, at 10.0002 + 1999 × 70 µs = 10.14013 s
   const d = check([...PAST, ...refires(2010, 70_000n)]);
   assert.deepEqual(codesAt(d), ['HVT043@4006']);

@@ -1,7 +1,7 @@
-// HVT043 timer-storm (timers.md T3): 2000 or more delivery edges of one vCPU's timer within 1 s of
+// HVT043 timer-storm (docs/timers.md#t3-diagnostics): 2000 or more delivery edges of one vCPU's timer within 1 s of
 // reference time while its compare value stays the same and already passed — the guest neither
 // re-arms nor masks it, and KVM keeps re-raising the line (a clobbered CNTVOFF puts every CVAL in
-// the past: kvm-timers.md §4.4). A periodic LAPIC timer moves its target each period and is not one.
+// the past: docs/reference/kvm-timers.md#44-arm64-domain-shift-by-cntvoff-clobber-giving-an-immediate-fire-and-a-storm-25-mhz-nv). A periodic LAPIC timer moves its target each period and is not one.
 import { isNvTimer } from '../../uapi/timers';
 import { formatDuration } from '../../values/format';
 import { NS_PER_S } from '../../values/units';

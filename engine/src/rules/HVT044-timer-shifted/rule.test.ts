@@ -54,7 +54,7 @@ test('while running, a vCPU creation that resets voffset moves an armed timer (g
     'this offset change moves the virtual timer (CNTV) of vcpu0 of vm1 on h (CVAL 375000000) 125000000 ticks (5 s at 25 MHz) later: it now fires at 30.000000000 s instead of 25.000000000 s']]);
 });
 
-test('x86: a TSC offset change while armed leaves the deadline in host time (kvm-timers.md §4.10)', () => {
+test('x86: a TSC offset change while armed leaves the deadline in host time (docs/reference/kvm-timers.md#410-x86-offset-changes-while-armed)', () => {
   // X86_MIGRATION source: guest TSC = 2e9·t - 2e10; the guest arms D = 20e9 (due at 20 s), then at
   // 19 s (TSC 18e9) writes IA32_TSC = 19e9, 1e9 cycles ahead: the TSC now reaches D at 19.5 s, but
   // KVM's host timer still fires at 20 s, 1e9 cycles (500 ms) after it.

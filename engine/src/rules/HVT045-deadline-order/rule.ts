@@ -1,12 +1,11 @@
-// HVT045 deadline-order (timers.md T3): an x86 restore sets IA32_TSC_DEADLINE with KVM_SET_MSRS
+// HVT045 deadline-order (docs/timers.md#t3-diagnostics): an x86 restore sets IA32_TSC_DEADLINE with KVM_SET_MSRS
 // before the KVM_SET_LAPIC that puts LVTT in TSC-deadline mode. Entering the mode clears the
 // deadline (apic_update_lvtt), so the guest's timer is gone. Reported on the KVM_SET_LAPIC; the
 // dropped write itself is HVT042's, the deadline-before-IA32_TSC order HVT020's.
-import { defineRule, type Fix } from '../rule';
+import { defineRule } from '../rule';
 import { vcpuName } from '../describe';
-import { deadlineLine, deadlineRemoval, hex32, lvttModeName } from '../timerWords';
+import { deadlineAfterLapicFix, hex32, lvttModeName, rememberDeadlineWrite } from '../timerWords';
 
-type Removals = Map<string, { line: number; edit: Fix['edits'][number] }>;
 
 export default defineRule({
   meta: {
@@ -17,17 +16,9 @@ export default defineRule({
     },
   },
   on: {
-    msrWrite: (e, ctx) => {
-      if (!e.host || e.msr !== 'tsc_deadline') return;
-      const edit = deadlineRemoval(ctx.node, ctx.line, e.span.start);
-      if (edit) ctx.store<Removals>(() => new Map()).set(`${e.inst}|${e.vcpu}`, { line: ctx.line, edit });
-    },
+    msrWrite: rememberDeadlineWrite,
     timerDeadlineCleared: (e, ctx) => {
-      const removal = ctx.store<Removals>(() => new Map()).get(`${e.inst}|${e.vcpu}`);
-      const inserted = deadlineLine(ctx.node, e.value);
-      const fixes: Fix[] = removal && removal.line === e.deadlineAt.line && inserted
-        ? [{ title: 'Write IA32_TSC_DEADLINE after KVM_SET_LAPIC', edits: [removal.edit, { line: ctx.line + 1, newText: inserted, insertBefore: true }] }]
-        : [];
+      const fixes = deadlineAfterLapicFix(ctx, e.inst, e.vcpu, e.deadlineAt.line, e.value);
       ctx.report({
         messageId: 'cleared',
         data: { vcpu: vcpuName(e.inst, e.vcpu), lvtt: hex32(e.lvtt), from: lvttModeName(e.previousLvtt), value: e.value, line: e.deadlineAt.line + 1 },
