@@ -15,7 +15,8 @@ import { writeTrace } from './writeTrace';
 import { OPEN_LARGE_FILE, type OpenLargeFileResult } from '../protocol/largeFiles';
 import { TIMELINE_OVERVIEW } from '../protocol/requests';
 
-interface Targets { [name: string]: { max: number; unit: string } }
+/** `max` fails the run; `goal` is issue #17's aim where the code does not reach it yet (printed, not enforced). */
+interface Targets { [name: string]: { max: number; unit: string; goal?: number } }
 const ROOT = path.resolve(__dirname, '..');
 const targets: Targets = JSON.parse(readFileSync(path.join(ROOT, 'bench', 'targets.json'), 'utf8'));
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -210,7 +211,7 @@ async function main(): Promise<void> {
     const target = targets[r.name];
     const verdict = target ? (r.value <= target.max ? 'ok  ' : 'MISS') : '    ';
     if (target && r.value > target.max) failed++;
-    console.log(`${verdict} ${r.name.padEnd(88)} ${r.value.toFixed(2).padStart(9)} ${r.unit}${target ? `  (target ≤ ${target.max} ${target.unit})` : ''}`);
+    console.log(`${verdict} ${r.name.padEnd(88)} ${r.value.toFixed(2).padStart(9)} ${r.unit}${target ? `  (target ≤ ${target.max} ${target.unit}${target.goal !== undefined ? `, goal ≤ ${target.goal}` : ''})` : ''}`);
   }
   rmSync(dir, { recursive: true, force: true });
   process.exitCode = failed ? 1 : 0;

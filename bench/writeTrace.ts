@@ -29,7 +29,8 @@ export function writeTrace(lines: number, file: string, wrongRead?: number): { l
   return changed;
 }
 
-if (require.main === module) {
+// Run as a script (not when bundled into scale.bench.ts, whose main module this then is).
+if (require.main === module && /writeTrace\.ts$/.test(process.argv[1] ?? '')) {
   const [lines, file, flag, at] = process.argv.slice(2);
   const changed = writeTrace(Number(lines), file, flag === '--wrong-read' ? Number(at) : undefined);
   if (changed !== undefined) console.log(`${changed.line} ${changed.column}`);
