@@ -1,7 +1,11 @@
-// `hvtimer check`: diagnostics of one or more traces as text, JSON or SARIF (docs/cli.md).
-import { Analysis, type Diagnostic } from '../../engine/src/index';
+// `hvtimer check`: diagnostics of one or more traces as text, JSON or SARIF (docs/cli.md). Each file
+// is streamed through the engine in chunks (issue #17): memory holds the model state and the
+// findings, not the trace, so a trace of any size checks.
+import type { Diagnostic } from '../../engine/src/index';
+import { StreamingCheck } from '../../engine/src/streamCheck';
+import { ByteLines } from '../../engine/src/text/byteLines';
 import type { Args } from './args';
-import { notUtf8Diagnostic, readInput } from './input';
+import { notUtf8Diagnostic, streamInput } from './input';
 import { jsonText, plain } from './output';
 import { toSarif } from './sarif';
 
@@ -9,12 +13,13 @@ export interface FileResult { file: string; diagnostics: Diagnostic[] }
 
 export function checkFiles(args: Args): FileResult[] {
   return args.files.map((file) => {
-    const input = readInput(file);
-    const diagnostics = new Analysis(input.text, { tolerance: args.tolerance, severity: args.severity }).diagnostics();
+    const check = new StreamingCheck({ tolerance: args.tolerance, severity: args.severity });
+    const lines = streamInput(file, (max) => new ByteLines(check, max));
+    const diagnostics = check.diagnostics();
     // Bytes that are not UTF-8: one HVT090 at the first (subject to --severity like any other).
     const level = args.severity.HVT090;
-    if (input.notUtf8 && level !== 'off') {
-      const d = { ...notUtf8Diagnostic(input.notUtf8), ...(level ? { severity: level } : {}) };
+    if (lines.notUtf8 && level !== 'off') {
+      const d = { ...notUtf8Diagnostic(lines.notUtf8), ...(level ? { severity: level } : {}) };
       const at = diagnostics.findIndex((x) => x.range.start.line > d.range.start.line || (x.range.start.line === d.range.start.line && x.range.start.character > d.range.start.character));
       diagnostics.splice(at < 0 ? diagnostics.length : at, 0, d);
     }

@@ -1,16 +1,19 @@
-// Reading a trace for the CLI, bounded (issue #15 items 6 and 7): the kind of file is checked first
-// (a directory or a device such as /dev/zero is refused at once, not read until the kernel kills
-// the process), at most MAX_INPUT_BYTES are read (files above that are not supported yet: the
-// streaming reader is a later change), and bytes that are not UTF-8 are reported once, at the
-// first, instead of being silently replaced.
+// Reading a trace for the CLI (issue #15 items 6 and 7, issue #17): the kind of file is checked
+// first (a directory or a device such as /dev/zero is refused at once, not read until the kernel
+// kills the process). `check` and `replay` stream the file in chunks through the engine (any size,
+// bounded memory: streamInput); `import`, which needs the whole text, reads at most
+// MAX_INPUT_BYTES (readInput). Bytes that are not UTF-8 are reported once, at the first, instead
+// of being silently replaced.
 import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { isatty } from 'node:tty';
 import type { Diagnostic } from '../../engine/src/index';
+import { LineTooLong, type ByteLines, type NotUtf8 } from '../../engine/src/text/byteLines';
+import { firstInvalidByte } from '../../engine/src/text/utf8';
 import { escapeControl } from '../../engine/src/text/escape';
 import { CliError } from './errors';
 
-/** The largest trace the CLI reads (docs/cli.md). */
+/** The largest capture `import` reads whole (docs/cli.md); `check` and `replay` stream any size. */
 export const MAX_INPUT_BYTES = 128 * 2 ** 20;
 const LIMIT_TEXT = `${MAX_INPUT_BYTES / 2 ** 20} MiB`;
 
@@ -19,8 +22,8 @@ const REASONS: Record<string, string> = {
   ENXIO: 'no such device or address', ELOOP: 'too many symbolic links', ENAMETOOLONG: 'file name too long', ENOTDIR: 'not a directory',
 };
 
-/** Where the first byte that is not UTF-8 is (0-based line and column of the decoded text). */
-export interface NotUtf8 { line: number; column: number; byte: number }
+export type { NotUtf8 } from '../../engine/src/text/byteLines';
+export { firstInvalidByte } from '../../engine/src/text/utf8';
 
 export interface TraceInput { text: string; notUtf8?: NotUtf8 }
 
@@ -40,11 +43,14 @@ function kindOf(st: Stats): string {
 
 function tooLarge(file: string, size?: number): CliError {
   const what = size === undefined ? `more than ${LIMIT_TEXT}` : `${(size / 2 ** 20).toFixed(1)} MiB`;
-  return new CliError(`${nameOf(file)} is ${what}: traces above ${LIMIT_TEXT} are not supported yet (split the trace, or check a part of it)`);
+  return new CliError(`${nameOf(file)} is ${what}: \`import\` reads captures of at most ${LIMIT_TEXT} (split the capture; \`check\` and \`replay\` read traces of any size)`);
 }
 
-/** Reads and decodes a trace: `-` is standard input. Throws CliError (one line) when it cannot. */
-export function readInput(file: string): TraceInput {
+/**
+ * Opens a trace for reading (`-` is standard input) after checking what it is, and gives the file
+ * descriptor and its size to `read`. Throws CliError (one line) when it cannot be read.
+ */
+function withTrace<T>(file: string, read: (fd: number, st: Stats) => T): T {
   let fd: number;
   try {
     fd = file === '-' ? 0 : openSync(file, 'r');
@@ -61,10 +67,52 @@ export function readInput(file: string): TraceInput {
     } else if (!st.isFile() && !st.isFIFO()) {
       throw new CliError(`cannot read ${nameOf(file)}: ${kindOf(st)}, not a trace file`);
     }
-    if (st.isFile() && st.size > MAX_INPUT_BYTES) throw tooLarge(file, st.size);
-    return decode(readBounded(fd, file));
+    return read(fd, st);
   } finally {
     if (fd !== 0) closeSync(fd);
+  }
+}
+
+/** Reads and decodes a whole trace, at most MAX_INPUT_BYTES: `-` is standard input. Throws CliError (one line) when it cannot. */
+export function readInput(file: string): TraceInput {
+  return withTrace(file, (fd, st) => {
+    if (st.isFile() && st.size > MAX_INPUT_BYTES) throw tooLarge(file, st.size);
+    return decode(readBounded(fd, file));
+  });
+}
+
+/** Bytes read at a time by streamInput. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Streams a trace of any size in chunks into `lines` (made here: a file's size is known, so its
+ * lines may be of any length; a pipe or standard input may never end, so a line of more than
+ * MAX_INPUT_BYTES there means it is not a trace and it is refused). Memory stays one chunk.
+ */
+export function streamInput(file: string, lines: (maxLineBytes: number) => ByteLines): ByteLines {
+  return withTrace(file, (fd, st) => {
+    const reader = lines(st.isFile() ? Number.POSITIVE_INFINITY : MAX_INPUT_BYTES);
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    try {
+      for (let n = readChunk(fd, file, chunk); n > 0; n = readChunk(fd, file, chunk)) reader.push(chunk.subarray(0, n));
+      reader.end();
+    } catch (e) {
+      if (e instanceof LineTooLong) throw new CliError(`${nameOf(file)} has a line of more than ${LIMIT_TEXT}: not a trace`);
+      throw e;
+    }
+    return reader;
+  });
+}
+
+/** One read (EAGAIN on a non-blocking standard input: wait a moment and read again). */
+function readChunk(fd: number, file: string, chunk: Buffer): number {
+  for (;;) {
+    try {
+      return readSync(fd, chunk, 0, chunk.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); continue; }
+      throw ioError(file, e);
+    }
   }
 }
 
@@ -73,15 +121,8 @@ function readBounded(fd: number, file: string): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
-    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, MAX_INPUT_BYTES + 1 - total));
-    let n: number;
-    try {
-      n = readSync(fd, chunk, 0, chunk.length, null);
-    } catch (e) {
-      // A non-blocking standard input with nothing yet: wait a moment and read again.
-      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); continue; }
-      throw ioError(file, e);
-    }
+    const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, MAX_INPUT_BYTES + 1 - total));
+    const n = readChunk(fd, file, chunk);
     if (n === 0) break;
     chunks.push(chunk.subarray(0, n));
     total += n;
@@ -101,27 +142,6 @@ function decode(bytes: Buffer): TraceInput {
   const eol = /\r\n|\r|\n/g;
   for (let m = eol.exec(before); m; m = eol.exec(before)) { line++; lineStart = m.index + m[0].length; }
   return { text, notUtf8: { line, column: before.length - lineStart, byte: bytes[at] } };
-}
-
-/** Offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629). */
-export function firstInvalidByte(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    let n = 0;
-    let min = 0;
-    if (c < 0x80) { i++; continue; }
-    if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; } else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; } else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; } else return i;
-    let cp = c & (0x3f >> n);
-    for (let k = 1; k <= n; k++) {
-      const x = b[i + k];
-      if (x === undefined || (x & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (x & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += n + 1;
-  }
-  return b.length;
 }
 
 /** The report of bytes that are not UTF-8, as a finding on the first of them (HVT090, docs/format.md#1-lines). */

@@ -1,18 +1,22 @@
-// `hvtimer replay`: the model state after the whole file or after line --at (docs/cli.md).
-import { Analysis, formatTime, replayJson, type ReplayJson } from '../../engine/src/index';
+// `hvtimer replay`: the model state after the whole file or after line --at (docs/cli.md). The file
+// is streamed through the replay (issue #17): a trace of any size, in bounded memory.
+import { formatTime, replayJson, type ReplayJson } from '../../engine/src/index';
+import { StreamingReplay } from '../../engine/src/streamCheck';
+import { ByteLines } from '../../engine/src/text/byteLines';
 import type { Args } from './args';
 import { CliError } from './errors';
-import { notUtf8Diagnostic, readInput } from './input';
+import { notUtf8Diagnostic, streamInput } from './input';
 import { jsonText, plain } from './output';
 
 export function replayFile(args: Args, warn: (s: string) => void = () => undefined): ReplayJson {
-  const input = readInput(args.files[0]);
-  const analysis = new Analysis(input.text, { tolerance: args.tolerance });
-  const lines = analysis.doc.lineCount;
+  const replay = new StreamingReplay(args.at === undefined ? undefined : args.at - 1, { tolerance: args.tolerance });
+  const reader = streamInput(args.files[0], (max) => new ByteLines(replay, max));
+  const lines = replay.lineCount;
   if (args.at !== undefined && args.at > lines) throw new CliError(`--at ${args.at} is past the end of ${plain(args.files[0])} (${lines} lines)`);
   // The model state has no place for findings: bytes that are not UTF-8 are a warning on stderr.
-  if (input.notUtf8) warn(`hvtimer: warning: ${plain(args.files[0])}:${input.notUtf8.line + 1}:${input.notUtf8.column + 1}: ${notUtf8Diagnostic(input.notUtf8).message}\n`);
-  return replayJson(analysis.stateAfter((args.at ?? lines) - 1));
+  const notUtf8 = reader.notUtf8;
+  if (notUtf8) warn(`hvtimer: warning: ${plain(args.files[0])}:${notUtf8.line + 1}:${notUtf8.column + 1}: ${notUtf8Diagnostic(notUtf8).message}\n`);
+  return replayJson(replay.stateAfter());
 }
 
 export function toText(s: ReplayJson): string {

@@ -94,6 +94,9 @@ export class HvtimerClient implements vscode.Disposable {
   readonly output = new LogChannel('hvtimer');
   private client: HvtimerLanguageClient | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly started = new vscode.EventEmitter<LanguageClient>();
+  /** A language client started (first start or restart): a fresh server knows no documents read from disk (largeFiles.ts). */
+  readonly onDidStart = this.started.event;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly status: ServerStatus) {}
 
@@ -127,6 +130,7 @@ export class HvtimerClient implements vscode.Disposable {
     this.status.set('starting');
     try {
       await client.start();
+      this.started.fire(client);
     } catch (err) {
       this.status.set('failed', err instanceof Error ? err.message : String(err));
       this.output.appendLine(`hvtimer: the language server did not start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
@@ -179,6 +183,7 @@ export class HvtimerClient implements vscode.Disposable {
 
   dispose(): void {
     void this.stop();
+    this.started.dispose();
     this.output.dispose();
   }
 }

@@ -10,6 +10,7 @@ import { CAPTURE_LANGUAGE_ID } from '../../protocol/capture';
 import { exportReport, type ExportOptions } from './exportReport';
 import type { ReplayStateProvider } from './replayState';
 import { TimelinePanel } from './timelinePanel';
+import { activeLargeTrace, askLine, isLargeTrace, revealInLargeTrace } from './largeFiles';
 
 export const COMMANDS = {
   replayTrace: 'hvtimer.replayTrace',
@@ -25,7 +26,7 @@ export const COMMANDS = {
 /** The trace and line a command acts on: its arguments (code lens, tests), else the active editor or the timeline's document. */
 export function target(uriArg: unknown, lineArg?: unknown): { uri: string; line: number } | undefined {
   const editor = vscode.window.activeTextEditor;
-  const fromEditor = editor?.document.languageId === 'hvtrace' || editor?.document.languageId === CAPTURE_LANGUAGE_ID ? editor.document.uri.toString() : undefined;
+  const fromEditor = editor?.document.languageId === 'hvtrace' || editor?.document.languageId === CAPTURE_LANGUAGE_ID ? editor.document.uri.toString() : activeLargeTrace();
   const uri = typeof uriArg === 'string' ? uriArg : uriArg instanceof vscode.Uri ? uriArg.toString() : fromEditor ?? TimelinePanel.current?.uri;
   if (!uri) return undefined;
   const sameEditor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
@@ -42,6 +43,12 @@ function noTrace(): undefined {
 export async function replayToLine(client: HvtimerClient, state: ReplayStateProvider, uriArg?: unknown, lineArg?: unknown): Promise<StateAtResult | undefined> {
   const t = target(uriArg, lineArg);
   if (!t) return noTrace();
+  if (typeof lineArg !== 'number' && isLargeTrace(t.uri)) {
+    // No cursor to read on a trace too large to synchronise (largeFiles.ts): ask for the line.
+    const line = await askLine(t.uri);
+    if (line === undefined) return undefined;
+    t.line = line;
+  }
   const result = await client.request(STATE_AT, { uri: t.uri, line: t.line });
   if (!result) {
     void vscode.window.showWarningMessage('hvtimer: that trace is not open.');
@@ -62,6 +69,7 @@ export async function step(client: HvtimerClient, state: ReplayStateProvider, di
     void vscode.window.showInformationMessage(`hvtimer: no ${direction === 'next' ? 'later' : 'earlier'} state change in ${documentName(t.uri)}.`);
     return undefined;
   }
+  if (isLargeTrace(t.uri)) { await revealInLargeTrace(t.uri, change.line); return state.current?.uri === t.uri ? undefined : replayToLine(client, state, t.uri, change.line); }
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(t.uri));
   const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === t.uri);
   const at = new vscode.Range(change.line, 0, change.line, 0);
@@ -110,6 +118,7 @@ export async function showTimeline(context: vscode.ExtensionContext, client: Hvt
 }
 
 async function revealLine(uri: string, line: number): Promise<void> {
+  if (isLargeTrace(uri)) return revealInLargeTrace(uri, line);
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
   const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
   const range = doc.lineAt(Math.min(line, doc.lineCount - 1)).range;

@@ -6,6 +6,7 @@ import { TIMELINE_VIEW_TYPE } from '../../protocol/requests';
 import { CAPTURE_LANGUAGE_ID } from '../../protocol/capture';
 import type { TimelineViewState } from '../../protocol/webview';
 import { HvtimerClient } from './client';
+import { LargeFiles } from './largeFiles';
 import { registerCaptureSupport } from './captures';
 import { registerCommands } from './commands';
 import { onDidChangeConfig, readConfig } from './config';
@@ -25,13 +26,14 @@ export interface HvtimerApi {
   log(): readonly string[];
 }
 
-/** `hvtimer.traceOpen`: an hvtrace document is open (shows the Replay State view). */
-function trackTraceOpen(): vscode.Disposable {
+/** `hvtimer.traceOpen`: an hvtrace document is open (shows the Replay State view), or a trace too large to synchronise (largeFiles.ts). */
+function trackTraceOpen(largeTraceOpen: () => boolean): { dispose(): void; update(): void } {
   const update = (): void => {
-    void vscode.commands.executeCommand('setContext', 'hvtimer.traceOpen', vscode.workspace.textDocuments.some((d) => d.languageId === 'hvtrace' || d.languageId === CAPTURE_LANGUAGE_ID));
+    void vscode.commands.executeCommand('setContext', 'hvtimer.traceOpen', largeTraceOpen() || vscode.workspace.textDocuments.some((d) => d.languageId === 'hvtrace' || d.languageId === CAPTURE_LANGUAGE_ID));
   };
   update();
-  return vscode.Disposable.from(vscode.workspace.onDidOpenTextDocument(update), vscode.workspace.onDidCloseTextDocument(update));
+  const d = vscode.Disposable.from(vscode.workspace.onDidOpenTextDocument(update), vscode.workspace.onDidCloseTextDocument(update));
+  return { dispose: () => d.dispose(), update };
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<HvtimerApi> {
@@ -42,8 +44,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hvtime
   const view = vscode.window.createTreeView(REPLAY_STATE_VIEW, { treeDataProvider: replayState, showCollapseAll: true });
   replayState.attach(view);
   const c = client;
+  const traceOpen = trackTraceOpen(() => LargeFiles.current?.any ?? false);
+  const largeFiles = new LargeFiles(client, () => traceOpen.update());
   context.subscriptions.push(
-    status, client, replayState, view, trackTraceOpen(), onDidChangeConfig((cfg) => status.setConfig(cfg)),
+    status, client, replayState, view, traceOpen, largeFiles, onDidChangeConfig((cfg) => status.setConfig(cfg)),
     vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state: TimelineViewState | undefined) => { TimelinePanel.revive(panel, context, c, state); },
     }),

@@ -12,6 +12,7 @@ import { documentName } from '../../protocol/documentName';
 import { unhandled, type FromWebview, type TimelineViewState, type ToWebview } from '../../protocol/webview';
 import type { HvtimerClient } from './client';
 import { saveExport } from './saveFile';
+import { isLargeTrace, revealInLargeTrace } from './largeFiles';
 
 /** How long to wait for the server to know a document (it is opened just before we ask). */
 const OPEN_TIMEOUT_MS = 15_000;
@@ -123,7 +124,8 @@ export class TimelinePanel implements vscode.Disposable {
     if (!uri) return null;
     try {
       await this.client.whenRunning();
-      await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+      // A trace too large to synchronise cannot be opened as a document here (largeFiles.ts): the server read it from disk.
+      if (!isLargeTrace(uri)) await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
       const deadline = Date.now() + OPEN_TIMEOUT_MS;
       for (;;) {
         const overview = await this.client.request(TIMELINE_OVERVIEW, { uri });
@@ -177,6 +179,7 @@ export class TimelinePanel implements vscode.Disposable {
   async reveal(line: number): Promise<vscode.TextEditor | undefined> {
     if (!this.uri) return undefined;
     const uri = this.uri;
+    if (isLargeTrace(uri)) { await revealInLargeTrace(uri, line); return undefined; }
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
     if (line < 0 || line >= doc.lineCount) return undefined;
     const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);

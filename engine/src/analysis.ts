@@ -1,30 +1,20 @@
 // Parses and replays a document, runs the rules, and keeps checkpoints of the model so that an
 // edit replays only from the nearest checkpoint before it and the state after any line can be
 // queried without replaying from the top.
-import type { LineNode, Span, Statement } from './syntax/ast';
+import type { LineNode } from './syntax/ast';
 import { TraceDocument, type TextEdit } from './syntax/document';
 import type { ReplayEvent } from './replay/events';
 import { stepLine } from './replay/step';
-import { DEFAULT_TOLERANCE_NS, initialState, type GuestState, type HostState, type InstanceState, type ModelState, type Ref } from './replay/state';
+import { DEFAULT_TOLERANCE_NS, initialState, type ModelState } from './replay/state';
 import { stateWeight } from './replay/weight';
-import { displayText } from './text/escape';
-import { RULES } from './rules/registry';
-import { messageOf, type DiagnosticTag, type Finding, type Fix, type RuleContext, type RuleMeta, type Severity } from './rules/rule';
+import { sameState } from './replay/sameState';
+import { RuleRunner, finishDiagnostics, type Diagnostic, type RawDiagnostic, type SeverityOverride } from './ruleRunner';
+import { Suppressions } from './suppressions';
 
-export interface Position { line: number; character: number }
-export interface Range { start: Position; end: Position }
-export interface RelatedInformation { range: Range; message: string }
-export interface Diagnostic {
-  code: string;
-  severity: Severity;
-  message: string;
-  range: Range;
-  related: RelatedInformation[];
-  tags: DiagnosticTag[];
-  fixes: Fix[];
-}
+export type { Diagnostic, Position, Range, RelatedInformation, SeverityOverride } from './ruleRunner';
 
-export type SeverityOverride = Severity | 'off';
+/** What Analysis.replayRange and Analysis.observe call after each line: the live state (copy what you keep), the events, the line. */
+export type LineVisitor = (line: number, state: ModelState, events: ReplayEvent[], node: LineNode) => void;
 
 export interface AnalysisOptions {
   /** Overrides the trace's `@tolerance` (ns). */
@@ -35,18 +25,6 @@ export interface AnalysisOptions {
   checkpointInterval?: number;
 }
 
-interface RawDiagnostic {
-  code: string;
-  severity: Severity;
-  message: string;
-  line: number;
-  span: Span;
-  related: { line: number; span: Span; message: string }[];
-  fixes: Fix[];
-  /** The line being replayed when the rule reported it (deferred findings point further back). */
-  emittedAt: number;
-}
-
 /**
  * A checkpoint of a state of W objects is taken only once W / OBJECTS_PER_LINE lines have passed
  * since the previous one, so the checkpoints together hold at most this many objects per line
@@ -54,8 +32,6 @@ interface RawDiagnostic {
  * them. Small states (the usual few hosts and VMs) are checkpointed every `checkpointInterval`.
  */
 export const OBJECTS_PER_LINE = 1;
-
-const rangeOf = (line: number, span: Span): Range => ({ start: { line, character: span.start }, end: { line, character: span.end } });
 
 export class Analysis {
   readonly doc: TraceDocument;
@@ -76,8 +52,20 @@ export class Analysis {
   private revisionCount = 0;
   /** First changed line of each of the last revisions (the newest last). */
   private readonly changes: number[] = [];
+  /**
+   * The replay as it was before the edits since, which changed text within lines only (none added
+   * or removed): the lines after `lastChanged` are the same, so where the new replay's state equals
+   * the old one's at a checkpoint, the old replay from there on stands (issue #17: an edit anywhere
+   * in a large trace replays to where its effect ends, not to the end).
+   */
+  private previous?: {
+    checkpoints: Map<number, ModelState>; weights: Map<number, number>; raw: RawDiagnostic[];
+    state: ModelState; cursor: number; nextCheckpoint: number; lastChanged: number;
+  };
   /** Lines replayed since creation (tests and benchmarks check incremental work). */
   replayedLines = 0;
+  /** Lines not replayed because a replay after an edit rejoined the previous one (tests, benchmarks). */
+  rejoinedLines = 0;
   /** Objects copied into checkpoints since creation (tests check that this stays linear). */
   checkpointedObjects = 0;
 
@@ -89,6 +77,7 @@ export class Analysis {
   }
 
   private reset(): void {
+    this.previous = undefined;
     this.state = initialState(this.options.tolerance ?? DEFAULT_TOLERANCE_NS);
     this.cursor = 0;
     this.checkpoints = new Map();
@@ -104,9 +93,43 @@ export class Analysis {
 
   /** Applies an edit and invalidates the replay from the nearest checkpoint at or before it. */
   edit(edit: TextEdit): void {
-    const { firstLine } = this.doc.applyEdit(edit);
+    const { firstLine, lineDelta } = this.doc.applyEdit(edit);
+    if (lineDelta !== 0) this.previous = undefined;
+    else this.rememberReplay(this.doc.lastReplacedLine);
     this.invalidateFrom(firstLine);
     this.noteChange(firstLine);
+  }
+
+  /** Keeps the replay so far (before invalidateFrom drops it) for the new one to rejoin after `lastChanged`. */
+  private rememberReplay(lastChanged: number): void {
+    // An earlier replay that got further stays the one to rejoin (every edit since is before lastChanged).
+    if (this.previous && this.previous.cursor >= this.cursor) { this.previous.lastChanged = Math.max(this.previous.lastChanged, lastChanged); return; }
+    this.previous = undefined;
+    if (this.cursor <= lastChanged + 1) return; // nothing replayed past the edit: nothing to rejoin
+    this.previous = {
+      checkpoints: new Map(this.checkpoints), weights: new Map(this.checkpointWeights), raw: this.raw,
+      state: this.state, cursor: this.cursor, nextCheckpoint: this.nextCheckpoint, lastChanged,
+    };
+  }
+
+  /**
+   * Before replaying `line`: when the state equals the previous replay's at this checkpoint (the
+   * edits are all before it), take the previous replay from here on instead of replaying it.
+   */
+  private rejoin(line: number): boolean {
+    const p = this.previous!;
+    if (line >= p.cursor) { this.previous = undefined; return false; }
+    if (line <= p.lastChanged) return false;
+    const old = p.checkpoints.get(line);
+    if (!old || !sameState(this.state, old)) return false;
+    for (const [k, cp] of p.checkpoints) if (k >= line) { this.checkpoints.set(k, cp); this.checkpointWeights.set(k, p.weights.get(k) ?? 0); }
+    for (const d of p.raw) if (d.emittedAt >= line) this.raw.push(d);
+    this.state = p.state;
+    this.cursor = p.cursor;
+    this.nextCheckpoint = p.nextCheckpoint;
+    this.previous = undefined;
+    this.rejoinedLines += p.cursor - line;
+    return true;
   }
 
   setOptions(options: AnalysisOptions): void {
@@ -163,6 +186,7 @@ export class Analysis {
     const end = Math.min(this.doc.lineCount, this.cursor + maxLines);
     while (this.cursor < end) {
       const line = this.cursor;
+      if (this.previous && this.previous.checkpoints.has(line) && this.rejoin(line)) break;
       if (line % this.interval === 0 && line >= this.nextCheckpoint && !this.checkpoints.has(line)) this.checkpoint(line);
       this.replayLine(line);
       this.cursor++;
@@ -186,25 +210,40 @@ export class Analysis {
   }
 
   private replayLine(line: number): void {
-    const node = this.doc.node(line);
-    const ctx = this.lineContext.reset(this.state, line, node);
-    const dispatch = (e: ReplayEvent): void => {
-      const handlers = HANDLERS.get(e.kind);
-      if (!handlers) return;
-      for (const h of handlers) {
-        ctx.code = h.code;
-        ctx.severity = h.severity;
-        ctx.meta = h.meta;
-        h.handle(e, ctx);
-      }
-    };
-    if (node.kind === 'error') dispatch({ kind: 'parseError', span: node.error.span, message: node.error.message });
-    const notes = node.kind === 'statement' ? node.statement.notes : node.kind === 'directive' ? node.notes : [];
-    for (const n of notes) dispatch({ kind: 'lineNote', code: n.code, span: n.span, message: n.message });
-    stepLine(this.state, line, node, dispatch, { toleranceOverride: this.options.tolerance });
+    const node = this.lineNode(line);
+    if (this.observers.length === 0) {
+      this.runner.replayLine(this.state, line, node, { toleranceOverride: this.options.tolerance });
+      return;
+    }
+    const events: ReplayEvent[] = [];
+    this.runner.replayLine(this.state, line, node, { toleranceOverride: this.options.tolerance }, events);
+    for (const o of this.observers) o(line, this.state, events, node);
   }
 
-  private readonly lineContext = new LineContext((d) => this.raw.push(d));
+  private observers: LineVisitor[] = [];
+
+  /**
+   * A line for a replay: cached as it is read when the whole document fits the parse cache, else
+   * parsed and not kept (TraceDocument.peek: the trees of a million-line replay die young).
+   */
+  private lineNode(line: number): LineNode {
+    return this.doc.fitsCache ? this.doc.node(line) : this.doc.peek(line);
+  }
+
+  /**
+   * Calls `visit` after each line the analysis itself replays (in `advance`), as replayRange calls
+   * its visitor: work derived from the replay (the timeline index) rides along the replay that
+   * finds the diagnostics instead of replaying the trace again (issue #17). Lines come in order
+   * from the first line not yet replayed, except after an edit (from a checkpoint before it) or
+   * when a replay rejoins the previous one (the lines after are skipped): a visitor that needs
+   * every line checks `line` against the one it expects. Returns the function that stops it.
+   */
+  observe(visit: LineVisitor): () => void {
+    this.observers.push(visit);
+    return () => { this.observers = this.observers.filter((o) => o !== visit); };
+  }
+
+  private readonly runner = new RuleRunner((d) => this.raw.push(d));
 
   runToEnd(): this {
     this.advance();
@@ -214,19 +253,7 @@ export class Analysis {
   /** Every diagnostic, after suppression comments and severity overrides, sorted by position. */
   diagnostics(): Diagnostic[] {
     this.runToEnd();
-    const suppressed = suppressionsOf(this.doc);
-    const overrides = this.options.severity ?? {};
-    const out: Diagnostic[] = [];
-    for (const d of this.raw) {
-      const override = overrides[d.code];
-      if (override === 'off' || suppressed(d.line, d.code)) continue;
-      out.push({
-        code: d.code, severity: override ?? d.severity, message: d.message, range: rangeOf(d.line, d.span),
-        related: d.related.map((r) => ({ range: rangeOf(r.line, r.span), message: r.message })),
-        tags: RULE_TAGS.get(d.code) ?? [], fixes: d.fixes,
-      });
-    }
-    return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+    return finishDiagnostics(this.raw, suppressionsOf(this.doc), this.options.severity ?? {});
   }
 
   /**
@@ -248,7 +275,7 @@ export class Analysis {
     const state = resume ? tail.state : structuredClone(this.checkpoints.get(cp)!);
     for (let l = resume ? tail.next : cp; l <= end; l++) {
       const events: ReplayEvent[] = [];
-      const node = this.doc.sweep(l);
+      const node = this.doc.fitsCache ? this.doc.sweep(l) : this.doc.peek(l);
       stepLine(state, l, node, (e) => events.push(e), { toleranceOverride: this.options.tolerance });
       if (l >= start) visit(l, state, events, node);
     }
@@ -268,84 +295,9 @@ export class Analysis {
   }
 }
 
-const RULE_TAGS = new Map(RULES.map((r) => [r.meta.code, r.meta.tags ?? []]));
-
-/** For each event kind, the rules that read it (built once). */
-const HANDLERS = new Map<string, { code: string; severity: Severity; meta: RuleMeta; handle: (e: ReplayEvent, ctx: RuleContext) => void }[]>();
-for (const rule of RULES) {
-  for (const [kind, handle] of Object.entries(rule.on)) {
-    if (!HANDLERS.has(kind)) HANDLERS.set(kind, []);
-    HANDLERS.get(kind)!.push({ code: rule.meta.code, severity: rule.meta.defaultSeverity, meta: rule.meta, handle: handle as (e: ReplayEvent, ctx: RuleContext) => void });
-  }
-}
-
-/** The context rules see for the current line; one object reused for every rule and event. */
-class LineContext implements RuleContext {
-  state!: ModelState;
-  line = 0;
-  node!: LineNode;
-  stmt?: Statement;
-  ref!: Ref;
-  code = '';
-  severity: Severity = 'error';
-  meta!: RuleMeta;
-
-  constructor(private readonly sink: (d: RawDiagnostic) => void) {}
-
-  reset(state: ModelState, line: number, node: LineNode): this {
-    this.state = state;
-    this.line = line;
-    this.node = node;
-    this.stmt = node.kind === 'statement' ? node.statement : undefined;
-    const span = node.kind === 'statement' ? node.statement.span : node.kind === 'directive' ? node.span : node.kind === 'error' ? node.error.span : { start: 0, end: 0 };
-    this.ref = { line, span };
-    return this;
-  }
-
-  report(f: Finding): void {
-    const at = f.at ?? { line: this.line, span: f.span ?? this.ref.span };
-    // Messages quote the trace: bounded and with control characters escaped for every output.
-    this.sink({
-      code: this.code, severity: f.severity ?? this.severity, message: displayText(messageOf(this.meta, f)), line: at.line, span: at.span,
-      related: (f.related ?? []).map((r) => ({ line: r.at.line, span: r.at.span, message: displayText(r.message) })), fixes: f.fixes ?? [], emittedAt: this.line,
-    });
-  }
-
-  store<T>(init: () => T): T {
-    let s = this.state.rules.get(this.code);
-    if (s === undefined) { s = init(); this.state.rules.set(this.code, s); }
-    return s as T;
-  }
-
-  host(name: string): HostState { return this.state.hosts.get(name)!; }
-  instance(key: string): InstanceState { return this.state.instances.get(key)!; }
-  guest(name: string): GuestState { return this.state.guests.get(name)!; }
-}
-
-/**
- * `# hvtimer-disable-next-line CODES` and `# hvtimer-disable CODES` (docs/format.md#1-lines). Only lines whose text
- * mentions the keyword are parsed here, so this stays cheap on huge documents.
- */
+/** The suppression comments of a whole document (suppressions.ts). */
 function suppressionsOf(doc: TraceDocument): (line: number, code: string) => boolean {
-  const nextLine = new Map<number, Set<string>>();
-  const restOfFile: { from: number; codes: Set<string> }[] = [];
-  let pending: Set<string> | undefined;
-  for (let l = 0; l < doc.lineCount; l++) {
-    const text = doc.text(l);
-    if (pending && !BLANK_OR_COMMENT.test(text)) { nextLine.set(l, pending); pending = undefined; }
-    if (!text.includes('hvtimer-disable')) continue;
-    const s = doc.node(l).comment?.suppression;
-    if (!s) continue;
-    const codes = new Set(s.codes.length ? s.codes.map((c) => c.value) : ['*']);
-    if (s.kind === 'next-line') pending = new Set([...(pending ?? []), ...codes]);
-    else restOfFile.push({ from: l, codes });
-  }
-  return (line, code) => {
-    const n = nextLine.get(line);
-    if (n && (n.has(code) || n.has('*'))) return true;
-    return restOfFile.some((r) => line >= r.from && (r.codes.has(code) || r.codes.has('*')));
-  };
+  const s = new Suppressions();
+  for (let l = 0; l < doc.lineCount; l++) s.add(l, doc.text(l), () => doc.node(l).comment?.suppression);
+  return s.suppressed;
 }
-
-/** A line with nothing but spaces, tabs and a comment: not a "next statement line". */
-const BLANK_OR_COMMENT = /^[ \t]*(#.*)?$/;

@@ -32,6 +32,8 @@ export interface TraceDoc {
   closed: boolean;
   /** A kernel capture: `analysis` is of the .hvtrace converted from it, with the line maps (captures.ts). */
   capture?: CaptureView;
+  /** Read from disk by the server: a file too large for the editor to synchronise (largeFiles.ts). */
+  fromDisk?: boolean;
 }
 
 export interface DocumentEvents {
@@ -56,7 +58,7 @@ export class DocumentStore {
   get(uri: string): TraceDoc | undefined { return this.docs.get(uri); }
   all(): TraceDoc[] { return [...this.docs.values()]; }
 
-  open(params: DidOpenTextDocumentParams): void {
+  open(params: DidOpenTextDocumentParams, from: { fromDisk?: boolean } = {}): void {
     const { uri, version, text, languageId } = params.textDocument;
     const previous = this.docs.get(uri);
     if (previous) previous.closed = true;
@@ -65,7 +67,7 @@ export class DocumentStore {
     const doc: TraceDoc = {
       uri, version, text: textDoc, analysis: new Analysis(capture?.text ?? text, toEngineOptions(previous?.settings ?? DEFAULT_SETTINGS)),
       bom: text.startsWith('\uFEFF'), settings: previous?.settings ?? DEFAULT_SETTINGS, settingsReady: Promise.resolve(), job: 0, closed: false,
-      capture: capture?.view,
+      capture: capture?.view, ...(from.fromDisk ? { fromDisk: true } : {}),
     };
     doc.settingsReady = this.events.settingsFor(uri).then((s) => this.applySettings(doc, s, false), () => undefined);
     this.docs.set(uri, doc);

@@ -18,6 +18,8 @@ import { CONVERT_CAPTURE } from '../../protocol/capture';
 import { convertCaptureRequest, throughCapture, publishCapture } from './captures';
 import { clear, publish } from './diagnostics';
 import { DocumentStore } from './documents';
+import { registerLargeFiles } from './largeFiles';
+import { refusedDuringReplay, tooFarAhead } from './replayGuard';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { LEGEND, semanticTokensFull, semanticTokensRange } from './semanticTokens';
@@ -43,15 +45,25 @@ async function settingsFor(uri: string): Promise<Settings> {
 }
 
 const store = new DocumentStore(connection, {
-  replayed: (doc) => (doc.capture ? publishCapture(connection, doc, doc.capture, doc.replayed!.diagnostics) : publish(connection, doc, doc.replayed!.diagnostics)),
+  replayed: (doc) => {
+    if (doc.capture) publishCapture(connection, doc, doc.capture, doc.replayed!.diagnostics); else publish(connection, doc, doc.replayed!.diagnostics);
+    if (refusedDuringReplay(doc)) refreshViews();
+  },
   closed: (uri) => clear(connection, uri),
   settingsFor,
 });
+
+/** Asks the client for inlay hints and code lenses again (requests answered empty during a replay). */
+function refreshViews(): void {
+  if (client.inlayRefresh) void connection.languages.inlayHint.refresh();
+  if (client.codeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh');
+}
 
 /** Wraps a request handler: errors other than LSP response errors are logged and answered with `fallback`. */
 function guard<P, R>(name: string, fallback: R, fn: (params: P, token: CancellationToken) => R | Promise<R>): (params: P, token: CancellationToken) => Promise<R> {
   return async (params, token) => {
     try {
+      if (tooFarAhead(store, name, params)) return fallback; // replayGuard.ts: answer now, not after the replay
       return await throughCapture(store, name, params, (p) => fn(p, token));
     } catch (err) {
       if (err instanceof ResponseError) throw err;
@@ -157,5 +169,6 @@ onCustom(REPORT, (p, token) => reportRequest(store, p, token));
 onCustom(REPLAY_STATS, (p) => replayStats(store, p));
 
 onCustom(CONVERT_CAPTURE, (p) => convertCaptureRequest(store, p));
+registerLargeFiles(connection, store, log);
 
 connection.listen();

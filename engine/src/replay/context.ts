@@ -60,7 +60,28 @@ export function newInstance(state: ModelState, host: HostState, vm: string, orig
 }
 
 export function getInstance(state: ModelState, host: HostState, vm: string): InstanceState {
-  return state.instances.get(instanceKey(host.name, vm)) ?? newInstance(state, host, vm, 'fresh');
+  return state.instances.get(knownInstanceKey(host.name, vm)) ?? newInstance(state, host, vm, 'fresh');
+}
+
+/**
+ * instanceKey, remembered: the same key string for every statement of an instance, whose hash the
+ * Maps then need not compute again (issue #17: one lookup per statement). A pure memo, bounded.
+ */
+const KEYS = new Map<string, Map<string, string>>();
+function knownInstanceKey(host: string, vm: string): string {
+  let byVm = KEYS.get(host);
+  if (!byVm) {
+    if (KEYS.size >= 1000) KEYS.clear();
+    byVm = new Map();
+    KEYS.set(host, byVm);
+  }
+  let key = byVm.get(vm);
+  if (key === undefined) {
+    if (byVm.size >= 10_000) byVm.clear();
+    key = instanceKey(host, vm);
+    byVm.set(vm, key);
+  }
+  return key;
 }
 
 /** A vCPU with the instance's VM-wide values; `implicit` when the trace never created it. */

@@ -5,22 +5,32 @@ import type { Span } from '../syntax/ast';
 import { sub64 } from '../values/u64';
 import { guestCntpct, guestCntvct, guestFreq, guestTsc, hostCounter, hasCntpoff, kvmCntpct, kvmclockAt, guestRate, kvmL1Tsc } from './clock';
 import type { StepContext } from './context';
-import type { Quantity } from './events';
+import type { Quantity, ReplayEvent } from './events';
 import type { InstanceState, VcpuState } from './state';
 import { abs } from '../values/u64';
 import { ticksIn } from '../values/units';
 
-function emit(ctx: StepContext, inst: InstanceState | undefined, v: VcpuState | undefined, quantity: Quantity, observed: bigint, predicted: bigint, span: Span, source: 'guest' | 'ioctl' | 'kvm' | 'vmm', extra: { hz?: bigint; exact?: boolean; untrapped?: boolean; latest?: bigint; took?: bigint } = {}): void {
-  ctx.emit({ kind: 'observation', inst: inst?.key, vcpu: v?.id, quantity, observed, predicted, span, source, ...extra });
+interface Extra { hz?: bigint; exact?: boolean; untrapped?: boolean; latest?: bigint; took?: bigint }
+
+/** The observation event; its optional fields are set only when given (no object spreads: this runs on every read). */
+function emit(ctx: StepContext, inst: InstanceState | undefined, v: VcpuState | undefined, quantity: Quantity, observed: bigint, predicted: bigint, span: Span, source: 'guest' | 'ioctl' | 'kvm' | 'vmm', extra: Extra = {}, w?: Window): void {
+  const e: Extract<ReplayEvent, { kind: 'observation' }> = { kind: 'observation', inst: inst?.key, vcpu: v?.id, quantity, observed, predicted, span, source };
+  if ('hz' in extra) e.hz = extra.hz;
+  if ('exact' in extra) e.exact = extra.exact;
+  if ('untrapped' in extra) e.untrapped = extra.untrapped;
+  if (w) { e.latest = w.latest; e.took = w.took; }
+  ctx.emit(e);
 }
+
+interface Window { latest: bigint; took: bigint }
 
 /**
  * §6.2.6: an ioctl with `took=` may have read a counter anywhere in [TIME, TIME + took]: the
  * prediction at the end of that window, for a counter that advances with time.
  */
-function window(ctx: StepContext, predictAt: (t: bigint) => bigint): { latest?: bigint; took?: bigint } {
+function window(ctx: StepContext, predictAt: (t: bigint) => bigint): Window | undefined {
   const took = ctx.stmt.took?.value;
-  return took === undefined || took === 0n ? {} : { latest: predictAt(ctx.t + took), took };
+  return took === undefined || took === 0n ? undefined : { latest: predictAt(ctx.t + took), took };
 }
 
 /** CNTVCT read by the guest or through KVM_GET_ONE_REG. */
@@ -32,7 +42,7 @@ export function observeCntvct(ctx: StepContext, inst: InstanceState, v: VcpuStat
     inst.voffset = offset;
     return;
   }
-  emit(ctx, inst, v, 'CNTVCT', observed, guestCntvct(ctx.host, v, ctx.t), span, source, { hz: ctx.host.freq, ...window(ctx, (t) => guestCntvct(ctx.host, v, t)) });
+  emit(ctx, inst, v, 'CNTVCT', observed, guestCntvct(ctx.host, v, ctx.t), span, source, { hz: ctx.host.freq }, ctx.stmt.took ? window(ctx, (t) => guestCntvct(ctx.host, v, t)) : undefined);
 }
 
 /**
@@ -50,7 +60,7 @@ export function observeGuestCntpct(ctx: StepContext, inst: InstanceState, v: Vcp
 }
 
 export function observeKvmCntpct(ctx: StepContext, inst: InstanceState, v: VcpuState, observed: bigint, span: Span, source: 'ioctl' | 'kvm'): void {
-  emit(ctx, inst, v, 'CNTPCT_KVM', observed, kvmCntpct(ctx.host, v, ctx.t), span, source, { hz: ctx.host.freq, ...window(ctx, (t) => kvmCntpct(ctx.host, v, t)) });
+  emit(ctx, inst, v, 'CNTPCT_KVM', observed, kvmCntpct(ctx.host, v, ctx.t), span, source, { hz: ctx.host.freq }, window(ctx, (t) => kvmCntpct(ctx.host, v, t)));
 }
 
 /**
@@ -64,7 +74,7 @@ export function observeTsc(ctx: StepContext, inst: InstanceState, v: VcpuState, 
     v.tscOffsetKnown = true;
     return;
   }
-  emit(ctx, inst, v, 'TSC', observed, predict(ctx.t), span, source, { hz: guestRate(ctx.host, v), ...window(ctx, predict) });
+  emit(ctx, inst, v, 'TSC', observed, predict(ctx.t), span, source, { hz: guestRate(ctx.host, v) }, window(ctx, predict));
 }
 
 /**
@@ -79,7 +89,7 @@ export function observeKvmclock(ctx: StepContext, inst: InstanceState, v: VcpuSt
     return;
   }
   if (at !== undefined) emit(ctx, inst, v, 'kvmclock', observed, kvmclockAt(inst, at), span, source);
-  else emit(ctx, inst, v, 'kvmclock', observed, kvmclockAt(inst, ctx.t), span, source, window(ctx, (t) => kvmclockAt(inst, t)));
+  else emit(ctx, inst, v, 'kvmclock', observed, kvmclockAt(inst, ctx.t), span, source, {}, window(ctx, (t) => kvmclockAt(inst, t)));
 }
 
 export function observeExact(ctx: StepContext, inst: InstanceState | undefined, v: VcpuState | undefined, quantity: Quantity, observed: bigint, predicted: bigint, span: Span, source: 'guest' | 'ioctl' | 'kvm' | 'vmm', hz?: bigint): void {

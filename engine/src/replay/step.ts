@@ -83,6 +83,9 @@ function statement(state: ModelState, line: number, stmt: Statement, emit: (e: R
   withTimers(state, line, stmt, emit, (observe, onContext) => counterStatement(state, line, stmt, observe, onContext));
 }
 
+/** The `statement` event carries nothing: one shared object (events are never changed). */
+const STATEMENT: ReplayEvent = Object.freeze({ kind: 'statement' });
+
 function counterStatement(state: ModelState, line: number, stmt: Statement, emit: (e: ReplayEvent) => void, onContext: (ctx: StepContext) => void): void {
   const ref = { line, span: stmt.span };
   const t = stmt.time.value;
@@ -95,7 +98,7 @@ function counterStatement(state: ModelState, line: number, stmt: Statement, emit
   if (!host) { emit({ kind: 'unknownHost', name: stmt.where.host.value, span: stmt.where.host.span }); return; }
   const ctx: StepContext = { state, stmt, line, ref, t, host, emit, failed: stmt.result?.kind === 'errno' };
   onContext(ctx);
-  emit({ kind: 'statement' });
+  emit(STATEMENT);
   const vmName = stmt.where.vm?.value;
   if (vmName === undefined) return hostStatement(ctx);
   const inst = getInstance(state, host, vmName);

@@ -18,9 +18,11 @@ const EAGER_PARSE_LINES = 1000;
 /**
  * Parsed lines kept at most (about 1.3 KB each). Below this every line stays parsed; above it the
  * lines parsed longest ago are dropped and parsed again when read, which bounds the memory of very
- * large traces (a replay reads lines in order, so it drops the ones it has passed).
+ * large traces (a replay reads lines in order, so it drops the ones it has passed). Parsing is fast
+ * (the statement scanner, about a microsecond a line), so a line dropped costs little to read again:
+ * 50 000 lines (about 65 MB) instead of the 250 000 (325 MB) kept before issue #17.
  */
-export const DEFAULT_PARSED_LINE_CAPACITY = 250_000;
+export const DEFAULT_PARSED_LINE_CAPACITY = 50_000;
 
 /**
  * What a parsed line costs in the cache, in lines of up to 64 characters: a long line of many short
@@ -41,8 +43,11 @@ export class TraceDocument {
   private evictAt = 0;
   /** How many lines have been parsed since creation (tests check that edits stay local). */
   parsedLines = 0;
+  /** The last line of the last edit's replacement (see applyEdit). */
+  lastReplacedLine = 0;
 
-  constructor(text: string, private readonly capacity = DEFAULT_PARSED_LINE_CAPACITY) {
+  /** `parser` is parseLine; tests pass the reference parser to compare the fast path with it. */
+  constructor(text: string, private readonly capacity = DEFAULT_PARSED_LINE_CAPACITY, private readonly parser: (text: string) => LineNode = parseLine) {
     ({ texts: this.texts, eols: this.eols } = splitLines(text.startsWith('\uFEFF') ? text.slice(1) : text));
     this.nodes = new Array<LineNode | undefined>(this.texts.length);
   }
@@ -71,6 +76,21 @@ export class TraceDocument {
     return this.nodes[line] ?? this.parse(this.texts[line]);
   }
 
+  /**
+   * A line read by a replay over a document larger than the cache (Analysis): the cached tree if
+   * there is one, else parsed and not kept (issue #17). Kept trees would be promoted, and the first
+   * thousands kept would teach V8 that the parser's objects live long (allocation-site
+   * pretenuring): every later tree would then be made in the old generation, and a million-line
+   * replay would spend a third of its time collecting them.
+   */
+  peek(line: number): LineNode {
+    if (line < 0 || line >= this.texts.length) return this.node(line);
+    return this.nodes[line] ?? this.parse(this.texts[line]);
+  }
+
+  /** Whether the whole document fits the cache of parsed lines (else replays `peek`). */
+  get fitsCache(): boolean { return this.texts.length <= this.capacity; }
+
   /** Drops a tenth of the capacity, scanning forward from where the last scan stopped. */
   private evict(keep: number): void {
     const target = this.capacity - Math.ceil(this.capacity / 10);
@@ -94,7 +114,9 @@ export class TraceDocument {
 
   /**
    * Applies an edit (LSP-style range, end exclusive) and returns the first line whose content or
-   * position changed, and how many lines were inserted (negative: removed). The result is the
+   * position changed, and how many lines were inserted (negative: removed). `lastReplacedLine` is
+   * then the last line of the replacement (with no lines inserted or removed, the lines after it
+   * are unchanged). The result is the
    * text vscode-languageserver-textdocument's `TextDocument.update` makes of the same change (the
    * client's document): a reversed range is swapped, a position before the first line is the start
    * of the document, past the last line its end, a character outside its line is clamped into it,
@@ -123,6 +145,7 @@ export class TraceDocument {
     this.nodes = nodes;
     removed.forEach((n, i) => { if (n !== undefined) this.cached -= lineCost(texts.removed[i]); });
     if (eager) for (const t of replacement.texts) this.cached += lineCost(t);
+    this.lastReplacedLine = startLine + Math.max(0, replacement.texts.length - 1);
     return { firstLine: startLine, lineDelta: replacement.texts.length - count };
   }
 
@@ -136,7 +159,7 @@ export class TraceDocument {
 
   private parse(text: string): LineNode {
     this.parsedLines++;
-    return parseLine(text);
+    return this.parser(text);
   }
 }
 

@@ -12,12 +12,26 @@ import { ioctlByCode, ioctlByName } from '../uapi/ioctls';
 import { isErrnoName } from '../uapi/errno';
 import { pushAll } from '../util/arrays';
 import { MAX_LINE_LENGTH, MAX_NOTES_PER_LINE } from '../text/limits';
+import { scanStatement } from './scanStatement';
 
+/**
+ * One line as a syntax tree. Statement lines take the fast scanner (scanStatement.ts), which gives
+ * the same tree as the reference parser below for the lines it accepts and declines the rest
+ * (directives, errors, suppression comments), which the reference parser then reads.
+ */
 export function parseLine(text: string): LineNode {
+  return scanStatement(text) ?? parseLineReference(text);
+}
+
+/** What a line longer than MAX_LINE_LENGTH parses to, from its length alone (a streamed line is not kept). */
+export function overlongLine(length: number): LineNode {
+  return { kind: 'error', error: { span: { start: 0, end: length }, message: `expected a line of at most ${MAX_LINE_LENGTH} characters, found one of ${length}: the line is not read (split it, or shorten its note)` } };
+}
+
+/** The reference parser: every line, every error message (the fast scanner is checked against it). */
+export function parseLineReference(text: string): LineNode {
   // A line this long is not a trace line (a binary file, a runaway log): not parsed, not kept.
-  if (text.length > MAX_LINE_LENGTH) {
-    return { kind: 'error', error: { span: { start: 0, end: text.length }, message: `expected a line of at most ${MAX_LINE_LENGTH} characters, found one of ${text.length}: the line is not read (split it, or shorten its note)` } };
-  }
+  if (text.length > MAX_LINE_LENGTH) return overlongLine(text.length);
   try {
     return capNotes(parseLineUnsafe(text));
   } catch (e) {
@@ -53,7 +67,7 @@ function parseLineUnsafe(text: string): LineNode {
  * At most MAX_NOTES_PER_LINE notes (unknown names, proposed APIs) per line; the rest are summed up
  * in one more note over their span, so a line of 30,000 unknown arguments is not 30,000 findings.
  */
-function capNotes(node: LineNode): LineNode {
+export function capNotes(node: LineNode): LineNode {
   const notes = node.kind === 'statement' ? node.statement.notes : node.kind === 'directive' ? node.notes : undefined;
   if (!notes || notes.length <= MAX_NOTES_PER_LINE) return node;
   const rest = notes.splice(MAX_NOTES_PER_LINE - 1);
@@ -62,7 +76,7 @@ function capNotes(node: LineNode): LineNode {
   return node;
 }
 
-const LEVEL_EXAMPLE: Record<Level, string> = {
+export const LEVEL_EXAMPLE: Record<Level, string> = {
   vcpu: 'a vCPU location like src/vm1/vcpu0',
   vm: 'a VM location like src/vm1',
   vm_or_vcpu: 'a VM or vCPU location like src/vm1 or src/vm1/vcpu0',
@@ -70,7 +84,7 @@ const LEVEL_EXAMPLE: Record<Level, string> = {
   any: 'a location like src, src/vm1 or src/vm1/vcpu0',
 };
 
-function levelOk(level: Level, where: Where): boolean {
+export function levelOk(level: Level, where: Where): boolean {
   switch (level) {
     case 'vcpu': return where.vcpu !== undefined;
     case 'vm': return where.vm !== undefined && where.vcpu === undefined;
@@ -81,18 +95,36 @@ function levelOk(level: Level, where: Where): boolean {
 }
 
 function parseWhere(w: Word): Where {
-  const parts = w.text.split('/');
-  if (parts.length > 3) throw new ParseFailure(w.span, expectedFound('a location like src, src/vm1 or src/vm1/vcpu0', w.text));
-  let col = w.span.start;
-  const toks = parts.map((p) => { const t = { value: p, span: { start: col, end: col + p.length } }; col += p.length + 1; return t; });
-  const where: Where = { span: w.span, host: parseTok(toks[0], parseName, 'a host name like src') };
-  if (toks[1]) where.vm = parseTok(toks[1], parseName, 'a VM name like vm1');
-  if (toks[2]) {
-    const m = /^vcpu([0-9]{1,4})$/.exec(toks[2].value);
-    if (!m) throw new ParseFailure(toks[2].span, expectedFound('a vCPU like vcpu0', toks[2].value));
-    where.vcpu = { value: Number(m[1]), span: toks[2].span };
+  // HOST[/VM[/vcpuN]], scanned by hand (it is on every statement line).
+  const text = w.text;
+  const s1 = text.indexOf('/');
+  const s2 = s1 < 0 ? -1 : text.indexOf('/', s1 + 1);
+  if (s2 >= 0 && text.indexOf('/', s2 + 1) >= 0) throw new ParseFailure(w.span, expectedFound('a location like src, src/vm1 or src/vm1/vcpu0', text));
+  const col = w.span.start;
+  const part = (from: number, to: number): Tok<string> => ({ value: text.slice(from, to), span: { start: col + from, end: col + to } });
+  const hostTok = part(0, s1 < 0 ? text.length : s1);
+  const vmTok = s1 < 0 ? undefined : part(s1 + 1, s2 < 0 ? text.length : s2);
+  const vcpuTok = s2 < 0 ? undefined : part(s2 + 1, text.length);
+  const where: Where = { span: w.span, host: parseTok(hostTok, parseName, 'a host name like src') };
+  if (vmTok) where.vm = parseTok(vmTok, parseName, 'a VM name like vm1');
+  if (vcpuTok) {
+    const id = vcpuNumber(vcpuTok.value);
+    if (id < 0) throw new ParseFailure(vcpuTok.span, expectedFound('a vCPU like vcpu0', vcpuTok.value));
+    where.vcpu = { value: id, span: vcpuTok.span };
   }
   return where;
+}
+
+/** N of `vcpuN` (`^vcpu[0-9]{1,4}$`), or -1. */
+function vcpuNumber(text: string): number {
+  if (text.length < 5 || text.length > 8 || !text.startsWith('vcpu')) return -1;
+  let n = 0;
+  for (let i = 4; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
+  }
+  return n;
 }
 
 function parseResult(ws: Word[], arrow: Word, end: number): Result {
@@ -108,7 +140,7 @@ function parseResult(ws: Word[], arrow: Word, end: number): Result {
   throw new ParseFailure(bad.span, expectedFound('`name=value` outputs after `->`', bad.value.value));
 }
 
-function resolveIoctl(op: Word, notes: Note[]): { name: string; spec?: OpSpec; known: boolean } {
+export function resolveIoctl(op: Word, notes: Note[]): { name: string; spec?: OpSpec; known: boolean } {
   const byName = ioctlByName(op.text);
   const n = byName ? undefined : parseInteger(op.text);
   const info = byName ?? (n?.ok ? ioctlByCode(n.value) : undefined);
@@ -197,7 +229,7 @@ function parseStatement(body: string, ws: Word[], span: Span): Statement {
  * `took=DURATION`, accepted on any ioctl statement (an extension of format v1, see
  * docs/format-extensions.md): the ioctl's own latency. Taken out before the ioctl's own arguments.
  */
-function tookArgument(args: Arg[]): { took?: Tok<bigint>; rest: Arg[] } {
+export function tookArgument(args: Arg[]): { took?: Tok<bigint>; rest: Arg[] } {
   const found = args.filter((a) => a.key?.value === 'took');
   if (found.length === 0) return { rest: args };
   if (found.length > 1) throw new ParseFailure(found[1].key!.span, 'duplicate argument `took=`');
@@ -207,7 +239,7 @@ function tookArgument(args: Arg[]): { took?: Tok<bigint>; rest: Arg[] } {
 }
 
 /** Proposed APIs reached through upstream ioctls (a proposed register id or attribute). */
-function proposedOperands(body: Body, notes: Note[]): void {
+export function proposedOperands(body: Body, notes: Note[]): void {
   if ((body.type === 'set_one_reg' || body.type === 'get_one_reg') && 'known' in body.reg.value && body.reg.value.known.proposed) {
     notes.push({ code: 'HVT094', span: body.reg.span, message: `${body.reg.value.known.name} is a proposed register (seed 002), not an upstream KVM API` });
   }

@@ -263,13 +263,27 @@ export class TimelineIndexBuilder {
 
   /** Feeds lines `from`..`to`; call with consecutive ranges starting at `nextLine`. */
   feed(from: number, to: number): void {
-    this.analysis.replayRange(from, to, (line, state, events, node) => {
-      if (line === this.next) {
-        if (line % this.checkpointLines === 0 && line - (this.checkpoints.at(-1)?.line ?? -Infinity) >= this.checkpointCost()) this.checkpoint(line);
-        this.visit(line, state, events, node);
-        this.next = line + 1;
-      }
+    this.analysis.replayRange(from, to, (line, state, events, node) => { if (line === this.next) this.take(line, state, events, node); });
+  }
+
+  /**
+   * Builds from the analysis's own replay (Analysis.observe) instead of replaying the trace again
+   * (issue #17): each line the analysis replays next in order is taken, so the index is ready when
+   * the diagnostics are. At the first line out of order (an edit, a replay that rejoined an earlier
+   * one) it lets go, and `feed` does the rest. Returns the function that detaches it.
+   */
+  attach(): () => void {
+    const detach = this.analysis.observe((line, state, events, node) => {
+      if (line === this.next) this.take(line, state, events, node);
+      else detach();
     });
+    return detach;
+  }
+
+  private take(line: number, state: ModelState, events: ReplayEvent[], node: LineNode): void {
+    if (line % this.checkpointLines === 0 && line - (this.checkpoints.at(-1)?.line ?? -Infinity) >= this.checkpointCost()) this.checkpoint(line);
+    this.visit(line, state, events, node);
+    this.next = line + 1;
   }
 
   /**

@@ -23,6 +23,30 @@ interface State {
 }
 
 const vmOf = (inst: string): string => parseInstanceKey(inst).vm;
+
+/**
+ * The `max` keys of a read (`vm|family|vcpu` and `vm|family`), made once per instance, family and
+ * vCPU: this runs on every guest read of a million-line trace (issue #17). A pure memo, not state.
+ */
+interface ReadKeys { vm: string; any: string; own: string[] }
+const KEYS = new Map<string, Partial<Record<Family, ReadKeys>>>();
+function keysOf(inst: string, family: Family): ReadKeys {
+  let byFamily = KEYS.get(inst);
+  if (!byFamily) {
+    if (KEYS.size >= 10_000) KEYS.clear(); // bounded, whatever the number of instances
+    byFamily = {};
+    KEYS.set(inst, byFamily);
+  }
+  let k = byFamily[family];
+  if (!k) {
+    const vm = vmOf(inst);
+    k = { vm, any: `${vm}|${family}`, own: [] };
+    byFamily[family] = k;
+  }
+  return k;
+}
+const ownKey = (k: ReadKeys, vcpu: number): string => k.own[vcpu] ??= `${k.any}|${vcpu}`;
+
 const store = (ctx: RuleContext): State => ctx.store<State>(() => ({ max: new Map(), crossReported: new Set() }));
 
 /** After a reported step back, later low reads are its consequence, not new episodes. */
@@ -77,13 +101,15 @@ export default defineRule({
       const family = FAMILY[e.quantity];
       if (e.source !== 'guest' || !family || e.inst === undefined || e.vcpu === undefined) return;
       const s = store(ctx);
-      const vm = vmOf(e.inst);
-      const own = `${vm}|${family}|${e.vcpu}`;
-      const any = `${vm}|${family}`;
+      const keys = keysOf(e.inst, family);
+      const { vm, any } = keys;
+      const own = ownKey(keys, e.vcpu);
       const mine = s.max.get(own);
       const all = s.max.get(any);
       const name = READ_NAME[e.quantity];
+      let reported = false;
       if (mine && signedDiff(e.observed, mine.value) < 0n) {
+        reported = true;
         ctx.report({
           span: e.span,
           messageId: 'readGoesBack',
@@ -92,6 +118,7 @@ export default defineRule({
         });
         forget(s, vm, family);
       } else if (all && all.vcpu !== e.vcpu && signedDiff(e.observed, all.value) < 0n) {
+        reported = true;
         const inst = ctx.instance(e.inst);
         const offsets = [...inst.vcpus.values()].map((v) => `${v.id}:${v.voffset}:${v.poffset}:${v.tscOffset}`).join(',');
         const key = `${any}|${e.vcpu}|${all.vcpu}|${offsets}`;
@@ -107,8 +134,9 @@ export default defineRule({
         forget(s, vm, family);
       }
       const seen: Seen = { value: e.observed, vcpu: e.vcpu, at: ctx.ref };
-      const mineNow = s.max.get(own);
-      const allNow = s.max.get(any);
+      // Only a report forgets reads: otherwise the maxima are those read above.
+      const mineNow = reported ? s.max.get(own) : mine;
+      const allNow = reported ? s.max.get(any) : all;
       if (!mineNow || signedDiff(e.observed, mineNow.value) > 0n) s.max.set(own, seen);
       if (!allNow || signedDiff(e.observed, allNow.value) > 0n) s.max.set(any, seen);
     },

@@ -57,6 +57,8 @@ export default defineRule({
       const delta = late === undefined || early < 0n ? early : late > 0n ? late : 0n;
       // One report per episode: the same disagreement carried forward is not a new finding.
       const last = ctx.store(() => new Map<string, bigint>());
+      // Agreement with no episode open anywhere (the usual case) needs no key.
+      if (abs(delta) <= tol && last.size === 0) return;
       const key = `${e.inst ?? ''}|${e.vcpu ?? ''}|${e.quantity}`;
       if (abs(delta) <= tol) { last.delete(key); return; }
       const previous = last.get(key);

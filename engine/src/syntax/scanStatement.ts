@@ -1,0 +1,292 @@
+// The fast path of the line parser (issue #17): a statement line read in one pass over its
+// characters, without the intermediate word list, regular expressions or per-word substrings of
+// the reference parser (parseLine.ts `parseLineReference`). It builds exactly the tree the
+// reference builds — the argument and result parsers of statementParsers.ts are shared — and
+// declines (returns undefined) every line it is not sure of: directives, suppression comments,
+// overlong lines and any line with an error, which the reference parser then reads and reports.
+// scanStatement.test.ts compares the two on generated traces of every statement kind.
+import type { Actor, Arg, Body, LineNode, Note, Result, Span, Statement, Tok, Where } from './ast';
+import { ArgReader } from './context';
+import { capNotes, levelOk, proposedOperands, resolveIoctl, tookArgument } from './parseLine';
+import { OPS_BY_ACTOR, type OpSpec } from './statementParsers';
+import { parseTime } from '../values/parse';
+import { ioctlByName } from '../uapi/ioctls';
+import { isErrnoName } from '../uapi/errno';
+import { pushAll } from '../util/arrays';
+import { MAX_LINE_LENGTH } from '../text/limits';
+
+/** Word boundaries of the line being scanned (reused: one line at a time). */
+const MAX_WORDS = 256;
+const starts = new Int32Array(MAX_WORDS);
+const ends = new Int32Array(MAX_WORDS);
+
+/** The actors, so an actor word becomes the shared constant rather than a new string. */
+const ACTOR_WORDS: readonly Actor[] = ['ioctl', 'guest', 'kvm', 'sched', 'vmm'];
+
+/**
+ * Names seen on recent lines: a trace names the same few hosts and VMs on every line, and a
+ * string the replay has already looked up in its Maps keeps its hash (the replay looks a host up
+ * several times per statement).
+ */
+let lastHost = '';
+let lastVm = '';
+/** Operation words seen recently (a trace uses a few): the same strings, so table lookups reuse their hash. */
+const recentOps: string[] = [];
+
+/** text[from, to) as a recent operation string when it is one, else a new string (remembered). */
+function opAt(text: string, from: number, to: number): string {
+  const n = to - from;
+  for (const op of recentOps) if (op.length === n && text.startsWith(op, from)) return op;
+  const op = text.slice(from, to);
+  if (recentOps.length === 16) recentOps.pop();
+  recentOps.unshift(op);
+  return op;
+}
+
+/** The seconds before the `.` of the last time read, and their value in ns (consecutive statements share them). */
+let lastSeconds = '';
+let lastSecondsNs = 0n;
+
+/** The time at text[from, to) (values/parse.ts `parseTime`), or undefined. */
+function timeAt(text: string, from: number, to: number): bigint | undefined {
+  const dot = text.indexOf('.', from);
+  if (dot > from && dot < to - 1 && dot - from === lastSeconds.length && to - dot <= 10 && text.startsWith(lastSeconds, from)) {
+    // The same seconds: only the fraction (1 to 9 digits) is new.
+    let frac = 0;
+    for (let i = dot + 1; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) return undefined;
+      frac = frac * 10 + (c - 48);
+    }
+    for (let i = to - dot - 1; i < 9; i++) frac *= 10;
+    return lastSecondsNs + BigInt(frac);
+  }
+  const r = parseTime(text.slice(from, to));
+  if (!r.ok) return undefined;
+  if (dot > from && dot < to) {
+    lastSeconds = text.slice(from, dot);
+    lastSecondsNs = r.value - (r.value % 1_000_000_000n);
+  }
+  return r.value;
+}
+
+const isNameChar = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46;
+
+/**
+ * Splits text[0, bodyEnd) at spaces and tabs into `starts` / `ends`: the number of words, or -1
+ * when there are too many. Words are found with indexOf (native code, much faster per character
+ * than a JavaScript loop); a line with a tab takes the character loop.
+ */
+function splitWords(text: string, bodyEnd: number): number {
+  let count = 0;
+  const tab = text.indexOf('\t');
+  if (tab >= 0 && tab < bodyEnd) {
+    for (let i = 0; i < bodyEnd;) {
+      let c = text.charCodeAt(i);
+      if (c === 32 || c === 9) { i++; continue; }
+      if (count === MAX_WORDS) return -1;
+      starts[count] = i;
+      do { i++; c = text.charCodeAt(i); } while (i < bodyEnd && c !== 32 && c !== 9);
+      ends[count++] = i;
+    }
+    return count;
+  }
+  for (let i = 0; i < bodyEnd;) {
+    if (text.charCodeAt(i) === 32) { i++; continue; }
+    if (count === MAX_WORDS) return -1;
+    const space = text.indexOf(' ', i);
+    const end = space < 0 || space > bodyEnd ? bodyEnd : space;
+    starts[count] = i;
+    ends[count++] = end;
+    i = end + 1;
+  }
+  return count;
+}
+
+/** text[from, to) when it is a name (`[A-Za-z0-9_.-]+`), as the recent string if it is the same; else undefined. */
+function nameAt(text: string, from: number, to: number, recent: string): string | undefined {
+  if (to - from === recent.length && recent.length > 0 && text.startsWith(recent, from)) return recent;
+  if (to <= from) return undefined;
+  for (let i = from; i < to; i++) if (!isNameChar(text.charCodeAt(i))) return undefined;
+  return text.slice(from, to);
+}
+
+const tok = <T>(value: T, start: number, end: number): Tok<T> => ({ value, span: { start, end } });
+
+/** A word as an argument (tokenize.ts `toArg`): `key=value` when `=` is not its first character. */
+function argAt(text: string, i: number): Arg {
+  const s = starts[i];
+  const e = ends[i];
+  const eq = text.indexOf('=', s);
+  if (eq <= s || eq >= e) return { value: tok(text.slice(s, e), s, e), span: { start: s, end: e } };
+  return { key: tok(text.slice(s, eq), s, eq), value: tok(text.slice(eq + 1, e), eq + 1, e), span: { start: s, end: e } };
+}
+
+/**
+ * The statement on `text`, or undefined when the reference parser must read the line. Never
+ * throws.
+ */
+export function scanStatement(text: string): LineNode | undefined {
+  const n = text.length;
+  if (n > MAX_LINE_LENGTH) return undefined;
+  const hash = text.indexOf('#');
+  // Suppression comments are read by the reference parser (tokenize.ts `parseSuppression`).
+  if (hash >= 0 && text.indexOf('hvtimer-disable', hash) >= 0) return undefined;
+  const bodyEnd = hash < 0 ? n : hash;
+  const count = splitWords(text, bodyEnd);
+  if (count < 0) return undefined;
+  const comment = hash < 0 ? undefined : { span: { start: hash, end: n }, text: text.slice(hash + 1) };
+  if (count === 0) return comment ? { kind: 'empty', comment } : { kind: 'empty' };
+  if (count < 4 || text.charCodeAt(0) === 64 || text.charCodeAt(starts[0]) === 64) return undefined; // `@`: a directive
+  try {
+    const statement = scanWords(text, count);
+    if (!statement) return undefined;
+    const node: LineNode = comment ? { kind: 'statement', statement, comment } : { kind: 'statement', statement };
+    return capNotes(node);
+  } catch {
+    // An error (a ParseFailure of an argument parser, or a bug): the reference parser reads the
+    // line and reports it with its own message.
+    return undefined;
+  }
+}
+
+function scanWords(text: string, count: number): Statement | undefined {
+  const end = ends[count - 1];
+  const span: Span = { start: starts[0], end };
+  const timeValue = timeAt(text, starts[0], ends[0]);
+  if (timeValue === undefined) return undefined;
+  const time = tok(timeValue, starts[0], ends[0]);
+  const where = scanWhere(text, starts[1], ends[1]);
+  if (!where) return undefined;
+  const actor = actorAt(text, starts[2], ends[2]);
+  if (!actor) return undefined;
+  const opStart = starts[3];
+  const opEnd = ends[3];
+  const opText = opAt(text, opStart, opEnd);
+  const notes: Note[] = [];
+
+  if (actor.value === 'vmm' && opText === 'note') {
+    // Free text up to the comment (parseLine.ts: it may contain `->` and `=`).
+    const textSpan = count > 4 ? { start: starts[4], end } : { start: opEnd, end: opEnd };
+    const note: Body = { type: 'note', text: { value: text.slice(textSpan.start, textSpan.end), span: textSpan } };
+    return { span, time, where, actor, op: tok('note', opStart, opEnd), args: [], body: note, notes };
+  }
+
+  let arrow = -1;
+  for (let i = 4; i < count; i++) if (ends[i] - starts[i] === 2 && text.charCodeAt(starts[i]) === 45 && text.charCodeAt(starts[i] + 1) === 62) { arrow = i; break; }
+  const argEnd = arrow < 0 ? count : arrow;
+  const args: Arg[] = [];
+  for (let i = 4; i < argEnd; i++) args.push(argAt(text, i));
+  let result: Result | undefined;
+  if (arrow >= 0) {
+    result = scanResult(text, arrow, count, end);
+    if (!result) return undefined;
+  }
+
+  let opName = opText;
+  let spec: OpSpec | undefined;
+  let took: Tok<bigint> | undefined;
+  let opArgs = args;
+  if (actor.value === 'ioctl') {
+    ({ took, rest: opArgs } = tookArgument(args));
+    const r = resolveIoctl({ text: opText, span: { start: opStart, end: opEnd } }, notes);
+    opName = r.name;
+    spec = r.spec;
+  } else {
+    const table = OPS_BY_ACTOR[actor.value];
+    spec = Object.hasOwn(table, opText) ? table[opText] : undefined;
+    if (!spec) notes.push({ code: 'HVT091', span: { start: opStart, end: opEnd }, message: `unknown ${actor.value} operation \`${opText}\`; accepted without effect on the model` });
+  }
+  const op: Tok<string> = tok(opName, opStart, opEnd);
+  if (result?.kind === 'errno' && !isErrnoName(result.errno.value)) {
+    notes.push({ code: 'HVT091', span: result.errno.span, message: `unknown errno \`-${result.errno.value}\`` });
+  }
+
+  let body: Body;
+  if (!spec) {
+    body = actor.value === 'ioctl' ? { type: 'other_ioctl', name: opName } : { type: 'unknown_op', name: opName };
+  } else {
+    if (!levelOk(spec.level, where)) return undefined;
+    const reader = new ArgReader(opArgs, result, opName, end, spec.repeatedKeys);
+    body = spec.parse(reader);
+    reader.finish();
+    pushAll(notes, reader.notes);
+    if (spec.proposed) notes.push({ code: 'HVT094', span: op.span, message: `${opName} is a proposed API from the seed discussions, not an upstream KVM API` });
+  }
+  if (actor.value === 'ioctl' && !spec) {
+    const info = ioctlByName(opName);
+    if (info) body = { type: 'other_ioctl', ioctl: info, name: opName };
+  }
+  proposedOperands(body, notes);
+  // The reference's key order (no object spread, which is slow).
+  return took ? { span, time, where, actor, op, args, result, took, body, notes } : { span, time, where, actor, op, args, result, body, notes };
+}
+
+/** HOST[/VM[/vcpuN]] at text[from, to), or undefined (the reference parser reports what is wrong). */
+function scanWhere(text: string, from: number, to: number): Where | undefined {
+  let s1 = -1;
+  let s2 = -1;
+  for (let i = from; i < to; i++) {
+    if (text.charCodeAt(i) !== 47) continue; // `/`
+    if (s1 < 0) s1 = i; else if (s2 < 0) s2 = i; else return undefined;
+  }
+  const hostEnd = s1 < 0 ? to : s1;
+  const host = nameAt(text, from, hostEnd, lastHost);
+  if (host === undefined) return undefined;
+  lastHost = host;
+  const where: Where = { span: { start: from, end: to }, host: tok(host, from, hostEnd) };
+  if (s1 < 0) return where;
+  const vmEnd = s2 < 0 ? to : s2;
+  const vm = nameAt(text, s1 + 1, vmEnd, lastVm);
+  if (vm === undefined) return undefined;
+  lastVm = vm;
+  where.vm = tok(vm, s1 + 1, vmEnd);
+  if (s2 < 0) return where;
+  // `vcpu[0-9]{1,4}`
+  const digits = to - (s2 + 5);
+  if (digits < 1 || digits > 4 || !text.startsWith('vcpu', s2 + 1)) return undefined;
+  let id = 0;
+  for (let i = s2 + 5; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    id = id * 10 + (c - 48);
+  }
+  where.vcpu = tok(id, s2 + 1, to);
+  return where;
+}
+
+function actorAt(text: string, from: number, to: number): Tok<Actor> | undefined {
+  for (const a of ACTOR_WORDS) if (to - from === a.length && text.startsWith(a, from)) return tok(a, from, to);
+  return undefined;
+}
+
+/** The result after `->` (parseLine.ts `parseResult`), or undefined when it is not well formed. */
+function scanResult(text: string, arrow: number, count: number, end: number): Result | undefined {
+  const span = { start: starts[arrow], end };
+  const first = arrow + 1;
+  if (first === count) return undefined;
+  if (count - first === 1 && isErrnoWord(text, starts[first], ends[first])) {
+    return { kind: 'errno', span, errno: tok(text.slice(starts[first] + 1, ends[first]), starts[first], ends[first]) };
+  }
+  const entries: Arg[] = [];
+  let allKeyed = true;
+  for (let i = first; i < count; i++) {
+    const a = argAt(text, i);
+    if (!a.key) allKeyed = false;
+    entries.push(a);
+  }
+  if (allKeyed) return { kind: 'named', span, entries };
+  if (count - first === 1) return { kind: 'value', span, value: entries[0].value };
+  return undefined;
+}
+
+/** `^-E[A-Z0-9]+$` */
+function isErrnoWord(text: string, from: number, to: number): boolean {
+  if (to - from < 3 || text.charCodeAt(from) !== 45 || text.charCodeAt(from + 1) !== 69) return false;
+  for (let i = from + 2; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
