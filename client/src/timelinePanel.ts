@@ -13,6 +13,7 @@ import { unhandled, type FromWebview, type TimelineViewState, type ToWebview } f
 import type { HvtimerClient } from './client';
 import { saveExport } from './saveFile';
 import { isLargeTrace, revealInLargeTrace } from './largeFiles';
+import { isTraceDocument } from './followEditor';
 
 /** How long to wait for the server to know a document (it is opened just before we ask). */
 const OPEN_TIMEOUT_MS = 15_000;
@@ -79,6 +80,12 @@ export class TimelinePanel implements vscode.Disposable {
         if (e.textEditor.document.uri.toString() !== this.uri) return;
         this.cursorLine = e.selections[0].active.line;
         this.post({ type: 'cursor', line: this.cursorLine });
+      }),
+      // The timeline follows the active editor, as a Markdown preview opened beside an editor does:
+      // another trace becoming the active editor is shown, its cursor as the timeline's cursor.
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (!e || !isTraceDocument(e.document) || e.document.uri.toString() === this.uri) return;
+        void this.setDocument(e.document.uri.toString(), e.selection.active.line);
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.toString() !== this.uri || e.contentChanges.length === 0) return;

@@ -161,6 +161,35 @@ test('the timeline\'s PNG and SVG exports are written where the user says, never
   }
 });
 
+test('the timeline follows the active editor: another trace made active is shown, with its cursor', async () => {
+  const panel = api().timeline();
+  assert.ok(panel, 'the timeline is open');
+  // A sample without findings (openSample waits for some): opened as the user would, in column one.
+  const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+  const other = await vscode.window.showTextDocument(
+    await vscode.workspace.openTextDocument(vscode.Uri.joinPath(ext.extensionUri, 'sample-traces', 'arm64-pvtime-migration-correct.hvtrace')),
+    vscode.ViewColumn.One,
+  );
+  const uri = other.document.uri.toString();
+  await waitUntil('the panel showing the other trace', () => panel.uri === uri);
+  assert.equal(api().timeline(), panel, 'the same panel');
+  await waitUntil('the tab "Timeline: arm64-pvtime-migration-correct.hvtrace"', () =>
+    vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === 'Timeline: arm64-pvtime-migration-correct.hvtrace'));
+  // Its overview: vm1 with two vCPUs (`@vm vm1 vcpus=2`) on src, then on dst after the migration at line 40.
+  type Overview = Extract<(typeof panel.sent)[number], { type: 'overview' }>;
+  const overview = (): Overview | undefined =>
+    [...panel.sent].reverse().find((m): m is Overview => m.type === 'overview' && m.overview.uri === uri);
+  await waitUntil('the overview of the other trace', () => overview() !== undefined, 30_000);
+  assert.deepEqual(overview()!.overview.rows.map((r) => r.label), ['vm1 on src', 'vcpu0', 'vcpu1', 'vm1 on dst', 'vcpu0', 'vcpu1']);
+  assert.equal(overview()!.cursorLine, 0, 'the new editor\'s cursor, at its first line');
+  // Its cursor, moved, is the timeline's: line 40 is `20.000010000 src/vm1 vmm migrate to=dst`.
+  other.selection = new vscode.Selection(39, 0, 39, 0);
+  await waitUntil('a cursor message for line 39', () => panel.sent.some((m) => m.type === 'cursor' && m.line === 39));
+  // A text editor that is not a trace leaves the timeline where it is.
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'not a trace', language: 'plaintext' }), vscode.ViewColumn.One);
+  assert.equal(panel.uri, uri);
+}, 60_000);
+
 test('timeline tests leave no editor or timeline panel open', async () => {
   await closeEverything();
   await waitUntil('the timeline panel disposed with its tab', () => api().timeline() === undefined);
