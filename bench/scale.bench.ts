@@ -26,6 +26,8 @@ const dir = mkdtempSync(path.join(tmpdir(), 'hvtimer-scale-'));
 
 const results: { name: string; value: number; unit: string; note?: string }[] = [];
 const record = (name: string, value: number, unit: string, note?: string): void => { results.push({ name, value, unit, note }); console.log(`  ${name}: ${value.toFixed(2)} ${unit}${note ? ` (${note})` : ''}`); };
+/** The first 100 lines of a trace. */
+const lines100 = (text: string): string => text.split('\n', 100).join('\n');
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Wall time (ms) and peak RSS (MiB) of a Node process (bench/rss.cjs prints its maxRSS at exit). */
@@ -178,10 +180,15 @@ async function main(): Promise<void> {
     const text = readFileSync(file, 'utf8');
     const rs = readSplitInProcess(file);
     const uri = pathToFileURL(path.join(dir, 'open-300k.hvtrace')).href;
+    // The timeline is already open (it follows the active editor), as when the user opens this trace
+    // beside it: a small trace's timeline first, so the server knows the timeline is in use.
+    const small = pathToFileURL(path.join(dir, 'open-small.hvtrace')).href;
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: small, languageId: 'hvtrace', version: 1, text: lines100(text) } });
+    await server.connection.sendRequest(TIMELINE_OVERVIEW, { uri: small });
     const opened = performance.now();
     await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'hvtrace', version: 1, text } });
     await server.connection.sendRequest(TIMELINE_OVERVIEW, { uri });
-    record('timeline overview of 300k lines, after opening', performance.now() - opened, 'ms');
+    record('timeline overview of 300k lines, after opening (the timeline in use)', performance.now() - opened, 'ms');
     await server.published_(uri, opened, (p) => p.version === 1);
     const lines = text.split('\n');
     let version = 1;

@@ -139,6 +139,8 @@ export interface ReplayStatsResult {
   /** Lines parsed / replayed since the document was opened (or fully replaced). */
   parsedLines: number;
   replayedLines: number;
+  /** Lines replayed a second time by range replays (the timeline index when it did not ride along the replay). */
+  rangeReplayedLines: number;
 }
 
 // ---- the map: one entry per custom request ------------------------------------------------------

@@ -64,6 +64,8 @@ export class Analysis {
   };
   /** Lines replayed since creation (tests and benchmarks check incremental work). */
   replayedLines = 0;
+  /** Lines replayed again by replayRange (the timeline index, inlay hints…), for the same statistics. */
+  rangeReplayedLines = 0;
   /** Lines not replayed because a replay after an edit rejoined the previous one (tests, benchmarks). */
   rejoinedLines = 0;
   /** Objects copied into checkpoints since creation (tests check that this stays linear). */
@@ -277,6 +279,7 @@ export class Analysis {
       const events: ReplayEvent[] = [];
       const node = this.doc.fitsCache ? this.doc.sweep(l) : this.doc.peek(l);
       stepLine(state, l, node, (e) => events.push(e), { toleranceOverride: this.options.tolerance });
+      this.rangeReplayedLines++;
       if (l >= start) visit(l, state, events, node);
     }
     this.rangeTail = { next: end + 1, state, revision: this.revisionCount };

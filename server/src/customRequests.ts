@@ -22,5 +22,5 @@ export async function stateAt(store: DocumentStore, params: StateAtParams): Prom
 export function replayStats(store: DocumentStore, params: ReplayStatsParams): ReplayStatsResult | null {
   const doc = store.get(params.uri);
   if (!doc) return null;
-  return { version: doc.version, lineCount: doc.analysis.doc.lineCount, parsedLines: doc.analysis.doc.parsedLines, replayedLines: doc.analysis.replayedLines };
+  return { version: doc.version, lineCount: doc.analysis.doc.lineCount, parsedLines: doc.analysis.doc.parsedLines, replayedLines: doc.analysis.replayedLines, rangeReplayedLines: doc.analysis.rangeReplayedLines };
 }

@@ -40,6 +40,8 @@ export interface DocumentEvents {
   /** The replay of `doc` at `doc.version` finished: publish its diagnostics. */
   replayed(doc: TraceDoc): void;
   closed(uri: string): void;
+  /** `doc.analysis` is new (opened, or re-read as a whole): work that rides along its replay attaches now. */
+  analysed?(doc: TraceDoc): void;
   /** The document's settings, from the client (`workspace/configuration`). */
   settingsFor(uri: string): Promise<Settings>;
 }
@@ -71,6 +73,7 @@ export class DocumentStore {
     };
     doc.settingsReady = this.events.settingsFor(uri).then((s) => this.applySettings(doc, s, false), () => undefined);
     this.docs.set(uri, doc);
+    this.events.analysed?.(doc);
     this.schedule(doc);
   }
 
@@ -84,6 +87,7 @@ export class DocumentStore {
       const c = convertCapture(doc.uri, doc.text.getText());
       doc.capture = c.view;
       doc.analysis = new Analysis(c.text, toEngineOptions(doc.settings));
+      this.events.analysed?.(doc);
       this.schedule(doc);
       return;
     }
@@ -106,7 +110,10 @@ export class DocumentStore {
     doc.version = params.textDocument.version;
     const text = doc.text.getText();
     doc.bom = text.startsWith('\uFEFF');
-    if (rebuild || doc.bom !== hadBom) doc.analysis = new Analysis(text, toEngineOptions(doc.settings));
+    if (rebuild || doc.bom !== hadBom) {
+      doc.analysis = new Analysis(text, toEngineOptions(doc.settings));
+      this.events.analysed?.(doc);
+    }
     this.schedule(doc);
   }
 

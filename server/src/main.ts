@@ -26,6 +26,7 @@ import { LEGEND, semanticTokensFull, semanticTokensRange } from './semanticToken
 import { DEFAULT_SETTINGS, parseSettings, type Settings } from './settings';
 import { documentSymbols, foldingRanges } from './symbols';
 import { reportRequest, stateChangeRequest, timelineOverviewRequest, timelineWindowRequest } from './timelineRequests';
+import { rideAlong } from './timelineIndexes';
 
 const connection = createConnection(ProposedFeatures.all);
 const log = (message: string): void => connection.console.log(message);
@@ -50,6 +51,7 @@ const store = new DocumentStore(connection, {
     if (refusedDuringReplay(doc)) refreshViews();
   },
   closed: (uri) => clear(connection, uri),
+  analysed: rideAlong,
   settingsFor,
 });
 

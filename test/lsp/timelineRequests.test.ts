@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateTrace } from '../../bench/generate';
-import type { ReportResult, StateChangeResult, TimelineOverviewResult, TimelineWindowResult } from '../../protocol/requests';
+import type { ReplayStatsResult, ReportResult, StateChangeResult, TimelineOverviewResult, TimelineWindowResult } from '../../protocol/requests';
 import { withClient } from './client';
 import { uriFor } from './fixtures';
 
@@ -54,6 +54,31 @@ test('hvtimer/timelineWindow on 60k lines: at most 2000 markers and 2000 samples
     assert.equal(w.clusters.reduce((n, c) => n + c.count, 0), o.statementCount);
     for (const [id, points] of [...Object.entries(w.clockError), ...Object.entries(w.stolen)]) assert.ok(points.length <= 2000, `${id}: ${points.length}`);
     assert.ok(w.waits.length <= 2000);
+  });
+});
+
+test('once the timeline is in use, a trace opened afterwards builds its index along the diagnostics replay, not in a second one (issue #17)', async () => {
+  await withClient(async (client) => {
+    const text = generateTrace(30_000); // the benchmark's arm64 fleet: 4 vCPUs, a migration every 20000 steps
+    const first = uriFor('tl-ride-first');
+    await client.open(first, text);
+    await client.diagnostics(first, 1);
+    await client.request<TimelineOverviewResult>('hvtimer/timelineOverview', { uri: first });
+    // Opened before any timeline was asked for: the index replayed the whole trace a second time.
+    const before = await client.request<ReplayStatsResult>('hvtimer/replayStats', { uri: first });
+    assert.deepEqual([before.lineCount, before.replayedLines, before.rangeReplayedLines], [30_000, 30_000, 30_000]);
+    const second = uriFor('tl-ride-second');
+    await client.open(second, text);
+    await client.diagnostics(second, 1);
+    const o = await client.request<TimelineOverviewResult>('hvtimer/timelineOverview', { uri: second });
+    const after = await client.request<ReplayStatsResult>('hvtimer/replayStats', { uri: second });
+    assert.deepEqual([after.lineCount, after.replayedLines, after.rangeReplayedLines], [30_000, 30_000, 0]);
+    // The same timeline: 30000 lines less the 4 directives; vm1 on a, then on b after the migration at step 20000.
+    assert.equal(o.statementCount, 29_996);
+    assert.deepEqual(o.rows.map((r) => r.label), ['vm1 on a', 'vcpu0', 'vcpu1', 'vcpu2', 'vcpu3', 'vm1 on b', 'vcpu0', 'vcpu1', 'vcpu2', 'vcpu3']);
+    assert.equal(o.handoffs.length, 1);
+    const reference = await client.request<TimelineOverviewResult>('hvtimer/timelineOverview', { uri: first });
+    assert.deepEqual({ ...o, uri: '', name: '' }, { ...reference, uri: '', name: '' });
   });
 });
 
