@@ -75,6 +75,23 @@ test('locations are the hosts, VMs and vCPUs the file declares and creates; acto
   ]);
 });
 
+test("operations of the host's architecture only: arm64's on an arm64 host, x86's on an x86 host", () => {
+  // The by-value sample declares `@host dst arch=arm64 …`: no kvmclock, MSR or LAPIC ioctls there.
+  const arm = labels('21.1 dst/vm1/vcpu0 ioctl ');
+  assert.ok(arm.includes('KVM_RUN') && arm.includes('KVM_SET_ONE_REG'));
+  for (const x86 of ['KVM_SET_MSRS', 'KVM_GET_MSRS', 'KVM_SET_LAPIC', 'KVM_KVMCLOCK_CTRL', 'KVM_SET_TSC_KHZ']) assert.ok(!arm.includes(x86), x86);
+  assert.deepEqual(labels('21.1 dst/vm1/vcpu0 kvm ').filter((l) => ['write', 'trap', 'write_tsc_offset', 'wait_lapic_expire'].includes(l)), ['write', 'trap']);
+  // An x86 host (x86-kata-msrs-before-lapic.hvtrace declares `@host h arch=x86_64`): the reverse.
+  const X86 = sample('x86-kata-msrs-before-lapic.hvtrace');
+  const host = /^@host (\S+) arch=x86_64/m.exec(X86)![1];
+  const vm = /^@vm (\S+)/m.exec(X86)![1];
+  const partial = `999.0 ${host}/${vm}/vcpu0 ioctl `;
+  const a = new Analysis(`${X86}\n${partial}`);
+  const x86 = completionsAt(a, a.doc.lineCount - 1, partial.length).items.map((i) => i.label);
+  assert.ok(x86.includes('KVM_SET_MSRS') && x86.includes('KVM_SET_LAPIC') && x86.includes('KVM_RUN'));
+  assert.ok(!x86.includes('KVM_SET_SYSTEM_COUNTER_STATE'));
+});
+
 test('arguments: the keys not written yet, then the values a key takes', () => {
   assert.deepEqual(labels('21.1 dst/vm1/vcpu0 ioctl KVM_SET_ONE_REG '), ['id=', 'value=', 'took=']);
   assert.deepEqual(labels('21.1 dst/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=KVM_REG_ARM_TIMER_CNT '), ['value=', 'took=']);

@@ -12,6 +12,8 @@ import { NOTE_SYNTAX, OPS_BY_ACTOR, type Level, type OpSpec } from '../syntax/st
 import { parseSig, PLACEHOLDERS, type SigParam } from '../syntax/signatures';
 import { ATTRS, ATTR_GROUPS } from '../uapi/deviceAttrs';
 import { IOCTLS } from '../uapi/ioctls';
+import type { Arch } from '../uapi/deviceAttrs';
+import { OP_ARCH } from '../syntax/opArch';
 import { formatTime } from '../values/format';
 import { RULES } from '../rules/registry';
 import { SNIPPETS } from './snippets';
@@ -71,6 +73,17 @@ function levelFits(level: Level, depth: 1 | 2 | 3): boolean {
     case 'any':
       return true;
   }
+}
+
+/** The architecture of the host `name` as its `@host` directive declares it. */
+function hostArch(analysis: Analysis, name: string): Arch | undefined {
+  const doc = analysis.doc;
+  for (let l = 0; l < doc.lineCount; l++) {
+    if (!doc.text(l).trimStart().startsWith('@host')) continue;
+    const n = doc.node(l);
+    if (n.kind === 'directive' && n.directive.type === 'host' && n.directive.name.value === name) return n.directive.arch.value;
+  }
+  return undefined;
 }
 
 /** Hosts, VMs and vCPUs the document names: `@host`/`@vm` directives and the replayed instances. */
@@ -306,8 +319,11 @@ export function completionsAt(analysis: Analysis, line: number, character: numbe
       const depth = Math.min(3, words[1].text.split('/').length) as 1 | 2 | 3;
       const table = (OPS_BY_ACTOR as Record<string, Record<string, OpSpec>>)[actor];
       if (!table) return out([]);
+      // Only the host's architecture's operations (an undeclared host: all of them).
+      const arch = hostArch(analysis, words[1].text.split('/')[0]);
+      const archOf = (OP_ARCH as Record<string, Record<string, Arch>>)[actor] ?? {};
       const items: CompletionItem[] = Object.entries(table)
-        .filter(([, s]) => levelFits(s.level, depth))
+        .filter(([op, s]) => levelFits(s.level, depth) && (arch === undefined || (archOf[op] ?? arch) === arch))
         .map(([op, s]) => ({
           label: op,
           kind: 'function' as const,
