@@ -11,6 +11,7 @@ import type {
 import { ACTORS } from '../../../protocol/views';
 import { type ClockErrorEntry, type StolenEntry, type TimelineIndex, type WaitEntry } from './timelineIndex';
 import { timerWindow } from './timerWindow';
+import { bucketOf, cluster } from './cluster';
 
 export interface WindowBounds {
   fromNs: bigint;
@@ -25,30 +26,6 @@ const RANK: Record<FindingSeverity, number> = { error: 4, warning: 3, info: 2, h
 
 const worst = (a: FindingSeverity | null, b: FindingSeverity | null): FindingSeverity | null =>
   (a === null ? b : b === null ? a : RANK[a] >= RANK[b] ? a : b);
-
-/** Bucket of time `t` among `buckets` equal parts of [from, to]. */
-const bucketOf = (t: bigint, from: bigint, to: bigint, buckets: number): number => {
-  const span = to - from;
-  if (span <= 0n) return 0;
-  const b = Number(((t - from) * BigInt(buckets)) / span);
-  return Math.min(buckets - 1, Math.max(0, b));
-};
-
-/**
- * Groups `items` by (key, time bucket) with as many buckets as keep the groups within `max`:
- * `max` buckets first, halved until the groups fit.
- */
-function cluster<T>(items: readonly T[], key: (item: T) => string, time: (item: T) => bigint, from: bigint, to: bigint, max: number): T[][] {
-  for (let buckets = Math.max(1, max); ; buckets = Math.max(1, Math.floor(buckets / 2))) {
-    const groups = new Map<string, T[]>();
-    for (const item of items) {
-      const k = `${key(item)}\u0000${bucketOf(time(item), from, to, buckets)}`;
-      const g = groups.get(k);
-      if (g) g.push(item); else groups.set(k, [item]);
-    }
-    if (groups.size <= max || buckets === 1) return [...groups.values()].slice(0, max);
-  }
-}
 
 function severities(diagnostics: readonly Diagnostic[]): Map<number, FindingSeverity> {
   const out = new Map<number, FindingSeverity>();
@@ -155,21 +132,19 @@ export function timelineWindow(index: TimelineIndex, doc: TraceDocument, diagnos
     }
   } else {
     reduced = true;
-    for (const g of cluster(inRange, (i) => String(index.rowOf[i]), (i) => index.times[i], from, to, maxMarkers)) {
-      let lo = index.times[g[0]];
-      let hi = lo;
+    for (const g of cluster(inRange, (i) => index.rowOf[i], (i) => index.times[i], from, to, maxMarkers)) {
+      // A group keeps the range's time order (byTime): its first and last statements bound it in time.
+      const lo = index.times[g[0]];
+      const hi = index.times[g[g.length - 1]];
       let severity: FindingSeverity | null = null;
       let firstLine = index.lines[g[0]];
       let lastLine = firstLine;
       const actors = new Set<Actor>();
       for (const i of g) {
-        const t = index.times[i];
         if (index.lines[i] < firstLine) firstLine = index.lines[i];
         if (index.lines[i] > lastLine) lastLine = index.lines[i];
-        if (t < lo) lo = t;
-        if (t > hi) hi = t;
         actors.add(ACTORS[index.actorOf[i]]);
-        severity = worst(severity, severityOf.get(index.lines[i]) ?? null);
+        if (severityOf.size !== 0) severity = worst(severity, severityOf.get(index.lines[i]) ?? null);
       }
       clusters.push({
         row: index.rowIds[index.rowOf[g[0]]], fromNs: lo.toString(), toNs: hi.toString(), count: g.length,
