@@ -84,3 +84,20 @@ test('random edits within lines anywhere (timers, x86, arm64): always the fresh 
     sameAsFresh(a, 'random');
   }
 });
+
+test('a replay that rejoins one which had stopped partway goes on to the end (fuzz, seed 1, engine case 237)', () => {
+  // Lines 0-4: header, the vCPU created and run; 5-29: scheduler waits; 30: a statement on host `x`,
+  // never declared: HVT091 on line 30 (docs/diagnostics/HVT091.md).
+  const text = [
+    '@hvtrace 1', '@host h arch=arm64 freq=25MHz', '@vm vm1 vcpus=1', '1.0 h/vm1 ioctl KVM_CREATE_VCPU id=0', '1.0 h/vm1/vcpu0 ioctl KVM_RUN',
+    ...Array.from({ length: 25 }, () => '2.0 h/vm1/vcpu0 sched wait 10us'),
+    '3.0 x/vm1/vcpu0 ioctl KVM_RUN',
+  ].join('\n');
+  const a = new Analysis(text, { checkpointInterval: 7 });
+  a.advance(20); // the language server replays in chunks: this replay stopped at line 20
+  // A comment added to line 9 changes nothing: at the checkpoint of line 14 the state is the old
+  // replay's, which had got to line 20; the rest must still be replayed.
+  a.edit({ start: { line: 9, character: 31 }, end: { line: 9, character: 31 }, text: ' # noted' });
+  assert.deepEqual(a.diagnostics().map((d) => [d.code, d.range.start.line]), [['HVT091', 30]]);
+  assert.equal(a.rejoinedLines, 20 - 14);
+});

@@ -188,7 +188,8 @@ export class Analysis {
     const end = Math.min(this.doc.lineCount, this.cursor + maxLines);
     while (this.cursor < end) {
       const line = this.cursor;
-      if (this.previous && this.previous.checkpoints.has(line) && this.rejoin(line)) break;
+      // Rejoined: the cursor jumped to where the previous replay stopped, which may be before the end.
+      if (this.previous && this.previous.checkpoints.has(line) && this.rejoin(line)) continue;
       if (line % this.interval === 0 && line >= this.nextCheckpoint && !this.checkpoints.has(line)) this.checkpoint(line);
       this.replayLine(line);
       this.cursor++;
