@@ -8,8 +8,10 @@
 import type { Actor, Arg, Body, LineNode, Note, Result, Span, Statement, Tok, Where } from './ast';
 import { ArgReader } from './context';
 import { capNotes, levelOk, proposedOperands, resolveIoctl, tookArgument } from './parseLine';
-import { OPS_BY_ACTOR, type OpSpec } from './statementParsers';
-import { parseTime } from '../values/parse';
+import { COUNTER, OPS_BY_ACTOR, type OpSpec } from './statementParsers';
+import { parseCounter, parseTime } from '../values/parse';
+import { parseTok } from './context';
+import { GUEST_REGISTERS, type GuestRegister } from '../uapi/sysregs';
 import { ioctlByName } from '../uapi/ioctls';
 import { isErrnoName } from '../uapi/errno';
 import { pushAll } from '../util/arrays';
@@ -33,10 +35,23 @@ let lastVm = '';
 /** Operation words seen recently (a trace uses a few): the same strings, so table lookups reuse their hash. */
 const recentOps: string[] = [];
 
+/**
+ * Whether `text` holds `s` at `from`: the characters compared in a loop, which for the short words
+ * of a trace line is several times cheaper than a call of String.prototype.startsWith (issue #17).
+ */
+function sameAt(text: string, from: number, s: string): boolean {
+  const n = s.length;
+  for (let i = 0; i < n; i++) if (text.charCodeAt(from + i) !== s.charCodeAt(i)) return false;
+  return true;
+}
+
 /** text[from, to) as a recent operation string when it is one, else a new string (remembered). */
 function opAt(text: string, from: number, to: number): string {
   const n = to - from;
-  for (const op of recentOps) if (op.length === n && text.startsWith(op, from)) return op;
+  for (let i = 0; i < recentOps.length; i++) {
+    const op = recentOps[i];
+    if (op.length === n && sameAt(text, from, op)) return op;
+  }
   const op = text.slice(from, to);
   if (recentOps.length === 16) recentOps.pop();
   recentOps.unshift(op);
@@ -50,7 +65,7 @@ let lastSecondsNs = 0n;
 /** The time at text[from, to) (values/parse.ts `parseTime`), or undefined. */
 function timeAt(text: string, from: number, to: number): bigint | undefined {
   const dot = text.indexOf('.', from);
-  if (dot > from && dot < to - 1 && dot - from === lastSeconds.length && to - dot <= 10 && text.startsWith(lastSeconds, from)) {
+  if (dot > from && dot < to - 1 && dot - from === lastSeconds.length && to - dot <= 10 && sameAt(text, from, lastSeconds)) {
     // The same seconds: only the fraction (1 to 9 digits) is new.
     let frac = 0;
     for (let i = dot + 1; i < to; i++) {
@@ -106,7 +121,7 @@ function splitWords(text: string, bodyEnd: number): number {
 
 /** text[from, to) when it is a name (`[A-Za-z0-9_.-]+`), as the recent string if it is the same; else undefined. */
 function nameAt(text: string, from: number, to: number, recent: string): string | undefined {
-  if (to - from === recent.length && recent.length > 0 && text.startsWith(recent, from)) return recent;
+  if (to - from === recent.length && recent.length > 0 && sameAt(text, from, recent)) return recent;
   if (to <= from) return undefined;
   for (let i = from; i < to; i++) if (!isNameChar(text.charCodeAt(i))) return undefined;
   return text.slice(from, to);
@@ -204,7 +219,11 @@ function scanWords(text: string, count: number): Statement | undefined {
   }
 
   let body: Body;
-  if (!spec) {
+  // The commonest statement of a trace, read without the argument reader (same tree).
+  const read = spec === GUEST_READ && result === undefined && levelOk(spec.level, where) ? guestRead(args) : undefined;
+  if (read) {
+    body = read;
+  } else if (!spec) {
     body = actor.value === 'ioctl' ? { type: 'other_ioctl', name: opName } : { type: 'unknown_op', name: opName };
   } else {
     if (!levelOk(spec.level, where)) return undefined;
@@ -221,6 +240,21 @@ function scanWords(text: string, count: number): Statement | undefined {
   proposedOperands(body, notes);
   // The reference's key order (no object spread, which is slow).
   return took ? { span, time, where, actor, op, args, result, took, body, notes } : { span, time, where, actor, op, args, result, body, notes };
+}
+
+const GUEST_READ = OPS_BY_ACTOR.guest.read;
+const REGISTER_NAMES: ReadonlySet<string> = new Set(GUEST_REGISTERS);
+
+/**
+ * `guest read REG = VALUE` with a register of GUEST_REGISTERS and nothing else: the tree
+ * statementParsers.ts `GUEST_OPS.read` builds (no notes), without the argument reader; undefined
+ * for any other form (the general path reads it).
+ */
+function guestRead(args: Arg[]): Body | undefined {
+  if (args.length !== 3) return undefined;
+  const [a, b, c] = args;
+  if (a.key || b.key || c.key || b.value.value !== '=' || !REGISTER_NAMES.has(a.value.value)) return undefined;
+  return { type: 'guest_read', reg: { value: a.value.value as GuestRegister, span: a.value.span }, value: parseTok(c.value, parseCounter, COUNTER), version: undefined };
 }
 
 /** HOST[/VM[/vcpuN]] at text[from, to), or undefined (the reference parser reports what is wrong). */
@@ -245,7 +279,7 @@ function scanWhere(text: string, from: number, to: number): Where | undefined {
   if (s2 < 0) return where;
   // `vcpu[0-9]{1,4}`
   const digits = to - (s2 + 5);
-  if (digits < 1 || digits > 4 || !text.startsWith('vcpu', s2 + 1)) return undefined;
+  if (digits < 1 || digits > 4 || !sameAt(text, s2 + 1, 'vcpu')) return undefined;
   let id = 0;
   for (let i = s2 + 5; i < to; i++) {
     const c = text.charCodeAt(i);
@@ -257,7 +291,10 @@ function scanWhere(text: string, from: number, to: number): Where | undefined {
 }
 
 function actorAt(text: string, from: number, to: number): Tok<Actor> | undefined {
-  for (const a of ACTOR_WORDS) if (to - from === a.length && text.startsWith(a, from)) return tok(a, from, to);
+  for (let i = 0; i < ACTOR_WORDS.length; i++) {
+    const a = ACTOR_WORDS[i];
+    if (to - from === a.length && sameAt(text, from, a)) return tok(a, from, to);
+  }
   return undefined;
 }
 
