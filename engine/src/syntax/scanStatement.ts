@@ -129,13 +129,39 @@ function nameAt(text: string, from: number, to: number, recent: string): string 
 
 const tok = <T>(value: T, start: number, end: number): Tok<T> => ({ value, span: { start, end } });
 
+/*
+ * Parts of recent lines reused as they are (issue #17): the same word at the same columns is the
+ * same subtree (the location, actor, operation and most arguments of consecutive lines), and
+ * nothing changes a tree once parsed, so lines may share them instead of allocating their own.
+ * Each cache is a few slots chosen by a column or a character; a slot holds the last subtree made
+ * there and is reused only when the line has the very same characters at the very same columns.
+ */
+const SLOTS = 64;
+const recentArgs: (Arg | undefined)[] = new Array<Arg | undefined>(SLOTS).fill(undefined);
+const recentWheres: ({ where: Where; text: string } | undefined)[] = new Array<{ where: Where; text: string } | undefined>(SLOTS).fill(undefined);
+const recentOpToks: (Tok<string> | undefined)[] = new Array<Tok<string> | undefined>(SLOTS).fill(undefined);
+const recentActorToks: (Tok<Actor> | undefined)[] = new Array<Tok<Actor> | undefined>(SLOTS).fill(undefined);
+
+/** Whether text[s, e) is the word `a` was made from (its key, `=` and value, or its value). */
+function sameArg(text: string, a: Arg, s: number, e: number): boolean {
+  if (a.span.start !== s || a.span.end !== e) return false;
+  if (!a.key) return sameAt(text, s, a.value.value);
+  return sameAt(text, s, a.key.value) && text.charCodeAt(a.key.span.end) === 61 && sameAt(text, a.value.span.start, a.value.value);
+}
+
 /** A word as an argument (tokenize.ts `toArg`): `key=value` when `=` is not its first character. */
 function argAt(text: string, i: number): Arg {
   const s = starts[i];
   const e = ends[i];
+  const slot = s & (SLOTS - 1);
+  const recent = recentArgs[slot];
+  if (recent !== undefined && sameArg(text, recent, s, e)) return recent;
   const eq = text.indexOf('=', s);
-  if (eq <= s || eq >= e) return { value: tok(text.slice(s, e), s, e), span: { start: s, end: e } };
-  return { key: tok(text.slice(s, eq), s, eq), value: tok(text.slice(eq + 1, e), eq + 1, e), span: { start: s, end: e } };
+  const arg: Arg = eq <= s || eq >= e
+    ? { value: tok(text.slice(s, e), s, e), span: { start: s, end: e } }
+    : { key: tok(text.slice(s, eq), s, eq), value: tok(text.slice(eq + 1, e), eq + 1, e), span: { start: s, end: e } };
+  recentArgs[slot] = arg;
+  return arg;
 }
 
 /**
@@ -213,7 +239,7 @@ function scanWords(text: string, count: number): Statement | undefined {
     spec = Object.hasOwn(table, opText) ? table[opText] : undefined;
     if (!spec) notes.push({ code: 'HVT091', span: { start: opStart, end: opEnd }, message: `unknown ${actor.value} operation \`${opText}\`; accepted without effect on the model` });
   }
-  const op: Tok<string> = tok(opName, opStart, opEnd);
+  const op = opTok(opName, opStart, opEnd);
   if (result?.kind === 'errno' && !isErrnoName(result.errno.value)) {
     notes.push({ code: 'HVT091', span: result.errno.span, message: `unknown errno \`-${result.errno.value}\`` });
   }
@@ -257,8 +283,28 @@ function guestRead(args: Arg[]): Body | undefined {
   return { type: 'guest_read', reg: { value: a.value.value as GuestRegister, span: a.value.span }, value: parseTok(c.value, parseCounter, COUNTER), version: undefined };
 }
 
-/** HOST[/VM[/vcpuN]] at text[from, to), or undefined (the reference parser reports what is wrong). */
+function opTok(name: string, start: number, end: number): Tok<string> {
+  const slot = start & (SLOTS - 1);
+  const recent = recentOpToks[slot];
+  if (recent !== undefined && recent.value === name && recent.span.start === start && recent.span.end === end) return recent;
+  const t = tok(name, start, end);
+  recentOpToks[slot] = t;
+  return t;
+}
+
+/** HOST[/VM[/vcpuN]] at text[from, to), or undefined: the location of a recent line when the same characters are at the same columns. */
 function scanWhere(text: string, from: number, to: number): Where | undefined {
+  // The slot: the last character, which tells the vCPUs of a VM apart.
+  const slot = text.charCodeAt(to - 1) & (SLOTS - 1);
+  const recent = recentWheres[slot];
+  if (recent !== undefined && recent.where.span.start === from && recent.where.span.end === to && sameAt(text, from, recent.text)) return recent.where;
+  const where = readWhere(text, from, to);
+  if (where) recentWheres[slot] = { where, text: text.slice(from, to) };
+  return where;
+}
+
+/** HOST[/VM[/vcpuN]] at text[from, to), or undefined (the reference parser reports what is wrong). */
+function readWhere(text: string, from: number, to: number): Where | undefined {
   let s1 = -1;
   let s2 = -1;
   for (let i = from; i < to; i++) {
@@ -293,7 +339,13 @@ function scanWhere(text: string, from: number, to: number): Where | undefined {
 function actorAt(text: string, from: number, to: number): Tok<Actor> | undefined {
   for (let i = 0; i < ACTOR_WORDS.length; i++) {
     const a = ACTOR_WORDS[i];
-    if (to - from === a.length && sameAt(text, from, a)) return tok(a, from, to);
+    if (to - from !== a.length || !sameAt(text, from, a)) continue;
+    const slot = (from + i) & (SLOTS - 1);
+    const recent = recentActorToks[slot];
+    if (recent !== undefined && recent.value === a && recent.span.start === from) return recent;
+    const t = tok(a, from, to);
+    recentActorToks[slot] = t;
+    return t;
   }
   return undefined;
 }
