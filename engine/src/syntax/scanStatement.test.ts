@@ -107,7 +107,7 @@ test('`guest read` lines of every form (the scanner\'s own path for REG = VALUE)
   const pick = <T>(xs: readonly T[]): T => rng.pick(xs);
   const below = (n: number): number => rng.int(0, n - 1);
   const regs = ['CNTVCT_EL0', 'CNTPCT_EL0', 'CNTFRQ_EL0', 'CNTVCTSS_EL0', 'TSC', 'kvmclock', 'steal', 'stolen_time', 'MSR_IA32_TSC', '0x10', 'CNTV_CVAL_EL0', 'NOT_A_REG', 'cntvct_el0', ''];
-  const values = ['25000', '0', '0x2540BE400', '18446744073709551615', '18446744073709551616', '-1', 'abc', '1_000', ''];
+  const values = ['25000', '0', '007', '999999999999999', '9007199254740993', '0x2540BE400', '18446744073709551615', '18446744073709551616', '-1', 'abc', '1_000', ''];
   const wheres = ['a/vm1/vcpu0', 'a/vm1/vcpu12', 'a/vm1', 'a', 'b/vm-2/vcpu3'];
   const lines: string[] = [];
   for (let k = 0; k < 4000; k++) {

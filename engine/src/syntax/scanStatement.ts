@@ -280,7 +280,27 @@ function guestRead(args: Arg[]): Body | undefined {
   if (args.length !== 3) return undefined;
   const [a, b, c] = args;
   if (a.key || b.key || c.key || b.value.value !== '=' || !REGISTER_NAMES.has(a.value.value)) return undefined;
-  return { type: 'guest_read', reg: { value: a.value.value as GuestRegister, span: a.value.span }, value: parseTok(c.value, parseCounter, COUNTER), version: undefined };
+  return { type: 'guest_read', reg: { value: a.value.value as GuestRegister, span: a.value.span }, value: counterTok(c.value), version: undefined };
+}
+
+/**
+ * A counter value (values/parse.ts `parseCounter`): up to 15 plain decimal digits read here (exact
+ * in a double, below 2^53), anything else by parseCounter.
+ */
+function counterTok(t: Tok<string>): Tok<bigint> {
+  const v = t.value;
+  const n = v.length;
+  if (n > 0 && n <= 15) {
+    let x = 0;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      x = x * 10 + (c - 48);
+    }
+    if (i === n) return { value: BigInt(x), span: t.span };
+  }
+  return parseTok(t, parseCounter, COUNTER);
 }
 
 function opTok(name: string, start: number, end: number): Tok<string> {

@@ -47,7 +47,8 @@ function keysOf(inst: string, family: Family): ReadKeys {
 }
 const ownKey = (k: ReadKeys, vcpu: number): string => k.own[vcpu] ??= `${k.any}|${vcpu}`;
 
-const store = (ctx: RuleContext): State => ctx.store<State>(() => ({ max: new Map(), crossReported: new Set() }));
+const newState = (): State => ({ max: new Map(), crossReported: new Set() });
+const store = (ctx: RuleContext): State => ctx.store<State>(newState);
 
 /** After a reported step back, later low reads are its consequence, not new episodes. */
 function forget(s: State, vm: string, family: Family): void {
