@@ -31,7 +31,8 @@ export class StreamingCheck implements LineSink {
     const line = this.next++;
     const node = parseLine(text);
     this.node = node;
-    this.suppressions.add(line, text, this.suppressionOfLine);
+    // A parsed line without a comment has no suppression (an error line is left to the text test).
+    this.suppressions.add(line, text, this.suppressionOfLine, node.comment !== undefined || node.kind === 'error');
     this.replay(line, node);
   }
 
