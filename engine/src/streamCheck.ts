@@ -4,7 +4,7 @@
 // any size through it (cli/src/streamInput.ts); it reports exactly what an Analysis of the same
 // text reports (streamCheck.test.ts compares the two).
 import { overlongLine, parseLine } from './syntax/parseLine';
-import type { LineNode } from './syntax/ast';
+import type { LineNode, Suppression } from './syntax/ast';
 import type { LineSink } from './text/byteLines';
 import { DEFAULT_TOLERANCE_NS, initialState, type ModelState } from './replay/state';
 import { stepLine } from './replay/step';
@@ -30,9 +30,15 @@ export class StreamingCheck implements LineSink {
   line(text: string): void {
     const line = this.next++;
     const node = parseLine(text);
-    this.suppressions.add(line, text, () => node.comment?.suppression);
+    this.node = node;
+    // A parsed line without a comment has no suppression (an error line is left to the text test).
+    this.suppressions.add(line, text, this.suppressionOfLine, node.comment !== undefined || node.kind === 'error');
     this.replay(line, node);
   }
+
+  /** The line being read, for suppressionOfLine (made once: no closure per line, issue #17). */
+  private node?: LineNode;
+  private readonly suppressionOfLine = (): Suppression | undefined => this.node?.comment?.suppression;
 
   /** The next line is longer than MAX_LINE_LENGTH (not kept): what parseLine makes of it. */
   longLine(length: number, blankOrComment: boolean): void {

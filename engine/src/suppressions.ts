@@ -13,11 +13,12 @@ export class Suppressions {
 
   /**
    * Notes line `line` (in order). `suppression` is asked for only when the text mentions
-   * `hvtimer-disable` (it parses the line's comment).
+   * `hvtimer-disable` (it parses the line's comment) and `hasComment` is not false.
    */
-  add(line: number, text: string, suppression: () => Suppression | undefined): void {
+  add(line: number, text: string, suppression: () => Suppression | undefined, hasComment = true): void {
     if (this.pending && !BLANK_OR_COMMENT.test(text)) { this.nextLine.set(line, this.pending); this.pending = undefined; }
-    if (!text.includes('hvtimer-disable')) return;
+    // `hasComment` false: the caller knows the line has no comment, so no suppression (no scan of the text).
+    if (!hasComment || !text.includes('hvtimer-disable')) return;
     const s = suppression();
     if (!s) return;
     const codes = new Set(s.codes.length ? s.codes.map((c) => c.value) : ['*']);

@@ -42,7 +42,13 @@ export function observeCntvct(ctx: StepContext, inst: InstanceState, v: VcpuStat
     inst.voffset = offset;
     return;
   }
-  emit(ctx, inst, v, 'CNTVCT', observed, guestCntvct(ctx.host, v, ctx.t), span, source, { hz: ctx.host.freq }, ctx.stmt.took ? window(ctx, (t) => guestCntvct(ctx.host, v, t)) : undefined);
+  if (ctx.stmt.took) {
+    emit(ctx, inst, v, 'CNTVCT', observed, guestCntvct(ctx.host, v, ctx.t), span, source, { hz: ctx.host.freq }, window(ctx, (t) => guestCntvct(ctx.host, v, t)));
+    return;
+  }
+  // The commonest observation of a trace (every guest read of CNTVCT), made directly: emit's event
+  // with its `hz`, without the options object (issue #17).
+  ctx.emit({ kind: 'observation', inst: inst.key, vcpu: v.id, quantity: 'CNTVCT', observed, predicted: guestCntvct(ctx.host, v, ctx.t), span, source, hz: ctx.host.freq });
 }
 
 /**

@@ -98,3 +98,31 @@ test('a comment after a statement is kept, as the reference keeps it', () => {
   assert.deepStrictEqual(node.comment, { span: { start: 35, end: 54 }, text: ' run queue, 150 µs' });
   assert.equal(node.statement.body.type === 'sched_wait' && node.statement.body.duration.value, 150_000n);
 });
+
+test('`guest read` lines of every form (the scanner\'s own path for REG = VALUE): the same trees', () => {
+  // Random registers (known, MSR names and numbers, unknown), separators, values (decimal, hex,
+  // too large, not a number), extra arguments, results and locations, mixed: whichever path
+  // reads a line, the tree is the reference's.
+  const rng = new Random(4217);
+  const pick = <T>(xs: readonly T[]): T => rng.pick(xs);
+  const below = (n: number): number => rng.int(0, n - 1);
+  const regs = ['CNTVCT_EL0', 'CNTPCT_EL0', 'CNTFRQ_EL0', 'CNTVCTSS_EL0', 'TSC', 'kvmclock', 'steal', 'stolen_time', 'MSR_IA32_TSC', '0x10', 'CNTV_CVAL_EL0', 'NOT_A_REG', 'cntvct_el0', ''];
+  const values = ['25000', '0', '007', '999999999999999', '9007199254740993', '0x2540BE400', '18446744073709551615', '18446744073709551616', '-1', 'abc', '1_000', ''];
+  const wheres = ['a/vm1/vcpu0', 'a/vm1/vcpu12', 'a/vm1', 'a', 'b/vm-2/vcpu3'];
+  const lines: string[] = [];
+  for (let k = 0; k < 4000; k++) {
+    const parts = [`${below(100)}.${String(below(1e9)).padStart(9, '0')}`, pick(wheres), 'guest', 'read'];
+    const form = below(6);
+    const reg = pick(regs);
+    const value = pick(values);
+    if (form === 0) parts.push(`${reg}=${value}`);
+    else if (form === 1) parts.push(reg, '=');
+    else parts.push(reg, '=', value);
+    if (form === 3) parts.push(`version=${pick(values)}`);
+    if (form === 4) parts.push(pick(['x', 'extra=1', '=', '->', '-> 0', '-> -EINVAL', '-> a=1']));
+    if (form === 5 && below(2) === 0) parts.push('# a comment');
+    lines.push(parts.join(below(8) === 0 ? '  ' : ' '));
+  }
+  const accepted = compare(lines, 'guest reads');
+  assert.ok(accepted > lines.length / 4, `the scanner accepted ${accepted} of ${lines.length} lines`);
+});

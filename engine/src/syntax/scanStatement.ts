@@ -8,8 +8,10 @@
 import type { Actor, Arg, Body, LineNode, Note, Result, Span, Statement, Tok, Where } from './ast';
 import { ArgReader } from './context';
 import { capNotes, levelOk, proposedOperands, resolveIoctl, tookArgument } from './parseLine';
-import { OPS_BY_ACTOR, type OpSpec } from './statementParsers';
-import { parseTime } from '../values/parse';
+import { COUNTER, OPS_BY_ACTOR, type OpSpec } from './statementParsers';
+import { parseCounter, parseTime } from '../values/parse';
+import { parseTok } from './context';
+import { GUEST_REGISTERS, type GuestRegister } from '../uapi/sysregs';
 import { ioctlByName } from '../uapi/ioctls';
 import { isErrnoName } from '../uapi/errno';
 import { pushAll } from '../util/arrays';
@@ -33,10 +35,23 @@ let lastVm = '';
 /** Operation words seen recently (a trace uses a few): the same strings, so table lookups reuse their hash. */
 const recentOps: string[] = [];
 
+/**
+ * Whether `text` holds `s` at `from`: the characters compared in a loop, which for the short words
+ * of a trace line is several times cheaper than a call of String.prototype.startsWith (issue #17).
+ */
+function sameAt(text: string, from: number, s: string): boolean {
+  const n = s.length;
+  for (let i = 0; i < n; i++) if (text.charCodeAt(from + i) !== s.charCodeAt(i)) return false;
+  return true;
+}
+
 /** text[from, to) as a recent operation string when it is one, else a new string (remembered). */
 function opAt(text: string, from: number, to: number): string {
   const n = to - from;
-  for (const op of recentOps) if (op.length === n && text.startsWith(op, from)) return op;
+  for (let i = 0; i < recentOps.length; i++) {
+    const op = recentOps[i];
+    if (op.length === n && sameAt(text, from, op)) return op;
+  }
   const op = text.slice(from, to);
   if (recentOps.length === 16) recentOps.pop();
   recentOps.unshift(op);
@@ -50,7 +65,7 @@ let lastSecondsNs = 0n;
 /** The time at text[from, to) (values/parse.ts `parseTime`), or undefined. */
 function timeAt(text: string, from: number, to: number): bigint | undefined {
   const dot = text.indexOf('.', from);
-  if (dot > from && dot < to - 1 && dot - from === lastSeconds.length && to - dot <= 10 && text.startsWith(lastSeconds, from)) {
+  if (dot > from && dot < to - 1 && dot - from === lastSeconds.length && to - dot <= 10 && sameAt(text, from, lastSeconds)) {
     // The same seconds: only the fraction (1 to 9 digits) is new.
     let frac = 0;
     for (let i = dot + 1; i < to; i++) {
@@ -106,7 +121,7 @@ function splitWords(text: string, bodyEnd: number): number {
 
 /** text[from, to) when it is a name (`[A-Za-z0-9_.-]+`), as the recent string if it is the same; else undefined. */
 function nameAt(text: string, from: number, to: number, recent: string): string | undefined {
-  if (to - from === recent.length && recent.length > 0 && text.startsWith(recent, from)) return recent;
+  if (to - from === recent.length && recent.length > 0 && sameAt(text, from, recent)) return recent;
   if (to <= from) return undefined;
   for (let i = from; i < to; i++) if (!isNameChar(text.charCodeAt(i))) return undefined;
   return text.slice(from, to);
@@ -114,13 +129,39 @@ function nameAt(text: string, from: number, to: number, recent: string): string 
 
 const tok = <T>(value: T, start: number, end: number): Tok<T> => ({ value, span: { start, end } });
 
+/*
+ * Parts of recent lines reused as they are (issue #17): the same word at the same columns is the
+ * same subtree (the location, actor, operation and most arguments of consecutive lines), and
+ * nothing changes a tree once parsed, so lines may share them instead of allocating their own.
+ * Each cache is a few slots chosen by a column or a character; a slot holds the last subtree made
+ * there and is reused only when the line has the very same characters at the very same columns.
+ */
+const SLOTS = 64;
+const recentArgs: (Arg | undefined)[] = new Array<Arg | undefined>(SLOTS).fill(undefined);
+const recentWheres: ({ where: Where; text: string } | undefined)[] = new Array<{ where: Where; text: string } | undefined>(SLOTS).fill(undefined);
+const recentOpToks: (Tok<string> | undefined)[] = new Array<Tok<string> | undefined>(SLOTS).fill(undefined);
+const recentActorToks: (Tok<Actor> | undefined)[] = new Array<Tok<Actor> | undefined>(SLOTS).fill(undefined);
+
+/** Whether text[s, e) is the word `a` was made from (its key, `=` and value, or its value). */
+function sameArg(text: string, a: Arg, s: number, e: number): boolean {
+  if (a.span.start !== s || a.span.end !== e) return false;
+  if (!a.key) return sameAt(text, s, a.value.value);
+  return sameAt(text, s, a.key.value) && text.charCodeAt(a.key.span.end) === 61 && sameAt(text, a.value.span.start, a.value.value);
+}
+
 /** A word as an argument (tokenize.ts `toArg`): `key=value` when `=` is not its first character. */
 function argAt(text: string, i: number): Arg {
   const s = starts[i];
   const e = ends[i];
+  const slot = s & (SLOTS - 1);
+  const recent = recentArgs[slot];
+  if (recent !== undefined && sameArg(text, recent, s, e)) return recent;
   const eq = text.indexOf('=', s);
-  if (eq <= s || eq >= e) return { value: tok(text.slice(s, e), s, e), span: { start: s, end: e } };
-  return { key: tok(text.slice(s, eq), s, eq), value: tok(text.slice(eq + 1, e), eq + 1, e), span: { start: s, end: e } };
+  const arg: Arg = eq <= s || eq >= e
+    ? { value: tok(text.slice(s, e), s, e), span: { start: s, end: e } }
+    : { key: tok(text.slice(s, eq), s, eq), value: tok(text.slice(eq + 1, e), eq + 1, e), span: { start: s, end: e } };
+  recentArgs[slot] = arg;
+  return arg;
 }
 
 /**
@@ -198,13 +239,17 @@ function scanWords(text: string, count: number): Statement | undefined {
     spec = Object.hasOwn(table, opText) ? table[opText] : undefined;
     if (!spec) notes.push({ code: 'HVT091', span: { start: opStart, end: opEnd }, message: `unknown ${actor.value} operation \`${opText}\`; accepted without effect on the model` });
   }
-  const op: Tok<string> = tok(opName, opStart, opEnd);
+  const op = opTok(opName, opStart, opEnd);
   if (result?.kind === 'errno' && !isErrnoName(result.errno.value)) {
     notes.push({ code: 'HVT091', span: result.errno.span, message: `unknown errno \`-${result.errno.value}\`` });
   }
 
   let body: Body;
-  if (!spec) {
+  // The commonest statement of a trace, read without the argument reader (same tree).
+  const read = spec === GUEST_READ && result === undefined && levelOk(spec.level, where) ? guestRead(args) : undefined;
+  if (read) {
+    body = read;
+  } else if (!spec) {
     body = actor.value === 'ioctl' ? { type: 'other_ioctl', name: opName } : { type: 'unknown_op', name: opName };
   } else {
     if (!levelOk(spec.level, where)) return undefined;
@@ -223,8 +268,63 @@ function scanWords(text: string, count: number): Statement | undefined {
   return took ? { span, time, where, actor, op, args, result, took, body, notes } : { span, time, where, actor, op, args, result, body, notes };
 }
 
-/** HOST[/VM[/vcpuN]] at text[from, to), or undefined (the reference parser reports what is wrong). */
+const GUEST_READ = OPS_BY_ACTOR.guest.read;
+const REGISTER_NAMES: ReadonlySet<string> = new Set(GUEST_REGISTERS);
+
+/**
+ * `guest read REG = VALUE` with a register of GUEST_REGISTERS and nothing else: the tree
+ * statementParsers.ts `GUEST_OPS.read` builds (no notes), without the argument reader; undefined
+ * for any other form (the general path reads it).
+ */
+function guestRead(args: Arg[]): Body | undefined {
+  if (args.length !== 3) return undefined;
+  const [a, b, c] = args;
+  if (a.key || b.key || c.key || b.value.value !== '=' || !REGISTER_NAMES.has(a.value.value)) return undefined;
+  return { type: 'guest_read', reg: { value: a.value.value as GuestRegister, span: a.value.span }, value: counterTok(c.value), version: undefined };
+}
+
+/**
+ * A counter value (values/parse.ts `parseCounter`): up to 15 plain decimal digits read here (exact
+ * in a double, below 2^53), anything else by parseCounter.
+ */
+function counterTok(t: Tok<string>): Tok<bigint> {
+  const v = t.value;
+  const n = v.length;
+  if (n > 0 && n <= 15) {
+    let x = 0;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      x = x * 10 + (c - 48);
+    }
+    if (i === n) return { value: BigInt(x), span: t.span };
+  }
+  return parseTok(t, parseCounter, COUNTER);
+}
+
+function opTok(name: string, start: number, end: number): Tok<string> {
+  const slot = start & (SLOTS - 1);
+  const recent = recentOpToks[slot];
+  if (recent !== undefined && recent.value === name && recent.span.start === start && recent.span.end === end) return recent;
+  const t = tok(name, start, end);
+  recentOpToks[slot] = t;
+  return t;
+}
+
+/** HOST[/VM[/vcpuN]] at text[from, to), or undefined: the location of a recent line when the same characters are at the same columns. */
 function scanWhere(text: string, from: number, to: number): Where | undefined {
+  // The slot: the last character, which tells the vCPUs of a VM apart.
+  const slot = text.charCodeAt(to - 1) & (SLOTS - 1);
+  const recent = recentWheres[slot];
+  if (recent !== undefined && recent.where.span.start === from && recent.where.span.end === to && sameAt(text, from, recent.text)) return recent.where;
+  const where = readWhere(text, from, to);
+  if (where) recentWheres[slot] = { where, text: text.slice(from, to) };
+  return where;
+}
+
+/** HOST[/VM[/vcpuN]] at text[from, to), or undefined (the reference parser reports what is wrong). */
+function readWhere(text: string, from: number, to: number): Where | undefined {
   let s1 = -1;
   let s2 = -1;
   for (let i = from; i < to; i++) {
@@ -245,7 +345,7 @@ function scanWhere(text: string, from: number, to: number): Where | undefined {
   if (s2 < 0) return where;
   // `vcpu[0-9]{1,4}`
   const digits = to - (s2 + 5);
-  if (digits < 1 || digits > 4 || !text.startsWith('vcpu', s2 + 1)) return undefined;
+  if (digits < 1 || digits > 4 || !sameAt(text, s2 + 1, 'vcpu')) return undefined;
   let id = 0;
   for (let i = s2 + 5; i < to; i++) {
     const c = text.charCodeAt(i);
@@ -257,7 +357,16 @@ function scanWhere(text: string, from: number, to: number): Where | undefined {
 }
 
 function actorAt(text: string, from: number, to: number): Tok<Actor> | undefined {
-  for (const a of ACTOR_WORDS) if (to - from === a.length && text.startsWith(a, from)) return tok(a, from, to);
+  for (let i = 0; i < ACTOR_WORDS.length; i++) {
+    const a = ACTOR_WORDS[i];
+    if (to - from !== a.length || !sameAt(text, from, a)) continue;
+    const slot = (from + i) & (SLOTS - 1);
+    const recent = recentActorToks[slot];
+    if (recent !== undefined && recent.value === a && recent.span.start === from) return recent;
+    const t = tok(a, from, to);
+    recentActorToks[slot] = t;
+    return t;
+  }
   return undefined;
 }
 

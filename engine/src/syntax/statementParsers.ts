@@ -32,7 +32,7 @@ export interface OpSpec {
   parse(r: ArgReader): Body;
 }
 
-const COUNTER = 'a counter value like 250000225 or 0x2540BE400';
+export const COUNTER = 'a counter value like 250000225 or 0x2540BE400';
 const NS = 'nanoseconds like 50000010000';
 
 /** `REG = VALUE` or `REG=VALUE` at the start of the arguments. */

@@ -47,7 +47,8 @@ function keysOf(inst: string, family: Family): ReadKeys {
 }
 const ownKey = (k: ReadKeys, vcpu: number): string => k.own[vcpu] ??= `${k.any}|${vcpu}`;
 
-const store = (ctx: RuleContext): State => ctx.store<State>(() => ({ max: new Map(), crossReported: new Set() }));
+const newState = (): State => ({ max: new Map(), crossReported: new Set() });
+const store = (ctx: RuleContext): State => ctx.store<State>(newState);
 
 /** After a reported step back, later low reads are its consequence, not new episodes. */
 function forget(s: State, vm: string, family: Family): void {
@@ -108,16 +109,19 @@ export default defineRule({
       const all = s.max.get(any);
       const name = READ_NAME[e.quantity];
       let reported = false;
-      if (mine && signedDiff(e.observed, mine.value) < 0n) {
+      // Each difference is computed once (bigint arithmetic is most of this handler's cost, issue #17).
+      const fromMine = mine ? signedDiff(e.observed, mine.value) : 0n;
+      const fromAll = !all ? 0n : all === mine ? fromMine : signedDiff(e.observed, all.value);
+      if (mine && fromMine < 0n) {
         reported = true;
         ctx.report({
           span: e.span,
           messageId: 'readGoesBack',
-          data: { register: name, value: e.observed, vcpu: vcpuName(e.inst, e.vcpu), size: magnitude(signedDiff(e.observed, mine.value), e.hz), earlier: mine.value },
+          data: { register: name, value: e.observed, vcpu: vcpuName(e.inst, e.vcpu), size: magnitude(fromMine, e.hz), earlier: mine.value },
           related: [{ at: mine.at, message: `earlier read ${mine.value} on the same vCPU` }],
         });
         forget(s, vm, family);
-      } else if (all && all.vcpu !== e.vcpu && signedDiff(e.observed, all.value) < 0n) {
+      } else if (all && all.vcpu !== e.vcpu && fromAll < 0n) {
         reported = true;
         const inst = ctx.instance(e.inst);
         const offsets = [...inst.vcpus.values()].map((v) => `${v.id}:${v.voffset}:${v.poffset}:${v.tscOffset}`).join(',');
@@ -127,18 +131,21 @@ export default defineRule({
           ctx.report({
             span: e.span,
             messageId: 'readGoesBackAcrossVcpus',
-            data: { register: name, value: e.observed, vcpu: e.vcpu, size: magnitude(signedDiff(e.observed, all.value), e.hz), otherVcpu: all.vcpu, earlier: all.value },
+            data: { register: name, value: e.observed, vcpu: e.vcpu, size: magnitude(fromAll, e.hz), otherVcpu: all.vcpu, earlier: all.value },
             related: [{ at: all.at, message: `earlier read ${all.value} on vcpu${all.vcpu}` }],
           });
         }
         forget(s, vm, family);
       }
-      const seen: Seen = { value: e.observed, vcpu: e.vcpu, at: ctx.ref };
       // Only a report forgets reads: otherwise the maxima are those read above.
       const mineNow = reported ? s.max.get(own) : mine;
       const allNow = reported ? s.max.get(any) : all;
-      if (!mineNow || signedDiff(e.observed, mineNow.value) > 0n) s.max.set(own, seen);
-      if (!allNow || signedDiff(e.observed, allNow.value) > 0n) s.max.set(any, seen);
+      const raiseMine = !mineNow || (mineNow === mine ? fromMine : signedDiff(e.observed, mineNow.value)) > 0n;
+      const raiseAll = !allNow || (allNow === all ? fromAll : signedDiff(e.observed, allNow.value)) > 0n;
+      if (!raiseMine && !raiseAll) return;
+      const seen: Seen = { value: e.observed, vcpu: e.vcpu, at: ctx.ref };
+      if (raiseMine) s.max.set(own, seen);
+      if (raiseAll) s.max.set(any, seen);
     },
   },
 });

@@ -45,17 +45,19 @@ function allAgree(h: HostState, inst: InstanceState): boolean {
   return true;
 }
 
+const newEpisodes = (): Map<string, string> => new Map();
+
 function check(instKey: string, ctx: RuleContext): void {
   const inst = ctx.instance(instKey);
   const h = ctx.host(inst.host);
   if (allAgree(h, inst)) {
     // No findings: as below with an empty signature.
-    const seen = ctx.store(() => new Map<string, string>());
+    const seen = ctx.store(newEpisodes);
     if (seen.size) seen.delete(instKey);
     return;
   }
   const vcpus = [...inst.vcpus.values()].filter((v) => v.created || v.offsetKnown);
-  const seen = ctx.store(() => new Map<string, string>());
+  const seen = ctx.store(newEpisodes);
   const findings: { counter: string; low: Reading; high: Reading; hz: bigint }[] = [];
   if (h.arch === 'arm64') {
     // Offsets are subtracted: the vCPU with the larger offset reads the smaller counter.

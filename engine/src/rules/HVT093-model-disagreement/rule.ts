@@ -16,6 +16,25 @@ const WHAT: Record<Quantity, string> = {
   host_counter: 'the host counter', steal_msr: 'MSR_KVM_STEAL_TIME', pvtime_ipa: 'the PV-time address',
 };
 
+const newEpisodes = (): Map<string, bigint> => new Map();
+
+/**
+ * The tolerance in ticks at `hz` (units.ts `ticksIn`), remembered for the last tolerance and
+ * frequency: every observation of a trace asks for the same one (a bigint product and division
+ * per guest read otherwise, issue #17).
+ */
+let lastTolerance = -1n;
+let lastHz = -1n;
+let lastTicks = 0n;
+function toleranceTicks(tolerance: bigint, hz: bigint): bigint {
+  if (tolerance !== lastTolerance || hz !== lastHz) {
+    lastTicks = ticksIn(tolerance, hz);
+    lastTolerance = tolerance;
+    lastHz = hz;
+  }
+  return lastTicks;
+}
+
 export default defineRule({
   meta: {
     code: 'HVT093', name: 'model-disagreement', defaultSeverity: 'warning', summary: 'A value the trace records differs from the model\'s prediction by more than the tolerance.',
@@ -49,18 +68,19 @@ export default defineRule({
     },
     observation: (e, ctx) => {
       if (e.untrapped) return; // a raw CNTPCT read: HVT003's finding, not the model's
-      const tol = e.exact ? 0n : e.hz !== undefined ? ticksIn(ctx.state.tolerance, e.hz) : ctx.state.tolerance;
+      const tol = e.exact ? 0n : e.hz !== undefined ? toleranceTicks(ctx.state.tolerance, e.hz) : ctx.state.tolerance;
       // An ioctl with took= (§6.2.6) may have read the value anywhere from `predicted` to `latest`:
       // measure from the nearer end of that window.
       const early = e.exact ? e.observed - e.predicted : signedDiff(e.observed, e.predicted);
       const late = e.latest === undefined ? undefined : signedDiff(e.observed, e.latest);
       const delta = late === undefined || early < 0n ? early : late > 0n ? late : 0n;
+      const agrees = (delta < 0n ? -delta : delta) <= tol;
       // One report per episode: the same disagreement carried forward is not a new finding.
-      const last = ctx.store(() => new Map<string, bigint>());
+      const last = ctx.store(newEpisodes);
       // Agreement with no episode open anywhere (the usual case) needs no key.
-      if (abs(delta) <= tol && last.size === 0) return;
+      if (agrees && last.size === 0) return;
       const key = `${e.inst ?? ''}|${e.vcpu ?? ''}|${e.quantity}`;
-      if (abs(delta) <= tol) { last.delete(key); return; }
+      if (agrees) { last.delete(key); return; }
       const previous = last.get(key);
       if (previous !== undefined && abs(delta - previous) <= tol) return;
       last.set(key, delta);
