@@ -144,30 +144,37 @@ async function main(): Promise<void> {
   // First diagnostics of the 1M-line trace read from disk (the path of a file above VS Code's 50 MB
   // limit), against read+split of the same file in this process; hovers meanwhile (every 25 ms, on
   // random lines) must answer within 50 ms (p95): the replay runs in slices.
+  // Three fresh servers, each against a read+split measured just before it: the median ratio.
   {
-    const server = new Server();
-    await server.initialize();
     const file = files[1_000_000];
     const uri = pathToFileURL(file).href;
-    const rs = readSplitInProcess(file);
-    const opened = performance.now();
-    const result = await server.connection.sendRequest<OpenLargeFileResult>(OPEN_LARGE_FILE, { uri });
-    if ('error' in result) throw new Error(result.error);
+    const ratios: { ratio: number; ms: number; rs: number }[] = [];
     const latencies: number[] = [];
-    let done = false;
-    const diagnosed = server.published_(uri, opened, (p) => p.version === result.version).then((at) => { done = true; return at; });
-    while (!done) {
-      const line = Math.floor(Math.random() * 1_000_000);
-      const t0 = performance.now();
-      await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: 30 } });
-      latencies.push(performance.now() - t0);
-      await new Promise((r) => setTimeout(r, 25));
+    for (let run = 0; run < 3; run++) {
+      const server = new Server();
+      await server.initialize();
+      const rs = readSplitInProcess(file);
+      const opened = performance.now();
+      const result = await server.connection.sendRequest<OpenLargeFileResult>(OPEN_LARGE_FILE, { uri });
+      if ('error' in result) throw new Error(result.error);
+      let done = false;
+      const diagnosed = server.published_(uri, opened, (p) => p.version === result.version).then((at) => { done = true; return at; });
+      while (!done) {
+        const line = Math.floor(Math.random() * 1_000_000);
+        const t0 = performance.now();
+        await server.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: 30 } });
+        latencies.push(performance.now() - t0);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const at = await diagnosed;
+      ratios.push({ ratio: (at - opened) / rs, ms: at - opened, rs });
+      await server.stop();
     }
-    const at = await diagnosed;
-    record('first diagnostics of 1000k lines read from disk (server) / read+split (in process)', (at - opened) / rs, '×', `${(at - opened).toFixed(0)} ms vs ${rs.toFixed(0)} ms`);
+    ratios.sort((a, b) => a.ratio - b.ratio);
+    const m = ratios[1];
+    record('first diagnostics of 1000k lines read from disk (server) / read+split (in process)', m.ratio, '×', `median of 3: ${m.ms.toFixed(0)} ms vs ${m.rs.toFixed(0)} ms; all ${ratios.map((r) => r.ratio.toFixed(1)).join(', ')}`);
     latencies.sort((a, b) => a - b);
     record('hover during a 1000k-line replay, p95', latencies[Math.floor(latencies.length * 0.95)] ?? 0, 'ms', `${latencies.length} hovers, max ${latencies.at(-1)?.toFixed(0)} ms`);
-    await server.stop();
   }
 
   // 300k lines (17 MB) opened in the editor: the timeline's overview after opening, then edits near

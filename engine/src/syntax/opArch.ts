@@ -7,7 +7,7 @@ import type { Actor } from './ast';
 
 export const OP_ARCH: Readonly<Record<Actor, Readonly<Record<string, Arch>>>> = {
   ioctl: {
-    // arm64 (docs/reference/kvm-time.md#2-arm64-generic-timer): the VM-wide counter offset, the proposed per-vCPU one.
+    // arm64 (docs/reference/kvm-time.md#1-arm64-generic-timer-under-kvm): the VM-wide counter offset, the proposed per-vCPU one.
     KVM_ARM_SET_COUNTER_OFFSET: 'arm64',
     KVM_GET_SYSTEM_COUNTER_STATE: 'arm64',
     KVM_SET_SYSTEM_COUNTER_STATE: 'arm64',

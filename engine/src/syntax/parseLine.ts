@@ -186,43 +186,64 @@ function parseStatement(body: string, ws: Word[], span: Span): Statement {
   const result = arrowAt < 0 ? undefined : parseResult(rest.slice(arrowAt + 1), rest[arrowAt], end);
   const args: Arg[] = argWords.map(toArg);
 
-  let opName = opWord.text;
+  const { name: opName, spec, took, opArgs } = resolveOperation(actor.value, opWord, args, result, notes);
+  const op: Tok<string> = { value: opName, span: opWord.span };
+
+  if (spec && !levelOk(spec.level, where)) {
+    throw new ParseFailure(where.span, `${opName}: ${expectedFound(LEVEL_EXAMPLE[spec.level], body.slice(where.span.start, where.span.end))}`);
+  }
+  const parsedBody = statementBody(actor.value, op, spec, opArgs, result, end, notes);
+  return { span, time, where, actor, op, args, result, ...(took ? { took } : {}), body: parsedBody, notes };
+}
+
+/**
+ * The operation of a statement (both parsers, this one and scanStatement.ts): an ioctl by name or
+ * code with its `took=` taken out of the arguments, else the actor's operation; notes for an
+ * unknown operation or errno.
+ */
+export function resolveOperation(
+  actor: Actor, opWord: Word, args: Arg[], result: Result | undefined, notes: Note[],
+): { name: string; spec?: OpSpec; took?: Tok<bigint>; opArgs: Arg[] } {
+  let name = opWord.text;
   let spec: OpSpec | undefined;
   let took: Tok<bigint> | undefined;
   let opArgs = args;
-  if (actor.value === 'ioctl') {
+  if (actor === 'ioctl') {
     ({ took, rest: opArgs } = tookArgument(args));
     const r = resolveIoctl(opWord, notes);
-    opName = r.name;
+    name = r.name;
     spec = r.spec;
   } else {
-    spec = Object.hasOwn(OPS_BY_ACTOR[actor.value], opWord.text) ? OPS_BY_ACTOR[actor.value][opWord.text] : undefined;
-    if (!spec) notes.push({ code: 'HVT091', span: opWord.span, message: `unknown ${actor.value} operation \`${opWord.text}\`; accepted without effect on the model` });
+    spec = Object.hasOwn(OPS_BY_ACTOR[actor], opWord.text) ? OPS_BY_ACTOR[actor][opWord.text] : undefined;
+    if (!spec) notes.push({ code: 'HVT091', span: opWord.span, message: `unknown ${actor} operation \`${opWord.text}\`; accepted without effect on the model` });
   }
-  const op: Tok<string> = { value: opName, span: opWord.span };
   if (result?.kind === 'errno' && !isErrnoName(result.errno.value)) {
     notes.push({ code: 'HVT091', span: result.errno.span, message: `unknown errno \`-${result.errno.value}\`` });
   }
+  return { name, spec, took, opArgs };
+}
 
-  let parsedBody: Body;
+/**
+ * The body of a statement whose location fits its operation (each parser checks that first, in its
+ * own way): the operation's arguments read by its spec, or an ioctl or operation the model does
+ * not know; notes for proposed APIs and registers.
+ */
+export function statementBody(
+  actor: Actor, op: Tok<string>, spec: OpSpec | undefined, opArgs: Arg[], result: Result | undefined, end: number, notes: Note[],
+): Body {
+  let body: Body;
   if (!spec) {
-    parsedBody = actor.value === 'ioctl' ? { type: 'other_ioctl', name: opName } : { type: 'unknown_op', name: opName };
+    const info = actor === 'ioctl' ? ioctlByName(op.value) : undefined;
+    body = actor !== 'ioctl' ? { type: 'unknown_op', name: op.value } : info ? { type: 'other_ioctl', ioctl: info, name: op.value } : { type: 'other_ioctl', name: op.value };
   } else {
-    if (!levelOk(spec.level, where)) {
-      throw new ParseFailure(where.span, `${opName}: ${expectedFound(LEVEL_EXAMPLE[spec.level], body.slice(where.span.start, where.span.end))}`);
-    }
-    const reader = new ArgReader(opArgs, result, opName, end, spec.repeatedKeys);
-    parsedBody = spec.parse(reader);
+    const reader = new ArgReader(opArgs, result, op.value, end, spec.repeatedKeys);
+    body = spec.parse(reader);
     reader.finish();
     pushAll(notes, reader.notes);
-    if (spec.proposed) notes.push({ code: 'HVT094', span: op.span, message: `${opName} is a proposed API from the seed discussions, not an upstream KVM API` });
+    if (spec.proposed) notes.push({ code: 'HVT094', span: op.span, message: `${op.value} is a proposed API from the seed discussions, not an upstream KVM API` });
   }
-  if (actor.value === 'ioctl' && !spec) {
-    const info = ioctlByName(opName);
-    if (info) parsedBody = { type: 'other_ioctl', ioctl: info, name: opName };
-  }
-  proposedOperands(parsedBody, notes);
-  return { span, time, where, actor, op, args, result, ...(took ? { took } : {}), body: parsedBody, notes };
+  proposedOperands(body, notes);
+  return body;
 }
 
 /**

@@ -6,15 +6,11 @@
 // overlong lines and any line with an error, which the reference parser then reads and reports.
 // scanStatement.test.ts compares the two on generated traces of every statement kind.
 import type { Actor, Arg, Body, LineNode, Note, Result, Span, Statement, Tok, Where } from './ast';
-import { ArgReader } from './context';
-import { capNotes, levelOk, proposedOperands, resolveIoctl, tookArgument } from './parseLine';
-import { COUNTER, OPS_BY_ACTOR, type OpSpec } from './statementParsers';
+import { capNotes, levelOk, resolveOperation, statementBody } from './parseLine';
+import { COUNTER, OPS_BY_ACTOR } from './statementParsers';
 import { parseCounter, parseTime } from '../values/parse';
 import { parseTok } from './context';
 import { GUEST_REGISTERS, type GuestRegister } from '../uapi/sysregs';
-import { ioctlByName } from '../uapi/ioctls';
-import { isErrnoName } from '../uapi/errno';
-import { pushAll } from '../util/arrays';
 import { MAX_LINE_LENGTH } from '../text/limits';
 
 /** Word boundaries of the line being scanned (reused: one line at a time). */
@@ -225,45 +221,18 @@ function scanWords(text: string, count: number): Statement | undefined {
     if (!result) return undefined;
   }
 
-  let opName = opText;
-  let spec: OpSpec | undefined;
-  let took: Tok<bigint> | undefined;
-  let opArgs = args;
-  if (actor.value === 'ioctl') {
-    ({ took, rest: opArgs } = tookArgument(args));
-    const r = resolveIoctl({ text: opText, span: { start: opStart, end: opEnd } }, notes);
-    opName = r.name;
-    spec = r.spec;
-  } else {
-    const table = OPS_BY_ACTOR[actor.value];
-    spec = Object.hasOwn(table, opText) ? table[opText] : undefined;
-    if (!spec) notes.push({ code: 'HVT091', span: { start: opStart, end: opEnd }, message: `unknown ${actor.value} operation \`${opText}\`; accepted without effect on the model` });
-  }
+  const { name: opName, spec, took, opArgs } = resolveOperation(actor.value, { text: opText, span: { start: opStart, end: opEnd } }, args, result, notes);
   const op = opTok(opName, opStart, opEnd);
-  if (result?.kind === 'errno' && !isErrnoName(result.errno.value)) {
-    notes.push({ code: 'HVT091', span: result.errno.span, message: `unknown errno \`-${result.errno.value}\`` });
-  }
 
   let body: Body;
   // The commonest statement of a trace, read without the argument reader (same tree).
   const read = spec === GUEST_READ && result === undefined && levelOk(spec.level, where) ? guestRead(args) : undefined;
   if (read) {
     body = read;
-  } else if (!spec) {
-    body = actor.value === 'ioctl' ? { type: 'other_ioctl', name: opName } : { type: 'unknown_op', name: opName };
   } else {
-    if (!levelOk(spec.level, where)) return undefined;
-    const reader = new ArgReader(opArgs, result, opName, end, spec.repeatedKeys);
-    body = spec.parse(reader);
-    reader.finish();
-    pushAll(notes, reader.notes);
-    if (spec.proposed) notes.push({ code: 'HVT094', span: op.span, message: `${opName} is a proposed API from the seed discussions, not an upstream KVM API` });
+    if (spec && !levelOk(spec.level, where)) return undefined;
+    body = statementBody(actor.value, op, spec, opArgs, result, end, notes);
   }
-  if (actor.value === 'ioctl' && !spec) {
-    const info = ioctlByName(opName);
-    if (info) body = { type: 'other_ioctl', ioctl: info, name: opName };
-  }
-  proposedOperands(body, notes);
   // The reference's key order (no object spread, which is slow).
   return took ? { span, time, where, actor, op, args, result, took, body, notes } : { span, time, where, actor, op, args, result, body, notes };
 }
