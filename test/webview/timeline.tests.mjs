@@ -41,6 +41,16 @@ const hitOf = (state, kind, line) => {
 /** Focus the tracks canvas (keyboard tests) without clicking a marker. */
 const focusLanes = (page) => page.evaluate(() => document.getElementById('lanes').focus());
 
+/** Puts marker A at the statement of line `a` and B at line `b`: the editor's cursor there, then `[` and `]` on the tracks. */
+async function setMarkers(page, a, b) {
+  for (const [line, key] of [[a, '['], [b, ']']]) {
+    await page.evaluate((l) => window.__harness.send({ type: 'cursor', line: l }), line);
+    await waitFor(`the cursor at line ${line}`, async () => (await hvt(page)).selectedLine === line);
+    await focusLanes(page);
+    await page.keyboard.press(key);
+  }
+}
+
 async function expectView(page, fromNs, toNs) {
   await waitFor(`the view ${fromNs}..${toNs}`, async () => {
     const v = (await hvt(page)).view;
@@ -265,12 +275,7 @@ export const TESTS = [
     const page = await open(ctx, env, 'migration');
     // A at the pause (line 21, 20 s), B at the resume point (line 30, 20.6001 s); then the cursor to
     // line 19 (12 s), out of view... which moves the view to centre it. Back with Home: cursor out of view.
-    for (const [line, key] of [[21, '['], [30, ']']]) {
-      await page.evaluate((l) => window.__harness.send({ type: 'cursor', line: l }), line);
-      await waitFor(`the cursor at line ${line}`, async () => (await hvt(page)).selectedLine === line);
-      await focusLanes(page);
-      await page.keyboard.press(key);
-    }
+    await setMarkers(page, 21, 30);
     await page.evaluate(() => window.__harness.send({ type: 'cursor', line: 19 }));
     await waitFor('the cursor at 12 s', async () => (await hvt(page)).cursorNs === '12000000000');
     await focusLanes(page);
@@ -562,12 +567,7 @@ export const TESTS = [
     const page = await open(ctx, env, 'stolen');
     // A and B at the pause (line 37) and at vcpu0's resume point (line 48); a selected marker; the
     // keyboard focus on a track name: the screen shows focus and selection rings, the exports must not.
-    for (const [line, key] of [[37, '['], [48, ']']]) {
-      await page.evaluate((l) => window.__harness.send({ type: 'cursor', line: l }), line);
-      await waitFor(`the cursor at line ${line}`, async () => (await hvt(page)).selectedLine === line);
-      await focusLanes(page);
-      await page.keyboard.press(key);
-    }
+    await setMarkers(page, 37, 48);
     await page.locator('.row-label[data-track="src/vm1"]').focus();
     await page.selectOption('#export-width', '1280');
     await page.click('#export-svg');
