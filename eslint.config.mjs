@@ -5,7 +5,17 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'dist-vsix/**', '.cache/**', '.vscode-test/**', 'test-results/**', '.scratch/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'dist-vsix/**',
+      '.cache/**',
+      '.vscode-test/**',
+      'test-results/**',
+      '.scratch/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -28,18 +38,34 @@ export default tseslint.config(
     // The engine is shared by the server, the CLI and the tests: it must not know about editors.
     files: ['engine/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['vscode', 'vscode-*', '**/server/**', '**/client/**', '**/cli/**', '**/webview/**'], message: 'The engine must not depend on VS Code, LSP, or the adapters.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['vscode', 'vscode-*', '**/server/**', '**/client/**', '**/cli/**', '**/webview/**'],
+              message: 'The engine must not depend on VS Code, LSP, or the adapters.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // The client talks to the engine only through the language server.
     files: ['client/**/*.ts', 'webview/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['**/engine/**'], message: 'The client knows nothing of the engine; use the LSP requests in protocol/.' },
-      ] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/engine/**'],
+              message: 'The client knows nothing of the engine; use the LSP requests in protocol/.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -12,7 +12,10 @@ if (!dir) {
   console.error('usage: node bench/cpuProfileSummary.mjs DIR_OF_CPUPROFILE [top]');
   process.exit(2);
 }
-const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1);
+const file = readdirSync(dir)
+  .filter((f) => f.endsWith('.cpuprofile'))
+  .sort()
+  .at(-1);
 if (!file) {
   console.error(`no .cpuprofile in ${dir}`);
   process.exit(2);
@@ -36,10 +39,16 @@ for (const n of profile.nodes) {
 }
 console.log(`total ${total.toFixed(0)} ms sampled`);
 console.log('self time:');
-for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(topArg ?? 25))) console.log(`${ms.toFixed(0).padStart(7)} ms ${pct(ms)}  ${key}`);
+for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(topArg ?? 25)))
+  console.log(`${ms.toFixed(0).padStart(7)} ms ${pct(ms)}  ${key}`);
 
 // The phases of engine/src/streamCheck.ts: a sample counts for each phase on its stack.
-const PHASES = { 'parse (parseLine)': 'parseLine', 'replay + rules (RuleRunner.replayLine)': 'replayLine', 'rules only (RuleRunner dispatch)': 'dispatch', 'the whole streamed check (ByteLines.push)': 'push' };
+const PHASES = {
+  'parse (parseLine)': 'parseLine',
+  'replay + rules (RuleRunner.replayLine)': 'replayLine',
+  'rules only (RuleRunner dispatch)': 'dispatch',
+  'the whole streamed check (ByteLines.push)': 'push',
+};
 const phaseMs = Object.fromEntries(Object.keys(PHASES).map((k) => [k, 0]));
 for (const [id, ms] of selfMs) {
   const names = new Set();

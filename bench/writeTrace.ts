@@ -7,7 +7,11 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { traceLines } from './generate';
 
-export function writeTrace(lines: number, file: string, wrongRead?: number): { line: number; column: number } | undefined {
+export function writeTrace(
+  lines: number,
+  file: string,
+  wrongRead?: number,
+): { line: number; column: number } | undefined {
   const fd = openSync(file, 'w');
   let batch: string[] = [];
   let changed: { line: number; column: number } | undefined;
@@ -15,12 +19,20 @@ export function writeTrace(lines: number, file: string, wrongRead?: number): { l
   try {
     for (let line of traceLines(lines)) {
       n++;
-      if (wrongRead !== undefined && changed === undefined && n >= wrongRead && / guest read CNTVCT_EL0 = \d+$/.test(line)) {
+      if (
+        wrongRead !== undefined &&
+        changed === undefined &&
+        n >= wrongRead &&
+        / guest read CNTVCT_EL0 = \d+$/.test(line)
+      ) {
         line = line.replace(/= \d+$/, '= 1');
         changed = { line: n, column: line.length };
       }
       batch.push(line);
-      if (batch.length === 50_000) { writeSync(fd, `${batch.join('\n')}\n`); batch = []; }
+      if (batch.length === 50_000) {
+        writeSync(fd, `${batch.join('\n')}\n`);
+        batch = [];
+      }
     }
     if (batch.length) writeSync(fd, `${batch.join('\n')}\n`);
   } finally {

@@ -23,17 +23,22 @@ export function checkDiagnostics(doc: TraceDocument, diagnostics: readonly Diagn
     }
     const m = checkMessage(d.message);
     if (m) return `${d.code} message ${m}`;
-    if (/internal (parser )?error/.test(d.message)) return `${d.code} reports an internal error: ${d.message.slice(0, 200)}`;
+    if (/internal (parser )?error/.test(d.message))
+      return `${d.code} reports an internal error: ${d.message.slice(0, 200)}`;
   }
   return undefined;
 }
 
 function checkRange(doc: TraceDocument, r: Diagnostic['range']): string | undefined {
   const { start, end } = r;
-  if (![start.line, start.character, end.line, end.character].every((n) => Number.isInteger(n) && n >= 0)) return `range not natural: ${JSON.stringify(r)}`;
-  if (start.line >= doc.lineCount || end.line >= doc.lineCount) return `range past the last line ${doc.lineCount - 1}: ${JSON.stringify(r)}`;
-  if (end.line < start.line || (end.line === start.line && end.character < start.character)) return `range reversed: ${JSON.stringify(r)}`;
-  if (start.character > doc.text(start.line).length || end.character > doc.text(end.line).length) return `range past the end of its line: ${JSON.stringify(r)}`;
+  if (![start.line, start.character, end.line, end.character].every((n) => Number.isInteger(n) && n >= 0))
+    return `range not natural: ${JSON.stringify(r)}`;
+  if (start.line >= doc.lineCount || end.line >= doc.lineCount)
+    return `range past the last line ${doc.lineCount - 1}: ${JSON.stringify(r)}`;
+  if (end.line < start.line || (end.line === start.line && end.character < start.character))
+    return `range reversed: ${JSON.stringify(r)}`;
+  if (start.character > doc.text(start.line).length || end.character > doc.text(end.line).length)
+    return `range past the end of its line: ${JSON.stringify(r)}`;
   return undefined;
 }
 
@@ -46,7 +51,9 @@ export function checkMessage(m: string): string | undefined {
 
 /** Text meant for a terminal or a markdown view: no raw control characters except LF (and tab). */
 export function checkShownText(what: string, text: string): string | undefined {
-  return hasControl(text.replace(/\n/g, '')) ? `${what} has a raw control character: ${JSON.stringify(text.slice(0, 300))}` : undefined;
+  return hasControl(text.replace(/\n/g, ''))
+    ? `${what} has a raw control character: ${JSON.stringify(text.slice(0, 300))}`
+    : undefined;
 }
 
 /** JSON.stringify with bigints as strings (to compare results). */

@@ -32,9 +32,12 @@ export class Random {
   /** A u64 as a bigint, biased towards the edges (0, 1, 2^63, 2^64 - 1) where arithmetic breaks. */
   u64(): bigint {
     switch (this.int(0, 5)) {
-      case 0: return this.pick([0n, 1n, 2n, 999n, (1n << 63n) - 1n, 1n << 63n, (1n << 64n) - 2n, (1n << 64n) - 1n]);
-      case 1: return BigInt(this.int(0, 1_000_000));
-      default: return (BigInt(this.int(0, 0xffffffff)) << 32n) | BigInt(this.int(0, 0xffffffff));
+      case 0:
+        return this.pick([0n, 1n, 2n, 999n, (1n << 63n) - 1n, 1n << 63n, (1n << 64n) - 2n, (1n << 64n) - 1n]);
+      case 1:
+        return BigInt(this.int(0, 1_000_000));
+      default:
+        return (BigInt(this.int(0, 0xffffffff)) << 32n) | BigInt(this.int(0, 0xffffffff));
     }
   }
 

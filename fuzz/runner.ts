@@ -54,12 +54,20 @@ export async function runTarget(target: FuzzTarget, options: RunOptions): Promis
   await target.setup?.();
   try {
     for (let n = options.only ?? 0; ; n++) {
-      if (options.only !== undefined ? n > options.only : options.cases !== undefined ? n >= options.cases : Date.now() >= deadline) break;
+      if (
+        options.only !== undefined
+          ? n > options.only
+          : options.cases !== undefined
+            ? n >= options.cases
+            : Date.now() >= deadline
+      )
+        break;
       const failure = await target.one(caseRandom(options.seed, target.name, n));
       result.tried++;
       if (!failure) continue;
       const known = knownIssueOf(failure.problem);
-      if (known) result.known.set(known.id, (result.known.get(known.id) ?? 0) + 1); else result.failed++;
+      if (known) result.known.set(known.id, (result.known.get(known.id) ?? 0) + 1);
+      else result.failed++;
       let saved: string | undefined;
       if (options.saveDir) {
         mkdirSync(options.saveDir, { recursive: true });
@@ -67,7 +75,8 @@ export async function runTarget(target: FuzzTarget, options: RunOptions): Promis
         writeFileSync(saved, failure.input);
       }
       result.problems.push({ case: n, problem: failure.problem.slice(0, 500), saved, known: known?.id });
-      if (!known) options.log?.(`${target.name} case ${n}: ${failure.problem.slice(0, 300)}${saved ? ` (input: ${saved})` : ''}`);
+      if (!known)
+        options.log?.(`${target.name} case ${n}: ${failure.problem.slice(0, 300)}${saved ? ` (input: ${saved})` : ''}`);
       // A failure may leave a server or a document in a bad state: start the target afresh.
       await target.teardown?.();
       await target.setup?.();

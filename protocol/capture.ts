@@ -7,9 +7,16 @@ export const CONVERT_CAPTURE_COMMAND = 'hvtimer.convertCapture';
 /** The language id of captures (package.json contributes it). */
 export const CAPTURE_LANGUAGE_ID = 'hvtimer-capture';
 
-export interface ConvertCaptureParams { uri: string }
+export interface ConvertCaptureParams {
+  uri: string;
+}
 
 export type ConvertCaptureResult =
-  | { uri: string; version: number; text: string; counts: { statements: number; notes: number; ignored: number; unreadable: number } }
+  | {
+      uri: string;
+      version: number;
+      text: string;
+      counts: { statements: number; notes: number; ignored: number; unreadable: number };
+    }
   /** The document is not a capture hvtimer reads (one line: what it looks like, what hvtimer reads). */
   | { uri: string; version: number; error: string };

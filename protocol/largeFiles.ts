@@ -15,8 +15,14 @@ export const CLOSE_LARGE_FILE = 'hvtimer/closeLargeFile';
 /** Notification from the server: it read `uri` again after a change on disk (refresh the views of it). */
 export const LARGE_FILE_CHANGED = 'hvtimer/largeFileChanged';
 
-export interface LargeFileParams { uri: string }
-export interface LargeFileChangedParams { uri: string; lineCount: number; version: number }
+export interface LargeFileParams {
+  uri: string;
+}
+export interface LargeFileChangedParams {
+  uri: string;
+  lineCount: number;
+  version: number;
+}
 
 export type OpenLargeFileResult =
   /** The server read the file: its size, its lines, and the version its diagnostics will carry. */

@@ -49,7 +49,9 @@ export interface StateAtResult {
  */
 export const TIMELINE_OVERVIEW = 'hvtimer/timelineOverview';
 
-export interface TimelineOverviewParams { uri: string }
+export interface TimelineOverviewParams {
+  uri: string;
+}
 
 export interface TimelineOverviewResult extends TimelineOverview {
   uri: string;
@@ -117,7 +119,9 @@ export interface StateChangeResult {
 /** `hvtimer/report`: replays the whole document; its findings and a per-VM summary, as data and Markdown. */
 export const REPORT = 'hvtimer/report';
 
-export interface ReportParams { uri: string }
+export interface ReportParams {
+  uri: string;
+}
 
 export interface ReportResult {
   uri: string;
@@ -131,7 +135,9 @@ export interface ReportResult {
 /** `hvtimer/replayStats`: how much work the server did for a document (tests, troubleshooting). */
 export const REPLAY_STATS = 'hvtimer/replayStats';
 
-export interface ReplayStatsParams { uri: string }
+export interface ReplayStatsParams {
+  uri: string;
+}
 
 export interface ReplayStatsResult {
   version: number;
@@ -170,7 +176,13 @@ export type ResultOf<M extends CustomMethod> = CustomRequests[M]['result'] | nul
 
 /** Every custom method (a record, so leaving one out fails the type check), for tests. */
 const EVERY_METHOD: Record<CustomMethod, true> = {
-  [STATE_AT]: true, [TIMELINE_OVERVIEW]: true, [TIMELINE_WINDOW]: true, [STATE_CHANGE]: true, [REPORT]: true, [REPLAY_STATS]: true, [CONVERT_CAPTURE]: true,
+  [STATE_AT]: true,
+  [TIMELINE_OVERVIEW]: true,
+  [TIMELINE_WINDOW]: true,
+  [STATE_CHANGE]: true,
+  [REPORT]: true,
+  [REPLAY_STATS]: true,
+  [CONVERT_CAPTURE]: true,
 };
 export const CUSTOM_METHODS = Object.keys(EVERY_METHOD) as CustomMethod[];
 

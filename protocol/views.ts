@@ -30,7 +30,13 @@ export interface TimerSnapshot {
   deadline_ns: string | null;
   /** 1-based line of the statement that armed it. */
   armed_at_line: number | null;
-  last_delivery: { line: number; time_ns: string; lateness_ns: string | null; early_ns: string | null; verdict: string } | null;
+  last_delivery: {
+    line: number;
+    time_ns: string;
+    lateness_ns: string | null;
+    early_ns: string | null;
+    verdict: string;
+  } | null;
   /** x86 LAPIC timer only. */
   mode?: 'oneshot' | 'periodic' | 'tscdeadline';
   tmict?: string;
@@ -46,7 +52,11 @@ export interface ReplayJson {
 // ---- a richer view of the state (hover, "Replay to here", the replay-state tree) --------------
 
 /** A u64 shown three ways. `time` is the value as time at the relevant frequency (`10.000109000 s`). */
-export interface ValueView { decimal: string; hex: string; time: string }
+export interface ValueView {
+  decimal: string;
+  hex: string;
+  time: string;
+}
 
 export interface VcpuView {
   id: number;
@@ -77,7 +87,13 @@ export interface VcpuView {
   stolenNs: string | null;
   pvAddress: string | null;
   /** 0-based lines of the statements that set each value (null: never set in the trace). */
-  setBy: { virtualOffset: number | null; physicalOffset: number | null; trap: number | null; tscOffset: number | null; pvAddress: number | null };
+  setBy: {
+    virtualOffset: number | null;
+    physicalOffset: number | null;
+    trap: number | null;
+    tscOffset: number | null;
+    pvAddress: number | null;
+  };
   /** The vCPU's guest timers as in `replay --format json` (docs/timers.md#t4-editor-and-timeline): `vtimer`, `ptimer`, … or `lapic`. */
   timers: Record<string, TimerSnapshot>;
 }
@@ -119,7 +135,13 @@ export interface GuestView {
    * The pending stop (G_before, t_pause of docs/format.md#64-resume-points-and-the-guest-time-line) while the
    * guest has not resumed on every vCPU.
    */
-  stop: { kind: 'pause' | 'migrate' | 'snapshot'; line: number; timeNs: string; instance: string; counters: Record<string, string> } | null;
+  stop: {
+    kind: 'pause' | 'migrate' | 'snapshot';
+    line: number;
+    timeNs: string;
+    instance: string;
+    counters: Record<string, string>;
+  } | null;
 }
 
 export interface StateView {
@@ -409,7 +431,13 @@ export interface TimerDeadlineMark {
   armedNs: string;
   /** `moved`: t_d before the move. */
   previousNs: string | null;
-  shift: { expectedNs: string; shiftNs: string; causeLine: number | null; reportedLine: number; reason: 'resume' | 'offset-change' } | null;
+  shift: {
+    expectedNs: string;
+    shiftNs: string;
+    causeLine: number | null;
+    reportedLine: number;
+    reason: 'resume' | 'offset-change';
+  } | null;
 }
 
 export interface TimerDeliveryMark {

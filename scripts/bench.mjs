@@ -24,10 +24,23 @@ try {
   for (const name of ['engine', 'scale']) {
     if (only && only !== name) continue;
     const outfile = path.join(dir, `${name}.bench.js`);
-    await esbuild.build({ entryPoints: [`bench/${name}.bench.ts`], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', absWorkingDir: root, logLevel: 'warning',
+    await esbuild.build({
+      entryPoints: [`bench/${name}.bench.ts`],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      absWorkingDir: root,
+      logLevel: 'warning',
       // The benchmarks read bench/targets.json next to their source.
-      define: { __dirname: JSON.stringify(path.join(root, 'bench')) } });
-    const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', outfile, ...args.filter((a) => a.startsWith('--no-'))], { cwd: root, stdio: 'inherit' });
+      define: { __dirname: JSON.stringify(path.join(root, 'bench')) },
+    });
+    const r = spawnSync(
+      process.execPath,
+      ['--expose-gc', '--max-old-space-size=4096', outfile, ...args.filter((a) => a.startsWith('--no-'))],
+      { cwd: root, stdio: 'inherit' },
+    );
     if (r.status !== 0) failed = true;
   }
 } finally {

@@ -20,12 +20,33 @@ const common = {
 
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
-  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  {
+    ...common,
+    entryPoints: ['client/src/extension.ts'],
+    outfile: 'dist/client.js',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+  },
   { ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs' },
-  { ...common, entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    entryPoints: ['cli/src/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+  },
 ];
 if (existsSync(path.join(root, 'webview/src/main.ts'))) {
-  bundles.push({ ...common, target: 'es2022', entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' });
+  bundles.push({
+    ...common,
+    target: 'es2022',
+    entryPoints: ['webview/src/main.ts'],
+    outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+  });
 }
 
 if (watch) {

@@ -13,7 +13,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const CODE_SERVER_VERSION = '4.100.3'; // last release whose engines.node is 20
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const cacheRoot = process.env.HVTIMER_CACHE_DIR ? path.resolve(process.env.HVTIMER_CACHE_DIR) : path.join(root, '.cache');
+const cacheRoot = process.env.HVTIMER_CACHE_DIR
+  ? path.resolve(process.env.HVTIMER_CACHE_DIR)
+  : path.join(root, '.cache');
 const installDir = path.join(cacheRoot, 'code-server');
 const packageDir = (dir) => path.join(dir, 'node_modules', 'code-server');
 const markerFile = (dir) => path.join(dir, `.installed-${CODE_SERVER_VERSION}.json`);
@@ -21,7 +23,8 @@ const markerFile = (dir) => path.join(dir, `.installed-${CODE_SERVER_VERSION}.js
 /** Where the installed code-server lives; throws if it is not installed. */
 export function codeServerPaths() {
   const marker = markerFile(installDir);
-  if (!existsSync(marker)) throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed; run node scripts/ensure-code-server.mjs`);
+  if (!existsSync(marker))
+    throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed; run node scripts/ensure-code-server.mjs`);
   const pkg = packageDir(installDir);
   return { installDir, entry: path.join(pkg, 'out', 'node', 'entry.js'), ...JSON.parse(readFileSync(marker, 'utf8')) };
 }
@@ -34,7 +37,8 @@ export function ensureCodeServer({ log = (line) => console.log(line) } = {}) {
     return paths;
   }
   const rg = '/usr/bin/rg';
-  if (!existsSync(rg)) throw new Error(`${rg} not found: apt-get install ripgrep (code-server's own download of ripgrep needs GitHub)`);
+  if (!existsSync(rg))
+    throw new Error(`${rg} not found: apt-get install ripgrep (code-server's own download of ripgrep needs GitHub)`);
   const started = Date.now();
   // Build in a staging dir and rename at the end, so an interrupted install never looks finished.
   const staging = `${installDir}.partial-${process.pid}`;
@@ -49,32 +53,51 @@ export function ensureCodeServer({ log = (line) => console.log(line) } = {}) {
     throw err;
   }
   const paths = codeServerPaths();
-  log(`code-server ${CODE_SERVER_VERSION} installed at ${installDir} (VS Code ${paths.vscodeVersion}) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  log(
+    `code-server ${CODE_SERVER_VERSION} installed at ${installDir} (VS Code ${paths.vscodeVersion}) in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
   return paths;
 }
 
 function install(dir, rg, log) {
   const npmCli = findNpmCli();
   const nodeGyp = path.join(path.dirname(path.dirname(npmCli)), 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-  const npm = (cwd, args) => run(cwd, process.execPath, [npmCli, ...args, '--no-audit', '--no-fund', '--loglevel=error']);
+  const npm = (cwd, args) =>
+    run(cwd, process.execPath, [npmCli, ...args, '--no-audit', '--no-fund', '--loglevel=error']);
   // node-gyp run directly does not read ~/.npmrc: pass the headers dir of the system node.
   const nodedir = `--nodedir=${process.env.npm_config_nodedir || path.dirname(path.dirname(process.execPath))}`;
 
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true, description: 'hvtimer test cache: code-server' }, null, 2));
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ private: true, description: 'hvtimer test cache: code-server' }, null, 2),
+  );
   log(`code-server: npm install code-server@${CODE_SERVER_VERSION} --ignore-scripts`);
   npm(dir, ['install', `code-server@${CODE_SERVER_VERSION}`, '--ignore-scripts', '--no-package-lock']);
 
   log('code-server: building argon2 (required even with --auth none)');
-  run(path.join(dir, 'node_modules', 'argon2'), process.execPath,
-    [path.join(dir, 'node_modules', '@mapbox', 'node-pre-gyp', 'bin', 'node-pre-gyp'), 'rebuild', '--build-from-source', nodedir],
-    { npm_config_node_gyp: nodeGyp });
+  run(
+    path.join(dir, 'node_modules', 'argon2'),
+    process.execPath,
+    [
+      path.join(dir, 'node_modules', '@mapbox', 'node-pre-gyp', 'bin', 'node-pre-gyp'),
+      'rebuild',
+      '--build-from-source',
+      nodedir,
+    ],
+    { npm_config_node_gyp: nodeGyp },
+  );
 
   const vscodeDir = path.join(packageDir(dir), 'lib', 'vscode');
   log('code-server: npm install --omit=dev --ignore-scripts in lib/vscode');
   npm(vscodeDir, ['install', '--omit=dev', '--ignore-scripts']);
 
   log('code-server: building @vscode/spdlog (log files)');
-  run(path.join(vscodeDir, 'node_modules', '@vscode', 'spdlog'), process.execPath, [nodeGyp, 'rebuild', nodedir, '--jobs=max']);
+  run(path.join(vscodeDir, 'node_modules', '@vscode', 'spdlog'), process.execPath, [
+    nodeGyp,
+    'rebuild',
+    nodedir,
+    '--jobs=max',
+  ]);
 
   const rgBin = path.join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin');
   mkdirSync(rgBin, { recursive: true });
@@ -84,7 +107,14 @@ function install(dir, rg, log) {
   link('browser-linux.sh', path.join(vscodeDir, 'bin', 'helpers', 'browser.sh'));
 
   const vscodeVersion = JSON.parse(readFileSync(path.join(vscodeDir, 'package.json'), 'utf8')).version;
-  writeFileSync(markerFile(dir), JSON.stringify({ codeServerVersion: CODE_SERVER_VERSION, vscodeVersion, installedAt: new Date().toISOString() }, null, 2));
+  writeFileSync(
+    markerFile(dir),
+    JSON.stringify(
+      { codeServerVersion: CODE_SERVER_VERSION, vscodeVersion, installedAt: new Date().toISOString() },
+      null,
+      2,
+    ),
+  );
 }
 
 function link(target, at) {
@@ -94,7 +124,10 @@ function link(target, at) {
 
 /** npm's own CLI script, next to which npm bundles node-gyp. */
 function findNpmCli() {
-  const candidates = [process.env.npm_execpath, path.join(path.dirname(path.dirname(process.execPath)), 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js')];
+  const candidates = [
+    process.env.npm_execpath,
+    path.join(path.dirname(path.dirname(process.execPath)), 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+  ];
   let found = candidates.find((c) => c && c.endsWith('npm-cli.js') && existsSync(c));
   if (!found) {
     const prefix = spawnSync('npm', ['prefix', '-g'], { encoding: 'utf8' }).stdout?.trim();
@@ -107,10 +140,17 @@ function findNpmCli() {
 
 /** Runs a command quietly; on failure throws with the tail of its output. */
 function run(cwd, cmd, args, env = {}) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) {
     const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').slice(-40).join('\n');
-    throw new Error(`${path.basename(args[0] ?? cmd)} ${args.slice(1).join(' ')} failed in ${cwd} (exit ${r.status ?? r.signal}):\n${out}`);
+    throw new Error(
+      `${path.basename(args[0] ?? cmd)} ${args.slice(1).join(' ')} failed in ${cwd} (exit ${r.status ?? r.signal}):\n${out}`,
+    );
   }
 }
 

@@ -44,7 +44,12 @@ export const chromiumPath = (env = process.env) => env.HVTIMER_CHROMIUM ?? '/usr
 function onPath(name, env) {
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
-    try { accessSync(path.join(dir, name), constants.X_OK); return true; } catch { /* not here */ }
+    try {
+      accessSync(path.join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      /* not here */
+    }
   }
   return false;
 }
@@ -90,9 +95,20 @@ export function plan(layers, machine) {
   if (left.length) {
     const how = [];
     const apt = left.filter((t) => installable.includes(t)).map((t) => TOOLS[t].apt);
-    if (apt.length) how.push(`${machine.root ? '' : 'sudo '}apt-get install ${apt.join(' ')}${machine.debian ? '' : ' (or your system\'s packages of the same)'}`);
-    if (left.includes('chromium')) how.push(machine.customChromium ? 'point HVTIMER_CHROMIUM at an existing Chromium' : 'or set HVTIMER_CHROMIUM to a Chromium binary');
-    const line = `missing ${left.join(', ')} (${left.map((t) => TOOLS[t].why).filter((w, i, all) => all.indexOf(w) === i).join('; ')}): ${how.join(', ')}`;
+    if (apt.length)
+      how.push(
+        `${machine.root ? '' : 'sudo '}apt-get install ${apt.join(' ')}${machine.debian ? '' : " (or your system's packages of the same)"}`,
+      );
+    if (left.includes('chromium'))
+      how.push(
+        machine.customChromium
+          ? 'point HVTIMER_CHROMIUM at an existing Chromium'
+          : 'or set HVTIMER_CHROMIUM to a Chromium binary',
+      );
+    const line = `missing ${left.join(', ')} (${left
+      .map((t) => TOOLS[t].why)
+      .filter((w, i, all) => all.indexOf(w) === i)
+      .join('; ')}): ${how.join(', ')}`;
     for (const t of left) unavailable[t] = line;
   }
   return { tools, install, unavailable, codeServer: needed.has('code-server') };
@@ -103,13 +119,17 @@ function aptGet(args, exec) {
   return exec('apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
-const defaultExec = (cmd, args, options = {}) => spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+const defaultExec = (cmd, args, options = {}) =>
+  spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
 
 /**
  * Provisions what `layers` need. Returns, per layer, why it cannot run (absent: it can). With
  * `dryRun`, prints what it would do and changes nothing.
  */
-export async function provision(layers, { dryRun = false, log = (l) => console.log(l), exec = defaultExec, machine = probe(), ensureCodeServer } = {}) {
+export async function provision(
+  layers,
+  { dryRun = false, log = (l) => console.log(l), exec = defaultExec, machine = probe(), ensureCodeServer } = {},
+) {
   const p = plan(layers, machine);
   const cannot = {};
   if (p.tools.length === 0) return cannot;
@@ -117,7 +137,8 @@ export async function provision(layers, { dryRun = false, log = (l) => console.l
     log(`provision: apt-get install ${p.install.join(' ')}${dryRun ? ' (dry run: not run)' : ''}`);
     if (!dryRun) {
       const update = aptGet(['update', '-qq'], exec);
-      const install = update.status === 0 ? aptGet(['install', '-y', '-qq', '--no-install-recommends', ...p.install], exec) : update;
+      const install =
+        update.status === 0 ? aptGet(['install', '-y', '-qq', '--no-install-recommends', ...p.install], exec) : update;
       if (install.status !== 0) {
         const line = `apt-get install ${p.install.join(' ')} failed (exit ${install.status ?? install.signal}): install them by hand`;
         log(`provision: ${line}`);
@@ -126,7 +147,8 @@ export async function provision(layers, { dryRun = false, log = (l) => console.l
     }
   }
   for (const line of new Set(Object.values(p.unavailable))) log(`provision: ${line}`);
-  if (Object.keys(p.unavailable).length === 0 && p.tools.length && !p.install.length) log(`provision: ${p.tools.join(', ')} present`);
+  if (Object.keys(p.unavailable).length === 0 && p.tools.length && !p.install.length)
+    log(`provision: ${p.tools.join(', ')} present`);
   // The offline VS Code, once its prerequisites are there.
   let codeServerProblem;
   if (p.codeServer) {
@@ -135,10 +157,17 @@ export async function provision(layers, { dryRun = false, log = (l) => console.l
     else if (dryRun) {
       const { codeServerPaths } = await import('./ensure-code-server.mjs');
       let cached;
-      try { cached = codeServerPaths(); } catch { /* not installed */ }
-      log(cached ? `provision: code-server cached at ${cached.installDir}` : 'provision: code-server into the cache with scripts/ensure-code-server.mjs (dry run: not run)');
-    }
-    else {
+      try {
+        cached = codeServerPaths();
+      } catch {
+        /* not installed */
+      }
+      log(
+        cached
+          ? `provision: code-server cached at ${cached.installDir}`
+          : 'provision: code-server into the cache with scripts/ensure-code-server.mjs (dry run: not run)',
+      );
+    } else {
       try {
         const ensure = ensureCodeServer ?? (await import('./ensure-code-server.mjs')).ensureCodeServer;
         ensure({ log: (l) => log(`provision: ${l}`) });
@@ -149,7 +178,9 @@ export async function provision(layers, { dryRun = false, log = (l) => console.l
     }
   }
   for (const layer of layers) {
-    const reasons = (LAYER_NEEDS[layer] ?? []).map((n) => (n === 'code-server' ? codeServerProblem : p.unavailable[n])).filter(Boolean);
+    const reasons = (LAYER_NEEDS[layer] ?? [])
+      .map((n) => (n === 'code-server' ? codeServerProblem : p.unavailable[n]))
+      .filter(Boolean);
     if (reasons.length) cannot[layer] = reasons[0];
   }
   return cannot;
@@ -160,5 +191,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const dryRun = args.includes('--dry-run');
   const layers = args.filter((a) => !a.startsWith('--'));
   // No top-level await: the tests load this module through a CommonJS transform.
-  void provision(layers.length ? layers : Object.keys(LAYER_NEEDS), { dryRun }).then((cannot) => { process.exitCode = Object.keys(cannot).length ? 1 : 0; });
+  void provision(layers.length ? layers : Object.keys(LAYER_NEEDS), { dryRun }).then((cannot) => {
+    process.exitCode = Object.keys(cannot).length ? 1 : 0;
+  });
 }

@@ -3,7 +3,9 @@
 import { writeFileSync } from 'node:fs';
 
 export default async function* summaryReporter(source) {
-  let passed = 0, failed = 0, skipped = 0;
+  let passed = 0,
+    failed = 0,
+    skipped = 0;
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     if (event.data.details?.type === 'suite') continue;
@@ -11,6 +13,7 @@ export default async function* summaryReporter(source) {
     else if (event.type === 'test:pass') passed++;
     else failed++;
   }
-  if (process.env.HVTIMER_TEST_SUMMARY) writeFileSync(process.env.HVTIMER_TEST_SUMMARY, JSON.stringify({ passed, failed, skipped }));
+  if (process.env.HVTIMER_TEST_SUMMARY)
+    writeFileSync(process.env.HVTIMER_TEST_SUMMARY, JSON.stringify({ passed, failed, skipped }));
   yield '';
 }

@@ -25,15 +25,23 @@ export function findFiles(dir, suffix) {
 export function nodeTest(files, extraEnv = {}) {
   if (files.length === 0) return { passed: 0, failed: 0, skipped: 0 };
   const summary = path.join(mkdtempSync(path.join(tmpdir(), 'hvtimer-test-')), 'summary.json');
-  const r = spawnSync(process.execPath, [
-    '--import', 'tsx', '--test', '--test-concurrency=2',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=./scripts/summary-reporter.mjs', '--test-reporter-destination=stdout',
-    ...files,
-  ], { cwd: root, stdio: 'inherit', env: { ...process.env, ...extraEnv, HVTIMER_TEST_SUMMARY: summary } });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-concurrency=2',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=./scripts/summary-reporter.mjs',
+      '--test-reporter-destination=stdout',
+      ...files,
+    ],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, ...extraEnv, HVTIMER_TEST_SUMMARY: summary } },
+  );
   if (!existsSync(summary)) return { passed: 0, failed: 1, skipped: 0, error: `node --test exited ${r.status}` };
   const counts = JSON.parse(readFileSync(summary, 'utf8'));
   if (r.status !== 0 && counts.failed === 0) counts.failed = 1;
   return counts;
 }
-

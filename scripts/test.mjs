@@ -9,7 +9,17 @@ import { root, findFiles, nodeTest } from './test-lib.mjs';
 import { provision } from './provision.mjs';
 
 const layers = [
-  { name: 'unit', run: () => nodeTest([...findFiles('engine', '.test.ts'), ...findFiles('cli', '.test.ts'), ...findFiles('server', '.test.ts'), ...findFiles('test/unit', '.test.ts'), ...findFiles('docs', '.test.ts')]) },
+  {
+    name: 'unit',
+    run: () =>
+      nodeTest([
+        ...findFiles('engine', '.test.ts'),
+        ...findFiles('cli', '.test.ts'),
+        ...findFiles('server', '.test.ts'),
+        ...findFiles('test/unit', '.test.ts'),
+        ...findFiles('docs', '.test.ts'),
+      ]),
+  },
   { name: 'lsp', run: () => nodeTest(findFiles('test/lsp', '.test.ts')) },
   { name: 'grammar', run: () => nodeTest(findFiles('test/grammar', '.test.ts')) },
 ];
@@ -27,7 +37,11 @@ if (wanted.length && selected.length !== wanted.length) {
   process.exit(2);
 }
 
-const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit', env: { ...process.env, HVTIMER_QUIET_BUILD: '1' } });
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, HVTIMER_QUIET_BUILD: '1' },
+});
 if (build.status !== 0) process.exit(1);
 
 // Chromium, ripgrep, a C++ toolchain and the offline VS Code for the layers that need them
@@ -40,10 +54,15 @@ for (const layer of selected) {
   if (cannot[layer.name]) console.log(`  FAIL ${layer.name}: ${cannot[layer.name]}`);
   const r = cannot[layer.name] ? { passed: 0, failed: 1, skipped: 0, error: 'not provisioned' } : await layer.run();
   results.push({ name: layer.name, ...r });
-  console.log(`=== ${layer.name}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}${r.error ? ` (${r.error})` : ''}`);
+  console.log(
+    `=== ${layer.name}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}${r.error ? ` (${r.error})` : ''}`,
+  );
 }
 console.log('\nSummary');
-for (const r of results) console.log(`  ${r.name.padEnd(10)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`);
+for (const r of results)
+  console.log(
+    `  ${r.name.padEnd(10)} ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`,
+  );
 const failed = results.reduce((n, r) => n + r.failed, 0);
 const passed = results.reduce((n, r) => n + r.passed, 0);
 console.log(`  ${'total'.padEnd(10)} ${passed} passed, ${failed} failed`);

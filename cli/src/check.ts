@@ -9,7 +9,10 @@ import { notUtf8Diagnostic, streamInput } from './input';
 import { jsonText, plain } from './output';
 import { toSarif } from './sarif';
 
-export interface FileResult { file: string; diagnostics: Diagnostic[] }
+export interface FileResult {
+  file: string;
+  diagnostics: Diagnostic[];
+}
 
 export function checkFiles(args: Args): FileResult[] {
   return args.files.map((file) => {
@@ -20,7 +23,11 @@ export function checkFiles(args: Args): FileResult[] {
     const level = args.severity.HVT090;
     if (lines.notUtf8 && level !== 'off') {
       const d = { ...notUtf8Diagnostic(lines.notUtf8), ...(level ? { severity: level } : {}) };
-      const at = diagnostics.findIndex((x) => x.range.start.line > d.range.start.line || (x.range.start.line === d.range.start.line && x.range.start.character > d.range.start.character));
+      const at = diagnostics.findIndex(
+        (x) =>
+          x.range.start.line > d.range.start.line ||
+          (x.range.start.line === d.range.start.line && x.range.start.character > d.range.start.character),
+      );
       diagnostics.splice(at < 0 ? diagnostics.length : at, 0, d);
     }
     return { file, diagnostics };
@@ -28,22 +35,37 @@ export function checkFiles(args: Args): FileResult[] {
 }
 
 export interface JsonDiagnostic {
-  file: string; line: number; column: number; endLine: number; endColumn: number;
-  code: string; severity: string; message: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  code: string;
+  severity: string;
+  message: string;
   related: { file: string; line: number; message: string }[];
 }
 
 /** Lines and columns 1-based; endColumn is the column after the last character (as in SARIF). */
 export function toJson(results: FileResult[]): JsonDiagnostic[] {
-  return results.flatMap(({ file, diagnostics }) => diagnostics.map((d) => ({
-    file, line: d.range.start.line + 1, column: d.range.start.character + 1,
-    endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1,
-    code: d.code, severity: d.severity, message: d.message,
-    related: d.related.map((r) => ({ file, line: r.range.start.line + 1, message: r.message })),
-  })));
+  return results.flatMap(({ file, diagnostics }) =>
+    diagnostics.map((d) => ({
+      file,
+      line: d.range.start.line + 1,
+      column: d.range.start.character + 1,
+      endLine: d.range.end.line + 1,
+      endColumn: d.range.end.character + 1,
+      code: d.code,
+      severity: d.severity,
+      message: d.message,
+      related: d.related.map((r) => ({ file, line: r.range.start.line + 1, message: r.message })),
+    })),
+  );
 }
 
-function plural(n: number, word: string): string { return `${n} ${word}${n === 1 ? '' : 's'}`; }
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
 
 export function toText(results: FileResult[]): string {
   const lines: string[] = [];
@@ -54,9 +76,11 @@ export function toText(results: FileResult[]): string {
     for (const r of d.related) lines.push(`    ${plain(r.file)}:${r.line}: ${plain(r.message)}`);
   }
   const total = count.error + count.warning + count.info + count.hint;
-  lines.push(total === 0
-    ? `no problems found in ${plural(results.length, 'file')}`
-    : `${plural(count.error, 'error')}, ${plural(count.warning, 'warning')}, ${plural(count.info, 'info')}, ${plural(count.hint, 'hint')} in ${plural(results.length, 'file')}`);
+  lines.push(
+    total === 0
+      ? `no problems found in ${plural(results.length, 'file')}`
+      : `${plural(count.error, 'error')}, ${plural(count.warning, 'warning')}, ${plural(count.info, 'info')}, ${plural(count.hint, 'hint')} in ${plural(results.length, 'file')}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -13,16 +13,23 @@ const dir = mkdtempSync(path.join(tmpdir(), 'hvtimer-cli-khz-'));
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
 // The report's input, verbatim.
-const REPORT = ['@host h arch=x86_64 freq=999', '1.0 h/vm ioctl KVM_SET_TSC_KHZ value=1', '1.0 h/vm ioctl KVM_CREATE_VCPU id=0'];
+const REPORT = [
+  '@host h arch=x86_64 freq=999',
+  '1.0 h/vm ioctl KVM_SET_TSC_KHZ value=1',
+  '1.0 h/vm ioctl KVM_CREATE_VCPU id=0',
+];
 
-test('check: the report\'s input gives the -EINVAL disagreement, not an internal error', () => {
+test("check: the report's input gives the -EINVAL disagreement, not an internal error", () => {
   const p = path.join(dir, 'div0.hvtrace');
   writeFileSync(p, `${REPORT.join('\n')}\n`);
   const r = run('check', p, '--format', 'json');
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '');
   const d = JSON.parse(r.stdout) as { code: string; line: number; message: string }[];
-  assert.deepEqual(d.map((x) => `${x.code}@${x.line}`), ['HVT093@2']);
+  assert.deepEqual(
+    d.map((x) => `${x.code}@${x.line}`),
+    ['HVT093@2'],
+  );
   assert.match(d[0].message, /^KVM answers -EINVAL to KVM_SET_TSC_KHZ here \(host h's TSC frequency is below 1 kHz/);
 });
 
@@ -41,7 +48,10 @@ test('replay: the vCPU is created at tsc_khz 0 with the default ratio, offset = 
 
 test('without TSC scaling the same input is accepted and the vCPU gets a zero ratio (offset 0)', () => {
   const p = path.join(dir, 'div0-noscaling.hvtrace');
-  writeFileSync(p, `${['@host h arch=x86_64 freq=999 tsc_scaling=0', ...REPORT.slice(1), '2.0 h/vm/vcpu0 ioctl KVM_RUN'].join('\n')}\n`);
+  writeFileSync(
+    p,
+    `${['@host h arch=x86_64 freq=999 tsc_scaling=0', ...REPORT.slice(1), '2.0 h/vm/vcpu0 ioctl KVM_RUN'].join('\n')}\n`,
+  );
   const c = run('check', p, '--format', 'json');
   assert.equal(c.status, 0, c.stderr);
   assert.deepEqual(JSON.parse(c.stdout), []);

@@ -4,7 +4,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync, mkdirSync, lstatSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+  mkdirSync,
+  lstatSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -31,7 +42,10 @@ test('stdout by default; the summary on stderr gives statements, notes and unrea
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^@hvtrace 1\n/);
   assert.match(r.stdout, /^@host host arch=x86_64 freq=2GHz counter=100000000000@50\.000001000$/m);
-  assert.equal(r.stderr, `hvtimer: import ftrace: 3 statements, 0 notes, 1 unreadable line, 0 ignored events from ${capture} (tracefs, 2 events, host host)\n`);
+  assert.equal(
+    r.stderr,
+    `hvtimer: import ftrace: 3 statements, 0 notes, 1 unreadable line, 0 ignored events from ${capture} (tracefs, 2 events, host host)\n`,
+  );
 });
 
 test('-o - is standard output and creates no file named -', () => {
@@ -46,7 +60,10 @@ test('-o writes atomically: the file, and no temporary file left next to it', ()
   const r = run('import', 'ftrace', capture, '-o', out);
   assert.equal(r.status, 0, r.stderr);
   assert.match(readFileSync(out, 'utf8'), /kvm write_tsc_offset prev=0 next=18446743973709551616/);
-  assert.deepEqual(readdirSync(dir).filter((n) => n.includes('.tmp')), []);
+  assert.deepEqual(
+    readdirSync(dir).filter((n) => n.includes('.tmp')),
+    [],
+  );
 });
 
 test('an existing output is refused (exit 2, one line) and kept, unless --force', () => {
@@ -70,7 +87,10 @@ test('the input itself is refused as output, also through a symbolic link or a h
     const r = run('import', 'ftrace', input, '-o', out, '--force');
     assert.equal(r.status, 2);
     assert.equal(r.stderr.split('\n').length, 2, r.stderr);
-    assert.match(r.stderr, new RegExp(`^hvtimer: refusing to write ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: it is the input `));
+    assert.match(
+      r.stderr,
+      new RegExp(`^hvtimer: refusing to write ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: it is the input `),
+    );
   }
   assert.equal(readFileSync(input, 'utf8'), `${CAPTURE}\n`);
 });
@@ -81,7 +101,10 @@ test('a symbolic link at the output path is not followed: refused, or with --for
   symlinkSync(target, link);
   const r = run('import', 'ftrace', capture, '-o', link);
   assert.equal(r.status, 2);
-  assert.equal(r.stderr, `hvtimer: refusing to write ${link}: it is a symbolic link (hvtimer does not write through links); pass --force to replace the link itself\n`);
+  assert.equal(
+    r.stderr,
+    `hvtimer: refusing to write ${link}: it is a symbolic link (hvtimer does not write through links); pass --force to replace the link itself\n`,
+  );
   assert.equal(readlinkSync(link), target);
   const f = run('import', 'ftrace', capture, '-o', link, '--force');
   assert.equal(f.status, 0, f.stderr);
@@ -98,31 +121,68 @@ test('a directory as output is refused', () => {
 });
 
 test('a file that is not a trace: exit 2, one line, nothing written', () => {
-  const stat = file('kvm_stat.txt', ' Event                                         Total %Total CurAvg/s\n kvm_entry                                  1934123   25.1     9120\n');
+  const stat = file(
+    'kvm_stat.txt',
+    ' Event                                         Total %Total CurAvg/s\n kvm_entry                                  1934123   25.1     9120\n',
+  );
   const out = path.join(dir, 'from-stat.hvtrace');
   const r = run('import', 'ftrace', stat, '-o', out);
   assert.equal(r.status, 2);
-  assert.equal(r.stderr, `hvtimer: ${stat} is not a kernel trace: it looks like a kvm_stat table; it holds counts, not events: record with \`trace-cmd record -e kvm …\` (docs/capturing.md). hvtimer reads the text of tracefs trace/trace_pipe, trace-cmd report and perf script\n`);
+  assert.equal(
+    r.stderr,
+    `hvtimer: ${stat} is not a kernel trace: it looks like a kvm_stat table; it holds counts, not events: record with \`trace-cmd record -e kvm …\` (docs/capturing.md). hvtimer reads the text of tracefs trace/trace_pipe, trace-cmd report and perf script\n`,
+  );
   assert.equal(existsSync(out), false);
 });
 
 test('--host NAME=FILE: one host per capture; captures whose clocks cannot be compared are refused with the reason', () => {
-  const mark = (t: string, text: string): string => ` qemu-system-x86-4100    [000] .....    ${t}: tracing_mark_write: ${text}`;
-  const src = file('src.txt', [mark('50.000000', 'hvtrace-capture clock=tai'), mark('50.000001', 'hvtrace: x/vm1 vmm pause'), mark('50.100000', 'hvtrace: x/vm1 vmm migrate to=dst')].join('\n'));
-  const dst = file('dst.txt', [mark('50.000000', 'hvtrace-capture clock=tai'), mark('50.050000', 'hvtrace: x/vm1 ioctl KVM_CREATE_VCPU id=0')].join('\n'));
+  const mark = (t: string, text: string): string =>
+    ` qemu-system-x86-4100    [000] .....    ${t}: tracing_mark_write: ${text}`;
+  const src = file(
+    'src.txt',
+    [
+      mark('50.000000', 'hvtrace-capture clock=tai'),
+      mark('50.000001', 'hvtrace: x/vm1 vmm pause'),
+      mark('50.100000', 'hvtrace: x/vm1 vmm migrate to=dst'),
+    ].join('\n'),
+  );
+  const dst = file(
+    'dst.txt',
+    [
+      mark('50.000000', 'hvtrace-capture clock=tai'),
+      mark('50.050000', 'hvtrace: x/vm1 ioctl KVM_CREATE_VCPU id=0'),
+    ].join('\n'),
+  );
   const r = run('import', 'ftrace', '--host', `src=${src}`, '--host', `dst=${dst}`, '--freq', '2GHz');
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(r.stdout.split('\n').filter((l) => /^\d/.test(l)), [
-    '50.000001000 src/vm1 vmm pause', '50.050000000 dst/vm1 ioctl KVM_CREATE_VCPU id=0', '50.100000000 src/vm1 vmm migrate to=dst',
-  ]);
-  const mono = file('mono.txt', [mark('50.000000', 'hvtrace-capture clock=mono'), mark('50.000001', 'hvtrace: x/vm1 vmm pause')].join('\n'));
+  assert.deepEqual(
+    r.stdout.split('\n').filter((l) => /^\d/.test(l)),
+    [
+      '50.000001000 src/vm1 vmm pause',
+      '50.050000000 dst/vm1 ioctl KVM_CREATE_VCPU id=0',
+      '50.100000000 src/vm1 vmm migrate to=dst',
+    ],
+  );
+  const mono = file(
+    'mono.txt',
+    [mark('50.000000', 'hvtrace-capture clock=mono'), mark('50.000001', 'hvtrace: x/vm1 vmm pause')].join('\n'),
+  );
   const bad = run('import', 'ftrace', '--host', `src=${mono}`, '--host', `dst=${dst}`);
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /^hvtimer: cannot merge .*mono\.txt uses the mono clock, which counts from its own host's boot, so the captures' times are not comparable; .*\n$/);
+  assert.match(
+    bad.stderr,
+    /^hvtimer: cannot merge .*mono\.txt uses the mono clock, which counts from its own host's boot, so the captures' times are not comparable; .*\n$/,
+  );
 });
 
 test('usage errors: --host without NAME=, --freq that is not a frequency, --force outside import', () => {
   assert.equal(run('import', 'ftrace', capture, '--host', 'nofile').status, 2);
-  assert.match(run('import', 'ftrace', capture, '--freq', 'fast').stderr, /^hvtimer: --freq: expected a frequency like 2\.9GHz or 25MHz, found `fast`/);
-  assert.match(run('check', capture, '--force').stderr, /^hvtimer: --host, --freq and --force belong to import, not check/);
+  assert.match(
+    run('import', 'ftrace', capture, '--freq', 'fast').stderr,
+    /^hvtimer: --freq: expected a frequency like 2\.9GHz or 25MHz, found `fast`/,
+  );
+  assert.match(
+    run('check', capture, '--force').stderr,
+    /^hvtimer: --host, --freq and --force belong to import, not check/,
+  );
 });

@@ -14,7 +14,12 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 /** The summary line: what became of the captures' lines. */
 export function summary(r: CaptureImport): string {
   const c = r.counts;
-  const files = r.files.map((f) => `${f.name} (${f.layout}, ${plural(f.events, 'event')}, host ${f.host}${f.freqFrom === 'assumed' ? ', frequency assumed' : ''})`).join(', ');
+  const files = r.files
+    .map(
+      (f) =>
+        `${f.name} (${f.layout}, ${plural(f.events, 'event')}, host ${f.host}${f.freqFrom === 'assumed' ? ', frequency assumed' : ''})`,
+    )
+    .join(', ');
   return `hvtimer: import ftrace: ${plural(c.statements, 'statement')}, ${plural(c.notes, 'note')}, ${plural(c.unreadable, 'unreadable line')}, ${plural(c.ignored, 'ignored event')} from ${files}`;
 }
 

@@ -18,20 +18,31 @@ export const MAX_INPUT_BYTES = 128 * 2 ** 20;
 const LIMIT_TEXT = `${MAX_INPUT_BYTES / 2 ** 20} MiB`;
 
 const REASONS: Record<string, string> = {
-  ENOENT: 'no such file', EISDIR: 'is a directory', EACCES: 'permission denied', EMFILE: 'too many open files',
-  ENXIO: 'no such device or address', ELOOP: 'too many symbolic links', ENAMETOOLONG: 'file name too long', ENOTDIR: 'not a directory',
+  ENOENT: 'no such file',
+  EISDIR: 'is a directory',
+  EACCES: 'permission denied',
+  EMFILE: 'too many open files',
+  ENXIO: 'no such device or address',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  ENOTDIR: 'not a directory',
 };
 
 export type { NotUtf8 } from '../../engine/src/text/byteLines';
 export { firstInvalidByte } from '../../engine/src/text/utf8';
 
-export interface TraceInput { text: string; notUtf8?: NotUtf8 }
+export interface TraceInput {
+  text: string;
+  notUtf8?: NotUtf8;
+}
 
 const nameOf = (file: string): string => (file === '-' ? 'standard input' : escapeControl(file));
 
 function ioError(file: string, e: unknown): CliError {
   const code = (e as NodeJS.ErrnoException).code ?? '';
-  return new CliError(`cannot read ${nameOf(file)}: ${REASONS[code] ?? escapeControl((e as Error).message)}${code ? ` (${code})` : ''}`);
+  return new CliError(
+    `cannot read ${nameOf(file)}: ${REASONS[code] ?? escapeControl((e as Error).message)}${code ? ` (${code})` : ''}`,
+  );
 }
 
 function kindOf(st: Stats): string {
@@ -43,7 +54,9 @@ function kindOf(st: Stats): string {
 
 function tooLarge(file: string, size?: number): CliError {
   const what = size === undefined ? `more than ${LIMIT_TEXT}` : `${(size / 2 ** 20).toFixed(1)} MiB`;
-  return new CliError(`${nameOf(file)} is ${what}: \`import\` reads captures of at most ${LIMIT_TEXT} (split the capture; \`check\` and \`replay\` read traces of any size)`);
+  return new CliError(
+    `${nameOf(file)} is ${what}: \`import\` reads captures of at most ${LIMIT_TEXT} (split the capture; \`check\` and \`replay\` read traces of any size)`,
+  );
 }
 
 /**
@@ -59,7 +72,11 @@ function withTrace<T>(file: string, read: (fd: number, st: Stats) => T): T {
   }
   try {
     let st: Stats;
-    try { st = fstatSync(fd); } catch (e) { throw ioError(file, e); }
+    try {
+      st = fstatSync(fd);
+    } catch (e) {
+      throw ioError(file, e);
+    }
     if (st.isDirectory()) throw new CliError(`cannot read ${nameOf(file)}: is a directory (EISDIR)`);
     if (file === '-') {
       // Standard input may be a pipe, a socket, a file or /dev/null; a terminal would wait for typing.
@@ -97,7 +114,8 @@ export function streamInput(file: string, lines: (maxLineBytes: number) => ByteL
       for (let n = readChunk(fd, file, chunk); n > 0; n = readChunk(fd, file, chunk)) reader.push(chunk.subarray(0, n));
       reader.end();
     } catch (e) {
-      if (e instanceof LineTooLong) throw new CliError(`${nameOf(file)} has a line of more than ${LIMIT_TEXT}: not a trace`);
+      if (e instanceof LineTooLong)
+        throw new CliError(`${nameOf(file)} has a line of more than ${LIMIT_TEXT}: not a trace`);
       throw e;
     }
     return reader;
@@ -110,7 +128,10 @@ function readChunk(fd: number, file: string, chunk: Buffer): number {
     try {
       return readSync(fd, chunk, 0, chunk.length, null);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10); continue; }
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
       throw ioError(file, e);
     }
   }
@@ -140,7 +161,10 @@ function decode(bytes: Buffer): TraceInput {
   let line = 0;
   let lineStart = 0;
   const eol = /\r\n|\r|\n/g;
-  for (let m = eol.exec(before); m; m = eol.exec(before)) { line++; lineStart = m.index + m[0].length; }
+  for (let m = eol.exec(before); m; m = eol.exec(before)) {
+    line++;
+    lineStart = m.index + m[0].length;
+  }
   return { text, notUtf8: { line, column: before.length - lineStart, byte: bytes[at] } };
 }
 
@@ -148,9 +172,12 @@ function decode(bytes: Buffer): TraceInput {
 export function notUtf8Diagnostic(n: NotUtf8): Diagnostic {
   const byte = `0x${n.byte.toString(16).toUpperCase().padStart(2, '0')}`;
   return {
-    code: 'HVT090', severity: 'error',
+    code: 'HVT090',
+    severity: 'error',
     message: `expected UTF-8 text, found the byte ${byte}: the file is not UTF-8 (this and any later such bytes are read as U+FFFD; only the first is reported)`,
     range: { start: { line: n.line, character: n.column }, end: { line: n.line, character: n.column + 1 } },
-    related: [], tags: [], fixes: [],
+    related: [],
+    tags: [],
+    fixes: [],
   };
 }

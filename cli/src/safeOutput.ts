@@ -2,7 +2,17 @@
 // --force, refuse the input itself (compared by device and inode, so a symlink or hard link to the
 // input is caught too), never write through a symbolic link at the output path, and write
 // atomically (a temporary file in the same directory, renamed over the target). `-` is stdout.
-import { closeSync, fsyncSync, lstatSync, openSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CliError } from './errors';
@@ -25,13 +35,21 @@ export function checkOutput(output: string, inputs: readonly string[], force: bo
   for (const input of inputs) {
     if (input === '-') continue;
     const s = statOrUndefined(input, true);
-    if (s && target && sameFile(s, target)) throw new CliError(`refusing to write ${output}: it is the input ${input}${link?.isSymbolicLink() ? ' (through a symbolic link)' : ''}`);
+    if (s && target && sameFile(s, target))
+      throw new CliError(
+        `refusing to write ${output}: it is the input ${input}${link?.isSymbolicLink() ? ' (through a symbolic link)' : ''}`,
+      );
   }
   if (!link) return;
   if (link.isDirectory()) throw new CliError(`refusing to write ${output}: it is a directory`);
-  if (link.isSymbolicLink() && !force) throw new CliError(`refusing to write ${output}: it is a symbolic link (hvtimer does not write through links); pass --force to replace the link itself`);
-  if (!link.isSymbolicLink() && !force) throw new CliError(`refusing to overwrite ${output}: it exists; pass --force to replace it`);
-  if (!link.isSymbolicLink() && !link.isFile()) throw new CliError(`refusing to write ${output}: it is not a regular file`);
+  if (link.isSymbolicLink() && !force)
+    throw new CliError(
+      `refusing to write ${output}: it is a symbolic link (hvtimer does not write through links); pass --force to replace the link itself`,
+    );
+  if (!link.isSymbolicLink() && !force)
+    throw new CliError(`refusing to overwrite ${output}: it exists; pass --force to replace it`);
+  if (!link.isSymbolicLink() && !link.isFile())
+    throw new CliError(`refusing to write ${output}: it is not a regular file`);
 }
 
 /** Writes `text` to `output` atomically: a new file next to it, renamed over it. */
@@ -46,8 +64,18 @@ export function writeAtomically(output: string, text: string): void {
     fd = undefined;
     renameSync(temp, output);
   } catch (e) {
-    if (fd !== undefined) { try { closeSync(fd); } catch { /* already failing */ } }
-    try { unlinkSync(temp); } catch { /* nothing was created */ }
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        /* already failing */
+      }
+    }
+    try {
+      unlinkSync(temp);
+    } catch {
+      /* nothing was created */
+    }
     throw new CliError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

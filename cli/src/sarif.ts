@@ -4,7 +4,12 @@ import { pathToFileURL } from 'node:url';
 import { RULES, docsPagePath } from '../../engine/src/index';
 import type { FileResult } from './check';
 
-const LEVEL: Record<string, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+const LEVEL: Record<string, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'note',
+  hint: 'note',
+};
 
 /** The package root: dist/cli.js lives one level below it. */
 const packageRoot = (): string => path.resolve(__dirname, '..');
@@ -21,22 +26,41 @@ export function toSarif(results: FileResult[]): object {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'hvtimer', informationUri: pathToFileURL(path.join(packageRoot(), 'README.md')).href, rules } },
-      results: results.flatMap(({ file, diagnostics }) => diagnostics.map((d) => ({
-        ruleId: d.code,
-        ruleIndex: index.get(d.code),
-        level: LEVEL[d.severity],
-        message: { text: d.message },
-        locations: [{ physicalLocation: {
-          artifactLocation: { uri: file.split(path.sep).join('/') },
-          region: { startLine: d.range.start.line + 1, startColumn: d.range.start.character + 1, endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1 },
-        } }],
-        relatedLocations: d.related.map((r, id) => ({
-          id, message: { text: r.message },
-          physicalLocation: { artifactLocation: { uri: file.split(path.sep).join('/') }, region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1 } },
-        })),
-      }))),
-    }],
+    runs: [
+      {
+        tool: {
+          driver: { name: 'hvtimer', informationUri: pathToFileURL(path.join(packageRoot(), 'README.md')).href, rules },
+        },
+        results: results.flatMap(({ file, diagnostics }) =>
+          diagnostics.map((d) => ({
+            ruleId: d.code,
+            ruleIndex: index.get(d.code),
+            level: LEVEL[d.severity],
+            message: { text: d.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: file.split(path.sep).join('/') },
+                  region: {
+                    startLine: d.range.start.line + 1,
+                    startColumn: d.range.start.character + 1,
+                    endLine: d.range.end.line + 1,
+                    endColumn: d.range.end.character + 1,
+                  },
+                },
+              },
+            ],
+            relatedLocations: d.related.map((r, id) => ({
+              id,
+              message: { text: r.message },
+              physicalLocation: {
+                artifactLocation: { uri: file.split(path.sep).join('/') },
+                region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1 },
+              },
+            })),
+          })),
+        ),
+      },
+    ],
   };
 }

@@ -17,7 +17,10 @@ const CAPTURE_LINE = [
 
 /** Whether a plain-text document looks like a capture (its first non-blank line). */
 export function looksLikeCaptureText(text: string): boolean {
-  const first = text.slice(0, 4096).split(/\r?\n/).find((l) => l.trim() !== '');
+  const first = text
+    .slice(0, 4096)
+    .split(/\r?\n/)
+    .find((l) => l.trim() !== '');
   return first !== undefined && CAPTURE_LINE.some((re) => re.test(first));
 }
 
@@ -27,7 +30,8 @@ async function adopt(doc: vscode.TextDocument): Promise<void> {
   }
 }
 
-const stem = (uri: vscode.Uri): string => (uri.path.split('/').pop() ?? 'capture').replace(/\.(?:dat\.txt|trace\.txt|txt|trace|ftrace|log)$/i, '');
+const stem = (uri: vscode.Uri): string =>
+  (uri.path.split('/').pop() ?? 'capture').replace(/\.(?:dat\.txt|trace\.txt|txt|trace|ftrace|log)$/i, '');
 
 export interface ConvertOptions {
   /** Write here without the save dialog (scripts and tests); never the capture itself. */
@@ -37,12 +41,24 @@ export interface ConvertOptions {
 }
 
 /** Converts the capture `uri` (default: the active editor's) and writes it where the user says. */
-export async function convertCapture(client: HvtimerClient, uriArg?: unknown, options: ConvertOptions = {}): Promise<vscode.Uri | undefined> {
+export async function convertCapture(
+  client: HvtimerClient,
+  uriArg?: unknown,
+  options: ConvertOptions = {},
+): Promise<vscode.Uri | undefined> {
   const editor = vscode.window.activeTextEditor;
-  const uri = uriArg instanceof vscode.Uri ? uriArg : typeof uriArg === 'string' ? vscode.Uri.parse(uriArg)
-    : editor?.document.languageId === CAPTURE_LANGUAGE_ID ? editor.document.uri : undefined;
+  const uri =
+    uriArg instanceof vscode.Uri
+      ? uriArg
+      : typeof uriArg === 'string'
+        ? vscode.Uri.parse(uriArg)
+        : editor?.document.languageId === CAPTURE_LANGUAGE_ID
+          ? editor.document.uri
+          : undefined;
   if (!uri) {
-    void vscode.window.showWarningMessage('hvtimer: open a kernel capture (tracefs, trace-cmd report or perf script text) first.');
+    void vscode.window.showWarningMessage(
+      'hvtimer: open a kernel capture (tracefs, trace-cmd report or perf script text) first.',
+    );
     return undefined;
   }
   const result = await client.request(CONVERT_CAPTURE, { uri: uri.toString() });
@@ -54,12 +70,16 @@ export async function convertCapture(client: HvtimerClient, uriArg?: unknown, op
     void vscode.window.showErrorMessage(`hvtimer: ${result.error}`);
     return undefined;
   }
-  const target = typeof options.target === 'string' ? vscode.Uri.parse(options.target) : options.target ?? await vscode.window.showSaveDialog({
-    defaultUri: vscode.Uri.joinPath(uri, '..', `${stem(uri)}.hvtrace`),
-    filters: { 'hvtimer trace': ['hvtrace'] },
-    saveLabel: 'Convert',
-    title: 'hvtimer: write the converted trace',
-  });
+  const target =
+    typeof options.target === 'string'
+      ? vscode.Uri.parse(options.target)
+      : (options.target ??
+        (await vscode.window.showSaveDialog({
+          defaultUri: vscode.Uri.joinPath(uri, '..', `${stem(uri)}.hvtrace`),
+          filters: { 'hvtimer trace': ['hvtrace'] },
+          saveLabel: 'Convert',
+          title: 'hvtimer: write the converted trace',
+        })));
   if (!target) return undefined;
   if (target.toString() === uri.toString()) {
     void vscode.window.showErrorMessage('hvtimer: choose another file: the conversion never overwrites the capture.');
@@ -68,7 +88,10 @@ export async function convertCapture(client: HvtimerClient, uriArg?: unknown, op
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(result.text));
   const c = result.counts;
   const message = `hvtimer: ${c.statements} statements, ${c.notes} notes, ${c.unreadable} unreadable lines written to ${target.fsPath || target.toString()}`;
-  if (options.open || (options.target === undefined && await vscode.window.showInformationMessage(message, 'Open') === 'Open')) {
+  if (
+    options.open ||
+    (options.target === undefined && (await vscode.window.showInformationMessage(message, 'Open')) === 'Open')
+  ) {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(target), { preview: false });
   }
   return target;
@@ -76,8 +99,12 @@ export async function convertCapture(client: HvtimerClient, uriArg?: unknown, op
 
 export function registerCaptureSupport(context: vscode.ExtensionContext, client: HvtimerClient): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand(CONVERT_CAPTURE_COMMAND, (uri?: unknown, options?: ConvertOptions) => convertCapture(client, uri, options)),
-    vscode.workspace.onDidOpenTextDocument((doc) => { void adopt(doc); }),
+    vscode.commands.registerCommand(CONVERT_CAPTURE_COMMAND, (uri?: unknown, options?: ConvertOptions) =>
+      convertCapture(client, uri, options),
+    ),
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      void adopt(doc);
+    }),
   );
   for (const doc of vscode.workspace.textDocuments) void adopt(doc);
 }

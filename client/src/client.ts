@@ -4,8 +4,17 @@
 // lines) so the tests can read what the user would see in the output channel.
 import * as vscode from 'vscode';
 import {
-  CloseAction, ErrorAction, LanguageClient, State, TransportKind,
-  type CloseHandlerResult, type ErrorHandler, type ErrorHandlerResult, type LanguageClientOptions, type Message, type ServerOptions,
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  State,
+  TransportKind,
+  type CloseHandlerResult,
+  type ErrorHandler,
+  type ErrorHandlerResult,
+  type LanguageClientOptions,
+  type Message,
+  type ServerOptions,
 } from 'vscode-languageclient/node';
 import type { CustomMethod, ParamsOf, ResultOf } from '../../protocol/requests';
 import type { ServerStatus } from './status';
@@ -20,7 +29,10 @@ const CRASH_WINDOW_MS = 3 * 60_000;
 export class CrashPolicy implements ErrorHandler {
   private readonly crashes: number[] = [];
 
-  constructor(private readonly onGiveUp: (reason: string) => void, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly onGiveUp: (reason: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   error(_error: Error, _message: Message | undefined, count: number | undefined): ErrorHandlerResult {
     // A few connection errors in a row can be transient; more mean the connection is broken.
@@ -69,7 +81,9 @@ export class LogChannel implements vscode.OutputChannel {
   readonly lines: string[] = [];
   private partial = '';
 
-  constructor(readonly name: string) { this.channel = vscode.window.createOutputChannel(name); }
+  constructor(readonly name: string) {
+    this.channel = vscode.window.createOutputChannel(name);
+  }
 
   private record(text: string): void {
     const parts = (this.partial + text).split('\n');
@@ -78,16 +92,35 @@ export class LogChannel implements vscode.OutputChannel {
     if (this.lines.length > 2000) this.lines.splice(0, this.lines.length - 2000);
   }
 
-  append(value: string): void { this.record(value); this.channel.append(value); }
-  appendLine(value: string): void { this.record(`${value}\n`); this.channel.appendLine(value); }
-  replace(value: string): void { this.lines.length = 0; this.partial = ''; this.record(value); this.channel.replace(value); }
-  clear(): void { this.lines.length = 0; this.partial = ''; this.channel.clear(); }
+  append(value: string): void {
+    this.record(value);
+    this.channel.append(value);
+  }
+  appendLine(value: string): void {
+    this.record(`${value}\n`);
+    this.channel.appendLine(value);
+  }
+  replace(value: string): void {
+    this.lines.length = 0;
+    this.partial = '';
+    this.record(value);
+    this.channel.replace(value);
+  }
+  clear(): void {
+    this.lines.length = 0;
+    this.partial = '';
+    this.channel.clear();
+  }
   show(columnOrPreserve?: vscode.ViewColumn | boolean, preserveFocus?: boolean): void {
     if (typeof columnOrPreserve === 'boolean' || columnOrPreserve === undefined) this.channel.show(columnOrPreserve);
     else this.channel.show(columnOrPreserve, preserveFocus);
   }
-  hide(): void { this.channel.hide(); }
-  dispose(): void { this.channel.dispose(); }
+  hide(): void {
+    this.channel.hide();
+  }
+  dispose(): void {
+    this.channel.dispose();
+  }
 }
 
 export class HvtimerClient implements vscode.Disposable {
@@ -98,9 +131,14 @@ export class HvtimerClient implements vscode.Disposable {
   /** A language client started (first start or restart): a fresh server knows no documents read from disk (largeFiles.ts). */
   readonly onDidStart = this.started.event;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly status: ServerStatus) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly status: ServerStatus,
+  ) {}
 
-  get languageClient(): LanguageClient | undefined { return this.client; }
+  get languageClient(): LanguageClient | undefined {
+    return this.client;
+  }
 
   async start(): Promise<void> {
     const module = this.context.asAbsolutePath('dist/server.js');
@@ -116,24 +154,30 @@ export class HvtimerClient implements vscode.Disposable {
       middleware: docsMiddleware(this.context.extensionUri),
       errorHandler: new CrashPolicy((reason) => {
         this.status.set('failed', 'crashed repeatedly, not restarted');
-        void vscode.window.showErrorMessage(reason, 'Show Log').then((choice) => { if (choice) this.output.show(true); });
+        void vscode.window.showErrorMessage(reason, 'Show Log').then((choice) => {
+          if (choice) this.output.show(true);
+        });
       }),
     };
     const client = new HvtimerLanguageClient('hvtimer', 'hvtimer', serverOptions, clientOptions);
     this.client = client;
-    this.subscriptions.push(client.onDidChangeState((e) => {
-      if (this.client !== client) return;
-      if (e.newState === State.Running) this.status.set('running');
-      else if (e.newState === State.Starting) this.status.set('starting');
-      else if (this.status.current !== 'failed') this.status.set('stopped');
-    }));
+    this.subscriptions.push(
+      client.onDidChangeState((e) => {
+        if (this.client !== client) return;
+        if (e.newState === State.Running) this.status.set('running');
+        else if (e.newState === State.Starting) this.status.set('starting');
+        else if (this.status.current !== 'failed') this.status.set('stopped');
+      }),
+    );
     this.status.set('starting');
     try {
       await client.start();
       this.started.fire(client);
     } catch (err) {
       this.status.set('failed', err instanceof Error ? err.message : String(err));
-      this.output.appendLine(`hvtimer: the language server did not start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      this.output.appendLine(
+        `hvtimer: the language server did not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
       throw err;
     }
   }
@@ -158,16 +202,27 @@ export class HvtimerClient implements vscode.Disposable {
   }
 
   /** Sends custom request `method` (protocol/requests.ts): its params and result are typed by the method. */
-  async request<M extends CustomMethod>(method: M, params: ParamsOf<M>, token?: vscode.CancellationToken): Promise<ResultOf<M>> {
-    if (!this.client || this.client.state !== State.Running) throw new Error('the hvtimer language server is not running');
-    return token ? this.client.sendRequest<ResultOf<M>>(method, params, token) : this.client.sendRequest<ResultOf<M>>(method, params);
+  async request<M extends CustomMethod>(
+    method: M,
+    params: ParamsOf<M>,
+    token?: vscode.CancellationToken,
+  ): Promise<ResultOf<M>> {
+    if (!this.client || this.client.state !== State.Running)
+      throw new Error('the hvtimer language server is not running');
+    return token
+      ? this.client.sendRequest<ResultOf<M>>(method, params, token)
+      : this.client.sendRequest<ResultOf<M>>(method, params);
   }
 
   /** Resolves once the language client is running (a revived webview may ask before it started). */
   whenRunning(timeoutMs = 30_000): Promise<void> {
     if (this.client?.state === State.Running) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { sub.dispose(); clearInterval(poll); reject(new Error('the hvtimer language server did not start')); }, timeoutMs);
+      const timer = setTimeout(() => {
+        sub.dispose();
+        clearInterval(poll);
+        reject(new Error('the hvtimer language server did not start'));
+      }, timeoutMs);
       // The client object may be replaced (restart): check the current one on each turn of its state.
       const check = (): void => {
         if (this.client?.state !== State.Running) return;

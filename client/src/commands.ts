@@ -2,7 +2,13 @@
 // state changes, show the timeline, export the report, and the server's restart and log.
 import * as vscode from 'vscode';
 import {
-  REPLAY_TO_LINE_COMMAND, REPORT, SHOW_TIMELINE_COMMAND, STATE_AT, STATE_CHANGE, type ReportResult, type StateAtResult,
+  REPLAY_TO_LINE_COMMAND,
+  REPORT,
+  SHOW_TIMELINE_COMMAND,
+  STATE_AT,
+  STATE_CHANGE,
+  type ReportResult,
+  type StateAtResult,
 } from '../../protocol/requests';
 import { documentName } from '../../protocol/documentName';
 import type { HvtimerClient } from './client';
@@ -22,15 +28,27 @@ export const COMMANDS = {
   revealLine: 'hvtimer.revealLine',
 } as const;
 
-
 /** The trace and line a command acts on: its arguments (code lens, tests), else the active editor or the timeline's document. */
 export function target(uriArg: unknown, lineArg?: unknown): { uri: string; line: number } | undefined {
   const editor = vscode.window.activeTextEditor;
-  const fromEditor = editor?.document.languageId === 'hvtrace' || editor?.document.languageId === CAPTURE_LANGUAGE_ID ? editor.document.uri.toString() : activeLargeTrace();
-  const uri = typeof uriArg === 'string' ? uriArg : uriArg instanceof vscode.Uri ? uriArg.toString() : fromEditor ?? TimelinePanel.current?.uri;
+  const fromEditor =
+    editor?.document.languageId === 'hvtrace' || editor?.document.languageId === CAPTURE_LANGUAGE_ID
+      ? editor.document.uri.toString()
+      : activeLargeTrace();
+  const uri =
+    typeof uriArg === 'string'
+      ? uriArg
+      : uriArg instanceof vscode.Uri
+        ? uriArg.toString()
+        : (fromEditor ?? TimelinePanel.current?.uri);
   if (!uri) return undefined;
   const sameEditor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
-  const line = typeof lineArg === 'number' ? lineArg : editor?.document.uri.toString() === uri ? editor.selection.active.line : sameEditor?.selection.active.line ?? 0;
+  const line =
+    typeof lineArg === 'number'
+      ? lineArg
+      : editor?.document.uri.toString() === uri
+        ? editor.selection.active.line
+        : (sameEditor?.selection.active.line ?? 0);
   return { uri, line };
 }
 
@@ -40,7 +58,12 @@ function noTrace(): undefined {
 }
 
 /** The state after `line` in the Replay State view. */
-export async function replayToLine(client: HvtimerClient, state: ReplayStateProvider, uriArg?: unknown, lineArg?: unknown): Promise<StateAtResult | undefined> {
+export async function replayToLine(
+  client: HvtimerClient,
+  state: ReplayStateProvider,
+  uriArg?: unknown,
+  lineArg?: unknown,
+): Promise<StateAtResult | undefined> {
   const t = target(uriArg, lineArg);
   if (!t) return noTrace();
   if (typeof lineArg !== 'number' && isLargeTrace(t.uri)) {
@@ -59,17 +82,34 @@ export async function replayToLine(client: HvtimerClient, state: ReplayStateProv
 }
 
 /** Moves the cursor to the next (previous) line that changes the model state and shows the state there. */
-export async function step(client: HvtimerClient, state: ReplayStateProvider, direction: 'next' | 'previous', uriArg?: unknown, lineArg?: unknown): Promise<StateAtResult | undefined> {
+export async function step(
+  client: HvtimerClient,
+  state: ReplayStateProvider,
+  direction: 'next' | 'previous',
+  uriArg?: unknown,
+  lineArg?: unknown,
+): Promise<StateAtResult | undefined> {
   const t = target(uriArg, lineArg);
   if (!t) return noTrace();
   // From the line shown in the view when the cursor has not moved elsewhere since.
-  const from = typeof lineArg === 'number' ? lineArg : state.current?.uri === t.uri && !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === t.uri) ? state.current.line : t.line;
+  const from =
+    typeof lineArg === 'number'
+      ? lineArg
+      : state.current?.uri === t.uri &&
+          !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === t.uri)
+        ? state.current.line
+        : t.line;
   const change = await client.request(STATE_CHANGE, { uri: t.uri, line: from, direction });
   if (!change || change.line === null) {
-    void vscode.window.showInformationMessage(`hvtimer: no ${direction === 'next' ? 'later' : 'earlier'} state change in ${documentName(t.uri)}.`);
+    void vscode.window.showInformationMessage(
+      `hvtimer: no ${direction === 'next' ? 'later' : 'earlier'} state change in ${documentName(t.uri)}.`,
+    );
     return undefined;
   }
-  if (isLargeTrace(t.uri)) { await revealInLargeTrace(t.uri, change.line); return state.current?.uri === t.uri ? undefined : replayToLine(client, state, t.uri, change.line); }
+  if (isLargeTrace(t.uri)) {
+    await revealInLargeTrace(t.uri, change.line);
+    return state.current?.uri === t.uri ? undefined : replayToLine(client, state, t.uri, change.line);
+  }
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(t.uri));
   const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === t.uri);
   const at = new vscode.Range(change.line, 0, change.line, 0);
@@ -78,7 +118,11 @@ export async function step(client: HvtimerClient, state: ReplayStateProvider, di
 }
 
 /** Replays the whole trace (cancellable), shows a summary and the Problems panel. */
-export async function replayTrace(client: HvtimerClient, state: ReplayStateProvider, uriArg?: unknown): Promise<ReportResult | undefined> {
+export async function replayTrace(
+  client: HvtimerClient,
+  state: ReplayStateProvider,
+  uriArg?: unknown,
+): Promise<ReportResult | undefined> {
   const t = target(uriArg);
   if (!t) return noTrace();
   const name = documentName(t.uri);
@@ -89,7 +133,10 @@ export async function replayTrace(client: HvtimerClient, state: ReplayStateProvi
       (_progress, token) => client.request(REPORT, { uri: t.uri }, token),
     );
   } catch (err) {
-    if ((err as { code?: number }).code === -32800) { void vscode.window.showInformationMessage(`hvtimer: replay of ${name} cancelled.`); return undefined; }
+    if ((err as { code?: number }).code === -32800) {
+      void vscode.window.showInformationMessage(`hvtimer: replay of ${name} cancelled.`);
+      return undefined;
+    }
     throw err;
   }
   if (!result) {
@@ -106,11 +153,18 @@ export async function replayTrace(client: HvtimerClient, state: ReplayStateProvi
 export function summaryOf(r: ReportResult): string {
   const p = (n: number, w: string, plural = `${w}s`): string => `${n} ${n === 1 ? w : plural}`;
   const f = r.report.findingsBySeverity;
-  return `hvtimer: ${r.report.name} — ${p(r.report.vms.length, 'VM')}, ${p(r.report.vcpuCount, 'vCPU')}, ${p(r.report.migrationCount, 'migration')} · `
-    + `findings: ${p(f.error, 'error')}, ${p(f.warning, 'warning')}, ${f.info} info, ${p(f.hint, 'hint')}`;
+  return (
+    `hvtimer: ${r.report.name} — ${p(r.report.vms.length, 'VM')}, ${p(r.report.vcpuCount, 'vCPU')}, ${p(r.report.migrationCount, 'migration')} · ` +
+    `findings: ${p(f.error, 'error')}, ${p(f.warning, 'warning')}, ${f.info} info, ${p(f.hint, 'hint')}`
+  );
 }
 
-export async function showTimeline(context: vscode.ExtensionContext, client: HvtimerClient, uriArg?: unknown, lineArg?: unknown): Promise<TimelinePanel | undefined> {
+export async function showTimeline(
+  context: vscode.ExtensionContext,
+  client: HvtimerClient,
+  uriArg?: unknown,
+  lineArg?: unknown,
+): Promise<TimelinePanel | undefined> {
   const t = target(uriArg, lineArg);
   if (!t) return noTrace();
   // A line given as an argument (the code lens) is zoomed to; the editor's cursor only moves the timeline's cursor.
@@ -125,15 +179,27 @@ async function revealLine(uri: string, line: number): Promise<void> {
   await vscode.window.showTextDocument(doc, { viewColumn: editor?.viewColumn, selection: range });
 }
 
-export function registerCommands(context: vscode.ExtensionContext, client: HvtimerClient, state: ReplayStateProvider): void {
+export function registerCommands(
+  context: vscode.ExtensionContext,
+  client: HvtimerClient,
+  state: ReplayStateProvider,
+): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('hvtimer.restartServer', () => client.restart()),
     vscode.commands.registerCommand('hvtimer.showOutput', () => client.output.show(true)),
     vscode.commands.registerCommand(COMMANDS.replayTrace, (uri?: unknown) => replayTrace(client, state, uri)),
-    vscode.commands.registerCommand(COMMANDS.replayToLine, (uri?: unknown, line?: unknown) => replayToLine(client, state, uri, line)),
-    vscode.commands.registerCommand(COMMANDS.stepNext, (uri?: unknown, line?: unknown) => step(client, state, 'next', uri, line)),
-    vscode.commands.registerCommand(COMMANDS.stepPrevious, (uri?: unknown, line?: unknown) => step(client, state, 'previous', uri, line)),
-    vscode.commands.registerCommand(COMMANDS.showTimeline, (uri?: unknown, line?: unknown) => showTimeline(context, client, uri, line)),
+    vscode.commands.registerCommand(COMMANDS.replayToLine, (uri?: unknown, line?: unknown) =>
+      replayToLine(client, state, uri, line),
+    ),
+    vscode.commands.registerCommand(COMMANDS.stepNext, (uri?: unknown, line?: unknown) =>
+      step(client, state, 'next', uri, line),
+    ),
+    vscode.commands.registerCommand(COMMANDS.stepPrevious, (uri?: unknown, line?: unknown) =>
+      step(client, state, 'previous', uri, line),
+    ),
+    vscode.commands.registerCommand(COMMANDS.showTimeline, (uri?: unknown, line?: unknown) =>
+      showTimeline(context, client, uri, line),
+    ),
     vscode.commands.registerCommand(COMMANDS.exportReport, (uri?: unknown, options?: ExportOptions) => {
       const t = target(uri);
       return t ? exportReport(client, t.uri, options) : noTrace();

@@ -29,10 +29,18 @@ export interface HvtimerApi {
 /** `hvtimer.traceOpen`: an hvtrace document is open (shows the Replay State view), or a trace too large to synchronise (largeFiles.ts). */
 function trackTraceOpen(largeTraceOpen: () => boolean): { dispose(): void; update(): void } {
   const update = (): void => {
-    void vscode.commands.executeCommand('setContext', 'hvtimer.traceOpen', largeTraceOpen() || vscode.workspace.textDocuments.some((d) => d.languageId === 'hvtrace' || d.languageId === CAPTURE_LANGUAGE_ID));
+    void vscode.commands.executeCommand(
+      'setContext',
+      'hvtimer.traceOpen',
+      largeTraceOpen() ||
+        vscode.workspace.textDocuments.some((d) => d.languageId === 'hvtrace' || d.languageId === CAPTURE_LANGUAGE_ID),
+    );
   };
   update();
-  const d = vscode.Disposable.from(vscode.workspace.onDidOpenTextDocument(update), vscode.workspace.onDidCloseTextDocument(update));
+  const d = vscode.Disposable.from(
+    vscode.workspace.onDidOpenTextDocument(update),
+    vscode.workspace.onDidCloseTextDocument(update),
+  );
   return { dispose: () => d.dispose(), update };
 }
 
@@ -41,20 +49,35 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hvtime
   status.setConfig(readConfig());
   client = new HvtimerClient(context, status);
   const replayState = new ReplayStateProvider();
-  const view = vscode.window.createTreeView(REPLAY_STATE_VIEW, { treeDataProvider: replayState, showCollapseAll: true });
+  const view = vscode.window.createTreeView(REPLAY_STATE_VIEW, {
+    treeDataProvider: replayState,
+    showCollapseAll: true,
+  });
   replayState.attach(view);
   const c = client;
   const traceOpen = trackTraceOpen(() => LargeFiles.current?.any ?? false);
   const largeFiles = new LargeFiles(client, () => traceOpen.update());
   context.subscriptions.push(
-    status, client, replayState, view, traceOpen, largeFiles, onDidChangeConfig((cfg) => status.setConfig(cfg)),
+    status,
+    client,
+    replayState,
+    view,
+    traceOpen,
+    largeFiles,
+    onDidChangeConfig((cfg) => status.setConfig(cfg)),
     vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state: TimelineViewState | undefined) => { TimelinePanel.revive(panel, context, c, state); },
+      deserializeWebviewPanel: async (panel, state: TimelineViewState | undefined) => {
+        TimelinePanel.revive(panel, context, c, state);
+      },
     }),
     { dispose: () => TimelinePanel.current?.dispose() },
     followActiveEditor(c, replayState, view),
-    vscode.commands.registerCommand(OPEN_DOCS_COMMAND, (page?: unknown, fragment?: unknown) => openDocs(context.extensionUri, page, fragment)),
-    vscode.commands.registerCommand(OPEN_SAMPLE_COMMAND, (name?: unknown) => openSampleTrace(context.extensionUri, name)),
+    vscode.commands.registerCommand(OPEN_DOCS_COMMAND, (page?: unknown, fragment?: unknown) =>
+      openDocs(context.extensionUri, page, fragment),
+    ),
+    vscode.commands.registerCommand(OPEN_SAMPLE_COMMAND, (name?: unknown) =>
+      openSampleTrace(context.extensionUri, name),
+    ),
   );
   registerCommands(context, client, replayState);
   registerCaptureSupport(context, client);

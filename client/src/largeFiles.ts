@@ -10,7 +10,12 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  CLOSE_LARGE_FILE, LARGE_FILE_CHANGED, OPEN_LARGE_FILE, SYNC_LIMIT_BYTES, type LargeFileChangedParams, type OpenLargeFileResult,
+  CLOSE_LARGE_FILE,
+  LARGE_FILE_CHANGED,
+  OPEN_LARGE_FILE,
+  SYNC_LIMIT_BYTES,
+  type LargeFileChangedParams,
+  type OpenLargeFileResult,
 } from '../../protocol/largeFiles';
 import { REPLAY_TO_LINE_COMMAND } from '../../protocol/requests';
 import { documentName } from '../../protocol/documentName';
@@ -19,7 +24,6 @@ import { TimelinePanel } from './timelinePanel';
 
 /** File names of the languages the extension contributes (package.json: .hvtrace and the capture patterns). */
 const TRACE_NAME = /(\.hvtrace|\.ftrace|\.trace|\.dat\.txt|\.trace\.txt|\.perf\.txt)$|(^|\/)trace_pipe[^/]*\.txt$/i;
-
 
 /** The large trace in the active editor tab, if that is one (commands use it when there is no active editor). */
 export function activeLargeTrace(): string | undefined {
@@ -36,7 +40,10 @@ export function isLargeTrace(uri: string): boolean {
  * the extension does not) and the model state there in the Replay State view (no cursor to follow).
  */
 export async function revealInLargeTrace(uri: string, line: number): Promise<void> {
-  await vscode.commands.executeCommand('vscode.open', vscode.Uri.parse(uri), { selection: new vscode.Range(line, 0, line, 0), preview: false });
+  await vscode.commands.executeCommand('vscode.open', vscode.Uri.parse(uri), {
+    selection: new vscode.Range(line, 0, line, 0),
+    preview: false,
+  });
   await vscode.commands.executeCommand(REPLAY_TO_LINE_COMMAND, uri, line);
 }
 
@@ -46,12 +53,18 @@ export async function askLine(uri: string): Promise<number | undefined> {
   const answer = await vscode.window.showInputBox({
     title: `hvtimer: ${documentName(uri)}`,
     prompt: `Line number${count ? ` (1–${count})` : ''}: VS Code does not tell extensions the cursor of a file this large`,
-    validateInput: (v) => (/^[1-9][0-9]*$/.test(v.trim()) && (!count || Number(v) <= count) ? undefined : `a line number${count ? ` from 1 to ${count}` : ''}`),
+    validateInput: (v) =>
+      /^[1-9][0-9]*$/.test(v.trim()) && (!count || Number(v) <= count)
+        ? undefined
+        : `a line number${count ? ` from 1 to ${count}` : ''}`,
   });
   return answer === undefined ? undefined : Number(answer.trim()) - 1;
 }
 
-interface Opened { result: Extract<OpenLargeFileResult, { lineCount: number }>; client: LanguageClient }
+interface Opened {
+  result: Extract<OpenLargeFileResult, { lineCount: number }>;
+  client: LanguageClient;
+}
 
 export class LargeFiles implements vscode.Disposable {
   /** The one instance (the extension's), for the module functions above. */
@@ -61,7 +74,10 @@ export class LargeFiles implements vscode.Disposable {
   private readonly opening = new Map<string, Promise<void>>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly client: HvtimerClient, private readonly onChange: () => void) {
+  constructor(
+    private readonly client: HvtimerClient,
+    private readonly onChange: () => void,
+  ) {
     LargeFiles.current = this;
     this.subscriptions.push(
       vscode.window.tabGroups.onDidChangeTabs(() => void this.scan()),
@@ -71,9 +87,15 @@ export class LargeFiles implements vscode.Disposable {
     if (client.languageClient?.isRunning()) this.attach(client.languageClient);
   }
 
-  has(uri: string): boolean { return this.opened.has(uri); }
-  get any(): boolean { return this.opened.size > 0; }
-  lineCount(uri: string): number | undefined { return this.opened.get(uri)?.result.lineCount; }
+  has(uri: string): boolean {
+    return this.opened.has(uri);
+  }
+  get any(): boolean {
+    return this.opened.size > 0;
+  }
+  lineCount(uri: string): number | undefined {
+    return this.opened.get(uri)?.result.lineCount;
+  }
 
   activeUri(): string | undefined {
     const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
@@ -83,11 +105,13 @@ export class LargeFiles implements vscode.Disposable {
 
   /** A language client (re)started: it knows nothing of the files read from disk before. */
   private attach(lc: LanguageClient): void {
-    this.subscriptions.push(lc.onNotification(LARGE_FILE_CHANGED, (p: LargeFileChangedParams) => {
-      const o = this.opened.get(p.uri);
-      if (o) o.result = { ...o.result, lineCount: p.lineCount, version: p.version };
-      if (TimelinePanel.current?.uri === p.uri) void TimelinePanel.current.sendOverview();
-    }));
+    this.subscriptions.push(
+      lc.onNotification(LARGE_FILE_CHANGED, (p: LargeFileChangedParams) => {
+        const o = this.opened.get(p.uri);
+        if (o) o.result = { ...o.result, lineCount: p.lineCount, version: p.version };
+        if (TimelinePanel.current?.uri === p.uri) void TimelinePanel.current.sendOverview();
+      }),
+    );
     void this.scan();
   }
 
@@ -96,7 +120,12 @@ export class LargeFiles implements vscode.Disposable {
     const shown = new Set<string>();
     for (const group of vscode.window.tabGroups.all) {
       for (const tab of group.tabs) {
-        if (tab.input instanceof vscode.TabInputText && tab.input.uri.scheme === 'file' && TRACE_NAME.test(tab.input.uri.path)) shown.add(tab.input.uri.toString());
+        if (
+          tab.input instanceof vscode.TabInputText &&
+          tab.input.uri.scheme === 'file' &&
+          TRACE_NAME.test(tab.input.uri.path)
+        )
+          shown.add(tab.input.uri.toString());
       }
     }
     const synced = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
@@ -131,7 +160,10 @@ export class LargeFiles implements vscode.Disposable {
     if (!lc) return;
     const name = documentName(uri);
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `hvtimer: reading ${name} from disk (${(size / 2 ** 20).toFixed(0)} MB)` },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `hvtimer: reading ${name} from disk (${(size / 2 ** 20).toFixed(0)} MB)`,
+      },
       () => lc.sendRequest<OpenLargeFileResult | null>(OPEN_LARGE_FILE, { uri }),
     );
     if (!result) return;
@@ -142,12 +174,16 @@ export class LargeFiles implements vscode.Disposable {
     this.opened.set(uri, { result, client: lc });
     this.onChange();
     const lines = result.lineCount.toLocaleString('en-US');
-    void vscode.window.showInformationMessage(
-      `hvtimer: ${name} is ${(size / 2 ** 20).toFixed(0)} MB, more than the 50 MB VS Code passes to extensions, so hvtimer reads it from disk: ${lines} lines. `
-      + 'Its diagnostics, the timeline and the Replay State view follow the file as saved: editing it here is not supported (edits are analysed only once saved), '
-      + 'and VS Code does not ask extensions for hovers, inlay hints or quick fixes on a file this large.',
-      'Show Timeline',
-    ).then((choice) => { if (choice) void vscode.commands.executeCommand('hvtimer.showTimeline', uri); });
+    void vscode.window
+      .showInformationMessage(
+        `hvtimer: ${name} is ${(size / 2 ** 20).toFixed(0)} MB, more than the 50 MB VS Code passes to extensions, so hvtimer reads it from disk: ${lines} lines. ` +
+          'Its diagnostics, the timeline and the Replay State view follow the file as saved: editing it here is not supported (edits are analysed only once saved), ' +
+          'and VS Code does not ask extensions for hovers, inlay hints or quick fixes on a file this large.',
+        'Show Timeline',
+      )
+      .then((choice) => {
+        if (choice) void vscode.commands.executeCommand('hvtimer.showTimeline', uri);
+      });
   }
 
   dispose(): void {

@@ -21,20 +21,26 @@ export const OPEN = 'Open';
 /** Writes `bytes` where the user says; returns where, or undefined when cancelled or refused. */
 export async function saveExport(options: SaveOptions, bytes: Uint8Array): Promise<vscode.Uri | undefined> {
   const { trace } = options;
-  const target = options.target ?? await vscode.window.showSaveDialog({
-    defaultUri: trace ? vscode.Uri.joinPath(trace, '..', options.defaultName) : undefined,
-    filters: options.filters,
-    saveLabel: options.saveLabel,
-  });
+  const target =
+    options.target ??
+    (await vscode.window.showSaveDialog({
+      defaultUri: trace ? vscode.Uri.joinPath(trace, '..', options.defaultName) : undefined,
+      filters: options.filters,
+      saveLabel: options.saveLabel,
+    }));
   if (!target) return undefined;
   if (trace && target.toString() === trace.toString()) {
-    void vscode.window.showErrorMessage(`hvtimer: choose another file: the ${options.what} never overwrites the trace.`);
+    void vscode.window.showErrorMessage(
+      `hvtimer: choose another file: the ${options.what} never overwrites the trace.`,
+    );
     return undefined;
   }
   await vscode.workspace.fs.writeFile(target, bytes);
   // Not awaited: the export is done; "Open" shows the file (a text editor, or VS Code's image preview).
-  void vscode.window.showInformationMessage(`hvtimer: ${options.what} written to ${target.fsPath || target.toString()}`, OPEN).then(async (choice) => {
-    if (choice === OPEN) await vscode.commands.executeCommand('vscode.open', target);
-  });
+  void vscode.window
+    .showInformationMessage(`hvtimer: ${options.what} written to ${target.fsPath || target.toString()}`, OPEN)
+    .then(async (choice) => {
+      if (choice === OPEN) await vscode.commands.executeCommand('vscode.open', target);
+    });
   return target;
 }

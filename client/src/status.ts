@@ -4,7 +4,12 @@ import type { Config } from './config';
 
 export type Health = 'starting' | 'running' | 'stopped' | 'failed';
 
-const ICON: Record<Health, string> = { starting: '$(sync~spin)', running: '$(pulse)', stopped: '$(circle-slash)', failed: '$(error)' };
+const ICON: Record<Health, string> = {
+  starting: '$(sync~spin)',
+  running: '$(pulse)',
+  stopped: '$(circle-slash)',
+  failed: '$(error)',
+};
 
 export class ServerStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('hvtimer.status', vscode.StatusBarAlignment.Right, 100);
@@ -19,7 +24,9 @@ export class ServerStatus implements vscode.Disposable {
     this.item.show();
   }
 
-  get current(): Health { return this.health; }
+  get current(): Health {
+    return this.health;
+  }
 
   set(health: Health, detail = ''): void {
     this.health = health;
@@ -36,11 +43,15 @@ export class ServerStatus implements vscode.Disposable {
     this.item.text = `${ICON[this.health]} hvtimer`;
     const lines = [`hvtimer language server: ${this.health}${this.detail ? ` — ${this.detail}` : ''}`];
     if (this.config) {
-      lines.push(`tolerance: ${this.config.tolerance || "the trace's @tolerance"}`, `inlay hints: ${this.config.inlayHintsEnabled ? 'on' : 'off'}`);
+      lines.push(
+        `tolerance: ${this.config.tolerance || "the trace's @tolerance"}`,
+        `inlay hints: ${this.config.inlayHintsEnabled ? 'on' : 'off'}`,
+      );
     }
     lines.push('Click to show the server log.');
     this.item.tooltip = lines.join('\n');
-    this.item.backgroundColor = this.health === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.backgroundColor =
+      this.health === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
   }
 
   dispose(): void {

@@ -6,7 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import {
-  TIMELINE_OVERVIEW, TIMELINE_VIEW_TYPE, TIMELINE_WINDOW, type TimelineOverviewResult, type TimelineWindowParams,
+  TIMELINE_OVERVIEW,
+  TIMELINE_VIEW_TYPE,
+  TIMELINE_WINDOW,
+  type TimelineOverviewResult,
+  type TimelineWindowParams,
 } from '../../protocol/requests';
 import { documentName } from '../../protocol/documentName';
 import { unhandled, type FromWebview, type TimelineViewState, type ToWebview } from '../../protocol/webview';
@@ -42,21 +46,37 @@ export class TimelinePanel implements vscode.Disposable {
    * Opens (or reuses) the panel beside the editor for `uri`; with `focus`, the timeline zooms to the
    * statement on `line` (the "Show timeline" code lens), else it only puts its cursor there.
    */
-  static async show(context: vscode.ExtensionContext, client: HvtimerClient, uri: string, line: number | null, focus = false): Promise<TimelinePanel> {
+  static async show(
+    context: vscode.ExtensionContext,
+    client: HvtimerClient,
+    uri: string,
+    line: number | null,
+    focus = false,
+  ): Promise<TimelinePanel> {
     const existing = TimelinePanel.current;
     if (existing) {
       existing.panel.reveal(vscode.ViewColumn.Beside, true);
       await existing.setDocument(uri, line, focus);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Timeline', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, TimelinePanel.options(context));
+    const panel = vscode.window.createWebviewPanel(
+      TIMELINE_VIEW_TYPE,
+      'Timeline',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      TimelinePanel.options(context),
+    );
     const p = new TimelinePanel(panel, context, client);
     await p.setDocument(uri, line, focus);
     return p;
   }
 
   /** The serializer's half: a panel VS Code restored after a reload, with the state the webview saved. */
-  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, client: HvtimerClient, state: TimelineViewState | undefined): TimelinePanel {
+  static revive(
+    panel: vscode.WebviewPanel,
+    context: vscode.ExtensionContext,
+    client: HvtimerClient,
+    state: TimelineViewState | undefined,
+  ): TimelinePanel {
     TimelinePanel.current?.panel.dispose();
     panel.webview.options = TimelinePanel.options(context);
     const p = new TimelinePanel(panel, context, client);
@@ -69,8 +89,11 @@ export class TimelinePanel implements vscode.Disposable {
     return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist')] };
   }
 
-
-  private constructor(readonly panel: vscode.WebviewPanel, private readonly context: vscode.ExtensionContext, private readonly client: HvtimerClient) {
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+    private readonly client: HvtimerClient,
+  ) {
     TimelinePanel.current = this;
     this.loaded = this.loadPage();
     this.subscriptions.push(
@@ -98,7 +121,9 @@ export class TimelinePanel implements vscode.Disposable {
   private async loadPage(): Promise<void> {
     const webview = this.panel.webview;
     const dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
-    const template = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'timeline.html')));
+    const template = new TextDecoder().decode(
+      await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'timeline.html')),
+    );
     const values: Record<string, string> = {
       cspSource: webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
@@ -162,10 +187,15 @@ export class TimelinePanel implements vscode.Disposable {
         if (!this.uri && m.state?.uri) this.uri = m.state.uri;
         await this.sendOverview();
         return;
-      case 'requestWindow': return this.sendWindow(m);
-      case 'reveal': await this.reveal(m.line); return;
-      case 'export': return this.saveExport(m.format, m.data);
-      default: return unhandled(m);
+      case 'requestWindow':
+        return this.sendWindow(m);
+      case 'reveal':
+        await this.reveal(m.line);
+        return;
+      case 'export':
+        return this.saveExport(m.format, m.data);
+      default:
+        return unhandled(m);
     }
   }
 
@@ -173,12 +203,19 @@ export class TimelinePanel implements vscode.Disposable {
     const uri = this.uri;
     if (!uri) return;
     try {
-      const params: TimelineWindowParams = { uri, fromNs: m.fromNs, toNs: m.toNs, maxMarkers: m.maxMarkers, maxSamples: m.maxSamples };
+      const params: TimelineWindowParams = {
+        uri,
+        fromNs: m.fromNs,
+        toNs: m.toNs,
+        maxMarkers: m.maxMarkers,
+        maxSamples: m.maxSamples,
+      };
       const window = await this.client.request(TIMELINE_WINDOW, params);
       if (window && this.uri === uri) this.post({ type: 'window', seq: m.seq, window });
     } catch (err) {
       // An edit overtook the request (ContentModified): the new overview brings fresh requests.
-      if ((err as { code?: number }).code !== -32801) this.post({ type: 'error', message: `hvtimer: ${err instanceof Error ? err.message : String(err)}` });
+      if ((err as { code?: number }).code !== -32801)
+        this.post({ type: 'error', message: `hvtimer: ${err instanceof Error ? err.message : String(err)}` });
     }
   }
 
@@ -186,12 +223,19 @@ export class TimelinePanel implements vscode.Disposable {
   async reveal(line: number): Promise<vscode.TextEditor | undefined> {
     if (!this.uri) return undefined;
     const uri = this.uri;
-    if (isLargeTrace(uri)) { await revealInLargeTrace(uri, line); return undefined; }
+    if (isLargeTrace(uri)) {
+      await revealInLargeTrace(uri, line);
+      return undefined;
+    }
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
     if (line < 0 || line >= doc.lineCount) return undefined;
     const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
     const range = new vscode.Range(line, 0, line, doc.lineAt(line).text.length);
-    const editor = await vscode.window.showTextDocument(doc, { viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One, selection: range, preserveFocus: false });
+    const editor = await vscode.window.showTextDocument(doc, {
+      viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
+      selection: range,
+      preserveFocus: false,
+    });
     editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     return editor;
   }
@@ -201,11 +245,19 @@ export class TimelinePanel implements vscode.Disposable {
     const base = trace ? documentName(trace.toString()).replace(/\.hvtrace$/, '') : 'timeline';
     const target = this.exportTarget;
     this.exportTarget = undefined;
-    const bytes = format === 'png' ? Buffer.from(data.slice(data.indexOf(',') + 1), 'base64') : Buffer.from(data, 'utf8');
-    await saveExport({
-      trace, target, defaultName: `${base}.timeline.${format}`,
-      filters: format === 'png' ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] }, saveLabel: `Export ${format.toUpperCase()}`, what: 'timeline',
-    }, bytes);
+    const bytes =
+      format === 'png' ? Buffer.from(data.slice(data.indexOf(',') + 1), 'base64') : Buffer.from(data, 'utf8');
+    await saveExport(
+      {
+        trace,
+        target,
+        defaultName: `${base}.timeline.${format}`,
+        filters: format === 'png' ? { 'PNG image': ['png'] } : { 'SVG image': ['svg'] },
+        saveLabel: `Export ${format.toUpperCase()}`,
+        what: 'timeline',
+      },
+      bytes,
+    );
   }
 
   dispose(): void {

@@ -29,7 +29,8 @@ function fenced(md: string, info: string): { body: string; index: number }[] {
 }
 
 /** How `hvtimer check --format text` prints a diagnostic (without the file name). */
-const printed = (d: Diagnostic): string => `:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${d.message}`;
+const printed = (d: Diagnostic): string =>
+  `:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${d.message}`;
 
 const readPage = (code: string): string => readFileSync(path.join(ROOT, docsPagePath(code)), 'utf8');
 
@@ -43,7 +44,10 @@ for (const rule of RULES) {
     assert.equal(lines[0], `# ${code} ${name}`);
     const severity = lines.find((l) => l.startsWith('**Default severity:**'));
     assert.ok(severity, 'no "**Default severity:**" line');
-    assert.ok(severity.startsWith(`**Default severity:** ${defaultSeverity}`), `severity line does not start with ${defaultSeverity}: ${severity}`);
+    assert.ok(
+      severity.startsWith(`**Default severity:** ${defaultSeverity}`),
+      `severity line does not start with ${defaultSeverity}: ${severity}`,
+    );
     assert.match(severity, /\*\*Catalog section:\*\* \S/);
     let last = -1;
     for (const heading of SECTIONS) {
@@ -61,7 +65,10 @@ for (const rule of RULES) {
     const [problematic, corrected] = traces;
     const problemSection = md.indexOf('## Problematic trace');
     const correctedSection = md.indexOf('## Corrected trace');
-    assert.ok(problematic.index > problemSection && problematic.index < correctedSection, 'the first trace is not under "Problematic trace"');
+    assert.ok(
+      problematic.index > problemSection && problematic.index < correctedSection,
+      'the first trace is not under "Problematic trace"',
+    );
     assert.ok(corrected.index > correctedSection, 'the second trace is not under "Corrected trace"');
 
     const found = checkText(problematic.body).filter((d) => d.code === code);
@@ -76,7 +83,9 @@ for (const rule of RULES) {
       'the message on the page is not what the engine reports now (re-run hvtimer check on the problematic trace and paste its output)',
     );
 
-    const stillThere = checkText(corrected.body).filter((d) => d.code === code).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+    const stillThere = checkText(corrected.body)
+      .filter((d) => d.code === code)
+      .map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
     assert.deepEqual(stillThere, [], `the corrected trace still produces ${code}`);
   });
 
@@ -84,9 +93,16 @@ for (const rule of RULES) {
     const md = readPage(code);
     const links = [...md.matchAll(/\]\((HVT\d{3})\.md\)/g)].map((m) => m[1]);
     assert.ok(links.length > 0, 'no related codes');
-    for (const target of links) assert.ok(RULES.some((r) => r.meta.code === target), `${code} links to ${target}, which is not in the registry`);
+    for (const target of links)
+      assert.ok(
+        RULES.some((r) => r.meta.code === target),
+        `${code} links to ${target}, which is not in the registry`,
+      );
     for (const m of md.matchAll(/\]\((\.\.\/\.\.\/sample-traces\/[^)]+)\)/g)) {
-      assert.ok(existsSync(path.join(ROOT, 'docs/diagnostics', m[1])), `${code} links to ${m[1]}, which does not exist`);
+      assert.ok(
+        existsSync(path.join(ROOT, 'docs/diagnostics', m[1])),
+        `${code} links to ${m[1]}, which does not exist`,
+      );
     }
   });
 }
@@ -104,7 +120,13 @@ test(`${DOCS_INDEX_PATH} lists every code with its name, default severity and pa
     assert.ok(cells[3].startsWith(rule.meta.defaultSeverity), `${rule.meta.code}: default severity ${cells[3]}`);
     assert.ok(cells[4].length > 0, `${rule.meta.code}: summary`);
   }
-  for (const group of ['## Guest time', '## Offsets and traps', '## x86 restore (HVT020–023)', '## Stolen time', '## Trace hygiene']) {
+  for (const group of [
+    '## Guest time',
+    '## Offsets and traps',
+    '## x86 restore (HVT020–023)',
+    '## Stolen time',
+    '## Trace hygiene',
+  ]) {
     assert.ok(md.includes(`\n${group}\n`), `index group "${group}" is missing`);
   }
 });

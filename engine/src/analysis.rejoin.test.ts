@@ -15,7 +15,12 @@ const replaceLine = (a: Analysis, line: number, text: string): void =>
 function sameAsFresh(a: Analysis, what: string): void {
   const fresh = new Analysis(a.doc.getText(), { checkpointInterval: 1000 });
   assert.deepStrictEqual(a.diagnostics(), fresh.diagnostics(), what);
-  for (const line of [0, 1999, 25_000, a.doc.lineCount - 1]) assert.deepStrictEqual(replayJson(a.stateAfter(line)), replayJson(fresh.stateAfter(line)), `${what}: state after line ${line + 1}`);
+  for (const line of [0, 1999, 25_000, a.doc.lineCount - 1])
+    assert.deepStrictEqual(
+      replayJson(a.stateAfter(line)),
+      replayJson(fresh.stateAfter(line)),
+      `${what}: state after line ${line + 1}`,
+    );
 }
 
 test('a read made wrong near the top: its findings appear, and the replay stops a checkpoint or two later', () => {
@@ -28,7 +33,10 @@ test('a read made wrong near the top: its findings appear, and the replay stops 
   replaceLine(a, 1000, line.replace(/= \d+$/, '= 1'));
   const found = a.diagnostics();
   // 1 is far below the model's counter: a read going back (HVT001) and a disagreement (HVT093).
-  assert.deepEqual(found.map((d) => `${d.code}@${d.range.start.line + 1}`), ['HVT001@1001', 'HVT093@1001']);
+  assert.deepEqual(
+    found.map((d) => `${d.code}@${d.range.start.line + 1}`),
+    ['HVT001@1001', 'HVT093@1001'],
+  );
   // From the checkpoint at line 1000 to a later one where the states agree again, not to line 50000.
   assert.ok(a.replayedLines - replayed <= 3000, `replayed ${a.replayedLines - replayed} lines`);
   assert.ok(a.rejoinedLines >= 46_000);
@@ -59,7 +67,11 @@ test('several edits in a row (typing), before the replay ends, still rejoin the 
   const text = a.doc.text(line);
   for (let i = 1; i <= 3; i++) {
     // A comment typed one character at a time, a few lines of replay between keystrokes.
-    a.edit({ start: { line, character: text.length + i - 1 }, end: { line, character: text.length + i - 1 }, text: i === 1 ? '#' : 'x' });
+    a.edit({
+      start: { line, character: text.length + i - 1 },
+      end: { line, character: text.length + i - 1 },
+      text: i === 1 ? '#' : 'x',
+    });
     a.advance(300);
   }
   const replayed = a.replayedLines;
@@ -78,7 +90,11 @@ test('random edits within lines anywhere (timers, x86, arm64): always the fresh 
       const old = a.doc.text(line);
       const at = rng.int(0, old.length);
       // Replace one character by a digit, a space or `#`: values change, lines break, comments start.
-      a.edit({ start: { line, character: at }, end: { line, character: Math.min(old.length, at + 1) }, text: rng.pick(['0', '9', ' ', '#', '']) });
+      a.edit({
+        start: { line, character: at },
+        end: { line, character: Math.min(old.length, at + 1) },
+        text: rng.pick(['0', '9', ' ', '#', '']),
+      });
       if (rng.bool(0.5)) a.advance(rng.int(0, 5000));
     }
     sameAsFresh(a, 'random');
@@ -89,7 +105,11 @@ test('a replay that rejoins one which had stopped partway goes on to the end (fu
   // Lines 0-4: header, the vCPU created and run; 5-29: scheduler waits; 30: a statement on host `x`,
   // never declared: HVT091 on line 30 (docs/diagnostics/HVT091.md).
   const text = [
-    '@hvtrace 1', '@host h arch=arm64 freq=25MHz', '@vm vm1 vcpus=1', '1.0 h/vm1 ioctl KVM_CREATE_VCPU id=0', '1.0 h/vm1/vcpu0 ioctl KVM_RUN',
+    '@hvtrace 1',
+    '@host h arch=arm64 freq=25MHz',
+    '@vm vm1 vcpus=1',
+    '1.0 h/vm1 ioctl KVM_CREATE_VCPU id=0',
+    '1.0 h/vm1/vcpu0 ioctl KVM_RUN',
     ...Array.from({ length: 25 }, () => '2.0 h/vm1/vcpu0 sched wait 10us'),
     '3.0 x/vm1/vcpu0 ioctl KVM_RUN',
   ].join('\n');
@@ -98,6 +118,9 @@ test('a replay that rejoins one which had stopped partway goes on to the end (fu
   // A comment added to line 9 changes nothing: at the checkpoint of line 14 the state is the old
   // replay's, which had got to line 20; the rest must still be replayed.
   a.edit({ start: { line: 9, character: 31 }, end: { line: 9, character: 31 }, text: ' # noted' });
-  assert.deepEqual(a.diagnostics().map((d) => [d.code, d.range.start.line]), [['HVT091', 30]]);
+  assert.deepEqual(
+    a.diagnostics().map((d) => [d.code, d.range.start.line]),
+    [['HVT091', 30]],
+  );
   assert.equal(a.rejoinedLines, 20 - 14);
 });

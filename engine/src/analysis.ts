@@ -8,7 +8,13 @@ import { stepLine } from './replay/step';
 import { DEFAULT_TOLERANCE_NS, initialState, type ModelState } from './replay/state';
 import { stateWeight } from './replay/weight';
 import { sameState } from './replay/sameState';
-import { RuleRunner, finishDiagnostics, type Diagnostic, type RawDiagnostic, type SeverityOverride } from './ruleRunner';
+import {
+  RuleRunner,
+  finishDiagnostics,
+  type Diagnostic,
+  type RawDiagnostic,
+  type SeverityOverride,
+} from './ruleRunner';
 import { Suppressions } from './suppressions';
 
 export type { Diagnostic, Position, Range, RelatedInformation, SeverityOverride } from './ruleRunner';
@@ -59,8 +65,13 @@ export class Analysis {
    * in a large trace replays to where its effect ends, not to the end).
    */
   private previous?: {
-    checkpoints: Map<number, ModelState>; weights: Map<number, number>; raw: RawDiagnostic[];
-    state: ModelState; cursor: number; nextCheckpoint: number; lastChanged: number;
+    checkpoints: Map<number, ModelState>;
+    weights: Map<number, number>;
+    raw: RawDiagnostic[];
+    state: ModelState;
+    cursor: number;
+    nextCheckpoint: number;
+    lastChanged: number;
   };
   /** Lines replayed since creation (tests and benchmarks check incremental work). */
   replayedLines = 0;
@@ -88,10 +99,14 @@ export class Analysis {
     this.raw = [];
   }
 
-  get done(): boolean { return this.cursor >= this.doc.lineCount; }
+  get done(): boolean {
+    return this.cursor >= this.doc.lineCount;
+  }
 
   /** How many lines of the document have been replayed (for progress reports). */
-  get replayedUpTo(): number { return this.cursor; }
+  get replayedUpTo(): number {
+    return this.cursor;
+  }
 
   /** Applies an edit and invalidates the replay from the nearest checkpoint at or before it. */
   edit(edit: TextEdit): void {
@@ -105,12 +120,20 @@ export class Analysis {
   /** Keeps the replay so far (before invalidateFrom drops it) for the new one to rejoin after `lastChanged`. */
   private rememberReplay(lastChanged: number): void {
     // An earlier replay that got further stays the one to rejoin (every edit since is before lastChanged).
-    if (this.previous && this.previous.cursor >= this.cursor) { this.previous.lastChanged = Math.max(this.previous.lastChanged, lastChanged); return; }
+    if (this.previous && this.previous.cursor >= this.cursor) {
+      this.previous.lastChanged = Math.max(this.previous.lastChanged, lastChanged);
+      return;
+    }
     this.previous = undefined;
     if (this.cursor <= lastChanged + 1) return; // nothing replayed past the edit: nothing to rejoin
     this.previous = {
-      checkpoints: new Map(this.checkpoints), weights: new Map(this.checkpointWeights), raw: this.raw,
-      state: this.state, cursor: this.cursor, nextCheckpoint: this.nextCheckpoint, lastChanged,
+      checkpoints: new Map(this.checkpoints),
+      weights: new Map(this.checkpointWeights),
+      raw: this.raw,
+      state: this.state,
+      cursor: this.cursor,
+      nextCheckpoint: this.nextCheckpoint,
+      lastChanged,
     };
   }
 
@@ -120,11 +143,18 @@ export class Analysis {
    */
   private rejoin(line: number): boolean {
     const p = this.previous!;
-    if (line >= p.cursor) { this.previous = undefined; return false; }
+    if (line >= p.cursor) {
+      this.previous = undefined;
+      return false;
+    }
     if (line <= p.lastChanged) return false;
     const old = p.checkpoints.get(line);
     if (!old || !sameState(this.state, old)) return false;
-    for (const [k, cp] of p.checkpoints) if (k >= line) { this.checkpoints.set(k, cp); this.checkpointWeights.set(k, p.weights.get(k) ?? 0); }
+    for (const [k, cp] of p.checkpoints)
+      if (k >= line) {
+        this.checkpoints.set(k, cp);
+        this.checkpointWeights.set(k, p.weights.get(k) ?? 0);
+      }
     for (const d of p.raw) if (d.emittedAt >= line) this.raw.push(d);
     this.state = p.state;
     this.cursor = p.cursor;
@@ -148,7 +178,9 @@ export class Analysis {
    * from the replay (the timeline index) can be brought up to date from the first changed line
    * instead of from the top.
    */
-  get revision(): number { return this.revisionCount; }
+  get revision(): number {
+    return this.revisionCount;
+  }
 
   /**
    * The first line whose text, position or replay may differ from what it was at `revision`: the
@@ -164,7 +196,6 @@ export class Analysis {
     return first;
   }
 
-
   private noteChange(firstLine: number): void {
     this.revisionCount++;
     this.changes.push(firstLine);
@@ -174,7 +205,11 @@ export class Analysis {
   private invalidateFrom(line: number): void {
     let cp = 0;
     for (const k of this.checkpoints.keys()) if (k <= line && k > cp) cp = k;
-    for (const k of [...this.checkpoints.keys()]) if (k > cp) { this.checkpoints.delete(k); this.checkpointWeights.delete(k); }
+    for (const k of [...this.checkpoints.keys()])
+      if (k > cp) {
+        this.checkpoints.delete(k);
+        this.checkpointWeights.delete(k);
+      }
     this.nextCheckpoint = cp + this.spacing(this.checkpointWeights.get(cp) ?? 0);
     if (this.cursor > cp) {
       this.state = structuredClone(this.checkpoints.get(cp)!);
@@ -190,7 +225,8 @@ export class Analysis {
       const line = this.cursor;
       // Rejoined: the cursor jumped to where the previous replay stopped, which may be before the end.
       if (this.previous && this.previous.checkpoints.has(line) && this.rejoin(line)) continue;
-      if (line % this.interval === 0 && line >= this.nextCheckpoint && !this.checkpoints.has(line)) this.checkpoint(line);
+      if (line % this.interval === 0 && line >= this.nextCheckpoint && !this.checkpoints.has(line))
+        this.checkpoint(line);
       this.replayLine(line);
       this.cursor++;
       this.replayedLines++;
@@ -243,7 +279,9 @@ export class Analysis {
    */
   observe(visit: LineVisitor): () => void {
     this.observers.push(visit);
-    return () => { this.observers = this.observers.filter((o) => o !== visit); };
+    return () => {
+      this.observers = this.observers.filter((o) => o !== visit);
+    };
   }
 
   private readonly runner = new RuleRunner((d) => this.raw.push(d));
@@ -264,7 +302,11 @@ export class Analysis {
    * `visit` after each line with the live state (copy what you keep) and the events it produced.
    * This is how hovers, inlay hints and the timeline read a range without replaying the file.
    */
-  replayRange(from: number, to: number, visit: (line: number, state: ModelState, events: ReplayEvent[], node: LineNode) => void): void {
+  replayRange(
+    from: number,
+    to: number,
+    visit: (line: number, state: ModelState, events: ReplayEvent[], node: LineNode) => void,
+  ): void {
     const start = Math.max(0, from);
     const end = Math.min(to, this.doc.lineCount - 1);
     if (end < start) return;
@@ -294,7 +336,8 @@ export class Analysis {
     let cp = 0;
     for (const k of this.checkpoints.keys()) if (k <= target && k > cp) cp = k;
     const state = structuredClone(this.checkpoints.get(cp)!);
-    for (let l = cp; l < target; l++) stepLine(state, l, this.doc.node(l), () => undefined, { toleranceOverride: this.options.tolerance });
+    for (let l = cp; l < target; l++)
+      stepLine(state, l, this.doc.node(l), () => undefined, { toleranceOverride: this.options.tolerance });
     return state;
   }
 }

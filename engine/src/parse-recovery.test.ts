@@ -31,14 +31,25 @@ test('a broken line 5 of 9: exactly one HVT090, on that line and on the bad toke
 test('a broken line 5 of 9: the lines after it are still replayed and checked', () => {
   const d = checkText(BROKEN);
   // out-of-order time on line 7
-  assert.deepEqual(d.filter((x) => x.code === 'HVT092').map((x) => [x.range.start.line, x.range.start.character, x.range.end.character]), [[7, 0, 12]]);
+  assert.deepEqual(
+    d
+      .filter((x) => x.code === 'HVT092')
+      .map((x) => [x.range.start.line, x.range.start.character, x.range.end.character]),
+    [[7, 0, 12]],
+  );
   // line 8 disagrees with the model, which kept the offset of line 3 (the broken write changed nothing):
   // 13 s: 325000000 - 250000000 = 75000000, the guest read 80000000
   const disagree = d.filter((x) => x.code === 'HVT093');
-  assert.deepEqual(disagree.map((x) => x.range.start.line), [8]);
+  assert.deepEqual(
+    disagree.map((x) => x.range.start.line),
+    [8],
+  );
   assert.match(disagree[0].message, /75000000/);
   // lines 6 and 7 agree with the model: nothing is reported on them but the order and the step back
-  assert.deepEqual(d.filter((x) => x.range.start.line === 6), []);
+  assert.deepEqual(
+    d.filter((x) => x.range.start.line === 6),
+    [],
+  );
 });
 
 test('a broken line 5 of 9: the model state changes after the bad line', () => {
@@ -58,13 +69,36 @@ test('§7 example with a garbage line inserted in the middle: one HVT090 there, 
   const lines = [...SPEC_EXAMPLE, ...SPEC_EXAMPLE_RESTORE].filter((l) => l !== '');
   lines.splice(11, 0, '20.3 dst/vm1 vmm');
   const d = checkText(lines.join('\n'));
-  assert.deepEqual(d.filter((x) => x.code === 'HVT090').map((x) => [x.range.start.line, x.range.start.character, x.range.end.character, x.message]),
-    [[11, 16, 16, 'expected an operation for `vmm`, found nothing']]);
-  assert.deepEqual(d.filter((x) => x.code === 'HVT010').map((x) => x.range.start.line), [15]);
+  assert.deepEqual(
+    d
+      .filter((x) => x.code === 'HVT090')
+      .map((x) => [x.range.start.line, x.range.start.character, x.range.end.character, x.message]),
+    [[11, 16, 16, 'expected an operation for `vmm`, found nothing']],
+  );
+  assert.deepEqual(
+    d.filter((x) => x.code === 'HVT010').map((x) => x.range.start.line),
+    [15],
+  );
 });
 
 test('several broken lines: one HVT090 each, nothing else on them', () => {
-  const text = ['@hvtrace 1', '@host h arch=arm64 freq=1x', '1.0 h/vm1/vcpu0 ioctl KVM_RUN', 'garbage', '2,0 h/vm1 vmm pause', '3.0 h/vm1 vmm pause'].join('\n');
+  const text = [
+    '@hvtrace 1',
+    '@host h arch=arm64 freq=1x',
+    '1.0 h/vm1/vcpu0 ioctl KVM_RUN',
+    'garbage',
+    '2,0 h/vm1 vmm pause',
+    '3.0 h/vm1 vmm pause',
+  ].join('\n');
   const d = checkText(text);
-  assert.deepEqual(d.filter((x) => x.code === 'HVT090').map((x) => [x.range.start.line, x.range.start.character, x.range.end.character]), [[1, 24, 26], [3, 0, 7], [4, 0, 3]]);
+  assert.deepEqual(
+    d
+      .filter((x) => x.code === 'HVT090')
+      .map((x) => [x.range.start.line, x.range.start.character, x.range.end.character]),
+    [
+      [1, 24, 26],
+      [3, 0, 7],
+      [4, 0, 3],
+    ],
+  );
 });

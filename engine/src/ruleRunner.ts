@@ -8,11 +8,28 @@ import { stepLine, type StepOptions } from './replay/step';
 import type { GuestState, HostState, InstanceState, ModelState, Ref } from './replay/state';
 import { displayText } from './text/escape';
 import { RULES } from './rules/registry';
-import { messageOf, type DiagnosticTag, type Finding, type Fix, type RuleContext, type RuleMeta, type Severity } from './rules/rule';
+import {
+  messageOf,
+  type DiagnosticTag,
+  type Finding,
+  type Fix,
+  type RuleContext,
+  type RuleMeta,
+  type Severity,
+} from './rules/rule';
 
-export interface Position { line: number; character: number }
-export interface Range { start: Position; end: Position }
-export interface RelatedInformation { range: Range; message: string }
+export interface Position {
+  line: number;
+  character: number;
+}
+export interface Range {
+  start: Position;
+  end: Position;
+}
+export interface RelatedInformation {
+  range: Range;
+  message: string;
+}
 export interface Diagnostic {
   code: string;
   severity: Severity;
@@ -39,14 +56,24 @@ export interface RawDiagnostic {
 
 export const RULE_TAGS = new Map(RULES.map((r) => [r.meta.code, r.meta.tags ?? []]));
 
-interface Handler { code: string; severity: Severity; meta: RuleMeta; handle: (e: ReplayEvent, ctx: RuleContext) => void }
+interface Handler {
+  code: string;
+  severity: Severity;
+  meta: RuleMeta;
+  handle: (e: ReplayEvent, ctx: RuleContext) => void;
+}
 
 /** For each event kind, the rules that read it (built once): an event no rule reads costs a lookup. */
 const HANDLERS = new Map<string, Handler[]>();
 for (const rule of RULES) {
   for (const [kind, handle] of Object.entries(rule.on)) {
     if (!HANDLERS.has(kind)) HANDLERS.set(kind, []);
-    HANDLERS.get(kind)!.push({ code: rule.meta.code, severity: rule.meta.defaultSeverity, meta: rule.meta, handle: handle as Handler['handle'] });
+    HANDLERS.get(kind)!.push({
+      code: rule.meta.code,
+      severity: rule.meta.defaultSeverity,
+      meta: rule.meta,
+      handle: handle as Handler['handle'],
+    });
   }
 }
 
@@ -109,7 +136,14 @@ class LineContext implements RuleContext {
     this.line = line;
     this.node = node;
     this.stmt = node.kind === 'statement' ? node.statement : undefined;
-    const span = node.kind === 'statement' ? node.statement.span : node.kind === 'directive' ? node.span : node.kind === 'error' ? node.error.span : { start: 0, end: 0 };
+    const span =
+      node.kind === 'statement'
+        ? node.statement.span
+        : node.kind === 'directive'
+          ? node.span
+          : node.kind === 'error'
+            ? node.error.span
+            : { start: 0, end: 0 };
     this.ref = { line, span };
     return this;
   }
@@ -118,38 +152,69 @@ class LineContext implements RuleContext {
     const at = f.at ?? { line: this.line, span: f.span ?? this.ref.span };
     // Messages quote the trace: bounded and with control characters escaped for every output.
     this.sink({
-      code: this.code, severity: f.severity ?? this.severity, message: displayText(messageOf(this.meta, f)), line: at.line, span: at.span,
-      related: (f.related ?? []).map((r) => ({ line: r.at.line, span: r.at.span, message: displayText(r.message) })), fixes: f.fixes ?? [], emittedAt: this.line,
+      code: this.code,
+      severity: f.severity ?? this.severity,
+      message: displayText(messageOf(this.meta, f)),
+      line: at.line,
+      span: at.span,
+      related: (f.related ?? []).map((r) => ({ line: r.at.line, span: r.at.span, message: displayText(r.message) })),
+      fixes: f.fixes ?? [],
+      emittedAt: this.line,
     });
   }
 
   store<T>(init: () => T): T {
     let s = this.state.rules.get(this.code);
-    if (s === undefined) { s = init(); this.state.rules.set(this.code, s); }
+    if (s === undefined) {
+      s = init();
+      this.state.rules.set(this.code, s);
+    }
     return s as T;
   }
 
-  host(name: string): HostState { return this.state.hosts.get(name)!; }
-  instance(key: string): InstanceState { return this.state.instances.get(key)!; }
-  guest(name: string): GuestState { return this.state.guests.get(name)!; }
+  host(name: string): HostState {
+    return this.state.hosts.get(name)!;
+  }
+  instance(key: string): InstanceState {
+    return this.state.instances.get(key)!;
+  }
+  guest(name: string): GuestState {
+    return this.state.guests.get(name)!;
+  }
 }
 
-const rangeOf = (line: number, span: Span): Range => ({ start: { line, character: span.start }, end: { line, character: span.end } });
+const rangeOf = (line: number, span: Span): Range => ({
+  start: { line, character: span.start },
+  end: { line, character: span.end },
+});
 
 /**
  * The diagnostics of raw findings: suppressed ones and codes turned `off` dropped, severity
  * overrides applied, sorted by position (then code).
  */
-export function finishDiagnostics(raw: Iterable<RawDiagnostic>, suppressed: (line: number, code: string) => boolean, overrides: Record<string, SeverityOverride>): Diagnostic[] {
+export function finishDiagnostics(
+  raw: Iterable<RawDiagnostic>,
+  suppressed: (line: number, code: string) => boolean,
+  overrides: Record<string, SeverityOverride>,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of raw) {
     const override = overrides[d.code];
     if (override === 'off' || suppressed(d.line, d.code)) continue;
     out.push({
-      code: d.code, severity: override ?? d.severity, message: d.message, range: rangeOf(d.line, d.span),
+      code: d.code,
+      severity: override ?? d.severity,
+      message: d.message,
+      range: rangeOf(d.line, d.span),
       related: d.related.map((r) => ({ range: rangeOf(r.line, r.span), message: r.message })),
-      tags: RULE_TAGS.get(d.code) ?? [], fixes: d.fixes,
+      tags: RULE_TAGS.get(d.code) ?? [],
+      fixes: d.fixes,
     });
   }
-  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code));
+  return out.sort(
+    (a, b) =>
+      a.range.start.line - b.range.start.line ||
+      a.range.start.character - b.range.start.character ||
+      a.code.localeCompare(b.code),
+  );
 }

@@ -40,15 +40,26 @@ test('a new VM on every line: checkpoints copy O(lines) objects, not O(lines²)'
     for (const n of [8000, 16000, 32000]) {
       const a = new Analysis(vmPerLine(n), { checkpointInterval: interval });
       assert.deepEqual(a.diagnostics(), []);
-      assert.ok(a.checkpointedObjects <= 8 * (n + 2), `interval ${interval}, ${n} lines: ${a.checkpointedObjects} objects copied`);
+      assert.ok(
+        a.checkpointedObjects <= 8 * (n + 2),
+        `interval ${interval}, ${n} lines: ${a.checkpointedObjects} objects copied`,
+      );
     }
   }
 });
 
 test('small states keep a checkpoint every interval (edits near the end stay cheap)', () => {
   // 2 hosts and 1 VM weigh far less than the interval: checkpoints at 0, 1000, …, 9000.
-  const lines = ['@hvtrace 1', '@host h arch=arm64 freq=1GHz', '1.000000000 h/v ioctl KVM_CREATE_VCPU id=0', '1.000000000 h/v/vcpu0 ioctl KVM_RUN'];
-  for (let i = 1; lines.length < 10_000; i++) lines.push(`${1 + Math.floor(i / 1000)}.${String((i % 1000) * 1_000_000).padStart(9, '0')} h/v/vcpu0 guest read CNTVCT_EL0 = ${i * 1_000_000}`);
+  const lines = [
+    '@hvtrace 1',
+    '@host h arch=arm64 freq=1GHz',
+    '1.000000000 h/v ioctl KVM_CREATE_VCPU id=0',
+    '1.000000000 h/v/vcpu0 ioctl KVM_RUN',
+  ];
+  for (let i = 1; lines.length < 10_000; i++)
+    lines.push(
+      `${1 + Math.floor(i / 1000)}.${String((i % 1000) * 1_000_000).padStart(9, '0')} h/v/vcpu0 guest read CNTVCT_EL0 = ${i * 1_000_000}`,
+    );
   const a = new Analysis(lines.join('\n'), { checkpointInterval: 1000 });
   a.diagnostics();
   a.edit({ start: { line: 9990, character: 0 }, end: { line: 9990, character: 0 }, text: '# note\n' });
@@ -59,11 +70,16 @@ test('small states keep a checkpoint every interval (edits near the end stay che
 test('edits and state queries on a many-VM trace agree with a fresh analysis', () => {
   const a = new Analysis(vmPerLine(12_000), { checkpointInterval: 1000 });
   a.diagnostics();
-  a.edit({ start: { line: 11_000, character: 0 }, end: { line: 11_000, character: 0 }, text: '12.0 h/vm5 vmm pause\n' });
+  a.edit({
+    start: { line: 11_000, character: 0 },
+    end: { line: 11_000, character: 0 },
+    text: '12.0 h/vm5 vmm pause\n',
+  });
   a.edit({ start: { line: 3, character: 0 }, end: { line: 4, character: 0 }, text: '' });
   const fresh = new Analysis(a.doc.getText(), { checkpointInterval: 1000 });
   assert.deepEqual(a.diagnostics(), fresh.diagnostics());
-  for (const line of [5, 999, 5000, 10_999, 11_000, 11_500]) assert.deepEqual(replayJson(a.stateAfter(line)), replayJson(fresh.stateAfter(line)));
+  for (const line of [5, 999, 5000, 10_999, 11_000, 11_500])
+    assert.deepEqual(replayJson(a.stateAfter(line)), replayJson(fresh.stateAfter(line)));
   // vm5 paused on 0-based line 10999 (11000 before the deletion): not running afterwards.
   assert.equal(a.doc.text(10_999), '12.0 h/vm5 vmm pause');
   assert.equal(replayJson(a.stateAfter(10_998)).vms.vm5.running, true);
@@ -74,9 +90,14 @@ test('a range replay in consecutive chunks visits the same states as one pass', 
   const a = new Analysis(vmPerLine(6000), { checkpointInterval: 1000 });
   a.diagnostics();
   const whole: string[] = [];
-  a.replayRange(0, 5999, (line, state) => { if (line % 500 === 0) whole.push(`${line}:${state.instances.size}`); });
+  a.replayRange(0, 5999, (line, state) => {
+    if (line % 500 === 0) whole.push(`${line}:${state.instances.size}`);
+  });
   const chunks: string[] = [];
-  for (let from = 0; from < 6000; from += 700) a.replayRange(from, Math.min(5999, from + 699), (line, state) => { if (line % 500 === 0) chunks.push(`${line}:${state.instances.size}`); });
+  for (let from = 0; from < 6000; from += 700)
+    a.replayRange(from, Math.min(5999, from + 699), (line, state) => {
+      if (line % 500 === 0) chunks.push(`${line}:${state.instances.size}`);
+    });
   assert.deepEqual(chunks, whole);
   // After line 2500 (0-based; lines 0–1 are directives) the VMs vm0…vm498 exist: 499 instances.
   assert.ok(whole.includes('500:499'));

@@ -11,7 +11,15 @@ import type { Directive } from './syntax/ast';
 import { TraceDocument } from './syntax/document';
 import { parseLine } from './syntax/parseLine';
 import { bodyOf, directiveOf, known, notesOf, statementOf } from './syntax/testing';
-import { parseCounter, parseDuration, parseFrequency, parseInteger, parseName, parseTime, type Parsed } from './values/parse';
+import {
+  parseCounter,
+  parseDuration,
+  parseFrequency,
+  parseInteger,
+  parseName,
+  parseTime,
+  type Parsed,
+} from './values/parse';
 import { signedDiff } from './values/u64';
 import { ticksIn } from './values/units';
 
@@ -36,17 +44,28 @@ test('§1: blank lines are ignored, `#` comments run to the end of the line from
 });
 
 test('§1: hvtimer-disable-next-line CODE[,CODE...] and hvtimer-disable CODE', () => {
-  assert.deepEqual(parseLine('# hvtimer-disable-next-line HVT010,HVT001').comment?.suppression?.codes.map((c) => c.value), ['HVT010', 'HVT001']);
+  assert.deepEqual(
+    parseLine('# hvtimer-disable-next-line HVT010,HVT001').comment?.suppression?.codes.map((c) => c.value),
+    ['HVT010', 'HVT001'],
+  );
   assert.equal(parseLine('# hvtimer-disable-next-line HVT010,HVT001').comment?.suppression?.kind, 'next-line');
-  assert.deepEqual(parseLine('# hvtimer-disable HVT010').comment?.suppression?.codes.map((c) => c.value), ['HVT010']);
+  assert.deepEqual(
+    parseLine('# hvtimer-disable HVT010').comment?.suppression?.codes.map((c) => c.value),
+    ['HVT010'],
+  );
   assert.equal(parseLine('# hvtimer-disable HVT010').comment?.suppression?.kind, 'rest-of-file');
 });
 
 test('§1: tokens separated by spaces or tabs; LF or CRLF; a BOM at the start is ignored', () => {
   const s = statementOf('20.000000000\tsrc/vm1\t\tvmm \t pause');
   assert.equal(s.body.type, 'pause');
-  const doc = new TraceDocument('\uFEFF@hvtrace 1\r\n@host src arch=arm64 freq=25MHz\r\n20.000000000 src/vm1 vmm pause\n');
-  assert.deepEqual(doc.allNodes.map((n) => n.kind), ['directive', 'directive', 'statement', 'empty']);
+  const doc = new TraceDocument(
+    '\uFEFF@hvtrace 1\r\n@host src arch=arm64 freq=25MHz\r\n20.000000000 src/vm1 vmm pause\n',
+  );
+  assert.deepEqual(
+    doc.allNodes.map((n) => n.kind),
+    ['directive', 'directive', 'statement', 'empty'],
+  );
 });
 
 // ---- §2 Values -------------------------------------------------------------------------------
@@ -58,7 +77,7 @@ test('§2 integer: `25000000`, `0x603000000013DF1A`, `-1000`, `1_000_000`', () =
   assert.equal(value(parseInteger('1_000_000')), 1000000n);
 });
 
-test('§2 counter: `-856010509473` is its two\'s complement modulo 2^64', () => {
+test("§2 counter: `-856010509473` is its two's complement modulo 2^64", () => {
   // 18446744073709551616 - 856010509473
   assert.equal(value(parseCounter('-856010509473')), 18446743217699042143n);
 });
@@ -84,7 +103,7 @@ test('§2 name: `src`, `vm1`, `KVM_REG_ARM_TIMER_CNT`', () => {
 });
 
 test('§2: a wrap from 0xFFFFFFFFFFFFFFF0 to 0x10 is a step of +0x20', () => {
-  assert.equal(signedDiff(0x10n, 0xFFFFFFFFFFFFFFF0n), 0x20n);
+  assert.equal(signedDiff(0x10n, 0xfffffffffffffff0n), 0x20n);
 });
 
 // ---- §3 Directives ---------------------------------------------------------------------------
@@ -169,7 +188,9 @@ test('§4 -> RESULT: a value (`-> 0x1234`), an errno (`-> -EINVAL`), named outpu
   const v = statementOf('1.0 src/vm1/vcpu0 ioctl KVM_GET_ONE_REG id=KVM_REG_ARM_TIMER_CNT -> 0x1234');
   assert.equal(v.result?.kind, 'value');
   assert.equal(bodyOf(v, 'get_one_reg').value?.value, 4660n);
-  const e = statementOf('1.0 src/vm1/vcpu0 ioctl KVM_SET_DEVICE_ATTR group=KVM_ARM_VCPU_PVTIME_CTRL attr=KVM_ARM_VCPU_PVTIME_IPA value=0x41 -> -EINVAL');
+  const e = statementOf(
+    '1.0 src/vm1/vcpu0 ioctl KVM_SET_DEVICE_ATTR group=KVM_ARM_VCPU_PVTIME_CTRL attr=KVM_ARM_VCPU_PVTIME_IPA value=0x41 -> -EINVAL',
+  );
   assert.equal(e.result?.kind, 'errno');
   assert.equal(e.result?.kind === 'errno' ? e.result.errno.value : undefined, 'EINVAL');
   const n = statementOf('1.0 x/vm1 ioctl KVM_GET_CLOCK -> clock=123 flags=0x6');
@@ -192,60 +213,123 @@ test('§4.1 table: KVM_CREATE_VCPU, KVM_RUN, KVM_GET/SET_ONE_REG, KVM_ARM_SET_CO
   assert.equal(bodyOf(statementOf('10.000000000 src/vm1 ioctl KVM_CREATE_VCPU id=0'), 'create_vcpu').id.value, 0);
   assert.equal(bodyOf(statementOf('10.000100000 src/vm1/vcpu0 ioctl KVM_RUN'), 'run').exit, undefined);
   assert.equal(bodyOf(statementOf('10.000100000 src/vm1/vcpu0 ioctl KVM_RUN -> exit=MMIO'), 'run').exit?.value, 'MMIO');
-  const g = bodyOf(statementOf('20.000010000 src/vm1/vcpu0 ioctl KVM_GET_ONE_REG id=KVM_REG_ARM_TIMER_CNT -> 250000225'), 'get_one_reg');
+  const g = bodyOf(
+    statementOf('20.000010000 src/vm1/vcpu0 ioctl KVM_GET_ONE_REG id=KVM_REG_ARM_TIMER_CNT -> 250000225'),
+    'get_one_reg',
+  );
   assert.equal(known(g.reg.value).name, 'KVM_REG_ARM_TIMER_CNT');
   assert.equal(g.value?.value, 250000225n);
-  const s = bodyOf(statementOf('20.600000000 dst/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=KVM_REG_ARM_TIMER_CNT value=250000225'), 'set_one_reg');
+  const s = bodyOf(
+    statementOf('20.600000000 dst/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=KVM_REG_ARM_TIMER_CNT value=250000225'),
+    'set_one_reg',
+  );
   assert.equal(known(s.reg.value).name, 'KVM_REG_ARM_TIMER_CNT');
   assert.equal(s.value.value, 250000225n);
-  const o = bodyOf(statementOf('20.6 dst/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=5250000025 reserved=0'), 'set_counter_offset');
+  const o = bodyOf(
+    statementOf('20.6 dst/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=5250000025 reserved=0'),
+    'set_counter_offset',
+  );
   assert.equal(o.offset.value, 5250000025n);
   assert.equal(o.reserved?.value, 0n);
 });
 
 test('§4.1 table: KVM_SET/GET/HAS_DEVICE_ATTR', () => {
-  const s = bodyOf(statementOf('1.0 src/vm1/vcpu0 ioctl KVM_SET_DEVICE_ATTR group=KVM_ARM_VCPU_PVTIME_CTRL attr=KVM_ARM_VCPU_PVTIME_IPA value=0x90000000'), 'device_attr');
+  const s = bodyOf(
+    statementOf(
+      '1.0 src/vm1/vcpu0 ioctl KVM_SET_DEVICE_ATTR group=KVM_ARM_VCPU_PVTIME_CTRL attr=KVM_ARM_VCPU_PVTIME_IPA value=0x90000000',
+    ),
+    'device_attr',
+  );
   assert.equal(s.verb, 'set');
   assert.equal(s.value?.value, 2415919104n);
-  const g = bodyOf(statementOf('1.0 x/vm1/vcpu0 ioctl KVM_GET_DEVICE_ATTR group=KVM_VCPU_TSC_CTRL attr=KVM_VCPU_TSC_OFFSET -> -1000'), 'device_attr');
+  const g = bodyOf(
+    statementOf('1.0 x/vm1/vcpu0 ioctl KVM_GET_DEVICE_ATTR group=KVM_VCPU_TSC_CTRL attr=KVM_VCPU_TSC_OFFSET -> -1000'),
+    'device_attr',
+  );
   assert.equal(g.verb, 'get');
   assert.equal(g.value?.value, 18446744073709550616n); // 2^64 - 1000
-  const h = bodyOf(statementOf('1.0 src/vm1/vcpu0 ioctl KVM_HAS_DEVICE_ATTR group=KVM_ARM_VCPU_TIMER_CTRL attr=KVM_ARM_VCPU_TIMER_IRQ_VTIMER'), 'device_attr');
+  const h = bodyOf(
+    statementOf(
+      '1.0 src/vm1/vcpu0 ioctl KVM_HAS_DEVICE_ATTR group=KVM_ARM_VCPU_TIMER_CTRL attr=KVM_ARM_VCPU_TIMER_IRQ_VTIMER',
+    ),
+    'device_attr',
+  );
   assert.equal(h.verb, 'has');
   assert.equal(h.value, undefined);
 });
 
 test('§4.1 table: KVM_GET_CLOCK, KVM_SET_CLOCK with flags by name, KVM_KVMCLOCK_CTRL', () => {
-  const g = bodyOf(statementOf('1.0 x/vm1 ioctl KVM_GET_CLOCK -> clock=1000000000 flags=0xE realtime=50000010000 host_tsc=0x2540BE400'), 'get_clock');
+  const g = bodyOf(
+    statementOf(
+      '1.0 x/vm1 ioctl KVM_GET_CLOCK -> clock=1000000000 flags=0xE realtime=50000010000 host_tsc=0x2540BE400',
+    ),
+    'get_clock',
+  );
   assert.equal(g.clock?.value, 1000000000n);
   assert.equal(g.flags?.value, 14n);
   assert.equal(g.realtime?.value, 50000010000n);
   assert.equal(g.hostTsc?.value, 10000000000n);
-  const s = bodyOf(statementOf('1.0 x/vm1 ioctl KVM_SET_CLOCK clock=1000000000 flags=KVM_CLOCK_REALTIME realtime=50000010000'), 'set_clock');
+  const s = bodyOf(
+    statementOf('1.0 x/vm1 ioctl KVM_SET_CLOCK clock=1000000000 flags=KVM_CLOCK_REALTIME realtime=50000010000'),
+    'set_clock',
+  );
   assert.equal(s.clock.value, 1000000000n);
   assert.equal(s.flags?.value, 4n); // KVM_CLOCK_REALTIME = 1 << 2
   assert.equal(s.realtime?.value, 50000010000n);
-  assert.equal(bodyOf(statementOf('1.0 x/vm1 ioctl KVM_SET_CLOCK clock=5 flags=KVM_CLOCK_REALTIME|KVM_CLOCK_HOST_TSC'), 'set_clock').flags?.value, 12n);
+  assert.equal(
+    bodyOf(
+      statementOf('1.0 x/vm1 ioctl KVM_SET_CLOCK clock=5 flags=KVM_CLOCK_REALTIME|KVM_CLOCK_HOST_TSC'),
+      'set_clock',
+    ).flags?.value,
+    12n,
+  );
   assert.deepEqual(statementOf('1.0 x/vm1/vcpu0 ioctl KVM_KVMCLOCK_CTRL').body, { type: 'kvmclock_ctrl' });
 });
 
 test('§4.1 table: KVM_SET_TSC_KHZ / KVM_GET_TSC_KHZ on a vCPU or a VM', () => {
-  assert.equal(bodyOf(statementOf('1.0 x/vm1/vcpu0 ioctl KVM_SET_TSC_KHZ value=3000000'), 'set_tsc_khz').khz.value, 3000000n);
+  assert.equal(
+    bodyOf(statementOf('1.0 x/vm1/vcpu0 ioctl KVM_SET_TSC_KHZ value=3000000'), 'set_tsc_khz').khz.value,
+    3000000n,
+  );
   assert.equal(bodyOf(statementOf('1.0 x/vm1 ioctl KVM_SET_TSC_KHZ value=3000000'), 'set_tsc_khz').khz.value, 3000000n);
-  assert.equal(bodyOf(statementOf('1.0 x/vm1/vcpu0 ioctl KVM_GET_TSC_KHZ -> 3000000'), 'get_tsc_khz').khz?.value, 3000000n);
+  assert.equal(
+    bodyOf(statementOf('1.0 x/vm1/vcpu0 ioctl KVM_GET_TSC_KHZ -> 3000000'), 'get_tsc_khz').khz?.value,
+    3000000n,
+  );
   assert.equal(bodyOf(statementOf('1.0 x/vm1 ioctl KVM_GET_TSC_KHZ -> 3000000'), 'get_tsc_khz').khz?.value, 3000000n);
 });
 
 test('§4.1 table: KVM_SET_MSRS MSR=VALUE... (left to right), KVM_GET_MSRS MSR... -> MSR=VALUE...', () => {
   const s = bodyOf(statementOf('1.0 x/vm1/vcpu0 ioctl KVM_SET_MSRS IA32_TSC=0 IA32_TSC_ADJUST=0'), 'set_msrs');
-  assert.deepEqual(s.writes.map((w) => [known(w.msr.value).name, w.value.value]), [['IA32_TSC', 0n], ['IA32_TSC_ADJUST', 0n]]);
-  const g = bodyOf(statementOf('1.0 x/vm1/vcpu0 ioctl KVM_GET_MSRS IA32_TSC IA32_TSC_ADJUST -> IA32_TSC=123456 IA32_TSC_ADJUST=0'), 'get_msrs');
-  assert.deepEqual(g.msrs.map((m) => known(m.value).name), ['IA32_TSC', 'IA32_TSC_ADJUST']);
-  assert.deepEqual(g.values.map((w) => [known(w.msr.value).name, w.value.value]), [['IA32_TSC', 123456n], ['IA32_TSC_ADJUST', 0n]]);
+  assert.deepEqual(
+    s.writes.map((w) => [known(w.msr.value).name, w.value.value]),
+    [
+      ['IA32_TSC', 0n],
+      ['IA32_TSC_ADJUST', 0n],
+    ],
+  );
+  const g = bodyOf(
+    statementOf('1.0 x/vm1/vcpu0 ioctl KVM_GET_MSRS IA32_TSC IA32_TSC_ADJUST -> IA32_TSC=123456 IA32_TSC_ADJUST=0'),
+    'get_msrs',
+  );
+  assert.deepEqual(
+    g.msrs.map((m) => known(m.value).name),
+    ['IA32_TSC', 'IA32_TSC_ADJUST'],
+  );
+  assert.deepEqual(
+    g.values.map((w) => [known(w.msr.value).name, w.value.value]),
+    [
+      ['IA32_TSC', 123456n],
+      ['IA32_TSC_ADJUST', 0n],
+    ],
+  );
 });
 
 test('§4.1: 0x603000000013DF1A is the virtual counter, 0x603000000013DF02 the virtual CVAL', () => {
-  const cnt = bodyOf(statementOf('1.0 src/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=0x603000000013DF1A value=1'), 'set_one_reg');
+  const cnt = bodyOf(
+    statementOf('1.0 src/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=0x603000000013DF1A value=1'),
+    'set_one_reg',
+  );
   assert.deepEqual(known(cnt.reg.value, 'role'), { name: 'KVM_REG_ARM_TIMER_CNT', role: 'vtimer_cnt' });
   const cval = bodyOf(statementOf('1.0 src/vm1/vcpu0 ioctl KVM_GET_ONE_REG id=0x603000000013DF02 -> 1'), 'get_one_reg');
   assert.deepEqual(known(cval.reg.value, 'role'), { name: 'KVM_REG_ARM_TIMER_CVAL', role: 'vtimer_cval' });
@@ -253,8 +337,12 @@ test('§4.1: 0x603000000013DF1A is the virtual counter, 0x603000000013DF02 the v
 
 test('§4.1: every register name accepted for id=', () => {
   const regs: [string, bigint][] = [
-    ['KVM_REG_ARM_TIMER_CTL', 0x603000000013DF19n], ['KVM_REG_ARM_TIMER_CNT', 0x603000000013DF1An], ['KVM_REG_ARM_TIMER_CVAL', 0x603000000013DF02n],
-    ['KVM_REG_ARM_PTIMER_CTL', 0x603000000013DF11n], ['KVM_REG_ARM_PTIMER_CNT', 0x603000000013DF01n], ['KVM_REG_ARM_PTIMER_CVAL', 0x603000000013DF12n],
+    ['KVM_REG_ARM_TIMER_CTL', 0x603000000013df19n],
+    ['KVM_REG_ARM_TIMER_CNT', 0x603000000013df1an],
+    ['KVM_REG_ARM_TIMER_CVAL', 0x603000000013df02n],
+    ['KVM_REG_ARM_PTIMER_CTL', 0x603000000013df11n],
+    ['KVM_REG_ARM_PTIMER_CNT', 0x603000000013df01n],
+    ['KVM_REG_ARM_PTIMER_CVAL', 0x603000000013df12n],
   ];
   for (const [name, id] of regs) {
     const s = statementOf(`1.0 src/vm1/vcpu0 ioctl KVM_GET_ONE_REG id=${name} -> 0`);
@@ -264,35 +352,77 @@ test('§4.1: every register name accepted for id=', () => {
 });
 
 test('§4.1: attribute groups and attributes by name and number', () => {
-  const groups: [string, bigint][] = [['KVM_ARM_VCPU_PMU_V3_CTRL', 0n], ['KVM_ARM_VCPU_TIMER_CTRL', 1n], ['KVM_ARM_VCPU_PVTIME_CTRL', 2n], ['KVM_VCPU_TSC_CTRL', 0n]];
+  const groups: [string, bigint][] = [
+    ['KVM_ARM_VCPU_PMU_V3_CTRL', 0n],
+    ['KVM_ARM_VCPU_TIMER_CTRL', 1n],
+    ['KVM_ARM_VCPU_PVTIME_CTRL', 2n],
+    ['KVM_VCPU_TSC_CTRL', 0n],
+  ];
   for (const [name, num] of groups) {
-    assert.deepEqual(known(bodyOf(statementOf(`1.0 h/vm1/vcpu0 ioctl KVM_HAS_DEVICE_ATTR group=${name} attr=0`), 'device_attr').group.value, 'num'), { name, num });
+    assert.deepEqual(
+      known(
+        bodyOf(statementOf(`1.0 h/vm1/vcpu0 ioctl KVM_HAS_DEVICE_ATTR group=${name} attr=0`), 'device_attr').group
+          .value,
+        'num',
+      ),
+      { name, num },
+    );
   }
   const attrs: [string, string, bigint][] = [
-    ['KVM_ARM_VCPU_PVTIME_CTRL', 'KVM_ARM_VCPU_PVTIME_IPA', 0n], ['KVM_VCPU_TSC_CTRL', 'KVM_VCPU_TSC_OFFSET', 0n],
-    ['KVM_ARM_VCPU_TIMER_CTRL', 'KVM_ARM_VCPU_TIMER_IRQ_VTIMER', 0n], ['KVM_ARM_VCPU_TIMER_CTRL', 'KVM_ARM_VCPU_TIMER_IRQ_PTIMER', 1n],
+    ['KVM_ARM_VCPU_PVTIME_CTRL', 'KVM_ARM_VCPU_PVTIME_IPA', 0n],
+    ['KVM_VCPU_TSC_CTRL', 'KVM_VCPU_TSC_OFFSET', 0n],
+    ['KVM_ARM_VCPU_TIMER_CTRL', 'KVM_ARM_VCPU_TIMER_IRQ_VTIMER', 0n],
+    ['KVM_ARM_VCPU_TIMER_CTRL', 'KVM_ARM_VCPU_TIMER_IRQ_PTIMER', 1n],
   ];
   for (const [group, name, num] of attrs) {
-    assert.deepEqual(known(bodyOf(statementOf(`1.0 h/vm1/vcpu0 ioctl KVM_HAS_DEVICE_ATTR group=${group} attr=${name}`), 'device_attr').attr.value, 'num'), { name, num });
+    assert.deepEqual(
+      known(
+        bodyOf(statementOf(`1.0 h/vm1/vcpu0 ioctl KVM_HAS_DEVICE_ATTR group=${group} attr=${name}`), 'device_attr').attr
+          .value,
+        'num',
+      ),
+      { name, num },
+    );
   }
-  const n = bodyOf(statementOf('1.0 h/vm1/vcpu0 ioctl KVM_SET_DEVICE_ATTR group=2 attr=0 value=0x90000000'), 'device_attr');
+  const n = bodyOf(
+    statementOf('1.0 h/vm1/vcpu0 ioctl KVM_SET_DEVICE_ATTR group=2 attr=0 value=0x90000000'),
+    'device_attr',
+  );
   assert.deepEqual([n.group.value, n.attr.value], [{ num: 2n }, { num: 0n }]);
 });
 
 test('§4.1: MSR names and hex numbers', () => {
   const msrs: [string, string, bigint][] = [
-    ['IA32_TSC', '0x10', 0x10n], ['IA32_TSC_ADJUST', '0x3b', 0x3bn], ['IA32_TSC_DEADLINE', '0x6e0', 0x6e0n],
-    ['MSR_KVM_SYSTEM_TIME_NEW', '0x4b564d01', 0x4b564d01n], ['MSR_KVM_STEAL_TIME', '0x4b564d03', 0x4b564d03n],
+    ['IA32_TSC', '0x10', 0x10n],
+    ['IA32_TSC_ADJUST', '0x3b', 0x3bn],
+    ['IA32_TSC_DEADLINE', '0x6e0', 0x6e0n],
+    ['MSR_KVM_SYSTEM_TIME_NEW', '0x4b564d01', 0x4b564d01n],
+    ['MSR_KVM_STEAL_TIME', '0x4b564d03', 0x4b564d03n],
   ];
   for (const [name, hex, index] of msrs) {
-    assert.deepEqual(known(bodyOf(statementOf(`1.0 x/vm1/vcpu0 ioctl KVM_SET_MSRS ${name}=1`), 'set_msrs').writes[0].msr.value, 'index'), { name, index });
-    assert.deepEqual(known(bodyOf(statementOf(`1.0 x/vm1/vcpu0 ioctl KVM_SET_MSRS ${hex}=1`), 'set_msrs').writes[0].msr.value, 'index'), { name, index });
+    assert.deepEqual(
+      known(
+        bodyOf(statementOf(`1.0 x/vm1/vcpu0 ioctl KVM_SET_MSRS ${name}=1`), 'set_msrs').writes[0].msr.value,
+        'index',
+      ),
+      { name, index },
+    );
+    assert.deepEqual(
+      known(
+        bodyOf(statementOf(`1.0 x/vm1/vcpu0 ioctl KVM_SET_MSRS ${hex}=1`), 'set_msrs').writes[0].msr.value,
+        'index',
+      ),
+      { name, index },
+    );
   }
 });
 
 test('§4.1: unknown ioctls are accepted and reported as HVT091 (info)', () => {
   const d = checkText(['@host src arch=arm64 freq=25MHz', '1.0 src/vm1/vcpu0 ioctl KVM_ARM_VCPU_FINALIZE'].join('\n'));
-  assert.deepEqual(d.map((x) => [x.code, x.severity, x.range.start.line, x.range.start.character, x.range.end.character]), [['HVT091', 'info', 1, 24, 45]]);
+  assert.deepEqual(
+    d.map((x) => [x.code, x.severity, x.range.start.line, x.range.start.character, x.range.end.character]),
+    [['HVT091', 'info', 1, 24, 45]],
+  );
 });
 
 test('§4.1 proposed APIs: each use is HVT094 (info) on its statement', () => {
@@ -307,19 +437,49 @@ test('§4.1 proposed APIs: each use is HVT094 (info) on its statement', () => {
     '1.5 x/vm1/vcpu0 ioctl KVM_SET_TSC_STATE flags=KVM_TSC_STATE_TIMESTAMP_VALID nsec=1400000000 tsc=4200000000',
   ];
   const d = checkText(lines.join('\n')).filter((x) => x.code === 'HVT094');
-  assert.deepEqual(d.map((x) => [x.range.start.line, x.severity]), [[2, 'info'], [3, 'info'], [4, 'info'], [5, 'info'], [6, 'info'], [7, 'info']]);
+  assert.deepEqual(
+    d.map((x) => [x.range.start.line, x.severity]),
+    [
+      [2, 'info'],
+      [3, 'info'],
+      [4, 'info'],
+      [5, 'info'],
+      [6, 'info'],
+      [7, 'info'],
+    ],
+  );
   assert.match(d[0].message, /not an upstream KVM API/);
   const g = bodyOf(statementOf(lines[6]), 'get_tsc_state');
-  assert.deepEqual([g.flags?.value, g.nsec?.value, g.tsc?.value, g.tscAdjust?.value], [3n, 1400000000n, 4200000000n, 0n]);
+  assert.deepEqual(
+    [g.flags?.value, g.nsec?.value, g.tsc?.value, g.tscAdjust?.value],
+    [3n, 1400000000n, 4200000000n, 0n],
+  );
   const s = bodyOf(statementOf(lines[7]), 'set_tsc_state');
   assert.deepEqual([s.flags.value, s.nsec?.value, s.tsc.value], [1n, 1400000000n, 4200000000n]);
-  assert.equal(bodyOf(statementOf('1.0 x/vm1/vcpu0 ioctl KVM_SET_TSC_STATE flags=KVM_TSC_STATE_TSC_ADJUST_VALID tsc=0 tsc_adjust=5'), 'set_tsc_state').flags.value, 2n);
+  assert.equal(
+    bodyOf(
+      statementOf('1.0 x/vm1/vcpu0 ioctl KVM_SET_TSC_STATE flags=KVM_TSC_STATE_TSC_ADJUST_VALID tsc=0 tsc_adjust=5'),
+      'set_tsc_state',
+    ).flags.value,
+    2n,
+  );
 });
 
 // ---- §4.2 guest ------------------------------------------------------------------------------
 
 test('§4.2 guest read REG = VALUE for each listed register', () => {
-  for (const reg of ['CNTVCT_EL0', 'CNTPCT_EL0', 'CNTVCTSS_EL0', 'CNTPCTSS_EL0', 'CNTFRQ_EL0', 'CNTV_CTL_EL0', 'CNTV_CVAL_EL0', 'CNTP_CTL_EL0', 'CNTP_CVAL_EL0', 'TSC']) {
+  for (const reg of [
+    'CNTVCT_EL0',
+    'CNTPCT_EL0',
+    'CNTVCTSS_EL0',
+    'CNTPCTSS_EL0',
+    'CNTFRQ_EL0',
+    'CNTV_CTL_EL0',
+    'CNTV_CVAL_EL0',
+    'CNTP_CTL_EL0',
+    'CNTP_CVAL_EL0',
+    'TSC',
+  ]) {
     const s = statementOf(`12.000000000 src/vm1/vcpu0 guest read ${reg} = 49999975`);
     const b = bodyOf(s, 'guest_read');
     assert.equal(b.reg.value, reg);
@@ -331,7 +491,11 @@ test('§4.2 guest read REG = VALUE for each listed register', () => {
 });
 
 test('§4.2 guest write REG = VALUE (IA32_TSC, IA32_TSC_ADJUST, MSR_KVM_STEAL_TIME)', () => {
-  for (const [reg, v, expect] of [['IA32_TSC', '1000', 1000n], ['IA32_TSC_ADJUST', '-1000', 18446744073709550616n], ['MSR_KVM_STEAL_TIME', '0x90000001', 2415919105n]] as const) {
+  for (const [reg, v, expect] of [
+    ['IA32_TSC', '1000', 1000n],
+    ['IA32_TSC_ADJUST', '-1000', 18446744073709550616n],
+    ['MSR_KVM_STEAL_TIME', '0x90000001', 2415919105n],
+  ] as const) {
     const b = bodyOf(statementOf(`1.0 x/vm1/vcpu0 guest write ${reg} = ${v}`), 'guest_write');
     assert.equal(known(b.reg.value as object).name, reg);
     assert.equal(b.value.value, expect);
@@ -346,7 +510,7 @@ test('§4.2 guest hvc FUNCTION [ARG...] -> RET, by name and by hex id', () => {
   const p = bodyOf(statementOf('1.0 src/vm1/vcpu0 guest hvc PV_TIME_FEATURES PV_TIME_ST -> NOT_SUPPORTED'), 'hvc');
   assert.deepEqual(p.ret?.value, { value: -1n, name: 'NOT_SUPPORTED' });
   const x = bodyOf(statementOf('1.0 src/vm1/vcpu0 guest hvc 0xC5000021 -> 0x90000000'), 'hvc');
-  assert.deepEqual(known(x.fn.value, 'id'), { name: 'PV_TIME_ST', id: 0xC5000021n });
+  assert.deepEqual(known(x.fn.value, 'id'), { name: 'PV_TIME_ST', id: 0xc5000021n });
   assert.deepEqual(x.ret?.value, { value: 2415919104n });
   const i = bodyOf(statementOf('1.0 src/vm1/vcpu0 guest hvc PV_TIME_FEATURES 0x12345 -> INVALID_PARAMETER'), 'hvc');
   assert.deepEqual(i.ret?.value, { value: -3n, name: 'INVALID_PARAMETER' });
@@ -364,7 +528,10 @@ test('§4.2 guest read stolen_time = NS, steal = NS version=N, kvmclock = NS', (
 // ---- §4.3 kvm --------------------------------------------------------------------------------
 
 test('§4.3 kvm write CNTVOFF_EL2 / CNTPOFF_EL2 / CNTHCTL_EL2 = VALUE', () => {
-  const kw = (line: string): [string, bigint] => { const b = bodyOf(statementOf(line), 'kvm_write'); return [b.reg.value, b.value.value]; };
+  const kw = (line: string): [string, bigint] => {
+    const b = bodyOf(statementOf(line), 'kvm_write');
+    return [b.reg.value, b.value.value];
+  };
   assert.deepEqual(kw('1.0 src/vm1/vcpu0 kvm write CNTVOFF_EL2 = 250000025'), ['CNTVOFF_EL2', 250000025n]);
   assert.deepEqual(kw('1.0 src/vm1/vcpu0 kvm write CNTPOFF_EL2 = 0'), ['CNTPOFF_EL2', 0n]);
   // EL1PCTEN is bit 10 with vhe=1: 0x400
@@ -374,10 +541,19 @@ test('§4.3 kvm write CNTVOFF_EL2 / CNTPOFF_EL2 / CNTHCTL_EL2 = VALUE', () => {
 test('§4.3 kvm traps cntpct=on|off, kvm trap CNTPCT_EL0 = VALUE, stolen_update, write_tsc_offset', () => {
   assert.equal(bodyOf(statementOf('1.0 src/vm1/vcpu0 kvm traps cntpct=on'), 'kvm_traps').on.value, true);
   assert.equal(bodyOf(statementOf('1.0 src/vm1/vcpu0 kvm traps cntpct=off'), 'kvm_traps').on.value, false);
-  assert.equal(bodyOf(statementOf('1.0 src/vm1/vcpu0 kvm trap CNTPCT_EL0 = 25000000'), 'kvm_trap_read').value.value, 25000000n);
-  assert.equal(bodyOf(statementOf('1.0 src/vm1/vcpu0 kvm stolen_update stolen_time=154233'), 'stolen_update').ns.value, 154233n);
-  const w = bodyOf(statementOf('1.0 x/vm1/vcpu0 kvm write_tsc_offset prev=0 next=18446744069414584320'), 'write_tsc_offset');
-  assert.deepEqual([w.prev.value, w.next.value], [0n, 0xFFFFFFFF00000000n]);
+  assert.equal(
+    bodyOf(statementOf('1.0 src/vm1/vcpu0 kvm trap CNTPCT_EL0 = 25000000'), 'kvm_trap_read').value.value,
+    25000000n,
+  );
+  assert.equal(
+    bodyOf(statementOf('1.0 src/vm1/vcpu0 kvm stolen_update stolen_time=154233'), 'stolen_update').ns.value,
+    154233n,
+  );
+  const w = bodyOf(
+    statementOf('1.0 x/vm1/vcpu0 kvm write_tsc_offset prev=0 next=18446744069414584320'),
+    'write_tsc_offset',
+  );
+  assert.deepEqual([w.prev.value, w.next.value], [0n, 0xffffffff00000000n]);
 });
 
 // ---- §4.4 sched, §4.5 vmm ----------------------------------------------------------------------
@@ -389,19 +565,36 @@ test('§4.4 sched wait DURATION', () => {
 });
 
 test('§4.5 vmm pause, resume, migrate to=HOST, snapshot, restore, sample, note', () => {
-  for (const op of ['pause', 'resume', 'snapshot', 'restore']) assert.deepEqual(statementOf(`20.0 src/vm1 vmm ${op}`).body, { type: op });
+  for (const op of ['pause', 'resume', 'snapshot', 'restore'])
+    assert.deepEqual(statementOf(`20.0 src/vm1 vmm ${op}`).body, { type: op });
   assert.equal(bodyOf(statementOf('20.000020000 src/vm1 vmm migrate to=dst'), 'migrate').to.value, 'dst');
   const s = bodyOf(statementOf('20.0 src/vm1 vmm sample realtime=20000000000 counter=500000000'), 'sample');
   assert.deepEqual([s.realtime?.value, s.counter?.value], [20000000000n, 500000000n]);
-  assert.equal(bodyOf(statementOf('20.0 src/vm1 vmm note migration starts: dirty=3% -> final'), 'note').text.value, 'migration starts: dirty=3% -> final');
+  assert.equal(
+    bodyOf(statementOf('20.0 src/vm1 vmm note migration starts: dirty=3% -> final'), 'note').text.value,
+    'migration starts: dirty=3% -> final',
+  );
 });
 
 // ---- §6 statements in the replay rules -----------------------------------------------------------
 
 test('§6 statements parse with the operands the rules name', () => {
-  const tsc = bodyOf(statementOf('1.0 x/vm1/vcpu0 ioctl KVM_SET_DEVICE_ATTR group=KVM_VCPU_TSC_CTRL attr=KVM_VCPU_TSC_OFFSET value=-5000000000'), 'device_attr');
-  assert.deepEqual([known(tsc.group.value).name, known(tsc.attr.value).name, tsc.value?.value], ['KVM_VCPU_TSC_CTRL', 'KVM_VCPU_TSC_OFFSET', 18446744068709551616n]);
-  const pv = bodyOf(statementOf('1.0 src/vm1/vcpu0 ioctl KVM_SET_DEVICE_ATTR group=KVM_ARM_VCPU_PVTIME_CTRL attr=KVM_ARM_VCPU_PVTIME_IPA value=0x90000040'), 'device_attr');
+  const tsc = bodyOf(
+    statementOf(
+      '1.0 x/vm1/vcpu0 ioctl KVM_SET_DEVICE_ATTR group=KVM_VCPU_TSC_CTRL attr=KVM_VCPU_TSC_OFFSET value=-5000000000',
+    ),
+    'device_attr',
+  );
+  assert.deepEqual(
+    [known(tsc.group.value).name, known(tsc.attr.value).name, tsc.value?.value],
+    ['KVM_VCPU_TSC_CTRL', 'KVM_VCPU_TSC_OFFSET', 18446744068709551616n],
+  );
+  const pv = bodyOf(
+    statementOf(
+      '1.0 src/vm1/vcpu0 ioctl KVM_SET_DEVICE_ATTR group=KVM_ARM_VCPU_PVTIME_CTRL attr=KVM_ARM_VCPU_PVTIME_IPA value=0x90000040',
+    ),
+    'device_attr',
+  );
   assert.equal(pv.value?.value, 2415919168n);
   const p = statementOf('1.0 src/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=KVM_REG_ARM_PTIMER_CNT value=0');
   assert.equal(known(bodyOf(p, 'set_one_reg').reg.value).name, 'KVM_REG_ARM_PTIMER_CNT');
@@ -431,12 +624,33 @@ const EXAMPLE = `@hvtrace 1
 test('§7 example: every line parses to the values it shows', () => {
   const doc = new TraceDocument(EXAMPLE);
   assert.equal(doc.lineCount, 17);
-  assert.deepEqual(doc.allNodes.map((n) => n.kind), [
-    'directive', 'directive', 'directive', 'directive', 'empty',
-    'statement', 'statement', 'statement', 'statement', 'statement', 'statement', 'statement', 'statement', 'statement', 'statement', 'statement',
-    'empty',
-  ]);
-  const st = (line: number) => { const n = doc.node(line); assert.equal(n.kind, 'statement'); return n.kind === 'statement' ? n.statement : assert.fail(); };
+  assert.deepEqual(
+    doc.allNodes.map((n) => n.kind),
+    [
+      'directive',
+      'directive',
+      'directive',
+      'directive',
+      'empty',
+      'statement',
+      'statement',
+      'statement',
+      'statement',
+      'statement',
+      'statement',
+      'statement',
+      'statement',
+      'statement',
+      'statement',
+      'statement',
+      'empty',
+    ],
+  );
+  const st = (line: number) => {
+    const n = doc.node(line);
+    assert.equal(n.kind, 'statement');
+    return n.kind === 'statement' ? n.statement : assert.fail();
+  };
   const dst = doc.node(2);
   assert.ok(dst.kind === 'directive' && dst.directive.type === 'host');
   if (dst.kind === 'directive' && dst.directive.type === 'host') {
@@ -449,7 +663,10 @@ test('§7 example: every line parses to the values it shows', () => {
   assert.deepEqual(st(7).time.value, 10000100000n);
   assert.equal(st(7).body.type, 'run');
   assert.deepEqual(st(8).time.value, 12000000000n);
-  assert.deepEqual([bodyOf(st(8), 'guest_read').reg.value, bodyOf(st(8), 'guest_read').value.value], ['CNTVCT_EL0', 49999975n]);
+  assert.deepEqual(
+    [bodyOf(st(8), 'guest_read').reg.value, bodyOf(st(8), 'guest_read').value.value],
+    ['CNTVCT_EL0', 49999975n],
+  );
   assert.deepEqual(st(9).time.value, 20000000000n);
   assert.equal(st(9).body.type, 'pause');
   assert.deepEqual(st(10).time.value, 20000010000n);
@@ -472,8 +689,14 @@ test('§7 example: no parse error, the observations agree with the model, HVT010
   // src: C(t) = 25e6·t. CREATE_VCPU id=1 at 10.000001 sets voffset = 250000025 for both vCPUs.
   // 12 s: CNTVCT = 300000000 - 250000025 = 49999975 (as read). 20.00001 s: 500000250 - 250000025 = 250000225.
   const d = checkText(EXAMPLE);
-  assert.deepEqual(d.filter((x) => x.code === 'HVT090' || x.code === 'HVT093'), []);
+  assert.deepEqual(
+    d.filter((x) => x.code === 'HVT090' || x.code === 'HVT093'),
+    [],
+  );
   const jump = d.filter((x) => x.code === 'HVT010');
-  assert.deepEqual(jump.map((x) => x.range.start.line), [15]);
+  assert.deepEqual(
+    jump.map((x) => x.range.start.line),
+    [15],
+  );
   assert.match(jump[0].message, /lags/);
 });

@@ -23,7 +23,11 @@ import { Random } from '../../fuzz/random';
 const decode = (bytes: Uint8Array): string => new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 
 /** Feeds `bytes` to `sink` through ByteLines in pieces of random sizes (1 byte to 64 KiB). */
-function stream<T extends ConstructorParameters<typeof ByteLines>[0]>(rng: Random, bytes: Uint8Array, sink: T): ByteLines {
+function stream<T extends ConstructorParameters<typeof ByteLines>[0]>(
+  rng: Random,
+  bytes: Uint8Array,
+  sink: T,
+): ByteLines {
   const lines = new ByteLines(sink);
   for (let i = 0; i < bytes.length;) {
     const n = rng.pick([1, 2, 3, 7, 64, 1000, 65_536]);
@@ -38,10 +42,13 @@ function stream<T extends ConstructorParameters<typeof ByteLines>[0]>(rng: Rando
 }
 
 /** The reference: the whole text in a TraceDocument read by the reference parser, replayed by Analysis. */
-const reference = (text: string, options = {}): Analysis => new Analysis(new TraceDocument(text, undefined, parseLineReference), options);
+const reference = (text: string, options = {}): Analysis =>
+  new Analysis(new TraceDocument(text, undefined, parseLineReference), options);
 
 function sameFindings(rng: Random, bytes: Uint8Array, what: string): void {
-  const options = rng.bool(0.3) ? { tolerance: 1_000n, severity: { HVT091: 'off' as const, HVT093: 'hint' as const } } : {};
+  const options = rng.bool(0.3)
+    ? { tolerance: 1_000n, severity: { HVT091: 'off' as const, HVT093: 'hint' as const } }
+    : {};
   const check = new StreamingCheck(options);
   const lines = stream(rng, bytes, check);
   const analysis = reference(decode(bytes), options);
@@ -61,12 +68,19 @@ function sameStates(rng: Random, text: string, what: string): void {
     const at = rng.int(0, count - 1);
     const replay = new StreamingReplay(at);
     stream(rng, bytes, replay);
-    assert.deepStrictEqual(modelOf(replay.stateAfter()), modelOf(analysis.stateAfter(at)), `${what}: state after line ${at + 1}`);
+    assert.deepStrictEqual(
+      modelOf(replay.stateAfter()),
+      modelOf(analysis.stateAfter(at)),
+      `${what}: state after line ${at + 1}`,
+    );
   }
 }
 
 const GENERATED: Record<string, (lines: number) => string> = {
-  arm64: (n) => generateTrace(n), arm64Timers: (n) => generateArm64TimerTrace(n), x86: (n) => generateX86Trace(n), capture: (n) => generateCaptureTrace(n),
+  arm64: (n) => generateTrace(n),
+  arm64Timers: (n) => generateArm64TimerTrace(n),
+  x86: (n) => generateX86Trace(n),
+  capture: (n) => generateCaptureTrace(n),
 };
 
 test('generated traces of every kind: the same findings and the same state at random lines', () => {
@@ -83,7 +97,7 @@ test('generated traces of every kind: the same findings and the same state at ra
   }
 });
 
-test('the fuzz suite\'s random traces: the same findings and states', () => {
+test("the fuzz suite's random traces: the same findings and states", () => {
   const rng = new Random(171);
   for (let k = 0; k < 120; k++) {
     const text = randomTrace(rng);

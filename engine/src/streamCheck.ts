@@ -24,7 +24,9 @@ export class StreamingCheck implements LineSink {
   }
 
   /** Lines read so far. */
-  get lineCount(): number { return this.next; }
+  get lineCount(): number {
+    return this.next;
+  }
 
   /** The next line, as TraceDocument.text gives it: without its line end (nor the first line's BOM). */
   line(text: string): void {
@@ -67,11 +69,16 @@ export class StreamingReplay implements LineSink {
   private next = 0;
   private kept?: ModelState;
 
-  constructor(private readonly at: number | undefined, private readonly options: AnalysisOptions = {}) {
+  constructor(
+    private readonly at: number | undefined,
+    private readonly options: AnalysisOptions = {},
+  ) {
     this.state = initialState(options.tolerance ?? DEFAULT_TOLERANCE_NS);
   }
 
-  get lineCount(): number { return this.next; }
+  get lineCount(): number {
+    return this.next;
+  }
 
   line(text: string): void {
     this.step(() => parseLine(text));

@@ -16,7 +16,10 @@ export class Suppressions {
    * `hvtimer-disable` (it parses the line's comment) and `hasComment` is not false.
    */
   add(line: number, text: string, suppression: () => Suppression | undefined, hasComment = true): void {
-    if (this.pending && !BLANK_OR_COMMENT.test(text)) { this.nextLine.set(line, this.pending); this.pending = undefined; }
+    if (this.pending && !BLANK_OR_COMMENT.test(text)) {
+      this.nextLine.set(line, this.pending);
+      this.pending = undefined;
+    }
     // `hasComment` false: the caller knows the line has no comment, so no suppression (no scan of the text).
     if (!hasComment || !text.includes('hvtimer-disable')) return;
     const s = suppression();
@@ -28,7 +31,10 @@ export class Suppressions {
 
   /** Notes a line too long to keep (byteLines.ts): it has no comment the parser reads, only whether it is blank or a comment. */
   addLong(line: number, blankOrComment: boolean): void {
-    if (this.pending && !blankOrComment) { this.nextLine.set(line, this.pending); this.pending = undefined; }
+    if (this.pending && !blankOrComment) {
+      this.nextLine.set(line, this.pending);
+      this.pending = undefined;
+    }
   }
 
   /** Whether a finding of `code` on `line` is suppressed. */

@@ -5,7 +5,15 @@
 // holds); the editor queries answer for random positions without throwing.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis } from '../../engine/src/analysis';
-import { definitionAt, foldingRanges, hoverAt, inlayHints, outline, ReferenceScanner, semanticTokens } from '../../engine/src/editor/index';
+import {
+  definitionAt,
+  foldingRanges,
+  hoverAt,
+  inlayHints,
+  outline,
+  ReferenceScanner,
+  semanticTokens,
+} from '../../engine/src/editor/index';
 import { report, reportMarkdown } from '../../engine/src/report/index';
 import { replayJson, stateView } from '../../engine/src/state/index';
 import { stateChangeFrom, timelineOverview, timelineWindow } from '../../engine/src/timeline/index';
@@ -41,7 +49,12 @@ function queries(a: Analysis, rng: Random): string | undefined {
   timelineOverview(index, diagnostics, 'fuzz.hvtrace');
   const start = index.startNs ?? 0n;
   const end = index.endNs ?? 0n;
-  timelineWindow(index, a.doc, diagnostics, { fromNs: start, toNs: end + BigInt(rng.int(0, 5)), maxMarkers: rng.int(1, 50), maxSamples: rng.int(1, 50) });
+  timelineWindow(index, a.doc, diagnostics, {
+    fromNs: start,
+    toNs: end + BigInt(rng.int(0, 5)),
+    maxMarkers: rng.int(1, 50),
+    maxSamples: rng.int(1, 50),
+  });
   stateChangeFrom(index, line, rng.pick(['next', 'previous'] as const));
   const md = reportMarkdown(report(index, diagnostics, a.stateAfter(n - 1), 'fuzz\u001b.hvtrace'));
   return checkShownText('report', md);
@@ -70,7 +83,12 @@ export const engineTarget: FuzzTarget = {
     const q = step('queries', () => queries(analysis, rng));
     if (q) return q;
     // Random edits, applied to the client's document and to the analysis; then compare with a fresh one.
-    const client = TextDocument.create('file:///f.hvtrace', 'hvtrace', 0, text.startsWith('\uFEFF') ? text.slice(1) : text);
+    const client = TextDocument.create(
+      'file:///f.hvtrace',
+      'hvtrace',
+      0,
+      text.startsWith('\uFEFF') ? text.slice(1) : text,
+    );
     const edits: unknown[] = [];
     return step('incremental edits', () => {
       for (let k = rng.int(1, 6); k > 0; k--) {
@@ -80,13 +98,16 @@ export const engineTarget: FuzzTarget = {
         analysis.edit({ start: e.range.start, end: e.range.end, text: e.text });
         if (rng.bool(0.3)) analysis.advance(rng.int(1, 50));
       }
-      if (analysis.doc.getText() !== client.getText()) return `the document differs from the client's after ${stable(edits)}`;
+      if (analysis.doc.getText() !== client.getText())
+        return `the document differs from the client's after ${stable(edits)}`;
       const fresh = new Analysis(client.getText(), { checkpointInterval: interval });
       const got = analysis.diagnostics();
       const want = fresh.diagnostics();
-      if (stable(got) !== stable(want)) return `incremental diagnostics differ from a fresh analysis after ${stable(edits)}`;
+      if (stable(got) !== stable(want))
+        return `incremental diagnostics differ from a fresh analysis after ${stable(edits)}`;
       const line = rng.int(0, fresh.doc.lineCount - 1);
-      if (stable(replayJson(analysis.stateAfter(line))) !== stable(replayJson(fresh.stateAfter(line)))) return `state after line ${line} differs from a fresh analysis after ${stable(edits)}`;
+      if (stable(replayJson(analysis.stateAfter(line))) !== stable(replayJson(fresh.stateAfter(line))))
+        return `state after line ${line} differs from a fresh analysis after ${stable(edits)}`;
       return checkDiagnostics(analysis.doc, got);
     });
   },

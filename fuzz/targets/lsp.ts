@@ -12,12 +12,32 @@ import type { Failure, FuzzTarget } from '../target';
 import { randomTrace } from '../traces';
 
 const METHODS = [
-  'textDocument/hover', 'textDocument/inlayHint', 'textDocument/documentSymbol', 'textDocument/foldingRange', 'textDocument/definition',
-  'textDocument/references', 'textDocument/codeLens', 'textDocument/codeAction', 'textDocument/semanticTokens/full', 'textDocument/semanticTokens/range',
-  'hvtimer/stateAt', 'hvtimer/timeline', 'hvtimer/timelineOverview', 'hvtimer/timelineWindow', 'hvtimer/stateChange', 'hvtimer/report', 'hvtimer/replayStats',
-  'textDocument/nonexistent', 'workspace/symbol',
+  'textDocument/hover',
+  'textDocument/inlayHint',
+  'textDocument/documentSymbol',
+  'textDocument/foldingRange',
+  'textDocument/definition',
+  'textDocument/references',
+  'textDocument/codeLens',
+  'textDocument/codeAction',
+  'textDocument/semanticTokens/full',
+  'textDocument/semanticTokens/range',
+  'hvtimer/stateAt',
+  'hvtimer/timeline',
+  'hvtimer/timelineOverview',
+  'hvtimer/timelineWindow',
+  'hvtimer/stateChange',
+  'hvtimer/report',
+  'hvtimer/replayStats',
+  'textDocument/nonexistent',
+  'workspace/symbol',
 ];
-const NOTIFICATIONS = ['textDocument/didChange', 'textDocument/didOpen', 'textDocument/didClose', 'workspace/didChangeConfiguration'];
+const NOTIFICATIONS = [
+  'textDocument/didChange',
+  'textDocument/didOpen',
+  'textDocument/didClose',
+  'workspace/didChangeConfiguration',
+];
 
 let client: TestClient | undefined;
 let docs = 0;
@@ -25,16 +45,40 @@ const TIMEOUT_MS = 60_000;
 
 function junk(rng: Random, depth = 0): unknown {
   switch (rng.int(0, depth > 2 ? 5 : 8)) {
-    case 0: return null;
-    case 1: return rng.pick([-1, 0, 2 ** 31, -(2 ** 53), 1.5, Number.MAX_SAFE_INTEGER]);
-    case 2: return rng.pick(['', 'file:///nope.hvtrace', '\u0000', 'x'.repeat(1000), '-1']);
-    case 3: return rng.bool();
-    case 4: return randomPosition(rng, 10);
-    case 5: return undefined;
-    case 6: return Array.from({ length: rng.int(0, 3) }, () => junk(rng, depth + 1));
+    case 0:
+      return null;
+    case 1:
+      return rng.pick([-1, 0, 2 ** 31, -(2 ** 53), 1.5, Number.MAX_SAFE_INTEGER]);
+    case 2:
+      return rng.pick(['', 'file:///nope.hvtrace', '\u0000', 'x'.repeat(1000), '-1']);
+    case 3:
+      return rng.bool();
+    case 4:
+      return randomPosition(rng, 10);
+    case 5:
+      return undefined;
+    case 6:
+      return Array.from({ length: rng.int(0, 3) }, () => junk(rng, depth + 1));
     default: {
       const o: Record<string, unknown> = {};
-      for (const k of ['textDocument', 'uri', 'position', 'range', 'line', 'character', 'start', 'end', 'context', 'fromNs', 'toNs', 'direction', 'version', 'contentChanges', 'text']) if (rng.bool(0.3)) o[k] = junk(rng, depth + 1);
+      for (const k of [
+        'textDocument',
+        'uri',
+        'position',
+        'range',
+        'line',
+        'character',
+        'start',
+        'end',
+        'context',
+        'fromNs',
+        'toNs',
+        'direction',
+        'version',
+        'contentChanges',
+        'text',
+      ])
+        if (rng.bool(0.3)) o[k] = junk(rng, depth + 1);
       return o;
     }
   }
@@ -49,18 +93,33 @@ function plausible(rng: Random, uri: string): unknown {
     { textDocument: { uri }, range: { start: p, end: q } },
     { textDocument: { uri }, position: p, context: { includeDeclaration: rng.bool() } },
     { textDocument: { uri }, range: { start: p, end: q }, context: { diagnostics: [] } },
-    { uri, line: p.line }, { uri, line: p.line, direction: rng.pick(['next', 'previous', 'sideways']) },
-    { uri, fromNs: String(rng.u64()), toNs: rng.pick(['0', '-5', 'abc', String(rng.u64())]), maxMarkers: rng.int(-5, 50) },
+    { uri, line: p.line },
+    { uri, line: p.line, direction: rng.pick(['next', 'previous', 'sideways']) },
+    {
+      uri,
+      fromNs: String(rng.u64()),
+      toNs: rng.pick(['0', '-5', 'abc', String(rng.u64())]),
+      maxMarkers: rng.int(-5, 50),
+    },
     { uri, fromLine: p.line, toLine: q.line },
   ]);
 }
 
-const strip = (ds: LspDiagnostic[]): unknown => ds.map((d) => ({ ...d, relatedInformation: d.relatedInformation?.map((r) => ({ ...r, location: { ...r.location, uri: '' } })) }));
+const strip = (ds: LspDiagnostic[]): unknown =>
+  ds.map((d) => ({
+    ...d,
+    relatedInformation: d.relatedInformation?.map((r) => ({ ...r, location: { ...r.location, uri: '' } })),
+  }));
 
 async function withTimeout<T>(what: string, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer to ${what} in ${TIMEOUT_MS} ms`)), TIMEOUT_MS); })]);
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer to ${what} in ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -68,7 +127,9 @@ async function withTimeout<T>(what: string, p: Promise<T>): Promise<T> {
 
 async function editSession(c: TestClient, rng: Random): Promise<Failure | undefined> {
   const uri = `file:///fuzz/edits-${docs++}.hvtrace`;
-  const initial = (rng.bool(0.15) ? '\uFEFF' : '') + (rng.bool(0.5) ? randomDocument(rng) : randomTrace(rng, { hosts: 2, vms: 2, vcpus: 2, lines: rng.int(1, 40) }));
+  const initial =
+    (rng.bool(0.15) ? '\uFEFF' : '') +
+    (rng.bool(0.5) ? randomDocument(rng) : randomTrace(rng, { hosts: 2, vms: 2, vcpus: 2, lines: rng.int(1, 40) }));
   const doc = TextDocument.create(uri, 'hvtrace', 1, initial);
   const log: unknown[] = [initial];
   await c.open(uri, initial);
@@ -88,12 +149,19 @@ async function editSession(c: TestClient, rng: Random): Promise<Failure | undefi
   // The diagnostics of the last version, or the server's report that a replay of this document failed.
   let outcome: { diagnostics: LspDiagnostic[] } | { error: string };
   try {
-    outcome = await c.waitFor(`diagnostics for ${uri} v${version}`, () => {
-      const p = c.publications(uri).filter((x) => x.version === version).at(-1);
-      if (p) return { diagnostics: p.diagnostics };
-      const failed = c.logs.find((l) => l.type === 1 && l.message.includes(`replay of ${uri} failed`));
-      return failed ? { error: failed.message } : undefined;
-    }, TIMEOUT_MS);
+    outcome = await c.waitFor(
+      `diagnostics for ${uri} v${version}`,
+      () => {
+        const p = c
+          .publications(uri)
+          .filter((x) => x.version === version)
+          .at(-1);
+        if (p) return { diagnostics: p.diagnostics };
+        const failed = c.logs.find((l) => l.type === 1 && l.message.includes(`replay of ${uri} failed`));
+        return failed ? { error: failed.message } : undefined;
+      },
+      TIMEOUT_MS,
+    );
   } catch (e) {
     return { problem: `no diagnostics for version ${version} of the edited document: ${String(e)}`, input };
   }
@@ -102,10 +170,19 @@ async function editSession(c: TestClient, rng: Random): Promise<Failure | undefi
   const fresh = `${uri}.fresh`;
   await c.open(fresh, doc.getText());
   const expected = await withTimeout('diagnostics', c.diagnostics(fresh, 1, TIMEOUT_MS));
-  if (JSON.stringify(strip(edited)) !== JSON.stringify(strip(expected))) return { problem: 'after the edits the server\'s diagnostics differ from a fresh document with the client\'s text', input };
-  const tokens = (u: string) => c.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri: u } });
+  if (JSON.stringify(strip(edited)) !== JSON.stringify(strip(expected)))
+    return {
+      problem: "after the edits the server's diagnostics differ from a fresh document with the client's text",
+      input,
+    };
+  const tokens = (u: string) =>
+    c.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri: u } });
   const [a, b] = await withTimeout('semantic tokens', Promise.all([tokens(uri), tokens(fresh)]));
-  if (JSON.stringify(a.data) !== JSON.stringify(b.data)) return { problem: 'after the edits the server\'s semantic tokens differ from a fresh document with the client\'s text', input };
+  if (JSON.stringify(a.data) !== JSON.stringify(b.data))
+    return {
+      problem: "after the edits the server's semantic tokens differ from a fresh document with the client's text",
+      input,
+    };
   await c.close(uri);
   await c.close(fresh);
   return undefined;
@@ -118,7 +195,9 @@ async function malformed(c: TestClient, rng: Random): Promise<Failure | undefine
   for (let i = rng.int(1, 8); i > 0; i--) {
     if (rng.bool(0.2)) {
       const m = rng.pick(NOTIFICATIONS);
-      const params = rng.bool(0.5) ? junk(rng) : { textDocument: { uri, version: rng.int(-1, 5) }, contentChanges: junk(rng) };
+      const params = rng.bool(0.5)
+        ? junk(rng)
+        : { textDocument: { uri, version: rng.int(-1, 5) }, contentChanges: junk(rng) };
       sent.push({ notification: m, params });
       await c.connection.sendNotification(m, params);
       continue;
@@ -127,7 +206,13 @@ async function malformed(c: TestClient, rng: Random): Promise<Failure | undefine
     const params = rng.bool(0.5) ? plausible(rng, uri) : junk(rng);
     sent.push({ request: m, params });
     // An answer or an error response is fine; silence or a dead server is not.
-    await withTimeout(m, c.request(m, params).then(() => undefined, () => undefined));
+    await withTimeout(
+      m,
+      c.request(m, params).then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
   }
   const alive = await alivePing(c);
   return alive ? { problem: alive, input: JSON.stringify(sent) } : undefined;
@@ -139,10 +224,25 @@ async function cancelStorm(c: TestClient, rng: Random): Promise<Failure | undefi
   const pending: Promise<unknown>[] = [];
   for (let i = rng.int(5, 60); i > 0; i--) {
     const source = new CancellationTokenSource();
-    const m = rng.pick(['hvtimer/timelineOverview', 'textDocument/references', 'textDocument/codeLens', 'hvtimer/report', 'textDocument/inlayHint', 'hvtimer/stateAt']);
-    pending.push(c.request(m, plausible(rng, uri), source.token).then(() => undefined, () => undefined));
+    const m = rng.pick([
+      'hvtimer/timelineOverview',
+      'textDocument/references',
+      'textDocument/codeLens',
+      'hvtimer/report',
+      'textDocument/inlayHint',
+      'hvtimer/stateAt',
+    ]);
+    pending.push(
+      c.request(m, plausible(rng, uri), source.token).then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
     if (rng.bool(0.9)) source.cancel();
-    if (rng.bool(0.2)) await c.change(uri, 1 + i, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# x\n' }]);
+    if (rng.bool(0.2))
+      await c.change(uri, 1 + i, [
+        { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# x\n' },
+      ]);
   }
   try {
     await withTimeout('cancelled requests', Promise.all(pending));
@@ -158,8 +258,15 @@ async function cancelStorm(c: TestClient, rng: Random): Promise<Failure | undefi
 async function alivePing(c: TestClient): Promise<string | undefined> {
   const uri = 'file:///fuzz/ping.hvtrace';
   try {
-    const h = await withTimeout('hover', c.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 0 } }));
-    if (!h || !/vm1/.test(h.contents.value)) return `the server answered a plain hover wrongly: ${JSON.stringify(h)?.slice(0, 200)}`;
+    const h = await withTimeout(
+      'hover',
+      c.request<{ contents: { value: string } } | null>('textDocument/hover', {
+        textDocument: { uri },
+        position: { line: 2, character: 0 },
+      }),
+    );
+    if (!h || !/vm1/.test(h.contents.value))
+      return `the server answered a plain hover wrongly: ${JSON.stringify(h)?.slice(0, 200)}`;
     return undefined;
   } catch (e) {
     return `the server stopped answering: ${String(e)}; stderr: ${c.stderr.slice(-500)}`;
@@ -171,7 +278,10 @@ export const lspTarget: FuzzTarget = {
   async setup() {
     client = new TestClient();
     await client.initialize();
-    await client.open('file:///fuzz/ping.hvtrace', '@host h arch=arm64 freq=25MHz\n1.0 h/vm1 ioctl KVM_CREATE_VCPU id=0\n2.0 h/vm1/vcpu0 ioctl KVM_RUN\n');
+    await client.open(
+      'file:///fuzz/ping.hvtrace',
+      '@host h arch=arm64 freq=25MHz\n1.0 h/vm1 ioctl KVM_CREATE_VCPU id=0\n2.0 h/vm1/vcpu0 ioctl KVM_RUN\n',
+    );
     await client.diagnostics('file:///fuzz/ping.hvtrace');
   },
   async one(rng) {

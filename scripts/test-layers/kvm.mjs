@@ -18,9 +18,14 @@ const TRACEFS = '/sys/kernel/tracing';
 
 /** Why this machine cannot run the layer, or undefined. */
 function missing() {
-  if (process.platform !== 'linux' || process.arch !== 'x64') return `the test VMM is x86_64 Linux only (this is ${process.platform}/${process.arch})`;
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    return `the test VMM is x86_64 Linux only (this is ${process.platform}/${process.arch})`;
   if (process.getuid?.() !== 0) return 'not root (uprobes and tracefs need root)';
-  try { accessSync('/dev/kvm', constants.R_OK | constants.W_OK); } catch { return 'no usable /dev/kvm'; }
+  try {
+    accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
+  } catch {
+    return 'no usable /dev/kvm';
+  }
   if (spawnSync('cc', ['--version']).status !== 0) return 'no C compiler (cc)';
   if (!existsSync(`${TRACEFS}/trace_clock`)) spawnSync('mount', ['-t', 'tracefs', 'nodev', TRACEFS]);
   if (!existsSync(`${TRACEFS}/trace_clock`)) return `tracefs is not mounted on ${TRACEFS} and cannot be`;
@@ -31,11 +36,17 @@ function missing() {
 export async function run() {
   const why = missing();
   if (why) {
-    console.log(`  kvm: skipped: ${why}. Would run: cc -O2 -pthread -o ${path.relative(root, VMM)} test/kvm/vmm.c, then for each scenario of \`vmm list\`: node dist/cli.js record -o test-results/kvm/SCENARIO.trace -- ${path.relative(root, VMM)} SCENARIO, then import and replay each against the model`);
+    console.log(
+      `  kvm: skipped: ${why}. Would run: cc -O2 -pthread -o ${path.relative(root, VMM)} test/kvm/vmm.c, then for each scenario of \`vmm list\`: node dist/cli.js record -o test-results/kvm/SCENARIO.trace -- ${path.relative(root, VMM)} SCENARIO, then import and replay each against the model`,
+    );
     return { passed: 0, failed: 0, skipped: 0, allowEmpty: true };
   }
   mkdirSync(OUT, { recursive: true });
-  const cc = spawnSync('cc', ['-O2', '-Wall', '-Wextra', '-Werror', '-pthread', '-o', VMM, path.join(root, 'test/kvm/vmm.c')], { encoding: 'utf8' });
+  const cc = spawnSync(
+    'cc',
+    ['-O2', '-Wall', '-Wextra', '-Werror', '-pthread', '-o', VMM, path.join(root, 'test/kvm/vmm.c')],
+    { encoding: 'utf8' },
+  );
   if (cc.status !== 0) {
     console.log(`  kvm: the test VMM does not build:\n${cc.stderr}`);
     return { passed: 0, failed: 1, skipped: 0 };

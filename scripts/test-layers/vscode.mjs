@@ -11,15 +11,26 @@ import { runSuiteInCodeServer } from '../../test/vscode/run-code-server.mjs';
 export const name = 'vscode';
 export const order = 60;
 
-const line = (t) => `  ${t.ok ? 'ok  ' : 'FAIL'} ${t.name}${t.error ? `\n       ${t.error.split('\n').slice(0, 8).join('\n       ')}` : ''}`;
+const line = (t) =>
+  `  ${t.ok ? 'ok  ' : 'FAIL'} ${t.name}${t.error ? `\n       ${t.error.split('\n').slice(0, 8).join('\n       ')}` : ''}`;
 
 /** test-electron in a child process, so a hung download cannot hold this one. */
 function runElectron() {
   const dir = mkdtempSync(path.join(tmpdir(), 'hvtimer-electron-'));
   const json = path.join(dir, 'result.json');
   try {
-    const r = spawnSync(process.execPath, ['test/vscode/run-electron.mjs', '--json', json], { cwd: root, stdio: 'inherit', timeout: 15 * 60_000 });
-    if (!existsSync(json)) return { status: 'failed', passed: 0, failed: 1, tests: [{ name: 'test-electron runner', ok: false, error: `exit ${r.status ?? r.signal}` }] };
+    const r = spawnSync(process.execPath, ['test/vscode/run-electron.mjs', '--json', json], {
+      cwd: root,
+      stdio: 'inherit',
+      timeout: 15 * 60_000,
+    });
+    if (!existsSync(json))
+      return {
+        status: 'failed',
+        passed: 0,
+        failed: 1,
+        tests: [{ name: 'test-electron runner', ok: false, error: `exit ${r.status ?? r.signal}` }],
+      };
     return JSON.parse(readFileSync(json, 'utf8'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -39,7 +50,9 @@ export async function run() {
   }
   try {
     const r = await runSuiteInCodeServer({ log: (l) => console.log(l) });
-    console.log(`VS Code ${r.vscodeVersion} extension host (code-server ${r.codeServerVersion}): ${r.passed} passed, ${r.failed} failed`);
+    console.log(
+      `VS Code ${r.vscodeVersion} extension host (code-server ${r.codeServerVersion}): ${r.passed} passed, ${r.failed} failed`,
+    );
     r.tests.forEach((t) => console.log(line(t)));
     passed += r.passed;
     failed += r.failed;

@@ -15,14 +15,25 @@ import { CHROMIUM } from '../../test/vscode/browser.mjs';
 export const name = 'webview';
 export const order = 65;
 
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 function makeFixtures() {
   const dir = mkdtempSync(path.join(tmpdir(), 'hvtimer-webview-'));
   const file = path.join(dir, 'fixtures.json');
   try {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/webview/fixtures.ts', file], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/webview/fixtures.ts', file], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`test/webview/fixtures.ts failed: ${r.stderr}`);
     return JSON.parse(readFileSync(file, 'utf8'));
   } finally {
@@ -54,7 +65,12 @@ export async function run() {
         console.log(`  ok   ${title} (${Date.now() - t0} ms)`);
       } catch (err) {
         failed++;
-        console.log(`  FAIL ${title} (${Date.now() - t0} ms)\n       ${String(err?.message ?? err).split('\n').slice(0, 12).join('\n       ')}`);
+        console.log(
+          `  FAIL ${title} (${Date.now() - t0} ms)\n       ${String(err?.message ?? err)
+            .split('\n')
+            .slice(0, 12)
+            .join('\n       ')}`,
+        );
       } finally {
         await context.close();
       }

@@ -7,8 +7,10 @@ export const CHUNK_LINES = 1000;
 
 export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export const cancelled = (): ResponseError<void> => new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
-export const contentModified = (): ResponseError<void> => new ResponseError(LSPErrorCodes.ContentModified, 'the document changed while the request was computed');
+export const cancelled = (): ResponseError<void> =>
+  new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
+export const contentModified = (): ResponseError<void> =>
+  new ResponseError(LSPErrorCodes.ContentModified, 'the document changed while the request was computed');
 
 /**
  * Calls `work(from, to)` for consecutive chunks of `from`..`to` aligned on checkpoints, yielding to
@@ -16,8 +18,11 @@ export const contentModified = (): ResponseError<void> => new ResponseError(LSPE
  * `token` is cancelled and ContentModified when `stillCurrent()` turns false.
  */
 export async function inChunks(
-  from: number, to: number, work: (from: number, to: number) => boolean | void,
-  token: CancellationToken | undefined, stillCurrent: () => boolean,
+  from: number,
+  to: number,
+  work: (from: number, to: number) => boolean | void,
+  token: CancellationToken | undefined,
+  stillCurrent: () => boolean,
 ): Promise<void> {
   let start = from;
   while (start <= to) {

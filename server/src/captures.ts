@@ -4,13 +4,17 @@
 // lines. Requests on a capture are translated at one place (`throughCapture`): positions and line
 // numbers in go from the capture to the generated trace, and every line number out comes back.
 // Events the importer did not use are published dimmed (a hint with DiagnosticTag.Unnecessary).
-import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
+import {
+  DiagnosticSeverity,
+  DiagnosticTag,
+  type Connection,
+  type Diagnostic as LspDiagnostic,
+} from 'vscode-languageserver/node';
 import type { Diagnostic } from '../../engine/src/index';
 import { importCaptures, looksLikeCapture, type CaptureImport, type LineStatus } from '../../engine/src/import/index';
 import { toLspDiagnostic } from './diagnostics';
 import type { DocumentStore, TraceDoc } from './documents';
 import { CAPTURE_LANGUAGE_ID, type ConvertCaptureParams, type ConvertCaptureResult } from '../../protocol/capture';
-
 
 export interface CaptureView {
   /** The conversion, or why the text is not a capture hvtimer reads. */
@@ -37,7 +41,9 @@ export function convertCapture(uri: string, text: string): { text: string; view:
   const generated: number[][] = lengths.map(() => []);
   const r = importCaptures([{ name: nameOf(uri), text }]);
   if (!r.ok) return { text: '', view: { error: r.error, generated, lengths } };
-  r.value.sourceOf.forEach((src, g) => { if (src && src.file === 0 && generated[src.line]) generated[src.line].push(g); });
+  r.value.sourceOf.forEach((src, g) => {
+    if (src && src.file === 0 && generated[src.line]) generated[src.line].push(g);
+  });
   return { text: r.value.text, view: { imported: r.value, generated, lengths } };
 }
 
@@ -67,15 +73,32 @@ const DIMMED: Partial<Record<LineStatus, string>> = {
 };
 
 /** The engine's diagnostics on the capture's lines, plus the capture's unused lines dimmed. */
-export function captureDiagnostics(doc: TraceDoc, view: CaptureView, diagnostics: readonly Diagnostic[]): LspDiagnostic[] {
+export function captureDiagnostics(
+  doc: TraceDoc,
+  view: CaptureView,
+  diagnostics: readonly Diagnostic[],
+): LspDiagnostic[] {
   if (view.error) {
-    return [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: view.lengths[0] ?? 0 } }, severity: DiagnosticSeverity.Warning, source: 'hvtimer', message: view.error }];
+    return [
+      {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: view.lengths[0] ?? 0 } },
+        severity: DiagnosticSeverity.Warning,
+        source: 'hvtimer',
+        message: view.error,
+      },
+    ];
   }
-  const whole = (line: number): LspDiagnostic['range'] => ({ start: { line, character: 0 }, end: { line, character: view.lengths[line] ?? 0 } });
+  const whole = (line: number): LspDiagnostic['range'] => ({
+    start: { line, character: 0 },
+    end: { line, character: view.lengths[line] ?? 0 },
+  });
   const out: LspDiagnostic[] = diagnostics.map((d) => {
     const l = toLspDiagnostic(doc, d);
     l.range = whole(sourceLine(view, d.range.start.line));
-    l.relatedInformation = l.relatedInformation?.map((r) => ({ ...r, location: { ...r.location, range: whole(sourceLine(view, r.location.range.start.line)) } }));
+    l.relatedInformation = l.relatedInformation?.map((r) => ({
+      ...r,
+      location: { ...r.location, range: whole(sourceLine(view, r.location.range.start.line)) },
+    }));
     return l;
   });
   // Runs of consecutive unused lines of one kind become one dimmed range.
@@ -84,44 +107,73 @@ export function captureDiagnostics(doc: TraceDoc, view: CaptureView, diagnostics
     const message = DIMMED[status[i]];
     let j = i;
     while (j + 1 < status.length && status[j + 1] === status[i]) j++;
-    if (message) out.push({ range: { start: { line: i, character: 0 }, end: { line: j, character: view.lengths[j] ?? 0 } }, severity: DiagnosticSeverity.Hint, tags: [DiagnosticTag.Unnecessary], source: 'hvtimer', message });
+    if (message)
+      out.push({
+        range: { start: { line: i, character: 0 }, end: { line: j, character: view.lengths[j] ?? 0 } },
+        severity: DiagnosticSeverity.Hint,
+        tags: [DiagnosticTag.Unnecessary],
+        source: 'hvtimer',
+        message,
+      });
     i = j + 1;
   }
   return out;
 }
 
-export function publishCapture(connection: Connection, doc: TraceDoc, view: CaptureView, diagnostics: readonly Diagnostic[]): void {
-  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: captureDiagnostics(doc, view, diagnostics) });
+export function publishCapture(
+  connection: Connection,
+  doc: TraceDoc,
+  view: CaptureView,
+  diagnostics: readonly Diagnostic[],
+): void {
+  void connection.sendDiagnostics({
+    uri: doc.uri,
+    version: doc.version,
+    diagnostics: captureDiagnostics(doc, view, diagnostics),
+  });
 }
 
 // ---- requests ---------------------------------------------------------------------------------
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const isPosition = (x: unknown): x is { line: number; character: number } => isObject(x) && typeof x.line === 'number' && typeof x.character === 'number' && Object.keys(x).length === 2;
-const isRange = (x: unknown): x is { start: { line: number; character: number }; end: { line: number; character: number } } => isObject(x) && isPosition(x.start) && isPosition(x.end);
+const isPosition = (x: unknown): x is { line: number; character: number } =>
+  isObject(x) && typeof x.line === 'number' && typeof x.character === 'number' && Object.keys(x).length === 2;
+const isRange = (
+  x: unknown,
+): x is { start: { line: number; character: number }; end: { line: number; character: number } } =>
+  isObject(x) && isPosition(x.start) && isPosition(x.end);
 const LINE_KEY = /^(?:line|.*Line)$/;
 
 /** Every line number in a result, from the generated trace back to the capture. */
 export function toCapture(view: CaptureView, value: unknown, key = ''): unknown {
   if (Array.isArray(value)) return value.map((v) => toCapture(view, v, key));
   if (isRange(value)) {
-    const start = sourceLine(view, value.start.line), end = sourceLine(view, value.end.line);
+    const start = sourceLine(view, value.start.line),
+      end = sourceLine(view, value.end.line);
     return { start: { line: start, character: 0 }, end: { line: end, character: view.lengths[end] ?? 0 } };
   }
   // A lone position (an inlay hint) goes to the end of its capture line.
-  if (isPosition(value)) { const line = sourceLine(view, value.line); return { line, character: view.lengths[line] ?? 0 }; }
+  if (isPosition(value)) {
+    const line = sourceLine(view, value.line);
+    return { line, character: view.lengths[line] ?? 0 };
+  }
   if (!isObject(value)) return typeof value === 'number' && LINE_KEY.test(key) ? sourceLine(view, value) : value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (k === 'lineCount' && typeof v === 'number') out[k] = view.lengths.length;
-    else if (k === 'arguments' && Array.isArray(v)) out[k] = v.map((a) => (typeof a === 'number' ? sourceLine(view, a) : a)); // a code lens's [uri, line]
+    else if (k === 'arguments' && Array.isArray(v))
+      out[k] = v.map((a) => (typeof a === 'number' ? sourceLine(view, a) : a)); // a code lens's [uri, line]
     else out[k] = toCapture(view, v, k);
   }
   return out;
 }
 
 /** Params on a capture → params on the generated trace; undefined when the position stands for no statement. */
-function toGenerated(doc: TraceDoc, view: CaptureView, params: Record<string, unknown>): Record<string, unknown> | undefined {
+function toGenerated(
+  doc: TraceDoc,
+  view: CaptureView,
+  params: Record<string, unknown>,
+): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = { ...params };
   if (isPosition(params.position)) {
     const g = statementLine(view, params.position.line);
@@ -131,9 +183,16 @@ function toGenerated(doc: TraceDoc, view: CaptureView, params: Record<string, un
     out.position = { line: g, character: (words[0]?.length ?? 0) + (words[1]?.length ?? 0) + 2 };
   }
   if (isRange(params.range)) {
-    out.range = { start: { line: stateLine(view, params.range.start.line - 1) + (params.range.start.line > 0 ? 1 : 0), character: 0 }, end: { line: stateLine(view, params.range.end.line), character: 0 } };
+    out.range = {
+      start: {
+        line: stateLine(view, params.range.start.line - 1) + (params.range.start.line > 0 ? 1 : 0),
+        character: 0,
+      },
+      end: { line: stateLine(view, params.range.end.line), character: 0 },
+    };
   }
-  for (const k of ['line', 'fromLine', 'toLine']) if (typeof params[k] === 'number') out[k] = stateLine(view, params[k] as number);
+  for (const k of ['line', 'fromLine', 'toLine'])
+    if (typeof params[k] === 'number') out[k] = stateLine(view, params[k] as number);
   return out;
 }
 
@@ -150,13 +209,23 @@ export function convertCaptureRequest(store: DocumentStore, params: ConvertCaptu
 const AS_IS = new Set(['hvtimer/convertCapture']);
 
 /** Requests that make no sense on a capture: edits to the generated text (fixes, completion), its token colours. */
-const EMPTY_ON_CAPTURE: Record<string, unknown> = { 'code actions': [], 'semantic tokens': { data: [] }, completion: null, 'signature help': null };
+const EMPTY_ON_CAPTURE: Record<string, unknown> = {
+  'code actions': [],
+  'semantic tokens': { data: [] },
+  completion: null,
+  'signature help': null,
+};
 
 /**
  * Runs a request handler for a document that may be a capture: translated in and out when it is,
  * unchanged otherwise. `name` is the handler's name in main.ts's `guard`.
  */
-export async function throughCapture<P, R>(store: DocumentStore, name: string, params: P, run: (p: P) => R | Promise<R>): Promise<R> {
+export async function throughCapture<P, R>(
+  store: DocumentStore,
+  name: string,
+  params: P,
+  run: (p: P) => R | Promise<R>,
+): Promise<R> {
   const p = params as unknown as Record<string, unknown> | undefined;
   const uri = isObject(p) ? (isObject(p.textDocument) ? p.textDocument.uri : p.uri) : undefined;
   const doc = typeof uri === 'string' ? store.get(uri) : undefined;

@@ -11,7 +11,11 @@ import { pushAll } from '../../engine/src/util/arrays';
 /** Lenses per document version: VS Code asks again after every edit and scroll. */
 const cache = new WeakMap<TraceDoc, { version: number; lenses: CodeLens[] }>();
 
-export async function codeLenses(store: DocumentStore, params: CodeLensParams, token: CancellationToken): Promise<CodeLens[] | null> {
+export async function codeLenses(
+  store: DocumentStore,
+  params: CodeLensParams,
+  token: CancellationToken,
+): Promise<CodeLens[] | null> {
   const doc = store.get(params.textDocument.uri);
   if (!doc) return null;
   const cached = cache.get(doc);
@@ -20,15 +24,36 @@ export async function codeLenses(store: DocumentStore, params: CodeLensParams, t
   const version = doc.version;
   const lines = analysis.doc.lineCount;
   const points: Discontinuity[] = [];
-  await inChunks(0, lines - 1, (from, to) => { pushAll(points, discontinuities(analysis, from, to)); }, token, () => doc.version === version && doc.analysis === analysis);
+  await inChunks(
+    0,
+    lines - 1,
+    (from, to) => {
+      pushAll(points, discontinuities(analysis, from, to));
+    },
+    token,
+    () => doc.version === version && doc.analysis === analysis,
+  );
   const lenses: CodeLens[] = [];
-  const at = (line: number, end: number): CodeLens['range'] => ({ start: { line, character: 0 }, end: { line, character: end } });
+  const at = (line: number, end: number): CodeLens['range'] => ({
+    start: { line, character: 0 },
+    end: { line, character: end },
+  });
   const common = (line: number): CodeLens[] => [
-    { range: at(line, analysis.doc.text(line).length), command: { title: 'Replay to here', command: REPLAY_TO_LINE_COMMAND, arguments: [doc.uri, line] } },
-    { range: at(line, analysis.doc.text(line).length), command: { title: 'Show timeline', command: SHOW_TIMELINE_COMMAND, arguments: [doc.uri, line] } },
+    {
+      range: at(line, analysis.doc.text(line).length),
+      command: { title: 'Replay to here', command: REPLAY_TO_LINE_COMMAND, arguments: [doc.uri, line] },
+    },
+    {
+      range: at(line, analysis.doc.text(line).length),
+      command: { title: 'Show timeline', command: SHOW_TIMELINE_COMMAND, arguments: [doc.uri, line] },
+    },
   ];
   const resumeLines = new Map<number, Discontinuity[]>();
-  for (const p of points) { const list = resumeLines.get(p.line); if (list) list.push(p); else resumeLines.set(p.line, [p]); }
+  for (const p of points) {
+    const list = resumeLines.get(p.line);
+    if (list) list.push(p);
+    else resumeLines.set(p.line, [p]);
+  }
   for (let line = 0; line < lines; line++) {
     const node = analysis.doc.node(line);
     const isVm = node.kind === 'directive' && node.directive.type === 'vm';
@@ -36,7 +61,10 @@ export async function codeLenses(store: DocumentStore, params: CodeLensParams, t
     if (!isVm && !resume) continue;
     lenses.push(...common(line));
     for (const d of resume ?? []) {
-      lenses.push({ range: at(line, analysis.doc.text(line).length), command: { title: `vcpu${d.vcpu}: ${d.label}`, command: SHOW_TIMELINE_COMMAND, arguments: [doc.uri, line] } });
+      lenses.push({
+        range: at(line, analysis.doc.text(line).length),
+        command: { title: `vcpu${d.vcpu}: ${d.label}`, command: SHOW_TIMELINE_COMMAND, arguments: [doc.uri, line] },
+      });
     }
   }
   cache.set(doc, { version, lenses });

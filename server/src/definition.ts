@@ -9,7 +9,10 @@ import { engineCharacter, lspCharacter, type DocumentStore, type TraceDoc } from
 
 const toLocation = (doc: TraceDoc, l: EngineLocation): Location => ({
   uri: doc.uri,
-  range: { start: { line: l.line, character: lspCharacter(doc, l.line, l.start) }, end: { line: l.line, character: lspCharacter(doc, l.line, l.end) } },
+  range: {
+    start: { line: l.line, character: lspCharacter(doc, l.line, l.start) },
+    end: { line: l.line, character: lspCharacter(doc, l.line, l.end) },
+  },
 });
 
 export function definition(store: DocumentStore, params: DefinitionParams): Location[] | null {
@@ -20,7 +23,11 @@ export function definition(store: DocumentStore, params: DefinitionParams): Loca
   return definitionAt(doc.analysis, line, engineCharacter(doc, line, character)).map((l) => toLocation(doc, l));
 }
 
-export async function references(store: DocumentStore, params: ReferenceParams, token: CancellationToken): Promise<Location[] | null> {
+export async function references(
+  store: DocumentStore,
+  params: ReferenceParams,
+  token: CancellationToken,
+): Promise<Location[] | null> {
   const doc = store.get(params.textDocument.uri);
   if (!doc) return null;
   const line = params.position.line;
@@ -31,7 +38,15 @@ export async function references(store: DocumentStore, params: ReferenceParams, 
   if (node.kind !== 'statement') return [];
   const scanner = new ReferenceScanner(analysis, line);
   if (!scanner.setsAnything()) return [];
-  await inChunks(line + 1, analysis.doc.lineCount - 1, (from, to) => scanner.scan(from, to), token, () => doc.version === version && doc.analysis === analysis);
-  const self = params.context.includeDeclaration ? [{ line, start: node.statement.span.start, end: node.statement.span.end }] : [];
+  await inChunks(
+    line + 1,
+    analysis.doc.lineCount - 1,
+    (from, to) => scanner.scan(from, to),
+    token,
+    () => doc.version === version && doc.analysis === analysis,
+  );
+  const self = params.context.includeDeclaration
+    ? [{ line, start: node.statement.span.start, end: node.statement.span.end }]
+    : [];
   return [...self, ...scanner.found].map((l) => toLocation(doc, l));
 }

@@ -2,7 +2,13 @@
 // inside the installed extension, related information, tags.
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic as LspDiagnostic, type Range as LspRange } from 'vscode-languageserver/node';
+import {
+  DiagnosticSeverity,
+  DiagnosticTag,
+  type Connection,
+  type Diagnostic as LspDiagnostic,
+  type Range as LspRange,
+} from 'vscode-languageserver/node';
 import { docsPagePath, type Diagnostic, type Range, type Severity } from '../../engine/src/index';
 import { lspCharacter, type TraceDoc } from './documents';
 
@@ -22,7 +28,10 @@ export const docsLink = (docPath: string): string => {
 };
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
 };
 const TAGS = { unnecessary: DiagnosticTag.Unnecessary, deprecated: DiagnosticTag.Deprecated } as const;
 
@@ -35,16 +44,28 @@ export function toLspRange(doc: TraceDoc, r: Range): LspRange {
 
 export function toLspDiagnostic(doc: TraceDoc, d: Diagnostic): LspDiagnostic {
   const out: LspDiagnostic = {
-    range: toLspRange(doc, d.range), severity: SEVERITY[d.severity], code: d.code, codeDescription: { href: docsHref(d.code) },
-    source: 'hvtimer', message: d.message,
+    range: toLspRange(doc, d.range),
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    codeDescription: { href: docsHref(d.code) },
+    source: 'hvtimer',
+    message: d.message,
   };
-  if (d.related.length) out.relatedInformation = d.related.map((r) => ({ location: { uri: doc.uri, range: toLspRange(doc, r.range) }, message: r.message }));
+  if (d.related.length)
+    out.relatedInformation = d.related.map((r) => ({
+      location: { uri: doc.uri, range: toLspRange(doc, r.range) },
+      message: r.message,
+    }));
   if (d.tags.length) out.tags = d.tags.map((t) => TAGS[t]);
   return out;
 }
 
 export function publish(connection: Connection, doc: TraceDoc, diagnostics: readonly Diagnostic[]): void {
-  void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnostics.map((d) => toLspDiagnostic(doc, d)) });
+  void connection.sendDiagnostics({
+    uri: doc.uri,
+    version: doc.version,
+    diagnostics: diagnostics.map((d) => toLspDiagnostic(doc, d)),
+  });
 }
 
 export function clear(connection: Connection, uri: string): void {

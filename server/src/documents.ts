@@ -3,7 +3,11 @@
 // runs in chunks between event-loop turns, so a newer edit (or settings change) makes the running
 // replay obsolete and it stops at its next turn. Files that take more than a moment show progress.
 import type {
-  Connection, DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, WorkDoneProgressServerReporter,
+  Connection,
+  DidChangeTextDocumentParams,
+  DidCloseTextDocumentParams,
+  DidOpenTextDocumentParams,
+  WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis, type AnalysisOptions, type Diagnostic } from '../../engine/src/index';
@@ -46,8 +50,11 @@ export interface DocumentEvents {
   settingsFor(uri: string): Promise<Settings>;
 }
 
-const toEngineOptions = (s: Settings, interval = CHUNK_LINES): AnalysisOptions =>
-  ({ tolerance: s.tolerance, severity: s.severity, checkpointInterval: interval });
+const toEngineOptions = (s: Settings, interval = CHUNK_LINES): AnalysisOptions => ({
+  tolerance: s.tolerance,
+  severity: s.severity,
+  checkpointInterval: interval,
+});
 
 export class DocumentStore {
   private readonly docs = new Map<string, TraceDoc>();
@@ -55,10 +62,17 @@ export class DocumentStore {
   progressSupported = false;
   progressAfterMs = DEFAULT_PROGRESS_AFTER_MS;
 
-  constructor(private readonly connection: Connection, private readonly events: DocumentEvents) {}
+  constructor(
+    private readonly connection: Connection,
+    private readonly events: DocumentEvents,
+  ) {}
 
-  get(uri: string): TraceDoc | undefined { return this.docs.get(uri); }
-  all(): TraceDoc[] { return [...this.docs.values()]; }
+  get(uri: string): TraceDoc | undefined {
+    return this.docs.get(uri);
+  }
+  all(): TraceDoc[] {
+    return [...this.docs.values()];
+  }
 
   open(params: DidOpenTextDocumentParams, from: { fromDisk?: boolean } = {}): void {
     const { uri, version, text, languageId } = params.textDocument;
@@ -67,11 +81,22 @@ export class DocumentStore {
     const textDoc = TextDocument.create(uri, languageId, version, text);
     const capture = isCapture(languageId, uri, text) ? convertCapture(uri, text) : undefined;
     const doc: TraceDoc = {
-      uri, version, text: textDoc, analysis: new Analysis(capture?.text ?? text, toEngineOptions(previous?.settings ?? DEFAULT_SETTINGS)),
-      bom: text.startsWith('\uFEFF'), settings: previous?.settings ?? DEFAULT_SETTINGS, settingsReady: Promise.resolve(), job: 0, closed: false,
-      capture: capture?.view, ...(from.fromDisk ? { fromDisk: true } : {}),
+      uri,
+      version,
+      text: textDoc,
+      analysis: new Analysis(capture?.text ?? text, toEngineOptions(previous?.settings ?? DEFAULT_SETTINGS)),
+      bom: text.startsWith('\uFEFF'),
+      settings: previous?.settings ?? DEFAULT_SETTINGS,
+      settingsReady: Promise.resolve(),
+      job: 0,
+      closed: false,
+      capture: capture?.view,
+      ...(from.fromDisk ? { fromDisk: true } : {}),
     };
-    doc.settingsReady = this.events.settingsFor(uri).then((s) => this.applySettings(doc, s, false), () => undefined);
+    doc.settingsReady = this.events.settingsFor(uri).then(
+      (s) => this.applySettings(doc, s, false),
+      () => undefined,
+    );
     this.docs.set(uri, doc);
     this.events.analysed?.(doc);
     this.schedule(doc);
@@ -96,13 +121,18 @@ export class DocumentStore {
     for (const change of params.contentChanges) {
       // Line 0 of a text with a BOM is shifted by one column in the engine (a range may be reversed
       // or start before line 0: the client clamps it to line 0).
-      if (!('range' in change) || (hadBom && Math.min(change.range.start.line, change.range.end.line) <= 0)) { rebuild = true; continue; }
+      if (!('range' in change) || (hadBom && Math.min(change.range.start.line, change.range.end.line) <= 0)) {
+        rebuild = true;
+        continue;
+      }
       if (rebuild) continue;
       try {
         doc.analysis.edit({ start: change.range.start, end: change.range.end, text: change.text });
       } catch (err) {
         // Never keep a text that differs from the client's: analyse the client's text afresh.
-        this.connection.console.error(`hvtimer: incremental edit of ${doc.uri} failed, re-reading the document: ${err instanceof Error ? err.message : String(err)}`);
+        this.connection.console.error(
+          `hvtimer: incremental edit of ${doc.uri} failed, re-reading the document: ${err instanceof Error ? err.message : String(err)}`,
+        );
         rebuild = true;
       }
     }
@@ -168,11 +198,14 @@ export class DocumentStore {
         if (!requested && this.progressSupported && Date.now() - started >= this.progressAfterMs) {
           // Not awaited: a client slow to answer must not hold the replay up.
           requested = true;
-          this.connection.window.createWorkDoneProgress().then((p) => {
-            if (finished) return;
-            progress = p;
-            p.begin('hvtimer: replaying trace', 0, documentName(doc.uri), false);
-          }, () => undefined);
+          this.connection.window.createWorkDoneProgress().then(
+            (p) => {
+              if (finished) return;
+              progress = p;
+              p.begin('hvtimer: replaying trace', 0, documentName(doc.uri), false);
+            },
+            () => undefined,
+          );
         }
         if (progress) {
           const total = Math.max(1, doc.analysis.doc.lineCount);
@@ -185,7 +218,9 @@ export class DocumentStore {
       doc.replayed = { version: doc.version, diagnostics: doc.analysis.diagnostics() };
       this.events.replayed(doc);
     } catch (err) {
-      this.connection.console.error(`hvtimer: replay of ${doc.uri} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      this.connection.console.error(
+        `hvtimer: replay of ${doc.uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
     } finally {
       finished = true;
       progress?.done();
@@ -194,6 +229,8 @@ export class DocumentStore {
 }
 
 /** LSP column of an engine column (the engine drops a leading BOM of line 0). */
-export const lspCharacter = (doc: TraceDoc, line: number, character: number): number => (doc.bom && line === 0 ? character + 1 : character);
+export const lspCharacter = (doc: TraceDoc, line: number, character: number): number =>
+  doc.bom && line === 0 ? character + 1 : character;
 /** Engine column of an LSP column. */
-export const engineCharacter = (doc: TraceDoc, line: number, character: number): number => (doc.bom && line === 0 ? Math.max(0, character - 1) : character);
+export const engineCharacter = (doc: TraceDoc, line: number, character: number): number =>
+  doc.bom && line === 0 ? Math.max(0, character - 1) : character;

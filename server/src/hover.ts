@@ -13,6 +13,9 @@ export function hover(store: DocumentStore, params: HoverParams): Hover | null {
   if (!h) return null;
   return {
     contents: { kind: MarkupKind.Markdown, value: h.markdown },
-    range: { start: { line, character: lspCharacter(doc, line, h.span.start) }, end: { line, character: lspCharacter(doc, line, h.span.end) } },
+    range: {
+      start: { line, character: lspCharacter(doc, line, h.span.start) },
+      end: { line, character: lspCharacter(doc, line, h.span.end) },
+    },
   };
 }

@@ -8,7 +8,14 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'vscode-languageserver/node';
-import { CLOSE_LARGE_FILE, LARGE_FILE_CHANGED, OPEN_LARGE_FILE, type LargeFileChangedParams, type LargeFileParams, type OpenLargeFileResult } from '../../protocol/largeFiles';
+import {
+  CLOSE_LARGE_FILE,
+  LARGE_FILE_CHANGED,
+  OPEN_LARGE_FILE,
+  type LargeFileChangedParams,
+  type LargeFileParams,
+  type OpenLargeFileResult,
+} from '../../protocol/largeFiles';
 import { CAPTURE_LANGUAGE_ID } from '../../protocol/capture';
 import { looksLikeCapture } from '../../engine/src/import/index';
 import type { DocumentStore } from './documents';
@@ -16,7 +23,11 @@ import type { DocumentStore } from './documents';
 /** Changes on disk within this many ms are read once (a writer flushes in pieces). */
 const REREAD_DEBOUNCE_MS = 200;
 
-interface Watched { watcher: FSWatcher; timer?: ReturnType<typeof setTimeout>; version: number }
+interface Watched {
+  watcher: FSWatcher;
+  timer?: ReturnType<typeof setTimeout>;
+  version: number;
+}
 
 /** Versions of documents read from disk: negative, so they never meet an editor's versions. */
 let nextVersion = -1;
@@ -41,7 +52,8 @@ export function registerLargeFiles(connection: Connection, store: DocumentStore,
       return { uri, error: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
     }
     const version = nextVersion--;
-    const languageId = /\.hvtrace$/i.test(path) || !looksLikeCapture(text.slice(0, 65_536), path) ? 'hvtrace' : CAPTURE_LANGUAGE_ID;
+    const languageId =
+      /\.hvtrace$/i.test(path) || !looksLikeCapture(text.slice(0, 65_536), path) ? 'hvtrace' : CAPTURE_LANGUAGE_ID;
     store.open({ textDocument: { uri, languageId, version, text } }, { fromDisk: true });
     const doc = store.get(uri);
     return { uri, bytes, lineCount: doc?.analysis.doc.lineCount ?? 0, version };
@@ -71,7 +83,10 @@ export function registerLargeFiles(connection: Connection, store: DocumentStore,
       clearTimeout(w.timer);
       w.timer = setTimeout(() => {
         // Still open from disk (a save that brought it under the limit hands it to the editor).
-        if (!store.get(uri)?.fromDisk) { unwatch(uri); return; }
+        if (!store.get(uri)?.fromDisk) {
+          unwatch(uri);
+          return;
+        }
         void load(uri).then((r) => {
           if ('error' in r) log(`hvtimer: ${r.error}`);
           else {
@@ -90,7 +105,13 @@ export function registerLargeFiles(connection: Connection, store: DocumentStore,
     if (typeof params?.uri !== 'string') return null;
     // Already synchronised by the editor (it fit after all): nothing to read.
     const open = store.get(params.uri);
-    if (open && !open.fromDisk) return { uri: params.uri, bytes: open.text.getText().length, lineCount: open.analysis.doc.lineCount, version: open.version };
+    if (open && !open.fromDisk)
+      return {
+        uri: params.uri,
+        bytes: open.text.getText().length,
+        lineCount: open.analysis.doc.lineCount,
+        version: open.version,
+      };
     const r = await load(params.uri);
     if (!('error' in r)) watchFile(params.uri);
     return r;

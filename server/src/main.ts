@@ -2,11 +2,27 @@
 // engine. Transport (--stdio / --node-ipc) is chosen by vscode-languageserver from the command line.
 // Every handler is guarded: a failure is logged and answered with an empty result, never fatal.
 import {
-  CodeActionKind, createConnection, DidChangeConfigurationNotification, ProposedFeatures, ResponseError, TextDocumentSyncKind,
-  type CancellationToken, type CodeAction, type InitializeParams, type InitializeResult,
+  CodeActionKind,
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  ResponseError,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type CodeAction,
+  type InitializeParams,
+  type InitializeResult,
 } from 'vscode-languageserver/node';
 import {
-  REPLAY_STATS, REPORT, STATE_AT, STATE_CHANGE, TIMELINE_OVERVIEW, TIMELINE_WINDOW, type CustomMethod, type ParamsOf, type ResultOf,
+  REPLAY_STATS,
+  REPORT,
+  STATE_AT,
+  STATE_CHANGE,
+  TIMELINE_OVERVIEW,
+  TIMELINE_WINDOW,
+  type CustomMethod,
+  type ParamsOf,
+  type ResultOf,
 } from '../../protocol/requests';
 import { codeActions, resolveCodeAction, SOURCE_FIX_ALL_HVTIMER } from './codeActions';
 import { completion, COMPLETION_TRIGGERS, signatureHelp, SIGNATURE_TRIGGERS } from './completion';
@@ -31,12 +47,22 @@ import { rideAlong } from './timelineIndexes';
 const connection = createConnection(ProposedFeatures.all);
 const log = (message: string): void => connection.console.log(message);
 const logError = (what: string, err: unknown): void =>
-  connection.console.error(`hvtimer: ${what} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  connection.console.error(
+    `hvtimer: ${what} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+  );
 
 process.on('uncaughtException', (err) => logError('uncaught exception', err));
 process.on('unhandledRejection', (err) => logError('unhandled promise', err));
 
-const client = { configuration: false, configurationRegistration: false, inlayRefresh: false, codeLensRefresh: false, documentChanges: false, resolveEdits: false, snippets: false };
+const client = {
+  configuration: false,
+  configurationRegistration: false,
+  inlayRefresh: false,
+  codeLensRefresh: false,
+  documentChanges: false,
+  resolveEdits: false,
+  snippets: false,
+};
 let globalSettings: Settings = DEFAULT_SETTINGS;
 
 async function settingsFor(uri: string): Promise<Settings> {
@@ -47,7 +73,8 @@ async function settingsFor(uri: string): Promise<Settings> {
 
 const store = new DocumentStore(connection, {
   replayed: (doc) => {
-    if (doc.capture) publishCapture(connection, doc, doc.capture, doc.replayed!.diagnostics); else publish(connection, doc, doc.replayed!.diagnostics);
+    if (doc.capture) publishCapture(connection, doc, doc.capture, doc.replayed!.diagnostics);
+    else publish(connection, doc, doc.replayed!.diagnostics);
     if (refusedDuringReplay(doc)) refreshViews();
   },
   closed: (uri) => clear(connection, uri),
@@ -62,7 +89,11 @@ function refreshViews(): void {
 }
 
 /** Wraps a request handler: errors other than LSP response errors are logged and answered with `fallback`. */
-function guard<P, R>(name: string, fallback: R, fn: (params: P, token: CancellationToken) => R | Promise<R>): (params: P, token: CancellationToken) => Promise<R> {
+function guard<P, R>(
+  name: string,
+  fallback: R,
+  fn: (params: P, token: CancellationToken) => R | Promise<R>,
+): (params: P, token: CancellationToken) => Promise<R> {
   return async (params, token) => {
     try {
       if (tooFarAhead(store, name, params)) return fallback; // replayGuard.ts: answer now, not after the replay
@@ -99,7 +130,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   // progressAfterMs?: how long a replay runs before it reports progress (default 300) }.
   const init = params.initializationOptions as { settings?: unknown; progressAfterMs?: unknown } | undefined;
   if (init?.settings) globalSettings = parseSettings(init.settings, (m) => connection.console.warn(m));
-  if (typeof init?.progressAfterMs === 'number' && init.progressAfterMs >= 0) store.progressAfterMs = init.progressAfterMs;
+  if (typeof init?.progressAfterMs === 'number' && init.progressAfterMs >= 0)
+    store.progressAfterMs = init.progressAfterMs;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -120,23 +152,28 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 });
 
 connection.onInitialized(() => {
-  if (client.configurationRegistration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'hvtimer' });
+  if (client.configurationRegistration)
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'hvtimer' });
   log('hvtimer language server ready');
 });
 
-connection.onDidChangeConfiguration(guardNotification('settings change', async (params) => {
-  if (!client.configuration) {
-    const raw = (params.settings as { hvtimer?: unknown } | null)?.hvtimer;
-    globalSettings = parseSettings(raw, (m) => connection.console.warn(m));
-  }
-  let hintsChanged = false;
-  await Promise.all(store.all().map(async (doc) => {
-    const s = await settingsFor(doc.uri);
-    if (s.inlayHints !== doc.settings.inlayHints) hintsChanged = true;
-    store.applySettings(doc, s, false);
-  }));
-  if (hintsChanged && client.inlayRefresh) void connection.languages.inlayHint.refresh();
-}));
+connection.onDidChangeConfiguration(
+  guardNotification('settings change', async (params) => {
+    if (!client.configuration) {
+      const raw = (params.settings as { hvtimer?: unknown } | null)?.hvtimer;
+      globalSettings = parseSettings(raw, (m) => connection.console.warn(m));
+    }
+    let hintsChanged = false;
+    await Promise.all(
+      store.all().map(async (doc) => {
+        const s = await settingsFor(doc.uri);
+        if (s.inlayHints !== doc.settings.inlayHints) hintsChanged = true;
+        store.applySettings(doc, s, false);
+      }),
+    );
+    if (hintsChanged && client.inlayRefresh) void connection.languages.inlayHint.refresh();
+  }),
+);
 
 connection.onDidOpenTextDocument(guardNotification('open', (p) => store.open(p)));
 connection.onDidChangeTextDocument(guardNotification('change', (p) => store.change(p)));
@@ -149,14 +186,24 @@ connection.onFoldingRanges(guard('folding ranges', null, (p) => foldingRanges(st
 connection.onDefinition(guard('definition', null, (p) => definition(store, p)));
 connection.onReferences(guard('references', null, (p, token) => references(store, p, token)));
 connection.onCodeLens(guard('code lenses', null, (p, token) => codeLenses(store, p, token)));
-connection.onCodeAction(guard('code actions', null, (p) => codeActions(store, p, { documentChanges: client.documentChanges, resolveEdits: client.resolveEdits })));
+connection.onCodeAction(
+  guard('code actions', null, (p) =>
+    codeActions(store, p, { documentChanges: client.documentChanges, resolveEdits: client.resolveEdits }),
+  ),
+);
 // A failed resolve answers the action as it came (without an edit, it does nothing).
-const resolveAction = guard<CodeAction, CodeAction | null>('code action resolve', null, (p) => resolveCodeAction(store, p, { documentChanges: client.documentChanges, resolveEdits: client.resolveEdits }));
+const resolveAction = guard<CodeAction, CodeAction | null>('code action resolve', null, (p) =>
+  resolveCodeAction(store, p, { documentChanges: client.documentChanges, resolveEdits: client.resolveEdits }),
+);
 connection.onCodeActionResolve(async (p, token) => (await resolveAction(p, token)) ?? p);
 connection.onCompletion(guard('completion', null, (p) => completion(store, p, { snippets: client.snippets })));
 connection.onSignatureHelp(guard('signature help', null, (p) => signatureHelp(store, p)));
-connection.languages.semanticTokens.on(guard('semantic tokens', { data: [] }, (p) => semanticTokensFull(store, p) ?? { data: [] }));
-connection.languages.semanticTokens.onRange(guard('semantic tokens', { data: [] }, (p) => semanticTokensRange(store, p) ?? { data: [] }));
+connection.languages.semanticTokens.on(
+  guard('semantic tokens', { data: [] }, (p) => semanticTokensFull(store, p) ?? { data: [] }),
+);
+connection.languages.semanticTokens.onRange(
+  guard('semantic tokens', { data: [] }, (p) => semanticTokensRange(store, p) ?? { data: [] }),
+);
 
 /** A custom request (protocol/requests.ts), guarded like the others: a failure is logged and answered with null. */
 function onCustom<M extends CustomMethod>(method: M, handler: CustomRequestHandler<M>): void {

@@ -17,13 +17,20 @@ export const MAX_LINES_AHEAD = 20_000;
 /** Documents whose requests were answered empty during their replay (refresh when it ends). */
 const refused = new WeakSet<TraceDoc>();
 
-interface Located { textDocument?: { uri?: unknown }; uri?: unknown; position?: { line?: unknown }; range?: { end?: { line?: unknown } }; line?: unknown }
+interface Located {
+  textDocument?: { uri?: unknown };
+  uri?: unknown;
+  position?: { line?: unknown };
+  range?: { end?: { line?: unknown } };
+  line?: unknown;
+}
 
 /** The document and line a request's params name (position, range end, or `line`), if any. */
 function target(params: unknown): { uri: string; line: number } | undefined {
   if (typeof params !== 'object' || params === null) return undefined;
   const p = params as Located;
-  const uri = typeof p.textDocument?.uri === 'string' ? p.textDocument.uri : typeof p.uri === 'string' ? p.uri : undefined;
+  const uri =
+    typeof p.textDocument?.uri === 'string' ? p.textDocument.uri : typeof p.uri === 'string' ? p.uri : undefined;
   const line = p.position?.line ?? p.range?.end?.line ?? p.line;
   return uri !== undefined && typeof line === 'number' ? { uri, line } : undefined;
 }

@@ -1,6 +1,12 @@
 // textDocument/semanticTokens: what the TextMate grammar cannot know — a host used before (or
 // without) its @host directive, known ids written as numbers, proposed APIs.
-import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend, type SemanticTokensParams, type SemanticTokensRangeParams } from 'vscode-languageserver/node';
+import {
+  SemanticTokensBuilder,
+  type SemanticTokens,
+  type SemanticTokensLegend,
+  type SemanticTokensParams,
+  type SemanticTokensRangeParams,
+} from 'vscode-languageserver/node';
 import { semanticTokens as engineTokens, type SemanticToken, type TokenKind } from '../../engine/src/editor/index';
 import { lspCharacter, type DocumentStore } from './documents';
 
@@ -12,7 +18,13 @@ const MODIFIERS = ['declaration', 'defaultLibrary', 'deprecated'] as const;
 export const LEGEND: SemanticTokensLegend = { tokenTypes: [...TYPES], tokenModifiers: [...MODIFIERS] };
 
 const TYPE_OF: Record<TokenKind, (typeof TYPES)[number]> = {
-  host: 'namespace', undeclaredHost: 'variable', vm: 'class', vcpu: 'property', ioctl: 'function', register: 'enumMember', msr: 'enumMember',
+  host: 'namespace',
+  undeclaredHost: 'variable',
+  vm: 'class',
+  vcpu: 'property',
+  ioctl: 'function',
+  register: 'enumMember',
+  msr: 'enumMember',
 };
 
 function modifiers(t: SemanticToken): number {
@@ -28,10 +40,12 @@ function build(store: DocumentStore, uri: string, from?: number, to?: number): S
   if (!doc) return null;
   const b = new SemanticTokensBuilder();
   const tokens = engineTokens(doc.analysis.doc, from, to).sort((x, y) => x.line - y.line || x.start - y.start);
-  for (const t of tokens) b.push(t.line, lspCharacter(doc, t.line, t.start), t.length, TYPES.indexOf(TYPE_OF[t.kind]), modifiers(t));
+  for (const t of tokens)
+    b.push(t.line, lspCharacter(doc, t.line, t.start), t.length, TYPES.indexOf(TYPE_OF[t.kind]), modifiers(t));
   return b.build();
 }
 
-export const semanticTokensFull = (store: DocumentStore, params: SemanticTokensParams): SemanticTokens | null => build(store, params.textDocument.uri);
+export const semanticTokensFull = (store: DocumentStore, params: SemanticTokensParams): SemanticTokens | null =>
+  build(store, params.textDocument.uri);
 export const semanticTokensRange = (store: DocumentStore, params: SemanticTokensRangeParams): SemanticTokens | null =>
   build(store, params.textDocument.uri, params.range.start.line, params.range.end.line);

@@ -21,17 +21,25 @@ export function parseSettings(raw: unknown, warn: (message: string) => void): Se
   if (typeof section.tolerance === 'string' && section.tolerance.trim() !== '') {
     const d = parseDuration(section.tolerance.trim());
     if (d.ok) out.tolerance = d.value;
-    else warn(`hvtimer.tolerance: ${JSON.stringify(section.tolerance)} is not ${d.expected}; using the trace's @tolerance`);
+    else
+      warn(
+        `hvtimer.tolerance: ${JSON.stringify(section.tolerance)} is not ${d.expected}; using the trace's @tolerance`,
+      );
   }
   if (section.severity && typeof section.severity === 'object') {
     for (const [code, level] of Object.entries(section.severity)) {
-      if (/^HVT[0-9]{3}$/.test(code) && typeof level === 'string' && LEVELS.has(level)) out.severity[code] = level as SeverityOverride;
-      else warn(`hvtimer.severity: ignoring ${JSON.stringify(code)}: ${JSON.stringify(level)} (expected HVTnnn: error|warning|info|hint|off)`);
+      if (/^HVT[0-9]{3}$/.test(code) && typeof level === 'string' && LEVELS.has(level))
+        out.severity[code] = level as SeverityOverride;
+      else
+        warn(
+          `hvtimer.severity: ignoring ${JSON.stringify(code)}: ${JSON.stringify(level)} (expected HVTnnn: error|warning|info|hint|off)`,
+        );
     }
   }
   const hints = section.inlayHints ?? (section as Record<string, unknown>)['inlayHints.enabled'];
   if (typeof hints === 'boolean') out.inlayHints = hints;
-  else if (hints && typeof hints === 'object' && typeof (hints as { enabled?: unknown }).enabled === 'boolean') out.inlayHints = (hints as { enabled: boolean }).enabled;
+  else if (hints && typeof hints === 'object' && typeof (hints as { enabled?: unknown }).enabled === 'boolean')
+    out.inlayHints = (hints as { enabled: boolean }).enabled;
   return out;
 }
 

@@ -14,7 +14,8 @@ import { Random } from '../../fuzz/random';
 /** The client's lines: its text split at its line offsets, without the line ends. */
 function clientLines(doc: TextDocument): string[] {
   const out: string[] = [];
-  for (let i = 0; i < doc.lineCount; i++) out.push(doc.getText({ start: { line: i, character: 0 }, end: { line: i, character: 2 ** 31 - 1 } }));
+  for (let i = 0; i < doc.lineCount; i++)
+    out.push(doc.getText({ start: { line: i, character: 0 }, end: { line: i, character: 2 ** 31 - 1 } }));
   return out;
 }
 
@@ -31,19 +32,40 @@ test('20,000 random edits leave the engine document equal to the client document
       TextDocument.update(client, [{ range: e.range, text: e.text }], client.version + 1);
       engine.applyEdit({ start: e.range.start, end: e.range.end, text: e.text });
       const lines = clientLines(client);
-      const same = engine.getText() === client.getText() && engine.lineCount === client.lineCount && lines.every((l, k) => engine.text(k) === l);
-      if (!same) { diverged++; break; }
+      const same =
+        engine.getText() === client.getText() &&
+        engine.lineCount === client.lineCount &&
+        lines.every((l, k) => engine.text(k) === l);
+      if (!same) {
+        diverged++;
+        break;
+      }
     }
   }
   assert.equal(diverged, 0);
 });
 
-test('the report\'s cases: a negative character, a CR joined to an LF by an edit', () => {
-  const cases: { text: string; range: { start: { line: number; character: number }; end: { line: number; character: number } }; insert: string; expected: string }[] = [
+test("the report's cases: a negative character, a CR joined to an LF by an edit", () => {
+  const cases: {
+    text: string;
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    insert: string;
+    expected: string;
+  }[] = [
     // offsetAt({0,-4}) = 0: the client inserts at the start of the line.
-    { text: '@vm vm1', range: { start: { line: 0, character: -4 }, end: { line: 0, character: -4 } }, insert: '# ', expected: '# @vm vm1' },
+    {
+      text: '@vm vm1',
+      range: { start: { line: 0, character: -4 }, end: { line: 0, character: -4 } },
+      insert: '# ',
+      expected: '# @vm vm1',
+    },
     // "a\r" then "\nb": the LF typed after a lone CR makes one CRLF line end, two lines.
-    { text: 'a\rb', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, insert: '\n', expected: 'a\r\nb' },
+    {
+      text: 'a\rb',
+      range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
+      insert: '\n',
+      expected: 'a\r\nb',
+    },
   ];
   for (const c of cases) {
     const client = TextDocument.create('file:///t.hvtrace', 'hvtrace', 0, c.text);

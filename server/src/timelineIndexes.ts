@@ -12,12 +12,23 @@ import type { Analysis } from '../../engine/src/index';
 import { cancelled, contentModified, inChunks } from './async';
 import type { TraceDoc } from './documents';
 
-interface Entry { version: number; analysis: Analysis; revision: number; builder: TimelineIndexBuilder; index: Promise<TimelineIndex> }
+interface Entry {
+  version: number;
+  analysis: Analysis;
+  revision: number;
+  builder: TimelineIndexBuilder;
+  index: Promise<TimelineIndex>;
+}
 
 const built = new WeakMap<TraceDoc, Entry>();
 
 /** A builder riding along the replay of a document's analysis, from `revision` on. */
-interface Riding { analysis: Analysis; revision: number; builder: TimelineIndexBuilder; detach: () => void }
+interface Riding {
+  analysis: Analysis;
+  revision: number;
+  builder: TimelineIndexBuilder;
+  detach: () => void;
+}
 
 const riding = new WeakMap<TraceDoc, Riding>();
 /** Whether any timeline was asked for in this session: until then nothing rides along. */
@@ -62,25 +73,38 @@ export async function timelineIndexOf(doc: TraceDoc, token?: CancellationToken):
       if (from < ride.builder.nextLine) ride.detach();
       builder = from < ride.builder.nextLine ? TimelineIndexBuilder.resume(analysis, ride.builder, from) : ride.builder;
       const taken = builder;
-      index = replayed(analysis, stillCurrent).then(() => {
-        ride.detach();
-        return inChunks(taken.nextLine, analysis.doc.lineCount - 1, (a, b) => taken.feed(a, b), undefined, stillCurrent);
-      }).then(() => taken.finish());
+      index = replayed(analysis, stillCurrent)
+        .then(() => {
+          ride.detach();
+          return inChunks(
+            taken.nextLine,
+            analysis.doc.lineCount - 1,
+            (a, b) => taken.feed(a, b),
+            undefined,
+            stillCurrent,
+          );
+        })
+        .then(() => taken.finish());
     } else {
       // Same analysis: only the lines from the first change on can differ (an interrupted build
       // resumes from its own last checkpoint too). A new analysis (a full re-parse) starts over.
-      builder = entry?.analysis === analysis
-        ? TimelineIndexBuilder.resume(analysis, entry.builder, analysis.firstChangeSince(entry.revision))
-        : new TimelineIndexBuilder(analysis);
+      builder =
+        entry?.analysis === analysis
+          ? TimelineIndexBuilder.resume(analysis, entry.builder, analysis.firstChangeSince(entry.revision))
+          : new TimelineIndexBuilder(analysis);
       const b = builder;
-      index = inChunks(b.nextLine, analysis.doc.lineCount - 1, (a, c) => b.feed(a, c), undefined, stillCurrent).then(() => b.finish());
+      index = inChunks(b.nextLine, analysis.doc.lineCount - 1, (a, c) => b.feed(a, c), undefined, stillCurrent).then(
+        () => b.finish(),
+      );
     }
     const fresh: Entry = { version, analysis, revision, builder, index };
     entry = fresh;
     built.set(doc, fresh);
     // A failed build is not kept as the answer (the next request builds again), but its builder's
     // checkpoints still serve that build.
-    index.catch(() => { if (built.get(doc) === fresh) built.set(doc, { ...fresh, version: -1 }); });
+    index.catch(() => {
+      if (built.get(doc) === fresh) built.set(doc, { ...fresh, version: -1 });
+    });
   }
   const index = await entry.index;
   if (token?.isCancellationRequested) throw cancelled();

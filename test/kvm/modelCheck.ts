@@ -76,7 +76,8 @@ export interface ModelCheck {
 }
 
 /** The KVM vendor module the recorder found (its `hvtrace: # … KVM vendor module NAME` marker). */
-export const vendorOf = (capture: string): string | undefined => /hvtrace: # hvtimer record: .*\bKVM vendor module (\w+)/.exec(capture)?.[1];
+export const vendorOf = (capture: string): string | undefined =>
+  /hvtrace: # hvtimer record: .*\bKVM vendor module (\w+)/.exec(capture)?.[1];
 
 const signed = (x: bigint): bigint => BigInt.asIntN(64, x);
 const vcpuKey = (inst: string, vcpu: number): string => `${inst}/${vcpu}`;
@@ -96,7 +97,11 @@ function distance(e: Extract<ReplayEvent, { kind: 'observation' }>, tolerance: b
  * leaf 7's EBX with the host's, so TSC_ADJUST is always advertised: pvmFakes.ts, PVM_CPUID_REWRITE)
  * and names the fake that explains each remaining difference.
  */
-export function checkCapture(name: string, capture: string, options: { pvmRewrite?: boolean; vmmOutput?: string } = {}): ModelCheck {
+export function checkCapture(
+  name: string,
+  capture: string,
+  options: { pvmRewrite?: boolean; vmmOutput?: string } = {},
+): ModelCheck {
   const imported = importCaptures([{ name, text: capture }]);
   if (!imported.ok) throw new Error(`${name}: ${imported.error}`);
   const vendor = vendorOf(capture);
@@ -104,11 +109,14 @@ export function checkCapture(name: string, capture: string, options: { pvmRewrit
   let text = imported.value.text;
   const cpuidRewritten: number[] = [];
   if (pvm && options.pvmRewrite !== false) {
-    text = text.split('\n').map((l, i) => {
-      if (!PVM_CPUID_REWRITE.test(l)) return l;
-      cpuidRewritten.push(i);
-      return l.replace(PVM_CPUID_REWRITE, '$1tsc_adjust=1');
-    }).join('\n');
+    text = text
+      .split('\n')
+      .map((l, i) => {
+        if (!PVM_CPUID_REWRITE.test(l)) return l;
+        cpuidRewritten.push(i);
+        return l.replace(PVM_CPUID_REWRITE, '$1tsc_adjust=1');
+      })
+      .join('\n');
   }
   const analysis = new Analysis(text);
   const diagnostics = analysis.diagnostics();
@@ -116,7 +124,9 @@ export function checkCapture(name: string, capture: string, options: { pvmRewrit
   const disagreements: Disagreement[] = [];
   const offsets: OffsetRow[] = [];
   const agreed = new Map<string, number>();
-  const agree = (k: string): void => { agreed.set(k, (agreed.get(k) ?? 0) + 1); };
+  const agree = (k: string): void => {
+    agreed.set(k, (agreed.get(k) ?? 0) + 1);
+  };
 
   // The model's offsets after the previous line and the one before it; each vCPU's last statement.
   let before = new Map<string, bigint>();
@@ -127,80 +137,126 @@ export function checkCapture(name: string, capture: string, options: { pvmRewrit
   // Each statement line's time and the model's vCPUs after it (for the guest's own reads below).
   const snapshots: { time: bigint; line: number; vcpus: Map<string, VcpuState> }[] = [];
 
-  analysis.replayRange(0, lines.length - 1, (line: number, state: ModelState, events: ReplayEvent[], node: LineNode) => {
-    const stmt = node.kind === 'statement' ? node.statement : undefined;
-    const inst = stmt?.where.vm ? `${stmt.where.host.value}/${stmt.where.vm.value}` : undefined;
-    const vcpu = stmt?.where.vcpu?.value;
-    const key = inst !== undefined && vcpu !== undefined ? vcpuKey(inst, vcpu) : undefined;
-    const prevStmt = key ? lastStatement.get(key) : undefined;
-    if (stmt && createdAt === undefined && stmt.body.type === 'create_vm') createdAt = stmt.time.value;
-    const base = (what: string, source: string, extra: Partial<Disagreement>): Disagreement => ({
-      line, text: lines[line], what, source, vcpu, offset: key ? before.get(key) : undefined,
-      offsetBeforePrevious: key && prevStmt ? beforePrevious.get(key) : undefined, previous: prevStmt?.text, tolerance: 0n, ...extra,
-    });
-    for (const e of events) {
-      if (e.kind === 'observation') {
-        const { delta, tol } = distance(e, state.tolerance);
-        const k = `${e.source} ${e.quantity}`;
-        if (delta <= tol && delta >= -tol) { agree(k); continue; }
-        disagreements.push(base(e.quantity, e.source, { observed: e.observed, predicted: e.predicted, latest: e.latest, tolerance: tol, vcpu: e.vcpu, offset: e.vcpu !== undefined && e.inst ? before.get(vcpuKey(e.inst, e.vcpu)) : undefined }));
-      } else if (e.kind === 'problem' && e.code === 'HVT093') {
-        disagreements.push(base('problem', stmt?.actor.value ?? '', { message: e.message }));
+  analysis.replayRange(
+    0,
+    lines.length - 1,
+    (line: number, state: ModelState, events: ReplayEvent[], node: LineNode) => {
+      const stmt = node.kind === 'statement' ? node.statement : undefined;
+      const inst = stmt?.where.vm ? `${stmt.where.host.value}/${stmt.where.vm.value}` : undefined;
+      const vcpu = stmt?.where.vcpu?.value;
+      const key = inst !== undefined && vcpu !== undefined ? vcpuKey(inst, vcpu) : undefined;
+      const prevStmt = key ? lastStatement.get(key) : undefined;
+      if (stmt && createdAt === undefined && stmt.body.type === 'create_vm') createdAt = stmt.time.value;
+      const base = (what: string, source: string, extra: Partial<Disagreement>): Disagreement => ({
+        line,
+        text: lines[line],
+        what,
+        source,
+        vcpu,
+        offset: key ? before.get(key) : undefined,
+        offsetBeforePrevious: key && prevStmt ? beforePrevious.get(key) : undefined,
+        previous: prevStmt?.text,
+        tolerance: 0n,
+        ...extra,
+      });
+      for (const e of events) {
+        if (e.kind === 'observation') {
+          const { delta, tol } = distance(e, state.tolerance);
+          const k = `${e.source} ${e.quantity}`;
+          if (delta <= tol && delta >= -tol) {
+            agree(k);
+            continue;
+          }
+          disagreements.push(
+            base(e.quantity, e.source, {
+              observed: e.observed,
+              predicted: e.predicted,
+              latest: e.latest,
+              tolerance: tol,
+              vcpu: e.vcpu,
+              offset: e.vcpu !== undefined && e.inst ? before.get(vcpuKey(e.inst, e.vcpu)) : undefined,
+            }),
+          );
+        } else if (e.kind === 'problem' && e.code === 'HVT093') {
+          disagreements.push(base('problem', stmt?.actor.value ?? '', { message: e.message }));
+        }
       }
-    }
-    if (stmt?.body.type === 'write_tsc_offset' && key && inst && vcpu !== undefined) {
-      const v = state.instances.get(inst)?.vcpus.get(vcpu);
-      const model = before.get(key) ?? v?.tscOffset ?? 0n;
-      // KVM traces l1_tsc_offset before the write: 0 for a vCPU's first write (a new vCPU's is 0),
-      // else the offset it had, which the model knows.
-      const expectedPrev = firstWriteSeen.has(key) ? model : 0n;
-      const prev = stmt.body.prev.value;
-      if (firstWriteSeen.has(key) && prev !== expectedPrev) {
-        disagreements.push(base('prev', 'kvm', { observed: prev, predicted: expectedPrev, tolerance: 0n }));
-      } else agree('kvm prev');
-      firstWriteSeen.add(key);
-      const row: OffsetRow = {
-        line, ms: createdAt === undefined ? 0 : Number(stmt.time.value - createdAt) / 1e6, vm: stmt.where.vm!.value, vcpu,
-        cause: prevStmt ? prevStmt.text.replace(/^\S+ \S+ /, '') : '(none)', kernelPrev: prev, kernelNext: stmt.body.next.value, model: model,
-      };
-      offsets.push(row);
-      if (!events.some((e) => e.kind === 'observation' && e.quantity === 'tsc_offset')) {
-        // The replay compares next only when prev is not the model's offset; the table compares always.
-        const tol = ticksIn(state.tolerance, state.hosts.get(stmt.where.host.value)!.freq);
-        const d = signed(row.kernelNext - row.model);
-        if (d > tol || d < -tol) disagreements.push(base('tsc_offset', 'kvm', { observed: row.kernelNext, predicted: row.model, tolerance: tol }));
-        else agree('kvm tsc_offset');
+      if (stmt?.body.type === 'write_tsc_offset' && key && inst && vcpu !== undefined) {
+        const v = state.instances.get(inst)?.vcpus.get(vcpu);
+        const model = before.get(key) ?? v?.tscOffset ?? 0n;
+        // KVM traces l1_tsc_offset before the write: 0 for a vCPU's first write (a new vCPU's is 0),
+        // else the offset it had, which the model knows.
+        const expectedPrev = firstWriteSeen.has(key) ? model : 0n;
+        const prev = stmt.body.prev.value;
+        if (firstWriteSeen.has(key) && prev !== expectedPrev) {
+          disagreements.push(base('prev', 'kvm', { observed: prev, predicted: expectedPrev, tolerance: 0n }));
+        } else agree('kvm prev');
+        firstWriteSeen.add(key);
+        const row: OffsetRow = {
+          line,
+          ms: createdAt === undefined ? 0 : Number(stmt.time.value - createdAt) / 1e6,
+          vm: stmt.where.vm!.value,
+          vcpu,
+          cause: prevStmt ? prevStmt.text.replace(/^\S+ \S+ /, '') : '(none)',
+          kernelPrev: prev,
+          kernelNext: stmt.body.next.value,
+          model: model,
+        };
+        offsets.push(row);
+        if (!events.some((e) => e.kind === 'observation' && e.quantity === 'tsc_offset')) {
+          // The replay compares next only when prev is not the model's offset; the table compares always.
+          const tol = ticksIn(state.tolerance, state.hosts.get(stmt.where.host.value)!.freq);
+          const d = signed(row.kernelNext - row.model);
+          if (d > tol || d < -tol)
+            disagreements.push(
+              base('tsc_offset', 'kvm', { observed: row.kernelNext, predicted: row.model, tolerance: tol }),
+            );
+          else agree('kvm tsc_offset');
+        }
       }
-    }
-    if (stmt?.body.type === 'track_tsc' && inst) {
-      // kvm_track_tsc follows the kvm_write_tsc_offset of a host write (kvm_synchronize_tsc);
-      // a guest write's offset change has none.
-      const last = offsets.at(-1);
-      const row = last && last.vcpu === vcpu && last.vm === stmt.where.vm?.value && last.kernelMatched === undefined ? last : undefined;
-      const m = nrVcpusMatchedTsc(state.instances.get(inst)!);
-      if (row) {
-        row.kernelMatched = `${stmt.body.offsetmatched.value}/${stmt.body.nrOnline.value}`;
-        row.modelMatched = m ? `${m.matched}/${m.online}` : '?';
+      if (stmt?.body.type === 'track_tsc' && inst) {
+        // kvm_track_tsc follows the kvm_write_tsc_offset of a host write (kvm_synchronize_tsc);
+        // a guest write's offset change has none.
+        const last = offsets.at(-1);
+        const row =
+          last && last.vcpu === vcpu && last.vm === stmt.where.vm?.value && last.kernelMatched === undefined
+            ? last
+            : undefined;
+        const m = nrVcpusMatchedTsc(state.instances.get(inst)!);
+        if (row) {
+          row.kernelMatched = `${stmt.body.offsetmatched.value}/${stmt.body.nrOnline.value}`;
+          row.modelMatched = m ? `${m.matched}/${m.online}` : '?';
+        }
+        if (m && m.matched === stmt.body.offsetmatched.value && m.online === stmt.body.nrOnline.value)
+          agree('kvm track_tsc');
       }
-      if (m && m.matched === stmt.body.offsetmatched.value && m.online === stmt.body.nrOnline.value) agree('kvm track_tsc');
-    }
-    if (stmt?.body.type === 'update_master_clock' && events.every((e) => e.kind !== 'problem')) agree('kvm update_master_clock');
-    if (stmt) {
-      const vcpus = new Map<string, VcpuState>();
-      for (const i of state.instances.values()) for (const v of i.vcpus.values()) vcpus.set(vcpuKey(i.key, v.id), { ...v });
-      snapshots.push({ time: stmt.time.value, line, vcpus });
-    }
-    // Remember what the model had, for the next line's comparisons.
-    beforePrevious = before;
-    before = new Map(before);
-    for (const i of state.instances.values()) for (const v of i.vcpus.values()) before.set(vcpuKey(i.key, v.id), v.tscOffset);
-    if (key && stmt && stmt.body.type !== 'write_tsc_offset' && stmt.body.type !== 'track_tsc' && stmt.body.type !== 'pvclock_update') {
-      lastStatement.set(key, { line, text: lines[line] });
-    }
-    if (stmt && inst && vcpu === undefined && stmt.body.type === 'create_vcpu') {
-      lastStatement.set(vcpuKey(inst, stmt.body.id.value), { line, text: lines[line] });
-    }
-  });
+      if (stmt?.body.type === 'update_master_clock' && events.every((e) => e.kind !== 'problem'))
+        agree('kvm update_master_clock');
+      if (stmt) {
+        const vcpus = new Map<string, VcpuState>();
+        for (const i of state.instances.values())
+          for (const v of i.vcpus.values()) vcpus.set(vcpuKey(i.key, v.id), { ...v });
+        snapshots.push({ time: stmt.time.value, line, vcpus });
+      }
+      // Remember what the model had, for the next line's comparisons.
+      beforePrevious = before;
+      before = new Map(before);
+      for (const i of state.instances.values())
+        for (const v of i.vcpus.values()) before.set(vcpuKey(i.key, v.id), v.tscOffset);
+      if (
+        key &&
+        stmt &&
+        stmt.body.type !== 'write_tsc_offset' &&
+        stmt.body.type !== 'track_tsc' &&
+        stmt.body.type !== 'pvclock_update'
+      ) {
+        lastStatement.set(key, { line, text: lines[line] });
+      }
+      if (stmt && inst && vcpu === undefined && stmt.body.type === 'create_vcpu') {
+        lastStatement.set(vcpuKey(inst, stmt.body.id.value), { line, text: lines[line] });
+      }
+    },
+  );
   // The guest's RDTSC is not in the capture (no tracepoint sees it); the test VMM prints it with the
   // host TSC it read around the KVM_RUN that executed it: compared with the model over that run.
   const host = [...analysis.stateAfter(lines.length - 1).hosts.values()][0];
@@ -211,12 +267,24 @@ export function checkCapture(name: string, capture: string, options: { pvmRewrit
     const entry = snap && [...snap.vcpus].find(([k]) => k.endsWith(`/${r.vcpu}`));
     if (!snap || !entry) continue;
     const v = entry[1];
-    const lo = guestTsc(host, v, a), hi = guestTsc(host, v, b);
+    const lo = guestTsc(host, v, a),
+      hi = guestTsc(host, v, b);
     const tol = ticksIn(analysis.stateAfter(lines.length - 1).tolerance, host.freq);
-    if (signed(r.tsc - lo) >= -tol && signed(hi - r.tsc) >= -tol) { agree('guest TSC'); continue; }
+    if (signed(r.tsc - lo) >= -tol && signed(hi - r.tsc) >= -tol) {
+      agree('guest TSC');
+      continue;
+    }
     disagreements.push({
-      line: snap.line, text: `guest vcpu${r.vcpu} rdtsc=${r.tsc} (the test VMM's output; the KVM_RUN at host TSC ${r.bracket[0]}..${r.bracket[1]})`,
-      what: 'TSC', source: 'guest', vcpu: r.vcpu, observed: r.tsc, predicted: lo, latest: hi, offset: v.tscOffset, tolerance: tol,
+      line: snap.line,
+      text: `guest vcpu${r.vcpu} rdtsc=${r.tsc} (the test VMM's output; the KVM_RUN at host TSC ${r.bracket[0]}..${r.bracket[1]})`,
+      what: 'TSC',
+      source: 'guest',
+      vcpu: r.vcpu,
+      observed: r.tsc,
+      predicted: lo,
+      latest: hi,
+      offset: v.tscOffset,
+      tolerance: tol,
     });
   }
   for (const d of disagreements) if (pvm) d.fake = classify(d);
@@ -236,10 +304,16 @@ export function guestReadsOf(vmmOutput: string): { vcpu: number; tsc: bigint; br
   const runs = new Map<number, [bigint, bigint][]>();
   for (const l of vmmOutput.split('\n')) {
     const run = /^\d+ KVM_RUN vcpu(\d+) .*host_tsc=(\d+)\.\.(\d+)$/.exec(l);
-    if (run) { const list = runs.get(Number(run[1])) ?? []; list.push([BigInt(run[2]), BigInt(run[3])]); runs.set(Number(run[1]), list); continue; }
+    if (run) {
+      const list = runs.get(Number(run[1])) ?? [];
+      list.push([BigInt(run[2]), BigInt(run[3])]);
+      runs.set(Number(run[1]), list);
+      continue;
+    }
     const g = /^\d+ guest vcpu(\d+) rdtsc=(\d+)$/.exec(l);
     const list = g ? runs.get(Number(g[1])) : undefined;
-    if (g && list && list.length >= 2) out.push({ vcpu: Number(g[1]), tsc: BigInt(g[2]), bracket: list[list.length - 2] });
+    if (g && list && list.length >= 2)
+      out.push({ vcpu: Number(g[1]), tsc: BigInt(g[2]), bracket: list[list.length - 2] });
   }
   return out;
 }

@@ -8,7 +8,13 @@
 // taken as 0 (or the exact constant PVM returns), within the comparison's own tolerance.
 import type { Disagreement } from './modelCheck';
 
-export type FakeId = 'prev-zero' | 'get-msrs-tsc-host' | 'get-attr-offset-zero' | 'guest-rdtsc-host' | 'pvclock-tsc-host' | 'guest-tsc-adjust-delta';
+export type FakeId =
+  | 'prev-zero'
+  | 'get-msrs-tsc-host'
+  | 'get-attr-offset-zero'
+  | 'guest-rdtsc-host'
+  | 'pvclock-tsc-host'
+  | 'guest-tsc-adjust-delta';
 
 export interface PvmFake {
   id: FakeId;
@@ -20,7 +26,10 @@ export interface PvmFake {
 }
 
 const signed = (x: bigint): bigint => BigInt.asIntN(64, x);
-const near = (a: bigint, b: bigint, tol: bigint): boolean => { const d = signed(a - b); return d <= tol && d >= -tol; };
+const near = (a: bigint, b: bigint, tol: bigint): boolean => {
+  const d = signed(a - b);
+  return d <= tol && d >= -tol;
+};
 
 /**
  * The value with the vCPU's offset taken as 0: the host TSC where the model predicts the guest's.
@@ -36,31 +45,48 @@ function hostInsteadOfGuest(d: Disagreement): boolean {
 
 export const PVM_FAKES: readonly PvmFake[] = [
   {
-    id: 'prev-zero', value: 'kvm_write_tsc_offset prev=', pvm: 'always 0 (l1_tsc_offset stays 0); next= is genuine',
+    id: 'prev-zero',
+    value: 'kvm_write_tsc_offset prev=',
+    pvm: 'always 0 (l1_tsc_offset stays 0); next= is genuine',
     matches: (d) => d.what === 'prev' && d.observed === 0n,
   },
   {
-    id: 'get-msrs-tsc-host', value: 'KVM_GET_MSRS IA32_TSC', pvm: 'the host TSC, not host TSC + offset (kvm_read_l1_tsc with an offset of 0)',
+    id: 'get-msrs-tsc-host',
+    value: 'KVM_GET_MSRS IA32_TSC',
+    pvm: 'the host TSC, not host TSC + offset (kvm_read_l1_tsc with an offset of 0)',
     matches: (d) => d.what === 'TSC' && d.source === 'ioctl' && hostInsteadOfGuest(d),
   },
   {
-    id: 'get-attr-offset-zero', value: 'KVM_GET_DEVICE_ATTR KVM_VCPU_TSC_OFFSET', pvm: '0 (genuine KVM returns l1_tsc_offset)',
+    id: 'get-attr-offset-zero',
+    value: 'KVM_GET_DEVICE_ATTR KVM_VCPU_TSC_OFFSET',
+    pvm: '0 (genuine KVM returns l1_tsc_offset)',
     matches: (d) => d.what === 'tsc_offset' && d.source === 'ioctl' && d.observed === 0n,
   },
   {
-    id: 'guest-rdtsc-host', value: 'the guest\'s RDTSC', pvm: 'the host TSC',
+    id: 'guest-rdtsc-host',
+    value: "the guest's RDTSC",
+    pvm: 'the host TSC',
     matches: (d) => d.what === 'TSC' && d.source === 'guest' && hostInsteadOfGuest(d),
   },
   {
-    id: 'pvclock-tsc-host', value: 'kvm_pvclock_update tsc_timestamp', pvm: 'the host TSC at the masterclock update (kvm_read_l1_tsc with an offset of 0)',
+    id: 'pvclock-tsc-host',
+    value: 'kvm_pvclock_update tsc_timestamp',
+    pvm: 'the host TSC at the masterclock update (kvm_read_l1_tsc with an offset of 0)',
     matches: (d) => d.what === 'TSC' && d.source === 'kvm' && hostInsteadOfGuest(d),
   },
   {
-    id: 'guest-tsc-adjust-delta', value: 'kvm_write_tsc_offset next= after a guest IA32_TSC_ADJUST write', pvm: 'the delta alone (0 + delta: adjust_tsc_offset_guest adds it to l1_tsc_offset, which is 0)',
+    id: 'guest-tsc-adjust-delta',
+    value: 'kvm_write_tsc_offset next= after a guest IA32_TSC_ADJUST write',
+    pvm: 'the delta alone (0 + delta: adjust_tsc_offset_guest adds it to l1_tsc_offset, which is 0)',
     // The model moved the offset by delta = predicted - (offset before the guest write); KVM wrote delta.
-    matches: (d) => d.what === 'tsc_offset' && d.source === 'kvm' && /\bguest write IA32_TSC_ADJUST\b/.test(d.previous ?? '')
-      && d.observed !== undefined && d.predicted !== undefined && d.offsetBeforePrevious !== undefined
-      && near(d.observed, d.predicted - d.offsetBeforePrevious, d.tolerance),
+    matches: (d) =>
+      d.what === 'tsc_offset' &&
+      d.source === 'kvm' &&
+      /\bguest write IA32_TSC_ADJUST\b/.test(d.previous ?? '') &&
+      d.observed !== undefined &&
+      d.predicted !== undefined &&
+      d.offsetBeforePrevious !== undefined &&
+      near(d.observed, d.predicted - d.offsetBeforePrevious, d.tolerance),
   },
 ];
 

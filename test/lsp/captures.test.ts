@@ -8,7 +8,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { withClient, type LspDiagnostic, type TestClient } from './client';
 
-const CAPTURE = readFileSync(path.resolve(__dirname, '../../sample-traces/captures/x86-restore-vcpus-apart.trace'), 'utf8');
+const CAPTURE = readFileSync(
+  path.resolve(__dirname, '../../sample-traces/captures/x86-restore-vcpus-apart.trace'),
+  'utf8',
+);
 const LINES = CAPTURE.split('\n');
 const lineOf = (...parts: string[]): number => {
   const i = LINES.findIndex((l) => parts.every((p) => l.includes(p)));
@@ -16,7 +19,8 @@ const lineOf = (...parts: string[]): number => {
   return i;
 };
 const RESTORE = lineOf('vmm restore');
-const lineAfterRestore = (...parts: string[]): number => RESTORE + LINES.slice(RESTORE).findIndex((l) => parts.every((p) => l.includes(p)));
+const lineAfterRestore = (...parts: string[]): number =>
+  RESTORE + LINES.slice(RESTORE).findIndex((l) => parts.every((p) => l.includes(p)));
 const WRITE0 = lineOf('vcpu0 ioctl KVM_SET_MSRS');
 const WRITE1 = lineOf('vcpu1 ioctl KVM_SET_MSRS');
 const RUN0 = lineAfterRestore('kvm_entry', 'vcpu 0, rip 0xffffffff8108aca7');
@@ -25,9 +29,12 @@ const EFER = lineOf('msr_write c0000080');
 const whole = (line: number) => ({ start: { line, character: 0 }, end: { line, character: LINES[line].length } });
 
 function open(client: TestClient, uri: string, text: string, languageId = 'hvtimer-capture'): Promise<void> {
-  return client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  return client.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId, version: 1, text },
+  });
 }
-const findings = (ds: LspDiagnostic[]): string[] => ds.filter((d) => d.code !== undefined && d.code !== 'HVT091').map((d) => `${d.code}@${d.range.start.line}`);
+const findings = (ds: LspDiagnostic[]): string[] =>
+  ds.filter((d) => d.code !== undefined && d.code !== 'HVT091').map((d) => `${d.code}@${d.range.start.line}`);
 
 test('a capture gets its diagnostics on its own lines, and the events it did not use dimmed', async () => {
   await withClient(async (client) => {
@@ -38,11 +45,15 @@ test('a capture gets its diagnostics on its own lines, and the events it did not
     const hvt010 = ds.find((d) => d.code === 'HVT010')!;
     assert.deepEqual(hvt010.range, whole(RUN1));
     // related: the pause marker and vcpu1's write, on the capture's lines
-    assert.deepEqual(hvt010.relatedInformation?.map((r) => r.location.range.start.line), [lineOf('vmm pause'), WRITE1]);
+    assert.deepEqual(
+      hvt010.relatedInformation?.map((r) => r.location.range.start.line),
+      [lineOf('vmm pause'), WRITE1],
+    );
     const dimmed = ds.filter((d) => d.tags?.includes(1));
-    assert.deepEqual(dimmed.map((d) => [d.range.start.line, d.range.end.line, d.severity, d.message]), [
-      [EFER, EFER, 4, 'hvtimer keeps this event as a note: it does not change the model'],
-    ]);
+    assert.deepEqual(
+      dimmed.map((d) => [d.range.start.line, d.range.end.line, d.severity, d.message]),
+      [[EFER, EFER, 4, 'hvtimer keeps this event as a note: it does not change the model']],
+    );
   });
 });
 
@@ -51,26 +62,52 @@ test('hover, Replay State (stateAt), state changes and the timeline overview ans
     const uri = 'file:///tmp/hvtimer-lsp/x86-restore-2.trace';
     await open(client, uri, CAPTURE);
     await client.diagnostics(uri, 1);
-    const hover = await client.request<{ contents: { value: string }; range: unknown } | null>('textDocument/hover', { textDocument: { uri }, position: { line: WRITE1, character: 40 } });
+    const hover = await client.request<{ contents: { value: string }; range: unknown } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: WRITE1, character: 40 },
+    });
     assert.ok(hover);
     assert.deepEqual(hover.range, whole(WRITE1));
     assert.match(hover.contents.value, /IA32_TSC/);
     // an ignored line has nothing to hover
-    assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }), null);
+    assert.equal(
+      await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }),
+      null,
+    );
 
-    const state = await client.request<{ line: number; replayJson: { vms: Record<string, { vcpus: Record<string, { tsc_offset: string | null }> }> } }>('hvtimer/stateAt', { uri, line: RUN1 });
+    const state = await client.request<{
+      line: number;
+      replayJson: { vms: Record<string, { vcpus: Record<string, { tsc_offset: string | null }> }> };
+    }>('hvtimer/stateAt', { uri, line: RUN1 });
     assert.equal(state.line, RUN1);
     // after the restore: vcpu0 offset 2^64 − 20e9, vcpu1 2^64 − 22.4e9 (engine/src/import/roundtrip-x86.test.ts)
-    assert.deepEqual(Object.values(state.replayJson.vms.vm1.vcpus).map((v) => v.tsc_offset), ['18446744053709551616', '18446744051309551616']);
+    assert.deepEqual(
+      Object.values(state.replayJson.vms.vm1.vcpus).map((v) => v.tsc_offset),
+      ['18446744053709551616', '18446744051309551616'],
+    );
 
-    const next = await client.request<{ line: number | null }>('hvtimer/stateChange', { uri, line: WRITE0, direction: 'next' });
+    const next = await client.request<{ line: number | null }>('hvtimer/stateChange', {
+      uri,
+      line: WRITE0,
+      direction: 'next',
+    });
     assert.ok(next.line !== null && next.line > WRITE0 && next.line < LINES.length, `${next.line}`);
 
-    const overview = await client.request<{ lineCount: number; extent: { firstLine: number; lastLine: number } }>('hvtimer/timelineOverview', { uri });
+    const overview = await client.request<{ lineCount: number; extent: { firstLine: number; lastLine: number } }>(
+      'hvtimer/timelineOverview',
+      { uri },
+    );
     assert.equal(overview.lineCount, LINES.length);
     assert.equal(overview.extent.lastLine, lineOf('apicid 1 vec 236') + 1);
     // quick fixes edit the generated trace, not the capture: none on a capture
-    assert.deepEqual(await client.request('textDocument/codeAction', { textDocument: { uri }, range: whole(WRITE1), context: { diagnostics: [] } }), []);
+    assert.deepEqual(
+      await client.request('textDocument/codeAction', {
+        textDocument: { uri },
+        range: whole(WRITE1),
+        context: { diagnostics: [] },
+      }),
+      [],
+    );
   });
 });
 
@@ -88,7 +125,11 @@ test('hvtimer/convertCapture gives the converted trace and its counts; a plain-t
 test('a document that is not a trace: one warning on its first line saying what it looks like', async () => {
   await withClient(async (client) => {
     const uri = 'file:///tmp/hvtimer-lsp/stat.ftrace';
-    await open(client, uri, ' Event                                         Total %Total CurAvg/s\n kvm_entry                                  1934123   25.1     9120\n');
+    await open(
+      client,
+      uri,
+      ' Event                                         Total %Total CurAvg/s\n kvm_entry                                  1934123   25.1     9120\n',
+    );
     const ds = await client.diagnostics(uri, 1);
     assert.equal(ds.length, 1);
     assert.equal(ds[0].severity, 2);
@@ -105,8 +146,15 @@ test('an edit to the capture converts it again: the finding moves with its line'
     await open(client, uri, CAPTURE);
     await client.diagnostics(uri, 1);
     // Insert a comment line at the top: every finding moves down by one.
-    await client.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# a note\n' }]);
+    await client.change(uri, 2, [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# a note\n' },
+    ]);
     const ds = await client.diagnostics(uri, 2);
-    assert.deepEqual(findings(ds), [`HVT011@${WRITE0 + 1}`, `HVT011@${WRITE1 + 1}`, `HVT002@${RUN0 + 1}`, `HVT010@${RUN1 + 1}`]);
+    assert.deepEqual(findings(ds), [
+      `HVT011@${WRITE0 + 1}`,
+      `HVT011@${WRITE1 + 1}`,
+      `HVT002@${RUN0 + 1}`,
+      `HVT010@${RUN1 + 1}`,
+    ]);
   });
 });

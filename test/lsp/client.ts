@@ -4,21 +4,46 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import {
-  CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type CancellationToken, type MessageConnection,
+  CancellationTokenSource,
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type CancellationToken,
+  type MessageConnection,
 } from 'vscode-jsonrpc/node';
 
-export interface LspPosition { line: number; character: number }
-export interface LspRange { start: LspPosition; end: LspPosition }
-export interface PublishedDiagnostics { uri: string; version?: number; diagnostics: LspDiagnostic[] }
+export interface LspPosition {
+  line: number;
+  character: number;
+}
+export interface LspRange {
+  start: LspPosition;
+  end: LspPosition;
+}
+export interface PublishedDiagnostics {
+  uri: string;
+  version?: number;
+  diagnostics: LspDiagnostic[];
+}
 export interface LspDiagnostic {
   range: LspRange;
-  severity?: number; code?: string | number; source?: string; message: string;
+  severity?: number;
+  code?: string | number;
+  source?: string;
+  message: string;
   codeDescription?: { href: string };
   relatedInformation?: { location: { uri: string; range: LspRange }; message: string }[];
-  tags?: number[]; data?: unknown;
+  tags?: number[];
+  data?: unknown;
 }
-export interface TextEdit { range: LspRange; newText: string }
-export interface ProgressNotification { token: string | number; value: { kind: 'begin' | 'report' | 'end'; title?: string; message?: string; percentage?: number } }
+export interface TextEdit {
+  range: LspRange;
+  newText: string;
+}
+export interface ProgressNotification {
+  token: string | number;
+  value: { kind: 'begin' | 'report' | 'end'; title?: string; message?: string; percentage?: number };
+}
 
 /** Default client capabilities: configuration pull, related information, progress, refreshes, versioned edits. */
 export const DEFAULT_CAPABILITIES = {
@@ -47,15 +72,31 @@ export class TestClient {
   constructor() {
     const server = path.resolve(__dirname, '../../dist/server.js');
     this.proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.proc.stderr!.on('data', (d: Buffer) => { this.stderr += d.toString(); });
-    this.connection = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    this.proc.stderr!.on('data', (d: Buffer) => {
+      this.stderr += d.toString();
+    });
+    this.connection = createMessageConnection(
+      new StreamMessageReader(this.proc.stdout!),
+      new StreamMessageWriter(this.proc.stdin!),
+    );
     this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      params.items.map((item) => (item.section ? this.settings[item.section] ?? null : this.settings)));
+      params.items.map((item) => (item.section ? (this.settings[item.section] ?? null) : this.settings)),
+    );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
-    this.connection.onRequest('workspace/inlayHint/refresh', () => { this.inlayRefreshes++; this.wake(); return null; });
-    this.connection.onNotification('$/progress', (p: ProgressNotification) => { this.progress.push(p); this.wake(); });
-    this.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => { this.logs.push(p); this.wake(); });
+    this.connection.onRequest('workspace/inlayHint/refresh', () => {
+      this.inlayRefreshes++;
+      this.wake();
+      return null;
+    });
+    this.connection.onNotification('$/progress', (p: ProgressNotification) => {
+      this.progress.push(p);
+      this.wake();
+    });
+    this.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {
+      this.logs.push(p);
+      this.wake();
+    });
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishedDiagnostics) => {
       const list = this.published.get(p.uri) ?? [];
       list.push(p);
@@ -78,25 +119,44 @@ export class TestClient {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stderr: ${this.stderr}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
   }
 
-  async initialize(capabilities: Record<string, unknown> = DEFAULT_CAPABILITIES, initializationOptions?: unknown): Promise<{ capabilities: Record<string, unknown>; serverInfo?: { name: string } }> {
+  async initialize(
+    capabilities: Record<string, unknown> = DEFAULT_CAPABILITIES,
+    initializationOptions?: unknown,
+  ): Promise<{ capabilities: Record<string, unknown>; serverInfo?: { name: string } }> {
     const result = await this.connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
-      processId: process.pid, rootUri: null, workspaceFolders: null, capabilities, initializationOptions,
+      processId: process.pid,
+      rootUri: null,
+      workspaceFolders: null,
+      capabilities,
+      initializationOptions,
     });
     await this.connection.sendNotification('initialized', {});
     return result;
   }
 
   open(uri: string, text: string, version = 1): Promise<void> {
-    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'hvtrace', version, text } });
+    return this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'hvtrace', version, text },
+    });
   }
 
-  change(uri: string, version: number, contentChanges: ({ range: LspRange; text: string } | { text: string })[]): Promise<void> {
-    return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+  change(
+    uri: string,
+    version: number,
+    contentChanges: ({ range: LspRange; text: string } | { text: string })[],
+  ): Promise<void> {
+    return this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges,
+    });
   }
 
   close(uri: string): Promise<void> {
@@ -110,7 +170,9 @@ export class TestClient {
   }
 
   request<R>(method: string, params: unknown, token?: CancellationToken): Promise<R> {
-    return token ? this.connection.sendRequest<R>(method, params, token) : this.connection.sendRequest<R>(method, params);
+    return token
+      ? this.connection.sendRequest<R>(method, params, token)
+      : this.connection.sendRequest<R>(method, params);
   }
 
   /** Every diagnostics publication for `uri`, in order. */
@@ -120,13 +182,23 @@ export class TestClient {
 
   /** Waits until diagnostics for `uri` (at `version`, if given) have been published; the latest such. */
   diagnostics(uri: string, version?: number, timeoutMs = 20_000): Promise<LspDiagnostic[]> {
-    return this.waitFor(`diagnostics for ${uri}${version !== undefined ? ` v${version}` : ''}`,
-      () => this.publications(uri).filter((p) => version === undefined || p.version === version).at(-1)?.diagnostics, timeoutMs);
+    return this.waitFor(
+      `diagnostics for ${uri}${version !== undefined ? ` v${version}` : ''}`,
+      () =>
+        this.publications(uri)
+          .filter((p) => version === undefined || p.version === version)
+          .at(-1)?.diagnostics,
+      timeoutMs,
+    );
   }
 
   /** Waits for the next publication for `uri` after the `seen` first ones. */
   nextDiagnostics(uri: string, seen: number, timeoutMs = 20_000): Promise<LspDiagnostic[]> {
-    return this.waitFor(`publication #${seen + 1} for ${uri}`, () => this.publications(uri)[seen]?.diagnostics, timeoutMs);
+    return this.waitFor(
+      `publication #${seen + 1} for ${uri}`,
+      () => this.publications(uri)[seen]?.diagnostics,
+      timeoutMs,
+    );
   }
 
   async shutdown(): Promise<void> {
@@ -141,7 +213,11 @@ export class TestClient {
 }
 
 /** Opens a client, initializes it, runs `fn`, shuts down. */
-export async function withClient(fn: (client: TestClient) => Promise<void>, capabilities?: Record<string, unknown>, initializationOptions?: unknown): Promise<void> {
+export async function withClient(
+  fn: (client: TestClient) => Promise<void>,
+  capabilities?: Record<string, unknown>,
+  initializationOptions?: unknown,
+): Promise<void> {
   const client = new TestClient();
   try {
     await client.initialize(capabilities, initializationOptions);

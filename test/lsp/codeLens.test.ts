@@ -9,7 +9,10 @@ test('code lenses: replay to here and show timeline on @vm and at the resume poi
     const uri = uriFor('lens-s7');
     await client.open(uri, S7);
     const lenses = await client.request<unknown[]>('textDocument/codeLens', { textDocument: { uri } });
-    const lens = (line: number, title: string, command: string) => ({ range: lineRange(S7_LINES, line), command: { title, command, arguments: [uri, line] } });
+    const lens = (line: number, title: string, command: string) => ({
+      range: lineRange(S7_LINES, line),
+      command: { title, command, arguments: [uri, line] },
+    });
     assert.deepEqual(lenses, [
       lens(3, 'Replay to here', 'hvtimer.replayToLine'),
       lens(3, 'Show timeline', 'hvtimer.showTimeline'),

@@ -55,13 +55,19 @@ export const X86_SPLIT = `${X86_SPLIT_LINES.join('\n')}\n`;
  */
 export function bigTrace(reads: number): string {
   const lines = [
-    '@hvtrace 1', '@host src arch=arm64 freq=25MHz', '@vm vm1 vcpus=2',
-    '1.000000000 src/vm1 ioctl KVM_CREATE_VCPU id=0', '1.000000000 src/vm1 ioctl KVM_CREATE_VCPU id=1',
-    '1.500000000 src/vm1/vcpu0 ioctl KVM_RUN', '1.500000000 src/vm1/vcpu1 ioctl KVM_RUN',
+    '@hvtrace 1',
+    '@host src arch=arm64 freq=25MHz',
+    '@vm vm1 vcpus=2',
+    '1.000000000 src/vm1 ioctl KVM_CREATE_VCPU id=0',
+    '1.000000000 src/vm1 ioctl KVM_CREATE_VCPU id=1',
+    '1.500000000 src/vm1/vcpu0 ioctl KVM_RUN',
+    '1.500000000 src/vm1/vcpu1 ioctl KVM_RUN',
   ];
   for (let i = 0; i < reads; i++) {
     const ns = 2_000_000_000 + i * 1000;
-    lines.push(`${Math.floor(ns / 1e9)}.${String(ns % 1e9).padStart(9, '0')} src/vm1/vcpu${i % 2} guest read CNTVCT_EL0 = ${Math.floor(ns / 40) - 25_000_000}`);
+    lines.push(
+      `${Math.floor(ns / 1e9)}.${String(ns % 1e9).padStart(9, '0')} src/vm1/vcpu${i % 2} guest read CNTVCT_EL0 = ${Math.floor(ns / 40) - 25_000_000}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -70,11 +76,14 @@ export function bigTrace(reads: number): string {
 export const uriFor = (name: string): string => `file:///tmp/hvtimer-lsp/${name}.hvtrace`;
 
 /** The documentation page a code links to: docs/diagnostics/CODE.md of the extension (repository root). */
-export const docsUri = (code: string): string => pathToFileURL(path.resolve(__dirname, '../../docs/diagnostics', `${code}.md`)).href;
+export const docsUri = (code: string): string =>
+  pathToFileURL(path.resolve(__dirname, '../../docs/diagnostics', `${code}.md`)).href;
 
 /** Range of a whole line of the fixture. */
-export const lineRange = (lines: readonly string[], line: number, start = 0, end = lines[line].length) =>
-  ({ start: { line, character: start }, end: { line, character: end } });
+export const lineRange = (lines: readonly string[], line: number, start = 0, end = lines[line].length) => ({
+  start: { line, character: start },
+  end: { line, character: end },
+});
 
 /** arm64 PV time: the address set on line 3, discovery, PV_TIME_ST, 2 ms of run delay, a read. */
 export const PV_LINES = [

@@ -8,7 +8,11 @@ import { withClient } from './client';
 import { uriFor } from './fixtures';
 
 // The report's input, verbatim.
-const REPORT = ['@host h arch=x86_64 freq=999', '1.0 h/vm ioctl KVM_SET_TSC_KHZ value=1', '1.0 h/vm ioctl KVM_CREATE_VCPU id=0'];
+const REPORT = [
+  '@host h arch=x86_64 freq=999',
+  '1.0 h/vm ioctl KVM_SET_TSC_KHZ value=1',
+  '1.0 h/vm ioctl KVM_CREATE_VCPU id=0',
+];
 
 test('a host below 1 kHz with KVM_SET_TSC_KHZ: diagnostics, hover, stateAt, timelineOverview and report all answer', async () => {
   await withClient(async (client) => {
@@ -16,8 +20,14 @@ test('a host below 1 kHz with KVM_SET_TSC_KHZ: diagnostics, hover, stateAt, time
     await client.open(uri, `${REPORT.join('\n')}\n`);
     const ds = await client.diagnostics(uri, 1);
     // KVM's tsc_khz is 0: with TSC scaling it accepts no frequency, so the VM-wide ioctl is -EINVAL
-    assert.deepEqual(ds.map((d) => [d.code, d.range.start.line]), [['HVT093', 1]]);
-    const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 0 } });
+    assert.deepEqual(
+      ds.map((d) => [d.code, d.range.start.line]),
+      [['HVT093', 1]],
+    );
+    const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 2, character: 0 },
+    });
     assert.ok(hover, 'hover on the vCPU creation');
     const state = await client.request<StateAtResult | null>('hvtimer/stateAt', { uri, line: 2 });
     // C(1.0) = floor(1.0 · 999) = 999; offset 0 - 999: the guest TSC starts at 0
@@ -27,6 +37,9 @@ test('a host below 1 kHz with KVM_SET_TSC_KHZ: diagnostics, hover, stateAt, time
     assert.ok(overview, 'timelineOverview');
     const report = await client.request<ReportResult | null>('hvtimer/report', { uri });
     assert.deepEqual(report?.report.findingsBySeverity, { error: 0, warning: 1, info: 0, hint: 0 });
-    assert.deepEqual(client.logs.filter((l) => l.type === 1).map((l) => l.message), []);
+    assert.deepEqual(
+      client.logs.filter((l) => l.type === 1).map((l) => l.message),
+      [],
+    );
   });
 });

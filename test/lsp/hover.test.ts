@@ -14,9 +14,13 @@ import { pathToFileURL } from 'node:url';
 import { PV, S7, S7_LINES, uriFor, X86_SAME } from './fixtures';
 
 /** A docs page of the extension (the repository root), as the server links it. */
-const docsLink = (page: string, anchor: string): string => `${pathToFileURL(path.resolve(__dirname, '../../docs', page)).href}#${anchor}`;
+const docsLink = (page: string, anchor: string): string =>
+  `${pathToFileURL(path.resolve(__dirname, '../../docs', page)).href}#${anchor}`;
 
-interface Hover { contents: { kind: string; value: string }; range: LspRange }
+interface Hover {
+  contents: { kind: string; value: string };
+  range: LspRange;
+}
 
 async function hoverAt(client: TestClient, uri: string, line: number, character: number): Promise<Hover | null> {
   return client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line, character } });
@@ -65,7 +69,7 @@ test('hover on a statement with a diagnostic: what it did in one line, then the 
   });
 });
 
-test('hover on a by-value restore: the idempotent offset formula with this trace\'s numbers and the drift', async () => {
+test("hover on a by-value restore: the idempotent offset formula with this trace's numbers and the drift", async () => {
   await withClient(async (client) => {
     const uri = uriFor('hover-restore');
     await client.open(uri, S7);
@@ -75,7 +79,9 @@ test('hover on a by-value restore: the idempotent offset formula with this trace
     assert.equal(s.length, 2);
     // The one line first: the offset this write set, C1 - value = 5515000000 - 250000225 = 5264999775,
     // and the guest counter it gives, 250000225 = 10.000009 s at 25 MHz.
-    assert.equal(s[0], `**sets the virtual offset** of vcpu0 to 5264999775: guest CNTVCT 250000225 (+10.000 s)
+    assert.equal(
+      s[0],
+      `**sets the virtual offset** of vcpu0 to 5264999775: guest CNTVCT 250000225 (+10.000 s)
 
 | | decimal | hex | time |
 |:--|--:|--:|--:|
@@ -83,12 +89,13 @@ test('hover on a by-value restore: the idempotent offset formula with this trace
 | virtual offset | 5264999775 | 0x139D1855F | 210.599991000 s |
 | guest CNTVCT | 250000225 | 0xEE6B361 | 10.000009000 s |
 
-**dst/vm1/vcpu0** after line 15 · t = 20.600000000 s · not running · physical offset 0 · virtual offset set on line 15 · times at 25 MHz (dst)`);
+**dst/vm1/vcpu0** after line 15 · t = 20.600000000 s · not running · physical offset 0 · virtual offset set on line 15 · times at 25 MHz (dst)`,
+    );
     assert.equal(s[1], FORMULA_LINE_15);
   });
 });
 
-test('hover on a number: decimal, hex and time at the host\'s frequency', async () => {
+test("hover on a number: decimal, hex and time at the host's frequency", async () => {
   await withClient(async (client) => {
     const uri = uriFor('hover-number');
     await client.open(uri, S7);
@@ -96,14 +103,21 @@ test('hover on a number: decimal, hex and time at the host\'s frequency', async 
     const h = await hoverAt(client, uri, 14, at + 3);
     assert.deepEqual(h?.range, { start: { line: 14, character: at }, end: { line: 14, character: at + 9 } });
     // 250000225 / 25 MHz = 10.000009 s
-    assert.equal(h?.contents.value, '`250000225`\n\n- decimal: `250000225`\n- hex: `0xEE6B361`\n- time at 25 MHz (host dst): `10.000009000 s`');
+    assert.equal(
+      h?.contents.value,
+      '`250000225`\n\n- decimal: `250000225`\n- hex: `0xEE6B361`\n- time at 25 MHz (host dst): `10.000009000 s`',
+    );
     // A negative counter is its two's complement: -1000 = 0xFFFFFFFFFFFFFC18.
     const neg = uriFor('hover-negative');
-    const text = '@host h arch=arm64 freq=1GHz\n1.000000000 h/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=KVM_REG_ARM_TIMER_CNT value=-1000\n';
+    const text =
+      '@host h arch=arm64 freq=1GHz\n1.000000000 h/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=KVM_REG_ARM_TIMER_CNT value=-1000\n';
     await client.open(neg, text);
     const col = text.split('\n')[1].indexOf('-1000');
     const hn = await hoverAt(client, neg, 1, col + 1);
-    assert.equal(hn?.contents.value, '`-1000`\n\n- decimal: `18446744073709550616`\n- hex: `0xFFFFFFFFFFFFFC18`\n- signed: `-1000`\n- time at 1 GHz (host h): `-0.000001000 s`');
+    assert.equal(
+      hn?.contents.value,
+      '`-1000`\n\n- decimal: `18446744073709550616`\n- hex: `0xFFFFFFFFFFFFFC18`\n- signed: `-1000`\n- time at 1 GHz (host h): `-0.000001000 s`',
+    );
   });
 });
 
@@ -116,7 +130,8 @@ test('hover on a register id decodes it and warns about the CNT/CVAL id swap; on
       '1.000000001 h/vm1/vcpu0 ioctl 0x4010AEAC id=KVM_REG_ARM_TIMER_CNT value=100',
     ];
     await client.open(uri, `${lines.join('\n')}\n`);
-    const swap = '⚠ **CNT/CVAL id swap**: `0x603000000013DF1A` is the virtual **counter** (`KVM_REG_ARM_TIMER_CNT`) and `0x603000000013DF02` the virtual **CVAL** (`KVM_REG_ARM_TIMER_CVAL`): the uapi names carry each other\'s architectural encodings. Decode by the uapi table, never from the encoding.';
+    const swap =
+      "⚠ **CNT/CVAL id swap**: `0x603000000013DF1A` is the virtual **counter** (`KVM_REG_ARM_TIMER_CNT`) and `0x603000000013DF02` the virtual **CVAL** (`KVM_REG_ARM_TIMER_CVAL`): the uapi names carry each other's architectural encodings. Decode by the uapi table, never from the encoding.";
     const cval = await hoverAt(client, uri, 1, lines[1].indexOf('0x6030') + 2);
     const cvalParts = cval!.contents.value.split('\n\n');
     assert.equal(cvalParts[0], '**KVM_REG_ARM_TIMER_CVAL** = `0x603000000013DF02`');
@@ -141,11 +156,17 @@ test('hover on a host name and on a suppression code', async () => {
     const uri = uriFor('hover-host');
     await client.open(uri, S7);
     const h = await hoverAt(client, uri, 12, 14);
-    assert.equal(h?.contents.value, '**host dst** · arm64 · 25 MHz · FEAT_ECV 0, VHE on: no CNTPOFF, a non-zero physical offset needs trapped CNTPCT reads · kernel newest · declared on line 3\n\ncounter at 20.500000000 s: `5512500000` (`0x148921320`)');
+    assert.equal(
+      h?.contents.value,
+      '**host dst** · arm64 · 25 MHz · FEAT_ECV 0, VHE on: no CNTPOFF, a non-zero physical offset needs trapped CNTPCT reads · kernel newest · declared on line 3\n\ncounter at 20.500000000 s: `5512500000` (`0x148921320`)',
+    );
     const sup = uriFor('hover-suppression');
     await client.open(sup, '# hvtimer-disable-next-line HVT011\n');
     const s = await hoverAt(client, sup, 0, 30);
-    assert.match(s!.contents.value, new RegExp(`^\\*\\*HVT011 restore-drift\\*\\* \\(info\\) — .+\\n\\n\\[Documentation for HVT011\\]`));
+    assert.match(
+      s!.contents.value,
+      new RegExp(`^\\*\\*HVT011 restore-drift\\*\\* \\(info\\) — .+\\n\\n\\[Documentation for HVT011\\]`),
+    );
   });
 });
 
@@ -157,7 +178,10 @@ test('a document with parse errors still answers hovers on its good lines; on th
     lines[12] = '20,5 dst/vm1 ioctl KVM_CREATE_VCPU id=0';
     await client.open(uri, `${lines.join('\n')}\n`);
     const ds = await client.diagnostics(uri, 1);
-    assert.deepEqual(ds.filter((d) => d.code === 'HVT090').map((d) => d.range.start.line), [8, 12]);
+    assert.deepEqual(
+      ds.filter((d) => d.code === 'HVT090').map((d) => d.range.start.line),
+      [8, 12],
+    );
     const good = await hoverAt(client, uri, 7, 0);
     // 10.0001 s × 25 MHz - 250000025 = 2475
     assert.match(sections(good)[0], /\| guest CNTVCT \| 2475 \| 0x9AB \| 0\.000099000 s \|/);
@@ -176,7 +200,9 @@ test('x86: the TSC restore formula and the stolen time in the state', async () =
     // (2 GHz × 5.2 s - 2 GHz × 5.1 s = 200000000): 7800100000 ticks = 3.90005 s later, at 9.10005 s —
     // where KVM keeps it, in host time, although the TSC written next is already past it.
     const s = sections(await hoverAt(client, uri, 11, 0));
-    assert.equal(s.at(-2), `**sets the TSC offset** of vcpu0 to -2000000000 (u64 18446744071709551616): guest TSC 8400000000 (+4.200 s)
+    assert.equal(
+      s.at(-2),
+      `**sets the TSC offset** of vcpu0 to -2000000000 (u64 18446744071709551616): guest TSC 8400000000 (+4.200 s)
 
 | | decimal | hex | time |
 |:--|--:|--:|--:|
@@ -188,8 +214,11 @@ test('x86: the TSC restore formula and the stolen time in the state', async () =
 
 **LAPIC timer**: fires in 3.90005 s, at 9.100050000 s (the guest TSC is already past the deadline value: KVM converted the deadline to host time when it was written)
 
-[the timer model (timers.md T2)](${docsLink('timers.md', 't2-model')})`);
-    assert.equal(s.at(-1), `**Idempotent restore** of vcpu0 of vm1 (the guest stopped on line 8: pause on a at 5.000000000 s; policy advance)
+[the timer model (timers.md T2)](${docsLink('timers.md', 't2-model')})`,
+    );
+    assert.equal(
+      s.at(-1),
+      `**Idempotent restore** of vcpu0 of vm1 (the guest stopped on line 8: pause on a at 5.000000000 s; policy advance)
 
 \`\`\`text
 offset = G0 + (T1 - T0) × F - scale(C1)
@@ -200,7 +229,8 @@ offset = G0 + (T1 - T0) × F - scale(C1)
 G0 = guest TSC at the stop, C1 = b TSC at T1, F = 2 GHz
 \`\`\`
 
-This trace: \`IA32_TSC=8400000000\` gives TSC offset 18446744071709551616, which keeps the guest exactly on its time line. · [format §6.4 resume points](${docsLink('format.md', '64-resume-points-and-the-guest-time-line')})`);
+This trace: \`IA32_TSC=8400000000\` gives TSC offset 18446744071709551616, which keeps the guest exactly on its time line. · [format §6.4 resume points](${docsLink('format.md', '64-resume-points-and-the-guest-time-line')})`,
+    );
     const pv = uriFor('hover-pv');
     await client.open(pv, PV);
     // 2 ms of run delay before the second KVM_RUN, added to the structure at that run.
@@ -219,7 +249,9 @@ test('a document starting with a byte-order mark: columns of line 0 count it', a
     assert.equal(d.code, 'HVT090');
     assert.match(d.message, /found `@hosts`/);
     assert.deepEqual(d.range, { start: { line: 0, character: 1 }, end: { line: 0, character: 7 } });
-    await client.change(uri, 2, [{ range: { start: { line: 0, character: 1 }, end: { line: 0, character: 7 } }, text: '@host' }]);
+    await client.change(uri, 2, [
+      { range: { start: { line: 0, character: 1 }, end: { line: 0, character: 7 } }, text: '@host' },
+    ]);
     // `@host src` (9 characters after the mark) misses arch=: reported at its end.
     const [d2] = await client.diagnostics(uri, 2);
     assert.equal(d2.code, 'HVT090');

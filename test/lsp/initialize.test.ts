@@ -31,12 +31,19 @@ test('initialize announces every feature the server implements', async () => {
     assert.equal(c.definitionProvider, true);
     assert.equal(c.referencesProvider, true);
     assert.deepEqual(c.codeLensProvider, { resolveProvider: false });
-    assert.deepEqual(c.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.hvtimer'], resolveProvider: true });
+    assert.deepEqual(c.codeActionProvider, {
+      codeActionKinds: ['quickfix', 'source.fixAll.hvtimer'],
+      resolveProvider: true,
+    });
     assert.deepEqual(c.completionProvider, { triggerCharacters: [' ', '=', '/', '@'] });
     assert.deepEqual(c.signatureHelpProvider, { triggerCharacters: [' ', '='], retriggerCharacters: ['='] });
     assert.deepEqual(c.semanticTokensProvider, {
-      legend: { tokenTypes: ['namespace', 'variable', 'class', 'property', 'function', 'enumMember'], tokenModifiers: ['declaration', 'defaultLibrary', 'deprecated'] },
-      full: true, range: true,
+      legend: {
+        tokenTypes: ['namespace', 'variable', 'class', 'property', 'function', 'enumMember'],
+        tokenModifiers: ['declaration', 'defaultLibrary', 'deprecated'],
+      },
+      full: true,
+      range: true,
     });
   } finally {
     await client.shutdown();

@@ -10,7 +10,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { withClient } from './client';
-import { CLOSE_LARGE_FILE, LARGE_FILE_CHANGED, OPEN_LARGE_FILE, type LargeFileChangedParams, type OpenLargeFileResult } from '../../protocol/largeFiles';
+import {
+  CLOSE_LARGE_FILE,
+  LARGE_FILE_CHANGED,
+  OPEN_LARGE_FILE,
+  type LargeFileChangedParams,
+  type OpenLargeFileResult,
+} from '../../protocol/largeFiles';
 import { STATE_AT, TIMELINE_OVERVIEW, type StateAtResult, type TimelineOverviewResult } from '../../protocol/requests';
 import { generateTrace } from '../../bench/generate';
 
@@ -24,11 +30,16 @@ test('a trace the editor does not synchronise: read from disk, analysed, re-read
     writeFileSync(file, `${clean}\n`);
     const uri = pathToFileURL(file).href;
     const changed: LargeFileChangedParams[] = [];
-    client.connection.onNotification(LARGE_FILE_CHANGED, (p: LargeFileChangedParams) => { changed.push(p); });
+    client.connection.onNotification(LARGE_FILE_CHANGED, (p: LargeFileChangedParams) => {
+      changed.push(p);
+    });
 
     const opened = await client.request<OpenLargeFileResult>(OPEN_LARGE_FILE, { uri });
     // 3000 lines and the empty line after the final newline.
-    assert.deepEqual({ ...opened, version: 0 }, { uri, bytes: Buffer.byteLength(`${clean}\n`), lineCount: 3001, version: 0 });
+    assert.deepEqual(
+      { ...opened, version: 0 },
+      { uri, bytes: Buffer.byteLength(`${clean}\n`), lineCount: 3001, version: 0 },
+    );
     const version = (opened as { version: number }).version;
     assert.ok(version < 0, 'a version no editor uses');
     assert.deepEqual(await client.diagnostics(uri, version), []);
@@ -45,7 +56,10 @@ test('a trace the editor does not synchronise: read from disk, analysed, re-read
     const seen = client.publications(uri).length;
     writeFileSync(file, `${lines.join('\n')}\n`);
     const after = await client.nextDiagnostics(uri, seen);
-    assert.deepEqual(after.map((d) => `${d.code}@${d.range.start.line}`), ['HVT001@2001', 'HVT093@2001']);
+    assert.deepEqual(
+      after.map((d) => `${d.code}@${d.range.start.line}`),
+      ['HVT001@2001', 'HVT093@2001'],
+    );
     await client.waitFor('largeFileChanged', () => changed.at(-1));
     assert.equal(changed.at(-1)!.uri, uri);
     assert.equal(changed.at(-1)!.lineCount, 3001);
@@ -74,10 +88,16 @@ test('while 300 000 lines replay, a hover far ahead of the replay answers at onc
     const opened = await client.request<OpenLargeFileResult>(OPEN_LARGE_FILE, { uri });
     assert.ok(!('error' in opened));
     // The replay has just started (it takes seconds): line 299000 is far ahead of it.
-    const far = await client.request<unknown>('textDocument/hover', { textDocument: { uri }, position: { line: 299_000, character: 20 } });
+    const far = await client.request<unknown>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 299_000, character: 20 },
+    });
     assert.equal(far, null);
     // Line 10 (a guest read on vcpu3 of vm1 on host a) is replayed at once or very soon: the state is shown.
-    const near = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 10, character: 2 } });
+    const near = await client.request<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 10, character: 2 },
+    });
     assert.ok(near && /vm1/.test(near.contents.value), JSON.stringify(near));
     assert.deepEqual(await client.diagnostics(uri, opened.version, 120_000), []);
   });

@@ -10,9 +10,14 @@ test('a failing handler is logged and answered with null; the server keeps worki
     const uri = uriFor('robust');
     await client.open(uri, S7);
     assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: null }), null);
-    const logged = await client.waitFor('an error log', () => client.logs.find((l) => l.type === 1 && /hvtimer: hover failed/.test(l.message)));
+    const logged = await client.waitFor('an error log', () =>
+      client.logs.find((l) => l.type === 1 && /hvtimer: hover failed/.test(l.message)),
+    );
     assert.match(logged.message, /TypeError/);
-    const h = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 15, character: 0 } });
+    const h = await client.request<{ contents: { value: string } }>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 15, character: 0 },
+    });
     assert.match(h.contents.value, /\*\*dst\/vm1\/vcpu0\*\* after line 16/);
   });
 });
@@ -24,9 +29,20 @@ test('requests on a document that is not open answer null', async () => {
     assert.equal(await client.request('textDocument/hover', { ...doc, position: { line: 0, character: 0 } }), null);
     assert.equal(await client.request('textDocument/documentSymbol', doc), null);
     assert.equal(await client.request('textDocument/codeLens', doc), null);
-    assert.equal(await client.request('textDocument/inlayHint', { ...doc, range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } } }), null);
+    assert.equal(
+      await client.request('textDocument/inlayHint', {
+        ...doc,
+        range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } },
+      }),
+      null,
+    );
     // Every custom request (params: a superset of what each one reads).
-    for (const method of CUSTOM_METHODS) assert.equal(await client.request(method, { uri, line: 0, fromNs: '0', toNs: '1', direction: 'next' }), null, method);
+    for (const method of CUSTOM_METHODS)
+      assert.equal(
+        await client.request(method, { uri, line: 0, fromNs: '0', toNs: '1', direction: 'next' }),
+        null,
+        method,
+      );
     assert.deepEqual(await client.request('textDocument/semanticTokens/full', doc), { data: [] });
   });
 });
@@ -35,8 +51,21 @@ test('positions past the end of the document answer empty results', async () => 
   await withClient(async (client) => {
     const uri = uriFor('robust-past-end');
     await client.open(uri, S7);
-    assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 500, character: 0 } }), null);
-    assert.deepEqual(await client.request('textDocument/definition', { textDocument: { uri }, position: { line: 500, character: 0 } }), []);
-    assert.deepEqual(await client.request('textDocument/references', { textDocument: { uri }, position: { line: 500, character: 0 }, context: { includeDeclaration: true } }), []);
+    assert.equal(
+      await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 500, character: 0 } }),
+      null,
+    );
+    assert.deepEqual(
+      await client.request('textDocument/definition', { textDocument: { uri }, position: { line: 500, character: 0 } }),
+      [],
+    );
+    assert.deepEqual(
+      await client.request('textDocument/references', {
+        textDocument: { uri },
+        position: { line: 500, character: 0 },
+        context: { includeDeclaration: true },
+      }),
+      [],
+    );
   });
 });

@@ -8,7 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { withClient, type LspDiagnostic } from './client';
 
 const dir = path.resolve(__dirname, '../../sample-traces');
-const samples = readdirSync(dir).filter((f) => f.endsWith('.hvtrace')).sort();
+const samples = readdirSync(dir)
+  .filter((f) => f.endsWith('.hvtrace'))
+  .sort();
 
 test('every request answers on every sample trace, and nothing is logged as an error', async () => {
   assert.ok(samples.length > 0, 'sample-traces/ has traces');
@@ -27,18 +29,34 @@ test('every request answers on every sample trace, and nothing is logged as an e
           await client.request('textDocument/definition', { ...doc, position: { line, character } });
         }
       }
-      await client.request('textDocument/references', { ...doc, position: { line: 0, character: 0 }, context: { includeDeclaration: true } });
+      await client.request('textDocument/references', {
+        ...doc,
+        position: { line: 0, character: 0 },
+        context: { includeDeclaration: true },
+      });
       assert.ok(Array.isArray(await client.request('textDocument/inlayHint', { ...doc, range: whole })));
       assert.ok(Array.isArray(await client.request('textDocument/documentSymbol', doc)));
       assert.ok(Array.isArray(await client.request('textDocument/foldingRange', doc)));
       assert.ok(Array.isArray(await client.request('textDocument/codeLens', doc)));
       await client.request('textDocument/semanticTokens/full', doc);
-      for (const d of ds as LspDiagnostic[]) await client.request('textDocument/codeAction', { ...doc, range: d.range, context: { diagnostics: [d] } });
+      for (const d of ds as LspDiagnostic[])
+        await client.request('textDocument/codeAction', { ...doc, range: d.range, context: { diagnostics: [d] } });
       await client.request('hvtimer/stateAt', { uri, line: lines.length - 1 });
-      const overview = await client.request<{ extent: { startNs: string; endNs: string } | null }>('hvtimer/timelineOverview', { uri });
-      if (overview.extent) await client.request('hvtimer/timelineWindow', { uri, fromNs: overview.extent.startNs, toNs: overview.extent.endNs });
+      const overview = await client.request<{ extent: { startNs: string; endNs: string } | null }>(
+        'hvtimer/timelineOverview',
+        { uri },
+      );
+      if (overview.extent)
+        await client.request('hvtimer/timelineWindow', {
+          uri,
+          fromNs: overview.extent.startNs,
+          toNs: overview.extent.endNs,
+        });
       await client.close(uri);
     }
-    assert.deepEqual(client.logs.filter((l) => l.type === 1).map((l) => l.message), []);
+    assert.deepEqual(
+      client.logs.filter((l) => l.type === 1).map((l) => l.message),
+      [],
+    );
   });
 });

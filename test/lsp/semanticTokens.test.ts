@@ -32,18 +32,38 @@ test('semantic tokens: declared and undeclared hosts, VMs, vCPUs, decoded ids, p
     const uri = uriFor('tokens');
     await client.open(uri, `${lines.join('\n')}\n`);
     const at = (line: number, text: string): number => lines[line].indexOf(text);
-    const where = (line: number, host: number) => [[line, 12, 3, host, 0], [line, 16, 3, 2, 0]];
+    const where = (line: number, host: number) => [
+      [line, 12, 3, host, 0],
+      [line, 16, 3, 2, 0],
+    ];
     const expected = [
       [0, 6, 3, 0, 1],
       [1, 4, 3, 2, 1],
-      ...where(2, 0), [2, at(2, 'KVM_CREATE_VCPU'), 15, 4, 0],
-      [3, 12, 5, 1, 0], [3, 18, 3, 2, 0], [3, 22, 5, 3, 0], [3, at(3, '0xAE80'), 6, 4, 2],
-      ...where(4, 0), [4, 20, 5, 3, 0], [4, at(4, 'KVM_GET_ONE_REG'), 15, 4, 0], [4, at(4, '0x6030'), 18, 5, 2],
-      ...where(5, 0), [5, 20, 5, 3, 0], [5, at(5, 'KVM_SET_SYSTEM'), 28, 4, 4],
+      ...where(2, 0),
+      [2, at(2, 'KVM_CREATE_VCPU'), 15, 4, 0],
+      [3, 12, 5, 1, 0],
+      [3, 18, 3, 2, 0],
+      [3, 22, 5, 3, 0],
+      [3, at(3, '0xAE80'), 6, 4, 2],
+      ...where(4, 0),
+      [4, 20, 5, 3, 0],
+      [4, at(4, 'KVM_GET_ONE_REG'), 15, 4, 0],
+      [4, at(4, '0x6030'), 18, 5, 2],
+      ...where(5, 0),
+      [5, 20, 5, 3, 0],
+      [5, at(5, 'KVM_SET_SYSTEM'), 28, 4, 4],
     ];
-    const full = await client.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    const full = await client.request<{ data: number[] }>('textDocument/semanticTokens/full', {
+      textDocument: { uri },
+    });
     assert.deepEqual(decode(full.data), expected);
-    const range = await client.request<{ data: number[] }>('textDocument/semanticTokens/range', { textDocument: { uri }, range: { start: { line: 3, character: 0 }, end: { line: 3, character: 40 } } });
-    assert.deepEqual(decode(range.data), expected.filter((t) => t[0] === 3));
+    const range = await client.request<{ data: number[] }>('textDocument/semanticTokens/range', {
+      textDocument: { uri },
+      range: { start: { line: 3, character: 0 }, end: { line: 3, character: 40 } },
+    });
+    assert.deepEqual(
+      decode(range.data),
+      expected.filter((t) => t[0] === 3),
+    );
   });
 });

@@ -4,11 +4,31 @@ import assert from 'node:assert/strict';
 import { withClient, type LspRange } from './client';
 import { lineRange, S7, S7_LINES, uriFor } from './fixtures';
 
-interface Symbol { name: string; detail: string; kind: number; range: LspRange; selectionRange: LspRange; children: Symbol[] }
+interface Symbol {
+  name: string;
+  detail: string;
+  kind: number;
+  range: LspRange;
+  selectionRange: LspRange;
+  children: Symbol[];
+}
 
-const span = (line: number, start: number, end: number): LspRange => ({ start: { line, character: start }, end: { line, character: end } });
-const lines = (first: number, last: number): LspRange => ({ start: { line: first, character: 0 }, end: { line: last, character: S7_LINES[last].length } });
-const sym = (name: string, detail: string, kind: number, range: LspRange, selectionRange: LspRange, children: Symbol[] = []): Symbol => ({ name, detail, kind, range, selectionRange, children });
+const span = (line: number, start: number, end: number): LspRange => ({
+  start: { line, character: start },
+  end: { line, character: end },
+});
+const lines = (first: number, last: number): LspRange => ({
+  start: { line: first, character: 0 },
+  end: { line: last, character: S7_LINES[last].length },
+});
+const sym = (
+  name: string,
+  detail: string,
+  kind: number,
+  range: LspRange,
+  selectionRange: LspRange,
+  children: Symbol[] = [],
+): Symbol => ({ name, detail, kind, range, selectionRange, children });
 // SymbolKind: Namespace 3, Class 5, Field 8, Object 19, Event 24
 const idSpan = (line: number): LspRange => span(line, S7_LINES[line].length - 1, S7_LINES[line].length);
 

@@ -11,13 +11,21 @@ import { cliTarget } from '../../fuzz/targets/cli';
 import type { FuzzTarget } from '../../fuzz/target';
 
 const SEED = 15;
-const SLICE: [FuzzTarget, number][] = [[parserTarget, 3000], [engineTarget, 40], [lspTarget, 12], [cliTarget, 6]];
+const SLICE: [FuzzTarget, number][] = [
+  [parserTarget, 3000],
+  [engineTarget, 40],
+  [lspTarget, 12],
+  [cliTarget, 6],
+];
 
 for (const [target, cases] of SLICE) {
   test(`fuzz slice: ${target.name}, ${cases} cases of seed ${SEED}`, async (t) => {
     const r = await runTarget(target, { seed: SEED, cases });
     assert.equal(r.tried, cases);
     for (const [id, n] of r.known) t.diagnostic(`${n} × known: ${id}`);
-    assert.deepEqual(r.problems.filter((p) => !p.known), []);
+    assert.deepEqual(
+      r.problems.filter((p) => !p.known),
+      [],
+    );
   });
 }

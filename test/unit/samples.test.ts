@@ -17,9 +17,20 @@ import type { ReplayJson } from '../../protocol/views';
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
 const DIR = path.join(ROOT, 'sample-traces');
-const samples = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.hvtrace')).sort() : [];
+const samples = existsSync(DIR)
+  ? readdirSync(DIR)
+      .filter((f) => f.endsWith('.hvtrace'))
+      .sort()
+  : [];
 
-interface JsonDiagnostic { file: string; line: number; column: number; code: string; severity: string; message: string }
+interface JsonDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  code: string;
+  severity: string;
+  message: string;
+}
 
 /** Codes whose severity depends on the case (HVT002: arm64/x86; HVT091: name/host). */
 const VARIABLE_SEVERITY = new Set(['HVT002', 'HVT091']);
@@ -38,7 +49,10 @@ function expectations(text: string): { expected: string[]; none: boolean } {
   text.split(/\r?\n/).forEach((line, i) => {
     const m = /#.*?\bexpect:\s*([^#]*?)\s*$/.exec(line);
     if (!m) return;
-    if (m[1] === 'none') { none = true; return; }
+    if (m[1] === 'none') {
+      none = true;
+      return;
+    }
     for (const code of m[1].split(',').map((c) => c.trim())) {
       assert.match(code, /^HVT\d{3}$/, `line ${i + 1}: "${code}" is not a diagnostic code`);
       expected.push(`${code}@${i + 1}`);
@@ -63,17 +77,27 @@ for (const file of samples) {
     const text = readFileSync(path.join(DIR, file), 'utf8');
     assert.ok(text.startsWith('#'), `${file} must start with a header comment explaining the scenario`);
     const { expected, none } = expectations(text);
-    assert.ok(none !== expected.length > 0, `${file} needs either "# expect: none" in its header or "# expect: CODES" on the lines that report`);
+    assert.ok(
+      none !== expected.length > 0,
+      `${file} needs either "# expect: none" in its header or "# expect: CODES" on the lines that report`,
+    );
 
     const { status, diagnostics } = check(file);
     const actual = diagnostics.map((d) => `${d.code}@${d.line}`).sort();
-    assert.deepEqual(actual, expected, diagnostics.map((d) => `${d.line}: ${d.severity} ${d.code} ${d.message}`).join('\n'));
+    assert.deepEqual(
+      actual,
+      expected,
+      diagnostics.map((d) => `${d.line}: ${d.severity} ${d.code} ${d.message}`).join('\n'),
+    );
 
-    const unexpectedParseErrors = diagnostics.filter((d) => d.code === 'HVT090' && !expected.includes(`HVT090@${d.line}`));
+    const unexpectedParseErrors = diagnostics.filter(
+      (d) => d.code === 'HVT090' && !expected.includes(`HVT090@${d.line}`),
+    );
     assert.deepEqual(unexpectedParseErrors, [], `${file} does not parse`);
 
     for (const d of diagnostics) {
-      if (!VARIABLE_SEVERITY.has(d.code)) assert.equal(d.severity, DEFAULT_SEVERITY.get(d.code), `${d.code}@${d.line} severity`);
+      if (!VARIABLE_SEVERITY.has(d.code))
+        assert.equal(d.severity, DEFAULT_SEVERITY.get(d.code), `${d.code}@${d.line} severity`);
     }
     const errorExpected = diagnostics.some((d) => d.severity === 'error');
     assert.equal(status, errorExpected ? 1 : 0, `exit status of hvtimer check ${file}`);
@@ -107,16 +131,33 @@ test('replay: the idempotent migration resumes the guest counter exactly on its 
   assert.equal(s.vms.vm1.host, 'dst');
   assert.equal(s.vms.vm1.running, true);
   assert.deepEqual(s.vms.vm1.vcpus['0'], {
-    guest_counter: '258752425', virtual_offset: '5250000075', physical_offset: '5250000075',
-    physical_trap: 'unknown', tsc_offset: null, stolen_ns: null,
+    guest_counter: '258752425',
+    virtual_offset: '5250000075',
+    physical_offset: '5250000075',
+    physical_trap: 'unknown',
+    tsc_offset: null,
+    stolen_ns: null,
     // no timer statements in this sample: the reset state of a created vCPU (docs/timers.md#t2-model)
-    timers: Object.fromEntries(['vtimer', 'ptimer'].map((t) => [t, { ctl: '0', cmp: '0', cmp_is_time: false, armable: false, deadline_ns: null, armed_at_line: null, last_delivery: null }])),
+    timers: Object.fromEntries(
+      ['vtimer', 'ptimer'].map((t) => [
+        t,
+        {
+          ctl: '0',
+          cmp: '0',
+          cmp_is_time: false,
+          armable: false,
+          deadline_ns: null,
+          armed_at_line: null,
+          last_delivery: null,
+        },
+      ]),
+    ),
   });
   // Every vCPU shares the VM-wide offset, so vcpu3 (not running yet) shows the same counter.
   assert.equal(s.vms.vm1.vcpus['3'].guest_counter, '258752425');
 });
 
-test('replay: stolen time continues from the migrated value after the destination\'s first update', () => {
+test("replay: stolen time continues from the migrated value after the destination's first update", () => {
   const file = 'arm64-pvtime-migration-correct.hvtrace';
   // Source vcpu0: PV_TIME_ST at 10.0004 s zeroes the structure; sched waits of 3 ms and 1.5 ms are
   // folded in at the KVM_RUNs that follow: stolen_time = 4500000 ns when the guest is paused.

@@ -8,7 +8,10 @@ import { FIT_MARGIN, MIN_SPAN_MS, fit, pan, reveal, span, zoom, type Range } fro
 /** Ranges compared to 1e-9 ms (doubles: 0.001 is not exact). */
 function assertRange(actual: Range, expected: Range): void {
   const near = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9;
-  assert.ok(near(actual.fromMs, expected.fromMs) && near(actual.toMs, expected.toMs), `${JSON.stringify(actual)} is not ${JSON.stringify(expected)}`);
+  assert.ok(
+    near(actual.fromMs, expected.fromMs) && near(actual.toMs, expected.toMs),
+    `${JSON.stringify(actual)} is not ${JSON.stringify(expected)}`,
+  );
 }
 
 test('the constants: 100 ns narrowest, a 2 % margin on each side of a fit', () => {

@@ -7,16 +7,27 @@ import { chromium } from 'playwright-core';
 import { root } from '../../scripts/test-lib.mjs';
 
 export const CHROMIUM = process.env.HVTIMER_CHROMIUM ?? '/usr/bin/chromium';
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 /** Launches Chromium with a fresh profile; returns { page, close() }. */
 export async function launchBrowser() {
   const profile = mkdtempSync(path.join(tmpdir(), 'hvtimer-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: chromiumArgs, viewport: { width: 1400, height: 900 },
+    executablePath: CHROMIUM,
+    headless: true,
+    args: chromiumArgs,
+    viewport: { width: 1400, height: 900 },
   });
-  const page = context.pages()[0] ?? await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   return {
     page,
     async close() {
@@ -31,7 +42,10 @@ export async function openWorkbench(page, url, timeoutMs = 60_000) {
   await page.goto(url, { timeout: timeoutMs });
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
   // The explorer shows the folder once the remote file system is connected.
-  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: timeoutMs });
+  await page
+    .locator('.explorer-folders-view .monaco-list-row')
+    .first()
+    .waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
 /** F1, type the command's label, Enter. */

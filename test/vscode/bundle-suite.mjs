@@ -9,13 +9,22 @@ export const SUITE_BUNDLE = path.join(root, 'dist', 'test', 'vscode-suite.js');
 
 export async function bundleSuite() {
   const result = await esbuild.build({
-    absWorkingDir: root, entryPoints: ['test/vscode/suite/index.ts'], outfile: SUITE_BUNDLE,
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
-    sourcemap: 'inline', metafile: true, logLevel: 'warning',
+    absWorkingDir: root,
+    entryPoints: ['test/vscode/suite/index.ts'],
+    outfile: SUITE_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    sourcemap: 'inline',
+    metafile: true,
+    logLevel: 'warning',
   });
   const bundled = new Set(Object.keys(result.metafile.inputs).map((p) => p.split(path.sep).join('/')));
-  const missing = readdirSync(path.join(root, 'test', 'vscode', 'suite'))
-    .filter((f) => f.endsWith('.test.ts') && !bundled.has(`test/vscode/suite/${f}`));
+  const missing = readdirSync(path.join(root, 'test', 'vscode', 'suite')).filter(
+    (f) => f.endsWith('.test.ts') && !bundled.has(`test/vscode/suite/${f}`),
+  );
   if (missing.length) throw new Error(`test/vscode/suite/index.ts does not import: ${missing.join(', ')}`);
   return SUITE_BUNDLE;
 }

@@ -1,7 +1,17 @@
 // Starts and stops a hermetic code-server (VS Code 1.100.3 with a Node extension host) for tests:
 // fresh user-data, extensions and XDG dirs per run, a random free port, killed by PID at the end.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,7 +55,9 @@ export async function freePort() {
 /** A scratch dir with the sub-dirs code-server writes to; `fixtures` (a dir) is copied to ws/. */
 export function makeScratch(fixtures) {
   const scratch = mkdtempSync(path.join(tmpdir(), 'hvtimer-code-server-'));
-  const dirs = Object.fromEntries(['user-data', 'extensions', 'xdg-config', 'xdg-data', 'xdg-cache', 'ws'].map((d) => [d, path.join(scratch, d)]));
+  const dirs = Object.fromEntries(
+    ['user-data', 'extensions', 'xdg-config', 'xdg-data', 'xdg-cache', 'ws'].map((d) => [d, path.join(scratch, d)]),
+  );
   Object.values(dirs).forEach((d) => mkdirSync(d, { recursive: true }));
   mkdirSync(path.join(dirs['user-data'], 'User'), { recursive: true });
   writeFileSync(path.join(dirs['user-data'], 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
@@ -55,15 +67,35 @@ export function makeScratch(fixtures) {
 }
 
 function codeServerEnv(dirs, extraEnv) {
-  return { ...process.env, XDG_CONFIG_HOME: dirs['xdg-config'], XDG_DATA_HOME: dirs['xdg-data'], XDG_CACHE_HOME: dirs['xdg-cache'], ...extraEnv };
+  return {
+    ...process.env,
+    XDG_CONFIG_HOME: dirs['xdg-config'],
+    XDG_DATA_HOME: dirs['xdg-data'],
+    XDG_CACHE_HOME: dirs['xdg-cache'],
+    ...extraEnv,
+  };
 }
 
 /** Installs a .vsix into the scratch's extensions dir with code-server's own CLI. */
 export function installVsix(scratchInfo, vsix) {
   const { dirs, config } = scratchInfo;
-  const r = spawnSync(process.execPath, [codeServerPaths().entry, '--config', config, '--user-data-dir', dirs['user-data'],
-    '--extensions-dir', dirs.extensions, '--install-extension', vsix], { encoding: 'utf8', env: codeServerEnv(dirs, {}), timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`--install-extension failed (exit ${r.status ?? r.signal}): ${r.stdout}${r.stderr}`);
+  const r = spawnSync(
+    process.execPath,
+    [
+      codeServerPaths().entry,
+      '--config',
+      config,
+      '--user-data-dir',
+      dirs['user-data'],
+      '--extensions-dir',
+      dirs.extensions,
+      '--install-extension',
+      vsix,
+    ],
+    { encoding: 'utf8', env: codeServerEnv(dirs, {}), timeout: 120_000 },
+  );
+  if (r.status !== 0)
+    throw new Error(`--install-extension failed (exit ${r.status ?? r.signal}): ${r.stdout}${r.stderr}`);
   return `${r.stdout}${r.stderr}`.trim();
 }
 
@@ -75,19 +107,47 @@ export async function startCodeServer(scratchInfo, { env = {}, startTimeoutMs = 
   const { dirs, config, scratch } = scratchInfo;
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const args = [codeServerPaths().entry, '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', dirs.ws];
+  const args = [
+    codeServerPaths().entry,
+    '--config',
+    config,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--user-data-dir',
+    dirs['user-data'],
+    '--extensions-dir',
+    dirs.extensions,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    dirs.ws,
+  ];
   // detached: own process group, so stop() also ends the extension host and the language server.
-  const proc = spawn(process.execPath, args, { env: codeServerEnv(dirs, env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const proc = spawn(process.execPath, args, {
+    env: codeServerEnv(dirs, env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
-  proc.stdout.on('data', (d) => { output += d; });
-  proc.stderr.on('data', (d) => { output += d; });
+  proc.stdout.on('data', (d) => {
+    output += d;
+  });
+  proc.stderr.on('data', (d) => {
+    output += d;
+  });
   let exited = null;
-  proc.on('exit', (code, signal) => { exited = code ?? signal; });
+  proc.on('exit', (code, signal) => {
+    exited = code ?? signal;
+  });
 
   const server = {
-    port, origin, proc, scratch, dirs,
+    port,
+    origin,
+    proc,
+    scratch,
+    dirs,
     output: () => output,
     /** The workbench URL for `folder` with a development-mode payload ([[key, value], …]). */
     workbenchUrl(folder = dirs.ws, payload = []) {
@@ -99,28 +159,43 @@ export async function startCodeServer(scratchInfo, { env = {}, startTimeoutMs = 
     /** The text of the newest extension host logs (for failure reports). */
     logs() {
       const logsDir = path.join(dirs['user-data'], 'logs');
-      return listFiles(logsDir).filter((f) => /exthost|remoteagent|hvtimer/i.test(f))
-        .map((f) => `--- ${path.relative(logsDir, f)}\n${readFileSync(f, 'utf8').split('\n').slice(-60).join('\n')}`).join('\n');
+      return listFiles(logsDir)
+        .filter((f) => /exthost|remoteagent|hvtimer/i.test(f))
+        .map((f) => `--- ${path.relative(logsDir, f)}\n${readFileSync(f, 'utf8').split('\n').slice(-60).join('\n')}`)
+        .join('\n');
     },
     /** Kills the process group by PID; removes the scratch dir unless HVTIMER_KEEP_SCRATCH=1. */
     async stop() {
       if (exited === null) {
-        try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* already gone */ }
+        try {
+          process.kill(-proc.pid, 'SIGTERM');
+        } catch {
+          /* already gone */
+        }
         try {
           await waitFor('code-server to exit', () => exited !== null, { timeoutMs: 5_000, intervalMs: 50 });
         } catch {
-          try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* already gone */ }
+          try {
+            process.kill(-proc.pid, 'SIGKILL');
+          } catch {
+            /* already gone */
+          }
         }
       }
       if (process.env.HVTIMER_KEEP_SCRATCH !== '1') rmSync(scratch, { recursive: true, force: true });
     },
   };
   try {
-    await waitFor(`${origin}/healthz`, async () => {
-      if (exited !== null) throw Object.assign(new Error(`code-server exited (${exited}):\n${output}`), { fatal: true });
-      const res = await fetch(`${origin}/healthz`).catch(() => null);
-      return res?.ok;
-    }, { timeoutMs: startTimeoutMs, intervalMs: 100 });
+    await waitFor(
+      `${origin}/healthz`,
+      async () => {
+        if (exited !== null)
+          throw Object.assign(new Error(`code-server exited (${exited}):\n${output}`), { fatal: true });
+        const res = await fetch(`${origin}/healthz`).catch(() => null);
+        return res?.ok;
+      },
+      { timeoutMs: startTimeoutMs, intervalMs: 100 },
+    );
   } catch (err) {
     await server.stop();
     throw new Error(`code-server did not become healthy: ${err.message}\n${output}`);

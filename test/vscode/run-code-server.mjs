@@ -21,30 +21,44 @@ export async function runSuiteInCodeServer({ log = console.log, timeoutMs = 300_
   const scratch = makeScratch(FIXTURES);
   const resultFile = path.join(scratch.scratch, 'result.json');
   const server = await startCodeServer(scratch, { env: { HVTIMER_VSCODE_RESULT: resultFile } });
-  const browser = await launchBrowser().catch(async (err) => { await server.stop(); throw err; });
+  const browser = await launchBrowser().catch(async (err) => {
+    await server.stop();
+    throw err;
+  });
   const started = Date.now();
   try {
-    log(`code-server ${codeServerVersion} (VS Code ${vscodeVersion}) on port ${server.port}; loading the suite in the extension host`);
+    log(
+      `code-server ${codeServerVersion} (VS Code ${vscodeVersion}) on port ${server.port}; loading the suite in the extension host`,
+    );
     const url = server.workbenchUrl(scratch.dirs.ws, [
       ['extensionDevelopmentPath', server.remoteUri(root)],
       ['extensionTestsPath', server.remoteUri(suite)],
     ]);
     // The extension host's console is forwarded to the page: keep it for failure reports.
     const consoleLines = [];
-    browser.page.on('console', (msg) => { consoleLines.push(`[${msg.type()}] ${msg.text()}`); });
+    browser.page.on('console', (msg) => {
+      consoleLines.push(`[${msg.type()}] ${msg.text()}`);
+    });
     browser.consoleTail = () => consoleLines.slice(-40).join('\n');
     await browser.page.goto(url);
-    await waitFor('the suite result file', () => {
-      if (server.proc.exitCode !== null) throw Object.assign(new Error(`code-server exited (${server.proc.exitCode})`), { fatal: true });
-      return existsSync(resultFile);
-    }, { timeoutMs, intervalMs: 200 });
+    await waitFor(
+      'the suite result file',
+      () => {
+        if (server.proc.exitCode !== null)
+          throw Object.assign(new Error(`code-server exited (${server.proc.exitCode})`), { fatal: true });
+        return existsSync(resultFile);
+      },
+      { timeoutMs, intervalMs: 200 },
+    );
     const result = JSON.parse(readFileSync(resultFile, 'utf8'));
     log(`extension-host suite finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return { ...result, codeServerVersion };
   } catch (err) {
     const shot = await screenshot(browser.page, 'vscode-extension-host');
-    throw new Error(`${err.message}${shot ? `\nscreenshot: ${shot}` : ''}\n--- browser console\n${browser.consoleTail?.() ?? ''}`
-      + `\n--- code-server output\n${server.output()}\n${server.logs()}`);
+    throw new Error(
+      `${err.message}${shot ? `\nscreenshot: ${shot}` : ''}\n--- browser console\n${browser.consoleTail?.() ?? ''}` +
+        `\n--- code-server output\n${server.output()}\n${server.logs()}`,
+    );
   } finally {
     await browser.close();
     await server.stop();

@@ -20,12 +20,27 @@ const silent = { report() {}, error() {} };
 async function resolveVSCode() {
   if (process.env.VSCODE_EXECUTABLE) return { exe: process.env.VSCODE_EXECUTABLE, from: '$VSCODE_EXECUTABLE' };
   // A finished earlier download of any version (test-electron's layout) needs no network.
-  const cached = existsSync(CACHE) ? readdirSync(CACHE).filter((d) => /^vscode-linux-x64-\d/.test(d) && existsSync(path.join(CACHE, d, 'is-complete'))) : [];
-  const version = cached.includes(`vscode-linux-x64-${VERSION}`) ? VERSION : cached.map((d) => d.replace('vscode-linux-x64-', '')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1) ?? VERSION;
+  const cached = existsSync(CACHE)
+    ? readdirSync(CACHE).filter((d) => /^vscode-linux-x64-\d/.test(d) && existsSync(path.join(CACHE, d, 'is-complete')))
+    : [];
+  const version = cached.includes(`vscode-linux-x64-${VERSION}`)
+    ? VERSION
+    : (cached
+        .map((d) => d.replace('vscode-linux-x64-', ''))
+        .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+        .at(-1) ?? VERSION);
   let timer;
-  const deadline = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s`)), DOWNLOAD_TIMEOUT_MS); });
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s`)),
+      DOWNLOAD_TIMEOUT_MS,
+    );
+  });
   try {
-    const exe = await Promise.race([downloadAndUnzipVSCode({ version, cachePath: CACHE, timeout: DOWNLOAD_TIMEOUT_MS / 2, reporter: silent }), deadline]);
+    const exe = await Promise.race([
+      downloadAndUnzipVSCode({ version, cachePath: CACHE, timeout: DOWNLOAD_TIMEOUT_MS / 2, reporter: silent }),
+      deadline,
+    ]);
     return { exe, from: cached.length ? `.vscode-test (${version})` : `download of ${version}` };
   } finally {
     clearTimeout(timer);
@@ -50,15 +65,31 @@ export async function runElectron({ log = console.log } = {}) {
   try {
     try {
       exitCode = await runTests({
-      vscodeExecutablePath: vscode.exe, extensionDevelopmentPath: root, extensionTestsPath: suite,
+        vscodeExecutablePath: vscode.exe,
+        extensionDevelopmentPath: root,
+        extensionTestsPath: suite,
         extensionTestsEnv: { HVTIMER_VSCODE_RESULT: resultFile },
-        launchArgs: [scratch.dirs.ws, '--disable-extensions', '--disable-workspace-trust', '--disable-gpu',
-          '--user-data-dir', scratch.dirs['user-data'], '--extensions-dir', scratch.dirs.extensions],
+        launchArgs: [
+          scratch.dirs.ws,
+          '--disable-extensions',
+          '--disable-workspace-trust',
+          '--disable-gpu',
+          '--user-data-dir',
+          scratch.dirs['user-data'],
+          '--extensions-dir',
+          scratch.dirs.extensions,
+        ],
       });
     } catch (err) {
       exitCode = err?.message ?? String(err);
     }
-    if (!existsSync(resultFile)) return { status: 'failed', passed: 0, failed: 1, tests: [{ name: 'VS Code (test-electron) ran the suite', ok: false, error: `${exitCode}; no result file` }] };
+    if (!existsSync(resultFile))
+      return {
+        status: 'failed',
+        passed: 0,
+        failed: 1,
+        tests: [{ name: 'VS Code (test-electron) ran the suite', ok: false, error: `${exitCode}; no result file` }],
+      };
     const r = JSON.parse(readFileSync(resultFile, 'utf8'));
     return { status: r.failed ? 'failed' : 'passed', ...r };
   } finally {

@@ -26,7 +26,9 @@ export async function runSteps(prefix, steps, { page, log = console.log } = {}) 
       const current = typeof page === 'function' ? page() : page;
       const shot = current ? await screenshot(current, `${prefix}-${step.name}`) : undefined;
       results.push({ name: step.name, ok: false, error: message, ms: Date.now() - started });
-      log(`  FAIL ${step.name} (${Date.now() - started} ms)\n       ${message.split('\n').join('\n       ')}${shot ? `\n       screenshot: ${shot}` : ''}`);
+      log(
+        `  FAIL ${step.name} (${Date.now() - started} ms)\n       ${message.split('\n').join('\n       ')}${shot ? `\n       screenshot: ${shot}` : ''}`,
+      );
     }
   }
   const passed = results.filter((r) => r.ok).length;
@@ -34,4 +36,8 @@ export async function runSteps(prefix, steps, { page, log = console.log } = {}) 
 }
 
 const ESC = String.fromCharCode(27);
-const stripAnsi = (text) => text.split(ESC).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, ''))).join('');
+const stripAnsi = (text) =>
+  text
+    .split(ESC)
+    .map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*m/, '')))
+    .join('');

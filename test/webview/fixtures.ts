@@ -25,14 +25,24 @@ const TRACES: Record<string, string> = {
  * the other XML specials) — a byte a text file in the repository should not hold.
  */
 const INLINE: Record<string, [string, string]> = {
-  controlChar: ['control-char.hvtrace', [
-    '@hvtrace 1', '@host h arch=arm64 freq=25MHz ecv=2 vhe=1', '@vm vm1 vcpus=1',
-    '1.000000000 h/vm1 ioctl KVM_CREATE_VCPU id=0', '1.000100000 h/vm1/vcpu0 ioctl KVM_RUN',
-    '2.000000000 h/vm1 vmm note bad\x01char ]]> <b> & "q" \x1b[2J', '',
-  ].join('\n')],
+  controlChar: [
+    'control-char.hvtrace',
+    [
+      '@hvtrace 1',
+      '@host h arch=arm64 freq=25MHz ecv=2 vhe=1',
+      '@vm vm1 vcpus=1',
+      '1.000000000 h/vm1 ioctl KVM_CREATE_VCPU id=0',
+      '1.000100000 h/vm1/vcpu0 ioctl KVM_RUN',
+      '2.000000000 h/vm1 vmm note bad\x01char ]]> <b> & "q" \x1b[2J',
+      '',
+    ].join('\n'),
+  ],
 };
 
-export interface Fixture { overview: TimelineOverviewResult; window: TimelineWindowResult }
+export interface Fixture {
+  overview: TimelineOverviewResult;
+  window: TimelineWindowResult;
+}
 
 function fixture(file: string, text = readFileSync(path.join(ROOT, file), 'utf8')): Fixture {
   const uri = `file:///fixtures/${path.basename(file)}`;
@@ -40,7 +50,12 @@ function fixture(file: string, text = readFileSync(path.join(ROOT, file), 'utf8'
   const diagnostics = a.diagnostics();
   const index = buildTimelineIndex(a);
   const overview = timelineOverview(index, diagnostics, path.basename(file));
-  const window = timelineWindow(index, a.doc, diagnostics, { fromNs: 0n, toNs: 10n ** 18n, maxMarkers: 2000, maxSamples: 2000 });
+  const window = timelineWindow(index, a.doc, diagnostics, {
+    fromNs: 0n,
+    toNs: 10n ** 18n,
+    maxMarkers: 2000,
+    maxSamples: 2000,
+  });
   return { overview: { uri, version: 1, ...overview }, window: { uri, version: 1, ...window } };
 }
 

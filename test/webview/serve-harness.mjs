@@ -14,10 +14,16 @@ const HARNESS = path.join(root, 'test', 'webview', 'harness');
 export function buildHarnessPage(origin) {
   const nonce = randomBytes(16).toString('base64');
   const values = {
-    cspSource: origin, nonce, styleUri: '/dist/webview.css', scriptUri: '/dist/webview.js',
+    cspSource: origin,
+    nonce,
+    styleUri: '/dist/webview.css',
+    scriptUri: '/dist/webview.js',
     harnessScript: `<script nonce="${nonce}" src="/harness/harness.js"></script>`,
   };
-  const html = readFileSync(path.join(root, 'media', 'timeline.html'), 'utf8').replace(/\{\{(\w+)\}\}/g, (_, k) => values[k] ?? '');
+  const html = readFileSync(path.join(root, 'media', 'timeline.html'), 'utf8').replace(
+    /\{\{(\w+)\}\}/g,
+    (_, k) => values[k] ?? '',
+  );
   writeFileSync(path.join(HARNESS, 'index.html'), html);
   return html;
 }
@@ -38,7 +44,11 @@ export async function serveHarness() {
       return;
     }
     const file = FILES[url.pathname];
-    if (!file) { res.writeHead(404); res.end(); return; }
+    if (!file) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
     res.writeHead(200, { 'content-type': `${file[1]}; charset=utf-8`, 'cache-control': 'no-store' });
     res.end(readFileSync(file[0]));
   });

@@ -7,7 +7,18 @@
 import { unhandled, type FromWebview, type TimelineViewState, type ToWebview } from '../../protocol/webview';
 import { WINDOW_LIMIT, type TimelineOverviewResult, type TimelineWindowResult } from '../../protocol/requests';
 import { AXIS_HEIGHT, drawAxis } from './axis';
-import { CHART_HEIGHT, clockErrorSeries, drawChart, latenessSeries, nearestPoint, stolenSeries, valueAt, waitBars, type ChartDrawn, type ChartSpec } from './charts';
+import {
+  CHART_HEIGHT,
+  clockErrorSeries,
+  drawChart,
+  latenessSeries,
+  nearestPoint,
+  stolenSeries,
+  valueAt,
+  waitBars,
+  type ChartDrawn,
+  type ChartSpec,
+} from './charts';
 import { printable } from './elide';
 import { exportPng, exportSvg, type SceneInput } from './export';
 import { fitAllNs, frameAround, initialFrame, type NsRange } from './framing';
@@ -102,31 +113,46 @@ export class TimelineApp {
     document.documentElement.style.setProperty('--tl-vm-height', `${TRACK_HEIGHT.vm}px`);
     window.addEventListener('message', (e: MessageEvent<ToWebview>) => this.onMessage(e.data));
     this.wire();
-    watchTheme(() => { this.palette = readPalette(); this.legend(); this.render(); });
+    watchTheme(() => {
+      this.palette = readPalette();
+      this.legend();
+      this.render();
+    });
     new ResizeObserver(() => this.render()).observe($('scroll'));
     this.legend();
     this.post({ type: 'ready', state: this.restored });
   }
 
-  private post(message: FromWebview): void { this.vscode.postMessage(message); }
+  private post(message: FromWebview): void {
+    this.vscode.postMessage(message);
+  }
 
   private onMessage(m: ToWebview): void {
     if (!m || typeof m !== 'object') return;
     switch (m.type) {
-      case 'overview': return this.setOverview(m.overview, m.cursorLine);
+      case 'overview':
+        return this.setOverview(m.overview, m.cursorLine);
       case 'window':
         if (this.requested && m.seq !== this.requested.seq) return; // overtaken by a newer request
         if (!this.overview || m.window.uri !== this.overview.uri) return;
         this.window = m.window;
         this.status('');
         if (this.coversTrace(m.window)) this.knownFindings = this.findingTimesOf(m.window);
-        if (this.framePending) { this.framePending = false; this.setView(this.rangeOf(this.interestingFrame())); return; }
+        if (this.framePending) {
+          this.framePending = false;
+          this.setView(this.rangeOf(this.interestingFrame()));
+          return;
+        }
         this.render();
         return;
-      case 'cursor': return this.cursorToLine(m.line);
-      case 'focusLine': return this.focusLine(m.line);
-      case 'error': return this.status(m.message);
-      default: return unhandled(m);
+      case 'cursor':
+        return this.cursorToLine(m.line);
+      case 'focusLine':
+        return this.focusLine(m.line);
+      case 'error':
+        return this.status(m.message);
+      default:
+        return unhandled(m);
     }
   }
 
@@ -141,22 +167,36 @@ export class TimelineApp {
     if (restored) this.collapsed = new Set((restored.collapsed ?? []).filter((id) => ids.has(id)));
     else if (!sameDoc) this.collapsed = new Set();
     else this.collapsed = new Set([...this.collapsed].filter((id) => ids.has(id)));
-    if (restored?.view) this.view = { fromMs: this.base.toMs(restored.view.fromNs), toMs: this.base.toMs(restored.view.toNs) };
+    if (restored?.view)
+      this.view = { fromMs: this.base.toMs(restored.view.fromNs), toMs: this.base.toMs(restored.view.toNs) };
     else if (!sameDoc) {
       // Framed on the handoffs for now; the findings come with the first window (of the whole trace).
       this.view = this.rangeOf(this.interestingFrame());
       this.framePending = true;
-      this.cursorNs = null; this.markerA = null; this.markerB = null; this.selectedLine = null;
+      this.cursorNs = null;
+      this.markerA = null;
+      this.markerB = null;
+      this.selectedLine = null;
     }
     this.restored = null;
-    if (!sameDoc) { this.window = null; this.knownFindings = []; this.focusedTrack = 0; this.focusedLine = null; }
+    if (!sameDoc) {
+      this.window = null;
+      this.knownFindings = [];
+      this.focusedTrack = 0;
+      this.focusedLine = null;
+    }
     // A new overview (another document, or the same one edited): the data at hand is stale.
     this.requested = null;
     $('title').textContent = printable(o.name);
     $('title').title = printable(o.name);
     this.legend();
     this.relayout();
-    if (this.pendingFocus !== null) { const line = this.pendingFocus; this.pendingFocus = null; this.focusLine(line); return; }
+    if (this.pendingFocus !== null) {
+      const line = this.pendingFocus;
+      this.pendingFocus = null;
+      this.focusLine(line);
+      return;
+    }
     if (cursorLine !== null && this.cursorNs === null) this.cursorToLine(cursorLine, false);
     this.viewChanged();
   }
@@ -181,7 +221,10 @@ export class TimelineApp {
 
   private findingTimesOf(w: TimelineWindowResult | null): bigint[] {
     if (!w) return [];
-    return [...w.findings.map((f) => BigInt(f.timeNs)), ...w.findingClusters.flatMap((c) => [BigInt(c.fromNs), BigInt(c.toNs)])];
+    return [
+      ...w.findings.map((f) => BigInt(f.timeNs)),
+      ...w.findingClusters.flatMap((c) => [BigInt(c.fromNs), BigInt(c.toNs)]),
+    ];
   }
 
   /** framing.ts `initialFrame` with the findings known: of the whole trace, and of the window at hand (after an edit). */
@@ -192,16 +235,23 @@ export class TimelineApp {
     return initialFrame(extent, this.overview.handoffs, findings, this.statementTimes());
   }
 
-  private rangeOf(r: NsRange): Range { return { fromMs: this.base.toMs(r.fromNs), toMs: this.base.toMs(r.toNs) }; }
+  private rangeOf(r: NsRange): Range {
+    return { fromMs: this.base.toMs(r.fromNs), toMs: this.base.toMs(r.toNs) };
+  }
 
   /** "Show timeline" on a line: zoom to its statement (a directive: frame the handoffs and findings). */
   private focusLine(line: number): void {
-    if (!this.overview) { this.pendingFocus = line; return; }
+    if (!this.overview) {
+      this.pendingFocus = line;
+      return;
+    }
     const extent = this.extentNs();
     const t = this.timeOfLine(line);
     if (!extent || t === null) return;
-    const isStatement = this.overview.lineIndex.some((e) => e.line === line) || (this.window?.markers.some((m) => m.line === line) ?? false)
-      || this.overview.lineIndex.length < this.overview.statementCount;
+    const isStatement =
+      this.overview.lineIndex.some((e) => e.line === line) ||
+      (this.window?.markers.some((m) => m.line === line) ?? false) ||
+      this.overview.lineIndex.length < this.overview.statementCount;
     this.cursorNs = t;
     this.selectedLine = line;
     if (isStatement) {
@@ -220,15 +270,26 @@ export class TimelineApp {
     clearTimeout(this.fetchTimer);
     const extent = this.extentNs();
     if (!extent) return;
-    const covered = this.window && this.requested && this.requested.from <= this.view.fromMs && this.requested.to >= this.view.toMs
-      && span(this.view) >= (this.requested.to - this.requested.from) / (1 + 2 * PREFETCH) / 1.01;
+    const covered =
+      this.window &&
+      this.requested &&
+      this.requested.from <= this.view.fromMs &&
+      this.requested.to >= this.view.toMs &&
+      span(this.view) >= (this.requested.to - this.requested.from) / (1 + 2 * PREFETCH) / 1.01;
     if (covered && !this.framePending) return;
     this.fetchTimer = setTimeout(() => {
       const margin = span(this.view) * PREFETCH;
       let { fromMs: from, toMs: to } = { fromMs: this.view.fromMs - margin, toMs: this.view.toMs + margin };
       if (this.framePending) ({ fromMs: from, toMs: to } = this.rangeOf(fitAllNs(extent)));
       this.requested = { seq: ++this.seq, from, to };
-      this.post({ type: 'requestWindow', seq: this.seq, fromNs: this.base.toNs(from).toString(), toNs: this.base.toNs(to).toString(), maxMarkers: MAX_ITEMS, maxSamples: MAX_ITEMS });
+      this.post({
+        type: 'requestWindow',
+        seq: this.seq,
+        fromNs: this.base.toNs(from).toString(),
+        toNs: this.base.toNs(to).toString(),
+        maxMarkers: MAX_ITEMS,
+        maxSamples: MAX_ITEMS,
+      });
     }, 30);
   }
 
@@ -264,14 +325,19 @@ export class TimelineApp {
     this.framePending = false;
     this.setView(zoom(this.view, factor, anchorMs ?? this.keyAnchor()));
   }
-  private panBy(fraction: number): void { this.framePending = false; this.setView(pan(this.view, fraction)); }
+  private panBy(fraction: number): void {
+    this.framePending = false;
+    this.setView(pan(this.view, fraction));
+  }
   private fitAll(): void {
     const extent = this.extentNs();
     if (!extent) return;
     this.framePending = false;
     this.setView(this.rangeOf(fitAllNs(extent)));
   }
-  private frame(): void { if (this.extentNs()) this.setView(this.rangeOf(this.interestingFrame())); }
+  private frame(): void {
+    if (this.extentNs()) this.setView(this.rangeOf(this.interestingFrame()));
+  }
   private zoomToAB(): void {
     if (this.markerA === null || this.markerB === null || this.markerA === this.markerB) return;
     const [a, b] = this.markerA < this.markerB ? [this.markerA, this.markerB] : [this.markerB, this.markerA];
@@ -283,9 +349,13 @@ export class TimelineApp {
   private persist(): void {
     this.vscode.setState({
       uri: this.overview?.uri ?? null,
-      view: this.overview ? { fromNs: this.base.toNs(this.view.fromMs).toString(), toNs: this.base.toNs(this.view.toMs).toString() } : null,
-      cursorNs: this.cursorNs?.toString() ?? null, selectedLine: this.selectedLine,
-      markerA: this.markerA?.toString() ?? null, markerB: this.markerB?.toString() ?? null,
+      view: this.overview
+        ? { fromNs: this.base.toNs(this.view.fromMs).toString(), toNs: this.base.toNs(this.view.toMs).toString() }
+        : null,
+      cursorNs: this.cursorNs?.toString() ?? null,
+      selectedLine: this.selectedLine,
+      markerA: this.markerA?.toString() ?? null,
+      markerB: this.markerB?.toString() ?? null,
       collapsed: [...this.collapsed].sort(),
     });
   }
@@ -296,7 +366,10 @@ export class TimelineApp {
     if (m) return BigInt(m.timeNs);
     const index = this.overview?.lineIndex ?? [];
     let found: string | null = null;
-    for (const e of index) { if (e.line <= line) found = e.timeNs; else break; }
+    for (const e of index) {
+      if (e.line <= line) found = e.timeNs;
+      else break;
+    }
     return found === null ? (index[0] ? BigInt(index[0].timeNs) : null) : BigInt(found);
   }
 
@@ -305,8 +378,10 @@ export class TimelineApp {
     if (t === null) return;
     this.cursorNs = t;
     this.selectedLine = line;
-    if (move) { this.framePending = false; this.setView(reveal(this.view, this.base.toMs(t))); }
-    else this.persist();
+    if (move) {
+      this.framePending = false;
+      this.setView(reveal(this.view, this.base.toMs(t)));
+    } else this.persist();
     this.render();
   }
 
@@ -324,7 +399,8 @@ export class TimelineApp {
     const now = this.collapsed.has(id);
     const next = collapse ?? !now;
     if (next === now) return;
-    if (next) this.collapsed.add(id); else this.collapsed.delete(id);
+    if (next) this.collapsed.add(id);
+    else this.collapsed.delete(id);
     this.relayout();
     this.persist();
     this.render();
@@ -356,20 +432,45 @@ export class TimelineApp {
       name.textContent = printable(n.label);
       div.append(twisty, name);
       const running = n.row ? n.row.intervals.filter((x) => x.phase === 'running').length : 0;
-      const what = n.kind === 'vm' ? `VM ${n.label}, ${n.children.length} instance${n.children.length === 1 ? '' : 's'}`
-        : n.kind === 'instance' ? `instance ${n.id} (${n.row?.label ?? n.label}), ${running} running interval${running === 1 ? '' : 's'}`
-          : n.kind === 'timer' ? `timer ${n.title}`
-            : `${n.label} of ${n.row?.instance ?? ''}, ${running} running interval${running === 1 ? '' : 's'}`;
+      const what =
+        n.kind === 'vm'
+          ? `VM ${n.label}, ${n.children.length} instance${n.children.length === 1 ? '' : 's'}`
+          : n.kind === 'instance'
+            ? `instance ${n.id} (${n.row?.label ?? n.label}), ${running} running interval${running === 1 ? '' : 's'}`
+            : n.kind === 'timer'
+              ? `timer ${n.title}`
+              : `${n.label} of ${n.row?.instance ?? ''}, ${running} running interval${running === 1 ? '' : 's'}`;
       if (n.children.length) div.setAttribute('aria-expanded', String(!t.collapsed));
-      div.setAttribute('aria-label', printable(`${what}${n.children.length ? (t.collapsed ? ', collapsed' : ', expanded') : ''} (track ${t.index + 1} of ${this.tracks.length})`));
-      twisty.addEventListener('click', (e) => { if (n.children.length) { this.toggle(n.id); e.stopPropagation(); } });
-      div.addEventListener('dblclick', () => { if (n.children.length) this.toggle(n.id); });
-      div.addEventListener('focus', () => { this.focusedTrack = visible.get(n.id)?.index ?? 0; this.render(); });
+      div.setAttribute(
+        'aria-label',
+        printable(
+          `${what}${n.children.length ? (t.collapsed ? ', collapsed' : ', expanded') : ''} (track ${t.index + 1} of ${this.tracks.length})`,
+        ),
+      );
+      twisty.addEventListener('click', (e) => {
+        if (n.children.length) {
+          this.toggle(n.id);
+          e.stopPropagation();
+        }
+      });
+      div.addEventListener('dblclick', () => {
+        if (n.children.length) this.toggle(n.id);
+      });
+      div.addEventListener('focus', () => {
+        this.focusedTrack = visible.get(n.id)?.index ?? 0;
+        this.render();
+      });
       div.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter') { this.focusedTrack = visible.get(n.id)?.index ?? 0; this.lanes.focus(); this.focusMarker(0); e.preventDefault(); e.stopPropagation(); }
-        else if (n.children.length && (e.key === ' ' || e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+        if (e.key === 'Enter') {
+          this.focusedTrack = visible.get(n.id)?.index ?? 0;
+          this.lanes.focus();
+          this.focusMarker(0);
+          e.preventDefault();
+          e.stopPropagation();
+        } else if (n.children.length && (e.key === ' ' || e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
           this.toggle(n.id, e.key === ' ' ? undefined : e.key === 'ArrowLeft');
-          e.preventDefault(); e.stopPropagation();
+          e.preventDefault();
+          e.stopPropagation();
         }
       });
       if (!n.children.length || t.collapsed) return [div];
@@ -412,16 +513,35 @@ export class TimelineApp {
     if (!o) return [];
     const out: ChartSpec[] = [];
     if (o.series.some((s) => s.clockError)) {
-      out.push({ id: 'clock-chart', title: 'Guest clock error', description: 'guest counter minus what the VM\'s policy expects, per vCPU', series: clockErrorSeries(this.window, this.base, this.palette), waits: [] });
+      out.push({
+        id: 'clock-chart',
+        title: 'Guest clock error',
+        description: "guest counter minus what the VM's policy expects, per vCPU",
+        series: clockErrorSeries(this.window, this.base, this.palette),
+        waits: [],
+      });
     }
     if (o.series.some((s) => s.stolen)) {
-      out.push({ id: 'stolen-chart', title: 'Stolen time', description: 'cumulative per vCPU; dashed: the scheduler\'s waits so far; I-bars: each sched wait', series: stolenSeries(this.window, this.base, this.palette), waits: waitBars(this.window, this.base) });
+      out.push({
+        id: 'stolen-chart',
+        title: 'Stolen time',
+        description: "cumulative per vCPU; dashed: the scheduler's waits so far; I-bars: each sched wait",
+        series: stolenSeries(this.window, this.base, this.palette),
+        waits: waitBars(this.window, this.base),
+      });
     }
     if ((o.lateness ?? []).length) {
       out.push({
-        id: 'lateness-chart', title: 'Timer lateness', description: 'each timer interrupt minus its deadline, per timer (early below 0), run-queue waits included',
-        series: latenessSeries(this.window, this.base, this.palette), waits: [],
-        glyphs: (['early', 'on-time', 'late'] as const).map((v) => ({ label: LEGEND.find((e) => e.category === verdictCategory(v))!.label, shape: LEGEND.find((e) => e.category === verdictCategory(v))!.shape, color: this.palette.colours[verdictCategory(v)] })),
+        id: 'lateness-chart',
+        title: 'Timer lateness',
+        description: 'each timer interrupt minus its deadline, per timer (early below 0), run-queue waits included',
+        series: latenessSeries(this.window, this.base, this.palette),
+        waits: [],
+        glyphs: (['early', 'on-time', 'late'] as const).map((v) => ({
+          label: LEGEND.find((e) => e.category === verdictCategory(v))!.label,
+          shape: LEGEND.find((e) => e.category === verdictCategory(v))!.shape,
+          color: this.palette.colours[verdictCategory(v)],
+        })),
       });
     }
     return out;
@@ -444,15 +564,34 @@ export class TimelineApp {
     const marks = { cursorNs: this.cursorNs, markerA: this.markerA, markerB: this.markerB };
 
     const ap = this.painterFor(this.axisCanvas, total, AXIS_HEIGHT);
-    drawAxis(ap, { axis, left: labelWidth, width: total, top: 0, palette: pal, xOf: this.xOf(labelWidth, lanesWidth), ...marks });
+    drawAxis(ap, {
+      axis,
+      left: labelWidth,
+      width: total,
+      top: 0,
+      palette: pal,
+      xOf: this.xOf(labelWidth, lanesWidth),
+      ...marks,
+    });
 
     const lp = this.painterFor(this.lanes, lanesWidth, this.tracksHeight);
     lp.rect(0, 0, lanesWidth, this.tracksHeight, { fill: pal.background });
     const drawn = drawTracks(lp, {
-      overview: this.overview, window: this.window, tracks: this.tracks, left: 0, top: 0, width: lanesWidth, height: this.tracksHeight,
-      xOf: this.xOf(0, lanesWidth), axis, palette: pal, ...marks,
+      overview: this.overview,
+      window: this.window,
+      tracks: this.tracks,
+      left: 0,
+      top: 0,
+      width: lanesWidth,
+      height: this.tracksHeight,
+      xOf: this.xOf(0, lanesWidth),
+      axis,
+      palette: pal,
+      ...marks,
       // The focus ring only while the keyboard is in the track list or on the tracks.
-      selectedLine: this.selectedLine, focusedTrack: $('rows').contains(document.activeElement) ? this.focusedTrack : -1, focusedLine: this.focusedLine,
+      selectedLine: this.selectedLine,
+      focusedTrack: $('rows').contains(document.activeElement) ? this.focusedTrack : -1,
+      focusedLine: this.focusedLine,
     });
     this.hits = drawn.hits;
     this.handoffs = drawn.handoffs;
@@ -468,33 +607,52 @@ export class TimelineApp {
       canvas.hidden = !spec;
       if (!spec) continue;
       const cp = this.painterFor(canvas, total, CHART_HEIGHT);
-      this.chartDrawn.set(id, drawChart(cp, { spec, left: labelWidth, width: total, top: 0, view: this.view, axis, palette: pal, xOf: this.xOf(labelWidth, lanesWidth), ...marks }));
+      this.chartDrawn.set(
+        id,
+        drawChart(cp, {
+          spec,
+          left: labelWidth,
+          width: total,
+          top: 0,
+          view: this.view,
+          axis,
+          palette: pal,
+          xOf: this.xOf(labelWidth, lanesWidth),
+          ...marks,
+        }),
+      );
     }
-    $('range').textContent = `${formatSeconds(fromNs)} – ${formatSeconds(toNs)} (${formatExactDuration(toNs - fromNs).replace(/^\+/, '')})`;
+    $('range').textContent =
+      `${formatSeconds(fromNs)} – ${formatSeconds(toNs)} (${formatExactDuration(toNs - fromNs).replace(/^\+/, '')})`;
     this.showDelta();
   }
 
   /** The legend of the trace at hand: the timer and guest-mode entries only when it has them. */
   private legendEntries(): LegendEntry[] {
-    return legendFor({ timers: (this.overview?.timers ?? []).length > 0, runs: (this.overview?.runRows ?? []).length > 0 });
+    return legendFor({
+      timers: (this.overview?.timers ?? []).length > 0,
+      runs: (this.overview?.runRows ?? []).length > 0,
+    });
   }
 
   /** The HTML legend: each entry's shape drawn by the same code as on the tracks, in its colour. */
   private legend(): void {
-    $('legend').replaceChildren(...this.legendEntries().map((e) => {
-      const item = document.createElement('span');
-      item.className = 'legend-item';
-      item.setAttribute('role', 'listitem');
-      item.dataset.category = e.category;
-      item.title = e.description;
-      const swatch = document.createElement('canvas');
-      swatch.setAttribute('aria-hidden', 'true');
-      drawGlyph(this.painterFor(swatch, 18, 14), e.shape, 9, 7, 5, this.palette.colours[e.category]);
-      const label = document.createElement('span');
-      label.textContent = e.label;
-      item.append(swatch, label);
-      return item;
-    }));
+    $('legend').replaceChildren(
+      ...this.legendEntries().map((e) => {
+        const item = document.createElement('span');
+        item.className = 'legend-item';
+        item.setAttribute('role', 'listitem');
+        item.dataset.category = e.category;
+        item.title = e.description;
+        const swatch = document.createElement('canvas');
+        swatch.setAttribute('aria-hidden', 'true');
+        drawGlyph(this.painterFor(swatch, 18, 14), e.shape, 9, 7, 5, this.palette.colours[e.category]);
+        const label = document.createElement('span');
+        label.textContent = e.label;
+        item.append(swatch, label);
+        return item;
+      }),
+    );
   }
 
   private deltaText(): string {
@@ -502,13 +660,20 @@ export class TimelineApp {
     if (this.cursorNs !== null) parts.push(`cursor ${formatSeconds(this.cursorNs)}`);
     if (this.markerA !== null) parts.push(`A ${formatSeconds(this.markerA)}`);
     if (this.markerB !== null) parts.push(`B ${formatSeconds(this.markerB)}`);
-    if (this.markerA !== null && this.markerB !== null) parts.push(`Δt = ${formatExactDuration(this.markerB - this.markerA)} (${(this.markerB - this.markerA).toString()} ns)`);
+    if (this.markerA !== null && this.markerB !== null)
+      parts.push(
+        `Δt = ${formatExactDuration(this.markerB - this.markerA)} (${(this.markerB - this.markerA).toString()} ns)`,
+      );
     return parts.join(' · ');
   }
 
-  private showDelta(): void { $('delta').textContent = this.deltaText(); }
+  private showDelta(): void {
+    $('delta').textContent = this.deltaText();
+  }
 
-  private status(text: string): void { $('status').textContent = text; }
+  private status(text: string): void {
+    $('status').textContent = text;
+  }
 
   // ---- interaction -----------------------------------------------------------------------------
 
@@ -525,32 +690,50 @@ export class TimelineApp {
     $('export-svg').addEventListener('click', () => this.exportImage('svg'));
     // The wheel zooms about the pointer over the time scale (axis, tracks, charts) and scrolls over
     // the track list; with Shift it pans.
-    $('scroll').addEventListener('wheel', (e) => {
-      if (!this.overview || this.labels.contains(e.target as Node)) return;
-      const rect = this.lanes.getBoundingClientRect();
-      if (e.clientX < rect.left) return;
-      e.preventDefault();
-      if (e.shiftKey) this.panBy((e.deltaY || e.deltaX) / 1000);
-      else this.zoomBy(Math.pow(1.0015, -e.deltaY), this.msAt(e.clientX));
-    }, { passive: false });
+    $('scroll').addEventListener(
+      'wheel',
+      (e) => {
+        if (!this.overview || this.labels.contains(e.target as Node)) return;
+        const rect = this.lanes.getBoundingClientRect();
+        if (e.clientX < rect.left) return;
+        e.preventDefault();
+        if (e.shiftKey) this.panBy((e.deltaY || e.deltaX) / 1000);
+        else this.zoomBy(Math.pow(1.0015, -e.deltaY), this.msAt(e.clientX));
+      },
+      { passive: false },
+    );
     for (const el of [this.lanes, this.axisCanvas]) {
       el.addEventListener('pointerdown', (e) => {
         if (e.button !== 0) return;
         el.setPointerCapture(e.pointerId);
         // On the axis, or with Shift on the tracks: brush a range to zoom to; else drag to pan.
-        this.drag = { x: e.clientX, view: this.view, moved: false, brush: el === this.axisCanvas || e.shiftKey, on: el };
+        this.drag = {
+          x: e.clientX,
+          view: this.view,
+          moved: false,
+          brush: el === this.axisCanvas || e.shiftKey,
+          on: el,
+        };
       });
       el.addEventListener('pointermove', (e) => this.pointerMove(e));
       el.addEventListener('pointerup', (e) => this.pointerUp(e));
-      el.addEventListener('pointercancel', () => { this.drag = null; $('brush').hidden = true; this.lanes.classList.remove('dragging'); });
+      el.addEventListener('pointercancel', () => {
+        this.drag = null;
+        $('brush').hidden = true;
+        this.lanes.classList.remove('dragging');
+      });
     }
-    this.lanes.addEventListener('pointerleave', () => { this.tooltip.hidden = true; });
+    this.lanes.addEventListener('pointerleave', () => {
+      this.tooltip.hidden = true;
+    });
     this.lanes.addEventListener('focus', () => this.render());
     this.lanes.addEventListener('blur', () => this.render());
     for (const id of CHART_IDS) {
       const canvas = $<HTMLCanvasElement>(id);
       canvas.addEventListener('pointermove', (e) => this.chartHover(canvas, e));
-      canvas.addEventListener('pointerleave', () => { this.tooltip.hidden = true; });
+      canvas.addEventListener('pointerleave', () => {
+        this.tooltip.hidden = true;
+      });
       canvas.addEventListener('click', (e) => {
         if (e.clientX < this.lanes.getBoundingClientRect().left) return;
         // A point of the lateness chart is its delivery: the click selects its line.
@@ -576,7 +759,10 @@ export class TimelineApp {
     if (d) {
       const dx = e.clientX - d.x;
       if (Math.abs(dx) > DRAG_PX) d.moved = true;
-      if (d.moved && d.brush) { this.showBrush(d.x, e.clientX); return; }
+      if (d.moved && d.brush) {
+        this.showBrush(d.x, e.clientX);
+        return;
+      }
       if (d.moved) {
         this.lanes.classList.add('dragging');
         const msPerPx = span(d.view) / this.lanes.clientWidth;
@@ -601,9 +787,16 @@ export class TimelineApp {
       if (Math.abs(e.clientX - d.x) >= DRAG_PX) this.setView({ fromMs: a, toMs: b });
       return;
     }
-    if (d.moved) { this.viewChanged(); return; }
+    if (d.moved) {
+      this.viewChanged();
+      return;
+    }
     if (d.on === this.lanes) this.click(e);
-    else { this.cursorNs = this.base.toNs(this.msAt(e.clientX)); this.persist(); this.render(); }
+    else {
+      this.cursorNs = this.base.toNs(this.msAt(e.clientX));
+      this.persist();
+      this.render();
+    }
   }
 
   /** The brushed range over the tracks, with its duration (screen only: never exported). */
@@ -616,7 +809,9 @@ export class TimelineApp {
     brush.style.left = `${this.lanes.offsetLeft + left - rect.left}px`;
     brush.style.width = `${Math.max(0, right - left)}px`;
     brush.style.height = `${this.tracksHeight}px`;
-    $('brush-label').textContent = formatExactDuration(this.base.toNs(this.msAt(right)) - this.base.toNs(this.msAt(left))).replace(/^\+/, '');
+    $('brush-label').textContent = formatExactDuration(
+      this.base.toNs(this.msAt(right)) - this.base.toNs(this.msAt(left)),
+    ).replace(/^\+/, '');
   }
 
   private msAt(clientX: number): number {
@@ -653,7 +848,10 @@ export class TimelineApp {
   private placeTooltip(clientX: number, clientY: number): void {
     this.tooltip.hidden = false;
     const x = Math.min(clientX + 12, window.innerWidth - this.tooltip.offsetWidth - 4);
-    const y = clientY + 16 + this.tooltip.offsetHeight > window.innerHeight ? clientY - this.tooltip.offsetHeight - 8 : clientY + 16;
+    const y =
+      clientY + 16 + this.tooltip.offsetHeight > window.innerHeight
+        ? clientY - this.tooltip.offsetHeight - 8
+        : clientY + 16;
     this.tooltip.style.left = `${Math.max(0, x)}px`;
     this.tooltip.style.top = `${Math.max(0, y)}px`;
   }
@@ -661,7 +859,10 @@ export class TimelineApp {
   private hover(e: PointerEvent): void {
     const rect = this.lanes.getBoundingClientRect();
     const hit = hitAt(this.hits, e.clientX - rect.left, e.clientY - rect.top);
-    if (!hit) { this.tooltip.hidden = true; return; }
+    if (!hit) {
+      this.tooltip.hidden = true;
+      return;
+    }
     this.fillTooltip(hit);
     this.placeTooltip(e.clientX, e.clientY);
   }
@@ -672,11 +873,20 @@ export class TimelineApp {
     const drawn = this.chartDrawn.get('lateness-chart');
     if (!spec || !drawn) return [];
     const rect = $('lateness-chart').getBoundingClientRect();
-    return spec.series.flatMap((s) => s.xs.map((ms, i) => ({ line: s.lines?.[i] ?? -1, clientX: rect.left + drawn.xOfMs(ms), clientY: rect.top + drawn.y(s.ys[i]) })));
+    return spec.series.flatMap((s) =>
+      s.xs.map((ms, i) => ({
+        line: s.lines?.[i] ?? -1,
+        clientX: rect.left + drawn.xOfMs(ms),
+        clientY: rect.top + drawn.y(s.ys[i]),
+      })),
+    );
   }
 
   /** The lateness chart's point under the pointer (within 6 px), if any. */
-  private chartPoint(canvas: HTMLCanvasElement, e: PointerEvent | MouseEvent): { line: number; timeNs: string; series: string; text: string } | null {
+  private chartPoint(
+    canvas: HTMLCanvasElement,
+    e: PointerEvent | MouseEvent,
+  ): { line: number; timeNs: string; series: string; text: string } | null {
     const spec = this.charts.find((c) => c.id === canvas.id);
     const drawn = this.chartDrawn.get(canvas.id);
     if (!spec || !drawn || spec.id !== 'lateness-chart') return null;
@@ -687,10 +897,16 @@ export class TimelineApp {
   /** The values of a chart's series at the pointer (the step value holding there; a lateness point under it). */
   private chartHover(canvas: HTMLCanvasElement, e: PointerEvent): void {
     const spec = this.charts.find((c) => c.id === canvas.id);
-    if (!spec || e.clientX < this.lanes.getBoundingClientRect().left) { this.tooltip.hidden = true; return; }
+    if (!spec || e.clientX < this.lanes.getBoundingClientRect().left) {
+      this.tooltip.hidden = true;
+      return;
+    }
     if (spec.id === 'lateness-chart') {
       const point = this.chartPoint(canvas, e);
-      if (!point) { this.tooltip.hidden = true; return; }
+      if (!point) {
+        this.tooltip.hidden = true;
+        return;
+      }
       const meta = document.createElement('div');
       meta.className = 'meta';
       meta.textContent = printable(`line ${point.line + 1} · ${formatSeconds(BigInt(point.timeNs))} · ${point.series}`);
@@ -718,7 +934,9 @@ export class TimelineApp {
   private fillTooltip(hit: Hit): void {
     const meta = document.createElement('div');
     meta.className = 'meta';
-    meta.textContent = printable(`line ${hit.line + 1} · ${formatSeconds(BigInt(hit.timeNs))}${hit.row ? ` · ${hit.row}` : ''}`);
+    meta.textContent = printable(
+      `line ${hit.line + 1} · ${formatSeconds(BigInt(hit.timeNs))}${hit.row ? ` · ${hit.row}` : ''}`,
+    );
     const parts: HTMLElement[] = [meta];
     if (TIMER_HIT_KINDS.has(hit.kind)) {
       for (const text of timerHitText(hit as TimerHit, this.timerTracks)) {
@@ -737,13 +955,23 @@ export class TimelineApp {
       div.textContent = printable(hit.full);
       parts.push(div);
     }
-    const findings = hit.kind === 'finding' || hit.kind === 'marker' ? (this.window?.findings.filter((f) => f.line === hit.line) ?? []) : [];
+    const findings =
+      hit.kind === 'finding' || hit.kind === 'marker'
+        ? (this.window?.findings.filter((f) => f.line === hit.line) ?? [])
+        : [];
     for (const f of findings) {
       const div = document.createElement('div');
       div.className = `finding ${f.severity}`;
       const swatch = document.createElement('canvas');
       const cat = `severity:${f.severity}` as const;
-      drawGlyph(this.painterFor(swatch, 12, 12), LEGEND.find((x) => x.category === cat)!.shape, 6, 6, 4.5, this.palette.colours[cat]);
+      drawGlyph(
+        this.painterFor(swatch, 12, 12),
+        LEGEND.find((x) => x.category === cat)!.shape,
+        6,
+        6,
+        4.5,
+        this.palette.colours[cat],
+      );
       const text = document.createElement('span');
       text.textContent = printable(` ${f.code} (${f.severity}): ${f.message}`);
       div.append(swatch, text);
@@ -751,26 +979,37 @@ export class TimelineApp {
     }
     if (hit.kind === 'cluster' || hit.kind === 'findingCluster') {
       const div = document.createElement('div');
-      div.textContent = hit.kind === 'cluster'
-        ? `${hit.cluster.count} statements (lines ${hit.cluster.firstLine + 1}–${hit.cluster.lastLine + 1}): ${hit.cluster.actors.join(', ')}. Zoom in to see each.`
-        : `${hit.cluster.count} findings: ${hit.cluster.codes.join(', ')}. Zoom in to see each.`;
+      div.textContent =
+        hit.kind === 'cluster'
+          ? `${hit.cluster.count} statements (lines ${hit.cluster.firstLine + 1}–${hit.cluster.lastLine + 1}): ${hit.cluster.actors.join(', ')}. Zoom in to see each.`
+          : `${hit.cluster.count} findings: ${hit.cluster.codes.join(', ')}. Zoom in to see each.`;
       parts.push(div);
     }
     this.tooltip.replaceChildren(...parts);
   }
 
   private describe(hit: Hit): string {
-    const what = hit.kind === 'marker' ? hit.marker.text : hit.kind === 'finding' ? `${hit.finding.code} ${hit.finding.severity}: ${hit.finding.message}`
-      : hit.kind === 'handoff' ? hit.full : hit.kind === 'cluster' || hit.kind === 'findingCluster' ? `${hit.cluster.count} items`
-        : timerHitText(hit, this.timerTracks).join('; ');
+    const what =
+      hit.kind === 'marker'
+        ? hit.marker.text
+        : hit.kind === 'finding'
+          ? `${hit.finding.code} ${hit.finding.severity}: ${hit.finding.message}`
+          : hit.kind === 'handoff'
+            ? hit.full
+            : hit.kind === 'cluster' || hit.kind === 'findingCluster'
+              ? `${hit.cluster.count} items`
+              : timerHitText(hit, this.timerTracks).join('; ');
     return `line ${hit.line + 1}, ${formatSeconds(BigInt(hit.timeNs))}: ${what}`;
   }
 
   private setAB(which: 'A' | 'B' | null): void {
-    if (which === null) { this.markerA = null; this.markerB = null; }
-    else {
+    if (which === null) {
+      this.markerA = null;
+      this.markerB = null;
+    } else {
       const t = this.cursorNs ?? this.base.toNs((this.view.fromMs + this.view.toMs) / 2);
-      if (which === 'A') this.markerA = t; else this.markerB = t;
+      if (which === 'A') this.markerA = t;
+      else this.markerB = t;
     }
     this.persist();
     this.render();
@@ -779,14 +1018,25 @@ export class TimelineApp {
   /** Markers of the focused track in time order (what the arrow keys move through). */
   private trackMarkers(): Hit[] {
     const track = this.tracks[this.focusedTrack]?.node.id;
-    return this.hits.filter((h) => h.track === track && (h.kind === 'marker' || h.kind === 'cluster' || h.kind === 'finding' || KEYBOARD_TIMER_KINDS.has(h.kind))).sort((a, b) => a.x - b.x);
+    return this.hits
+      .filter(
+        (h) =>
+          h.track === track &&
+          (h.kind === 'marker' || h.kind === 'cluster' || h.kind === 'finding' || KEYBOARD_TIMER_KINDS.has(h.kind)),
+      )
+      .sort((a, b) => a.x - b.x);
   }
 
   private focusMarker(direction: -1 | 0 | 1): void {
     const list = this.trackMarkers();
-    if (!list.length) { $('announce').textContent = printable(`${this.tracks[this.focusedTrack]?.node.label ?? ''}: no markers in view`); this.render(); return; }
+    if (!list.length) {
+      $('announce').textContent = printable(`${this.tracks[this.focusedTrack]?.node.label ?? ''}: no markers in view`);
+      this.render();
+      return;
+    }
     const at = list.findIndex((h) => h.line === this.focusedLine);
-    const next = at < 0 ? (direction < 0 ? list.length - 1 : 0) : Math.min(list.length - 1, Math.max(0, at + direction));
+    const next =
+      at < 0 ? (direction < 0 ? list.length - 1 : 0) : Math.min(list.length - 1, Math.max(0, at + direction));
     const hit = list[next];
     this.focusedLine = hit.line;
     this.cursorNs = BigInt(hit.timeNs);
@@ -798,31 +1048,84 @@ export class TimelineApp {
   private key(e: KeyboardEvent): void {
     if (!this.overview || e.ctrlKey || e.metaKey || e.altKey) return;
     const target = e.target as HTMLElement | null;
-    if ((target?.tagName === 'BUTTON' || target?.tagName === 'SELECT') && (e.key === 'Enter' || e.key === ' ' || target.tagName === 'SELECT')) return;
+    if (
+      (target?.tagName === 'BUTTON' || target?.tagName === 'SELECT') &&
+      (e.key === 'Enter' || e.key === ' ' || target.tagName === 'SELECT')
+    )
+      return;
     const onCanvas = target === this.lanes;
     const count = this.tracks.length;
     let handled = true;
     switch (e.key) {
-      case '+': case '=': case 'w': case 'W': this.zoomBy(ZOOM_STEP); break;
-      case '-': case '_': case 's': case 'S': this.zoomBy(1 / ZOOM_STEP); break;
-      case 'a': case 'A': this.panBy(-PAN_STEP); break;
-      case 'd': case 'D': this.panBy(PAN_STEP); break;
-      case '0': case 'f': case 'F': this.fitAll(); break;
-      case 'Home': this.frame(); break;
-      case 'z': case 'Z': this.zoomToAB(); break;
-      case '[': this.setAB('A'); break;
-      case ']': this.setAB('B'); break;
-      case 'Escape': this.setAB(null); break;
-      case 'ArrowLeft': if (onCanvas && !e.shiftKey) this.focusMarker(-1); else this.panBy(-PAN_STEP); break;
-      case 'ArrowRight': if (onCanvas && !e.shiftKey) this.focusMarker(1); else this.panBy(PAN_STEP); break;
-      case 'ArrowUp': this.focusedTrack = Math.max(0, this.focusedTrack - 1); this.focusedLine = null; this.focusMarker(0); break;
-      case 'ArrowDown': this.focusedTrack = Math.min(count - 1, this.focusedTrack + 1); this.focusedLine = null; this.focusMarker(0); break;
+      case '+':
+      case '=':
+      case 'w':
+      case 'W':
+        this.zoomBy(ZOOM_STEP);
+        break;
+      case '-':
+      case '_':
+      case 's':
+      case 'S':
+        this.zoomBy(1 / ZOOM_STEP);
+        break;
+      case 'a':
+      case 'A':
+        this.panBy(-PAN_STEP);
+        break;
+      case 'd':
+      case 'D':
+        this.panBy(PAN_STEP);
+        break;
+      case '0':
+      case 'f':
+      case 'F':
+        this.fitAll();
+        break;
+      case 'Home':
+        this.frame();
+        break;
+      case 'z':
+      case 'Z':
+        this.zoomToAB();
+        break;
+      case '[':
+        this.setAB('A');
+        break;
+      case ']':
+        this.setAB('B');
+        break;
+      case 'Escape':
+        this.setAB(null);
+        break;
+      case 'ArrowLeft':
+        if (onCanvas && !e.shiftKey) this.focusMarker(-1);
+        else this.panBy(-PAN_STEP);
+        break;
+      case 'ArrowRight':
+        if (onCanvas && !e.shiftKey) this.focusMarker(1);
+        else this.panBy(PAN_STEP);
+        break;
+      case 'ArrowUp':
+        this.focusedTrack = Math.max(0, this.focusedTrack - 1);
+        this.focusedLine = null;
+        this.focusMarker(0);
+        break;
+      case 'ArrowDown':
+        this.focusedTrack = Math.min(count - 1, this.focusedTrack + 1);
+        this.focusedLine = null;
+        this.focusMarker(0);
+        break;
       case 'Enter': {
-        const hit = this.hits.find((h) => h.line === this.focusedLine && h.track === this.tracks[this.focusedTrack]?.node.id);
-        if (onCanvas && hit) this.choose(hit); else handled = false;
+        const hit = this.hits.find(
+          (h) => h.line === this.focusedLine && h.track === this.tracks[this.focusedTrack]?.node.id,
+        );
+        if (onCanvas && hit) this.choose(hit);
+        else handled = false;
         break;
       }
-      default: handled = false;
+      default:
+        handled = false;
     }
     if (handled) e.preventDefault();
   }
@@ -834,10 +1137,26 @@ export class TimelineApp {
     const o = this.overview!;
     return {
       title: o.name,
-      subtitle: [`${formatSeconds(this.base.toNs(this.view.fromMs))} – ${formatSeconds(this.base.toNs(this.view.toMs))}`, this.deltaText()].filter(Boolean).join(' · '),
-      overview: o, window: this.window, tracks: this.tracks, tracksHeight: this.tracksHeight, base: this.base, view: this.view,
-      palette: this.palette, width: Math.max(320, Math.round(width ?? $('scroll').clientWidth)), labelWidth: this.labelWidth(), legend: this.legendEntries(),
-      charts: this.chartSpecs(), cursorNs: this.cursorNs, markerA: this.markerA, markerB: this.markerB,
+      subtitle: [
+        `${formatSeconds(this.base.toNs(this.view.fromMs))} – ${formatSeconds(this.base.toNs(this.view.toMs))}`,
+        this.deltaText(),
+      ]
+        .filter(Boolean)
+        .join(' · '),
+      overview: o,
+      window: this.window,
+      tracks: this.tracks,
+      tracksHeight: this.tracksHeight,
+      base: this.base,
+      view: this.view,
+      palette: this.palette,
+      width: Math.max(320, Math.round(width ?? $('scroll').clientWidth)),
+      labelWidth: this.labelWidth(),
+      legend: this.legendEntries(),
+      charts: this.chartSpecs(),
+      cursorNs: this.cursorNs,
+      markerA: this.markerA,
+      markerB: this.markerB,
     };
   }
 
@@ -845,7 +1164,8 @@ export class TimelineApp {
     if (!this.overview) return;
     const choice = $<HTMLSelectElement>('export-width').value;
     const scene = this.scene(choice === 'view' ? undefined : Number(choice));
-    const data = format === 'png' ? exportPng(scene, this.measure, window.devicePixelRatio || 1) : exportSvg(scene, this.measure);
+    const data =
+      format === 'png' ? exportPng(scene, this.measure, window.devicePixelRatio || 1) : exportSvg(scene, this.measure);
     this.post({ type: 'export', format, data });
   }
 
@@ -857,7 +1177,12 @@ export class TimelineApp {
     const labelWidth = this.labelWidth();
     return {
       uri: this.overview?.uri ?? null,
-      view: { fromNs: this.base.toNs(this.view.fromMs).toString(), toNs: this.base.toNs(this.view.toMs).toString(), fromMs: this.view.fromMs, toMs: this.view.toMs },
+      view: {
+        fromNs: this.base.toNs(this.view.fromMs).toString(),
+        toNs: this.base.toNs(this.view.toMs).toString(),
+        fromMs: this.view.fromMs,
+        toMs: this.view.toMs,
+      },
       cursorNs: this.cursorNs?.toString() ?? null,
       markerA: this.markerA?.toString() ?? null,
       markerB: this.markerB?.toString() ?? null,
@@ -867,28 +1192,83 @@ export class TimelineApp {
       framePending: this.framePending,
       windowRange: this.window ? [this.window.fromNs, this.window.toNs] : null,
       collapsed: [...this.collapsed].sort(),
-      rows: this.tracks.map((t) => ({ id: t.node.id, kind: t.node.kind, label: t.node.label, top: t.top, height: t.height, collapsed: t.collapsed, rows: t.rows })),
+      rows: this.tracks.map((t) => ({
+        id: t.node.id,
+        kind: t.node.kind,
+        label: t.node.label,
+        top: t.top,
+        height: t.height,
+        collapsed: t.collapsed,
+        rows: t.rows,
+      })),
       hits: this.hits.map((h) => ({
-        kind: h.kind, line: h.line, row: h.row, track: h.track, timeNs: h.timeNs, color: h.color,
-        severity: h.kind === 'finding' ? h.finding.severity : h.kind === 'marker' ? h.marker.severity : h.kind === 'cluster' || h.kind === 'findingCluster' ? h.cluster.severity : null,
-        clientX: rect.left + h.x, clientY: rect.top + h.y,
+        kind: h.kind,
+        line: h.line,
+        row: h.row,
+        track: h.track,
+        timeNs: h.timeNs,
+        color: h.color,
+        severity:
+          h.kind === 'finding'
+            ? h.finding.severity
+            : h.kind === 'marker'
+              ? h.marker.severity
+              : h.kind === 'cluster' || h.kind === 'findingCluster'
+                ? h.cluster.severity
+                : null,
+        clientX: rect.left + h.x,
+        clientY: rect.top + h.y,
         ...(h.kind === 'delivery' ? { verdict: h.delivery.verdict, latenessNs: h.delivery.latenessNs } : {}),
         ...(h.kind === 'deadline' ? { moved: h.moved, deadlineKind: h.deadline.kind } : {}),
         ...(h.kind === 'timerCluster' ? { count: h.cluster.count } : {}),
         ...(TIMER_HIT_KINDS.has(h.kind) ? { text: timerHitText(h as TimerHit, this.timerTracks) } : {}),
       })),
-      handoffs: this.handoffs.map((h) => ({ ...h, clientX0: rect.left + h.x0, clientX1: rect.left + h.x1, clientLabelX: rect.left + h.labelX, clientLabelY: rect.top + h.labelY })),
+      handoffs: this.handoffs.map((h) => ({
+        ...h,
+        clientX0: rect.left + h.x0,
+        clientX1: rect.left + h.x1,
+        clientLabelX: rect.left + h.labelX,
+        clientLabelY: rect.top + h.labelY,
+      })),
       axis: this.axis && {
-        stepNs: this.axis.stepNs.toString(), unit: this.axis.unit, relative: this.axis.relative, originLabel: this.axis.originLabel,
-        labels: this.axis.ticks.filter((t) => t.label !== null).map((t) => ({ ns: t.ns.toString(), label: t.label, clientX: axisRect.left + labelWidth + t.labelX, width: this.measure(t.label!) })),
+        stepNs: this.axis.stepNs.toString(),
+        unit: this.axis.unit,
+        relative: this.axis.relative,
+        originLabel: this.axis.originLabel,
+        labels: this.axis.ticks
+          .filter((t) => t.label !== null)
+          .map((t) => ({
+            ns: t.ns.toString(),
+            label: t.label,
+            clientX: axisRect.left + labelWidth + t.labelX,
+            width: this.measure(t.label!),
+          })),
         right: axisRect.right,
       },
       deltaText: $('delta').textContent,
       charts: {
-        clockError: (this.charts.find((c) => c.id === 'clock-chart')?.series ?? []).map((s) => ({ id: s.id, xs: s.xs, ys: s.ys })),
-        stolen: (this.charts.find((c) => c.id === 'stolen-chart')?.series ?? []).map((s) => ({ id: s.id, xs: s.xs, ys: s.ys })),
-        waits: (this.charts.find((c) => c.id === 'stolen-chart')?.waits ?? []).map((w) => ({ series: w.series, lane: w.lane, fromMs: w.fromMs, toMs: w.toMs })),
-        lateness: (this.charts.find((c) => c.id === 'lateness-chart')?.series ?? []).map((s) => ({ id: s.id, xs: s.xs, ys: s.ys, lines: s.lines ?? [] })),
+        clockError: (this.charts.find((c) => c.id === 'clock-chart')?.series ?? []).map((s) => ({
+          id: s.id,
+          xs: s.xs,
+          ys: s.ys,
+        })),
+        stolen: (this.charts.find((c) => c.id === 'stolen-chart')?.series ?? []).map((s) => ({
+          id: s.id,
+          xs: s.xs,
+          ys: s.ys,
+        })),
+        waits: (this.charts.find((c) => c.id === 'stolen-chart')?.waits ?? []).map((w) => ({
+          series: w.series,
+          lane: w.lane,
+          fromMs: w.fromMs,
+          toMs: w.toMs,
+        })),
+        lateness: (this.charts.find((c) => c.id === 'lateness-chart')?.series ?? []).map((s) => ({
+          id: s.id,
+          xs: s.xs,
+          ys: s.ys,
+          lines: s.lines ?? [],
+        })),
         latenessPoints: this.latenessPoints(),
       },
       legend: this.legendEntries().map((e) => e.category),

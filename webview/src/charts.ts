@@ -39,7 +39,15 @@ export interface PlotSeries {
 }
 
 /** A `sched wait` bar of a series (lane = the series' order among the stolen-time series). */
-export interface WaitBar { fromMs: number; toMs: number; lane: number; series: string; line: number; durationNs: string; count: number }
+export interface WaitBar {
+  fromMs: number;
+  toMs: number;
+  lane: number;
+  series: string;
+  line: number;
+  durationNs: string;
+  count: number;
+}
 
 export interface ChartSpec {
   id: 'clock-chart' | 'stolen-chart' | 'lateness-chart';
@@ -55,8 +63,11 @@ export interface ChartSpec {
 export function clockErrorSeries(window: TimelineWindow | null, base: TimeBase, palette: Palette): PlotSeries[] {
   if (!window) return [];
   return Object.entries(window.clockError).map(([id, points], i) => ({
-    id, label: id, color: palette.series[i % palette.series.length],
-    xs: points.map((p) => base.toMs(p.timeNs)), ys: points.map((p) => Number(p.errorNs)),
+    id,
+    label: id,
+    color: palette.series[i % palette.series.length],
+    xs: points.map((p) => base.toMs(p.timeNs)),
+    ys: points.map((p) => Number(p.errorNs)),
   }));
 }
 
@@ -74,15 +85,26 @@ export function stolenSeries(window: TimelineWindow | null, base: TimeBase, pale
 }
 
 const SHAPE = Object.fromEntries(LEGEND.map((e) => [e.category, e.shape])) as Record<Category, Shape>;
-const VERDICT_WORD: Record<DeliveryVerdict, string> = { early: 'early', 'on-time': 'on time', late: 'late', unjudged: 'not judged' };
+const VERDICT_WORD: Record<DeliveryVerdict, string> = {
+  early: 'early',
+  'on-time': 'on time',
+  late: 'late',
+  unjudged: 'not judged',
+};
 
 /** Each timer's judged deliveries: lateness in ns (signed, early negative), a glyph per verdict. */
 export function latenessSeries(window: TimelineWindow | null, base: TimeBase, palette: Palette): PlotSeries[] {
   if (!window) return [];
   return Object.entries(window.lateness ?? {}).map(([id, points], i) => ({
-    id, label: id, color: palette.series[i % palette.series.length],
-    xs: points.map((p) => base.toMs(p.timeNs)), ys: points.map((p) => Number(p.latenessNs)),
-    marks: points.map((p) => { const cat: Category = `timer:${p.verdict}`; return { shape: SHAPE[cat], color: palette.colours[cat] }; }),
+    id,
+    label: id,
+    color: palette.series[i % palette.series.length],
+    xs: points.map((p) => base.toMs(p.timeNs)),
+    ys: points.map((p) => Number(p.latenessNs)),
+    marks: points.map((p) => {
+      const cat: Category = `timer:${p.verdict}`;
+      return { shape: SHAPE[cat], color: palette.colours[cat] };
+    }),
     lines: points.map((p) => p.line),
     notes: points.map((p) => ({
       timeNs: p.timeNs,
@@ -92,14 +114,23 @@ export function latenessSeries(window: TimelineWindow | null, base: TimeBase, pa
 }
 
 /** The plotted point nearest to (x, y) in the chart's coordinates, within `radius` px. */
-export function nearestPoint(spec: ChartSpec, drawn: ChartDrawn, x: number, y: number, radius: number): { line: number; timeNs: string; series: string; text: string } | null {
+export function nearestPoint(
+  spec: ChartSpec,
+  drawn: ChartDrawn,
+  x: number,
+  y: number,
+  radius: number,
+): { line: number; timeNs: string; series: string; text: string } | null {
   let best: { line: number; timeNs: string; series: string; text: string } | null = null;
   let bestD = radius;
   for (const s of spec.series) {
     if (!s.marks || !s.lines || !s.notes) continue;
     s.xs.forEach((ms, i) => {
       const d = Math.hypot(drawn.xOfMs(ms) - x, drawn.y(s.ys[i]) - y);
-      if (d <= bestD) { bestD = d; best = { line: s.lines![i], timeNs: s.notes![i].timeNs, series: s.label, text: s.notes![i].text }; }
+      if (d <= bestD) {
+        bestD = d;
+        best = { line: s.lines![i], timeNs: s.notes![i].timeNs, series: s.label, text: s.notes![i].text };
+      }
     });
   }
   return best;
@@ -109,8 +140,13 @@ export function waitBars(window: TimelineWindow | null, base: TimeBase): WaitBar
   if (!window) return [];
   const lanes = Object.keys(window.stolen);
   return window.waits.map((w) => ({
-    fromMs: base.toMs(w.fromNs), toMs: base.toMs(w.toNs), lane: Math.max(0, lanes.indexOf(w.series)), series: w.series,
-    line: w.line, durationNs: w.durationNs, count: w.count,
+    fromMs: base.toMs(w.fromNs),
+    toMs: base.toMs(w.toNs),
+    lane: Math.max(0, lanes.indexOf(w.series)),
+    series: w.series,
+    line: w.line,
+    durationNs: w.durationNs,
+    count: w.count,
   }));
 }
 
@@ -129,7 +165,12 @@ export interface ChartInput {
   markerB: bigint | null;
 }
 
-export interface ChartDrawn { plotTop: number; plotBottom: number; y: (v: number) => number; xOfMs: (ms: number) => number }
+export interface ChartDrawn {
+  plotTop: number;
+  plotBottom: number;
+  y: (v: number) => number;
+  xOfMs: (ms: number) => number;
+}
 
 /** The value of a step series at `ms`: its last point at or before it. */
 export function valueAt(s: PlotSeries, ms: number): number | null {
@@ -140,7 +181,12 @@ export function valueAt(s: PlotSeries, ms: number): number | null {
 
 /** The chart's legend items, flowed into rows from `left` to `right` (a label longer than a row is elided). */
 type LegendItem = { label: string; series?: PlotSeries; glyph?: { shape: Shape; color: string } };
-function legendLayout(spec: ChartSpec, left: number, right: number, measure: (s: string) => number): (LegendItem & { text: string; x: number; row: number })[] {
+function legendLayout(
+  spec: ChartSpec,
+  left: number,
+  right: number,
+  measure: (s: string) => number,
+): (LegendItem & { text: string; x: number; row: number })[] {
   const items: LegendItem[] = spec.series.map((s) => ({ label: s.label, series: s }));
   if (spec.id === 'stolen-chart') items.push({ label: 'sched wait' });
   for (const g of spec.glyphs ?? []) items.push({ label: g.label, glyph: g });
@@ -150,7 +196,10 @@ function legendLayout(spec: ChartSpec, left: number, right: number, measure: (s:
   for (const item of items) {
     const text = elide(item.label, Math.max(16, right - 8 - left - 24), measure);
     const w = 24 + measure(text);
-    if (x > left && x + w > right - 8) { row++; x = left; }
+    if (x > left && x + w > right - 8) {
+      row++;
+      x = left;
+    }
     out.push({ ...item, text, x, row });
     x += w + 16;
   }
@@ -171,11 +220,17 @@ export function drawChart(p: Painter, input: ChartInput): ChartDrawn {
   for (const s of spec.series) {
     const atLeft = s.marks ? null : valueAt(s, view.fromMs);
     if (atLeft !== null) values.push(atLeft);
-    s.xs.forEach((ms, i) => { if (ms >= view.fromMs && ms <= view.toMs) values.push(s.ys[i]); });
+    s.xs.forEach((ms, i) => {
+      if (ms >= view.fromMs && ms <= view.toMs) values.push(s.ys[i]);
+    });
   }
   // Points around zero (the lateness): zero stays on the axis, so early and late read as such.
   if (spec.series.some((s) => s.marks)) values.push(0);
-  const va = valueAxis(values.length ? Math.min(...values) : 0, values.length ? Math.max(...values) : 0, Math.max(2, Math.floor((plotBottom - plotTop) / 30)));
+  const va = valueAxis(
+    values.length ? Math.min(...values) : 0,
+    values.length ? Math.max(...values) : 0,
+    Math.max(2, Math.floor((plotBottom - plotTop) / 30)),
+  );
   const y = (v: number): number => plotBottom - ((v - va.lo) / (va.hi - va.lo || 1)) * (plotBottom - plotTop);
   const font = pal.font;
   const measure = (s: string): number => p.measure(s, font);
@@ -227,7 +282,11 @@ export function drawChart(p: Painter, input: ChartInput): ChartDrawn {
               const x = xOfMs(ms);
               if (x < left - 6 || x > right + 6) return;
               p.line(x, y(0), x, y(s.ys[i]), { stroke: s.color, lineWidth: 1.5, alpha: 0.8 });
-              p.group({ cls: 'point', data: { line: s.lines?.[i] ?? -1, x, y: y(s.ys[i]) } }, s.notes?.[i]?.text ?? null, () => drawGlyph(p, s.marks![i].shape, x, y(s.ys[i]), 4, s.marks![i].color));
+              p.group(
+                { cls: 'point', data: { line: s.lines?.[i] ?? -1, x, y: y(s.ys[i]) } },
+                s.notes?.[i]?.text ?? null,
+                () => drawGlyph(p, s.marks![i].shape, x, y(s.ys[i]), 4, s.marks![i].color),
+              );
             });
           });
           continue;
@@ -239,16 +298,35 @@ export function drawChart(p: Painter, input: ChartInput): ChartDrawn {
         }
         // A step holds its last value to the right edge.
         cmds.push(['L', right + 20, y(s.ys[s.ys.length - 1])]);
-        p.group({ cls: 'series', data: { series: s.id } }, s.label, () => p.path(cmds, { stroke: s.color, lineWidth: 2, dash: s.dashed ? [6, 4] : [] }));
+        p.group({ cls: 'series', data: { series: s.id } }, s.label, () =>
+          p.path(cmds, { stroke: s.color, lineWidth: 2, dash: s.dashed ? [6, 4] : [] }),
+        );
       }
       for (const w of spec.waits) {
         const x0 = xOfMs(w.fromMs);
         const x1 = xOfMs(w.toMs);
         if (x1 < left || x0 > right) continue;
         const wy = plotBottom - 5 - 9 * (w.lane % 4);
-        p.group({ cls: 'wait', data: { line: w.line } }, `sched wait of ${w.series}: ${w.durationNs} ns${w.count > 1 ? ` (${w.count} waits)` : ''}`, () => drawIBeam(p, Math.max(left - 4, x0), Math.min(right + 4, x1), wy, 3.5, pal.colours.wait));
+        p.group(
+          { cls: 'wait', data: { line: w.line } },
+          `sched wait of ${w.series}: ${w.durationNs} ns${w.count > 1 ? ` (${w.count} waits)` : ''}`,
+          () => drawIBeam(p, Math.max(left - 4, x0), Math.min(right + 4, x1), wy, 3.5, pal.colours.wait),
+        );
       }
-      drawVerticals(p, { xOf: input.xOf, left, width: right - left, palette: pal, cursorNs: input.cursorNs, markerA: input.markerA, markerB: input.markerB }, plotTop - 4, plotBottom + 4);
+      drawVerticals(
+        p,
+        {
+          xOf: input.xOf,
+          left,
+          width: right - left,
+          palette: pal,
+          cursorNs: input.cursorNs,
+          markerA: input.markerA,
+          markerB: input.markerB,
+        },
+        plotTop - 4,
+        plotBottom + 4,
+      );
     });
   });
   return { plotTop, plotBottom, y, xOfMs };

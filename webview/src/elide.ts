@@ -19,7 +19,11 @@ export function printable(s: string): string {
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) {
       const next = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
-      if (next >= 0xdc00 && next <= 0xdfff) { out += s[i] + s[i + 1]; i++; continue; }
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        out += s[i] + s[i + 1];
+        i++;
+        continue;
+      }
       out += `\\u${hex(c, 4)}`;
     } else if (c >= 0xdc00 && c <= 0xdfff) out += `\\u${hex(c, 4)}`;
     else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) out += `\\x${hex(c, 2)}`;
@@ -44,14 +48,21 @@ export function elide(text: string, maxWidth: number, measure: Measure): string 
   // Largest n with measure(first n chars + "…") <= maxWidth (measure grows with n).
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (measure(chars.slice(0, mid).join('') + ELLIPSIS) <= maxWidth) lo = mid; else hi = mid - 1;
+    if (measure(chars.slice(0, mid).join('') + ELLIPSIS) <= maxWidth) lo = mid;
+    else hi = mid - 1;
   }
   return chars.slice(0, lo).join('').trimEnd() + ELLIPSIS;
 }
 
-export interface Box { x: number; y: number; w: number; h: number }
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
-export const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+export const overlaps = (a: Box, b: Box): boolean =>
+  a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
 export interface LabelRequest {
   text: string;
@@ -80,8 +91,14 @@ export interface PlacedLabel {
  * box; if none, the widest free span right or left of the point, with the text elided to it. A
  * label that cannot show even "…" is not drawn (its full text is still the caller's tooltip).
  */
-export function placeLabels(requests: readonly LabelRequest[], bounds: { left: number; right: number }, lineHeight: number, measure: Measure,
-  reserved: readonly Box[] = [], gap = 4): PlacedLabel[] {
+export function placeLabels(
+  requests: readonly LabelRequest[],
+  bounds: { left: number; right: number },
+  lineHeight: number,
+  measure: Measure,
+  reserved: readonly Box[] = [],
+  gap = 4,
+): PlacedLabel[] {
   const taken: Box[] = [...reserved];
   const out: PlacedLabel[] = [];
   for (const r of requests) {
@@ -97,8 +114,12 @@ export function placeLabels(requests: readonly LabelRequest[], bounds: { left: n
       const roomLeft = freeLeft(leftEnd, y, lineHeight, bounds.left, taken);
       candidates.push({ x: leftEnd - Math.min(full, roomLeft), y, room: roomLeft });
     }
-    const also = (r.alsoAt ?? [])
-      .find((c) => c.x >= bounds.left && c.x + full <= bounds.right && !taken.some((b) => overlaps(b, { x: c.x, y: c.y - lineHeight / 2, w: full, h: lineHeight })));
+    const also = (r.alsoAt ?? []).find(
+      (c) =>
+        c.x >= bounds.left &&
+        c.x + full <= bounds.right &&
+        !taken.some((b) => overlaps(b, { x: c.x, y: c.y - lineHeight / 2, w: full, h: lineHeight })),
+    );
     const rightHere = candidates[0].room >= full ? candidates[0] : undefined;
     const whole = rightHere ?? also ?? candidates.find((c) => c.room >= full);
     let placed: PlacedLabel;

@@ -44,16 +44,29 @@ export interface SceneInput {
 }
 
 /** Where each part of the scene is (y ranges), for the tests and for callers placing things. */
-export interface SceneLayout { height: number; legend: [number, number]; axis: [number, number]; tracks: [number, number]; charts: Record<string, [number, number]> }
+export interface SceneLayout {
+  height: number;
+  legend: [number, number];
+  axis: [number, number];
+  tracks: [number, number];
+  charts: Record<string, [number, number]>;
+}
 
 /** The legend's items, wrapped into rows within `width`. */
-export function legendRows(width: number, measure: (s: string) => number, entries: readonly LegendEntry[] = LEGEND): { label: string; index: number; x: number; row: number }[] {
+export function legendRows(
+  width: number,
+  measure: (s: string) => number,
+  entries: readonly LegendEntry[] = LEGEND,
+): { label: string; index: number; x: number; row: number }[] {
   const out: { label: string; index: number; x: number; row: number }[] = [];
   let x = 8;
   let row = 0;
   entries.forEach((e, index) => {
     const w = SWATCH_W + measure(e.label);
-    if (x > 8 && x + w > width - 8) { row++; x = 8; }
+    if (x > 8 && x + w > width - 8) {
+      row++;
+      x = 8;
+    }
     out.push({ label: e.label, index, x, row });
     x += w + LEGEND_GAP;
   });
@@ -68,11 +81,20 @@ export function layoutScene(input: SceneInput, measure: (s: string) => number): 
   const tracks: [number, number] = [axis[1], axis[1] + input.tracksHeight];
   const charts: Record<string, [number, number]> = {};
   let y = tracks[1];
-  for (const c of input.charts) { charts[c.id] = [y, y + CHART_HEIGHT]; y += CHART_HEIGHT; }
+  for (const c of input.charts) {
+    charts[c.id] = [y, y + CHART_HEIGHT];
+    y += CHART_HEIGHT;
+  }
   return { height: y + 4, legend, axis, tracks, charts };
 }
 
-export function drawLegend(p: Painter, palette: Palette, width: number, top: number, entries: readonly LegendEntry[] = LEGEND): void {
+export function drawLegend(
+  p: Painter,
+  palette: Palette,
+  width: number,
+  top: number,
+  entries: readonly LegendEntry[] = LEGEND,
+): void {
   const font = palette.font;
   p.group({ id: 'legend' }, null, () => {
     for (const item of legendRows(width, (s) => p.measure(s, font), entries)) {
@@ -87,7 +109,13 @@ export function drawLegend(p: Painter, palette: Palette, width: number, top: num
 }
 
 /** The track names, as the screen's track list shows them (indent by depth, ▸/▾ on groups). */
-export function drawTrackLabels(p: Painter, tracks: readonly TrackLayout[], palette: Palette, labelWidth: number, top: number): void {
+export function drawTrackLabels(
+  p: Painter,
+  tracks: readonly TrackLayout[],
+  palette: Palette,
+  labelWidth: number,
+  top: number,
+): void {
   p.group({ id: 'track-labels' }, null, () => {
     for (const t of tracks) {
       const n = t.node;
@@ -96,7 +124,12 @@ export function drawTrackLabels(p: Painter, tracks: readonly TrackLayout[], pale
       const font: Font = { ...palette.font, weight: n.kind === 'vcpu' || n.kind === 'timer' ? 400 : 600 };
       const twisty = n.children.length ? (t.collapsed ? '▸ ' : '▾ ') : '';
       const text = elide(twisty + n.label, labelWidth - x - 6, (s) => p.measure(s, font));
-      p.group({ cls: `track-label ${n.kind}`, data: { track: n.id } }, n.title, () => p.text(x, cy, text, { fill: n.kind === 'vcpu' || n.kind === 'timer' ? palette.muted : palette.foreground, font }));
+      p.group({ cls: `track-label ${n.kind}`, data: { track: n.id } }, n.title, () =>
+        p.text(x, cy, text, {
+          fill: n.kind === 'vcpu' || n.kind === 'timer' ? palette.muted : palette.foreground,
+          font,
+        }),
+      );
     }
   });
 }
@@ -109,24 +142,63 @@ export function drawScene(p: Painter, input: SceneInput): { layout: SceneLayout;
   const fromNs = base.toNs(view.fromMs);
   const toNs = base.toNs(view.toMs);
   const axis = timeAxis(fromNs, toNs, lanesWidth, (s) => p.measure(s, pal.font));
-  const xOf = (ns: bigint | string): number => labelWidth + ((base.toMs(ns) - view.fromMs) / (view.toMs - view.fromMs)) * lanesWidth;
+  const xOf = (ns: bigint | string): number =>
+    labelWidth + ((base.toMs(ns) - view.fromMs) / (view.toMs - view.fromMs)) * lanesWidth;
   const marks = { cursorNs: input.cursorNs, markerA: input.markerA, markerB: input.markerB };
   p.rect(0, 0, width, layout.height, { fill: pal.background });
   p.group({ id: 'header' }, null, () => {
     const titleFont: Font = { ...pal.font, weight: 600 };
-    p.text(8, HEADER_HEIGHT / 2, elide(input.title, width / 2, (s) => p.measure(s, titleFont)), { fill: pal.foreground, font: titleFont });
-    const x = 8 + p.measure(elide(input.title, width / 2, (s) => p.measure(s, titleFont)), titleFont) + 12;
-    p.text(x, HEADER_HEIGHT / 2, elide(input.subtitle, width - x - 8, (s) => p.measure(s, pal.font)), { fill: pal.muted, font: pal.font });
+    p.text(
+      8,
+      HEADER_HEIGHT / 2,
+      elide(input.title, width / 2, (s) => p.measure(s, titleFont)),
+      { fill: pal.foreground, font: titleFont },
+    );
+    const x =
+      8 +
+      p.measure(
+        elide(input.title, width / 2, (s) => p.measure(s, titleFont)),
+        titleFont,
+      ) +
+      12;
+    p.text(
+      x,
+      HEADER_HEIGHT / 2,
+      elide(input.subtitle, width - x - 8, (s) => p.measure(s, pal.font)),
+      { fill: pal.muted, font: pal.font },
+    );
   });
   drawLegend(p, pal, width, layout.legend[0], input.legend);
   drawAxis(p, { axis, left: labelWidth, width, top: layout.axis[0], palette: pal, xOf, ...marks });
   drawTrackLabels(p, input.tracks, pal, labelWidth, layout.tracks[0]);
   const tracks = drawTracks(p, {
-    overview: input.overview, window: input.window, tracks: input.tracks, left: labelWidth, top: layout.tracks[0], width: lanesWidth, height: input.tracksHeight,
-    xOf, axis, palette: pal, ...marks, selectedLine: null, focusedTrack: -1, focusedLine: null,
+    overview: input.overview,
+    window: input.window,
+    tracks: input.tracks,
+    left: labelWidth,
+    top: layout.tracks[0],
+    width: lanesWidth,
+    height: input.tracksHeight,
+    xOf,
+    axis,
+    palette: pal,
+    ...marks,
+    selectedLine: null,
+    focusedTrack: -1,
+    focusedLine: null,
   });
   for (const spec of input.charts) {
-    drawChart(p, { spec, left: labelWidth, width, top: layout.charts[spec.id][0], view, axis, palette: pal, xOf, ...marks });
+    drawChart(p, {
+      spec,
+      left: labelWidth,
+      width,
+      top: layout.charts[spec.id][0],
+      view,
+      axis,
+      palette: pal,
+      xOf,
+      ...marks,
+    });
   }
   return { layout, tracks };
 }

@@ -12,9 +12,17 @@
 //   * with nothing interesting, or when the frame would cover most of the trace anyway
 //     (FIT_ALL_FRACTION), the whole trace (`fit`, also on `0`).
 
-export interface NsRange { fromNs: bigint; toNs: bigint }
+export interface NsRange {
+  fromNs: bigint;
+  toNs: bigint;
+}
 
-export interface HandoffTimes { kind: 'migrate' | 'restore'; stopNs: string; timeNs: string; resumeNs: string | null }
+export interface HandoffTimes {
+  kind: 'migrate' | 'restore';
+  stopNs: string;
+  timeNs: string;
+  resumeNs: string | null;
+}
 
 /** Padding on each side of the interesting span, as a fraction of it. */
 export const FRAME_PAD = 0.25;
@@ -60,7 +68,7 @@ export function nearestGap(t: bigint, statementTimes: readonly bigint[]): bigint
 
 /** Centred on `t`, FOCUS_NEIGHBOURS × the gap to its nearest neighbour wide (at least MIN_FRAME_NS). */
 export function frameAround(t: bigint, statementTimes: readonly bigint[], extent: NsRange): NsRange {
-  const gap = nearestGap(t, statementTimes) ?? (extent.toNs - extent.fromNs);
+  const gap = nearestGap(t, statementTimes) ?? extent.toNs - extent.fromNs;
   let span = gap * FOCUS_NEIGHBOURS;
   if (span < MIN_FRAME_NS) span = MIN_FRAME_NS;
   return clampTo({ fromNs: t - span / 2n, toNs: t - span / 2n + span }, fitAllNs(extent));
@@ -76,7 +84,12 @@ export function clampTo(r: NsRange, bounds: NsRange): NsRange {
 }
 
 /** The first view of a trace (see the rule at the top of this file). */
-export function initialFrame(extent: NsRange, handoffs: readonly HandoffTimes[], findingTimes: readonly bigint[], statementTimes: readonly bigint[]): NsRange {
+export function initialFrame(
+  extent: NsRange,
+  handoffs: readonly HandoffTimes[],
+  findingTimes: readonly bigint[],
+  statementTimes: readonly bigint[],
+): NsRange {
   const all = fitAllNs(extent);
   const times = interestingTimes(handoffs, findingTimes);
   if (times.length === 0) return all;

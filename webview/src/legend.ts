@@ -19,17 +19,37 @@ export type ThemeKind = 'dark' | 'light' | 'high-contrast' | 'high-contrast-ligh
 
 export type Shape =
   // statement markers, by actor
-  | 'bar' | 'circle' | 'diamond' | 'square' | 'flag'
+  | 'bar'
+  | 'circle'
+  | 'diamond'
+  | 'square'
+  | 'flag'
   // findings, by severity
-  | 'triangle-down' | 'triangle-up' | 'ring' | 'dots'
+  | 'triangle-down'
+  | 'triangle-up'
+  | 'ring'
+  | 'dots'
   // phase bands at the bottom of a row
-  | 'band-hatched' | 'band-solid' | 'band-outline'
+  | 'band-hatched'
+  | 'band-solid'
+  | 'band-outline'
   // the rest
-  | 'arrow' | 'line-dashed' | 'line-solid' | 'ibeam'
+  | 'arrow'
+  | 'line-dashed'
+  | 'line-solid'
+  | 'ibeam'
   // timer tracks: armed interval, deadline, moved deadline, deliveries by verdict, loss
-  | 'span' | 'deadline' | 'chevron' | 'triangle-left' | 'hexagon' | 'triangle-right' | 'plus' | 'cross'
+  | 'span'
+  | 'deadline'
+  | 'chevron'
+  | 'triangle-left'
+  | 'hexagon'
+  | 'triangle-right'
+  | 'plus'
+  | 'cross'
   // guest mode on a vCPU track
-  | 'strip' | 'strip-dotted';
+  | 'strip'
+  | 'strip-dotted';
 
 export type PhaseName = 'setup' | 'running' | 'paused';
 
@@ -37,39 +57,179 @@ export type PhaseName = 'setup' | 'running' | 'paused';
 export type VerdictName = 'early' | 'on-time' | 'late' | 'unjudged';
 
 export type Category =
-  | `actor:${Actor}` | `phase:${PhaseName}` | `severity:${FindingSeverity}` | 'handoff' | 'ab' | 'cursor' | 'wait'
-  | 'timer:armed' | 'timer:deadline' | 'timer:moved' | `timer:${VerdictName}` | 'timer:lost' | 'run:guest' | 'run:exit';
+  | `actor:${Actor}`
+  | `phase:${PhaseName}`
+  | `severity:${FindingSeverity}`
+  | 'handoff'
+  | 'ab'
+  | 'cursor'
+  | 'wait'
+  | 'timer:armed'
+  | 'timer:deadline'
+  | 'timer:moved'
+  | `timer:${VerdictName}`
+  | 'timer:lost'
+  | 'run:guest'
+  | 'run:exit';
 
-export interface LegendEntry { category: Category; group: 'actor' | 'phase' | 'severity' | 'other' | 'timer' | 'run'; label: string; shape: Shape; description: string }
+export interface LegendEntry {
+  category: Category;
+  group: 'actor' | 'phase' | 'severity' | 'other' | 'timer' | 'run';
+  label: string;
+  shape: Shape;
+  description: string;
+}
 
 /** The legend, in the order it is shown. */
 export const LEGEND: readonly LegendEntry[] = [
-  { category: 'phase:setup', group: 'phase', label: 'setup', shape: 'band-hatched', description: 'created, not run yet' },
+  {
+    category: 'phase:setup',
+    group: 'phase',
+    label: 'setup',
+    shape: 'band-hatched',
+    description: 'created, not run yet',
+  },
   { category: 'phase:running', group: 'phase', label: 'running', shape: 'band-solid', description: 'vCPUs running' },
-  { category: 'phase:paused', group: 'phase', label: 'paused', shape: 'band-outline', description: 'stopped (pause, snapshot, not yet resumed)' },
+  {
+    category: 'phase:paused',
+    group: 'phase',
+    label: 'paused',
+    shape: 'band-outline',
+    description: 'stopped (pause, snapshot, not yet resumed)',
+  },
   { category: 'actor:ioctl', group: 'actor', label: 'ioctl', shape: 'bar', description: 'a KVM ioctl by the VMM' },
-  { category: 'actor:guest', group: 'actor', label: 'guest', shape: 'circle', description: 'the guest reads a counter or calls a hypercall' },
-  { category: 'actor:kvm', group: 'actor', label: 'kvm', shape: 'diamond', description: 'KVM itself (exit, timer injection)' },
+  {
+    category: 'actor:guest',
+    group: 'actor',
+    label: 'guest',
+    shape: 'circle',
+    description: 'the guest reads a counter or calls a hypercall',
+  },
+  {
+    category: 'actor:kvm',
+    group: 'actor',
+    label: 'kvm',
+    shape: 'diamond',
+    description: 'KVM itself (exit, timer injection)',
+  },
   { category: 'actor:sched', group: 'actor', label: 'sched', shape: 'square', description: 'the host scheduler' },
-  { category: 'actor:vmm', group: 'actor', label: 'vmm', shape: 'flag', description: 'a VMM action (pause, migrate, note)' },
-  { category: 'severity:error', group: 'severity', label: 'error', shape: 'triangle-down', description: 'finding: error' },
-  { category: 'severity:warning', group: 'severity', label: 'warning', shape: 'triangle-up', description: 'finding: warning' },
+  {
+    category: 'actor:vmm',
+    group: 'actor',
+    label: 'vmm',
+    shape: 'flag',
+    description: 'a VMM action (pause, migrate, note)',
+  },
+  {
+    category: 'severity:error',
+    group: 'severity',
+    label: 'error',
+    shape: 'triangle-down',
+    description: 'finding: error',
+  },
+  {
+    category: 'severity:warning',
+    group: 'severity',
+    label: 'warning',
+    shape: 'triangle-up',
+    description: 'finding: warning',
+  },
   { category: 'severity:info', group: 'severity', label: 'info', shape: 'ring', description: 'finding: info' },
   { category: 'severity:hint', group: 'severity', label: 'hint', shape: 'dots', description: 'finding: hint' },
-  { category: 'handoff', group: 'other', label: 'handoff', shape: 'arrow', description: 'migration or restore: stop to resume point' },
+  {
+    category: 'handoff',
+    group: 'other',
+    label: 'handoff',
+    shape: 'arrow',
+    description: 'migration or restore: stop to resume point',
+  },
   { category: 'ab', group: 'other', label: 'A/B', shape: 'line-dashed', description: 'markers A and B' },
-  { category: 'cursor', group: 'other', label: 'cursor', shape: 'line-solid', description: 'the editor cursor / selection' },
-  { category: 'wait', group: 'other', label: 'sched wait', shape: 'ibeam', description: 'a vCPU thread runnable but not running' },
-  { category: 'timer:armed', group: 'timer', label: 'armed', shape: 'span', description: 'a guest timer armed: from the statement that armed it to its delivery, disarm or re-arm' },
-  { category: 'timer:deadline', group: 'timer', label: 'deadline', shape: 'deadline', description: 't_d: when the guest counter reaches the compare value' },
-  { category: 'timer:moved', group: 'timer', label: 'moved', shape: 'chevron', description: 'a deadline moved by an offset change, or where the VM\'s policy says it should be (HVT044)' },
-  { category: 'timer:early', group: 'timer', label: 'early', shape: 'triangle-left', description: 'a timer interrupt before its deadline, beyond the early tolerance (HVT040)' },
-  { category: 'timer:on-time', group: 'timer', label: 'on time', shape: 'hexagon', description: 'a timer interrupt within the tolerances of its deadline' },
-  { category: 'timer:late', group: 'timer', label: 'late', shape: 'triangle-right', description: 'a timer interrupt after its deadline, beyond the late tolerance once run-queue waits are taken off (HVT041)' },
-  { category: 'timer:unjudged', group: 'timer', label: 're-raised', shape: 'plus', description: 'a timer interrupt no watched deadline explains: KVM re-raised the line for a compare value that already passed (a storm, HVT043)' },
-  { category: 'timer:lost', group: 'timer', label: 'lost', shape: 'cross', description: 'a deadline that never came: lost, dropped or cleared (HVT042, HVT045)' },
-  { category: 'run:guest', group: 'run', label: 'in guest', shape: 'strip', description: 'the vCPU in guest mode: kvm entry to kvm exit' },
-  { category: 'run:exit', group: 'run', label: 'out of guest', shape: 'strip-dotted', description: 'the vCPU out of guest mode: kvm exit (with its reason) to the next entry' },
+  {
+    category: 'cursor',
+    group: 'other',
+    label: 'cursor',
+    shape: 'line-solid',
+    description: 'the editor cursor / selection',
+  },
+  {
+    category: 'wait',
+    group: 'other',
+    label: 'sched wait',
+    shape: 'ibeam',
+    description: 'a vCPU thread runnable but not running',
+  },
+  {
+    category: 'timer:armed',
+    group: 'timer',
+    label: 'armed',
+    shape: 'span',
+    description: 'a guest timer armed: from the statement that armed it to its delivery, disarm or re-arm',
+  },
+  {
+    category: 'timer:deadline',
+    group: 'timer',
+    label: 'deadline',
+    shape: 'deadline',
+    description: 't_d: when the guest counter reaches the compare value',
+  },
+  {
+    category: 'timer:moved',
+    group: 'timer',
+    label: 'moved',
+    shape: 'chevron',
+    description: "a deadline moved by an offset change, or where the VM's policy says it should be (HVT044)",
+  },
+  {
+    category: 'timer:early',
+    group: 'timer',
+    label: 'early',
+    shape: 'triangle-left',
+    description: 'a timer interrupt before its deadline, beyond the early tolerance (HVT040)',
+  },
+  {
+    category: 'timer:on-time',
+    group: 'timer',
+    label: 'on time',
+    shape: 'hexagon',
+    description: 'a timer interrupt within the tolerances of its deadline',
+  },
+  {
+    category: 'timer:late',
+    group: 'timer',
+    label: 'late',
+    shape: 'triangle-right',
+    description:
+      'a timer interrupt after its deadline, beyond the late tolerance once run-queue waits are taken off (HVT041)',
+  },
+  {
+    category: 'timer:unjudged',
+    group: 'timer',
+    label: 're-raised',
+    shape: 'plus',
+    description:
+      'a timer interrupt no watched deadline explains: KVM re-raised the line for a compare value that already passed (a storm, HVT043)',
+  },
+  {
+    category: 'timer:lost',
+    group: 'timer',
+    label: 'lost',
+    shape: 'cross',
+    description: 'a deadline that never came: lost, dropped or cleared (HVT042, HVT045)',
+  },
+  {
+    category: 'run:guest',
+    group: 'run',
+    label: 'in guest',
+    shape: 'strip',
+    description: 'the vCPU in guest mode: kvm entry to kvm exit',
+  },
+  {
+    category: 'run:exit',
+    group: 'run',
+    label: 'out of guest',
+    shape: 'strip-dotted',
+    description: 'the vCPU out of guest mode: kvm exit (with its reason) to the next entry',
+  },
 ];
 
 /** The legend of a trace: the timer and guest-mode entries only when it has timer tracks / entry-exit records. */
@@ -96,48 +256,123 @@ export interface ThemeBase {
  */
 export const VSCODE_DEFAULTS: Record<ThemeKind, Record<string, string>> = {
   dark: {
-    '--vscode-editor-background': '#1e1e1e', '--vscode-editor-foreground': '#d4d4d4', '--vscode-descriptionForeground': '#9d9d9d',
-    '--vscode-editorError-foreground': '#f14c4c', '--vscode-editorWarning-foreground': '#cca700', '--vscode-editorInfo-foreground': '#3794ff',
-    '--vscode-focusBorder': '#007fd4', '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#89d185',
-    '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c', '--vscode-charts-yellow': '#cca700',
+    '--vscode-editor-background': '#1e1e1e',
+    '--vscode-editor-foreground': '#d4d4d4',
+    '--vscode-descriptionForeground': '#9d9d9d',
+    '--vscode-editorError-foreground': '#f14c4c',
+    '--vscode-editorWarning-foreground': '#cca700',
+    '--vscode-editorInfo-foreground': '#3794ff',
+    '--vscode-focusBorder': '#007fd4',
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-charts-purple': '#b180d7',
+    '--vscode-charts-red': '#f14c4c',
+    '--vscode-charts-yellow': '#cca700',
   },
   light: {
-    '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#000000', '--vscode-descriptionForeground': '#717171',
-    '--vscode-editorError-foreground': '#e51400', '--vscode-editorWarning-foreground': '#bf8803', '--vscode-editorInfo-foreground': '#1a85ff',
-    '--vscode-focusBorder': '#0090f1', '--vscode-charts-blue': '#1a85ff', '--vscode-charts-orange': '#d18616', '--vscode-charts-green': '#388a34',
-    '--vscode-charts-purple': '#652d90', '--vscode-charts-red': '#e51400', '--vscode-charts-yellow': '#bf8803',
+    '--vscode-editor-background': '#ffffff',
+    '--vscode-editor-foreground': '#000000',
+    '--vscode-descriptionForeground': '#717171',
+    '--vscode-editorError-foreground': '#e51400',
+    '--vscode-editorWarning-foreground': '#bf8803',
+    '--vscode-editorInfo-foreground': '#1a85ff',
+    '--vscode-focusBorder': '#0090f1',
+    '--vscode-charts-blue': '#1a85ff',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#388a34',
+    '--vscode-charts-purple': '#652d90',
+    '--vscode-charts-red': '#e51400',
+    '--vscode-charts-yellow': '#bf8803',
   },
   'high-contrast': {
-    '--vscode-editor-background': '#000000', '--vscode-editor-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffff',
-    '--vscode-editorError-foreground': '#f48771', '--vscode-editorWarning-foreground': '#ffd370', '--vscode-editorInfo-foreground': '#3794ff',
-    '--vscode-focusBorder': '#f38518', '--vscode-contrastBorder': '#6fc3df', '--vscode-charts-blue': '#3794ff', '--vscode-charts-orange': '#d18616',
-    '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7', '--vscode-charts-red': '#f14c4c', '--vscode-charts-yellow': '#ffd370',
+    '--vscode-editor-background': '#000000',
+    '--vscode-editor-foreground': '#ffffff',
+    '--vscode-descriptionForeground': '#ffffff',
+    '--vscode-editorError-foreground': '#f48771',
+    '--vscode-editorWarning-foreground': '#ffd370',
+    '--vscode-editorInfo-foreground': '#3794ff',
+    '--vscode-focusBorder': '#f38518',
+    '--vscode-contrastBorder': '#6fc3df',
+    '--vscode-charts-blue': '#3794ff',
+    '--vscode-charts-orange': '#d18616',
+    '--vscode-charts-green': '#89d185',
+    '--vscode-charts-purple': '#b180d7',
+    '--vscode-charts-red': '#f14c4c',
+    '--vscode-charts-yellow': '#ffd370',
   },
   'high-contrast-light': {
-    '--vscode-editor-background': '#ffffff', '--vscode-editor-foreground': '#292929', '--vscode-descriptionForeground': '#292929',
-    '--vscode-editorError-foreground': '#b5200d', '--vscode-editorWarning-foreground': '#895503', '--vscode-editorInfo-foreground': '#0f4a85',
-    '--vscode-focusBorder': '#006bbd', '--vscode-contrastBorder': '#0f4a85', '--vscode-charts-blue': '#0f4a85', '--vscode-charts-orange': '#b5200d',
-    '--vscode-charts-green': '#374e06', '--vscode-charts-purple': '#652d90', '--vscode-charts-red': '#b5200d', '--vscode-charts-yellow': '#895503',
+    '--vscode-editor-background': '#ffffff',
+    '--vscode-editor-foreground': '#292929',
+    '--vscode-descriptionForeground': '#292929',
+    '--vscode-editorError-foreground': '#b5200d',
+    '--vscode-editorWarning-foreground': '#895503',
+    '--vscode-editorInfo-foreground': '#0f4a85',
+    '--vscode-focusBorder': '#006bbd',
+    '--vscode-contrastBorder': '#0f4a85',
+    '--vscode-charts-blue': '#0f4a85',
+    '--vscode-charts-orange': '#b5200d',
+    '--vscode-charts-green': '#374e06',
+    '--vscode-charts-purple': '#652d90',
+    '--vscode-charts-red': '#b5200d',
+    '--vscode-charts-yellow': '#895503',
   },
 };
 
 /** Categorical colours no theme variable describes, per theme kind (hint: VS Code's own is translucent). */
-const CATEGORICAL: Record<'dark' | 'light', Record<Exclude<Category, 'severity:error' | 'severity:warning' | 'severity:info'>, string>> = {
+const CATEGORICAL: Record<
+  'dark' | 'light',
+  Record<Exclude<Category, 'severity:error' | 'severity:warning' | 'severity:info'>, string>
+> = {
   dark: {
-    'phase:setup': '#8f9fd8', 'phase:running': '#58c25a', 'phase:paused': '#a8a8a8',
-    'actor:ioctl': '#40c8e8', 'actor:guest': '#e37ad8', 'actor:kvm': '#f08c2c', 'actor:sched': '#c9b458', 'actor:vmm': '#e6e6e6',
+    'phase:setup': '#8f9fd8',
+    'phase:running': '#58c25a',
+    'phase:paused': '#a8a8a8',
+    'actor:ioctl': '#40c8e8',
+    'actor:guest': '#e37ad8',
+    'actor:kvm': '#f08c2c',
+    'actor:sched': '#c9b458',
+    'actor:vmm': '#e6e6e6',
     'severity:hint': '#3fc2a2',
-    handoff: '#b98cff', ab: '#ff7aa0', cursor: '#d8d8a0', wait: '#d29a6a',
-    'timer:armed': '#5a9bd5', 'timer:deadline': '#f0e442', 'timer:moved': '#ffc080', 'timer:early': '#40d0df', 'timer:on-time': '#9be22d',
-    'timer:late': '#ff4060', 'timer:unjudged': '#c0a0ff', 'timer:lost': '#ff2020', 'run:guest': '#20a0a0', 'run:exit': '#e08a8a',
+    handoff: '#b98cff',
+    ab: '#ff7aa0',
+    cursor: '#d8d8a0',
+    wait: '#d29a6a',
+    'timer:armed': '#5a9bd5',
+    'timer:deadline': '#f0e442',
+    'timer:moved': '#ffc080',
+    'timer:early': '#40d0df',
+    'timer:on-time': '#9be22d',
+    'timer:late': '#ff4060',
+    'timer:unjudged': '#c0a0ff',
+    'timer:lost': '#ff2020',
+    'run:guest': '#20a0a0',
+    'run:exit': '#e08a8a',
   },
   light: {
-    'phase:setup': '#5b6bb0', 'phase:running': '#2b8a3e', 'phase:paused': '#6e6e6e',
-    'actor:ioctl': '#0b7a99', 'actor:guest': '#b0359f', 'actor:kvm': '#b85a00', 'actor:sched': '#7d6b12', 'actor:vmm': '#333333',
+    'phase:setup': '#5b6bb0',
+    'phase:running': '#2b8a3e',
+    'phase:paused': '#6e6e6e',
+    'actor:ioctl': '#0b7a99',
+    'actor:guest': '#b0359f',
+    'actor:kvm': '#b85a00',
+    'actor:sched': '#7d6b12',
+    'actor:vmm': '#333333',
     'severity:hint': '#1a7f68',
-    handoff: '#7a3fd0', ab: '#c4185a', cursor: '#5a5a20', wait: '#95582a',
-    'timer:armed': '#2f6fa8', 'timer:deadline': '#8a7a00', 'timer:moved': '#ac661c', 'timer:early': '#307a86', 'timer:on-time': '#4f7f00',
-    'timer:late': '#c0002a', 'timer:unjudged': '#6a4fa0', 'timer:lost': '#c40000', 'run:guest': '#076f6f', 'run:exit': '#a04848',
+    handoff: '#7a3fd0',
+    ab: '#c4185a',
+    cursor: '#5a5a20',
+    wait: '#95582a',
+    'timer:armed': '#2f6fa8',
+    'timer:deadline': '#8a7a00',
+    'timer:moved': '#ac661c',
+    'timer:early': '#307a86',
+    'timer:on-time': '#4f7f00',
+    'timer:late': '#c0002a',
+    'timer:unjudged': '#6a4fa0',
+    'timer:lost': '#c40000',
+    'run:guest': '#076f6f',
+    'run:exit': '#a04848',
   },
 };
 
@@ -164,11 +399,21 @@ export function parseColour(c: string): Rgb | null {
   return null;
 }
 
-export const toHex = (rgb: Rgb): string => `#${rgb.map((v) => Math.round(Math.max(0, Math.min(255, v))).toString(16).padStart(2, '0')).join('')}`;
+export const toHex = (rgb: Rgb): string =>
+  `#${rgb
+    .map((v) =>
+      Math.round(Math.max(0, Math.min(255, v)))
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
 
 /** WCAG 2.x relative luminance. */
 export function luminance([r, g, b]: Rgb): number {
-  const lin = (v: number): number => { const c = v / 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const lin = (v: number): number => {
+    const c = v / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
   return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
 }
 
@@ -180,11 +425,14 @@ export function contrastRatio(a: Rgb, b: Rgb): number {
 
 /** CIE L*a*b* (D65) of an sRGB colour. */
 export function toLab(rgb: Rgb): [number, number, number] {
-  const lin = rgb.map((v) => { const c = v / 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+  const lin = rgb.map((v) => {
+    const c = v / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
   const x = (0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]) / 0.95047;
   const y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
   const z = (0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]) / 1.08883;
-  const f = (t: number): number => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
+  const f = (t: number): number => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
   return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
 }
 

@@ -13,7 +13,11 @@ export interface Style {
   alpha?: number;
 }
 
-export interface Font { size: number; family: string; weight?: 400 | 600 }
+export interface Font {
+  size: number;
+  family: string;
+  weight?: 400 | 600;
+}
 
 export interface TextStyle {
   fill: string;
@@ -23,10 +27,15 @@ export interface TextStyle {
   alpha?: number;
 }
 
-export type PathCmd = ['M', number, number] | ['L', number, number] | ['C', number, number, number, number, number, number] | ['Z'];
+export type PathCmd =
+  ['M', number, number] | ['L', number, number] | ['C', number, number, number, number, number, number] | ['Z'];
 
 /** Attributes of a group: an id or classes and data attributes (SVG only; they say what a part is). */
-export interface GroupAttrs { id?: string; cls?: string; data?: Record<string, string | number> }
+export interface GroupAttrs {
+  id?: string;
+  cls?: string;
+  data?: Record<string, string | number>;
+}
 
 export interface Painter {
   rect(x: number, y: number, w: number, h: number, s: Style): void;
@@ -62,17 +71,30 @@ export class CanvasPainter implements Painter {
     c.save();
     if (s.alpha !== undefined) c.globalAlpha = s.alpha;
     if (s.fill) c.fillStyle = s.fill;
-    if (s.stroke) { c.strokeStyle = s.stroke; c.lineWidth = s.lineWidth ?? 1; c.setLineDash(s.dash ?? []); }
+    if (s.stroke) {
+      c.strokeStyle = s.stroke;
+      c.lineWidth = s.lineWidth ?? 1;
+      c.setLineDash(s.dash ?? []);
+    }
     draw(Boolean(s.fill), Boolean(s.stroke));
     c.restore();
   }
 
   rect(x: number, y: number, w: number, h: number, s: Style): void {
-    this.apply(s, (fill, stroke) => { if (fill) this.ctx.fillRect(x, y, w, h); if (stroke) this.ctx.strokeRect(x, y, w, h); });
+    this.apply(s, (fill, stroke) => {
+      if (fill) this.ctx.fillRect(x, y, w, h);
+      if (stroke) this.ctx.strokeRect(x, y, w, h);
+    });
   }
 
   line(x1: number, y1: number, x2: number, y2: number, s: Style): void {
-    this.apply(s, () => { const c = this.ctx; c.beginPath(); c.moveTo(x1, y1); c.lineTo(x2, y2); c.stroke(); });
+    this.apply(s, () => {
+      const c = this.ctx;
+      c.beginPath();
+      c.moveTo(x1, y1);
+      c.lineTo(x2, y2);
+      c.stroke();
+    });
   }
 
   path(cmds: readonly PathCmd[], s: Style): void {
@@ -112,9 +134,13 @@ export class CanvasPainter implements Painter {
     c.restore();
   }
 
-  measure(text: string, font: Font): number { return measureText(text, font); }
+  measure(text: string, font: Font): number {
+    return measureText(text, font);
+  }
 
-  group(_attrs: GroupAttrs, _title: string | null, draw: () => void): void { draw(); }
+  group(_attrs: GroupAttrs, _title: string | null, draw: () => void): void {
+    draw();
+  }
 
   clip(x: number, y: number, w: number, h: number, draw: () => void): void {
     const c = this.ctx;
@@ -167,7 +193,13 @@ export class SvgPainter implements Painter {
   }
 
   rect(x: number, y: number, w: number, h: number, s: Style): void {
-    this.el('rect', { x: num(x), y: num(y), width: num(Math.max(0, w)), height: num(Math.max(0, h)), ...this.style(s) });
+    this.el('rect', {
+      x: num(x),
+      y: num(y),
+      width: num(Math.max(0, w)),
+      height: num(Math.max(0, h)),
+      ...this.style(s),
+    });
   }
 
   line(x1: number, y1: number, x2: number, y2: number, s: Style): void {
@@ -175,7 +207,16 @@ export class SvgPainter implements Painter {
   }
 
   path(cmds: readonly PathCmd[], s: Style): void {
-    const d = cmds.map((c) => (c[0] === 'Z' ? 'Z' : `${c[0]} ${c.slice(1).map((v) => num(v as number)).join(' ')}`)).join(' ');
+    const d = cmds
+      .map((c) =>
+        c[0] === 'Z'
+          ? 'Z'
+          : `${c[0]} ${c
+              .slice(1)
+              .map((v) => num(v as number))
+              .join(' ')}`,
+      )
+      .join(' ');
     this.el('path', { d, ...this.style(s) });
   }
 
@@ -185,7 +226,10 @@ export class SvgPainter implements Painter {
 
   text(x: number, y: number, text: string, s: TextStyle): void {
     const a: Record<string, string> = {
-      x: num(x), y: num(y), fill: s.fill, 'dominant-baseline': 'central',
+      x: num(x),
+      y: num(y),
+      fill: s.fill,
+      'dominant-baseline': 'central',
       'text-anchor': s.align === 'center' ? 'middle' : s.align === 'right' ? 'end' : 'start',
       'font-size': num(s.font.size),
     };
@@ -194,18 +238,25 @@ export class SvgPainter implements Painter {
     this.el('text', a).textContent = printable(text);
   }
 
-  measure(text: string, font: Font): number { return measureText(text, font); }
+  measure(text: string, font: Font): number {
+    return measureText(text, font);
+  }
 
   group(attrs: GroupAttrs, title: string | null, draw: () => void): void {
     const a: Record<string, string> = {};
     if (attrs.id) a.id = attrs.id;
     if (attrs.cls) a.class = attrs.cls;
-    for (const [k, v] of Object.entries(attrs.data ?? {})) a[`data-${k}`] = typeof v === 'number' ? num(v) : printable(v);
+    for (const [k, v] of Object.entries(attrs.data ?? {}))
+      a[`data-${k}`] = typeof v === 'number' ? num(v) : printable(v);
     const g = this.el('g', a);
     if (title !== null) this.el('title', {}, g).textContent = printable(title);
     const outer = this.parent;
     this.parent = g;
-    try { draw(); } finally { this.parent = outer; }
+    try {
+      draw();
+    } finally {
+      this.parent = outer;
+    }
   }
 
   clip(x: number, y: number, w: number, h: number, draw: () => void): void {
@@ -215,7 +266,11 @@ export class SvgPainter implements Painter {
     const g = this.el('g', { 'clip-path': `url(#${id})` });
     const outer = this.parent;
     this.parent = g;
-    try { draw(); } finally { this.parent = outer; }
+    try {
+      draw();
+    } finally {
+      this.parent = outer;
+    }
   }
 
   /** The document's text, with its XML declaration. */

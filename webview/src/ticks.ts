@@ -7,7 +7,7 @@
 // passes a `measure` function (canvas `measureText`, or a fixed width per character in tests).
 
 export type TimeUnit = 's' | 'ms' | 'µs' | 'ns';
-export const UNIT_NS: Readonly<Record<TimeUnit, bigint>> = { s: 1_000_000_000n, ms: 1_000_000n, 'µs': 1_000n, ns: 1n };
+export const UNIT_NS: Readonly<Record<TimeUnit, bigint>> = { s: 1_000_000_000n, ms: 1_000_000n, µs: 1_000n, ns: 1n };
 
 /** Labels sit this far right of their tick (Perfetto: `position + 5`). */
 export const LABEL_OFFSET_PX = 4;
@@ -121,7 +121,14 @@ export function timeAxis(fromNs: bigint, toNs: bigint, widthPx: number, measure:
         }
       }
       ticks.sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0));
-      return { stepNs: step, unit: unitOf(step), relative: layout.relative, originNs: layout.originNs, originLabel: layout.originLabel, ticks };
+      return {
+        stepNs: step,
+        unit: unitOf(step),
+        relative: layout.relative,
+        originNs: layout.originNs,
+        originLabel: layout.originLabel,
+        ticks,
+      };
     }
     step = niceStepNs(step + 1n);
   }
@@ -129,7 +136,17 @@ export function timeAxis(fromNs: bigint, toNs: bigint, widthPx: number, measure:
 }
 
 /** How labels of a step read: absolute seconds, or offsets from an origin when those would be long. */
-function labelsFor(fromNs: bigint, toNs: bigint, step: bigint): { relative: boolean; originNs: bigint | null; originLabel: string | null; label: (t: bigint) => string; sample: string[] } {
+function labelsFor(
+  fromNs: bigint,
+  toNs: bigint,
+  step: bigint,
+): {
+  relative: boolean;
+  originNs: bigint | null;
+  originLabel: string | null;
+  label: (t: bigint) => string;
+  sample: string[];
+} {
   const decimals = decimalsFor(step);
   const absolute = (t: bigint): string => secondsLabel(t, decimals);
   const first = floorTo(fromNs, step);
@@ -149,7 +166,10 @@ function labelsFor(fromNs: bigint, toNs: bigint, step: bigint): { relative: bool
   const originNs = inside >= fromNs ? inside : floorTo(fromNs, decade);
   const label = (t: bigint): string => (t === originNs ? ORIGIN_MARK : offsetLabel(t - originNs, unit));
   return {
-    relative: true, originNs, originLabel: `${ORIGIN_MARK} = ${secondsLabel(originNs, decimalsFor(decade))}`, label,
+    relative: true,
+    originNs,
+    originLabel: `${ORIGIN_MARK} = ${secondsLabel(originNs, decimalsFor(decade))}`,
+    label,
     sample: [label(first), label(last), label(last + step), label(first + step)],
   };
 }

@@ -32,7 +32,14 @@ export function formatSeconds(ns: bigint): string {
 export function formatExactDuration(ns: bigint): string {
   const sign = ns < 0n ? '-' : '+';
   const a = abs(ns);
-  const [unit, scale] = a >= 1_000_000_000n ? ['s', 1_000_000_000n] : a >= 1_000_000n ? ['ms', 1_000_000n] : a >= 1_000n ? ['µs', 1_000n] : ['ns', 1n];
+  const [unit, scale] =
+    a >= 1_000_000_000n
+      ? ['s', 1_000_000_000n]
+      : a >= 1_000_000n
+        ? ['ms', 1_000_000n]
+        : a >= 1_000n
+          ? ['µs', 1_000n]
+          : ['ns', 1n];
   const digits = scale.toString().length - 1;
   const frac = digits ? `.${(a % scale).toString().padStart(digits, '0')}`.replace(/\.?0+$/, '') : '';
   return `${sign}${a / scale}${frac} ${unit}`;

@@ -43,7 +43,11 @@ export interface TrackLayout {
   rows: string[];
 }
 
-const ORIGIN: Record<TimelineRow['origin'], string> = { fresh: '', migration: ' · migrated here', restore: ' · restored here' };
+const ORIGIN: Record<TimelineRow['origin'], string> = {
+  fresh: '',
+  migration: ' · migrated here',
+  restore: ' · restored here',
+};
 
 /**
  * The tree for the overview's rows: VMs in order of first appearance, instances and vCPUs in row
@@ -67,23 +71,53 @@ export function buildTrackTree(rows: readonly TimelineRow[], timers: readonly Ti
     if (row.kind === 'instance') {
       // Generations count from 1; a later one is a new KVM VM for the same guest on the same host.
       const gen = row.generation > 1 ? ` (#${row.generation})` : '';
-      const n: TrackNode = { id: row.id, kind: 'instance', label: `on ${row.host}${gen}`, title: `${row.vm} on ${row.host}${gen}${ORIGIN[row.origin]} (${row.id})`, row, depth: 1, children: [], parent: vm };
+      const n: TrackNode = {
+        id: row.id,
+        kind: 'instance',
+        label: `on ${row.host}${gen}`,
+        title: `${row.vm} on ${row.host}${gen}${ORIGIN[row.origin]} (${row.id})`,
+        row,
+        depth: 1,
+        children: [],
+        parent: vm,
+      };
       instances.set(row.instance, n);
       vm.children.push(n);
     } else {
       const parent = instances.get(row.instance) ?? vm;
-      const n: TrackNode = { id: row.id, kind: 'vcpu', label: row.label, title: `${row.label} of ${row.vm} on ${row.host} (${row.id})`, row, depth: parent.depth + 1, children: [], parent };
+      const n: TrackNode = {
+        id: row.id,
+        kind: 'vcpu',
+        label: row.label,
+        title: `${row.label} of ${row.vm} on ${row.host} (${row.id})`,
+        row,
+        depth: parent.depth + 1,
+        children: [],
+        parent,
+      };
       parent.children.push(n);
       for (const timer of timers) {
         if (timer.vcpuRow !== row.id) continue;
         const c = timer.counts;
-        const title = `${timer.label} of ${row.label} of ${row.vm} on ${row.host} (${timer.id}): ${c.armed} armed, ${c.deliveries} deliver${c.deliveries === 1 ? 'y' : 'ies'}`
-          + ` (${c.late} late, ${c.early} early), ${c.lost} lost`;
-        n.children.push({ id: timer.id, kind: 'timer', label: timer.label, title, row: null, timer, depth: n.depth + 1, children: [], parent: n });
+        const title =
+          `${timer.label} of ${row.label} of ${row.vm} on ${row.host} (${timer.id}): ${c.armed} armed, ${c.deliveries} deliver${c.deliveries === 1 ? 'y' : 'ies'}` +
+          ` (${c.late} late, ${c.early} early), ${c.lost} lost`;
+        n.children.push({
+          id: timer.id,
+          kind: 'timer',
+          label: timer.label,
+          title,
+          row: null,
+          timer,
+          depth: n.depth + 1,
+          children: [],
+          parent: n,
+        });
       }
     }
   }
-  for (const vm of roots) vm.title = `${vm.label}: ${vm.children.length} instance${vm.children.length === 1 ? '' : 's'}`;
+  for (const vm of roots)
+    vm.title = `${vm.label}: ${vm.children.length} instance${vm.children.length === 1 ? '' : 's'}`;
   return roots;
 }
 
@@ -95,7 +129,11 @@ function descendantRows(n: TrackNode): string[] {
 }
 
 /** The visible tracks, top to bottom, starting at `top`; `collapsed` holds node ids. */
-export function layoutTracks(roots: readonly TrackNode[], collapsed: ReadonlySet<string>, top = 0): { tracks: TrackLayout[]; height: number } {
+export function layoutTracks(
+  roots: readonly TrackNode[],
+  collapsed: ReadonlySet<string>,
+  top = 0,
+): { tracks: TrackLayout[]; height: number } {
   const tracks: TrackLayout[] = [];
   let y = top;
   const visit = (n: TrackNode): void => {
@@ -119,7 +157,10 @@ export function trackOfRow(tracks: readonly TrackLayout[]): Map<string, TrackLay
 /** Every node id of the tree (to drop stale ids from a persisted collapse state). */
 export function allIds(roots: readonly TrackNode[]): Set<string> {
   const out = new Set<string>();
-  const visit = (n: TrackNode): void => { out.add(n.id); n.children.forEach(visit); };
+  const visit = (n: TrackNode): void => {
+    out.add(n.id);
+    n.children.forEach(visit);
+  };
   roots.forEach(visit);
   return out;
 }

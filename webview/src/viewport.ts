@@ -1,6 +1,9 @@
 // The visible time range (ms from the start of the trace) and how zoom, pan and fit change it.
 
-export interface Range { fromMs: number; toMs: number }
+export interface Range {
+  fromMs: number;
+  toMs: number;
+}
 
 /** Narrowest range: 100 ns (statements are timed to the ns; two reads 40 ns apart must come apart). */
 export const MIN_SPAN_MS = 0.0001;

@@ -21,10 +21,27 @@ export interface ArchInfo {
 }
 
 export const ARCHES: Record<RecordArch, ArchInfo> = {
-  x86_64: { fd: '%di', req: '%si', arg: '%dx', ret: '%ax', fdAtReturn: true, elfMachine: EM_X86_64, counterClock: 'x86-tsc', fallbackClock: 'mono' },
+  x86_64: {
+    fd: '%di',
+    req: '%si',
+    arg: '%dx',
+    ret: '%ax',
+    fdAtReturn: true,
+    elfMachine: EM_X86_64,
+    counterClock: 'x86-tsc',
+    fallbackClock: 'mono',
+  },
   // arm64 has no counter trace clock: `counter` is a global event sequence number
   // (kernel/trace/trace_clock.c trace_clock_counter), not CNTPCT; record on `mono`.
-  arm64: { fd: '%x0', req: '%x1', arg: '%x2', ret: '%x0', fdAtReturn: false, elfMachine: EM_AARCH64, fallbackClock: 'mono' },
+  arm64: {
+    fd: '%x0',
+    req: '%x1',
+    arg: '%x2',
+    ret: '%x0',
+    fdAtReturn: false,
+    elfMachine: EM_AARCH64,
+    fallbackClock: 'mono',
+  },
 };
 
 /** The architecture this process runs on, or undefined for the others. */

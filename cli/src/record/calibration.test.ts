@@ -6,11 +6,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { calibrate, samplesFromTrace, writeSamples } from './calibration';
 
-const capture = readFileSync(path.resolve(__dirname, '../../../test/kvm/fixtures/restore-100ms.trace'), 'utf8').split('\n');
+const capture = readFileSync(path.resolve(__dirname, '../../../test/kvm/fixtures/restore-100ms.trace'), 'utf8').split(
+  '\n',
+);
 
 test('samples pair each marker with its -end marker and keep the kernel stamp', () => {
   const s = samplesFromTrace(capture);
-  assert.deepEqual(s.map((x) => x.seq), [1, 2, 3, 4, 5, 1000, 1001, 1002, 1003, 1004]);
+  assert.deepEqual(
+    s.map((x) => x.seq),
+    [1, 2, 3, 4, 5, 1000, 1001, 1002, 1003, 1004],
+  );
   // `… 3342794792610: tracing_mark_write: hvtrace-sample seq=4 mono=1591757663621` and its end marker `mono=1591757673620`.
   assert.deepEqual(s[3], { seq: 4, before: 1591757663621n, after: 1591757673620n, stamp: 3342794792610n });
 });

@@ -7,7 +7,12 @@
 // give the frequency: (stamp₂ − stamp₁) / (mid₂ − mid₁), with an error bound from the spans.
 // CLOCK_MONOTONIC is NTP-slewed (at most 500 ppm, usually a few ppm); the bound does not include it.
 
-export interface Sample { seq: number; before: bigint; after: bigint; stamp?: bigint }
+export interface Sample {
+  seq: number;
+  before: bigint;
+  after: bigint;
+  stamp?: bigint;
+}
 
 export interface Calibration {
   hz: bigint;
@@ -60,7 +65,11 @@ export function samplesFromTrace(lines: Iterable<string>): Sample[] {
 /** The frequency from the tightest sample of the first burst and of the last one (`split` is
  * the first seq of the last burst). Undefined when the samples are too close together. */
 export function calibrate(samples: Sample[], split: number): Calibration | undefined {
-  const tightest = (list: Sample[]): Sample | undefined => list.reduce<Sample | undefined>((best, s) => (!best || s.after - s.before < best.after - best.before ? s : best), undefined);
+  const tightest = (list: Sample[]): Sample | undefined =>
+    list.reduce<Sample | undefined>(
+      (best, s) => (!best || s.after - s.before < best.after - best.before ? s : best),
+      undefined,
+    );
   const a = tightest(samples.filter((s) => s.seq < split));
   const b = tightest(samples.filter((s) => s.seq >= split));
   if (!a || !b || a.stamp === undefined || b.stamp === undefined) return undefined;
@@ -69,6 +78,6 @@ export function calibrate(samples: Sample[], split: number): Calibration | undef
   const dStamp = b.stamp - a.stamp;
   if (dMono2 <= 0n || dStamp <= 0n) return undefined;
   const hz = (dStamp * 2_000_000_000n + dMono2 / 2n) / dMono2;
-  const halfSpans = Number((a.after - a.before) + (b.after - b.before)) / 2;
+  const halfSpans = Number(a.after - a.before + (b.after - b.before)) / 2;
   return { hz, errorPpm: (halfSpans / (Number(dMono2) / 2)) * 1e6, seconds: Number(dMono2) / 2e9 };
 }

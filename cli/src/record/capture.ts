@@ -1,7 +1,17 @@
 // Writes the capture: the instance's `trace` (tracefs text with its header, real-captures.md
 // §2.1) copied into the output file through a temporary file and a rename, counting events by
 // name on the way, plus the ring buffers' own loss counters (per_cpu/cpuN/stats).
-import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { CliError } from '../errors';
 
@@ -15,7 +25,12 @@ export interface CaptureStats {
   markers: string[];
 }
 
-export interface BufferLoss { cpu: number; overrun: number; dropped: number; commitOverrun: number }
+export interface BufferLoss {
+  cpu: number;
+  overrun: number;
+  dropped: number;
+  commitOverrun: number;
+}
 
 /** Event name of a tracefs line (`comm-pid [cpu] flags stamp: NAME: …`), or undefined. */
 export function eventNameOf(line: string): string | undefined {
@@ -26,7 +41,10 @@ export function countLine(stats: CaptureStats, line: string): void {
   if (!line || line.startsWith('#')) return;
   stats.lines++;
   const lost = /CPU:\d+ \[LOST (\d+) EVENTS\]/.exec(line);
-  if (lost) { stats.lostInline += Number(lost[1]); return; }
+  if (lost) {
+    stats.lostInline += Number(lost[1]);
+    return;
+  }
   const name = eventNameOf(line);
   if (!name) return;
   stats.events.set(name, (stats.events.get(name) ?? 0) + 1);
@@ -36,7 +54,8 @@ export function countLine(stats: CaptureStats, line: string): void {
 /** Copies `source` (the instance's trace) to `output` atomically; '-' writes to stdout. */
 export function writeCapture(source: string, output: string): CaptureStats {
   const stats: CaptureStats = { lines: 0, events: new Map(), lostInline: 0, markers: [] };
-  const tmp = output === '-' ? undefined : path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.partial`);
+  const tmp =
+    output === '-' ? undefined : path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.partial`);
   let inFd: number | undefined;
   let outFd: number | undefined;
   try {
@@ -55,7 +74,11 @@ export function writeCapture(source: string, output: string): CaptureStats {
     }
     countLine(stats, rest);
   } catch (e) {
-    if (tmp && outFd !== undefined) { closeSync(outFd); outFd = undefined; rmSync(tmp, { force: true }); }
+    if (tmp && outFd !== undefined) {
+      closeSync(outFd);
+      outFd = undefined;
+      rmSync(tmp, { force: true });
+    }
     throw new CliError(`cannot write the capture ${output}: ${(e as Error).message}`);
   } finally {
     if (inFd !== undefined) closeSync(inFd);
@@ -74,9 +97,18 @@ export function bufferLoss(instance: string): BufferLoss[] {
     const m = /^cpu(\d+)$/.exec(name);
     if (!m) continue;
     let text = '';
-    try { text = readFileSync(path.join(dir, name, 'stats'), 'utf8'); } catch { continue; }
+    try {
+      text = readFileSync(path.join(dir, name, 'stats'), 'utf8');
+    } catch {
+      continue;
+    }
     const field = (key: string): number => Number(new RegExp(`^${key}: (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-    out.push({ cpu: Number(m[1]), overrun: field('overrun'), dropped: field('dropped events'), commitOverrun: field('commit overrun') });
+    out.push({
+      cpu: Number(m[1]),
+      overrun: field('overrun'),
+      dropped: field('dropped events'),
+      commitOverrun: field('commit overrun'),
+    });
   }
   return out.sort((a, b) => a.cpu - b.cpu);
 }

@@ -27,8 +27,23 @@ const STT_GNU_IFUNC = 10;
 const SHN_UNDEF = 0;
 const VERSYM_HIDDEN = 0x8000;
 
-export interface ProgramHeader { type: number; flags: number; offset: bigint; vaddr: bigint; filesz: bigint; memsz: bigint }
-export interface SectionHeader { name: string; type: number; offset: bigint; size: bigint; link: number; entsize: bigint; addr: bigint }
+export interface ProgramHeader {
+  type: number;
+  flags: number;
+  offset: bigint;
+  vaddr: bigint;
+  filesz: bigint;
+  memsz: bigint;
+}
+export interface SectionHeader {
+  name: string;
+  type: number;
+  offset: bigint;
+  size: bigint;
+  link: number;
+  entsize: bigint;
+  addr: bigint;
+}
 
 export interface ElfSymbol {
   /** The name without a version. */
@@ -57,7 +72,8 @@ export interface ElfFile {
 }
 
 function need(data: Buffer, end: bigint | number, what: string): void {
-  if (BigInt(end) > BigInt(data.length)) throw new ElfError(`truncated ELF: ${what} ends at ${end}, the file has ${data.length} bytes`);
+  if (BigInt(end) > BigInt(data.length))
+    throw new ElfError(`truncated ELF: ${what} ends at ${end}, the file has ${data.length} bytes`);
 }
 
 const cstr = (data: Buffer, at: number): string => {
@@ -84,8 +100,12 @@ export function parseElf(data: Buffer): ElfFile {
   for (let i = 0; i < phnum; i++) {
     const at = Number(phoff) + i * phentsize;
     programHeaders.push({
-      type: data.readUInt32LE(at), flags: data.readUInt32LE(at + 4), offset: data.readBigUInt64LE(at + 8),
-      vaddr: data.readBigUInt64LE(at + 16), filesz: data.readBigUInt64LE(at + 32), memsz: data.readBigUInt64LE(at + 40),
+      type: data.readUInt32LE(at),
+      flags: data.readUInt32LE(at + 4),
+      offset: data.readBigUInt64LE(at + 8),
+      vaddr: data.readBigUInt64LE(at + 16),
+      filesz: data.readBigUInt64LE(at + 32),
+      memsz: data.readBigUInt64LE(at + 40),
     });
   }
 
@@ -96,21 +116,39 @@ export function parseElf(data: Buffer): ElfFile {
     for (let i = 0; i < shnum; i++) {
       const at = Number(shoff) + i * shentsize;
       raw.push({
-        nameOff: data.readUInt32LE(at), type: data.readUInt32LE(at + 4), addr: data.readBigUInt64LE(at + 16),
-        offset: data.readBigUInt64LE(at + 24), size: data.readBigUInt64LE(at + 32), link: data.readUInt32LE(at + 40),
+        nameOff: data.readUInt32LE(at),
+        type: data.readUInt32LE(at + 4),
+        addr: data.readBigUInt64LE(at + 16),
+        offset: data.readBigUInt64LE(at + 24),
+        size: data.readBigUInt64LE(at + 32),
+        link: data.readUInt32LE(at + 40),
         entsize: data.readBigUInt64LE(at + 56),
       });
     }
     const strtab = raw[shstrndx];
     for (const s of raw) {
-      const name = strtab && strtab.offset + BigInt(s.nameOff) < BigInt(data.length) ? cstr(data, Number(strtab.offset) + s.nameOff) : '';
-      sections.push({ name, type: s.type, offset: s.offset, size: s.size, link: s.link, entsize: s.entsize, addr: s.addr });
+      const name =
+        strtab && strtab.offset + BigInt(s.nameOff) < BigInt(data.length)
+          ? cstr(data, Number(strtab.offset) + s.nameOff)
+          : '';
+      sections.push({
+        name,
+        type: s.type,
+        offset: s.offset,
+        size: s.size,
+        link: s.link,
+        entsize: s.entsize,
+        addr: s.addr,
+      });
     }
   }
 
   const elf: ElfFile = { machine, type, programHeaders, sections, needed: [], rpath: [], runpath: [], data };
   const interp = programHeaders.find((p) => p.type === PT_INTERP);
-  if (interp) { need(data, interp.offset + interp.filesz, 'PT_INTERP'); elf.interp = cstr(data, Number(interp.offset)); }
+  if (interp) {
+    need(data, interp.offset + interp.filesz, 'PT_INTERP');
+    elf.interp = cstr(data, Number(interp.offset));
+  }
   readDynamic(elf);
   return elf;
 }
@@ -188,8 +226,12 @@ export function findFunction(elf: ElfFile, name: string): ElfSymbol[] {
       const bare = at2 < 0 ? full : full.slice(0, at2);
       if (bare !== name) continue;
       const sym: ElfSymbol = {
-        name: bare, defaultVersion: at2 < 0 || full.startsWith('@@', at2), value: elf.data.readBigUInt64LE(at + 8),
-        size: elf.data.readBigUInt64LE(at + 16), type: symType, table: kind === SHT_DYNSYM ? '.dynsym' : '.symtab',
+        name: bare,
+        defaultVersion: at2 < 0 || full.startsWith('@@', at2),
+        value: elf.data.readBigUInt64LE(at + 8),
+        size: elf.data.readBigUInt64LE(at + 16),
+        type: symType,
+        table: kind === SHT_DYNSYM ? '.dynsym' : '.symtab',
       };
       if (at2 >= 0) sym.version = full.slice(at2).replace(/^@+/, '');
       if (kind === SHT_DYNSYM && versym) {

@@ -15,23 +15,34 @@
 import { closeSync, constants, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { RecordArch } from './arch';
 
-export interface CounterFrequency { hz: bigint; source: string }
+export interface CounterFrequency {
+  hz: bigint;
+  source: string;
+}
 
-const mhzToHz = (int: string, frac: string): bigint => BigInt(int) * 1_000_000n + BigInt(frac.padEnd(6, '0').slice(0, 6));
+const mhzToHz = (int: string, frac: string): bigint =>
+  BigInt(int) * 1_000_000n + BigInt(frac.padEnd(6, '0').slice(0, 6));
 
 /** Frequency lines of the kernel log, newest last, as the kernel printed them. */
 export function frequencyFromKernelLog(log: string, arch: RecordArch): CounterFrequency | undefined {
   const lines = log.split('\n');
   const last = (re: RegExp): RegExpExecArray | undefined => {
     let found: RegExpExecArray | undefined;
-    for (const l of lines) { const m = re.exec(l); if (m) found = m; }
+    for (const l of lines) {
+      const m = re.exec(l);
+      if (m) found = m;
+    }
     return found;
   };
   if (arch === 'arm64') {
     const m = last(/arch_timer: .*running at (\d+)\.(\d+)MHz/);
     return m ? { hz: mhzToHz(m[1], m[2]), source: `kernel log "${m[0].trim()}" (10 kHz resolution)` } : undefined;
   }
-  for (const re of [/tsc: Refined TSC clocksource calibration: (\d+)\.(\d{3}) MHz/, /tsc: Detected (\d+)\.(\d{3}) MHz TSC/, /tsc: Detected (\d+)\.(\d{3}) MHz processor/]) {
+  for (const re of [
+    /tsc: Refined TSC clocksource calibration: (\d+)\.(\d{3}) MHz/,
+    /tsc: Detected (\d+)\.(\d{3}) MHz TSC/,
+    /tsc: Detected (\d+)\.(\d{3}) MHz processor/,
+  ]) {
     const m = last(re);
     if (m) return { hz: mhzToHz(m[1], m[2]), source: `kernel log "${m[0].trim()}"` };
   }
@@ -41,13 +52,19 @@ export function frequencyFromKernelLog(log: string, arch: RecordArch): CounterFr
 /** The kernel log through /dev/kmsg (records `PRI,SEQ,TIME,FLAGS;TEXT`), read without blocking. */
 function kernelLog(): string {
   let fd: number;
-  try { fd = openSync('/dev/kmsg', constants.O_RDONLY | constants.O_NONBLOCK); } catch { return ''; }
+  try {
+    fd = openSync('/dev/kmsg', constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return '';
+  }
   const out: string[] = [];
   const buf = Buffer.alloc(8192);
   try {
     for (let i = 0; i < 100_000; i++) {
       let n: number;
-      try { n = readSync(fd, buf, 0, buf.length, null); } catch (e) {
+      try {
+        n = readSync(fd, buf, 0, buf.length, null);
+      } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'EPIPE') continue; // overwritten record: skip it
         break; // EAGAIN: the end
       }
@@ -55,7 +72,9 @@ function kernelLog(): string {
       const rec = buf.toString('utf8', 0, n);
       out.push(rec.slice(rec.indexOf(';') + 1).split('\n')[0]);
     }
-  } finally { closeSync(fd); }
+  } finally {
+    closeSync(fd);
+  }
   return out.join('\n');
 }
 
@@ -68,20 +87,28 @@ function cpuid(leaf: number): [number, number, number, number] | undefined {
       const b = Buffer.alloc(16);
       if (readSync(fd, b, 0, 16, BigInt(leaf)) !== 16) return undefined;
       return [b.readUInt32LE(0), b.readUInt32LE(4), b.readUInt32LE(8), b.readUInt32LE(12)];
-    } finally { closeSync(fd); }
-  } catch { return undefined; }
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
 }
 
 export function counterFrequency(arch: RecordArch): CounterFrequency | undefined {
   if (arch === 'x86_64') {
     try {
       const khz = readFileSync('/sys/devices/system/cpu/cpu0/tsc_freq_khz', 'utf8').trim();
-      if (/^\d+$/.test(khz) && khz !== '0') return { hz: BigInt(khz) * 1000n, source: '/sys/devices/system/cpu/cpu0/tsc_freq_khz' };
-    } catch { /* not exported by this kernel */ }
+      if (/^\d+$/.test(khz) && khz !== '0')
+        return { hz: BigInt(khz) * 1000n, source: '/sys/devices/system/cpu/cpu0/tsc_freq_khz' };
+    } catch {
+      /* not exported by this kernel */
+    }
     const max = cpuid(0);
     if (max && max[0] >= 0x15) {
       const [den, num, crystal] = cpuid(0x15) ?? [0, 0, 0];
-      if (den && num && crystal) return { hz: (BigInt(crystal) * BigInt(num)) / BigInt(den), source: 'CPUID leaf 0x15' };
+      if (den && num && crystal)
+        return { hz: (BigInt(crystal) * BigInt(num)) / BigInt(den), source: 'CPUID leaf 0x15' };
     }
     const hv = cpuid(0x40000000);
     if (hv && hv[0] >= 0x40000010) {
@@ -93,6 +120,8 @@ export function counterFrequency(arch: RecordArch): CounterFrequency | undefined
   try {
     const b = readFileSync('/proc/device-tree/timer/clock-frequency');
     if (b.length === 4) return { hz: BigInt(b.readUInt32BE(0)), source: '/proc/device-tree/timer/clock-frequency' };
-  } catch { /* ACPI systems have none */ }
+  } catch {
+    /* ACPI systems have none */
+  }
   return frequencyFromKernelLog(kernelLog(), arch);
 }

@@ -33,7 +33,12 @@ test('ld.so.conf: directories and include globs, sorted, each file once', () => 
 
 test('executables: PATH lookup, then #! and #!/usr/bin/env interpreters', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'hvtimer-exe-'));
-  const bin = (name: string, text: string): string => { const p = path.join(dir, name); writeFileSync(p, text); chmodSync(p, 0o755); return p; };
+  const bin = (name: string, text: string): string => {
+    const p = path.join(dir, name);
+    writeFileSync(p, text);
+    chmodSync(p, 0o755);
+    return p;
+  };
   const elf = bin('fakevmm', '\x7fELF');
   bin('wrapper', `#!${elf} --flag\n`);
   bin('py-vmm', '#!/usr/bin/env fakevmm\nprint(1)\n');

@@ -26,7 +26,11 @@ const DEFAULT_DIRS: Record<RecordArch, string[]> = {
 };
 
 function readElf(file: string): ElfFile | undefined {
-  try { return parseElf(readFileSync(file)); } catch { return undefined; }
+  try {
+    return parseElf(readFileSync(file));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Directories of /etc/ld.so.conf and its `include` globs (`*` in the last component). */
@@ -38,17 +42,35 @@ export function ldSoConfDirs(conf = '/etc/ld.so.conf', seen = new Set<string>())
     const line = raw.replace(/#.*/, '').trim();
     if (!line) continue;
     const inc = /^include\s+(\S+)/.exec(line);
-    if (!inc) { out.push(line); continue; }
+    if (!inc) {
+      out.push(line);
+      continue;
+    }
     const pattern = path.resolve(path.dirname(conf), inc[1]);
     const dir = path.dirname(pattern);
-    const re = new RegExp(`^${path.basename(pattern).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-    const files = existsSync(dir) ? readdirSync(dir).filter((n) => re.test(n)).sort() : [];
+    const re = new RegExp(
+      `^${path
+        .basename(pattern)
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    );
+    const files = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((n) => re.test(n))
+          .sort()
+      : [];
     for (const f of files) out.push(...ldSoConfDirs(path.join(dir, f), seen));
   }
   return out;
 }
 
-function searchLibrary(name: string, from: { file: string; elf: ElfFile }, arch: RecordArch, env: NodeJS.ProcessEnv): string | undefined {
+function searchLibrary(
+  name: string,
+  from: { file: string; elf: ElfFile },
+  arch: RecordArch,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
   if (name.includes('/')) return existsSync(name) ? name : undefined;
   const origin = path.dirname(from.file);
   const expand = (d: string): string => d.replace(/\$\{?ORIGIN\}?/g, origin);
@@ -74,7 +96,11 @@ export function resolveExecutable(command: string, env: NodeJS.ProcessEnv = proc
     if (name.includes('/')) return existsSync(name) ? path.resolve(name) : undefined;
     for (const d of (env.PATH ?? '/usr/bin:/bin').split(':').filter(Boolean)) {
       const p = path.join(d, name);
-      try { if (statSync(p).isFile()) return p; } catch { /* next */ }
+      try {
+        if (statSync(p).isFile()) return p;
+      } catch {
+        /* next */
+      }
     }
     return undefined;
   };
@@ -99,8 +125,13 @@ function locateIn(file: string, elf: ElfFile, arch: RecordArch, executable: stri
   const entryOffset = fileOffsetOf(elf, sym.value);
   const site = findSyscallSite(arch, functionBytes(elf, sym));
   const loc: IoctlLocation = {
-    executable, path: file, entryOffset, symbol: `ioctl${sym.version ? `${sym.defaultVersion ? '@@' : '@'}${sym.version}` : ''}`,
-    returnSite: site ? `return site +0x${site.offset.toString(16)} (${site.how})` : 'no system call found in ioctl: uretprobe (results only, errno lost)',
+    executable,
+    path: file,
+    entryOffset,
+    symbol: `ioctl${sym.version ? `${sym.defaultVersion ? '@@' : '@'}${sym.version}` : ''}`,
+    returnSite: site
+      ? `return site +0x${site.offset.toString(16)} (${site.how})`
+      : 'no system call found in ioctl: uretprobe (results only, errno lost)',
   };
   if (site) loc.returnOffset = entryOffset + BigInt(site.offset);
   return loc;
@@ -110,13 +141,17 @@ function locateIn(file: string, elf: ElfFile, arch: RecordArch, executable: stri
 export function ioctlOfCommand(command: string, arch: RecordArch, env: NodeJS.ProcessEnv = process.env): IoctlLocation {
   const executable = resolveExecutable(command, env);
   let elf: ElfFile;
-  try { elf = parseElf(readFileSync(executable)); } catch (e) {
+  try {
+    elf = parseElf(readFileSync(executable));
+  } catch (e) {
     throw new CliError(`${executable}: ${e instanceof ElfError ? e.message : (e as Error).message}`);
   }
-  if (elf.machine !== ARCHES[arch].elfMachine) throw new CliError(`${executable} is not an ${arch} executable (ELF machine ${elf.machine})`);
+  if (elf.machine !== ARCHES[arch].elfMachine)
+    throw new CliError(`${executable} is not an ${arch} executable (ELF machine ${elf.machine})`);
   if (!elf.interp) {
     const own = locateIn(executable, elf, arch, executable);
-    if (!own) throw new CliError(`${executable} is statically linked and has no \`ioctl\` symbol (stripped?): cannot probe it`);
+    if (!own)
+      throw new CliError(`${executable} is statically linked and has no \`ioctl\` symbol (stripped?): cannot probe it`);
     return own;
   }
   const exported = pickFunction(elf, 'ioctl');
@@ -136,10 +171,16 @@ export function ioctlOfCommand(command: string, arch: RecordArch, env: NodeJS.Pr
       queue.push({ file: lib, elf: libElf });
     }
   }
-  throw new CliError(`no library of ${executable} defines \`ioctl\` (looked in ${[...seen].join(', ') || 'no DT_NEEDED entries'})`);
+  throw new CliError(
+    `no library of ${executable} defines \`ioctl\` (looked in ${[...seen].join(', ') || 'no DT_NEEDED entries'})`,
+  );
 }
 
-interface MapsEntry { path: string; dev: string; inode: number }
+interface MapsEntry {
+  path: string;
+  dev: string;
+  inode: number;
+}
 
 /** The file-backed mappings of /proc/PID/maps, each path once, in address order. */
 export function parseMaps(text: string): MapsEntry[] {
@@ -162,9 +203,15 @@ export function ioctlOfProcess(pid: number, arch: RecordArch): IoctlLocation {
   try {
     maps = parseMaps(readFileSync(`/proc/${pid}/maps`, 'utf8'));
     exe = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] || `/proc/${pid}/exe`;
-  } catch (e) { throw new CliError(`cannot read /proc/${pid}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`); }
+  } catch (e) {
+    throw new CliError(`cannot read /proc/${pid}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   const reachable = (m: MapsEntry): string => {
-    try { if (statSync(m.path).ino === m.inode) return m.path; } catch { /* other mount namespace */ }
+    try {
+      if (statSync(m.path).ino === m.inode) return m.path;
+    } catch {
+      /* other mount namespace */
+    }
     return `/proc/${pid}/root${m.path}`;
   };
   const exeStat = statSync(`/proc/${pid}/exe`);

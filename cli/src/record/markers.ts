@@ -35,15 +35,28 @@ export function tscScalingFrom(vendor: string, cpuinfo: string, amdParam?: strin
 
 /** tscScalingFrom() for this machine. */
 export function tscScaling(vendor = kvmVendor()): boolean | undefined {
-  const read = (f: string): string | undefined => { try { return readFileSync(f, 'utf8'); } catch { return undefined; } };
+  const read = (f: string): string | undefined => {
+    try {
+      return readFileSync(f, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
   return tscScalingFrom(vendor, read('/proc/cpuinfo') ?? '', read('/sys/module/kvm_amd/parameters/tsc_scaling'));
 }
 
 /** A name the format accepts (letters, digits, `_`, `-`, `.`). */
-export const hostName = (raw = hostname()): string => raw.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^[^A-Za-z]/, 'h$&') || 'host';
+export const hostName = (raw = hostname()): string =>
+  raw.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^[^A-Za-z]/, 'h$&') || 'host';
 
 /** `hvtrace: @host NAME arch=… freq=HZ [tsc_scaling=0|1] kernel=M.m`, freq and tsc_scaling omitted when unknown. */
-export function hostDirective(arch: RecordArch, hz: bigint | undefined, name = hostName(), kernel = release(), scaling = arch === 'x86_64' ? tscScaling() : undefined): string {
+export function hostDirective(
+  arch: RecordArch,
+  hz: bigint | undefined,
+  name = hostName(),
+  kernel = release(),
+  scaling = arch === 'x86_64' ? tscScaling() : undefined,
+): string {
   const km = /^(\d+)\.(\d+)/.exec(kernel);
   return `hvtrace: @host ${name} arch=${arch}${hz !== undefined ? ` freq=${hz}` : ''}${scaling !== undefined ? ` tsc_scaling=${scaling ? 1 : 0}` : ''}${km ? ` kernel=${km[1]}.${km[2]}` : ''}`;
 }

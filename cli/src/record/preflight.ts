@@ -9,7 +9,11 @@ import { hostArch, type RecordArch } from './arch';
 export const TRACEFS = '/sys/kernel/tracing';
 const LEGACY = '/sys/kernel/debug/tracing';
 
-export interface Preflight { tracefs: string; arch: RecordArch; mounted: boolean }
+export interface Preflight {
+  tracefs: string;
+  arch: RecordArch;
+  mounted: boolean;
+}
 
 /** The tracefs root, mounting it when needed. */
 function tracefsRoot(): { root: string; mounted: boolean } {
@@ -23,10 +27,13 @@ function tracefsRoot(): { root: string; mounted: boolean } {
 export function preflight(requested?: RecordArch): Preflight {
   const arch = hostArch();
   if (!arch) throw new CliError(`hvtimer record runs on x86_64 and arm64 hosts, not ${process.arch}`);
-  if (requested && requested !== arch) throw new CliError(`cannot record ${requested} on this ${arch} host (the probes use the host's registers)`);
+  if (requested && requested !== arch)
+    throw new CliError(`cannot record ${requested} on this ${arch} host (the probes use the host's registers)`);
   if (process.getuid?.() !== 0) throw new CliError('hvtimer record needs root (tracefs and uprobes); run it with sudo');
   const { root, mounted } = tracefsRoot();
-  if (!existsSync(`${root}/uprobe_events`)) throw new CliError(`${root}/uprobe_events is missing: this kernel has no uprobe events (CONFIG_UPROBE_EVENTS)`);
-  if (!existsSync(`${root}/instances`)) throw new CliError(`${root}/instances is missing: this kernel has no tracing instances`);
+  if (!existsSync(`${root}/uprobe_events`))
+    throw new CliError(`${root}/uprobe_events is missing: this kernel has no uprobe events (CONFIG_UPROBE_EVENTS)`);
+  if (!existsSync(`${root}/instances`))
+    throw new CliError(`${root}/instances is missing: this kernel has no tracing instances`);
   return { tracefs: root, arch, mounted };
 }

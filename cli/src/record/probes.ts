@@ -16,7 +16,10 @@
 import { ARCHES, type RecordArch } from './arch';
 
 /** A fetch-arg with `A` standing for the ioctl's argument register. */
-export interface ProbeField { name: string; fetch: string }
+export interface ProbeField {
+  name: string;
+  fetch: string;
+}
 
 export interface IoctlProbe {
   ioctl: string;
@@ -42,41 +45,73 @@ const cpuidFields = (): ProbeField[] => {
   }
   return out;
 };
-const clockFields = (): ProbeField[] => [f('clock', '+0(A):u64'), f('flags', '+8(A):x32'), f('realtime', '+16(A):u64'), f('host_tsc', '+24(A):u64')];
-const tscStateFields = (): ProbeField[] => [f('flags', '+0(A):x32'), f('nsec', '+8(A):u64'), f('tsc', '+16(A):u64'), f('tsc_adjust', '+24(A):u64')];
+const clockFields = (): ProbeField[] => [
+  f('clock', '+0(A):u64'),
+  f('flags', '+8(A):x32'),
+  f('realtime', '+16(A):u64'),
+  f('host_tsc', '+24(A):u64'),
+];
+const tscStateFields = (): ProbeField[] => [
+  f('flags', '+0(A):x32'),
+  f('nsec', '+8(A):u64'),
+  f('tsc', '+16(A):u64'),
+  f('tsc_adjust', '+24(A):u64'),
+];
 const msrFields = (): ProbeField[] => [f('nmsrs', '+0(A):u32'), f('msrs', `+8(A):x64[${2 * MSR_ENTRIES}]`)];
 
 export const IOCTL_PROBES: readonly IoctlProbe[] = [
-  { ioctl: 'KVM_CREATE_VM', req: 0xAE01n, entry: [f('type', 'A:u64')], ret: [] },
-  { ioctl: 'KVM_CREATE_VCPU', req: 0xAE41n, entry: [f('id', 'A:u64')], ret: [] },
-  { ioctl: 'KVM_RUN', req: 0xAE80n, entry: [], ret: [] },
-  { ioctl: 'KVM_SET_ONE_REG', req: 0x4010AEACn, entry: [f('id', '+0(A):x64'), f('value', '+0(+8(A)):x64')], ret: [] },
-  { ioctl: 'KVM_GET_ONE_REG', req: 0x4010AEABn, entry: [f('id', '+0(A):x64')], ret: [f('id', '+0(A):x64'), f('value', '+0(+8(A)):x64')] },
-  { ioctl: 'KVM_ARM_SET_COUNTER_OFFSET', req: 0x4010AEB5n, arch: 'arm64', entry: [f('counter_offset', '+0(A):x64'), f('reserved', '+8(A):x64')], ret: [] },
-  { ioctl: 'KVM_SET_DEVICE_ATTR', req: 0x4018AEE1n, entry: [f('flags', '+0(A):x32'), f('group', '+4(A):u32'), f('attr', '+8(A):u64'), f('value', '+0(+16(A)):x64')], ret: [] },
-  { ioctl: 'KVM_GET_DEVICE_ATTR', req: 0x4018AEE2n, entry: [f('group', '+4(A):u32'), f('attr', '+8(A):u64')], ret: [f('group', '+4(A):u32'), f('attr', '+8(A):u64'), f('value', '+0(+16(A)):x64')] },
-  { ioctl: 'KVM_HAS_DEVICE_ATTR', req: 0x4018AEE3n, entry: [f('group', '+4(A):u32'), f('attr', '+8(A):u64')], ret: [] },
-  { ioctl: 'KVM_SET_CLOCK', req: 0x4030AE7Bn, arch: 'x86_64', entry: clockFields(), ret: [] },
-  { ioctl: 'KVM_GET_CLOCK', req: 0x8030AE7Cn, arch: 'x86_64', entry: [], ret: clockFields() },
-  { ioctl: 'KVM_KVMCLOCK_CTRL', req: 0xAEADn, arch: 'x86_64', entry: [], ret: [] },
-  { ioctl: 'KVM_SET_TSC_KHZ', req: 0xAEA2n, arch: 'x86_64', entry: [f('khz', 'A:u64')], ret: [] },
-  { ioctl: 'KVM_GET_TSC_KHZ', req: 0xAEA3n, arch: 'x86_64', entry: [], ret: [] },
-  { ioctl: 'KVM_SET_MSRS', req: 0x4008AE89n, arch: 'x86_64', entry: msrFields(), ret: [] },
-  { ioctl: 'KVM_GET_MSRS', req: 0xC008AE88n, arch: 'x86_64', entry: [f('nmsrs', '+0(A):u32')], ret: msrFields() },
-  { ioctl: 'KVM_SET_CPUID2', req: 0x4008AE90n, arch: 'x86_64', entry: cpuidFields(), ret: [] },
+  { ioctl: 'KVM_CREATE_VM', req: 0xae01n, entry: [f('type', 'A:u64')], ret: [] },
+  { ioctl: 'KVM_CREATE_VCPU', req: 0xae41n, entry: [f('id', 'A:u64')], ret: [] },
+  { ioctl: 'KVM_RUN', req: 0xae80n, entry: [], ret: [] },
+  { ioctl: 'KVM_SET_ONE_REG', req: 0x4010aeacn, entry: [f('id', '+0(A):x64'), f('value', '+0(+8(A)):x64')], ret: [] },
+  {
+    ioctl: 'KVM_GET_ONE_REG',
+    req: 0x4010aeabn,
+    entry: [f('id', '+0(A):x64')],
+    ret: [f('id', '+0(A):x64'), f('value', '+0(+8(A)):x64')],
+  },
+  {
+    ioctl: 'KVM_ARM_SET_COUNTER_OFFSET',
+    req: 0x4010aeb5n,
+    arch: 'arm64',
+    entry: [f('counter_offset', '+0(A):x64'), f('reserved', '+8(A):x64')],
+    ret: [],
+  },
+  {
+    ioctl: 'KVM_SET_DEVICE_ATTR',
+    req: 0x4018aee1n,
+    entry: [f('flags', '+0(A):x32'), f('group', '+4(A):u32'), f('attr', '+8(A):u64'), f('value', '+0(+16(A)):x64')],
+    ret: [],
+  },
+  {
+    ioctl: 'KVM_GET_DEVICE_ATTR',
+    req: 0x4018aee2n,
+    entry: [f('group', '+4(A):u32'), f('attr', '+8(A):u64')],
+    ret: [f('group', '+4(A):u32'), f('attr', '+8(A):u64'), f('value', '+0(+16(A)):x64')],
+  },
+  { ioctl: 'KVM_HAS_DEVICE_ATTR', req: 0x4018aee3n, entry: [f('group', '+4(A):u32'), f('attr', '+8(A):u64')], ret: [] },
+  { ioctl: 'KVM_SET_CLOCK', req: 0x4030ae7bn, arch: 'x86_64', entry: clockFields(), ret: [] },
+  { ioctl: 'KVM_GET_CLOCK', req: 0x8030ae7cn, arch: 'x86_64', entry: [], ret: clockFields() },
+  { ioctl: 'KVM_KVMCLOCK_CTRL', req: 0xaeadn, arch: 'x86_64', entry: [], ret: [] },
+  { ioctl: 'KVM_SET_TSC_KHZ', req: 0xaea2n, arch: 'x86_64', entry: [f('khz', 'A:u64')], ret: [] },
+  { ioctl: 'KVM_GET_TSC_KHZ', req: 0xaea3n, arch: 'x86_64', entry: [], ret: [] },
+  { ioctl: 'KVM_SET_MSRS', req: 0x4008ae89n, arch: 'x86_64', entry: msrFields(), ret: [] },
+  { ioctl: 'KVM_GET_MSRS', req: 0xc008ae88n, arch: 'x86_64', entry: [f('nmsrs', '+0(A):u32')], ret: msrFields() },
+  { ioctl: 'KVM_SET_CPUID2', req: 0x4008ae90n, arch: 'x86_64', entry: cpuidFields(), ret: [] },
   // Proposed, never merged (docs/format.md#41-ioctl--vmm-to-kvm): their numbers now belong to the Xen attrs with
   // a different size, so the full request code still identifies them.
-  { ioctl: 'KVM_SET_TSC_STATE', req: 0x4020AEC8n, arch: 'x86_64', entry: tscStateFields(), ret: [] },
-  { ioctl: 'KVM_GET_TSC_STATE', req: 0x8020AEC9n, arch: 'x86_64', entry: [], ret: tscStateFields() },
+  { ioctl: 'KVM_SET_TSC_STATE', req: 0x4020aec8n, arch: 'x86_64', entry: tscStateFields(), ret: [] },
+  { ioctl: 'KVM_GET_TSC_STATE', req: 0x8020aec9n, arch: 'x86_64', entry: [], ret: tscStateFields() },
 ];
 
 /** Event names in the capture. */
 export const entryEvent = (ioctl: string): string => `hvt_${ioctl}`;
 export const returnEvent = (ioctl: string): string => `hvt_${ioctl}_ret`;
 export const CATCH_ALL = 'ioctl';
-export const KVMIO = 0xAEn;
+export const KVMIO = 0xaen;
 
-export const probesFor = (arch: RecordArch): IoctlProbe[] => IOCTL_PROBES.filter((p) => p.arch === undefined || p.arch === arch);
+export const probesFor = (arch: RecordArch): IoctlProbe[] =>
+  IOCTL_PROBES.filter((p) => p.arch === undefined || p.arch === arch);
 
 export interface ProbeSite {
   /** The path uprobe_events resolves (the VMM's libc, or the VMM itself for static builds). */
@@ -97,7 +132,8 @@ export interface ProbeDefinition {
 }
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
-const fields = (arch: RecordArch, list: ProbeField[]): string => list.map((x) => ` ${x.name}=${x.fetch.replace(/\bA\b/g, ARCHES[arch].arg)}`).join('');
+const fields = (arch: RecordArch, list: ProbeField[]): string =>
+  list.map((x) => ` ${x.name}=${x.fetch.replace(/\bA\b/g, ARCHES[arch].arg)}`).join('');
 
 /** Every uprobe_events line for one recording: per-ioctl pairs plus the catch-all. With no return
  * site, one uretprobe `hvt_ioctl_ret` (result only, libc's -1 on error) replaces the `_ret` events. */
@@ -109,19 +145,39 @@ export function probeDefinitions(arch: RecordArch, group: string, site: ProbeSit
   const out: ProbeDefinition[] = [];
   const probes = probesFor(arch);
   for (const p of probes) {
-    out.push({ event: `${group}/${entryEvent(p.ioctl)}`, line: `p:${group}/${entryEvent(p.ioctl)} ${at(site.entryOffset)}${head}${fields(arch, p.entry)}`, filter: `req == ${hex(p.req)}` });
+    out.push({
+      event: `${group}/${entryEvent(p.ioctl)}`,
+      line: `p:${group}/${entryEvent(p.ioctl)} ${at(site.entryOffset)}${head}${fields(arch, p.entry)}`,
+      filter: `req == ${hex(p.req)}`,
+    });
     if (site.returnOffset !== undefined) {
-      out.push({ event: `${group}/${returnEvent(p.ioctl)}`, line: `p:${group}/${returnEvent(p.ioctl)} ${at(site.returnOffset)}${retHead}${fields(arch, p.ret)}`, filter: `req == ${hex(p.req)}` });
+      out.push({
+        event: `${group}/${returnEvent(p.ioctl)}`,
+        line: `p:${group}/${returnEvent(p.ioctl)} ${at(site.returnOffset)}${retHead}${fields(arch, p.ret)}`,
+        filter: `req == ${hex(p.req)}`,
+      });
     }
   }
   // The catch-all: any other KVM ioctl (_IOC_TYPE == KVMIO, bits 8..15 of the request).
   const others = `kvmio == ${hex(KVMIO)}${probes.map((p) => ` && req != ${hex(p.req)}`).join('')}`;
   const kvmio = ` kvmio=${a.req}:b8@8/32`;
-  out.push({ event: `${group}/${entryEvent(CATCH_ALL)}`, line: `p:${group}/${entryEvent(CATCH_ALL)} ${at(site.entryOffset)}${head}${kvmio}`, filter: others });
+  out.push({
+    event: `${group}/${entryEvent(CATCH_ALL)}`,
+    line: `p:${group}/${entryEvent(CATCH_ALL)} ${at(site.entryOffset)}${head}${kvmio}`,
+    filter: others,
+  });
   if (site.returnOffset !== undefined) {
-    out.push({ event: `${group}/${returnEvent(CATCH_ALL)}`, line: `p:${group}/${returnEvent(CATCH_ALL)} ${at(site.returnOffset)}${retHead}${kvmio}`, filter: others });
+    out.push({
+      event: `${group}/${returnEvent(CATCH_ALL)}`,
+      line: `p:${group}/${returnEvent(CATCH_ALL)} ${at(site.returnOffset)}${retHead}${kvmio}`,
+      filter: others,
+    });
   } else {
-    out.push({ event: `${group}/${returnEvent(CATCH_ALL)}`, line: `r:${group}/${returnEvent(CATCH_ALL)} ${at(site.entryOffset)} ret=$retval:s64`, filter: '' });
+    out.push({
+      event: `${group}/${returnEvent(CATCH_ALL)}`,
+      line: `r:${group}/${returnEvent(CATCH_ALL)} ${at(site.entryOffset)} ret=$retval:s64`,
+      filter: '',
+    });
   }
   return out;
 }

@@ -22,5 +22,8 @@ test('the other architecture: one line, exit 2, nothing set up', () => {
   const host = other === 'arm64' ? 'x86_64' : 'arm64';
   const r = run('--arch', other, '--', '/bin/true');
   assert.equal(r.status, 2);
-  assert.equal(r.stderr, `hvtimer: cannot record ${other} on this ${host} host (the probes use the host's registers)\n`);
+  assert.equal(
+    r.stderr,
+    `hvtimer: cannot record ${other} on this ${host} host (the probes use the host's registers)\n`,
+  );
 });

@@ -40,7 +40,8 @@ function checkOutput(output: string, force: boolean): void {
 function chooseClock(session: RecordingSession, arch: RecordArch, requested?: string): string {
   const available = session.availableClocks();
   if (requested) {
-    if (!available.includes(requested)) throw new CliError(`--clock ${requested}: this kernel's trace clocks are ${available.join(', ')}`);
+    if (!available.includes(requested))
+      throw new CliError(`--clock ${requested}: this kernel's trace clocks are ${available.join(', ')}`);
     return requested;
   }
   const counter = ARCHES[arch].counterClock;
@@ -60,7 +61,9 @@ export async function runRecord(o: RecordOptions, err: (s: string) => void): Pro
   let target: Target | undefined;
   let interrupted: string | undefined;
   let wake: () => void = () => {};
-  const stopRequested = new Promise<void>((r) => { wake = r; });
+  const stopRequested = new Promise<void>((r) => {
+    wake = r;
+  });
   const onSignal = (sig: NodeJS.Signals): void => {
     if (interrupted) return;
     interrupted = sig;
@@ -87,7 +90,9 @@ export async function runRecord(o: RecordOptions, err: (s: string) => void): Pro
     const stale = removeStale(pre.tracefs);
     if (stale.length) {
       const dirs = stale.filter((x) => x.includes('/instances/'));
-      err(`hvtimer record: removed what a killed recorder left behind: ${[...dirs, `${stale.length - dirs.length} uprobe(s) of ${[...new Set(stale.filter((x) => !dirs.includes(x)).map((x) => x.split('/')[0]))].join(', ') || 'no group'}`].join(', ')}\n`);
+      err(
+        `hvtimer record: removed what a killed recorder left behind: ${[...dirs, `${stale.length - dirs.length} uprobe(s) of ${[...new Set(stale.filter((x) => !dirs.includes(x)).map((x) => x.split('/')[0]))].join(', ') || 'no group'}`].join(', ')}\n`,
+      );
     }
 
     session = new RecordingSession(pre.tracefs);
@@ -95,7 +100,10 @@ export async function runRecord(o: RecordOptions, err: (s: string) => void): Pro
     const clock = chooseClock(session, arch, o.clock);
     const counterClock = clock === ARCHES[arch].counterClock;
     // On another clock, anchor the host counter through a helper instance (anchor.ts).
-    const anchorClock = !counterClock && ARCHES[arch].counterClock && session.availableClocks().includes(ARCHES[arch].counterClock) ? ARCHES[arch].counterClock : undefined;
+    const anchorClock =
+      !counterClock && ARCHES[arch].counterClock && session.availableClocks().includes(ARCHES[arch].counterClock)
+        ? ARCHES[arch].counterClock
+        : undefined;
     session.setClock(clock);
     session.setBufferKb(o.bufferKb);
     session.setOption('record-tgid', true);
@@ -117,16 +125,25 @@ export async function runRecord(o: RecordOptions, err: (s: string) => void): Pro
     freq = counterFrequency(arch);
     if (!freq && counterClock) {
       const c = await calibrateNow(session);
-      if (c) freq = { hz: c.hz, source: `calibration against CLOCK_MONOTONIC over ${c.seconds.toFixed(2)} s, ±${c.errorPpm.toFixed(1)} ppm` };
+      if (c)
+        freq = {
+          hz: c.hz,
+          source: `calibration against CLOCK_MONOTONIC over ${c.seconds.toFixed(2)} s, ±${c.errorPpm.toFixed(1)} ppm`,
+        };
     } else if (counterClock) {
       writeSamples((t) => session!.marker(t), 1, 5);
     }
     session.marker(captureMarker(clock));
     session.marker(hostDirective(arch, freq?.hz));
     for (const m of factMarkers({
-      clock, freqSource: freq?.source ?? 'nowhere (unknown)', vendor: kvmVendor(),
-      ioctl: `${loc.path}:0x${loc.entryOffset.toString(16)} (${loc.symbol})`, returnSite: loc.returnSite, target: target.describe,
-    })) session.marker(m);
+      clock,
+      freqSource: freq?.source ?? 'nowhere (unknown)',
+      vendor: kvmVendor(),
+      ioctl: `${loc.path}:0x${loc.entryOffset.toString(16)} (${loc.symbol})`,
+      returnSite: loc.returnSite,
+      target: target.describe,
+    }))
+      session.marker(m);
     if (anchorClock) writeAnchors(session, anchorClock, 1, 3);
     err(`hvtimer record: recording ${target.describe} (pid ${target.pid}) on the ${clock} clock; Ctrl-C stops\n`);
 
@@ -156,7 +173,19 @@ export async function runRecord(o: RecordOptions, err: (s: string) => void): Pro
   }
   const leftovers = session?.leftovers() ?? [];
   if (stats) {
-    for (const l of formatSummary({ output, stats, loss, missing, freq, calibration, exit, interrupted, leftovers, cleanupErrors: session?.cleanupErrors ?? [] })) err(`${l}\n`);
+    for (const l of formatSummary({
+      output,
+      stats,
+      loss,
+      missing,
+      freq,
+      calibration,
+      exit,
+      interrupted,
+      leftovers,
+      cleanupErrors: session?.cleanupErrors ?? [],
+    }))
+      err(`${l}\n`);
   } else if (leftovers.length || session?.cleanupErrors.length) {
     err(`hvtimer: cleanup FAILED: ${[...leftovers, ...(session?.cleanupErrors ?? [])].join('; ')}\n`);
   }

@@ -25,20 +25,31 @@ export function formatSummary(s: SummaryInput): string[] {
   const kinds = [...s.stats.events.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   for (const [name, n] of kinds) out.push(`  ${String(n).padStart(8)}  ${name}`);
   const overrun = s.loss.reduce((a, l) => a + l.overrun + l.dropped, 0);
-  out.push(overrun || s.stats.lostInline
-    ? `  lost events: ${overrun} (${s.loss.filter((l) => l.overrun + l.dropped).map((l) => `cpu${l.cpu}: ${l.overrun + l.dropped}`).join(', ')}); ${s.stats.lostInline} reported in the text — increase --buffer-kb`
-    : '  lost events: 0');
+  out.push(
+    overrun || s.stats.lostInline
+      ? `  lost events: ${overrun} (${s.loss
+          .filter((l) => l.overrun + l.dropped)
+          .map((l) => `cpu${l.cpu}: ${l.overrun + l.dropped}`)
+          .join(', ')}); ${s.stats.lostInline} reported in the text — increase --buffer-kb`
+      : '  lost events: 0',
+  );
   if (s.freq) out.push(`  host counter: ${mhz(s.freq.hz)} (${s.freq.source})`);
   if (s.calibration) {
     const c = s.calibration;
-    const vs = s.freq ? `, ${((Number(c.hz - s.freq.hz) / Number(s.freq.hz)) * 1e6).toFixed(1)} ppm from the above` : '';
-    out.push(`  calibration against CLOCK_MONOTONIC over ${c.seconds.toFixed(2)} s: ${mhz(c.hz)} ± ${c.errorPpm.toFixed(1)} ppm${vs}`);
+    const vs = s.freq
+      ? `, ${((Number(c.hz - s.freq.hz) / Number(s.freq.hz)) * 1e6).toFixed(1)} ppm from the above`
+      : '';
+    out.push(
+      `  calibration against CLOCK_MONOTONIC over ${c.seconds.toFixed(2)} s: ${mhz(c.hz)} ± ${c.errorPpm.toFixed(1)} ppm${vs}`,
+    );
   }
   if (s.missing.length) out.push(`  not on this kernel: ${s.missing.join(', ')}`);
   if (s.interrupted) out.push(`  stopped by ${s.interrupted}`);
   if (s.exit) out.push(`  command exited ${s.exit.signal ? `on ${s.exit.signal}` : `with status ${s.exit.code}`}`);
-  out.push(s.leftovers.length || s.cleanupErrors.length
-    ? `  cleanup FAILED: left ${s.leftovers.join(', ') || 'nothing'}; ${s.cleanupErrors.join('; ')}`
-    : '  cleanup: probes and instance removed');
+  out.push(
+    s.leftovers.length || s.cleanupErrors.length
+      ? `  cleanup FAILED: left ${s.leftovers.join(', ') || 'nothing'}; ${s.cleanupErrors.join('; ')}`
+      : '  cleanup: probes and instance removed',
+  );
   return out;
 }

@@ -28,10 +28,12 @@ const ARM64_MOV_X8_IOCTL = (0xd2800008 | (SYS_IOCTL_ARM64 << 5)) >>> 0; // movz 
 function x86Site(code: Buffer): SyscallSite | undefined {
   const movEax = Buffer.from([0xb8, SYS_IOCTL_X86_64, 0, 0, 0]);
   const sites: number[] = [];
-  for (let i = code.indexOf(Buffer.from([0x0f, 0x05])); i >= 0; i = code.indexOf(Buffer.from([0x0f, 0x05]), i + 1)) sites.push(i);
+  for (let i = code.indexOf(Buffer.from([0x0f, 0x05])); i >= 0; i = code.indexOf(Buffer.from([0x0f, 0x05]), i + 1))
+    sites.push(i);
   const direct = sites.find((i) => i >= 5 && code.subarray(i - 5, i).equals(movEax));
   if (direct !== undefined) return { offset: direct + 2, how: 'mov $16,%eax; syscall' };
-  if (sites.length === 1 && code.subarray(0, sites[0]).includes(movEax)) return { offset: sites[0] + 2, how: 'the only syscall after mov $16,%eax' };
+  if (sites.length === 1 && code.subarray(0, sites[0]).includes(movEax))
+    return { offset: sites[0] + 2, how: 'the only syscall after mov $16,%eax' };
   return undefined;
 }
 

@@ -25,7 +25,9 @@ export function procState(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 const until = async (cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> => {
@@ -37,22 +39,47 @@ const until = async (cond: () => boolean, what: string, timeoutMs = 10_000): Pro
 };
 
 export async function startCommand(argv: string[]): Promise<Target> {
-  const child: ChildProcess = spawn('/bin/sh', ['-c', 'kill -STOP $$; exec "$@"', 'hvtimer-record', ...argv], { stdio: 'inherit' });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const child: ChildProcess = spawn('/bin/sh', ['-c', 'kill -STOP $$; exec "$@"', 'hvtimer-record', ...argv], {
+    stdio: 'inherit',
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const spawnError = new Promise<Error>((resolve) => child.on('error', resolve));
   const pid = child.pid;
   if (pid === undefined) throw new CliError(`cannot start ${argv[0]}: ${(await spawnError).message}`);
   let done = false;
-  void exited.then(() => { done = true; });
+  void exited.then(() => {
+    done = true;
+  });
   await until(() => done || procState(pid) === 'T', `${argv[0]} to start`);
   if (done) throw new CliError(`${argv[0]} exited before it started`);
   return {
     pid,
     tids: () => [pid],
-    resume: () => { process.kill(pid, 'SIGCONT'); },
+    resume: () => {
+      process.kill(pid, 'SIGCONT');
+    },
     exited,
-    interrupt: (signal) => { if (!done) { try { process.kill(pid, signal); process.kill(pid, 'SIGCONT'); } catch { /* gone */ } } },
-    kill: () => { if (!done) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } } },
+    interrupt: (signal) => {
+      if (!done) {
+        try {
+          process.kill(pid, signal);
+          process.kill(pid, 'SIGCONT');
+        } catch {
+          /* gone */
+        }
+      }
+    },
+    kill: () => {
+      if (!done) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+    },
     describe: argv.join(' '),
   };
 }
@@ -61,12 +88,28 @@ export function followProcess(pid: number): Target {
   if (procState(pid) === undefined) throw new CliError(`no process ${pid}`);
   let stop: () => void = () => {};
   const exited = new Promise<undefined>((resolve) => {
-    const timer = setInterval(() => { if (procState(pid) === undefined || procState(pid) === 'Z') { clearInterval(timer); resolve(undefined); } }, 100);
-    stop = () => { clearInterval(timer); resolve(undefined); };
+    const timer = setInterval(() => {
+      if (procState(pid) === undefined || procState(pid) === 'Z') {
+        clearInterval(timer);
+        resolve(undefined);
+      }
+    }, 100);
+    stop = () => {
+      clearInterval(timer);
+      resolve(undefined);
+    };
   });
   return {
     pid,
-    tids: () => { try { return readdirSync(`/proc/${pid}/task`).map(Number).filter((n) => n > 0); } catch { return [pid]; } },
+    tids: () => {
+      try {
+        return readdirSync(`/proc/${pid}/task`)
+          .map(Number)
+          .filter((n) => n > 0);
+      } catch {
+        return [pid];
+      }
+    },
     resume: () => {},
     exited,
     interrupt: () => stop(),

@@ -23,16 +23,27 @@ test('a session appends its probes, writes filters into its instance, and append
   s.create();
   assert.equal(readFileSync(s.file('tracing_on'), 'utf8'), '0');
   mkdirSync(s.file('events', 'hvtimer_77_beef', 'hvt_KVM_RUN'), { recursive: true });
-  s.defineProbe({ event: 'hvtimer_77_beef/hvt_KVM_RUN', line: 'p:hvtimer_77_beef/hvt_KVM_RUN /l:0x10 fd=%di:s32', filter: 'req == 0xae80' });
+  s.defineProbe({
+    event: 'hvtimer_77_beef/hvt_KVM_RUN',
+    line: 'p:hvtimer_77_beef/hvt_KVM_RUN /l:0x10 fd=%di:s32',
+    filter: 'req == 0xae80',
+  });
   assert.equal(readFileSync(s.file('events', 'hvtimer_77_beef', 'hvt_KVM_RUN', 'filter'), 'utf8'), 'req == 0xae80');
   s.cleanup();
-  assert.equal(readFileSync(path.join(root, 'uprobe_events'), 'utf8'),
-    'p:someone_else/probe /bin/true:0x1000\np:hvtimer_77_beef/hvt_KVM_RUN /l:0x10 fd=%di:s32\n-:hvtimer_77_beef/hvt_KVM_RUN\n');
+  assert.equal(
+    readFileSync(path.join(root, 'uprobe_events'), 'utf8'),
+    'p:someone_else/probe /bin/true:0x1000\np:hvtimer_77_beef/hvt_KVM_RUN /l:0x10 fd=%di:s32\n-:hvtimer_77_beef/hvt_KVM_RUN\n',
+  );
   // A plain directory cannot be rmdir'ed with files in it: the failure is kept, not thrown, and reported.
   assert.match(s.cleanupErrors.join(), /removing .*hvtimer-77-beef/);
   assert.deepEqual(s.leftovers(), [s.instance, 'p:hvtimer_77_beef/hvt_KVM_RUN']);
   s.cleanup(); // idempotent: nothing is appended twice
-  assert.equal(readFileSync(path.join(root, 'uprobe_events'), 'utf8').split('\n').filter((l) => l.startsWith('-:')).length, 1);
+  assert.equal(
+    readFileSync(path.join(root, 'uprobe_events'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('-:')).length,
+    1,
+  );
 });
 
 test('events this kernel lacks are reported, the others enabled with their filters', () => {
@@ -51,7 +62,10 @@ test('stale leftovers: groups and instances of recorders that are gone are remov
   const root = fakeTracefs();
   // pid 2^22 + 1 is above pid_max's ceiling (4194304): no such process can exist.
   const dead = 4194305;
-  writeFileSync(path.join(root, 'uprobe_events'), `p:hvtimer_${dead}_ab/hvt_KVM_RUN /l:0x10\nr:hvtimer_${process.pid}_cd/hvt_ioctl_ret /l:0x10\np:someone_else/probe /bin/true:0x1000\n`);
+  writeFileSync(
+    path.join(root, 'uprobe_events'),
+    `p:hvtimer_${dead}_ab/hvt_KVM_RUN /l:0x10\nr:hvtimer_${process.pid}_cd/hvt_ioctl_ret /l:0x10\np:someone_else/probe /bin/true:0x1000\n`,
+  );
   mkdirSync(path.join(root, 'instances', `hvtimer-${dead}-ab`));
   mkdirSync(path.join(root, 'instances', `hvtimer-${process.pid}-cd`));
   const removed = removeStale(root);

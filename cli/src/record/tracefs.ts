@@ -14,14 +14,23 @@ const GROUP_RE = /^hvtimer_(\d+)_[0-9a-f]+$/;
 const INSTANCE_RE = /^hvtimer-(\d+)-[0-9a-f]+$/; // the anchor's helper instance ends in `a`, a hex digit too
 
 const alive = (pid: number): boolean => {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 };
 
 /** One write(2) of `text` (tracefs parses each write). `append` keeps uprobe_events' other probes:
  * opening it with O_TRUNC would delete every uprobe on the system. */
 export function writeTracefs(file: string, text: string, append = false): void {
   const fd = openSync(file, append ? 'a' : 'w');
-  try { writeSync(fd, text); } finally { closeSync(fd); }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export class TracefsError extends CliError {}
@@ -36,32 +45,52 @@ export class RecordingSession {
   private cleaned = false;
   readonly cleanupErrors: string[] = [];
 
-  constructor(readonly root: string, tag = `${process.pid}_${Math.floor(Math.random() * 0x10000).toString(16)}`) {
+  constructor(
+    readonly root: string,
+    tag = `${process.pid}_${Math.floor(Math.random() * 0x10000).toString(16)}`,
+  ) {
     this.group = `hvtimer_${tag}`;
     this.instance = path.join(root, 'instances', `hvtimer-${tag.replace('_', '-')}`);
   }
 
   /** A file of the instance. */
-  file(...parts: string[]): string { return path.join(this.instance, ...parts); }
+  file(...parts: string[]): string {
+    return path.join(this.instance, ...parts);
+  }
 
   /** The kernel's explanation of the last failed tracefs write (tracing/error_log). */
   private lastError(): string {
     try {
       const lines = readFileSync(path.join(this.root, 'error_log'), 'utf8').trim().split('\n');
-      return lines.slice(-3).map((l) => l.trim()).join(' ');
-    } catch { return ''; }
+      return lines
+        .slice(-3)
+        .map((l) => l.trim())
+        .join(' ');
+    } catch {
+      return '';
+    }
   }
 
   private write(file: string, text: string, what: string, append = false): void {
-    try { writeTracefs(file, text, append); } catch (e) {
+    try {
+      writeTracefs(file, text, append);
+    } catch (e) {
       const detail = this.lastError();
       throw new TracefsError(`${what} failed: ${(e as Error).message}${detail ? ` (error_log: ${detail})` : ''}`);
     }
   }
 
   create(): void {
-    try { readdirSync(path.join(this.root, 'instances')); } catch { throw new TracefsError(`${this.root}/instances is missing: this kernel has no tracing instances`); }
-    try { mkdirSync(this.instance); } catch (e) { throw new TracefsError(`cannot create the tracing instance ${this.instance}: ${(e as Error).message}`); }
+    try {
+      readdirSync(path.join(this.root, 'instances'));
+    } catch {
+      throw new TracefsError(`${this.root}/instances is missing: this kernel has no tracing instances`);
+    }
+    try {
+      mkdirSync(this.instance);
+    } catch (e) {
+      throw new TracefsError(`cannot create the tracing instance ${this.instance}: ${(e as Error).message}`);
+    }
     this.created = true;
     this.write(this.file('tracing_on'), '0', 'stopping the new instance');
   }
@@ -69,7 +98,11 @@ export class RecordingSession {
   /** A second instance next to the main one (instances/hvtimer-PID-RANDa), for the anchor. */
   createExtra(clock: string): string {
     const dir = `${this.instance}a`;
-    try { mkdirSync(dir); } catch (e) { throw new TracefsError(`cannot create the tracing instance ${dir}: ${(e as Error).message}`); }
+    try {
+      mkdirSync(dir);
+    } catch (e) {
+      throw new TracefsError(`cannot create the tracing instance ${dir}: ${(e as Error).message}`);
+    }
     this.extra.push(dir);
     this.write(path.join(dir, 'trace_clock'), clock, `trace_clock ${clock} of ${dir}`);
     return dir;
@@ -77,21 +110,43 @@ export class RecordingSession {
 
   /** Removes a helper instance now (cleanup() removes any that are left). */
   removeExtra(dir: string): void {
-    try { writeTracefs(path.join(dir, 'tracing_on'), '0'); rmdirSync(dir); } catch (e) { this.cleanupErrors.push(`removing ${dir}: ${(e as Error).message}`); return; }
+    try {
+      writeTracefs(path.join(dir, 'tracing_on'), '0');
+      rmdirSync(dir);
+    } catch (e) {
+      this.cleanupErrors.push(`removing ${dir}: ${(e as Error).message}`);
+      return;
+    }
     this.extra.splice(this.extra.indexOf(dir), 1);
   }
 
   /** One write to a helper instance's file. */
-  writeExtra(dir: string, file: string, text: string): void { this.write(path.join(dir, file), text, `${file} of ${dir}`); }
+  writeExtra(dir: string, file: string, text: string): void {
+    this.write(path.join(dir, file), text, `${file} of ${dir}`);
+  }
 
-  setClock(clock: string): void { this.write(this.file('trace_clock'), clock, `trace_clock ${clock}`); }
-  setBufferKb(kb: number): void { this.write(this.file('buffer_size_kb'), String(kb), `buffer_size_kb ${kb}`); }
-  setOption(name: string, on: boolean): void { this.write(this.file('options', name), on ? '1' : '0', `option ${name}`); }
+  setClock(clock: string): void {
+    this.write(this.file('trace_clock'), clock, `trace_clock ${clock}`);
+  }
+  setBufferKb(kb: number): void {
+    this.write(this.file('buffer_size_kb'), String(kb), `buffer_size_kb ${kb}`);
+  }
+  setOption(name: string, on: boolean): void {
+    this.write(this.file('options', name), on ? '1' : '0', `option ${name}`);
+  }
   /** Only these tasks' events (and, with event-fork, their future threads and children). */
-  setPids(pids: number[]): void { this.write(this.file('set_event_pid'), pids.join(' '), 'set_event_pid'); }
-  tracing(on: boolean): void { this.write(this.file('tracing_on'), on ? '1' : '0', 'tracing_on'); }
-  marker(text: string): void { this.write(this.file('trace_marker'), text, 'trace_marker'); }
-  availableClocks(): string[] { return readFileSync(this.file('trace_clock'), 'utf8').replace(/[[\]]/g, '').trim().split(/\s+/); }
+  setPids(pids: number[]): void {
+    this.write(this.file('set_event_pid'), pids.join(' '), 'set_event_pid');
+  }
+  tracing(on: boolean): void {
+    this.write(this.file('tracing_on'), on ? '1' : '0', 'tracing_on');
+  }
+  marker(text: string): void {
+    this.write(this.file('trace_marker'), text, 'trace_marker');
+  }
+  availableClocks(): string[] {
+    return readFileSync(this.file('trace_clock'), 'utf8').replace(/[[\]]/g, '').trim().split(/\s+/);
+  }
 
   defineProbe(def: ProbeDefinition): void {
     this.write(path.join(this.root, 'uprobe_events'), `${def.line}\n`, `defining uprobe ${def.event}`, true);
@@ -107,7 +162,10 @@ export class RecordingSession {
   enableEvents(events: TraceEvent[]): string[] {
     const missing: string[] = [];
     for (const e of events) {
-      if (!existsSync(this.file('events', e.event, 'enable'))) { missing.push(e.event); continue; }
+      if (!existsSync(this.file('events', e.event, 'enable'))) {
+        missing.push(e.event);
+        continue;
+      }
       if (e.filter) this.write(this.file('events', e.event, 'filter'), e.filter, `filter of ${e.event}`);
       this.write(this.file('events', e.event, 'enable'), '1', `enabling ${e.event}`);
     }
@@ -119,7 +177,11 @@ export class RecordingSession {
     if (this.cleaned) return;
     this.cleaned = true;
     const attempt = (what: string, fn: () => void): void => {
-      try { fn(); } catch (e) { this.cleanupErrors.push(`${what}: ${(e as Error).message}`); }
+      try {
+        fn();
+      } catch (e) {
+        this.cleanupErrors.push(`${what}: ${(e as Error).message}`);
+      }
     };
     if (this.created && existsSync(this.instance)) {
       attempt('tracing_on', () => writeTracefs(this.file('tracing_on'), '0'));
@@ -128,7 +190,10 @@ export class RecordingSession {
     }
     for (const dir of this.extra.splice(0)) {
       if (!existsSync(dir)) continue;
-      attempt(`removing ${dir}`, () => { writeTracefs(path.join(dir, 'tracing_on'), '0'); rmdirSync(dir); });
+      attempt(`removing ${dir}`, () => {
+        writeTracefs(path.join(dir, 'tracing_on'), '0');
+        rmdirSync(dir);
+      });
     }
     for (const ev of [...this.probes].reverse()) {
       attempt(`removing uprobe ${ev}`, () => writeTracefs(path.join(this.root, 'uprobe_events'), `-:${ev}\n`, true));
@@ -142,8 +207,11 @@ export class RecordingSession {
     if (existsSync(this.instance)) out.push(this.instance);
     if (existsSync(`${this.instance}a`)) out.push(`${this.instance}a`);
     try {
-      for (const l of readFileSync(path.join(this.root, 'uprobe_events'), 'utf8').split('\n')) if (/^[pr]:/.test(l) && l.includes(`:${this.group}/`)) out.push(l.split(' ')[0]);
-    } catch { /* unreadable: nothing to report */ }
+      for (const l of readFileSync(path.join(this.root, 'uprobe_events'), 'utf8').split('\n'))
+        if (/^[pr]:/.test(l) && l.includes(`:${this.group}/`)) out.push(l.split(' ')[0]);
+    } catch {
+      /* unreadable: nothing to report */
+    }
     return out;
   }
 }
@@ -158,18 +226,36 @@ export function removeStale(root: string): string[] {
     if (!m || alive(Number(m[1]))) continue;
     const dir = path.join(instances, name);
     for (const f of [path.join(dir, 'tracing_on'), path.join(dir, 'events', 'enable')]) {
-      try { if (existsSync(f)) writeTracefs(f, '0'); } catch { /* best effort: rmdir below disables them too */ }
+      try {
+        if (existsSync(f)) writeTracefs(f, '0');
+      } catch {
+        /* best effort: rmdir below disables them too */
+      }
     }
-    try { rmdirSync(dir); removed.push(dir); } catch { /* reported by leftovers */ }
+    try {
+      rmdirSync(dir);
+      removed.push(dir);
+    } catch {
+      /* reported by leftovers */
+    }
   }
   let defs = '';
-  try { defs = readFileSync(path.join(root, 'uprobe_events'), 'utf8'); } catch { return removed; }
+  try {
+    defs = readFileSync(path.join(root, 'uprobe_events'), 'utf8');
+  } catch {
+    return removed;
+  }
   for (const l of defs.split('\n')) {
     const m = /^[pr]:([^/\s]+)\/(\S+)/.exec(l);
     if (!m) continue;
     const g = GROUP_RE.exec(m[1]);
     if (!g || alive(Number(g[1]))) continue;
-    try { writeTracefs(path.join(root, 'uprobe_events'), `-:${m[1]}/${m[2]}\n`, true); removed.push(`${m[1]}/${m[2]}`); } catch { /* still busy */ }
+    try {
+      writeTracefs(path.join(root, 'uprobe_events'), `-:${m[1]}/${m[2]}\n`, true);
+      removed.push(`${m[1]}/${m[2]}`);
+    } catch {
+      /* still busy */
+    }
   }
   return removed;
 }

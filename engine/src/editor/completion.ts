@@ -81,7 +81,8 @@ function hostArch(analysis: Analysis, name: string): Arch | undefined {
   for (let l = 0; l < doc.lineCount; l++) {
     if (!doc.text(l).trimStart().startsWith('@host')) continue;
     const n = doc.node(l);
-    if (n.kind === 'directive' && n.directive.type === 'host' && n.directive.name.value === name) return n.directive.arch.value;
+    if (n.kind === 'directive' && n.directive.type === 'host' && n.directive.name.value === name)
+      return n.directive.arch.value;
   }
   return undefined;
 }

@@ -41,9 +41,22 @@ export function discontinuityOf(e: EventOf<'resumePoint'>, state: ModelState): D
   const deviation = signedDiff(e.gAfter, e.expected);
   const deviationNs = nsOfTicks(deviation, e.freqBefore);
   return {
-    line: state.line, vm, host, instance: e.inst, vcpu: e.vcpu, counterName: e.counterName, policy,
-    stopLine: e.stop.at.line, stopKind: e.stop.kind, downtimeNs: state.time - e.stop.time,
-    gBefore: e.gBefore, gAfter: e.gAfter, expected: e.expected, freq: e.freqBefore, deviation, deviationNs,
+    line: state.line,
+    vm,
+    host,
+    instance: e.inst,
+    vcpu: e.vcpu,
+    counterName: e.counterName,
+    policy,
+    stopLine: e.stop.at.line,
+    stopKind: e.stop.kind,
+    downtimeNs: state.time - e.stop.time,
+    gBefore: e.gBefore,
+    gAfter: e.gAfter,
+    expected: e.expected,
+    freq: e.freqBefore,
+    deviation,
+    deviationNs,
     withinTolerance: abs(deviation) <= ticksIn(state.tolerance, e.freqBefore),
     label: `Δ ${signedTicks(deviation)} ${ticksWord(deviation)} (${signedDuration(deviationNs)}) vs policy ${policy}`,
   };

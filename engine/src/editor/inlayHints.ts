@@ -9,7 +9,16 @@ import type { ModelState } from '../replay/state';
 import type { LineNode, Statement } from '../syntax/ast';
 import { signedDiff } from '../values/u64';
 import { discontinuityOf, type Discontinuity } from './discontinuity';
-import { fixedDuration, formatDuration, formatTime, guestSeconds, lineNo, signedDuration, signedTicks, ticksWord } from '../values/format';
+import {
+  fixedDuration,
+  formatDuration,
+  formatTime,
+  guestSeconds,
+  lineNo,
+  signedDuration,
+  signedTicks,
+  ticksWord,
+} from '../values/format';
 import { nsOfTicks } from '../values/units';
 import { instanceKey } from '../../../protocol/instanceKey';
 
@@ -65,7 +74,14 @@ function instanceOf(node: LineNode): string | undefined {
   return `${node.statement.where.host.value}/${node.statement.where.vm.value}`;
 }
 
-function hintsFor(line: number, stmt: Statement, state: ModelState, events: ReplayEvent[], before: Fingerprint, now: Fingerprint): InlayHint[] {
+function hintsFor(
+  line: number,
+  stmt: Statement,
+  state: ModelState,
+  events: ReplayEvent[],
+  before: Fingerprint,
+  now: Fingerprint,
+): InlayHint[] {
   const character = stmt.span.end;
   const out: InlayHint[] = [];
   const vm = stmt.where.vm?.value;
@@ -81,22 +97,47 @@ function hintsFor(line: number, stmt: Statement, state: ModelState, events: Repl
     const vcpu = stmt.where.vcpu?.value;
     const ids = [...rec.counters.keys()].filter((id) => vcpu === undefined || id === vcpu).sort((a, b) => a - b);
     const name = host.arch === 'arm64' ? 'CNTVCT' : 'TSC';
-    const parts = uniform(ids.map((id) => ({ id, text: `${name} ${rec.counters.get(id)!} (${guestSeconds(rec.counters.get(id)!, rec.freq.get(id)!)})` })));
-    out.push({ line, character, kind: 'stop', label: `⏸ ${parts}`, tooltip: `the guest stopped here (${rec.kind}): G_before for the next resume point` });
+    const parts = uniform(
+      ids.map((id) => ({
+        id,
+        text: `${name} ${rec.counters.get(id)!} (${guestSeconds(rec.counters.get(id)!, rec.freq.get(id)!)})`,
+      })),
+    );
+    out.push({
+      line,
+      character,
+      kind: 'stop',
+      label: `⏸ ${parts}`,
+      tooltip: `the guest stopped here (${rec.kind}): G_before for the next resume point`,
+    });
   } else if (changed || resume.length) {
     const vcpu = stmt.where.vcpu?.value;
     const ids = [...inst!.vcpus.keys()].filter((id) => vcpu === undefined || id === vcpu).sort((a, b) => a - b);
     if (ids.length) {
       const name = host.arch === 'arm64' ? 'CNTVCT' : 'TSC';
-      const parts = uniform(ids.map((id) => {
-        const v = inst!.vcpus.get(id)!;
-        const c = guestCounter(host, v, state.time);
-        return { id, text: `${name} ${c} (${guestSeconds(c, guestFreq(host, v))})` };
-      }));
-      out.push({ line, character, kind: 'state', label: `⟶ ${parts}`, tooltip: `guest ${name} after line ${lineNo(line)}, as guest time at ${host.name}'s frequency` });
+      const parts = uniform(
+        ids.map((id) => {
+          const v = inst!.vcpus.get(id)!;
+          const c = guestCounter(host, v, state.time);
+          return { id, text: `${name} ${c} (${guestSeconds(c, guestFreq(host, v))})` };
+        }),
+      );
+      out.push({
+        line,
+        character,
+        kind: 'state',
+        label: `⟶ ${parts}`,
+        tooltip: `guest ${name} after line ${lineNo(line)}, as guest time at ${host.name}'s frequency`,
+      });
     }
     if (host.arch === 'x86_64' && inst!.kvmclockKnown && events.some((e) => e.kind === 'clockSet')) {
-      out.push({ line, character, kind: 'state', label: `⟶ kvmclock ${kvmclockAt(inst!, state.time)} ns`, tooltip: 'kvmclock after this statement' });
+      out.push({
+        line,
+        character,
+        kind: 'state',
+        label: `⟶ kvmclock ${kvmclockAt(inst!, state.time)} ns`,
+        tooltip: 'kvmclock after this statement',
+      });
     }
   }
   for (const e of resume) {
@@ -106,9 +147,12 @@ function hintsFor(line: number, stmt: Statement, state: ModelState, events: Repl
   for (const e of events) {
     if (e.kind !== 'timerArmed') continue;
     const inNs = e.deadline - state.time;
-    const what = e.timer === 'lapic' ? (e.byTime ? `expiry ${formatTime(e.cmp)} s` : `TSC deadline ${e.cmp}`) : `CVAL ${e.cmp}`;
+    const what =
+      e.timer === 'lapic' ? (e.byTime ? `expiry ${formatTime(e.cmp)} s` : `TSC deadline ${e.cmp}`) : `CVAL ${e.cmp}`;
     out.push({
-      line, character, kind: 'timer',
+      line,
+      character,
+      kind: 'timer',
       label: inNs > 0n ? `fires at +${fixedDuration(inNs)}` : 'fires at once',
       tooltip: `the ${TIMER_WORDS[e.timer]} of vcpu${e.vcpu} (${what}) fires at ${formatTime(e.deadline)} s${inNs > 0n ? `, ${formatDuration(inNs)} after this statement` : ': its compare value has already passed'}`,
     });
@@ -116,7 +160,13 @@ function hintsFor(line: number, stmt: Statement, state: ModelState, events: Repl
   return out;
 }
 
-const TIMER_WORDS: Record<string, string> = { vtimer: 'virtual timer', ptimer: 'physical timer', hvtimer: 'EL2 virtual timer', hptimer: 'EL2 physical timer', lapic: 'LAPIC timer' };
+const TIMER_WORDS: Record<string, string> = {
+  vtimer: 'virtual timer',
+  ptimer: 'physical timer',
+  hvtimer: 'EL2 virtual timer',
+  hptimer: 'EL2 physical timer',
+  lapic: 'LAPIC timer',
+};
 
 /** `CNTVCT 0 (+0.000 s)` when every vCPU shows the same, else `vcpu0 CNTVCT … · vcpu1 CNTVCT …`. */
 function uniform(parts: { id: number; text: string }[]): string {

@@ -1,6 +1,18 @@
 // What is under a position of a line: the parsed node and the token the cursor is on, with its
 // role (a host, a VM, an ioctl, a register, a number and what unit it is in).
-import type { AttrGroupRef, AttrRef, Body, DirectiveLine, LineNode, MsrRef, RegRef, SmcccRef, Span, Statement, Tok } from '../syntax/ast';
+import type {
+  AttrGroupRef,
+  AttrRef,
+  Body,
+  DirectiveLine,
+  LineNode,
+  MsrRef,
+  RegRef,
+  SmcccRef,
+  Span,
+  Statement,
+  Tok,
+} from '../syntax/ast';
 import type { TraceDocument } from '../syntax/document';
 
 export const contains = (span: Span, character: number): boolean => character >= span.start && character < span.end;
@@ -50,19 +62,28 @@ function statementTarget(stmt: Statement, ch: number, text: string): Target | un
   if (contains(w.host.span, ch)) return { kind: 'host', name: w.host.value, span: w.host.span };
   if (w.vm && contains(w.vm.span, ch)) return { kind: 'vm', name: w.vm.value, span: w.vm.span };
   if (w.vcpu && contains(w.vcpu.span, ch)) return { kind: 'vcpu', id: w.vcpu.value, span: w.vcpu.span };
-  if (stmt.actor.value === 'ioctl' && contains(stmt.op.span, ch)) return { kind: 'ioctl', span: stmt.op.span, text: text.slice(stmt.op.span.start, stmt.op.span.end) };
+  if (stmt.actor.value === 'ioctl' && contains(stmt.op.span, ch))
+    return { kind: 'ioctl', span: stmt.op.span, text: text.slice(stmt.op.span.start, stmt.op.span.end) };
   const b = stmt.body;
   if (b.type === 'migrate' && contains(b.to.span, ch)) return { kind: 'host', name: b.to.value, span: b.to.span };
-  if ((b.type === 'set_one_reg' || b.type === 'get_one_reg') && contains(b.reg.span, ch)) return { kind: 'register', span: b.reg.span, tok: b.reg };
+  if ((b.type === 'set_one_reg' || b.type === 'get_one_reg') && contains(b.reg.span, ch))
+    return { kind: 'register', span: b.reg.span, tok: b.reg };
   if (b.type === 'device_attr') {
     if (contains(b.group.span, ch)) return { kind: 'attrGroup', span: b.group.span, tok: b.group };
     if (contains(b.attr.span, ch)) return { kind: 'attr', span: b.attr.span, tok: b.attr };
   }
   if (b.type === 'set_msrs' || b.type === 'get_msrs') {
-    const msr = [...b.type === 'get_msrs' ? b.msrs : [], ...(b.type === 'set_msrs' ? b.writes : b.values).map((x) => x.msr)].find((m) => contains(m.span, ch));
+    const msr = [
+      ...(b.type === 'get_msrs' ? b.msrs : []),
+      ...(b.type === 'set_msrs' ? b.writes : b.values).map((x) => x.msr),
+    ].find((m) => contains(m.span, ch));
     if (msr) return { kind: 'msr', span: msr.span, tok: msr };
   }
-  if ((b.type === 'guest_read' || b.type === 'guest_write') && typeof b.reg.value !== 'string' && contains(b.reg.span, ch)) {
+  if (
+    (b.type === 'guest_read' || b.type === 'guest_write') &&
+    typeof b.reg.value !== 'string' &&
+    contains(b.reg.span, ch)
+  ) {
     return { kind: 'msr', span: b.reg.span, tok: b.reg as Tok<MsrRef> };
   }
   if (b.type === 'hvc') {
@@ -70,21 +91,38 @@ function statementTarget(stmt: Statement, ch: number, text: string): Target | un
     if (fn) return { kind: 'smccc', span: fn.span, tok: fn };
   }
   const num = findNumber(b, ch);
-  if (num) return { kind: 'number', span: num.tok.span, value: num.tok.value, unit: unitOf(b, num.path), key: num.path.filter((p) => !/^\d+$/.test(p)).at(-1) ?? '', text: text.slice(num.tok.span.start, num.tok.span.end) };
+  if (num)
+    return {
+      kind: 'number',
+      span: num.tok.span,
+      value: num.tok.value,
+      unit: unitOf(b, num.path),
+      key: num.path.filter((p) => !/^\d+$/.test(p)).at(-1) ?? '',
+      text: text.slice(num.tok.span.start, num.tok.span.end),
+    };
   return undefined;
 }
 
 function directiveTarget(d: DirectiveLine, ch: number, text: string): Target | undefined {
   const dir = d.directive;
-  const num = (tok: Tok<bigint>, unit: NumberUnit, key: string): Target => ({ kind: 'number', span: tok.span, value: tok.value, unit, key, text: text.slice(tok.span.start, tok.span.end) });
+  const num = (tok: Tok<bigint>, unit: NumberUnit, key: string): Target => ({
+    kind: 'number',
+    span: tok.span,
+    value: tok.value,
+    unit,
+    key,
+    text: text.slice(tok.span.start, tok.span.end),
+  });
   if (dir.type === 'host') {
     if (contains(dir.name.span, ch)) return { kind: 'host', name: dir.name.value, span: dir.name.span };
     if (contains(dir.freq.span, ch)) return num(dir.freq, 'hz', 'freq');
     if (dir.counter && contains(dir.counter.value.span, ch)) return num(dir.counter.value, 'ticks', 'counter');
     if (dir.counter && contains(dir.counter.time.span, ch)) return num(dir.counter.time, 'ns', 'time');
   }
-  if (dir.type === 'vm' && contains(dir.name.span, ch)) return { kind: 'vm', name: dir.name.value, span: dir.name.span };
-  if (dir.type === 'tolerance' && dir.duration && contains(dir.duration.span, ch)) return num(dir.duration, 'ns', 'tolerance');
+  if (dir.type === 'vm' && contains(dir.name.span, ch))
+    return { kind: 'vm', name: dir.name.value, span: dir.name.span };
+  if (dir.type === 'tolerance' && dir.duration && contains(dir.duration.span, ch))
+    return num(dir.duration, 'ns', 'tolerance');
   return undefined;
 }
 
@@ -113,7 +151,12 @@ function unitOf(b: Body, path: string[]): NumberUnit {
   if (key === 'khz') return 'khz';
   if (key === 'flags') return 'flags';
   if (key === 'version') return 'plain';
-  if (b.type === 'guest_read' && typeof b.reg.value === 'string' && ['stolen_time', 'steal', 'kvmclock'].includes(b.reg.value)) return 'ns';
+  if (
+    b.type === 'guest_read' &&
+    typeof b.reg.value === 'string' &&
+    ['stolen_time', 'steal', 'kvmclock'].includes(b.reg.value)
+  )
+    return 'ns';
   if (b.type === 'device_attr') {
     const a = b.attr.value;
     const role = 'known' in a ? a.known.role : undefined;
@@ -126,7 +169,13 @@ function unitOf(b: Body, path: string[]): NumberUnit {
     const role = w && 'known' in w.msr.value ? w.msr.value.known.role : undefined;
     if (role === 'kvm_steal_time' || role === 'kvm_system_time') return 'address';
   }
-  if (b.type === 'guest_write' && typeof b.reg.value !== 'string' && 'known' in b.reg.value && ['kvm_steal_time', 'kvm_system_time'].includes(b.reg.value.known.role)) return 'address';
+  if (
+    b.type === 'guest_write' &&
+    typeof b.reg.value !== 'string' &&
+    'known' in b.reg.value &&
+    ['kvm_steal_time', 'kvm_system_time'].includes(b.reg.value.known.role)
+  )
+    return 'address';
   if (b.type === 'hvc') return 'address';
   return 'ticks';
 }

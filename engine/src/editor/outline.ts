@@ -19,10 +19,20 @@ export interface OutlineSymbol {
   children: OutlineSymbol[];
 }
 
-interface Extent { first: number; last: number; selection: Range }
+interface Extent {
+  first: number;
+  last: number;
+  selection: Range;
+}
 
-const lineRange = (doc: TraceDocument, first: number, last: number): Range => ({ start: { line: first, character: 0 }, end: { line: last, character: doc.text(last).length } });
-const span = (line: number, start: number, end: number): Range => ({ start: { line, character: start }, end: { line, character: end } });
+const lineRange = (doc: TraceDocument, first: number, last: number): Range => ({
+  start: { line: first, character: 0 },
+  end: { line: last, character: doc.text(last).length },
+});
+const span = (line: number, start: number, end: number): Range => ({
+  start: { line, character: start },
+  end: { line, character: end },
+});
 
 const LIFECYCLE = new Set(['pause', 'resume', 'migrate', 'snapshot', 'restore']);
 
@@ -45,7 +55,8 @@ export function outline(doc: TraceDocument): OutlineSymbol[] {
   let lastContent = -1;
   const extend = <T extends Extent>(map: Map<string, T>, key: string, line: number, make: () => T): void => {
     const e = map.get(key);
-    if (e) e.last = line; else map.set(key, make());
+    if (e) e.last = line;
+    else map.set(key, make());
   };
   for (let line = 0; line < doc.lineCount; line++) {
     const node = doc.node(line);
@@ -54,11 +65,22 @@ export function outline(doc: TraceDocument): OutlineSymbol[] {
       const d = node.directive;
       if (d.type === 'host') {
         const sel = span(line, d.name.span.start, d.name.span.end);
-        hosts.push({ name: d.name.value, detail: `${d.arch.value} · ${formatFrequency(d.freq.value)}`, kind: 'host', range: lineRange(doc, line, line), selectionRange: sel, children: [] });
+        hosts.push({
+          name: d.name.value,
+          detail: `${d.arch.value} · ${formatFrequency(d.freq.value)}`,
+          kind: 'host',
+          range: lineRange(doc, line, line),
+          selectionRange: sel,
+          children: [],
+        });
       } else if (d.type === 'vm' && !vmDecl.has(d.name.value)) {
         const details = [`policy ${d.policy?.value ?? 'advance'}`];
         if (d.vcpus) details.push(`${d.vcpus.value} vCPUs`);
-        vmDecl.set(d.name.value, { line, range: span(line, d.name.span.start, d.name.span.end), detail: details.join(' · ') });
+        vmDecl.set(d.name.value, {
+          line,
+          range: span(line, d.name.span.start, d.name.span.end),
+          detail: details.join(' · '),
+        });
       }
       continue;
     }
@@ -70,15 +92,23 @@ export function outline(doc: TraceDocument): OutlineSymbol[] {
     if (!vm) continue;
     const instKey = instanceKey(stmt.where.host.value, vm.value);
     const whereSel = span(line, stmt.where.span.start, stmt.where.span.end);
-    extend(vmUse, vm.value, line, () => ({ first: line, last: line, selection: span(line, vm.span.start, vm.span.end) }));
+    extend(vmUse, vm.value, line, () => ({
+      first: line,
+      last: line,
+      selection: span(line, vm.span.start, vm.span.end),
+    }));
     extend(instances, instKey, line, () => ({ first: line, last: line, selection: whereSel, vm: vm.value }));
     const id = stmt.body.type === 'create_vcpu' ? stmt.body.id.value : stmt.where.vcpu?.value;
     if (id !== undefined) {
       const m = vcpus.get(instKey) ?? new Map<number, Extent>();
       vcpus.set(instKey, m);
-      const sel = stmt.body.type === 'create_vcpu' ? span(line, stmt.body.id.span.start, stmt.body.id.span.end) : span(line, stmt.where.vcpu!.span.start, stmt.where.vcpu!.span.end);
+      const sel =
+        stmt.body.type === 'create_vcpu'
+          ? span(line, stmt.body.id.span.start, stmt.body.id.span.end)
+          : span(line, stmt.where.vcpu!.span.start, stmt.where.vcpu!.span.end);
       const e = m.get(id);
-      if (e) e.last = line; else m.set(id, { first: line, last: line, selection: sel });
+      if (e) e.last = line;
+      else m.set(id, { first: line, last: line, selection: sel });
     }
   }
 
@@ -87,7 +117,8 @@ export function outline(doc: TraceDocument): OutlineSymbol[] {
   const instancesOf = new Map<string, [string, Extent & { vm: string }][]>();
   for (const entry of instances) {
     const list = instancesOf.get(entry[1].vm);
-    if (list) list.push(entry); else instancesOf.set(entry[1].vm, [entry]);
+    if (list) list.push(entry);
+    else instancesOf.set(entry[1].vm, [entry]);
   }
   for (const name of new Set([...vmDecl.keys(), ...vmUse.keys()])) {
     const decl = vmDecl.get(name);
@@ -96,14 +127,32 @@ export function outline(doc: TraceDocument): OutlineSymbol[] {
     const last = Math.max(decl?.line ?? -1, use?.last ?? -1);
     const children: OutlineSymbol[] = [];
     for (const [key, inst] of instancesOf.get(name) ?? []) {
-      const vc = [...(vcpus.get(key) ?? new Map<number, Extent>())].sort((a, b) => a[0] - b[0]).map(([id, e]): OutlineSymbol => ({
-        name: `vcpu${id}`, detail: `lines ${e.first + 1}–${e.last + 1}`, kind: 'vcpu', range: lineRange(doc, e.first, e.last), selectionRange: e.selection, children: [],
-      }));
-      children.push({ name: key, detail: `lines ${inst.first + 1}–${inst.last + 1}`, kind: 'instance', range: lineRange(doc, inst.first, inst.last), selectionRange: inst.selection, children: vc });
+      const vc = [...(vcpus.get(key) ?? new Map<number, Extent>())]
+        .sort((a, b) => a[0] - b[0])
+        .map(([id, e]): OutlineSymbol => ({
+          name: `vcpu${id}`,
+          detail: `lines ${e.first + 1}–${e.last + 1}`,
+          kind: 'vcpu',
+          range: lineRange(doc, e.first, e.last),
+          selectionRange: e.selection,
+          children: [],
+        }));
+      children.push({
+        name: key,
+        detail: `lines ${inst.first + 1}–${inst.last + 1}`,
+        kind: 'instance',
+        range: lineRange(doc, inst.first, inst.last),
+        selectionRange: inst.selection,
+        children: vc,
+      });
     }
     vms.push({
-      name, detail: decl?.detail ?? 'declared implicitly', kind: 'vm', range: lineRange(doc, first, last),
-      selectionRange: decl?.range ?? use!.selection, children,
+      name,
+      detail: decl?.detail ?? 'declared implicitly',
+      kind: 'vm',
+      range: lineRange(doc, first, last),
+      selectionRange: decl?.range ?? use!.selection,
+      children,
     });
   }
 
@@ -117,23 +166,40 @@ export function outline(doc: TraceDocument): OutlineSymbol[] {
     let end = sectionStarts[0].line - 1;
     while (end > firstStatement && doc.node(end).kind === 'empty') end--;
     const stmt = (doc.node(firstStatement) as { statement: Statement }).statement;
-    sections.push({ name: 'start', detail: `t = ${formatTime(stmt.time.value)} s`, kind: 'section', range: lineRange(doc, firstStatement, end), selectionRange: span(firstStatement, stmt.span.start, stmt.span.end), children: [] });
+    sections.push({
+      name: 'start',
+      detail: `t = ${formatTime(stmt.time.value)} s`,
+      kind: 'section',
+      range: lineRange(doc, firstStatement, end),
+      selectionRange: span(firstStatement, stmt.span.start, stmt.span.end),
+      children: [],
+    });
   }
   sectionStarts.forEach((s, i) => {
     sections.push({
-      name: sectionName(s.stmt), detail: `t = ${formatTime(s.stmt.time.value)} s`, kind: 'section', range: lineRange(doc, s.line, ends(i)),
-      selectionRange: span(s.line, s.stmt.span.start, s.stmt.span.end), children: [],
+      name: sectionName(s.stmt),
+      detail: `t = ${formatTime(s.stmt.time.value)} s`,
+      kind: 'section',
+      range: lineRange(doc, s.line, ends(i)),
+      selectionRange: span(s.line, s.stmt.span.start, s.stmt.span.end),
+      children: [],
     });
   });
   return [...hosts, ...vms, ...sections];
 }
 
-export interface FoldingRange { startLine: number; endLine: number; kind: 'region' | 'comment' }
+export interface FoldingRange {
+  startLine: number;
+  endLine: number;
+  kind: 'region' | 'comment';
+}
 
 /** Folding: each life-cycle section, and runs of two or more comment-only lines. */
 export function foldingRanges(doc: TraceDocument): FoldingRange[] {
   const out: FoldingRange[] = [];
-  for (const s of outline(doc)) if (s.kind === 'section' && s.range.end.line > s.range.start.line) out.push({ startLine: s.range.start.line, endLine: s.range.end.line, kind: 'region' });
+  for (const s of outline(doc))
+    if (s.kind === 'section' && s.range.end.line > s.range.start.line)
+      out.push({ startLine: s.range.start.line, endLine: s.range.end.line, kind: 'region' });
   let run = -1;
   for (let line = 0; line <= doc.lineCount; line++) {
     const n = line < doc.lineCount ? doc.node(line) : undefined;

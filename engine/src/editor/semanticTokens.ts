@@ -27,11 +27,21 @@ export function semanticTokens(doc: TraceDocument, from = 0, to = doc.lineCount 
   const declaredAt = new Map<string, number>();
   for (let line = 0; line < doc.lineCount; line++) {
     const n = doc.node(line);
-    if (n.kind === 'directive' && n.directive.type === 'host' && !declaredAt.has(n.directive.name.value)) declaredAt.set(n.directive.name.value, line);
+    if (n.kind === 'directive' && n.directive.type === 'host' && !declaredAt.has(n.directive.name.value))
+      declaredAt.set(n.directive.name.value, line);
   }
   const out: SemanticToken[] = [];
   const push = (line: number, tok: Tok<unknown>, kind: TokenKind, extra: Partial<SemanticToken> = {}): void => {
-    out.push({ line, start: tok.span.start, length: tok.span.end - tok.span.start, kind, declaration: false, decoded: false, proposed: false, ...extra });
+    out.push({
+      line,
+      start: tok.span.start,
+      length: tok.span.end - tok.span.start,
+      kind,
+      declaration: false,
+      decoded: false,
+      proposed: false,
+      ...extra,
+    });
   };
   const host = (line: number, tok: Tok<string>): void => {
     const at = declaredAt.get(tok.value);
@@ -52,7 +62,9 @@ export function semanticTokens(doc: TraceDocument, from = 0, to = doc.lineCount 
 }
 
 function statementTokens(
-  doc: TraceDocument, line: number, s: Statement,
+  doc: TraceDocument,
+  line: number,
+  s: Statement,
   push: (line: number, tok: Tok<unknown>, kind: TokenKind, extra?: Partial<SemanticToken>) => void,
   host: (line: number, tok: Tok<string>) => void,
 ): void {
@@ -71,6 +83,11 @@ function statementTokens(
   if ((b.type === 'set_one_reg' || b.type === 'get_one_reg') && 'known' in b.reg.value) {
     push(line, b.reg, 'register', { decoded: isNumber(raw(b.reg)), proposed: b.reg.value.known.proposed === true });
   }
-  const msrs = b.type === 'set_msrs' ? b.writes.map((w) => w.msr) : b.type === 'get_msrs' ? [...b.msrs, ...b.values.map((w) => w.msr)] : [];
+  const msrs =
+    b.type === 'set_msrs'
+      ? b.writes.map((w) => w.msr)
+      : b.type === 'get_msrs'
+        ? [...b.msrs, ...b.values.map((w) => w.msr)]
+        : [];
   for (const m of msrs) if ('known' in m.value && isNumber(raw(m))) push(line, m, 'msr', { decoded: true });
 }

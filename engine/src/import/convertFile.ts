@@ -17,7 +17,12 @@ import { isName, parseCounter, parseFrequency, parseTime } from '../values/parse
 export type LineStatus = 'used' | 'note' | 'ignored' | 'header' | 'blank' | 'unreadable' | 'lost' | 'continuation';
 
 /** One generated statement: `WHERE ACTOR OPERATION …` at a time, from a capture line. */
-export interface GeneratedItem { time: bigint; text: string; kind: 'statement' | 'note'; src: SourceRef }
+export interface GeneratedItem {
+  time: bigint;
+  text: string;
+  kind: 'statement' | 'note';
+  src: SourceRef;
+}
 
 export type FreqSource = 'marker' | 'option' | 'pvclock' | 'assumed';
 
@@ -52,14 +57,18 @@ export interface FileConversion {
 }
 
 export interface FileInput {
-  index: number; name: string; text: string;
+  index: number;
+  name: string;
+  text: string;
   /** `--host NAME=FILE`: wins over the name of the capture's `hvtrace: @host NAME …` marker, which wins over `defaultHost`. */
   host?: string;
   defaultHost: string;
-  freq?: bigint; vm: string;
+  freq?: bigint;
+  vm: string;
 }
 
-const ARM64_EVENTS = /^(?:kvm_timer_|kvm_get_timer_map|kvm_wfx_arm64|kvm_hvc_arm64|kvm_sys_access|vgic_|trap_reg|kvm_handle_sys_reg)/;
+const ARM64_EVENTS =
+  /^(?:kvm_timer_|kvm_get_timer_map|kvm_wfx_arm64|kvm_hvc_arm64|kvm_sys_access|vgic_|trap_reg|kvm_handle_sys_reg)/;
 const DEFAULT_FREQ = { x86_64: 1_000_000_000n, arm64: 25_000_000n } as const;
 /** Trace clocks whose value is not a time (trace_clock_counter, jiffies). */
 const NOT_TIME_CLOCKS = new Set(['counter', 'uptime']);
@@ -83,7 +92,10 @@ function rejoin(lines: string[], records: LineRecord[], status: LineStatus[]): v
       if (joined === undefined) continue;
       r.event.body = joined;
       r.event.endLine = j;
-      for (let k = i + 1; k <= j; k++) { records[k] = { kind: 'header' }; status[k] = 'continuation'; }
+      for (let k = i + 1; k <= j; k++) {
+        records[k] = { kind: 'header' };
+        status[k] = 'continuation';
+      }
       break;
     }
   }
@@ -117,18 +129,20 @@ function prescan(events: TraceEvent[], file: number): Prescan {
       // `hvtimer record`'s own account of the capture (recordings made before it wrote hvtrace-capture).
       p.vendor ??= /\bKVM vendor module (\w+)/.exec(m.text)?.[1];
       if (m.text.startsWith('hvtimer record: ')) p.recorderClock ??= /\btrace clock ([\w-]+);/.exec(m.text)?.[1];
-    }
-    else if (m.kind === 'anchor' || m.kind === 'anchorTsc') {
+    } else if (m.kind === 'anchor' || m.kind === 'anchorTsc') {
       const a = p.anchors.get(m.seq) ?? {};
-      if (m.kind === 'anchorTsc') a.tsc = m.tsc; else if (m.end) a.end ??= ev; else a.start ??= ev;
+      if (m.kind === 'anchorTsc') a.tsc = m.tsc;
+      else if (m.end) a.end ??= ev;
+      else a.start ??= ev;
       p.anchors.set(m.seq, a);
-    }
-    else if (m.kind === 'sample') p.sample ??= { counter: m.counter, event: ev };
+    } else if (m.kind === 'sample') p.sample ??= { counter: m.counter, event: ev };
     else if (m.kind === 'directive' && m.keyword === '@host') {
       p.hostSrc ??= { file, line: ev.line };
       const name = m.text.split(/\s+/)[1];
       if (name && isName(name) && !name.includes('=')) p.hostName ??= name;
-      for (const w of m.text.split(/\s+/).slice(2)) if (w.includes('=') && !p.hostArgs.has(w.slice(0, w.indexOf('=')))) p.hostArgs.set(w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1));
+      for (const w of m.text.split(/\s+/).slice(2))
+        if (w.includes('=') && !p.hostArgs.has(w.slice(0, w.indexOf('='))))
+          p.hostArgs.set(w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1));
     } else if (m.kind === 'statement') {
       const where = m.text.split(/\s+/)[0].split('/');
       if (where[1]) p.vmNames.add(where[1]);
@@ -144,7 +158,8 @@ function anchorOf(p: Prescan, timeOf: (ev: TraceEvent) => bigint): { value: bigi
   let best: { value: bigint; time: bigint; width: bigint } | undefined;
   for (const a of p.anchors.values()) {
     if (!a.start || !a.end || a.tsc === undefined) continue;
-    const s = timeOf(a.start), e = timeOf(a.end);
+    const s = timeOf(a.start),
+      e = timeOf(a.end);
     if (e < s || (best && e - s >= best.width)) continue;
     best = { value: a.tsc, time: (s + e) / 2n, width: e - s };
   }
@@ -154,10 +169,22 @@ function anchorOf(p: Prescan, timeOf: (ev: TraceEvent) => bigint): { value: bigi
 function archOf(events: TraceEvent[], p: Prescan): 'x86_64' | 'arm64' {
   const marker = p.hostArgs.get('arch');
   if (marker === 'arm64' || marker === 'x86_64') return marker;
-  return events.some((e) => ARM64_EVENTS.test(e.name) || (e.name === 'kvm_entry' && /^PC: /.test(e.body)) || (e.name === 'kvm_exit' && /_EC: /.test(e.body))) ? 'arm64' : 'x86_64';
+  return events.some(
+    (e) =>
+      ARM64_EVENTS.test(e.name) ||
+      (e.name === 'kvm_entry' && /^PC: /.test(e.body)) ||
+      (e.name === 'kvm_exit' && /_EC: /.test(e.body)),
+  )
+    ? 'arm64'
+    : 'x86_64';
 }
 
-function frequency(events: TraceEvent[], p: Prescan, arch: 'x86_64' | 'arm64', option: bigint | undefined): { freq: bigint; from: FreqSource } {
+function frequency(
+  events: TraceEvent[],
+  p: Prescan,
+  arch: 'x86_64' | 'arm64',
+  option: bigint | undefined,
+): { freq: bigint; from: FreqSource } {
   const marker = p.hostArgs.get('freq');
   const parsed = marker === undefined ? undefined : parseFrequency(marker);
   if (parsed?.ok) return { freq: parsed.value, from: 'marker' };
@@ -183,7 +210,18 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
   const layout = detectLayout(lines);
   const status: LineStatus[] = new Array(lines.length).fill('unreadable');
   const records = lines.map((text, i) => readLine(text, layout, input.index, i));
-  records.forEach((r, i) => { status[i] = r.kind === 'event' ? 'ignored' : r.kind === 'header' ? 'header' : r.kind === 'blank' ? 'blank' : r.kind === 'lost' ? 'lost' : 'unreadable'; });
+  records.forEach((r, i) => {
+    status[i] =
+      r.kind === 'event'
+        ? 'ignored'
+        : r.kind === 'header'
+          ? 'header'
+          : r.kind === 'blank'
+            ? 'blank'
+            : r.kind === 'lost'
+              ? 'lost'
+              : 'unreadable';
+  });
   rejoin(lines, records, status);
   const events = records.flatMap((r) => (r.kind === 'event' ? [r.event] : []));
   if (events.length === 0) return { error: notATraceMessage(input.name, input.text) };
@@ -193,31 +231,44 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
   const isHostEvent = (ev: TraceEvent): boolean => ev.source === hostSource;
   const p = prescan(events, input.index);
   if (p.clock !== undefined && NOT_TIME_CLOCKS.has(p.clock)) {
-    return { error: `${input.name} was recorded with the \`${p.clock}\` trace clock, which counts events (or jiffies), not time: record with mono, tai or x86-tsc (docs/capturing.md)` };
+    return {
+      error: `${input.name} was recorded with the \`${p.clock}\` trace clock, which counts events (or jiffies), not time: record with mono, tai or x86-tsc (docs/capturing.md)`,
+    };
   }
   const hostName = input.host ?? p.hostName ?? input.defaultHost;
   const arch = archOf(events, p);
   const { freq, from } = frequency(events, p, arch, input.freq);
-  const counterStamps = events.filter((e) => e.stamp.kind === 'counter').length * 2 > events.length && !(p.clock !== undefined && p.clock !== 'x86-tsc');
+  const counterStamps =
+    events.filter((e) => e.stamp.kind === 'counter').length * 2 > events.length &&
+    !(p.clock !== undefined && p.clock !== 'x86-tsc');
   const stamps = counterStamps ? 'counter' : 'ns';
   // With counter stamps (x86-tsc) the stamp is the host counter: time = stamp / freq.
-  const timeOfStamp = (s: Stamp): bigint => (s.kind === 'ns' ? s.ns : counterStamps ? (s.value * 1_000_000_000n) / freq : s.value);
+  const timeOfStamp = (s: Stamp): bigint =>
+    s.kind === 'ns' ? s.ns : counterStamps ? (s.value * 1_000_000_000n) / freq : s.value;
   const timeOf = (ev: TraceEvent): bigint => timeOfStamp(ev.stamp);
 
   const host: HostHeader = {
-    name: hostName, arch, freq, freqFrom: from, src: p.hostSrc,
-    extra: [...p.hostArgs].filter(([k]) => k !== 'arch' && k !== 'freq' && k !== 'counter' && k !== 'assumed').map(([k, v]) => `${k}=${v}`),
+    name: hostName,
+    arch,
+    freq,
+    freqFrom: from,
+    src: p.hostSrc,
+    extra: [...p.hostArgs]
+      .filter(([k]) => k !== 'arch' && k !== 'freq' && k !== 'counter' && k !== 'assumed')
+      .map(([k, v]) => `${k}=${v}`),
   };
   // PVM runs guests on the host's TSC and cannot scale it (KVM_CAP_TSC_CONTROL 0): a recording made
   // before the recorder wrote `tsc_scaling=` in its @host marker says so through its vendor module.
   if (arch === 'x86_64' && !p.hostArgs.has('tsc_scaling') && p.vendor === 'kvm_pvm') host.extra.push('tsc_scaling=0');
   const first = events.find((e) => e.stamp.kind === 'counter');
-  if (counterStamps && first && first.stamp.kind === 'counter') host.counter = { value: first.stamp.value, time: timeOf(first), from: 'stamps' };
+  if (counterStamps && first && first.stamp.kind === 'counter')
+    host.counter = { value: first.stamp.value, time: timeOf(first), from: 'stamps' };
   else if (p.sample) host.counter = { value: p.sample.counter, time: timeOf(p.sample.event), from: 'sample' };
   else if (anchorOf(p, timeOf)) host.counter = { ...anchorOf(p, timeOf)!, from: 'anchor' };
   else if (p.hostArgs.has('counter')) {
     const [v, t] = p.hostArgs.get('counter')!.split('@');
-    const value = parseCounter(v ?? ''), time = parseTime(t ?? '');
+    const value = parseCounter(v ?? ''),
+      time = parseTime(t ?? '');
     if (value.ok && time.ok) host.counter = { value: value.value, time: time.value, from: 'marker' };
   }
   if (!host.counter && arch === 'x86_64') {
@@ -255,22 +306,42 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
   // which takes a thread's first evidence for all time (a VMM may run several vCPUs on one thread).
   const threadVcpu = new Map<number, number>();
   const byThread = new Map<number, TraceEvent[]>();
-  for (const ev of events) { let list = byThread.get(ev.pid); if (!list) byThread.set(ev.pid, list = []); list.push(ev); }
+  for (const ev of events) {
+    let list = byThread.get(ev.pid);
+    if (!list) byThread.set(ev.pid, (list = []));
+    list.push(ev);
+  }
   /** The index of `ev` in its thread's events (by line: events are in line order). */
   const indexInThread = (ev: TraceEvent): { list: TraceEvent[]; i: number } => {
     const list = byThread.get(ev.pid) ?? [];
-    let lo = 0, hi = list.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (list[mid].line < ev.line) lo = mid + 1; else hi = mid; }
+    let lo = 0,
+      hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].line < ev.line) lo = mid + 1;
+      else hi = mid;
+    }
     return { list, i: lo };
   };
   const vmOf = (pid: number): string => threadVm.get(pid) ?? vm;
-  const whereOf = (at: At, pid: number): string => (at === 'host' ? hostName : at === 'vm' ? `${hostName}/${vmOf(pid)}` : `${hostName}/${vmOf(pid)}/vcpu${at.vcpu}`);
+  const whereOf = (at: At, pid: number): string =>
+    at === 'host' ? hostName : at === 'vm' ? `${hostName}/${vmOf(pid)}` : `${hostName}/${vmOf(pid)}/vcpu${at.vcpu}`;
   const kindOf = (text: string): GeneratedItem['kind'] => (/^\S+ vmm note\b/.test(text) ? 'note' : 'statement');
   const push = (ev: TraceEvent, text: string): void => {
-    items.push({ time: timeOf(ev), text, kind: kindOf(text), src: { file: input.index, line: ev.line }, placed: ev.line });
+    items.push({
+      time: timeOf(ev),
+      text,
+      kind: kindOf(text),
+      src: { file: input.index, line: ev.line },
+      placed: ev.line,
+    });
   };
   const ctx: MapContext = {
-    arch, host: hostName, vm, vmmReportsRuns: p.reportsRuns, hostCounterKnown: host.counter !== undefined,
+    arch,
+    host: hostName,
+    vm,
+    vmmReportsRuns: p.reportsRuns,
+    hostCounterKnown: host.counter !== undefined,
     threadVcpu: (ev) => threadVcpu.get(ev.pid) ?? identity.vcpuOf(ev.pid),
     vcpuOfThread: (pid) => threadVcpu.get(pid) ?? identity.vcpuOf(pid),
     emit: (ev, at, text) => push(ev, `${whereOf(at, ev.pid)} ${text}`),
@@ -281,24 +352,40 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
       const placed = anchor.line - 0.5;
       let k = items.length;
       while (k > 0 && items[k - 1].placed > placed) k--;
-      items.splice(k, 0, { time: timeOf(anchor), text, kind: kindOf(text), src: { file: input.index, line: src.line }, placed });
+      items.splice(k, 0, {
+        time: timeOf(anchor),
+        text,
+        kind: kindOf(text),
+        src: { file: input.index, line: src.line },
+        placed,
+      });
     },
-    setThreadVm: (pid, name) => { threadVm.set(pid, name); },
-    setThreadVcpu: (pid, vcpu) => { threadVcpu.set(pid, vcpu); },
+    setThreadVm: (pid, name) => {
+      threadVm.set(pid, name);
+    },
+    setThreadVcpu: (pid, vcpu) => {
+      threadVcpu.set(pid, vcpu);
+    },
     threadEventsBetween: (from, to) => {
       const { list, i } = indexInThread(from);
       const out: TraceEvent[] = [];
       for (let k = i + 1; k < list.length && list[k].line < to.line; k++) out.push(list[k]);
       return out;
     },
-    previousThreadEvent: (ev) => { const { list, i } = indexInThread(ev); return i > 0 ? list[i - 1] : undefined; },
+    previousThreadEvent: (ev) => {
+      const { list, i } = indexInThread(ev);
+      return i > 0 ? list[i - 1] : undefined;
+    },
     timeOfCounter: (value) => {
       if (counterStamps) return timeOfStamp({ kind: 'counter', value });
       const c = host.counter;
       return c === undefined ? undefined : c.time + ((value - c.value) * 1_000_000_000n) / freq;
     },
     directive: (ev, text) => directives.push({ text, src: { file: input.index, line: ev.line } }),
-    state: <T>(key: string, init: () => T): T => { if (!state.has(key)) state.set(key, init()); return state.get(key) as T; },
+    state: <T>(key: string, init: () => T): T => {
+      if (!state.has(key)) state.set(key, init());
+      return state.get(key) as T;
+    },
     timeOf,
     has: (name) => names.has(name),
   };
@@ -307,14 +394,25 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
   records.forEach((r, i) => {
     if (r.kind === 'lost') {
       const at = lastEvent ?? events.find((e) => e.line > i);
-      if (at) items.push({ time: timeOf(at), text: `${hostName}/${vm} vmm note ring buffer of CPU ${r.cpu} lost ${r.count ?? 'some'} events here: events are missing`, kind: 'note', src: { file: input.index, line: i }, placed: i });
+      if (at)
+        items.push({
+          time: timeOf(at),
+          text: `${hostName}/${vm} vmm note ring buffer of CPU ${r.cpu} lost ${r.count ?? 'some'} events here: events are missing`,
+          kind: 'note',
+          src: { file: input.index, line: i },
+          placed: i,
+        });
       return;
     }
     if (r.kind !== 'event') return;
     const ev = r.event;
     lastEvent = ev;
     const mapper = isHostEvent(ev) ? mapperFor(ev) : markerText(ev) !== undefined ? markerMapper : undefined;
-    let outcome: MapOutcome = mapper ? mapper.map(ev, ctx) : isHostEvent(ev) && /^kvm/.test(ev.name) ? 'note' : 'ignored';
+    let outcome: MapOutcome = mapper
+      ? mapper.map(ev, ctx)
+      : isHostEvent(ev) && /^kvm/.test(ev.name)
+        ? 'note'
+        : 'ignored';
     if (outcome === 'note') {
       push(ev, `${hostName}/${vm} vmm note ${noteText(ev)}`);
       outcome = 'note';
@@ -323,9 +421,23 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
   });
   finishMappers(ctx);
 
-  const usesCounterValues = items.some((it) => / (?:kvm timer_state|guest write (?:IA32_TSC_DEADLINE|IA32_TSC|CNT[PV]_CVAL_EL0)|kvm wait_lapic_expire)\b/.test(it.text));
+  const usesCounterValues = items.some((it) =>
+    / (?:kvm timer_state|guest write (?:IA32_TSC_DEADLINE|IA32_TSC|CNT[PV]_CVAL_EL0)|kvm wait_lapic_expire)\b/.test(
+      it.text,
+    ),
+  );
   return {
-    index: input.index, name: input.name, layout, clock: p.clock, stamps, host, vm, directives,
-    items: items.map(({ placed: _placed, ...it }) => it), status, events: events.length, usesCounterValues,
+    index: input.index,
+    name: input.name,
+    layout,
+    clock: p.clock,
+    stamps,
+    host,
+    vm,
+    directives,
+    items: items.map(({ placed: _placed, ...it }) => it),
+    status,
+    events: events.length,
+    usesCounterValues,
   };
 }

@@ -10,12 +10,15 @@ export function looksLikeCapture(text: string, name?: string): boolean {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/, 200);
   const first = lines.find((l) => l.trim() !== '');
   if (first === undefined || /^\s*@hvtrace\b/.test(first)) return false;
-  if (/^# tracer:/.test(first) || /^\s*(?:\S+:\s+)?cpus=\d+\s*$/.test(first) || /^version = \d+/.test(first)) return true;
+  if (/^# tracer:/.test(first) || /^\s*(?:\S+:\s+)?cpus=\d+\s*$/.test(first) || /^version = \d+/.test(first))
+    return true;
   const layout = detectLayout(lines);
-  let events = 0, other = 0;
+  let events = 0,
+    other = 0;
   for (const [i, l] of lines.entries()) {
     if (l.trim() === '' || l.trimStart().startsWith('#')) continue;
-    if (readLine(l, layout, 0, i).kind === 'event') events++; else other++;
+    if (readLine(l, layout, 0, i).kind === 'event') events++;
+    else other++;
   }
   return events >= 2 && events >= other;
 }

@@ -36,4 +36,7 @@ export type LineRecord =
   | { kind: 'unreadable' };
 
 /** Where a generated line came from: a line of an input file (0-based). */
-export interface SourceRef { file: number; line: number }
+export interface SourceRef {
+  file: number;
+  line: number;
+}

@@ -45,15 +45,21 @@ export class ThreadIdentity {
   /** The only vCPU id the capture names, if it names exactly one. */
   private soleVcpu?: number;
 
-  guestThread(pid: number): void { this.guestThreads.add(pid); }
+  guestThread(pid: number): void {
+    this.guestThreads.add(pid);
+  }
 
   /** The vCPU ids the capture's events name: with exactly one, an unnamed guest thread runs it. */
-  vcpusNamed(ids: ReadonlySet<number>): void { this.soleVcpu = ids.size === 1 ? [...ids][0] : undefined; }
+  vcpusNamed(ids: ReadonlySet<number>): void {
+    this.soleVcpu = ids.size === 1 ? [...ids][0] : undefined;
+  }
 
   vcpuOf(pid: number): number | undefined {
     return this.byEvent.get(pid) ?? this.byName.get(pid) ?? (this.guestThreads.has(pid) ? this.soleVcpu : undefined);
   }
 
   /** Whether `pid` is known to be a vCPU thread. */
-  isVcpu(pid: number): boolean { return this.vcpuOf(pid) !== undefined; }
+  isVcpu(pid: number): boolean {
+    return this.vcpuOf(pid) !== undefined;
+  }
 }

@@ -71,7 +71,10 @@ const CROSS_HOST_CLOCKS = new Set(['tai']);
 
 const stem = (name: string): string => {
   const base = name.split(/[\\/]/).pop() ?? name;
-  const s = base.replace(/\.(?:dat\.txt|txt|trace|ftrace|log|report)$/i, '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '_');
+  const s = base
+    .replace(/\.(?:dat\.txt|txt|trace|ftrace|log|report)$/i, '')
+    .replace(/\.[^.]*$/, '')
+    .replace(/[^A-Za-z0-9_.-]/g, '_');
   return s === '' ? 'host' : s;
 };
 
@@ -90,13 +93,17 @@ function hostNames(inputs: CaptureInput[]): string[] {
 function incomparable(files: FileConversion[]): string | undefined {
   if (files.length < 2) return undefined;
   const hosts = new Set(files.map((f) => f.host.name));
-  const describe = (f: FileConversion): string => `${f.name} (host ${f.host.name}, clock ${f.clock ?? (f.stamps === 'counter' ? 'not recorded, integer stamps' : 'not recorded')})`;
+  const describe = (f: FileConversion): string =>
+    `${f.name} (host ${f.host.name}, clock ${f.clock ?? (f.stamps === 'counter' ? 'not recorded, integer stamps' : 'not recorded')})`;
   if (hosts.size > 1) {
     const bad = files.find((f) => f.clock === undefined || !CROSS_HOST_CLOCKS.has(f.clock));
     if (bad) {
-      const why = bad.clock === undefined
-        ? 'does not say which trace clock it used'
-        : bad.stamps === 'counter' || bad.clock === 'x86-tsc' ? 'stamps its events with its own host\'s counter' : `uses the ${bad.clock} clock, which counts from its own host's boot`;
+      const why =
+        bad.clock === undefined
+          ? 'does not say which trace clock it used'
+          : bad.stamps === 'counter' || bad.clock === 'x86-tsc'
+            ? "stamps its events with its own host's counter"
+            : `uses the ${bad.clock} clock, which counts from its own host's boot`;
       return `cannot merge ${files.map(describe).join(' and ')}: ${bad.name} ${why}, so the captures' times are not comparable; record every host with the tai trace clock and write "hvtrace-capture clock=tai" to trace_marker (docs/capturing.md)`;
     }
     return undefined;
@@ -126,9 +133,10 @@ function mergeByTime(lists: GeneratedItem[][]): GeneratedItem[] {
 }
 
 const FREQ_COMMENT: Record<HostHeader['freqFrom'], string> = {
-  marker: 'freq= from the capture\'s @host marker',
+  marker: "freq= from the capture's @host marker",
   option: 'freq= from --freq',
-  pvclock: 'freq= from kvm_pvclock_update\'s tsc_to_system_mul/tsc_shift (the guest TSC rate: the host\'s unless KVM_SET_TSC_KHZ scaled it)',
+  pvclock:
+    "freq= from kvm_pvclock_update's tsc_to_system_mul/tsc_shift (the guest TSC rate: the host's unless KVM_SET_TSC_KHZ scaled it)",
   assumed: 'freq= assumed: the capture does not record it (set it, or pass --freq)',
 };
 
@@ -140,18 +148,27 @@ function freqText(hz: bigint): string {
 }
 
 const COUNTER_COMMENT: Record<NonNullable<HostHeader['counter']>['from'], string> = {
-  stamps: 'counter= from the first event\'s stamp (x86-tsc: every stamp is the host TSC)',
+  stamps: "counter= from the first event's stamp (x86-tsc: every stamp is the host TSC)",
   sample: 'counter= from the first hvtimer-sample cnt= marker',
-  marker: 'counter= from the capture\'s @host marker',
-  anchor: 'counter= from hvtimer record\'s hvtrace-anchor markers (the host TSC between two stamps)',
-  creation: 'counter= from the first kvm_write_tsc_offset with prev=0 (the first vCPU\'s creation: next = 0 - host TSC); wrong if that vCPU was not the VM\'s first',
+  marker: "counter= from the capture's @host marker",
+  anchor: "counter= from hvtimer record's hvtrace-anchor markers (the host TSC between two stamps)",
+  creation:
+    "counter= from the first kvm_write_tsc_offset with prev=0 (the first vCPU's creation: next = 0 - host TSC); wrong if that vCPU was not the VM's first",
 };
 
 function hostLine(h: HostHeader, assumeCounter: boolean): string {
   const assumed = [h.freqFrom === 'assumed' ? 'freq' : '', assumeCounter ? 'counter' : ''].filter(Boolean);
-  return ['@host', h.name, `arch=${h.arch}`, `freq=${freqText(h.freq)}`, ...h.extra,
-    h.counter ? `counter=${h.counter.value}@${formatTime(h.counter.time)}` : '', assumed.length ? `assumed=${assumed.join(',')}` : '',
-  ].filter(Boolean).join(' ');
+  return [
+    '@host',
+    h.name,
+    `arch=${h.arch}`,
+    `freq=${freqText(h.freq)}`,
+    ...h.extra,
+    h.counter ? `counter=${h.counter.value}@${formatTime(h.counter.time)}` : '',
+    assumed.length ? `assumed=${assumed.join(',')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 export function importCaptures(inputs: CaptureInput[], options: ImportOptions = {}): ImportOutcome {
@@ -159,7 +176,15 @@ export function importCaptures(inputs: CaptureInput[], options: ImportOptions = 
   const names = hostNames(inputs);
   const files: FileConversion[] = [];
   for (const [index, input] of inputs.entries()) {
-    const r = convertFile({ index, name: input.name, text: input.text, host: input.host, defaultHost: names[index], freq: options.freq, vm: options.vm ?? 'vm' });
+    const r = convertFile({
+      index,
+      name: input.name,
+      text: input.text,
+      host: input.host,
+      defaultHost: names[index],
+      freq: options.freq,
+      vm: options.vm ?? 'vm',
+    });
     if ('error' in r) return { ok: false, error: r.error };
     files.push(r);
   }
@@ -168,9 +193,15 @@ export function importCaptures(inputs: CaptureInput[], options: ImportOptions = 
 
   const out: string[] = [];
   const sourceOf: (SourceRef | undefined)[] = [];
-  const line = (text: string, src?: SourceRef): void => { out.push(text); sourceOf.push(src); };
+  const line = (text: string, src?: SourceRef): void => {
+    out.push(text);
+    sourceOf.push(src);
+  };
   line('@hvtrace 1');
-  for (const f of files) line(`# from ${f.name}: ${f.layout}, ${f.events} events, clock ${f.clock ?? (f.stamps === 'counter' ? 'x86-tsc (integer stamps: the host TSC)' : 'not recorded')}, host ${f.host.name}`);
+  for (const f of files)
+    line(
+      `# from ${f.name}: ${f.layout}, ${f.events} events, clock ${f.clock ?? (f.stamps === 'counter' ? 'x86-tsc (integer stamps: the host TSC)' : 'not recorded')}, host ${f.host.name}`,
+    );
   const declaredHosts = new Set<string>();
   const declaredVms = new Set<string>();
   for (const f of files) {
@@ -184,17 +215,25 @@ export function importCaptures(inputs: CaptureInput[], options: ImportOptions = 
   for (const f of files) {
     for (const d of f.directives) {
       const vmName = /^@vm\s+(\S+)/.exec(d.text)?.[1];
-      if (vmName) { if (declaredVms.has(vmName)) continue; declaredVms.add(vmName); }
+      if (vmName) {
+        if (declaredVms.has(vmName)) continue;
+        declaredVms.add(vmName);
+      }
       line(d.text, d.src);
     }
   }
-  for (const f of files) if (!declaredVms.has(f.vm)) { declaredVms.add(f.vm); line(`@vm ${f.vm}`); }
+  for (const f of files)
+    if (!declaredVms.has(f.vm)) {
+      declaredVms.add(f.vm);
+      line(`@vm ${f.vm}`);
+    }
   line('');
 
   const counts: ImportCounts = { statements: 0, notes: 0, ignored: 0, unreadable: 0 };
   for (const it of mergeByTime(files.map((f) => f.items))) {
     line(`${formatTime(it.time)} ${it.text}`, it.src);
-    if (it.kind === 'note') counts.notes++; else counts.statements++;
+    if (it.kind === 'note') counts.notes++;
+    else counts.statements++;
   }
   for (const f of files) {
     for (const s of f.status) {
@@ -205,8 +244,20 @@ export function importCaptures(inputs: CaptureInput[], options: ImportOptions = 
   return {
     ok: true,
     value: {
-      text: `${out.join('\n')}\n`, sourceOf, counts, status: files.map((f) => f.status),
-      files: files.map((f) => ({ name: f.name, host: f.host.name, layout: f.layout, clock: f.clock, stamps: f.stamps, events: f.events, freq: f.host.freq, freqFrom: f.host.freqFrom })),
+      text: `${out.join('\n')}\n`,
+      sourceOf,
+      counts,
+      status: files.map((f) => f.status),
+      files: files.map((f) => ({
+        name: f.name,
+        host: f.host.name,
+        layout: f.layout,
+        clock: f.clock,
+        stamps: f.stamps,
+        events: f.events,
+        freq: f.host.freq,
+        freqFrom: f.host.freqFrom,
+      })),
     },
   };
 }

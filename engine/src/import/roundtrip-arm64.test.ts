@@ -24,13 +24,15 @@ import { Analysis } from '../analysis';
 const FILE = path.resolve(__dirname, '../../../sample-traces/captures/arm64-vtimer-late-after-wfi.trace');
 const capture = readFileSync(FILE, 'utf8');
 const captureLines = capture.split('\n');
-const lineOf = (...parts: string[]): number[] => captureLines.flatMap((l, i) => (parts.every((p) => l.includes(p)) ? [i] : []));
+const lineOf = (...parts: string[]): number[] =>
+  captureLines.flatMap((l, i) => (parts.every((p) => l.includes(p)) ? [i] : []));
 
-test('arm64: the late vtimer delivery is HVT041 on the capture\'s line; the one explained by the run queue is not', () => {
+test("arm64: the late vtimer delivery is HVT041 on the capture's line; the one explained by the run queue is not", () => {
   const r = importCaptures([{ name: 'arm64-vtimer-late-after-wfi.trace', text: capture }]);
   assert.ok(r.ok);
   const diagnostics = new Analysis(r.value.text).diagnostics();
-  const at = (code: string): number[] => diagnostics.filter((d) => d.code === code).map((d) => r.value.sourceOf[d.range.start.line]!.line);
+  const at = (code: string): number[] =>
+    diagnostics.filter((d) => d.code === code).map((d) => r.value.sourceOf[d.range.start.line]!.line);
   assert.deepEqual(at('HVT091'), [], 'every timer statement parses');
   const raised = lineOf('kvm_timer_update_irq', 'VCPU: 0, IRQ 27, level 1');
   assert.equal(raised.length, 2);

@@ -36,29 +36,40 @@ const diagnostics = analysis.diagnostics();
 const onCapture = (codes: (c: string) => boolean): string[] =>
   diagnostics.filter((d) => codes(d.code)).map((d) => `${d.code}@${imported.sourceOf[d.range.start.line]?.line}`);
 
-test('the findings land on the capture\'s own lines: HVT011 on both by-value writes, HVT002 and HVT010 at the resume', () => {
+test("the findings land on the capture's own lines: HVT011 on both by-value writes, HVT002 and HVT010 at the resume", () => {
   const restoreAt = lineOf('vmm restore');
-  assert.deepEqual(onCapture((c) => c !== 'HVT091'), [
-    `HVT011@${lineOf('vcpu0 ioctl KVM_SET_MSRS IA32_TSC=40200000000')}`,
-    `HVT011@${lineOf('vcpu1 ioctl KVM_SET_MSRS IA32_TSC=40200000000')}`,
-    // the first KVM_RUN of the restored instance (vcpu0's entry at 31.4 s): offsets −20e9 and −22.4e9 disagree
-    `HVT002@${lineOf('vcpu 0, rip 0xffffffff8108aca7', restoreAt, 'kvm_entry')}`,
-    // vcpu1 at 31.400001 s: expected 20e9 + 11.400001 s × 2e9 = 42800002000, it is 62800002000 − 22.4e9 = 40400002000
-    `HVT010@${lineOf('vcpu 1, rip 0xffffffff8108aca7', restoreAt, 'kvm_entry')}`,
-  ]);
+  assert.deepEqual(
+    onCapture((c) => c !== 'HVT091'),
+    [
+      `HVT011@${lineOf('vcpu0 ioctl KVM_SET_MSRS IA32_TSC=40200000000')}`,
+      `HVT011@${lineOf('vcpu1 ioctl KVM_SET_MSRS IA32_TSC=40200000000')}`,
+      // the first KVM_RUN of the restored instance (vcpu0's entry at 31.4 s): offsets −20e9 and −22.4e9 disagree
+      `HVT002@${lineOf('vcpu 0, rip 0xffffffff8108aca7', restoreAt, 'kvm_entry')}`,
+      // vcpu1 at 31.400001 s: expected 20e9 + 11.400001 s × 2e9 = 42800002000, it is 62800002000 − 22.4e9 = 40400002000
+      `HVT010@${lineOf('vcpu 1, rip 0xffffffff8108aca7', restoreAt, 'kvm_entry')}`,
+    ],
+  );
   const hvt010 = diagnostics.find((d) => d.code === 'HVT010')!;
-  assert.match(hvt010.message, /lags by 2400000000 ticks \(1\.2 s at 2 GHz\) at this resume point: policy advance expects 20000000000 \+ 11\.400001 s × 2 GHz = 42800002000, but it is 40400002000/);
+  assert.match(
+    hvt010.message,
+    /lags by 2400000000 ticks \(1\.2 s at 2 GHz\) at this resume point: policy advance expects 20000000000 \+ 11\.400001 s × 2 GHz = 42800002000, but it is 40400002000/,
+  );
   // No HVT093: every kvm_write_tsc_offset, kvm_track_tsc, kvm_update_master_clock and the
   // kvm_pvclock_update (31350000000 + 49.999 ms = 31399999000 ns at 31.399999 s) agree with the model.
-  assert.deepEqual(onCapture((c) => c === 'HVT093'), []);
+  assert.deepEqual(
+    onCapture((c) => c === 'HVT093'),
+    [],
+  );
   // Until the timer statements are parsed (docs/timers.md#t1-statements, another branch), only they are unknown.
-  for (const d of diagnostics.filter((x) => x.code === 'HVT091')) assert.match(d.message, /unknown kvm operation `(?:entry|exit|timer_irq)`|unknown ioctl `KVM_SET_LAPIC`/);
+  for (const d of diagnostics.filter((x) => x.code === 'HVT091'))
+    assert.match(d.message, /unknown kvm operation `(?:entry|exit|timer_irq)`|unknown ioctl `KVM_SET_LAPIC`/);
 });
 
 test('the state after the capture: the two offsets, the guest TSCs, kvmclock', () => {
   const s = analysis.stateAfter(imported.text.split('\n').length - 2);
   const inst = s.instances.get('h/vm1')!;
-  const v0 = inst.vcpus.get(0)!, v1 = inst.vcpus.get(1)!;
+  const v0 = inst.vcpus.get(0)!,
+    v1 = inst.vcpus.get(1)!;
   assert.equal(v0.tscOffset, (1n << 64n) - 20_000_000_000n);
   assert.equal(v1.tscOffset, (1n << 64n) - 22_400_000_000n);
   // generations: creation 1, vcpu0's write 2, vcpu1's write 3

@@ -45,7 +45,11 @@ export interface UprobeIoctlEvent {
   truncated?: boolean;
 }
 
-export interface IoctlResult { value?: string; errno?: string; outputs?: Pair[] }
+export interface IoctlResult {
+  value?: string;
+  errno?: string;
+  outputs?: Pair[];
+}
 
 export interface IoctlCall {
   ioctl: string;
@@ -64,20 +68,42 @@ export interface IoctlCall {
 /** x86_64 ioctls that do not touch guest time and are not in engine/src/uapi/ioctls.ts, named so a
  * capture reads well (full request codes from <linux/kvm.h>; the sizes are x86's). */
 const OTHER_X86_IOCTLS: ReadonlyMap<bigint, string> = new Map([
-  [0xC004AE02n, 'KVM_GET_MSR_INDEX_LIST'], [0xC008AE05n, 'KVM_GET_SUPPORTED_CPUID'], [0xC008AE09n, 'KVM_GET_EMULATED_CPUID'],
-  [0xAE47n, 'KVM_SET_TSS_ADDR'], [0x4008AE48n, 'KVM_SET_IDENTITY_MAP_ADDR'], [0xAE60n, 'KVM_CREATE_IRQCHIP'], [0x4008AE61n, 'KVM_IRQ_LINE'],
-  [0xC008AE67n, 'KVM_IRQ_LINE_STATUS'], [0x4008AE6An, 'KVM_SET_GSI_ROUTING'], [0x4020AE76n, 'KVM_IRQFD'], [0x4040AE77n, 'KVM_CREATE_PIT2'],
-  [0x4040AE79n, 'KVM_IOEVENTFD'], [0x8138AE83n, 'KVM_GET_SREGS'], [0x4138AE84n, 'KVM_SET_SREGS'], [0x81A0AE8Cn, 'KVM_GET_FPU'],
-  [0x41A0AE8Dn, 'KVM_SET_FPU'], [0x8400AE8En, 'KVM_GET_LAPIC'], [0x4400AE8Fn, 'KVM_SET_LAPIC'], [0xC008AE91n, 'KVM_GET_CPUID2'],
-  [0x8004AE98n, 'KVM_GET_MP_STATE'], [0x4004AE99n, 'KVM_SET_MP_STATE'], [0x8040AE9Fn, 'KVM_GET_VCPU_EVENTS'], [0x4040AEA0n, 'KVM_SET_VCPU_EVENTS'],
-  [0x4068AEA3n, 'KVM_ENABLE_CAP'], [0x9000AEA4n, 'KVM_GET_XSAVE'], [0x5000AEA5n, 'KVM_SET_XSAVE'], [0x8188AEA6n, 'KVM_GET_XCRS'],
-  [0x4188AEA7n, 'KVM_SET_XCRS'], [0xC00CAEE0n, 'KVM_CREATE_DEVICE'],
+  [0xc004ae02n, 'KVM_GET_MSR_INDEX_LIST'],
+  [0xc008ae05n, 'KVM_GET_SUPPORTED_CPUID'],
+  [0xc008ae09n, 'KVM_GET_EMULATED_CPUID'],
+  [0xae47n, 'KVM_SET_TSS_ADDR'],
+  [0x4008ae48n, 'KVM_SET_IDENTITY_MAP_ADDR'],
+  [0xae60n, 'KVM_CREATE_IRQCHIP'],
+  [0x4008ae61n, 'KVM_IRQ_LINE'],
+  [0xc008ae67n, 'KVM_IRQ_LINE_STATUS'],
+  [0x4008ae6an, 'KVM_SET_GSI_ROUTING'],
+  [0x4020ae76n, 'KVM_IRQFD'],
+  [0x4040ae77n, 'KVM_CREATE_PIT2'],
+  [0x4040ae79n, 'KVM_IOEVENTFD'],
+  [0x8138ae83n, 'KVM_GET_SREGS'],
+  [0x4138ae84n, 'KVM_SET_SREGS'],
+  [0x81a0ae8cn, 'KVM_GET_FPU'],
+  [0x41a0ae8dn, 'KVM_SET_FPU'],
+  [0x8400ae8en, 'KVM_GET_LAPIC'],
+  [0x4400ae8fn, 'KVM_SET_LAPIC'],
+  [0xc008ae91n, 'KVM_GET_CPUID2'],
+  [0x8004ae98n, 'KVM_GET_MP_STATE'],
+  [0x4004ae99n, 'KVM_SET_MP_STATE'],
+  [0x8040ae9fn, 'KVM_GET_VCPU_EVENTS'],
+  [0x4040aea0n, 'KVM_SET_VCPU_EVENTS'],
+  [0x4068aea3n, 'KVM_ENABLE_CAP'],
+  [0x9000aea4n, 'KVM_GET_XSAVE'],
+  [0x5000aea5n, 'KVM_SET_XSAVE'],
+  [0x8188aea6n, 'KVM_GET_XCRS'],
+  [0x4188aea7n, 'KVM_SET_XCRS'],
+  [0xc00caee0n, 'KVM_CREATE_DEVICE'],
 ]);
 
 const EVENT = /^hvt_(KVM_[A-Z0-9_]+|ioctl)(_ret)?$/;
 const FIELD = /(\w+)=(\{[^}]*\}|\S+)/g;
 
-const num = (s: string): bigint | undefined => (/^-?(0x[0-9a-fA-F]+|\d+)$/.test(s) ? (s.startsWith('-') ? -BigInt(s.slice(1)) : BigInt(s)) : undefined);
+const num = (s: string): bigint | undefined =>
+  /^-?(0x[0-9a-fA-F]+|\d+)$/.test(s) ? (s.startsWith('-') ? -BigInt(s.slice(1)) : BigInt(s)) : undefined;
 const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
 const hex = (v: bigint): string => `0x${u64(v).toString(16).toUpperCase()}`;
 const errnoName = (n: bigint): string => Object.entries(ERRNOS).find(([, v]) => BigInt(v) === n)?.[0] ?? `E${n}`;
@@ -86,7 +112,11 @@ function flagNames(v: bigint, table: Readonly<Record<string, bigint>>): string {
   if (v === 0n) return '0';
   const names: string[] = [];
   let rest = v;
-  for (const [name, bit] of Object.entries(table)) if ((v & bit) === bit) { names.push(name); rest &= ~bit; }
+  for (const [name, bit] of Object.entries(table))
+    if ((v & bit) === bit) {
+      names.push(name);
+      rest &= ~bit;
+    }
   if (rest) names.push(hex(rest));
   return names.join('|');
 }
@@ -99,7 +129,11 @@ const regValue = (id: bigint, v: bigint): bigint => {
   return bytes >= 8n ? u64(v) : v & ((1n << (8n * bytes)) - 1n);
 };
 
-interface Fields { get(k: string): string | undefined; num(k: string): bigint | undefined; array(k: string): bigint[] }
+interface Fields {
+  get(k: string): string | undefined;
+  num(k: string): bigint | undefined;
+  array(k: string): bigint[];
+}
 
 function parseFields(body: string): { fields: Fields; uretprobe: boolean } | undefined {
   const head = /^\s*\((0x[0-9a-fA-F]+)(?: <- (0x[0-9a-fA-F]+))?\)/.exec(body);
@@ -110,8 +144,16 @@ function parseFields(body: string): { fields: Fields; uretprobe: boolean } | und
     uretprobe: head[2] !== undefined,
     fields: {
       get: (k) => map.get(k),
-      num: (k) => { const s = map.get(k); return s === undefined ? undefined : num(s); },
-      array: (k) => (map.get(k) ?? '').replace(/[{}]/g, '').split(',').map((x) => num(x.trim())).filter((x): x is bigint => x !== undefined),
+      num: (k) => {
+        const s = map.get(k);
+        return s === undefined ? undefined : num(s);
+      },
+      array: (k) =>
+        (map.get(k) ?? '')
+          .replace(/[{}]/g, '')
+          .split(',')
+          .map((x) => num(x.trim()))
+          .filter((x): x is bigint => x !== undefined),
     },
   };
 }
@@ -122,7 +164,10 @@ function attrPairs(arch: Arch, f: Fields): Pair[] {
   if (g === undefined || a === undefined) return [];
   const group = attrGroupByNum(arch, g);
   const attr = group ? attrByNum(group.role, a) : undefined;
-  return [['group', group?.name ?? String(g)], ['attr', attr?.name ?? String(a)]];
+  return [
+    ['group', group?.name ?? String(g)],
+    ['attr', attr?.name ?? String(a)],
+  ];
 }
 
 /** An attribute's value: u64 for the TSC offset and PV time IPA, `int` for timer IRQ numbers. */
@@ -138,13 +183,17 @@ function msrPairs(f: Fields, count: bigint | undefined, withValues: boolean): { 
   const words = f.array('msrs');
   const n = Number(count ?? 0n);
   const pairs: Pair[] = [];
-  for (let i = 0; i < n && 2 * i + 1 < words.length; i++) pairs.push([msrName(words[2 * i] & 0xffffffffn), withValues ? String(u64(words[2 * i + 1])) : '']);
+  for (let i = 0; i < n && 2 * i + 1 < words.length; i++)
+    pairs.push([msrName(words[2 * i] & 0xffffffffn), withValues ? String(u64(words[2 * i + 1])) : '']);
   return { pairs, truncated: pairs.length < n };
 }
 
 function clockPairs(f: Fields, withHostTsc: boolean): Pair[] {
   const flags = f.num('flags') ?? 0n;
-  const out: Pair[] = [['clock', String(u64(f.num('clock') ?? 0n))], ['flags', flagNames(flags, CLOCK_FLAGS)]];
+  const out: Pair[] = [
+    ['clock', String(u64(f.num('clock') ?? 0n))],
+    ['flags', flagNames(flags, CLOCK_FLAGS)],
+  ];
   if (flags & CLOCK_FLAGS.KVM_CLOCK_REALTIME) out.push(['realtime', String(f.num('realtime') ?? 0n)]);
   if (withHostTsc && flags & CLOCK_FLAGS.KVM_CLOCK_HOST_TSC) out.push(['host_tsc', String(f.num('host_tsc') ?? 0n)]);
   return out;
@@ -155,7 +204,8 @@ function tscStatePairs(f: Fields): Pair[] {
   const out: Pair[] = [['flags', flagNames(flags, TSC_STATE_FLAGS)]];
   if (flags & TSC_STATE_FLAGS.KVM_TSC_STATE_TIMESTAMP_VALID) out.push(['nsec', String(f.num('nsec') ?? 0n)]);
   out.push(['tsc', String(u64(f.num('tsc') ?? 0n))]);
-  if (flags & TSC_STATE_FLAGS.KVM_TSC_STATE_TSC_ADJUST_VALID) out.push(['tsc_adjust', String(u64(f.num('tsc_adjust') ?? 0n))]);
+  if (flags & TSC_STATE_FLAGS.KVM_TSC_STATE_TSC_ADJUST_VALID)
+    out.push(['tsc_adjust', String(u64(f.num('tsc_adjust') ?? 0n))]);
   return out;
 }
 
@@ -166,7 +216,10 @@ function cpuidPairs(f: Fields): Pair[] {
   for (let k = 0; k < Number(nent); k++) {
     const leaf = f.num(`leaf${k}`);
     if (leaf === undefined) break;
-    if ((leaf & 0xffffffffn) === 7n && leaf >> 32n === 0n) { out.push(['tsc_adjust', String(((f.num(`ebx${k}`) ?? 0n) >> 1n) & 1n)]); break; }
+    if ((leaf & 0xffffffffn) === 7n && leaf >> 32n === 0n) {
+      out.push(['tsc_adjust', String(((f.num(`ebx${k}`) ?? 0n) >> 1n) & 1n)]);
+      break;
+    }
   }
   out.push(['nent', String(nent)]);
   return out;
@@ -182,7 +235,7 @@ export function decodeUprobeIoctl(name: string, body: string, arch: Arch = 'x86_
   const reqU = req === undefined ? undefined : BigInt.asUintN(32, req);
   const known = reqU === undefined ? undefined : ioctlByCode(reqU);
   const other = reqU !== undefined && arch === 'x86_64' ? OTHER_X86_IOCTLS.get(reqU) : undefined;
-  const ioctl = ev[1] !== 'ioctl' ? ev[1] : known?.name ?? other ?? (reqU === undefined ? 'ioctl' : hex(reqU));
+  const ioctl = ev[1] !== 'ioctl' ? ev[1] : (known?.name ?? other ?? (reqU === undefined ? 'ioctl' : hex(reqU)));
   const out: UprobeIoctlEvent = { kind: ev[2] ? 'return' : 'entry', ioctl, args: [] };
   if (reqU !== undefined) out.req = reqU;
   const fd = f.num('fd');
@@ -193,10 +246,16 @@ export function decodeUprobeIoctl(name: string, body: string, arch: Arch = 'x86_
   }
   const entry = out.kind === 'entry';
   switch (ioctl) {
-    case 'KVM_CREATE_VCPU': if (entry) out.args = [['id', String(f.num('id') ?? 0n)]]; break;
+    case 'KVM_CREATE_VCPU':
+      if (entry) out.args = [['id', String(f.num('id') ?? 0n)]];
+      break;
     case 'KVM_SET_ONE_REG': {
       const id = f.num('id') ?? 0n;
-      if (entry) out.args = [['id', regName(u64(id))], ['value', String(regValue(u64(id), f.num('value') ?? 0n))]];
+      if (entry)
+        out.args = [
+          ['id', regName(u64(id))],
+          ['value', String(regValue(u64(id), f.num('value') ?? 0n))],
+        ];
       break;
     }
     case 'KVM_GET_ONE_REG': {
@@ -224,9 +283,15 @@ export function decodeUprobeIoctl(name: string, body: string, arch: Arch = 'x86_
       out.args = attrPairs(arch, f);
       if (!entry && ioctl === 'KVM_GET_DEVICE_ATTR' && (out.ret ?? 0n) >= 0n) out.value = attrValue(arch, f);
       break;
-    case 'KVM_SET_CLOCK': if (entry) out.args = clockPairs(f, false); break;
-    case 'KVM_GET_CLOCK': if (!entry && (out.ret ?? 0n) >= 0n) out.outputs = clockPairs(f, true); break;
-    case 'KVM_SET_TSC_KHZ': if (entry) out.args = [['value', String(u64(f.num('khz') ?? 0n))]]; break;
+    case 'KVM_SET_CLOCK':
+      if (entry) out.args = clockPairs(f, false);
+      break;
+    case 'KVM_GET_CLOCK':
+      if (!entry && (out.ret ?? 0n) >= 0n) out.outputs = clockPairs(f, true);
+      break;
+    case 'KVM_SET_TSC_KHZ':
+      if (entry) out.args = [['value', String(u64(f.num('khz') ?? 0n))]];
+      break;
     case 'KVM_SET_MSRS': {
       if (!entry) break;
       const { pairs, truncated } = msrPairs(f, f.num('nmsrs'), true);
@@ -244,16 +309,32 @@ export function decodeUprobeIoctl(name: string, body: string, arch: Arch = 'x86_
       if (truncated) out.truncated = true;
       break;
     }
-    case 'KVM_SET_CPUID2': if (entry) out.args = cpuidPairs(f); break;
-    case 'KVM_SET_TSC_STATE': if (entry) out.args = tscStatePairs(f); break;
-    case 'KVM_GET_TSC_STATE': if (!entry && (out.ret ?? 0n) >= 0n) out.outputs = tscStatePairs(f); break;
-    default: break;
+    case 'KVM_SET_CPUID2':
+      if (entry) out.args = cpuidPairs(f);
+      break;
+    case 'KVM_SET_TSC_STATE':
+      if (entry) out.args = tscStatePairs(f);
+      break;
+    case 'KVM_GET_TSC_STATE':
+      if (!entry && (out.ret ?? 0n) >= 0n) out.outputs = tscStatePairs(f);
+      break;
+    default:
+      break;
   }
   return out;
 }
 
 /** Ioctls whose non-negative return value is the result itself (`-> VALUE`). */
-const VALUE_RESULT = new Set(['KVM_CREATE_VM', 'KVM_CREATE_VCPU', 'KVM_GET_TSC_KHZ', 'KVM_SET_MSRS', 'KVM_GET_MSRS', 'KVM_CHECK_EXTENSION', 'KVM_GET_API_VERSION', 'KVM_GET_VCPU_MMAP_SIZE']);
+const VALUE_RESULT = new Set([
+  'KVM_CREATE_VM',
+  'KVM_CREATE_VCPU',
+  'KVM_GET_TSC_KHZ',
+  'KVM_SET_MSRS',
+  'KVM_GET_MSRS',
+  'KVM_CHECK_EXTENSION',
+  'KVM_GET_API_VERSION',
+  'KVM_GET_VCPU_MMAP_SIZE',
+]);
 
 function resultOf(ioctl: string, ret: UprobeIoctlEvent): IoctlResult | undefined {
   const r = ret.ret;
@@ -303,15 +384,23 @@ export class UprobeIoctlMatcher {
     return out;
   }
 
-  private finish(entry: UprobeIoctlEvent | undefined, entryStamp: string | undefined, ret: UprobeIoctlEvent | undefined, returnStamp: string | undefined): IoctlCall {
+  private finish(
+    entry: UprobeIoctlEvent | undefined,
+    entryStamp: string | undefined,
+    ret: UprobeIoctlEvent | undefined,
+    returnStamp: string | undefined,
+  ): IoctlCall {
     const base = entry ?? ret!;
-    const call: IoctlCall = { ioctl: base.ioctl, args: entry && entry.args.length ? entry.args : ret?.args ?? [] };
+    const call: IoctlCall = { ioctl: base.ioctl, args: entry && entry.args.length ? entry.args : (ret?.args ?? []) };
     if (base.req !== undefined) call.req = base.req;
     const fd = entry?.fd ?? ret?.fd;
     if (fd !== undefined) {
       call.fd = fd;
       const v = this.vcpuOfFd.get(fd);
-      if (v) { call.vcpu = v.vcpu; if (v.vmFd !== undefined) call.vmFd = v.vmFd; } else if (this.vmFds.has(fd)) call.vmFd = fd;
+      if (v) {
+        call.vcpu = v.vcpu;
+        if (v.vmFd !== undefined) call.vmFd = v.vmFd;
+      } else if (this.vmFds.has(fd)) call.vmFd = fd;
     }
     if (entry?.truncated || ret?.truncated) call.truncated = true;
     if (entryStamp !== undefined) call.entryStamp = entryStamp;
@@ -319,7 +408,10 @@ export class UprobeIoctlMatcher {
     const result = ret ? resultOf(call.ioctl, ret) : undefined;
     if (result) call.result = result;
     const newFd = ret?.ret !== undefined && ret.ret >= 0n ? Number(ret.ret) : undefined;
-    if (newFd !== undefined && call.ioctl === 'KVM_CREATE_VM') { this.vmFds.add(newFd); this.vcpuOfFd.delete(newFd); }
+    if (newFd !== undefined && call.ioctl === 'KVM_CREATE_VM') {
+      this.vmFds.add(newFd);
+      this.vcpuOfFd.delete(newFd);
+    }
     if (newFd !== undefined && call.ioctl === 'KVM_CREATE_VCPU') {
       const id = Number(call.args.find(([k]) => k === 'id')?.[1] ?? -1);
       const slot: { vcpu: number; vmFd?: number } = { vcpu: id };

@@ -28,15 +28,29 @@ import { CLOCK_FLAGS } from '../uapi/flags';
 
 /** The kernel event inside a call that shows when KVM acted, by ioctl. */
 const EFFECT: Readonly<Record<string, string>> = {
-  KVM_CREATE_VCPU: 'kvm_write_tsc_offset', KVM_SET_MSRS: 'kvm_write_tsc_offset', KVM_SET_DEVICE_ATTR: 'kvm_write_tsc_offset',
-  KVM_SET_TSC_STATE: 'kvm_write_tsc_offset', KVM_CREATE_VM: 'kvm_update_master_clock', KVM_SET_CLOCK: 'kvm_update_master_clock',
+  KVM_CREATE_VCPU: 'kvm_write_tsc_offset',
+  KVM_SET_MSRS: 'kvm_write_tsc_offset',
+  KVM_SET_DEVICE_ATTR: 'kvm_write_tsc_offset',
+  KVM_SET_TSC_STATE: 'kvm_write_tsc_offset',
+  KVM_CREATE_VM: 'kvm_update_master_clock',
+  KVM_SET_CLOCK: 'kvm_update_master_clock',
   KVM_RUN: 'kvm_entry',
 };
 
 /** Statements on the VM (the others are on a vCPU; KVM_SET/GET_TSC_KHZ on either, by fd). */
-const VM_LEVEL = new Set(['KVM_CREATE_VM', 'KVM_CREATE_VCPU', 'KVM_GET_CLOCK', 'KVM_SET_CLOCK', 'KVM_ARM_SET_COUNTER_OFFSET']);
+const VM_LEVEL = new Set([
+  'KVM_CREATE_VM',
+  'KVM_CREATE_VCPU',
+  'KVM_GET_CLOCK',
+  'KVM_SET_CLOCK',
+  'KVM_ARM_SET_COUNTER_OFFSET',
+]);
 
-interface Pending { anchor: TraceEvent; src: TraceEvent; build: (realtimeOffset: bigint | undefined) => string }
+interface Pending {
+  anchor: TraceEvent;
+  src: TraceEvent;
+  build: (realtimeOffset: bigint | undefined) => string;
+}
 
 class FileState {
   readonly matcher: UprobeIoctlMatcher;
@@ -51,7 +65,9 @@ class FileState {
   /** CLOCK_REALTIME minus the reference clock (ns), from a KVM_GET_CLOCK's realtime/host_tsc pair. */
   realtimeOffset?: bigint;
   readonly waiting: Pending[] = [];
-  constructor(arch: 'x86_64' | 'arm64') { this.matcher = new UprobeIoctlMatcher(arch); }
+  constructor(arch: 'x86_64' | 'arm64') {
+    this.matcher = new UprobeIoctlMatcher(arch);
+  }
 }
 
 const stateOf = (ctx: MapContext): FileState => ctx.state('uprobe-kvm-ioctls', () => new FileState(ctx.arch));
@@ -84,8 +100,15 @@ function resultText(call: IoctlCall, offset: bigint | undefined): string | undef
   return r.value;
 }
 
-function where(ctx: MapContext, s: FileState, call: IoctlCall, tid: number, entry: TraceEvent | undefined): string | undefined {
-  const known = call.ioctl === 'KVM_CREATE_VM' ? s.creating.get(tid) : call.fd !== undefined ? s.vmOfFd.get(call.fd) : undefined;
+function where(
+  ctx: MapContext,
+  s: FileState,
+  call: IoctlCall,
+  tid: number,
+  entry: TraceEvent | undefined,
+): string | undefined {
+  const known =
+    call.ioctl === 'KVM_CREATE_VM' ? s.creating.get(tid) : call.fd !== undefined ? s.vmOfFd.get(call.fd) : undefined;
   // Attached with -p to a VMM whose VM was created before the recording: the capture's one VM.
   const vm = known ?? (s.vms === 0 ? ctx.vm : undefined);
   if (vm === undefined) return undefined;
@@ -97,7 +120,14 @@ function where(ctx: MapContext, s: FileState, call: IoctlCall, tid: number, entr
 }
 
 /** Writes one completed call. */
-function write(ctx: MapContext, s: FileState, call: IoctlCall, tid: number, entry: TraceEvent | undefined, ret: TraceEvent | undefined): void {
+function write(
+  ctx: MapContext,
+  s: FileState,
+  call: IoctlCall,
+  tid: number,
+  entry: TraceEvent | undefined,
+  ret: TraceEvent | undefined,
+): void {
   const first = entry ?? ret!;
   const inside = entry && ret ? ctx.threadEventsBetween(entry, ret) : [];
   const effect = EFFECT[call.ioctl] === undefined ? undefined : inside.find((e) => e.name === EFFECT[call.ioctl]);
@@ -106,13 +136,28 @@ function write(ctx: MapContext, s: FileState, call: IoctlCall, tid: number, entr
   const src = ret && (call.result?.outputs || call.ioctl.startsWith('KVM_GET_')) ? ret : first;
   const took = !effect && entry && ret ? ctx.timeOf(ret) - ctx.timeOf(entry) : undefined;
   const loc = where(ctx, s, call, tid, entry);
-  const modelled = IOCTL_OPS[call.ioctl] !== undefined && loc !== undefined && !call.truncated && call.result?.errno !== 'unknown';
+  const modelled =
+    IOCTL_OPS[call.ioctl] !== undefined && loc !== undefined && !call.truncated && call.result?.errno !== 'unknown';
   if (!modelled) {
-    const why = call.truncated ? ' (more MSRs than the probe fetched: not replayed)' : call.result?.errno === 'unknown' ? ' (failed; the errno was not recorded)' : loc === undefined && IOCTL_OPS[call.ioctl] ? ` (fd ${call.fd ?? '?'} was opened before the recording)` : '';
-    const res = call.result?.errno ? ` -> -${call.result.errno}` : call.result?.value !== undefined ? ` -> ${call.result.value}` : '';
+    const why = call.truncated
+      ? ' (more MSRs than the probe fetched: not replayed)'
+      : call.result?.errno === 'unknown'
+        ? ' (failed; the errno was not recorded)'
+        : loc === undefined && IOCTL_OPS[call.ioctl]
+          ? ` (fd ${call.fd ?? '?'} was opened before the recording)`
+          : '';
+    const res = call.result?.errno
+      ? ` -> -${call.result.errno}`
+      : call.result?.value !== undefined
+        ? ` -> ${call.result.value}`
+        : '';
     const on = call.vcpu !== undefined ? ` on vcpu${call.vcpu}` : '';
     const noteAt = loc === undefined ? `${ctx.host}/${ctx.vm}` : loc.split('/').slice(0, 2).join('/');
-    ctx.emitStatementAt(anchor, `${noteAt} vmm note ioctl ${call.ioctl}${on}${call.args.length ? ` ${call.args.map(pairText).join(' ')}` : ''}${res}${why}`, src);
+    ctx.emitStatementAt(
+      anchor,
+      `${noteAt} vmm note ioctl ${call.ioctl}${on}${call.args.length ? ` ${call.args.map(pairText).join(' ')}` : ''}${res}${why}`,
+      src,
+    );
     return;
   }
   // KVM_RUN: the exit it returned with (kvm_userspace_exit "reason KVM_EXIT_IO (2)").
@@ -124,19 +169,38 @@ function write(ctx: MapContext, s: FileState, call: IoctlCall, tid: number, entr
   const build = (offset: bigint | undefined): string => {
     const args = call.ioctl === 'KVM_SET_CLOCK' ? onReference(call.args, offset) : call.args;
     const res = resultText(call, offset);
-    return [`${loc} ioctl ${call.ioctl}`, ...args.map(pairText), took !== undefined ? `took=${took}ns` : '', res !== undefined ? `-> ${res}` : ''].filter(Boolean).join(' ');
+    return [
+      `${loc} ioctl ${call.ioctl}`,
+      ...args.map(pairText),
+      took !== undefined ? `took=${took}ns` : '',
+      res !== undefined ? `-> ${res}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
   };
   if (call.ioctl === 'KVM_GET_CLOCK' && call.result?.outputs) learnRealtime(ctx, s, call.result.outputs);
   const realtimeIn = call.ioctl === 'KVM_SET_CLOCK' && hasFlag(call.args, CLOCK_FLAGS.KVM_CLOCK_REALTIME);
-  if (realtimeIn && s.realtimeOffset === undefined) { s.waiting.push({ anchor, src, build }); return; }
+  if (realtimeIn && s.realtimeOffset === undefined) {
+    s.waiting.push({ anchor, src, build });
+    return;
+  }
   ctx.emitStatementAt(anchor, build(s.realtimeOffset), src);
 }
 
 /** A KVM_GET_CLOCK with KVM_CLOCK_REALTIME and KVM_CLOCK_HOST_TSC: realtime was read with host_tsc. */
 function learnRealtime(ctx: MapContext, s: FileState, outputs: Pair[]): void {
-  if (s.realtimeOffset !== undefined || !hasFlag(outputs, CLOCK_FLAGS.KVM_CLOCK_REALTIME) || !hasFlag(outputs, CLOCK_FLAGS.KVM_CLOCK_HOST_TSC)) return;
-  const get = (k: string): bigint | undefined => { const v = outputs.find(([n]) => n === k)?.[1]; return v === undefined ? undefined : BigInt(v); };
-  const realtime = get('realtime'), hostTsc = get('host_tsc');
+  if (
+    s.realtimeOffset !== undefined ||
+    !hasFlag(outputs, CLOCK_FLAGS.KVM_CLOCK_REALTIME) ||
+    !hasFlag(outputs, CLOCK_FLAGS.KVM_CLOCK_HOST_TSC)
+  )
+    return;
+  const get = (k: string): bigint | undefined => {
+    const v = outputs.find(([n]) => n === k)?.[1];
+    return v === undefined ? undefined : BigInt(v);
+  };
+  const realtime = get('realtime'),
+    hostTsc = get('host_tsc');
   const at = hostTsc === undefined ? undefined : ctx.timeOfCounter(hostTsc);
   if (realtime === undefined || at === undefined) return;
   s.realtimeOffset = realtime - at;
@@ -173,11 +237,13 @@ function decode(ev: TraceEvent, ctx: MapContext): MapOutcome | undefined {
     }
     if (call.vcpuFd !== undefined) {
       const vm = call.fd === undefined ? undefined : s.vmOfFd.get(call.fd);
-      if (vm !== undefined) s.vmOfFd.set(call.vcpuFd, vm); else s.vmOfFd.delete(call.vcpuFd);
+      if (vm !== undefined) s.vmOfFd.set(call.vcpuFd, vm);
+      else s.vmOfFd.delete(call.vcpuFd);
       const id = call.args.find(([k]) => k === 'id')?.[1];
       if (id !== undefined) s.vcpuOfFd.set(call.vcpuFd, Number(id));
     }
-    if (call.ioctl === 'KVM_CREATE_VM' && call.result?.value !== undefined) s.vcpuOfFd.delete(Number(call.result.value));
+    if (call.ioctl === 'KVM_CREATE_VM' && call.result?.value !== undefined)
+      s.vcpuOfFd.delete(Number(call.result.value));
     write(ctx, s, call, ev.pid, entry, ret);
     if (call.ioctl === 'KVM_CREATE_VM') s.creating.delete(ev.pid);
     if (entry) s.open.delete(ev.pid);
@@ -201,7 +267,9 @@ function finish(ctx: MapContext): void {
 export const kvmIoctlDecoder: UprobeDecoder = {
   name: 'hvtimer record KVM ioctls',
   decode: (u, ctx) => decode(u.event, ctx),
-  isRun: (u) => /^hvt_KVM_RUN(?:_ret)?$/.test(u.event.name) || (/^hvt_ioctl/.test(u.event.name) && /\breq=0xae80\b/i.test(u.event.body)),
+  isRun: (u) =>
+    /^hvt_KVM_RUN(?:_ret)?$/.test(u.event.name) ||
+    (/^hvt_ioctl/.test(u.event.name) && /\breq=0xae80\b/i.test(u.event.body)),
   finish,
 };
 

@@ -15,7 +15,13 @@ export function hexU64(text: string): bigint | undefined {
 
 /** `0x…` as hex, else decimal (raw `-R` fields print longs in hex, the rest in decimal). */
 export function anyU64(text: string): bigint | undefined {
-  return /^-?0[xX]/.test(text) ? (text.startsWith('-') ? (hexU64(text.slice(1)) !== undefined ? u64(-hexU64(text.slice(1))!) : undefined) : hexU64(text)) : decU64(text);
+  return /^-?0[xX]/.test(text)
+    ? text.startsWith('-')
+      ? hexU64(text.slice(1)) !== undefined
+        ? u64(-hexU64(text.slice(1))!)
+        : undefined
+      : hexU64(text)
+    : decU64(text);
 }
 
 /** A small non-negative number for ids and counts. */

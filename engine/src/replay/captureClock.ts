@@ -41,7 +41,10 @@ const tracking = (inst: InstanceState): KvmclockTracking => (inst.kvmclockTracki
  * __pvclock_read_cycles / pvclock_scale_delta: the kvmclock a guest computes at guest TSC `tsc`
  * (u64 delta, shifted, times the 32.32 multiplier; 128-bit product as in mul_u64_u32_shr).
  */
-export function pvclockRead(p: Pick<PvclockRecord, 'tscTimestamp' | 'systemTime' | 'mul' | 'shift'>, tsc: bigint): bigint {
+export function pvclockRead(
+  p: Pick<PvclockRecord, 'tscTimestamp' | 'systemTime' | 'mul' | 'shift'>,
+  tsc: bigint,
+): bigint {
   let delta = u64(tsc - p.tscTimestamp);
   delta = p.shift < 0 ? delta >> BigInt(-p.shift) : u64(delta << BigInt(p.shift));
   return u64(p.systemTime + ((delta * p.mul) >> 32n));
@@ -60,24 +63,37 @@ export function nrVcpusMatchedTsc(inst: InstanceState): { matched: number; onlin
 }
 
 /** kvm_track_tsc (kvm_track_tsc_matching): KVM's count of matched vCPUs after a TSC write. */
-export function trackTsc(ctx: StepContext, inst: InstanceState, v: VcpuState, b: Extract<CaptureBody, { type: 'track_tsc' }>): void {
+export function trackTsc(
+  ctx: StepContext,
+  inst: InstanceState,
+  v: VcpuState,
+  b: Extract<CaptureBody, { type: 'track_tsc' }>,
+): void {
   const model = nrVcpusMatchedTsc(inst);
   if (!model || v.created === undefined) return;
   if (b.offsetmatched.value !== model.matched) {
     ctx.emit({
-      kind: 'problem', code: 'HVT093', span: b.offsetmatched.span,
+      kind: 'problem',
+      code: 'HVT093',
+      span: b.offsetmatched.span,
       message: `KVM counts ${b.offsetmatched.value} vCPU(s) matched to the current TSC generation of ${instanceName(inst.key)} here, but the model matched ${model.matched} (of ${model.online} created): a TSC write in the trace was matched differently by KVM, or the trace misses one`,
     });
   } else if (b.nrOnline.value !== model.online) {
     ctx.emit({
-      kind: 'problem', code: 'HVT093', span: b.nrOnline.span,
+      kind: 'problem',
+      code: 'HVT093',
+      span: b.nrOnline.span,
       message: `KVM has ${b.nrOnline.value} online vCPU(s) in ${instanceName(inst.key)} here, but the trace created ${model.online}: the trace misses a KVM_CREATE_VCPU`,
     });
   }
 }
 
 /** kvm_update_master_clock (pvclock_update_vm_gtod_copy): the masterclock state and KVM's "all matched". */
-export function updateMasterClock(ctx: StepContext, inst: InstanceState, b: Extract<CaptureBody, { type: 'update_master_clock' }>): void {
+export function updateMasterClock(
+  ctx: StepContext,
+  inst: InstanceState,
+  b: Extract<CaptureBody, { type: 'update_master_clock' }>,
+): void {
   const t = tracking(inst);
   t.masterclock = b.masterclock.value;
   t.masterclockAt = ctx.t;
@@ -87,7 +103,9 @@ export function updateMasterClock(ctx: StepContext, inst: InstanceState, b: Extr
   const allMatched = model.matched + 1 === model.online;
   if (b.offsetmatched.value !== allMatched) {
     ctx.emit({
-      kind: 'problem', code: 'HVT093', span: b.offsetmatched.span,
+      kind: 'problem',
+      code: 'HVT093',
+      span: b.offsetmatched.span,
       message: `KVM finds the vCPUs' TSCs of ${instanceName(inst.key)} ${b.offsetmatched.value ? 'all matched' : 'not all matched'} here, but in the model ${model.matched + 1} of ${model.online} vCPU(s) share the current generation: a TSC write in the trace was matched differently by KVM, or the trace misses one`,
     });
   }
@@ -100,17 +118,28 @@ export function updateMasterClock(ctx: StepContext, inst: InstanceState, b: Extr
  * is checked when the trace set it (KVM_SET_CLOCK) since this vCPU's previous update; otherwise
  * the update is the truth and the model adopts it.
  */
-export function pvclockUpdate(ctx: StepContext, inst: InstanceState, v: VcpuState, b: Extract<CaptureBody, { type: 'pvclock_update' }>): void {
+export function pvclockUpdate(
+  ctx: StepContext,
+  inst: InstanceState,
+  v: VcpuState,
+  b: Extract<CaptureBody, { type: 'pvclock_update' }>,
+): void {
   const t = tracking(inst);
   const rec: PvclockRecord = {
-    tscTimestamp: b.tscTimestamp.value, systemTime: b.systemTime.value, mul: b.tscToSystemMul.value, shift: b.tscShift.value,
-    flags: b.flags?.value ?? 0n, time: ctx.t, at: ctx.ref,
+    tscTimestamp: b.tscTimestamp.value,
+    systemTime: b.systemTime.value,
+    mul: b.tscToSystemMul.value,
+    shift: b.tscShift.value,
+    flags: b.flags?.value ?? 0n,
+    time: ctx.t,
+    at: ctx.ref,
   };
   const prev = t.pvclock.get(v.id);
   // The guest switches from the old parameters to the new ones at about the new tsc_timestamp.
   if (prev && v.running && signedDiff(rec.tscTimestamp, prev.tscTimestamp) >= 0n) {
     const before = pvclockRead(prev, rec.tscTimestamp);
-    if (signedDiff(rec.systemTime, before) < 0n) ctx.emit({ kind: 'guestStep', inst: inst.key, vcpu: v.id, counter: 'kvmclock', before, after: rec.systemTime });
+    if (signedDiff(rec.systemTime, before) < 0n)
+      ctx.emit({ kind: 'guestStep', inst: inst.key, vcpu: v.id, counter: 'kvmclock', before, after: rec.systemTime });
   }
   t.pvclock.set(v.id, rec);
   const stable = (rec.flags & PVCLOCK_TSC_STABLE_BIT) !== 0n;
@@ -120,11 +149,30 @@ export function pvclockUpdate(ctx: StepContext, inst: InstanceState, v: VcpuStat
   // kernel_ns (ka->master_cycle_now with the masterclock, else rdtsc() now): the vCPU's TSC at the
   // same instant as system_time.
   if (v.tscOffsetKnown && v.created !== undefined) {
-    ctx.emit({ kind: 'observation', inst: inst.key, vcpu: v.id, quantity: 'TSC', observed: rec.tscTimestamp, predicted: kvmL1Tsc(ctx.host, v, anchor), hz: guestRate(ctx.host, v), span: b.tscTimestamp.span, source: 'kvm' });
+    ctx.emit({
+      kind: 'observation',
+      inst: inst.key,
+      vcpu: v.id,
+      quantity: 'TSC',
+      observed: rec.tscTimestamp,
+      predicted: kvmL1Tsc(ctx.host, v, anchor),
+      hz: guestRate(ctx.host, v),
+      span: b.tscTimestamp.span,
+      source: 'kvm',
+    });
   }
   const setSincePrevious = inst.clockSetBy !== undefined && (!prev || inst.clockSetBy.line > prev.at.line);
   if (inst.kvmclockKnown && setSincePrevious) {
-    ctx.emit({ kind: 'observation', inst: inst.key, vcpu: v.id, quantity: 'kvmclock', observed: rec.systemTime, predicted: kvmclockAt(inst, anchor), span: b.systemTime.span, source: 'kvm' });
+    ctx.emit({
+      kind: 'observation',
+      inst: inst.key,
+      vcpu: v.id,
+      quantity: 'kvmclock',
+      observed: rec.systemTime,
+      predicted: kvmclockAt(inst, anchor),
+      span: b.systemTime.span,
+      source: 'kvm',
+    });
   } else if (inst.clockSetBy === undefined) {
     inst.kvmclockBase = rec.systemTime;
     inst.kvmclockAt = anchor;

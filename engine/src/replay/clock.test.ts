@@ -5,14 +5,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  guestCntpct, guestCntvct, guestCounter, guestFreq, guestRate, guestTsc, hasCntpoff, hostCounter, kvmCntpct, kvmclockAt, scaleTsc,
+  guestCntpct,
+  guestCntvct,
+  guestCounter,
+  guestFreq,
+  guestRate,
+  guestTsc,
+  hasCntpoff,
+  hostCounter,
+  kvmCntpct,
+  kvmclockAt,
+  scaleTsc,
 } from './clock';
 import { modelAfter } from './testing';
 
 const U64 = 2n ** 64n;
 
-const ARM = modelAfter(['@hvtrace 1', '@host dst arch=arm64 freq=25MHz ecv=0 vhe=1 counter=5000000000@0.0', '@vm vm1',
-  '10.000000000 dst/vm1 ioctl KVM_CREATE_VCPU id=0'], 4);
+const ARM = modelAfter(
+  [
+    '@hvtrace 1',
+    '@host dst arch=arm64 freq=25MHz ecv=0 vhe=1 counter=5000000000@0.0',
+    '@vm vm1',
+    '10.000000000 dst/vm1 ioctl KVM_CREATE_VCPU id=0',
+  ],
+  4,
+);
 const armHost = ARM.hosts.get('dst')!;
 const armVcpu = ARM.instances.get('dst/vm1')!.vcpus.get(0)!;
 
@@ -42,7 +59,10 @@ test('CNTPOFF needs ecv=2 and vhe=1', () => {
   assert.equal(hasCntpoff({ ...armHost, ecv: 1, vhe: true }), false);
 });
 
-const X86 = modelAfter(['@hvtrace 1', '@host x arch=x86_64 freq=2GHz', '@vm v', '10.000000000 x/v ioctl KVM_CREATE_VCPU id=0'], 4);
+const X86 = modelAfter(
+  ['@hvtrace 1', '@host x arch=x86_64 freq=2GHz', '@vm v', '10.000000000 x/v ioctl KVM_CREATE_VCPU id=0'],
+  4,
+);
 const x86Host = X86.hosts.get('x')!;
 const x86Vcpu = X86.instances.get('x/v')!.vcpus.get(0)!;
 
@@ -55,7 +75,10 @@ test('guest TSC = scale(C) + offset, scale(x) = x × virtual_khz / host_khz only
   assert.equal(scaleTsc(x86Host, { ...scaled, scaled: false }, 22_000_000_000n), 22_000_000_000n);
   // The frequency the guest knows is the one it was given; the rate it runs at is that only when scaled.
   assert.deepEqual([guestFreq(x86Host, scaled), guestRate(x86Host, scaled)], [1_000_000_000n, 1_000_000_000n]);
-  assert.deepEqual([guestFreq(x86Host, { ...scaled, scaled: false }), guestRate(x86Host, { ...scaled, scaled: false })], [1_000_000_000n, 2_000_000_000n]);
+  assert.deepEqual(
+    [guestFreq(x86Host, { ...scaled, scaled: false }), guestRate(x86Host, { ...scaled, scaled: false })],
+    [1_000_000_000n, 2_000_000_000n],
+  );
   assert.deepEqual([guestFreq(armHost, armVcpu), guestRate(armHost, armVcpu)], [25_000_000n, 25_000_000n]);
 });
 

@@ -35,7 +35,7 @@ export function physicalOffsetApplied(h: HostState, v: VcpuState): boolean {
 
 /** Guest CNTPCT: offset by poffset with CNTPOFF or a trap, else the raw host counter. */
 export const guestCntpct = (h: HostState, v: VcpuState, t: bigint): bigint =>
-  (physicalOffsetApplied(h, v) ? kvmCntpct(h, v, t) : hostCounter(h, t));
+  physicalOffsetApplied(h, v) ? kvmCntpct(h, v, t) : hostCounter(h, t);
 
 /** KVM's tsc_khz: the host TSC frequency in kHz, 0 below 1 kHz (KVM: "tsc_khz can be zero if TSC calibration fails"). */
 export const hostKhz = (h: HostState): bigint => h.freq / 1000n;
@@ -58,22 +58,24 @@ export function scaleTsc(h: HostState, v: VcpuState, x: bigint): bigint {
 export const kvmScaleTsc = (h: HostState, v: VcpuState, x: bigint): bigint => (v.zeroRatio ? 0n : scaleTsc(h, v, x));
 
 /** Guest TSC = scale(C_H(t)) + tsc_offset (what the guest's rdtsc reads). */
-export const guestTsc = (h: HostState, v: VcpuState, t: bigint): bigint => add64(scaleTsc(h, v, hostCounter(h, t)), v.tscOffset);
+export const guestTsc = (h: HostState, v: VcpuState, t: bigint): bigint =>
+  add64(scaleTsc(h, v, hostCounter(h, t)), v.tscOffset);
 
 /** kvm_read_l1_tsc(): the TSC as KVM computes it for a host-initiated read (KVM_GET_MSRS IA32_TSC). */
-export const kvmL1Tsc = (h: HostState, v: VcpuState, t: bigint): bigint => add64(kvmScaleTsc(h, v, hostCounter(h, t)), v.tscOffset);
+export const kvmL1Tsc = (h: HostState, v: VcpuState, t: bigint): bigint =>
+  add64(kvmScaleTsc(h, v, hostCounter(h, t)), v.tscOffset);
 
 /** The guest counter of §6.4: CNTVCT on arm64, the TSC on x86_64. */
 export const guestCounter = (h: HostState, v: VcpuState, t: bigint): bigint =>
-  (h.arch === 'arm64' ? guestCntvct(h, v, t) : guestTsc(h, v, t));
+  h.arch === 'arm64' ? guestCntvct(h, v, t) : guestTsc(h, v, t);
 
 /** The guest counter frequency as the guest knows it (Hz): the host's, or the TSC_KHZ it was given. */
 export const guestFreq = (h: HostState, v: VcpuState): bigint =>
-  (h.arch === 'x86_64' && v.virtualKhz !== undefined ? v.virtualKhz * 1000n : h.freq);
+  h.arch === 'x86_64' && v.virtualKhz !== undefined ? v.virtualKhz * 1000n : h.freq;
 
 /** The rate the guest counter really runs at (Hz). */
 export const guestRate = (h: HostState, v: VcpuState): bigint =>
-  (h.arch === 'x86_64' && v.scaled && v.virtualKhz !== undefined ? v.virtualKhz * 1000n : h.freq);
+  h.arch === 'x86_64' && v.scaled && v.virtualKhz !== undefined ? v.virtualKhz * 1000n : h.freq;
 
 /** kvmclock (ns) at reference time t: 1 ns per ns from its last setting (docs/format.md#62-x86-tsc item 5). */
 export const kvmclockAt = (inst: InstanceState, t: bigint): bigint => u64(inst.kvmclockBase + (t - inst.kvmclockAt));

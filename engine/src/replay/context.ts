@@ -44,14 +44,32 @@ export function guestVcpu(g: GuestState, id: number): GuestVcpu {
   return v;
 }
 
-export function newInstance(state: ModelState, host: HostState, vm: string, origin: InstanceState['origin'], originRef?: Ref): InstanceState {
+export function newInstance(
+  state: ModelState,
+  host: HostState,
+  vm: string,
+  origin: InstanceState['origin'],
+  originRef?: Ref,
+): InstanceState {
   const key = instanceKey(host.name, vm);
   const previous = state.instances.get(key);
   const inst: InstanceState = {
-    key, host: host.name, vm, generation: (previous?.generation ?? 0) + 1, origin, originRef,
-    vcpus: new Map(), counterOffsetUsed: false, running: false, voffset: 0n, poffset: 0n,
+    key,
+    host: host.name,
+    vm,
+    generation: (previous?.generation ?? 0) + 1,
+    origin,
+    originRef,
+    vcpus: new Map(),
+    counterOffsetUsed: false,
+    running: false,
+    voffset: 0n,
+    poffset: 0n,
     tsc: { lastWrite: 0n, lastNs: 0n, lastKhz: 0n, lastOffset: 0n, curOffset: 0n, curGeneration: 0, userSetTsc: false },
-    kvmclockBase: 0n, kvmclockAt: 0n, kvmclockKnown: false, sourcePv: new Map(),
+    kvmclockBase: 0n,
+    kvmclockAt: 0n,
+    kvmclockKnown: false,
+    sourcePv: new Map(),
   };
   state.instances.set(key, inst);
   const g = getGuest(state, vm);
@@ -87,13 +105,27 @@ function knownInstanceKey(host: string, vm: string): string {
 /** A vCPU with the instance's VM-wide values; `implicit` when the trace never created it. */
 export function newVcpu(inst: InstanceState, id: number, created?: Ref): VcpuState {
   const v: VcpuState = {
-    id, created, running: false, everRan: false,
-    voffset: inst.voffset, poffset: inst.poffset, voffsetBy: inst.voffsetBy, poffsetBy: inst.poffsetBy,
+    id,
+    created,
+    running: false,
+    everRan: false,
+    voffset: inst.voffset,
+    poffset: inst.poffset,
+    voffsetBy: inst.voffsetBy,
+    poffsetBy: inst.poffsetBy,
     offsetKnown: created !== undefined || inst.vcpus.size > 0 || inst.voffsetBy !== undefined,
     trap: 'unknown',
-    tscOffset: inst.tsc.curOffset, tscOffsetKnown: created !== undefined || inst.tsc.curGeneration > 0,
-    virtualKhz: inst.defaultTscKhz, scaled: inst.defaultTscScaled ?? false, zeroRatio: inst.defaultTscZeroRatio ?? false, tscAdjust: 0n, tscGeneration: inst.tsc.curGeneration,
-    kvmclockCtrl: false, runDelay: 0n, lastSteal: 0n, stealVersion: 0n,
+    tscOffset: inst.tsc.curOffset,
+    tscOffsetKnown: created !== undefined || inst.tsc.curGeneration > 0,
+    virtualKhz: inst.defaultTscKhz,
+    scaled: inst.defaultTscScaled ?? false,
+    zeroRatio: inst.defaultTscZeroRatio ?? false,
+    tscAdjust: 0n,
+    tscGeneration: inst.tsc.curGeneration,
+    kvmclockCtrl: false,
+    runDelay: 0n,
+    lastSteal: 0n,
+    stealVersion: 0n,
   };
   inst.vcpus.set(id, v);
   return v;
@@ -104,7 +136,12 @@ export function getVcpu(inst: InstanceState, id: number): VcpuState {
 }
 
 /** The guest-visible values of the running vCPUs of an instance (to detect host-made steps). */
-export interface VisibleValues { vcpu: number; counter: bigint; cntpct?: bigint; kvmclock?: bigint }
+export interface VisibleValues {
+  vcpu: number;
+  counter: bigint;
+  cntpct?: bigint;
+  kvmclock?: bigint;
+}
 
 export function visibleValues(h: HostState, inst: InstanceState, t: bigint): VisibleValues[] {
   if (!inst.running) return [];
@@ -135,9 +172,34 @@ export function hostChange(ctx: StepContext, inst: InstanceState, change: () => 
     if (!a) continue;
     const v = inst.vcpus.get(b.vcpu)!;
     const counterName = ctx.host.arch === 'arm64' ? 'CNTVCT' : 'TSC';
-    if (a.counter !== b.counter) ctx.emit({ kind: 'guestStep', inst: inst.key, vcpu: b.vcpu, counter: counterName, before: b.counter, after: a.counter, hz: guestRate(ctx.host, v) });
-    if (a.cntpct !== undefined && b.cntpct !== undefined && a.cntpct !== b.cntpct) ctx.emit({ kind: 'guestStep', inst: inst.key, vcpu: b.vcpu, counter: 'CNTPCT', before: b.cntpct, after: a.cntpct, hz: ctx.host.freq });
-    if (a.kvmclock !== undefined && b.kvmclock !== undefined && a.kvmclock !== b.kvmclock) ctx.emit({ kind: 'guestStep', inst: inst.key, vcpu: b.vcpu, counter: 'kvmclock', before: b.kvmclock, after: a.kvmclock });
+    if (a.counter !== b.counter)
+      ctx.emit({
+        kind: 'guestStep',
+        inst: inst.key,
+        vcpu: b.vcpu,
+        counter: counterName,
+        before: b.counter,
+        after: a.counter,
+        hz: guestRate(ctx.host, v),
+      });
+    if (a.cntpct !== undefined && b.cntpct !== undefined && a.cntpct !== b.cntpct)
+      ctx.emit({
+        kind: 'guestStep',
+        inst: inst.key,
+        vcpu: b.vcpu,
+        counter: 'CNTPCT',
+        before: b.cntpct,
+        after: a.cntpct,
+        hz: ctx.host.freq,
+      });
+    if (a.kvmclock !== undefined && b.kvmclock !== undefined && a.kvmclock !== b.kvmclock)
+      ctx.emit({
+        kind: 'guestStep',
+        inst: inst.key,
+        vcpu: b.vcpu,
+        counter: 'kvmclock',
+        before: b.kvmclock,
+        after: a.kvmclock,
+      });
   }
 }
-

@@ -20,7 +20,9 @@ export function createVm(ctx: StepContext, inst: InstanceState): void {
   if (inst.vmCreatedBy || inst.vcpus.size > 0) {
     const earlier = inst.vmCreatedBy ?? [...inst.vcpus.values()].find((v) => v.created)?.created;
     ctx.emit({
-      kind: 'problem', code: 'HVT093', span: ctx.stmt.op.span,
+      kind: 'problem',
+      code: 'HVT093',
+      span: ctx.stmt.op.span,
       message: `${inst.vm} on ${inst.host} already exists here${earlier ? ` (line ${earlier.line + 1})` : ''}; a new KVM VM is a new instance: write \`vmm restore\` (or migrate) before its KVM_CREATE_VM. kvmclock is left as it was`,
     });
     return;
@@ -45,7 +47,10 @@ export function getClock(ctx: StepContext, inst: InstanceState, body: Extract<Bo
   if (ctx.failed) return;
   inst.savedClockBy = ctx.ref;
   if (!body.clock) return;
-  const exact = body.hostTsc && body.flags && (body.flags.value & CLOCK_FLAGS.KVM_CLOCK_HOST_TSC) !== 0n ? timeOfHostCounter(ctx.host, body.hostTsc.value) : undefined;
+  const exact =
+    body.hostTsc && body.flags && (body.flags.value & CLOCK_FLAGS.KVM_CLOCK_HOST_TSC) !== 0n
+      ? timeOfHostCounter(ctx.host, body.hostTsc.value)
+      : undefined;
   const known = inst.kvmclockKnown;
   observeKvmclock(ctx, inst, undefined, body.clock.value, body.clock.span, 'ioctl', exact);
   if (exact === undefined || !known) return;
@@ -59,7 +64,13 @@ export function getClock(ctx: StepContext, inst: InstanceState, body: Extract<Bo
 export function setClock(ctx: StepContext, inst: InstanceState, body: Extract<Body, { type: 'set_clock' }>): void {
   const flags = body.flags?.value ?? 0n;
   if ((flags & ~KVM_CLOCK_VALID_FLAGS) !== 0n) {
-    if (!ctx.failed) ctx.emit({ kind: 'problem', code: 'HVT093', span: body.flags!.span, message: `flags=${flags} has bits outside KVM_CLOCK_VALID_FLAGS (0xE): KVM answers -EINVAL, but the trace shows success` });
+    if (!ctx.failed)
+      ctx.emit({
+        kind: 'problem',
+        code: 'HVT093',
+        span: body.flags!.span,
+        message: `flags=${flags} has bits outside KVM_CLOCK_VALID_FLAGS (0xE): KVM answers -EINVAL, but the trace shows success`,
+      });
     return;
   }
   if (ctx.failed) return;
@@ -101,7 +112,9 @@ export function kvmclockCtrl(ctx: StepContext, inst: InstanceState, v: VcpuState
   if (!pvclockActive(inst, v)) {
     if (!ctx.failed) {
       ctx.emit({
-        kind: 'problem', code: 'HVT093', span: ctx.stmt.op.span,
+        kind: 'problem',
+        code: 'HVT093',
+        span: ctx.stmt.op.span,
         message: `KVM answers -EINVAL to KVM_KVMCLOCK_CTRL on vcpu${v.id} of ${inst.vm} on ${inst.host} (kvmclock is not enabled on it: no MSR_KVM_SYSTEM_TIME_NEW write with bit 0 set), but the trace shows success; the guest will not be told it was stopped`,
       });
     }

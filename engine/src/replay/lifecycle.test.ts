@@ -19,13 +19,27 @@ test('§7: the pause records G_before for every vCPU; the migration keeps it pen
   // At the pause (20 s): C = 500000000, voffset 250000025 → G_before = 249999975 on both vCPUs.
   assert.equal(g.stop?.kind, 'pause');
   assert.equal(g.stop?.time, 20_000_000_000n);
-  assert.deepEqual([...g.stop!.counters], [[0, 249999975n], [1, 249999975n]]);
-  assert.deepEqual([...g.stop!.offsets], [[0, 250000025n], [1, 250000025n]]);
+  assert.deepEqual(
+    [...g.stop!.counters],
+    [
+      [0, 249999975n],
+      [1, 249999975n],
+    ],
+  );
+  assert.deepEqual(
+    [...g.stop!.offsets],
+    [
+      [0, 250000025n],
+      [1, 250000025n],
+    ],
+  );
   assert.equal(g.current, 'dst/vm1');
 });
 
 const PAUSE_RESUME = (policy: string): string[] => [
-  '@hvtrace 1', '@host h arch=arm64 freq=25MHz ecv=2 vhe=1', `@vm vm1 vcpus=1 policy=${policy}`,
+  '@hvtrace 1',
+  '@host h arch=arm64 freq=25MHz ecv=2 vhe=1',
+  `@vm vm1 vcpus=1 policy=${policy}`,
   '10.000000000 h/vm1 ioctl KVM_CREATE_VCPU id=0', // voffset = C(10 s) = 250000000
   '10.000000000 h/vm1/vcpu0 ioctl KVM_RUN',
   '20.000000000 h/vm1 vmm pause', //                   G_before = 500000000 - 250000000 = 250000000
@@ -42,7 +56,10 @@ const resumePoint = (lines: string[], line1: number): EventOf<'resumePoint'> => 
 test('a resume point compares G_after with G_before advanced by the downtime (policy advance)', () => {
   const e = resumePoint(PAUSE_RESUME('advance'), 8);
   // expected = 250000000 + (21 s - 20 s) × 25 MHz = 275000000
-  assert.deepEqual([e.inst, e.vcpu, e.gBefore, e.gAfter, e.expected, e.freqBefore, e.counterName], ['h/vm1', 0, 250000000n, 275000000n, 275000000n, 25000000n, 'CNTVCT']);
+  assert.deepEqual(
+    [e.inst, e.vcpu, e.gBefore, e.gAfter, e.expected, e.freqBefore, e.counterName],
+    ['h/vm1', 0, 250000000n, 275000000n, 275000000n, 25000000n, 'CNTVCT'],
+  );
   assert.equal(e.stop.kind, 'pause');
   // The stop is resolved once every vCPU passed its resume point.
   assert.equal(modelAfter(PAUSE_RESUME('advance'), 8).guests.get('vm1')!.stop, undefined);
@@ -55,19 +72,29 @@ test('under policy freeze the expectation is G_before unchanged', () => {
 
 test('a migration without a pause stops the guest at the migrate statement', () => {
   const lines = [
-    '@hvtrace 1', '@host a arch=arm64 freq=25MHz ecv=2 vhe=1', '@host b arch=arm64 freq=25MHz ecv=2 vhe=1', '@vm vm1 vcpus=1',
-    '10.000000000 a/vm1 ioctl KVM_CREATE_VCPU id=0', '10.000000000 a/vm1/vcpu0 ioctl KVM_RUN',
+    '@hvtrace 1',
+    '@host a arch=arm64 freq=25MHz ecv=2 vhe=1',
+    '@host b arch=arm64 freq=25MHz ecv=2 vhe=1',
+    '@vm vm1 vcpus=1',
+    '10.000000000 a/vm1 ioctl KVM_CREATE_VCPU id=0',
+    '10.000000000 a/vm1/vcpu0 ioctl KVM_RUN',
     '12.000000000 a/vm1 vmm migrate to=b', // 7: G_before = 300000000 - 250000000
   ];
   const g = modelAfter(lines, 7).guests.get('vm1')!;
-  assert.deepEqual([g.stop?.kind, g.stop?.time, g.stop?.counters.get(0), g.current], ['migrate', 12_000_000_000n, 50000000n, 'b/vm1']);
+  assert.deepEqual(
+    [g.stop?.kind, g.stop?.time, g.stop?.counters.get(0), g.current],
+    ['migrate', 12_000_000_000n, 50000000n, 'b/vm1'],
+  );
   assert.equal(modelAfter(lines, 7).instances.get('b/vm1')!.origin, 'migration');
 });
 
 test('a restore replaces the instance with a new generation and makes the snapshot the pending stop', () => {
   const lines = [
-    '@hvtrace 1', '@host h arch=arm64 freq=25MHz ecv=2 vhe=1', '@vm vm1 vcpus=1',
-    '10.000000000 h/vm1 ioctl KVM_CREATE_VCPU id=0', '10.000000000 h/vm1/vcpu0 ioctl KVM_RUN',
+    '@hvtrace 1',
+    '@host h arch=arm64 freq=25MHz ecv=2 vhe=1',
+    '@vm vm1 vcpus=1',
+    '10.000000000 h/vm1 ioctl KVM_CREATE_VCPU id=0',
+    '10.000000000 h/vm1/vcpu0 ioctl KVM_RUN',
     '11.000000000 h/vm1 vmm pause', //     6: G_before = 275000000 - 250000000 = 25000000
     '11.000000000 h/vm1 vmm snapshot', //  7
     '12.000000000 h/vm1 vmm restore', //   8

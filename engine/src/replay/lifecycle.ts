@@ -18,10 +18,18 @@ function stopRecord(ctx: StepContext, inst: InstanceState, kind: StopRecord['kin
     if (addr) pv.set(v.id, addr);
   }
   return {
-    kind, at: ctx.ref, time: ctx.t, instance: inst.key, host: inst.host, counters, freq,
+    kind,
+    at: ctx.ref,
+    time: ctx.t,
+    instance: inst.key,
+    host: inst.host,
+    counters,
+    freq,
     offsets: new Map([...inst.vcpus.values()].map((v) => [v.id, ctx.host.arch === 'arm64' ? v.voffset : v.tscOffset])),
     kvmclock: inst.kvmclockKnown ? kvmclockAt(inst, ctx.t) : undefined,
-    savedClock: inst.savedClockBy, pv, resumed: new Set(),
+    savedClock: inst.savedClockBy,
+    pv,
+    resumed: new Set(),
   };
 }
 
@@ -31,7 +39,10 @@ function stopInstance(ctx: StepContext, inst: InstanceState, g: GuestState, kind
   const record = stopRecord(ctx, inst, kind);
   g.stop = record;
   inst.running = false;
-  for (const v of inst.vcpus.values()) { v.running = false; v.kvmclockCtrl = false; }
+  for (const v of inst.vcpus.values()) {
+    v.running = false;
+    v.kvmclockCtrl = false;
+  }
   ctx.emit({ kind: 'stop', inst: inst.key, record });
 }
 
@@ -45,9 +56,10 @@ export function migrate(ctx: StepContext, inst: InstanceState, dest: HostState):
   // An instance on the destination that already ran belongs to an earlier stay of the guest there:
   // the incoming guest gets a new KVM VM.
   const existing = ctx.state.instances.get(instanceKey(dest.name, inst.vm));
-  const target = !existing || [...existing.vcpus.values()].some((v) => v.everRan) || existing === inst
-    ? newInstance(ctx.state, dest, inst.vm, 'migration', ctx.ref)
-    : Object.assign(existing, { origin: 'migration' as const, originRef: ctx.ref });
+  const target =
+    !existing || [...existing.vcpus.values()].some((v) => v.everRan) || existing === inst
+      ? newInstance(ctx.state, dest, inst.vm, 'migration', ctx.ref)
+      : Object.assign(existing, { origin: 'migration' as const, originRef: ctx.ref });
   target.sourceSavedClock = inst.savedClockBy;
   target.sourcePv = g.stop ? new Map(g.stop.pv) : new Map();
   g.current = target.key;
@@ -62,7 +74,10 @@ export function snapshot(ctx: StepContext, inst: InstanceState): void {
 export function restore(ctx: StepContext, vm: string): void {
   const g = getGuest(ctx.state, vm);
   const old = ctx.state.instances.get(instanceKey(ctx.host.name, vm));
-  if (old) { old.running = false; for (const v of old.vcpus.values()) v.running = false; }
+  if (old) {
+    old.running = false;
+    for (const v of old.vcpus.values()) v.running = false;
+  }
   const inst = newInstance(ctx.state, ctx.host, vm, 'restore', ctx.ref);
   g.stop = g.snapshot ? { ...g.snapshot, resumed: new Set() } : undefined;
   inst.sourceSavedClock = g.stop?.savedClock;
@@ -85,8 +100,17 @@ export function run(ctx: StepContext, inst: InstanceState, v: VcpuState): void {
     const gAfter = guestCounter(ctx.host, v, ctx.t);
     const expected = g.policy === 'advance' ? add64(gBefore, ticksIn(ctx.t - stop.time, freqBefore)) : gBefore;
     ctx.emit({
-      kind: 'resumePoint', inst: inst.key, vcpu: v.id, stop, gBefore, gAfter, expected, freqBefore,
-      freqAfter: guestFreq(ctx.host, v), rateAfter: guestRate(ctx.host, v), counterName: ctx.host.arch === 'arm64' ? 'CNTVCT' : 'TSC',
+      kind: 'resumePoint',
+      inst: inst.key,
+      vcpu: v.id,
+      stop,
+      gBefore,
+      gAfter,
+      expected,
+      freqBefore,
+      freqAfter: guestFreq(ctx.host, v),
+      rateAfter: guestRate(ctx.host, v),
+      counterName: ctx.host.arch === 'arm64' ? 'CNTVCT' : 'TSC',
     });
     if ([...stop.counters.keys()].every((id) => stop.resumed.has(id))) g.stop = undefined;
   }
@@ -114,4 +138,3 @@ function updateStolenTime(ctx: StepContext, inst: InstanceState, v: VcpuState): 
   v.lastSteal = v.runDelay;
   if (x86Enabled) v.stealVersion += v.stealVersion % 2n === 1n ? 3n : 2n;
 }
-

@@ -19,9 +19,39 @@ function restoreAt(lines: string[], line1: number, vcpu: number) {
 test('arm64, §7: Off1 = 250000025 - 0.6 s × 25 MHz - (500000000 - 5515000000) = 5250000025', () => {
   const r = restoreAt([...SPEC_EXAMPLE, ...SPEC_EXAMPLE_RESTORE], 15, 0)!;
   assert.deepEqual(
-    [r.arch, r.srcHost, r.dstHost, r.t0, r.t1, r.freq, r.off0, r.g0, r.c0, r.c1, r.elapsed, r.expected, r.ideal, r.counterOffsetAvailable],
+    [
+      r.arch,
+      r.srcHost,
+      r.dstHost,
+      r.t0,
+      r.t1,
+      r.freq,
+      r.off0,
+      r.g0,
+      r.c0,
+      r.c1,
+      r.elapsed,
+      r.expected,
+      r.ideal,
+      r.counterOffsetAvailable,
+    ],
     // C0 = 25 MHz × 20 s; C1 = 5e9 + 25 MHz × 20.6 s; (T1-T0)*F = 15000000; expected G = 249999975 + 15000000
-    ['arm64', 'src', 'dst', 20_000_000_000n, 20_600_000_000n, 25_000_000n, 250000025n, 249999975n, 500000000n, 5515000000n, 15000000n, 264999975n, 5250000025n, true],
+    [
+      'arm64',
+      'src',
+      'dst',
+      20_000_000_000n,
+      20_600_000_000n,
+      25_000_000n,
+      250000025n,
+      249999975n,
+      500000000n,
+      5515000000n,
+      15000000n,
+      264999975n,
+      5250000025n,
+      true,
+    ],
   );
   // The by-value write sets 5264999775: 14999750 ticks too large, so the guest is that much behind.
   assert.equal(driftOf(r, 5264999775n), -14999750n);
@@ -38,7 +68,10 @@ test('x86: offset = G0 + (T1-T0)*F - C1 = 2e10 + 0.6 s × 2 GHz - (1e12 + 20.6 s
   const lines = [...X86_MIGRATION, '20.600000000 d/vm1/vcpu0 ioctl KVM_SET_MSRS IA32_TSC=20000000000'];
   const r = restoreAt(lines, 10, 0)!;
   // G0 at the pause = 2e9 × 20 - 2e10 = 2e10; C1 = 1000000000000 + 41200000000; ideal = 21200000000 - 1041200000000 mod 2^64
-  assert.deepEqual([r.arch, r.g0, r.expected, r.c1, r.scaledC1, r.ideal], ['x86_64', 20000000000n, 21200000000n, 1041200000000n, 1041200000000n, 2n ** 64n - 1020000000000n]);
+  assert.deepEqual(
+    [r.arch, r.g0, r.expected, r.c1, r.scaledC1, r.ideal],
+    ['x86_64', 20000000000n, 21200000000n, 1041200000000n, 1041200000000n, 2n ** 64n - 1020000000000n],
+  );
   // x86 reads C + offset: an offset 1.2e9 smaller than ideal is 1.2e9 ticks behind.
   assert.equal(driftOf(r, r.ideal - 1_200_000_000n), -1_200_000_000n);
 });

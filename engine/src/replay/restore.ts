@@ -82,7 +82,24 @@ export function idempotentRestore(before: ModelState, stmt: Statement, vcpu: num
     ideal = sub64(expected, scaledC1);
   }
   return {
-    arch, vm, vcpu, policy: g.policy, stop, srcHost: src.name, dstHost: dst.name, t0, t1, freq, c0, c1, off0, g0, elapsed, expected, scaledC1, ideal,
+    arch,
+    vm,
+    vcpu,
+    policy: g.policy,
+    stop,
+    srcHost: src.name,
+    dstHost: dst.name,
+    t0,
+    t1,
+    freq,
+    c0,
+    c1,
+    off0,
+    g0,
+    elapsed,
+    expected,
+    scaledC1,
+    ideal,
     counterOffsetAvailable: arch === 'arm64' && kernelAtLeast(dst, 6, 4),
   };
 }

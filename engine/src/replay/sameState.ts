@@ -16,7 +16,17 @@ export function sameState(a: ModelState, b: ModelState): boolean {
   const keys = Object.keys(a);
   if (!same(keys, Object.keys(b), ab, ba, 0, false)) return false;
   for (const k of keys) {
-    if (!same((a as unknown as Record<string, unknown>)[k], (b as unknown as Record<string, unknown>)[k], ab, ba, 1, k === 'rules')) return false;
+    if (
+      !same(
+        (a as unknown as Record<string, unknown>)[k],
+        (b as unknown as Record<string, unknown>)[k],
+        ab,
+        ba,
+        1,
+        k === 'rules',
+      )
+    )
+      return false;
   }
   return true;
 }
@@ -25,7 +35,14 @@ export function sameState(a: ModelState, b: ModelState): boolean {
 const MAX_DEPTH = 64;
 
 /** `byContent`: Maps and Sets with primitive keys compare as lookup tables (any order). */
-function same(a: unknown, b: unknown, ab: Map<object, object>, ba: Map<object, object>, depth: number, byContent: boolean): boolean {
+function same(
+  a: unknown,
+  b: unknown,
+  ab: Map<object, object>,
+  ba: Map<object, object>,
+  depth: number,
+  byContent: boolean,
+): boolean {
   if (a === b) return typeof a !== 'object' || a === null || pair(a, b as object, ab, ba);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (depth > MAX_DEPTH) return false;
@@ -70,7 +87,8 @@ function same(a: unknown, b: unknown, ab: Map<object, object>, ba: Map<object, o
   if (ka.length !== kb.length) return false;
   for (let i = 0; i < ka.length; i++) {
     if (ka[i] !== kb[i]) return false;
-    if (!same((a as Record<string, unknown>)[ka[i]], (b as Record<string, unknown>)[kb[i]], ab, ba, d, byContent)) return false;
+    if (!same((a as Record<string, unknown>)[ka[i]], (b as Record<string, unknown>)[kb[i]], ab, ba, d, byContent))
+      return false;
   }
   return true;
 }
@@ -84,6 +102,10 @@ function primitiveKeys(keys: Iterable<unknown>): boolean {
 function pair(a: object, b: object, ab: Map<object, object>, ba: Map<object, object>): boolean {
   const seenA = ab.get(a);
   const seenB = ba.get(b);
-  if (seenA === undefined && seenB === undefined) { ab.set(a, b); ba.set(b, a); return true; }
+  if (seenA === undefined && seenB === undefined) {
+    ab.set(a, b);
+    ba.set(b, a);
+    return true;
+  }
   return seenA === b && seenB === a;
 }

@@ -6,7 +6,10 @@ import type { KvmclockTracking } from './captureClock';
 import { initialTimerModel, type TimerModel } from './timers/state';
 
 /** A statement of the trace, by line (0-based), for related information and navigation. */
-export interface Ref { line: number; span: Span }
+export interface Ref {
+  line: number;
+  span: Span;
+}
 
 export type Policy = 'advance' | 'freeze';
 export type TrapState = 'unknown' | 'on' | 'off';
@@ -210,8 +213,16 @@ export interface ModelState {
 
 export function initialState(tolerance: bigint): ModelState {
   return {
-    line: -1, time: 0n, tolerance, formatSeen: false, anyStatement: false,
-    hosts: new Map(), instances: new Map(), guests: new Map(), rules: new Map(), timers: initialTimerModel(),
+    line: -1,
+    time: 0n,
+    tolerance,
+    formatSeen: false,
+    anyStatement: false,
+    hosts: new Map(),
+    instances: new Map(),
+    guests: new Map(),
+    rules: new Map(),
+    timers: initialTimerModel(),
   };
 }
 

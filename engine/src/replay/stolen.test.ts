@@ -9,7 +9,8 @@ import { PVTIME_SETUP } from '../rules/fixtures';
 import { eventsOf, jsonAfter, modelAfter } from './testing';
 
 test('arm64: the steal_time selftest flow accumulates the run delay at each KVM_RUN', () => {
-  const lines = [...PVTIME_SETUP,
+  const lines = [
+    ...PVTIME_SETUP,
     '10.001000000 h/vm1/vcpu0 sched wait 2ms', //   14
     '10.003000000 h/vm1/vcpu0 ioctl KVM_RUN', //    15: stolen = 2 ms
     '10.004000000 h/vm1/vcpu0 sched wait 3ms', //   16
@@ -26,7 +27,8 @@ test('arm64: the steal_time selftest flow accumulates the run delay at each KVM_
 });
 
 test('arm64: delay before PV_TIME_ST is not added later (KVM restarts from the current run delay)', () => {
-  const lines = [...PVTIME_SETUP.slice(0, 12),
+  const lines = [
+    ...PVTIME_SETUP.slice(0, 12),
     '10.000350000 h/vm1/vcpu0 sched wait 7ms', //                      13: before PV_TIME_ST
     '10.007400000 h/vm1/vcpu0 guest hvc PV_TIME_ST -> 0x40000000', //  14: zero, last_steal = 7 ms
     '10.008000000 h/vm1/vcpu0 ioctl KVM_RUN', //                        15: + 0
@@ -43,7 +45,9 @@ test('arm64: an address KVM rejects (-EINVAL, -EEXIST) is not set; the accepted 
 
 test('x86: enabling MSR_KVM_STEAL_TIME zeroes the structure; each update adds the delay and bumps the version by 2', () => {
   const lines = [
-    '@hvtrace 1', '@host x arch=x86_64 freq=2GHz', '@vm vm1',
+    '@hvtrace 1',
+    '@host x arch=x86_64 freq=2GHz',
+    '@vm vm1',
     '10.000000000 x/vm1 ioctl KVM_CREATE_VCPU id=0',
     '10.000100000 x/vm1/vcpu0 guest write MSR_KVM_STEAL_TIME = 0x7ffa8041', // 5: enable bit, GPA 0x7ffa8040
     '10.001000000 x/vm1/vcpu0 sched wait 1ms', //                              6

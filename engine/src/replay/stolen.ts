@@ -16,11 +16,20 @@ export function stolenConfigured(v: VcpuState): boolean {
 }
 
 /** Another vCPU of the instance whose 64-byte structure overlaps [address, address + 64). */
-function overlapping(inst: InstanceState, self: VcpuState, address: bigint): { vcpu: number; at?: Ref; address: bigint } | undefined {
+function overlapping(
+  inst: InstanceState,
+  self: VcpuState,
+  address: bigint,
+): { vcpu: number; at?: Ref; address: bigint } | undefined {
   for (const o of inst.vcpus.values()) {
     if (o === self) continue;
-    const other = o.pvAddress ?? (o.stealMsr !== undefined && (o.stealMsr & KVM_MSR_ENABLED) !== 0n ? o.stealMsr & KVM_STEAL_VALID_BITS : undefined);
-    if (other !== undefined && abs(other - address) < PV_STRUCT_SIZE) return { vcpu: o.id, at: o.pvAddressBy ?? o.stealMsrBy, address: other };
+    const other =
+      o.pvAddress ??
+      (o.stealMsr !== undefined && (o.stealMsr & KVM_MSR_ENABLED) !== 0n
+        ? o.stealMsr & KVM_STEAL_VALID_BITS
+        : undefined);
+    if (other !== undefined && abs(other - address) < PV_STRUCT_SIZE)
+      return { vcpu: o.id, at: o.pvAddressBy ?? o.stealMsrBy, address: other };
   }
   return undefined;
 }
@@ -32,23 +41,48 @@ function overlapping(inst: InstanceState, self: VcpuState, address: bigint): { v
  * success is what KVM did, even where KVM should have refused.
  */
 export function setPvAddress(ctx: StepContext, inst: InstanceState, v: VcpuState, address: bigint): void {
-  const problem = address % PV_STRUCT_SIZE !== 0n ? 'misaligned' : v.pvAddress !== undefined ? 'already-set' : undefined;
+  const problem =
+    address % PV_STRUCT_SIZE !== 0n ? 'misaligned' : v.pvAddress !== undefined ? 'already-set' : undefined;
   const accepted = !ctx.failed;
   const overlaps = accepted ? overlapping(inst, v, address) : undefined;
-  ctx.emit({ kind: 'pvAddress', inst: inst.key, vcpu: v.id, address, accepted, problem, overlaps, previous: v.pvAddressBy });
+  ctx.emit({
+    kind: 'pvAddress',
+    inst: inst.key,
+    vcpu: v.id,
+    address,
+    accepted,
+    problem,
+    overlaps,
+    previous: v.pvAddressBy,
+  });
   if (!accepted) return;
   v.pvAddress = address;
   v.pvAddressBy = ctx.ref;
 }
 
 /** MSR_KVM_STEAL_TIME written by the host (restore) or the guest (enable). */
-export function writeStealMsr(ctx: StepContext, inst: InstanceState, v: VcpuState, value: bigint, byGuest: boolean): void {
+export function writeStealMsr(
+  ctx: StepContext,
+  inst: InstanceState,
+  v: VcpuState,
+  value: bigint,
+  byGuest: boolean,
+): void {
   const reserved = (value & KVM_STEAL_RESERVED_MASK) !== 0n;
   const enabled = (value & KVM_MSR_ENABLED) !== 0n;
   const address = value & KVM_STEAL_VALID_BITS;
   if (enabled || reserved) {
     const overlaps = !reserved ? overlapping(inst, v, address) : undefined;
-    ctx.emit({ kind: 'pvAddress', inst: inst.key, vcpu: v.id, address, accepted: !ctx.failed, problem: reserved ? 'reserved-bits' : undefined, overlaps, previous: v.stealMsrBy });
+    ctx.emit({
+      kind: 'pvAddress',
+      inst: inst.key,
+      vcpu: v.id,
+      address,
+      accepted: !ctx.failed,
+      problem: reserved ? 'reserved-bits' : undefined,
+      overlaps,
+      previous: v.stealMsrBy,
+    });
   }
   if (ctx.failed || (reserved && byGuest)) return; // a guest wrmsr with reserved bits takes #GP
   v.stealMsr = value;
@@ -65,11 +99,15 @@ export function writeStealMsr(ctx: StepContext, inst: InstanceState, v: VcpuStat
 
 /** The guest starts reading its stolen time; earlier KVM updates were invisible to it. */
 function enroll(ctx: StepContext, gv: ReturnType<typeof guestVcpu>): void {
-  if (!gv.enrolled) { gv.lastObserved = undefined; gv.enrolledAt = ctx.t; }
+  if (!gv.enrolled) {
+    gv.lastObserved = undefined;
+    gv.enrolledAt = ctx.t;
+  }
   gv.enrolled = true;
 }
 
-const roleOf = (ref: Extract<Body, { type: 'hvc' }>['fn']['value']): SmcccRole | undefined => ('known' in ref ? ref.known.role : undefined);
+const roleOf = (ref: Extract<Body, { type: 'hvc' }>['fn']['value']): SmcccRole | undefined =>
+  'known' in ref ? ref.known.role : undefined;
 
 /**
  * docs/format.md#63-stolen-time-arm64-pv-time-x86-msr_kvm_steal_time item 2 the SMCCC calls of PV time, with
@@ -104,11 +142,27 @@ export function hvc(ctx: StepContext, inst: InstanceState, v: VcpuState, body: E
 }
 
 /** A stolen-time reading (`guest read stolen_time|steal`) or KVM's write of it (`kvm stolen_update`). */
-export function observeStolen(ctx: StepContext, inst: InstanceState, v: VcpuState, value: bigint, source: 'guest' | 'kvm'): void {
+export function observeStolen(
+  ctx: StepContext,
+  inst: InstanceState,
+  v: VcpuState,
+  value: bigint,
+  source: 'guest' | 'kvm',
+): void {
   const g = getGuest(ctx.state, inst.vm);
   const gv = guestVcpu(g, v.id);
   const configured = v.pvAddress !== undefined || (v.stealMsr !== undefined && (v.stealMsr & KVM_MSR_ENABLED) !== 0n);
-  ctx.emit({ kind: 'stolenObserved', inst: inst.key, vcpu: v.id, value, source, previous: gv.lastObserved, folded: gv.folded, configured, zeroedBy: gv.zeroedBy });
+  ctx.emit({
+    kind: 'stolenObserved',
+    inst: inst.key,
+    vcpu: v.id,
+    value,
+    source,
+    previous: gv.lastObserved,
+    folded: gv.folded,
+    configured,
+    zeroedBy: gv.zeroedBy,
+  });
   // KVM's write is what the structure now holds; a guest read is what it held.
   gv.stolen = value;
   if (gv.enrolled) gv.lastObserved = { value, time: ctx.t, at: ctx.ref, folded: gv.folded, instance: inst.key };

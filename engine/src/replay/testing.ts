@@ -10,7 +10,8 @@ import type { ReplayJson } from '../../../protocol/views';
 export const jsonAfter = (lines: string[], line1: number): ReplayJson => replayJson(modelAfter(lines, line1));
 
 /** The model state after line `line1` (1-based). */
-export const modelAfter = (lines: string[], line1: number): ModelState => new Analysis(lines.join('\n')).stateAfter(line1 - 1);
+export const modelAfter = (lines: string[], line1: number): ModelState =>
+  new Analysis(lines.join('\n')).stateAfter(line1 - 1);
 
 /** The replay events of line `line1` (1-based). */
 export function eventsOf(lines: string[], line1: number): ReplayEvent[] {

@@ -8,13 +8,13 @@ import type { HostState, InstanceState, VcpuState } from './state';
 /** tsc_tolerance_ppm: a rate this close to the host's needs no scaling. */
 const TSC_TOLERANCE_PPM = 250n;
 /** KVM reads the frequency as `(u32)arg`. */
-const U32_MASK = 0xFFFFFFFFn;
+const U32_MASK = 0xffffffffn;
 
 /**
  * kvm_caps.max_guest_tsc_khz with TSC scaling: min(0x7fffffff, __scale_tsc(max ratio, tsc_khz))
  * (kvm_x86_vendor_init). The vendor's maximum ratio is not modelled, only the cap and tsc_khz = 0.
  */
-const maxGuestTscKhz = (h: HostState): bigint => (hostKhz(h) === 0n ? 0n : 0x7FFFFFFFn);
+const maxGuestTscKhz = (h: HostState): bigint => (hostKhz(h) === 0n ? 0n : 0x7fffffffn);
 
 /** adjust_tsc_khz(khz, ppm) = khz * (1e6 + ppm) / 1e6, in u64. */
 const adjustKhz = (khz: bigint, ppm: bigint): bigint => (khz * (1_000_000n + ppm)) / 1_000_000n;
@@ -40,15 +40,33 @@ export interface TscKhzOutcome {
  */
 export function kvmSetTscKhz(h: HostState, khz: bigint): TscKhzOutcome {
   const host = hostKhz(h);
-  if (khz === 0n) return { ok: false, stores: false, ratio: 'identity', why: `host ${h.name}'s TSC frequency is below 1 kHz, so KVM's tsc_khz is 0` };
-  if (khz >= adjustKhz(host, -TSC_TOLERANCE_PPM) && khz <= adjustKhz(host, TSC_TOLERANCE_PPM)) return { ok: true, stores: true, ratio: 'identity' };
+  if (khz === 0n)
+    return {
+      ok: false,
+      stores: false,
+      ratio: 'identity',
+      why: `host ${h.name}'s TSC frequency is below 1 kHz, so KVM's tsc_khz is 0`,
+    };
+  if (khz >= adjustKhz(host, -TSC_TOLERANCE_PPM) && khz <= adjustKhz(host, TSC_TOLERANCE_PPM))
+    return { ok: true, stores: true, ratio: 'identity' };
   if (!h.tscScaling) {
     return khz > host
       ? { ok: true, stores: true, ratio: 'keep' }
-      : { ok: false, stores: true, ratio: 'keep', why: `host ${h.name} cannot scale the TSC (tsc_scaling=0) and ${khz} kHz is below its ${host} kHz by more than 250 ppm` };
+      : {
+          ok: false,
+          stores: true,
+          ratio: 'keep',
+          why: `host ${h.name} cannot scale the TSC (tsc_scaling=0) and ${khz} kHz is below its ${host} kHz by more than 250 ppm`,
+        };
   }
   // Unreachable through the ioctls when tsc_khz = 0 (max_guest_tsc_khz is 0): no ratio from a 0 divisor.
-  if (host === 0n) return { ok: false, stores: true, ratio: 'keep', why: `host ${h.name}'s TSC frequency is below 1 kHz, so KVM's tsc_khz is 0` };
+  if (host === 0n)
+    return {
+      ok: false,
+      stores: true,
+      ratio: 'keep',
+      why: `host ${h.name}'s TSC frequency is below 1 kHz, so KVM's tsc_khz is 0`,
+    };
   return { ok: true, stores: true, ratio: 'scaled' };
 }
 
@@ -66,14 +84,24 @@ function applyRatio(v: VcpuState, ratio: RatioChange): void {
 function effectiveKhz(h: HostState, requested: bigint): { khz: bigint } | { why: string } {
   const k = requested & U32_MASK;
   if (h.tscScaling && k >= maxGuestTscKhz(h)) {
-    return { why: hostKhz(h) === 0n ? `host ${h.name}'s TSC frequency is below 1 kHz, so KVM's tsc_khz is 0 and it accepts no TSC frequency` : `${k} kHz is at or above KVM's max_guest_tsc_khz` };
+    return {
+      why:
+        hostKhz(h) === 0n
+          ? `host ${h.name}'s TSC frequency is below 1 kHz, so KVM's tsc_khz is 0 and it accepts no TSC frequency`
+          : `${k} kHz is at or above KVM's max_guest_tsc_khz`,
+    };
   }
   return { khz: k === 0n ? hostKhz(h) : k };
 }
 
 function reportRejected(ctx: StepContext, why: string, after: string): void {
   if (ctx.failed) return;
-  ctx.emit({ kind: 'problem', code: 'HVT093', span: ctx.stmt.op.span, message: `KVM answers -EINVAL to KVM_SET_TSC_KHZ here (${why}), but the trace shows success; ${after}` });
+  ctx.emit({
+    kind: 'problem',
+    code: 'HVT093',
+    span: ctx.stmt.op.span,
+    message: `KVM answers -EINVAL to KVM_SET_TSC_KHZ here (${why}), but the trace shows success; ${after}`,
+  });
 }
 
 /**
@@ -89,7 +117,8 @@ export function setTscKhz(ctx: StepContext, inst: InstanceState, v: VcpuState | 
   // K = 0 asks for the host's frequency: kept as "the host's" (undefined) in the model.
   const stored = (requested & U32_MASK) === 0n ? undefined : eff.khz;
   if (v === undefined) {
-    if (inst.vcpus.size > 0) return reportRejected(ctx, 'the VM already has vCPUs', 'the default frequency is unchanged');
+    if (inst.vcpus.size > 0)
+      return reportRejected(ctx, 'the VM already has vCPUs', 'the default frequency is unchanged');
     if (ctx.failed) return;
     const creation = kvmSetTscKhz(h, eff.khz);
     inst.defaultTscKhz = stored;
@@ -100,7 +129,14 @@ export function setTscKhz(ctx: StepContext, inst: InstanceState, v: VcpuState | 
   }
   const outcome = kvmSetTscKhz(h, eff.khz);
   if (ctx.failed && outcome.ok) return;
-  if (!outcome.ok) reportRejected(ctx, outcome.why!, outcome.stores ? `KVM still stores ${eff.khz} kHz as the vCPU's frequency (KVM_GET_TSC_KHZ reports it) but does not scale to it` : 'the frequency is unchanged');
+  if (!outcome.ok)
+    reportRejected(
+      ctx,
+      outcome.why!,
+      outcome.stores
+        ? `KVM still stores ${eff.khz} kHz as the vCPU's frequency (KVM_GET_TSC_KHZ reports it) but does not scale to it`
+        : 'the frequency is unchanged',
+    );
   hostChange(ctx, inst, () => {
     if (outcome.stores) v.virtualKhz = stored;
     applyRatio(v, outcome.ratio);

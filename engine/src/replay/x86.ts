@@ -14,14 +14,20 @@ import type { InstanceState, VcpuState } from './state';
 const virtualKhz = (ctx: StepContext, v: VcpuState): bigint => v.virtualKhz ?? hostKhz(ctx.host);
 
 /** kvm_compute_l1_tsc_offset(vcpu, target) = target - kvm_scale_tsc(rdtsc(), l1 ratio). */
-const l1Offset = (ctx: StepContext, v: VcpuState, target: bigint): bigint => sub64(target, kvmScaleTsc(ctx.host, v, hostCounter(ctx.host, ctx.t)));
+const l1Offset = (ctx: StepContext, v: VcpuState, target: bigint): bigint =>
+  sub64(target, kvmScaleTsc(ctx.host, v, hostCounter(ctx.host, ctx.t)));
 
 /**
  * KVM's "within one second" test of kvm_synchronize_tsc, in u64 as KVM computes it:
  * exp = last_tsc_write + nsec_to_cycles(elapsed) and hz = virtual_tsc_khz * 1000, all mod 2^64;
  * V matches when V < exp + hz and V + hz > exp. A wrap on either side is not a signed distance.
  */
-export function withinOneSecond(data: bigint, lastWrite: bigint, elapsedNs: bigint, khz: bigint): { expected: bigint; within: boolean } {
+export function withinOneSecond(
+  data: bigint,
+  lastWrite: bigint,
+  elapsedNs: bigint,
+  khz: bigint,
+): { expected: bigint; within: boolean } {
   const hz = khz * 1000n;
   const expected = add64(lastWrite, ticksIn(elapsedNs, hz));
   return { expected, within: data < add64(expected, hz) && add64(data, hz) > expected };
@@ -34,7 +40,13 @@ export function withinOneSecond(data: bigint, lastWrite: bigint, elapsedNs: bigi
  * generation's offset — only when the vCPU's virtual_tsc_khz equals last_tsc_khz. Otherwise
  * offset = V - scale(C_H(t)) and a new generation starts. The bookkeeping is per VM instance.
  */
-export function synchronizeTsc(ctx: StepContext, inst: InstanceState, v: VcpuState, data: bigint, source: 'create' | 'set_msrs'): void {
+export function synchronizeTsc(
+  ctx: StepContext,
+  inst: InstanceState,
+  v: VcpuState,
+  data: bigint,
+  source: 'create' | 'set_msrs',
+): void {
   const khz = virtualKhz(ctx, v);
   const sync = inst.tsc;
   let offset = l1Offset(ctx, v, data);
@@ -73,8 +85,18 @@ export function synchronizeTsc(ctx: StepContext, inst: InstanceState, v: VcpuSta
     v.tscGeneration = sync.curGeneration;
   });
   ctx.emit({
-    kind: 'tscWrite', inst: inst.key, vcpu: v.id, source, value: data, matched, matchReason: matched ? (data === 0n ? 'zero' : 'window') : undefined,
-    expected, offset, willRead: guestTsc(ctx.host, v, ctx.t), generation: sync.curGeneration, generationBy: matched ? generationBy : undefined,
+    kind: 'tscWrite',
+    inst: inst.key,
+    vcpu: v.id,
+    source,
+    value: data,
+    matched,
+    matchReason: matched ? (data === 0n ? 'zero' : 'window') : undefined,
+    expected,
+    offset,
+    willRead: guestTsc(ctx.host, v, ctx.t),
+    generation: sync.curGeneration,
+    generationBy: matched ? generationBy : undefined,
   });
 }
 
@@ -100,12 +122,26 @@ export function setTscOffset(ctx: StepContext, inst: InstanceState, v: VcpuState
   sync.lastWrite = add64(kvmScaleTsc(ctx.host, v, hostCounter(ctx.host, ctx.t)), offset);
   sync.lastKhz = khz;
   sync.lastOffset = offset;
-  if (!matched) { sync.curGeneration++; sync.curOffset = offset; sync.curBy = ctx.ref; }
-  hostChange(ctx, inst, () => { v.tscOffset = offset; v.tscOffsetBy = ctx.ref; v.tscOffsetKnown = true; v.tscGeneration = sync.curGeneration; });
+  if (!matched) {
+    sync.curGeneration++;
+    sync.curOffset = offset;
+    sync.curBy = ctx.ref;
+  }
+  hostChange(ctx, inst, () => {
+    v.tscOffset = offset;
+    v.tscOffsetBy = ctx.ref;
+    v.tscOffsetKnown = true;
+    v.tscGeneration = sync.curGeneration;
+  });
 }
 
 /** Proposed KVM_SET_TSC_STATE (docs/reference/seeds/seed-003.txt): the guest TSC becomes tsc (+ cycles since nsec). */
-export function setTscState(ctx: StepContext, inst: InstanceState, v: VcpuState, body: Extract<Body, { type: 'set_tsc_state' }>): void {
+export function setTscState(
+  ctx: StepContext,
+  inst: InstanceState,
+  v: VcpuState,
+  body: Extract<Body, { type: 'set_tsc_state' }>,
+): void {
   let target = body.tsc.value;
   const hz = virtualKhz(ctx, v) * 1000n;
   if ((body.flags.value & TSC_STATE_FLAGS.KVM_TSC_STATE_TIMESTAMP_VALID) !== 0n && body.nsec) {
@@ -114,8 +150,13 @@ export function setTscState(ctx: StepContext, inst: InstanceState, v: VcpuState,
   }
   const offset = l1Offset(ctx, v, target);
   inst.tsc.userSetTsc = true;
-  hostChange(ctx, inst, () => { v.tscOffset = offset; v.tscOffsetBy = ctx.ref; v.tscOffsetKnown = true; });
-  if ((body.flags.value & TSC_STATE_FLAGS.KVM_TSC_STATE_TSC_ADJUST_VALID) !== 0n && body.tscAdjust) v.tscAdjust = body.tscAdjust.value;
+  hostChange(ctx, inst, () => {
+    v.tscOffset = offset;
+    v.tscOffsetBy = ctx.ref;
+    v.tscOffsetKnown = true;
+  });
+  if ((body.flags.value & TSC_STATE_FLAGS.KVM_TSC_STATE_TSC_ADJUST_VALID) !== 0n && body.tscAdjust)
+    v.tscAdjust = body.tscAdjust.value;
 }
 
 /**
@@ -148,7 +189,12 @@ export function writeTscAdjust(inst: InstanceState, v: VcpuState, value: bigint,
 }
 
 /** KVM_SET_CPUID2: records whether the vCPU advertises TSC_ADJUST (assumed when `tsc_adjust=` is not given). */
-export function setCpuid(ctx: StepContext, inst: InstanceState, v: VcpuState, body: Extract<Body, { type: 'set_cpuid2' }>): void {
+export function setCpuid(
+  ctx: StepContext,
+  inst: InstanceState,
+  v: VcpuState,
+  body: Extract<Body, { type: 'set_cpuid2' }>,
+): void {
   if (ctx.failed) return;
   inst.cpuidSeen = true;
   v.cpuidTscAdjust = body.tscAdjust?.value ?? true;

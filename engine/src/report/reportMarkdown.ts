@@ -13,9 +13,9 @@ export function reportMarkdown(r: Report): string {
   const out = [
     `# hvtimer report: ${mdEscape(r.name)}`,
     '',
-    `${plural(r.lineCount, 'line')}, ${r.extent ? `${time(r.extent.startNs)} to ${time(r.extent.endNs)}` : 'no statements'} · `
-      + `${plural(r.vms.length, 'VM')}, ${plural(r.vcpuCount, 'vCPU')}, ${plural(r.migrationCount, 'migration')} · `
-      + `findings: ${f.error} error, ${f.warning} warning, ${f.info} info, ${f.hint} hint`,
+    `${plural(r.lineCount, 'line')}, ${r.extent ? `${time(r.extent.startNs)} to ${time(r.extent.endNs)}` : 'no statements'} · ` +
+      `${plural(r.vms.length, 'VM')}, ${plural(r.vcpuCount, 'vCPU')}, ${plural(r.migrationCount, 'migration')} · ` +
+      `findings: ${f.error} error, ${f.warning} warning, ${f.info} info, ${f.hint} hint`,
     '',
     '## Findings',
     '',
@@ -23,18 +23,34 @@ export function reportMarkdown(r: Report): string {
   if (r.findings.length === 0) out.push('None.', '');
   else {
     out.push('| line | time | code | severity | message |', '|---:|---:|---|---|---|');
-    for (const x of r.findings) out.push(`| ${lineNo(x.line)} | ${time(x.timeNs)} | ${x.code} | ${x.severity} | ${mdEscape(x.message.replace(/\n/g, ' '))} |`);
+    for (const x of r.findings)
+      out.push(
+        `| ${lineNo(x.line)} | ${time(x.timeNs)} | ${x.code} | ${x.severity} | ${mdEscape(x.message.replace(/\n/g, ' '))} |`,
+      );
     out.push('');
   }
   for (const vm of r.vms) {
-    out.push(`## VM ${mdEscape(vm.name)}`, '', `policy ${vm.policy} · ${plural(vm.migrations, 'migration')} · ${plural(vm.restores, 'restore')}`, '');
+    out.push(
+      `## VM ${mdEscape(vm.name)}`,
+      '',
+      `policy ${vm.policy} · ${plural(vm.migrations, 'migration')} · ${plural(vm.restores, 'restore')}`,
+      '',
+    );
     out.push('| instance | origin | from | to | running | paused | vCPUs |', '|---|---|---:|---:|---:|---:|---|');
     for (const i of vm.instances) {
-      out.push(`| ${mdEscape(i.key)} | ${i.origin} | ${time(i.firstNs)} | ${time(i.lastNs)} | ${ns(i.runningNs)} | ${ns(i.pausedNs)} | ${i.vcpus.join(', ')} |`);
+      out.push(
+        `| ${mdEscape(i.key)} | ${i.origin} | ${time(i.firstNs)} | ${time(i.lastNs)} | ${ns(i.runningNs)} | ${ns(i.pausedNs)} | ${i.vcpus.join(', ')} |`,
+      );
     }
-    out.push('', '| vCPU | final clock error | worst clock error | at line | stolen time | scheduler waits |', '|---|---:|---:|---:|---:|---:|');
+    out.push(
+      '',
+      '| vCPU | final clock error | worst clock error | at line | stolen time | scheduler waits |',
+      '|---|---:|---:|---:|---:|---:|',
+    );
     for (const v of vm.vcpus) {
-      out.push(`| vcpu${v.vcpu} (${v.counterName}) | ${signedNs(v.finalErrorNs)} | ${signedNs(v.worstErrorNs)} | ${v.worstErrorLine === null ? '—' : lineNo(v.worstErrorLine)} | ${ns(v.stolenNs)} | ${ns(v.waitedNs)} |`);
+      out.push(
+        `| vcpu${v.vcpu} (${v.counterName}) | ${signedNs(v.finalErrorNs)} | ${signedNs(v.worstErrorNs)} | ${v.worstErrorLine === null ? '—' : lineNo(v.worstErrorLine)} | ${ns(v.stolenNs)} | ${ns(v.waitedNs)} |`,
+      );
     }
     out.push('');
   }

@@ -20,4 +20,3 @@ export function ticks(n: bigint, hz: bigint): string {
   const a = abs(n);
   return `${a} tick${a === 1n ? '' : 's'} (${ticksAsDuration(a, hz)} at ${formatFrequency(hz)})`;
 }
-

@@ -27,7 +27,12 @@ export interface RuleMeta {
 /** A mechanical fix: replacements of whole lines (or inserted lines), applied together. */
 export interface Fix {
   title: string;
-  edits: { line: number; /** Replace the line's text; `insertBefore` adds a new line instead. */ newText: string; insertBefore?: boolean; delete?: boolean }[];
+  edits: {
+    line: number;
+    /** Replace the line's text; `insertBefore` adds a new line instead. */ newText: string;
+    insertBefore?: boolean;
+    delete?: boolean;
+  }[];
 }
 
 /** A value for a message placeholder; bigints print in decimal. */

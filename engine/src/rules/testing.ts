@@ -24,7 +24,9 @@ export const ARM64_HEADER = [
 /** Applies a fix's whole-line edits to a text, from the bottom up so line numbers stay valid (what the editor does). */
 export function applyFix(text: string, fix: Fix): string {
   const lines = text.split(/\r?\n/);
-  const edits = [...fix.edits].sort((a, b) => b.line - a.line || Number(b.insertBefore ?? false) - Number(a.insertBefore ?? false));
+  const edits = [...fix.edits].sort(
+    (a, b) => b.line - a.line || Number(b.insertBefore ?? false) - Number(a.insertBefore ?? false),
+  );
   for (const e of edits) {
     if (e.insertBefore) lines.splice(e.line, 0, e.newText);
     else if (e.delete) lines.splice(e.line, 1);

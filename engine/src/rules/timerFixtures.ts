@@ -17,7 +17,10 @@ export function armVtimerAt(at: number, cval: bigint): string[] {
 }
 
 /** A hardware timer delivery: an IRQ exit and the line raised. */
-export const irqAt = (t: string, vcpu = 0, timer = 'vtimer'): string[] => [`${t} h/vm1/vcpu${vcpu} kvm exit IRQ`, `${t} h/vm1/vcpu${vcpu} kvm timer_irq ${timer} level=1`];
+export const irqAt = (t: string, vcpu = 0, timer = 'vtimer'): string[] => [
+  `${t} h/vm1/vcpu${vcpu} kvm exit IRQ`,
+  `${t} h/vm1/vcpu${vcpu} kvm timer_irq ${timer} level=1`,
+];
 
 /** x86 at 2.5 GHz (0.4 ns per cycle); vcpu0 created at 1 s: guest TSC = 2.5e9·t - 2.5e9; LAPIC in TSC-deadline mode. */
 export const X86_TIMER = [

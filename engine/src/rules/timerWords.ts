@@ -10,7 +10,11 @@ import type { EventOf } from '../replay/events';
 import type { Fix, RuleContext } from './rule';
 
 const NAMES: Record<TimerName, string> = {
-  vtimer: 'virtual timer (CNTV)', ptimer: 'physical timer (CNTP)', hvtimer: 'EL2 virtual timer (CNTHV)', hptimer: 'EL2 physical timer (CNTHP)', lapic: 'LAPIC timer',
+  vtimer: 'virtual timer (CNTV)',
+  ptimer: 'physical timer (CNTP)',
+  hvtimer: 'EL2 virtual timer (CNTHV)',
+  hptimer: 'EL2 physical timer (CNTHP)',
+  lapic: 'LAPIC timer',
 };
 
 /** `the virtual timer (CNTV) of vcpu0 of vm1 on dst` */
@@ -28,11 +32,13 @@ export function amount(ns: bigint, hz: bigint, byTime: boolean): string {
 }
 
 /** A count of counter ticks (or ns for a reference-time timer) with its time. */
-export const tickAmount = (n: bigint, hz: bigint, byTime: boolean): string => (byTime ? formatDuration(n) : ticks(n, hz));
+export const tickAmount = (n: bigint, hz: bigint, byTime: boolean): string =>
+  byTime ? formatDuration(n) : ticks(n, hz);
 
 export const at = (ns: bigint): string => `${formatTime(ns)} s`;
 
-export const lvttModeName = (lvtt: bigint): string => ({ oneshot: 'one-shot', periodic: 'periodic', tscdeadline: 'TSC-deadline' })[lvttMode(lvtt)];
+export const lvttModeName = (lvtt: bigint): string =>
+  ({ oneshot: 'one-shot', periodic: 'periodic', tscdeadline: 'TSC-deadline' })[lvttMode(lvtt)];
 
 export const hex32 = (x: bigint): string => `0x${x.toString(16)}`;
 
@@ -72,10 +78,21 @@ export function rememberDeadlineWrite(e: EventOf<'msrWrite'>, ctx: RuleContext):
  * The quick fix "Write IA32_TSC_DEADLINE after KVM_SET_LAPIC" (the current statement), when the
  * deadline written on `writtenOn` is the one remembered for the vCPU; none otherwise.
  */
-export function deadlineAfterLapicFix(ctx: RuleContext, inst: string, vcpu: number, writtenOn: number, value: bigint): Fix[] {
+export function deadlineAfterLapicFix(
+  ctx: RuleContext,
+  inst: string,
+  vcpu: number,
+  writtenOn: number,
+  value: bigint,
+): Fix[] {
   const removal = removals(ctx).get(`${inst}|${vcpu}`);
   const inserted = deadlineLine(ctx.node, value);
   return removal && removal.line === writtenOn && inserted
-    ? [{ title: 'Write IA32_TSC_DEADLINE after KVM_SET_LAPIC', edits: [removal.edit, { line: ctx.line + 1, newText: inserted, insertBefore: true }] }]
+    ? [
+        {
+          title: 'Write IA32_TSC_DEADLINE after KVM_SET_LAPIC',
+          edits: [removal.edit, { line: ctx.line + 1, newText: inserted, insertBefore: true }],
+        },
+      ]
     : [];
 }

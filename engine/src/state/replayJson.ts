@@ -8,7 +8,6 @@ import { formatTime } from '../values/format';
 import { stolenConfigured } from '../replay/stolen';
 import { timersSnapshot } from '../replay/timers/query';
 
-
 export function currentInstance(state: ModelState, g: GuestState): InstanceState | undefined {
   return g.current ? state.instances.get(g.current) : undefined;
 }
@@ -16,7 +15,8 @@ export function currentInstance(state: ModelState, g: GuestState): InstanceState
 export function replayJson(state: ModelState): ReplayJson {
   const t = state.time;
   const hosts: ReplayJson['hosts'] = {};
-  for (const h of state.hosts.values()) hosts[h.name] = { counter: hostCounter(h, t).toString(), freq: h.freq.toString() };
+  for (const h of state.hosts.values())
+    hosts[h.name] = { counter: hostCounter(h, t).toString(), freq: h.freq.toString() };
   const vms: ReplayJson['vms'] = {};
   for (const g of state.guests.values()) {
     const inst = currentInstance(state, g);

@@ -17,25 +17,46 @@ function vcpuRows(v: VcpuView): string[] {
   for (const [name, t] of Object.entries(v.timers)) {
     if (t.cmp === null) continue;
     const state = `${t.armable ? 'armed' : 'not armed'}${t.deadline_ns !== null ? `, deadline ${formatTime(BigInt(t.deadline_ns))} s` : ''}`;
-    rows.push(`| ${name} ${t.cmp_is_time ? 'expiry (ns)' : name === 'lapic' ? 'TSC deadline' : 'CVAL'}${t.armed_at_line !== null ? ` (line ${t.armed_at_line})` : ''} | ${t.cmp} | — | ${state} |`);
+    rows.push(
+      `| ${name} ${t.cmp_is_time ? 'expiry (ns)' : name === 'lapic' ? 'TSC deadline' : 'CVAL'}${t.armed_at_line !== null ? ` (line ${t.armed_at_line})` : ''} | ${t.cmp} | — | ${state} |`,
+    );
   }
   return rows;
 }
 
 export function stateMarkdown(view: StateView, line: number, title: string): string {
-  const out = [`# ${title}`, '', `State after line ${lineNo(line)} · t = ${view.time} s · tolerance ${view.tolerance} ns`, ''];
+  const out = [
+    `# ${title}`,
+    '',
+    `State after line ${lineNo(line)} · t = ${view.time} s · tolerance ${view.tolerance} ns`,
+    '',
+  ];
   if (view.hosts.length) {
     out.push('## Hosts', '', '| host | arch | frequency | counter | hex | time |', '|:--|:--|--:|--:|--:|--:|');
-    for (const h of view.hosts) out.push(`| ${h.name} | ${h.arch}${h.arch === 'arm64' ? (h.cntpoff ? ', CNTPOFF' : ', no CNTPOFF') : ''} | ${formatFrequency(BigInt(h.freq))} | ${cell(h.counter)} |`);
+    for (const h of view.hosts)
+      out.push(
+        `| ${h.name} | ${h.arch}${h.arch === 'arm64' ? (h.cntpoff ? ', CNTPOFF' : ', no CNTPOFF') : ''} | ${formatFrequency(BigInt(h.freq))} | ${cell(h.counter)} |`,
+      );
     out.push('');
   }
   for (const g of view.guests) {
-    out.push(`## VM ${g.name}`, '', `policy ${g.policy} · ${g.currentInstance ? `on ${g.currentInstance}` : 'no instance yet'}${g.stop ? ` · stopped (${g.stop.kind}, line ${lineNo(g.stop.line)})` : ''}`, '');
+    out.push(
+      `## VM ${g.name}`,
+      '',
+      `policy ${g.policy} · ${g.currentInstance ? `on ${g.currentInstance}` : 'no instance yet'}${g.stop ? ` · stopped (${g.stop.kind}, line ${lineNo(g.stop.line)})` : ''}`,
+      '',
+    );
     for (const inst of view.instances.filter((i) => i.vm === g.name)) {
-      out.push(`### ${inst.key}${inst.current ? ' (current)' : ''} · ${inst.running ? 'running' : 'not running'} · ${inst.origin}${at(inst.originLine)}`, '');
+      out.push(
+        `### ${inst.key}${inst.current ? ' (current)' : ''} · ${inst.running ? 'running' : 'not running'} · ${inst.origin}${at(inst.originLine)}`,
+        '',
+      );
       if (inst.kvmclock) out.push(`kvmclock ${inst.kvmclock.decimal} ns${at(inst.kvmclockSetLine)}`, '');
       for (const v of inst.vcpus) {
-        out.push(`**vcpu${v.id}** · ${v.running ? 'running' : 'not running'}${v.physicalTrap ? ` · CNTPCT trap ${v.physicalTrap}` : ''}${v.tscKhz ? ` · TSC ${v.tscKhz} kHz` : ''}`, '');
+        out.push(
+          `**vcpu${v.id}** · ${v.running ? 'running' : 'not running'}${v.physicalTrap ? ` · CNTPCT trap ${v.physicalTrap}` : ''}${v.tscKhz ? ` · TSC ${v.tscKhz} kHz` : ''}`,
+          '',
+        );
         out.push('| | decimal | hex | time |', '|:--|--:|--:|--:|', ...vcpuRows(v), '');
       }
     }

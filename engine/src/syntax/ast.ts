@@ -10,31 +10,55 @@ import type { GuestRegister, HypRegister } from '../uapi/sysregs';
 import type { Actor } from '../../../protocol/views';
 import type { TimerName } from '../uapi/timers';
 
-export interface Span { start: number; end: number }
-export interface Tok<T> { value: T; span: Span }
+export interface Span {
+  start: number;
+  end: number;
+}
+export interface Tok<T> {
+  value: T;
+  span: Span;
+}
 
 /** The actors of docs/format.md#4-statements: one list, shared with the protocol (protocol/views.ts). */
 export { ACTORS, type Actor } from '../../../protocol/views';
 
 /** A `key=value` or positional word, as written. */
-export interface Arg { key?: Tok<string>; value: Tok<string>; span: Span }
+export interface Arg {
+  key?: Tok<string>;
+  value: Tok<string>;
+  span: Span;
+}
 
 /** A context-free finding about a line that is not a parse error (unknown name, proposed API). */
-export interface Note { code: 'HVT091' | 'HVT094' | 'HVT095'; span: Span; message: string }
+export interface Note {
+  code: 'HVT091' | 'HVT094' | 'HVT095';
+  span: Span;
+  message: string;
+}
 
-export interface ParseError { span: Span; message: string }
+export interface ParseError {
+  span: Span;
+  message: string;
+}
 
 export interface Suppression {
   kind: 'next-line' | 'rest-of-file';
   codes: Tok<string>[];
 }
 
-export interface Comment { span: Span; text: string; suppression?: Suppression }
+export interface Comment {
+  span: Span;
+  text: string;
+  suppression?: Suppression;
+}
 
 // ---- directives -----------------------------------------------------------------------------
 
 export type HostAssumption = 'freq' | 'counter';
-export interface KernelVersion { major: number; minor: number }
+export interface KernelVersion {
+  major: number;
+  minor: number;
+}
 export interface HostDirective {
   type: 'host';
   name: Tok<string>;
@@ -55,11 +79,7 @@ export interface VmDirective {
   policy?: Tok<'advance' | 'freeze'>;
   pvtime?: Tok<boolean>;
 }
-export type Directive =
-  | { type: 'hvtrace'; version: Tok<number> }
-  | HostDirective
-  | VmDirective
-  | ToleranceDirective;
+export type Directive = { type: 'hvtrace'; version: Tok<number> } | HostDirective | VmDirective | ToleranceDirective;
 
 /**
  * `@tolerance [DURATION] [timer_early=D] [timer_late=D] [timer_lost=D] [timer_storm=N]`: at least
@@ -106,9 +126,15 @@ export type AttrGroupRef = { known: AttrGroupInfo } | { num: bigint } | { unknow
 export type AttrRef = { known: AttrInfo } | { num: bigint } | { unknown: string };
 export type SmcccRef = { known: SmcccFunction } | { id: bigint } | { unknown: string };
 /** An SMCCC return: a value (possibly given by its return-code name). */
-export interface SmcccRet { value: bigint; name?: string }
+export interface SmcccRet {
+  value: bigint;
+  name?: string;
+}
 
-export interface MsrWrite { msr: Tok<MsrRef>; value: Tok<bigint> }
+export interface MsrWrite {
+  msr: Tok<MsrRef>;
+  value: Tok<bigint>;
+}
 
 export type Body =
   // ioctl
@@ -118,7 +144,13 @@ export type Body =
   | { type: 'get_one_reg'; reg: Tok<RegRef>; value?: Tok<bigint> }
   | { type: 'set_one_reg'; reg: Tok<RegRef>; value: Tok<bigint> }
   | { type: 'set_counter_offset'; offset: Tok<bigint>; reserved?: Tok<bigint> }
-  | { type: 'device_attr'; verb: 'set' | 'get' | 'has'; group: Tok<AttrGroupRef>; attr: Tok<AttrRef>; value?: Tok<bigint> }
+  | {
+      type: 'device_attr';
+      verb: 'set' | 'get' | 'has';
+      group: Tok<AttrGroupRef>;
+      attr: Tok<AttrRef>;
+      value?: Tok<bigint>;
+    }
   | { type: 'get_clock'; clock?: Tok<bigint>; flags?: Tok<bigint>; realtime?: Tok<bigint>; hostTsc?: Tok<bigint> }
   | { type: 'set_clock'; clock: Tok<bigint>; flags?: Tok<bigint>; realtime?: Tok<bigint> }
   | { type: 'kvmclock_ctrl' }
@@ -160,7 +192,10 @@ export type Body =
   // sched
   | { type: 'sched_wait'; duration: Tok<bigint> }
   // vmm
-  | { type: 'pause' } | { type: 'resume' } | { type: 'snapshot' } | { type: 'restore' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'snapshot' }
+  | { type: 'restore' }
   | { type: 'migrate'; to: Tok<string> }
   | { type: 'sample'; realtime?: Tok<bigint>; counter?: Tok<bigint> }
   | { type: 'note'; text: Tok<string> }
@@ -171,14 +206,30 @@ export type BodyType = Body['type'];
 
 /** x86 tracepoints kvm_track_tsc, kvm_update_master_clock, kvm_pvclock_update, with the kernel's field names. */
 export type CaptureBody =
-  | { type: 'track_tsc'; offsetmatched: Tok<number>; nrOnline: Tok<number>; masterclock: Tok<boolean>; hostclock?: Tok<string> }
+  | {
+      type: 'track_tsc';
+      offsetmatched: Tok<number>;
+      nrOnline: Tok<number>;
+      masterclock: Tok<boolean>;
+      hostclock?: Tok<string>;
+    }
   | { type: 'update_master_clock'; masterclock: Tok<boolean>; offsetmatched: Tok<boolean>; hostclock?: Tok<string> }
   | {
-    type: 'pvclock_update'; version?: Tok<bigint>; tscTimestamp: Tok<bigint>; systemTime: Tok<bigint>;
-    tscToSystemMul: Tok<bigint>; tscShift: Tok<number>; flags?: Tok<bigint>;
-  };
+      type: 'pvclock_update';
+      version?: Tok<bigint>;
+      tscTimestamp: Tok<bigint>;
+      systemTime: Tok<bigint>;
+      tscToSystemMul: Tok<bigint>;
+      tscShift: Tok<number>;
+      flags?: Tok<bigint>;
+    };
 /** LVTT is required in KVM_SET_LAPIC; TMICT, TMCCT and TDCR default to 0. */
-export interface LapicTimerRegs { lvtt: Tok<bigint>; tmict?: Tok<bigint>; tmcct?: Tok<bigint>; tdcr?: Tok<bigint> }
+export interface LapicTimerRegs {
+  lvtt: Tok<bigint>;
+  tmict?: Tok<bigint>;
+  tmcct?: Tok<bigint>;
+  tdcr?: Tok<bigint>;
+}
 
 export interface Statement {
   span: Span;
@@ -198,8 +249,16 @@ export interface Statement {
   notes: Note[];
 }
 
-export interface StatementLine { kind: 'statement'; statement: Statement }
-export interface ErrorLine { kind: 'error'; error: ParseError }
-export interface EmptyLine { kind: 'empty' }
+export interface StatementLine {
+  kind: 'statement';
+  statement: Statement;
+}
+export interface ErrorLine {
+  kind: 'error';
+  error: ParseError;
+}
+export interface EmptyLine {
+  kind: 'empty';
+}
 
 export type LineNode = (StatementLine | DirectiveLine | ErrorLine | EmptyLine) & { comment?: Comment };

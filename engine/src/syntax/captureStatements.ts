@@ -55,9 +55,24 @@ export const CAPTURE_KVM_OPS: Readonly<Record<string, OpSpec>> = {
     parse: (r): CaptureBody => ({
       type: 'pvclock_update',
       version: r.optional('version', parseCounter, COUNTER),
-      tscTimestamp: r.required('tsc_timestamp', parseCounter, 'the guest TSC of the update like `tsc_timestamp=0x1a2b3c`', COUNTER),
-      systemTime: r.required('system_time', parseCounter, 'kvmclock ns at tsc_timestamp like `system_time=0x3b9aca00`', COUNTER),
-      tscToSystemMul: r.required('tsc_to_system_mul', parseCounter, 'the 32-bit multiplier like `tsc_to_system_mul=0xa0000000`', COUNTER),
+      tscTimestamp: r.required(
+        'tsc_timestamp',
+        parseCounter,
+        'the guest TSC of the update like `tsc_timestamp=0x1a2b3c`',
+        COUNTER,
+      ),
+      systemTime: r.required(
+        'system_time',
+        parseCounter,
+        'kvmclock ns at tsc_timestamp like `system_time=0x3b9aca00`',
+        COUNTER,
+      ),
+      tscToSystemMul: r.required(
+        'tsc_to_system_mul',
+        parseCounter,
+        'the 32-bit multiplier like `tsc_to_system_mul=0xa0000000`',
+        COUNTER,
+      ),
       tscShift: r.required('tsc_shift', parseShift, 'the shift like `tsc_shift=-1`'),
       flags: r.optional('flags', parseCounter, COUNTER),
     }),

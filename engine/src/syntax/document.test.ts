@@ -35,7 +35,8 @@ test('editing one line of a 10 000-line document re-parses exactly that line', (
   assert.equal(doc.text(5000), '5000.000000000 h/vm1/vcpu0 sched wait 1.5ms');
   const n = doc.node(5000);
   assert.equal(n.kind, 'statement');
-  if (n.kind === 'statement' && n.statement.body.type === 'sched_wait') assert.deepEqual(n.statement.body.duration, { value: 1500000n, span: sp(38, 43) });
+  if (n.kind === 'statement' && n.statement.body.type === 'sched_wait')
+    assert.deepEqual(n.statement.body.duration, { value: 1500000n, span: sp(38, 43) });
   else assert.fail('line 5000 should be a sched wait');
   // every other node is the very same object: it was not re-parsed
   for (let i = 0; i < 10000; i++) if (i !== 5000) assert.equal(doc.node(i), before[i], `line ${i}`);
@@ -88,7 +89,11 @@ test('a multi-line edit re-parses exactly the lines of its replacement', () => {
   const doc = new TraceDocument(bigTrace().join('\n'));
   const parsed = doc.parsedLines;
   // replace from column 14 of line 100 to column 14 of line 102 with text holding one newline
-  const r = doc.applyEdit({ start: { line: 100, character: 14 }, end: { line: 102, character: 14 }, text: 'h/vm1 vmm pause\n103.5 ' });
+  const r = doc.applyEdit({
+    start: { line: 100, character: 14 },
+    end: { line: 102, character: 14 },
+    text: 'h/vm1 vmm pause\n103.5 ',
+  });
   assert.deepEqual(r, { firstLine: 100, lineDelta: -1 });
   assert.equal(doc.parsedLines - parsed, 2);
   assert.equal(doc.text(100), '100.000000000 h/vm1 vmm pause');
@@ -102,7 +107,9 @@ test('a broken line reports an error on that line only; fixing it re-parses one 
   lines[4321] = '4321,000000000 h/vm1/vcpu0 sched wait 1ns';
   const doc = new TraceDocument(lines.join('\n'));
   const errors = doc.allNodes.flatMap((n, i) => (n.kind === 'error' ? [{ line: i, ...n.error }] : []));
-  assert.deepEqual(errors, [{ line: 4321, span: sp(0, 14), message: 'expected a time in seconds like 12.000000500, found `4321,000000000`' }]);
+  assert.deepEqual(errors, [
+    { line: 4321, span: sp(0, 14), message: 'expected a time in seconds like 12.000000500, found `4321,000000000`' },
+  ]);
   const parsed = doc.parsedLines;
   doc.applyEdit({ start: { line: 4321, character: 4 }, end: { line: 4321, character: 5 }, text: '.' });
   assert.equal(doc.parsedLines - parsed, 1);
@@ -128,14 +135,24 @@ test('CRLF line endings: lines without the CR, spans unchanged', () => {
 test('mixed LF, CRLF and CR line endings', () => {
   const doc = new TraceDocument('# a\n# b\r\n# c\r# d');
   assert.equal(doc.lineCount, 4);
-  assert.deepEqual([0, 1, 2, 3].map((i) => doc.text(i)), ['# a', '# b', '# c', '# d']);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((i) => doc.text(i)),
+    ['# a', '# b', '# c', '# d'],
+  );
 });
 
 test('edits whose text has CRLF split into lines the same way', () => {
   const doc = new TraceDocument('# a\n# b');
-  doc.applyEdit({ start: { line: 0, character: 3 }, end: { line: 0, character: 3 }, text: '\r\n1.0 h/vm1 vmm pause\r\n# x' });
+  doc.applyEdit({
+    start: { line: 0, character: 3 },
+    end: { line: 0, character: 3 },
+    text: '\r\n1.0 h/vm1 vmm pause\r\n# x',
+  });
   assert.equal(doc.lineCount, 4);
-  assert.deepEqual([0, 1, 2, 3].map((i) => doc.text(i)), ['# a', '1.0 h/vm1 vmm pause', '# x', '# b']);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((i) => doc.text(i)),
+    ['# a', '1.0 h/vm1 vmm pause', '# x', '# b'],
+  );
   assert.equal(doc.node(1).kind, 'statement');
 });
 
@@ -177,7 +194,7 @@ test('an empty document has one empty line; lines out of range read as empty', (
   assert.equal(doc.parsedLines, 2);
 });
 
-test('getText keeps each line end as written (the client\'s document is the same text)', () => {
+test("getText keeps each line end as written (the client's document is the same text)", () => {
   assert.equal(new TraceDocument('a\r\nb\nc\rd').getText(), 'a\r\nb\nc\rd');
   assert.equal(new TraceDocument('a\r\nb\nc\rd').lineCount, 4);
 });
@@ -268,7 +285,10 @@ test('a long line counts for more in the parsed-line cache, and one costlier tha
   // Capacity 100; a line of 10,000 characters costs 1 + floor(10000 / 64) = 157 (issue #15: a 16 MB
   // line of NULs made the eviction loop forever looking for something else to drop).
   const doc = new TraceDocument(`${'#'.repeat(10_000)}\n# short\n# short`, 100);
-  assert.deepEqual(doc.node(0), { kind: 'empty', comment: { span: { start: 0, end: 10_000 }, text: '#'.repeat(9_999) } });
+  assert.deepEqual(doc.node(0), {
+    kind: 'empty',
+    comment: { span: { start: 0, end: 10_000 }, text: '#'.repeat(9_999) },
+  });
   assert.equal(doc.node(1).kind, 'empty');
   assert.equal(doc.node(2).kind, 'empty');
   assert.equal(doc.parsedLines, 3);

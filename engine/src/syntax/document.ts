@@ -6,8 +6,15 @@ import { parseLine } from './parseLine';
 import { splice } from '../util/arrays';
 import { MAX_LINE_LENGTH } from '../text/limits';
 
-export interface TextPosition { line: number; character: number }
-export interface TextEdit { start: TextPosition; end: TextPosition; text: string }
+export interface TextPosition {
+  line: number;
+  character: number;
+}
+export interface TextEdit {
+  start: TextPosition;
+  end: TextPosition;
+  text: string;
+}
 
 /** Line ends as LSP clients split them (vscode-languageserver-textdocument: CR, LF or CRLF). */
 const EOL = /\r\n|\r|\n/g;
@@ -47,13 +54,21 @@ export class TraceDocument {
   lastReplacedLine = 0;
 
   /** `parser` is parseLine; tests pass the reference parser to compare the fast path with it. */
-  constructor(text: string, private readonly capacity = DEFAULT_PARSED_LINE_CAPACITY, private readonly parser: (text: string) => LineNode = parseLine) {
+  constructor(
+    text: string,
+    private readonly capacity = DEFAULT_PARSED_LINE_CAPACITY,
+    private readonly parser: (text: string) => LineNode = parseLine,
+  ) {
     ({ texts: this.texts, eols: this.eols } = splitLines(text.startsWith('\uFEFF') ? text.slice(1) : text));
     this.nodes = new Array<LineNode | undefined>(this.texts.length);
   }
 
-  get lineCount(): number { return this.texts.length; }
-  text(line: number): string { return this.texts[line] ?? ''; }
+  get lineCount(): number {
+    return this.texts.length;
+  }
+  text(line: number): string {
+    return this.texts[line] ?? '';
+  }
   node(line: number): LineNode {
     if (line < 0 || line >= this.texts.length) return { kind: 'empty' };
     const cached = this.nodes[line];
@@ -89,7 +104,9 @@ export class TraceDocument {
   }
 
   /** Whether the whole document fits the cache of parsed lines (else replays `peek`). */
-  get fitsCache(): boolean { return this.texts.length <= this.capacity; }
+  get fitsCache(): boolean {
+    return this.texts.length <= this.capacity;
+  }
 
   /** Drops a tenth of the capacity, scanning forward from where the last scan stopped. */
   private evict(keep: number): void {
@@ -104,7 +121,9 @@ export class TraceDocument {
       this.evictAt++;
     }
   }
-  get allNodes(): readonly LineNode[] { return this.texts.map((_, i) => this.node(i)); }
+  get allNodes(): readonly LineNode[] {
+    return this.texts.map((_, i) => this.node(i));
+  }
   /** The text with its original line ends (what the client's document holds, without a BOM). */
   getText(): string {
     let out = '';
@@ -123,27 +142,43 @@ export class TraceDocument {
    * and a CR and an LF that the edit brings together become one CRLF line end.
    */
   applyEdit(edit: TextEdit): { firstLine: number; lineDelta: number } {
-    const reversed = edit.start.line > edit.end.line || (edit.start.line === edit.end.line && edit.start.character > edit.end.character);
+    const reversed =
+      edit.start.line > edit.end.line ||
+      (edit.start.line === edit.end.line && edit.start.character > edit.end.character);
     const start = this.resolve(reversed ? edit.end : edit.start);
     const end = this.resolve(reversed ? edit.start : edit.end);
     const startLine = start.line;
     const endLine = end.line;
-    let text = this.texts[startLine].slice(0, start.character) + edit.text + this.texts[endLine].slice(end.character) + this.eols[endLine];
+    let text =
+      this.texts[startLine].slice(0, start.character) +
+      edit.text +
+      this.texts[endLine].slice(end.character) +
+      this.eols[endLine];
     // The previous line ends in a lone CR and the new text starts with LF: one CRLF line end.
     const joinsPrevious = startLine > 0 && this.eols[startLine - 1] === '\r' && text.startsWith('\n');
-    if (joinsPrevious) { this.eols[startLine - 1] = '\r\n'; text = text.slice(1); }
+    if (joinsPrevious) {
+      this.eols[startLine - 1] = '\r\n';
+      text = text.slice(1);
+    }
     const replacement = splitLines(text);
     // The text ends with the last replaced line's end: the empty piece after it belongs to the next line.
-    if (this.eols[endLine] !== '' && replacement.texts.length > 0) { replacement.texts.pop(); replacement.eols.pop(); }
+    if (this.eols[endLine] !== '' && replacement.texts.length > 0) {
+      replacement.texts.pop();
+      replacement.eols.pop();
+    }
     const count = endLine - startLine + 1;
     const texts = splice(this.texts, startLine, count, replacement.texts);
     this.texts = texts.array;
     this.eols = splice(this.eols, startLine, count, replacement.eols).array;
     const eager = replacement.texts.length <= EAGER_PARSE_LINES;
-    const parsed = eager ? replacement.texts.map((t) => this.parse(t)) : new Array<LineNode | undefined>(replacement.texts.length).fill(undefined);
+    const parsed = eager
+      ? replacement.texts.map((t) => this.parse(t))
+      : new Array<LineNode | undefined>(replacement.texts.length).fill(undefined);
     const { array: nodes, removed } = splice(this.nodes, startLine, count, parsed);
     this.nodes = nodes;
-    removed.forEach((n, i) => { if (n !== undefined) this.cached -= lineCost(texts.removed[i]); });
+    removed.forEach((n, i) => {
+      if (n !== undefined) this.cached -= lineCost(texts.removed[i]);
+    });
     if (eager) for (const t of replacement.texts) this.cached += lineCost(t);
     this.lastReplacedLine = startLine + Math.max(0, replacement.texts.length - 1);
     return { firstLine: startLine, lineDelta: replacement.texts.length - count };

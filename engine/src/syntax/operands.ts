@@ -19,7 +19,9 @@ export function parseRegRef(text: string): Parsed<RegRef> {
     const byId = registerById(u64(n.value));
     return ok(byId ? { known: byId } : { unknown: u64(n.value) });
   }
-  return IDENT.test(text) ? ok({ unknown: text }) : { ok: false, expected: 'a register name like KVM_REG_ARM_TIMER_CNT or a 64-bit id like 0x603000000013DF1A' };
+  return IDENT.test(text)
+    ? ok({ unknown: text })
+    : { ok: false, expected: 'a register name like KVM_REG_ARM_TIMER_CNT or a 64-bit id like 0x603000000013DF1A' };
 }
 
 export function parseMsrRef(text: string): Parsed<MsrRef> {
@@ -30,7 +32,9 @@ export function parseMsrRef(text: string): Parsed<MsrRef> {
     const byIndex = msrByIndex(n.value);
     return ok(byIndex ? { known: byIndex } : { unknown: n.value });
   }
-  return IDENT.test(text) ? ok({ unknown: text }) : { ok: false, expected: 'an MSR name like IA32_TSC or an index like 0x10' };
+  return IDENT.test(text)
+    ? ok({ unknown: text })
+    : { ok: false, expected: 'an MSR name like IA32_TSC or an index like 0x10' };
 }
 
 export function parseAttrGroupRef(text: string): Parsed<AttrGroupRef> {
@@ -38,7 +42,9 @@ export function parseAttrGroupRef(text: string): Parsed<AttrGroupRef> {
   if (named) return ok({ known: named });
   const n = parseInteger(text);
   if (n.ok && n.value >= 0n) return ok({ num: n.value });
-  return IDENT.test(text) ? ok({ unknown: text }) : { ok: false, expected: 'an attribute group like KVM_ARM_VCPU_PVTIME_CTRL or a number' };
+  return IDENT.test(text)
+    ? ok({ unknown: text })
+    : { ok: false, expected: 'an attribute group like KVM_ARM_VCPU_PVTIME_CTRL or a number' };
 }
 
 export function parseAttrRef(text: string): Parsed<AttrRef> {
@@ -46,7 +52,9 @@ export function parseAttrRef(text: string): Parsed<AttrRef> {
   if (named) return ok({ known: named });
   const n = parseInteger(text);
   if (n.ok && n.value >= 0n) return ok({ num: n.value });
-  return IDENT.test(text) ? ok({ unknown: text }) : { ok: false, expected: 'an attribute like KVM_ARM_VCPU_PVTIME_IPA or a number' };
+  return IDENT.test(text)
+    ? ok({ unknown: text })
+    : { ok: false, expected: 'an attribute like KVM_ARM_VCPU_PVTIME_IPA or a number' };
 }
 
 export function parseSmcccRef(text: string): Parsed<SmcccRef> {
@@ -57,7 +65,9 @@ export function parseSmcccRef(text: string): Parsed<SmcccRef> {
     const byId = smcccById(n.value);
     return ok(byId ? { known: byId } : { id: n.value });
   }
-  return IDENT.test(text) ? ok({ unknown: text }) : { ok: false, expected: 'an SMCCC function like PV_TIME_ST or an id like 0xC5000021' };
+  return IDENT.test(text)
+    ? ok({ unknown: text })
+    : { ok: false, expected: 'an SMCCC function like PV_TIME_ST or an id like 0xC5000021' };
 }
 
 /** An SMCCC return: a return-code name (SUCCESS, NOT_SUPPORTED, ...) or a value (an IPA). */
@@ -65,7 +75,10 @@ export function parseSmcccRet(text: string): Parsed<SmcccRet> {
   if (Object.hasOwn(SMCCC_RETURNS, text)) return ok({ value: SMCCC_RETURNS[text], name: text });
   const n = parseInteger(text);
   if (n.ok) return ok({ value: n.value });
-  return { ok: false, expected: 'an SMCCC return code (SUCCESS, NOT_SUPPORTED, NOT_REQUIRED, INVALID_PARAMETER) or a value' };
+  return {
+    ok: false,
+    expected: 'an SMCCC return code (SUCCESS, NOT_SUPPORTED, NOT_REQUIRED, INVALID_PARAMETER) or a value',
+  };
 }
 
 /** Flags: a number, or names from `table` joined by `|`. */
@@ -76,7 +89,8 @@ export function flagsParser(table: Readonly<Record<string, bigint>>): (text: str
     if (n.ok && n.value >= 0n) return ok(n.value);
     let value = 0n;
     for (const part of text.split('|')) {
-      if (!Object.hasOwn(table, part)) return { ok: false, expected: `flags: a number or names joined by \`|\` (${names})` };
+      if (!Object.hasOwn(table, part))
+        return { ok: false, expected: `flags: a number or names joined by \`|\` (${names})` };
       value |= table[part];
     }
     return ok(value);
@@ -98,7 +112,9 @@ export function parseBit(text: string): Parsed<boolean> {
 /** A u64 count of nanoseconds (realtime=, nsec=, clock=, stolen times). */
 export function parseNs(text: string): Parsed<bigint> {
   const n = parseInteger(text);
-  return n.ok && n.value >= 0n ? ok(u64(n.value)) : { ok: false, expected: 'nanoseconds as a non-negative integer like 50000010000' };
+  return n.ok && n.value >= 0n
+    ? ok(u64(n.value))
+    : { ok: false, expected: 'nanoseconds as a non-negative integer like 50000010000' };
 }
 
 export function parseNonNegative(text: string): Parsed<bigint> {
@@ -108,7 +124,9 @@ export function parseNonNegative(text: string): Parsed<bigint> {
 
 /** A timer of the `kvm timer_*` statements (docs/timers.md#t1-statements). */
 export function parseTimerName(text: string): Parsed<TimerName> {
-  return (TIMER_NAMES as readonly string[]).includes(text) ? ok(text as TimerName) : { ok: false, expected: 'a timer (vtimer, ptimer, hvtimer, hptimer, lapic)' };
+  return (TIMER_NAMES as readonly string[]).includes(text)
+    ? ok(text as TimerName)
+    : { ok: false, expected: 'a timer (vtimer, ptimer, hvtimer, hptimer, lapic)' };
 }
 
 /** An interrupt line level: `0` or `1`. */
@@ -119,5 +137,7 @@ export function parseLevel(text: string): Parsed<boolean> {
 /** A signed 64-bit integer (kvm_wait_lapic_expire's delta is an s64), not taken mod 2^64. */
 export function parseSigned64(text: string): Parsed<bigint> {
   const n = parseInteger(text);
-  return n.ok && n.value >= -(1n << 63n) && n.value < 1n << 63n ? ok(n.value) : { ok: false, expected: 'a signed 64-bit count of cycles like -4000 or 250000' };
+  return n.ok && n.value >= -(1n << 63n) && n.value < 1n << 63n
+    ? ok(n.value)
+    : { ok: false, expected: 'a signed 64-bit count of cycles like -4000 or 250000' };
 }

@@ -25,7 +25,13 @@ export function parseLine(text: string): LineNode {
 
 /** What a line longer than MAX_LINE_LENGTH parses to, from its length alone (a streamed line is not kept). */
 export function overlongLine(length: number): LineNode {
-  return { kind: 'error', error: { span: { start: 0, end: length }, message: `expected a line of at most ${MAX_LINE_LENGTH} characters, found one of ${length}: the line is not read (split it, or shorten its note)` } };
+  return {
+    kind: 'error',
+    error: {
+      span: { start: 0, end: length },
+      message: `expected a line of at most ${MAX_LINE_LENGTH} characters, found one of ${length}: the line is not read (split it, or shorten its note)`,
+    },
+  };
 }
 
 /** The reference parser: every line, every error message (the fast scanner is checked against it). */
@@ -36,7 +42,8 @@ export function parseLineReference(text: string): LineNode {
     return capNotes(parseLineUnsafe(text));
   } catch (e) {
     // A bug in a parser must not take the document down: report it on the whole line.
-    const message = e instanceof ParseFailure ? e.message : `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
+    const message =
+      e instanceof ParseFailure ? e.message : `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
     const span = e instanceof ParseFailure ? e.span : { start: 0, end: text.length };
     return { kind: 'error', error: { span, message } };
   }
@@ -72,7 +79,11 @@ export function capNotes(node: LineNode): LineNode {
   if (!notes || notes.length <= MAX_NOTES_PER_LINE) return node;
   const rest = notes.splice(MAX_NOTES_PER_LINE - 1);
   const span = { start: rest[0].span.start, end: rest[rest.length - 1].span.end };
-  notes.push({ code: 'HVT091', span, message: `${rest.length} more notes on this line (unknown names, ignored arguments); the first ${MAX_NOTES_PER_LINE - 1} are reported` });
+  notes.push({
+    code: 'HVT091',
+    span,
+    message: `${rest.length} more notes on this line (unknown names, ignored arguments); the first ${MAX_NOTES_PER_LINE - 1} are reported`,
+  });
   return node;
 }
 
@@ -86,11 +97,16 @@ export const LEVEL_EXAMPLE: Record<Level, string> = {
 
 export function levelOk(level: Level, where: Where): boolean {
   switch (level) {
-    case 'vcpu': return where.vcpu !== undefined;
-    case 'vm': return where.vm !== undefined && where.vcpu === undefined;
-    case 'vm_or_vcpu': return where.vm !== undefined;
-    case 'host_or_vm': return where.vcpu === undefined;
-    case 'any': return true;
+    case 'vcpu':
+      return where.vcpu !== undefined;
+    case 'vm':
+      return where.vm !== undefined && where.vcpu === undefined;
+    case 'vm_or_vcpu':
+      return where.vm !== undefined;
+    case 'host_or_vm':
+      return where.vcpu === undefined;
+    case 'any':
+      return true;
   }
 }
 
@@ -99,9 +115,13 @@ function parseWhere(w: Word): Where {
   const text = w.text;
   const s1 = text.indexOf('/');
   const s2 = s1 < 0 ? -1 : text.indexOf('/', s1 + 1);
-  if (s2 >= 0 && text.indexOf('/', s2 + 1) >= 0) throw new ParseFailure(w.span, expectedFound('a location like src, src/vm1 or src/vm1/vcpu0', text));
+  if (s2 >= 0 && text.indexOf('/', s2 + 1) >= 0)
+    throw new ParseFailure(w.span, expectedFound('a location like src, src/vm1 or src/vm1/vcpu0', text));
   const col = w.span.start;
-  const part = (from: number, to: number): Tok<string> => ({ value: text.slice(from, to), span: { start: col + from, end: col + to } });
+  const part = (from: number, to: number): Tok<string> => ({
+    value: text.slice(from, to),
+    span: { start: col + from, end: col + to },
+  });
   const hostTok = part(0, s1 < 0 ? text.length : s1);
   const vmTok = s1 < 0 ? undefined : part(s1 + 1, s2 < 0 ? text.length : s2);
   const vcpuTok = s2 < 0 ? undefined : part(s2 + 1, text.length);
@@ -129,7 +149,11 @@ function vcpuNumber(text: string): number {
 
 function parseResult(ws: Word[], arrow: Word, end: number): Result {
   const span = { start: arrow.span.start, end };
-  if (ws.length === 0) throw new ParseFailure({ start: arrow.span.end, end: arrow.span.end }, expectedFound('a result after `->` (a value, an errno like -EINVAL, or name=value outputs)', ''));
+  if (ws.length === 0)
+    throw new ParseFailure(
+      { start: arrow.span.end, end: arrow.span.end },
+      expectedFound('a result after `->` (a value, an errno like -EINVAL, or name=value outputs)', ''),
+    );
   if (ws.length === 1 && /^-E[A-Z0-9]+$/.test(ws[0].text)) {
     return { kind: 'errno', span, errno: { value: ws[0].text.slice(1), span: ws[0].span } };
   }
@@ -149,9 +173,16 @@ export function resolveIoctl(op: Word, notes: Note[]): { name: string; spec?: Op
     return { name: info.name, spec, known: true };
   }
   if (!n?.ok && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(op.text)) {
-    throw new ParseFailure(op.span, expectedFound('an ioctl name like KVM_RUN or a request code like 0x4010AEAC', op.text));
+    throw new ParseFailure(
+      op.span,
+      expectedFound('an ioctl name like KVM_RUN or a request code like 0x4010AEAC', op.text),
+    );
   }
-  notes.push({ code: 'HVT091', span: op.span, message: `unknown ioctl \`${op.text}\`; accepted without effect on the model` });
+  notes.push({
+    code: 'HVT091',
+    span: op.span,
+    message: `unknown ioctl \`${op.text}\`; accepted without effect on the model`,
+  });
   return { name: op.text, known: false };
 }
 
@@ -175,7 +206,9 @@ function parseStatement(body: string, ws: Word[], span: Span): Statement {
   // `vmm note TEXT...`: free text up to the comment (it may contain `->` and `=`).
   if (actor.value === 'vmm' && opWord.text === 'note') {
     const rest = ws.slice(4);
-    const textSpan = rest.length ? { start: rest[0].span.start, end } : { start: opWord.span.end, end: opWord.span.end };
+    const textSpan = rest.length
+      ? { start: rest[0].span.start, end }
+      : { start: opWord.span.end, end: opWord.span.end };
     const note: Body = { type: 'note', text: { value: body.slice(textSpan.start, textSpan.end), span: textSpan } };
     return { span, time, where, actor, op: { value: 'note', span: opWord.span }, args: [], body: note, notes };
   }
@@ -190,7 +223,10 @@ function parseStatement(body: string, ws: Word[], span: Span): Statement {
   const op: Tok<string> = { value: opName, span: opWord.span };
 
   if (spec && !levelOk(spec.level, where)) {
-    throw new ParseFailure(where.span, `${opName}: ${expectedFound(LEVEL_EXAMPLE[spec.level], body.slice(where.span.start, where.span.end))}`);
+    throw new ParseFailure(
+      where.span,
+      `${opName}: ${expectedFound(LEVEL_EXAMPLE[spec.level], body.slice(where.span.start, where.span.end))}`,
+    );
   }
   const parsedBody = statementBody(actor.value, op, spec, opArgs, result, end, notes);
   return { span, time, where, actor, op, args, result, ...(took ? { took } : {}), body: parsedBody, notes };
@@ -202,7 +238,11 @@ function parseStatement(body: string, ws: Word[], span: Span): Statement {
  * unknown operation or errno.
  */
 export function resolveOperation(
-  actor: Actor, opWord: Word, args: Arg[], result: Result | undefined, notes: Note[],
+  actor: Actor,
+  opWord: Word,
+  args: Arg[],
+  result: Result | undefined,
+  notes: Note[],
 ): { name: string; spec?: OpSpec; took?: Tok<bigint>; opArgs: Arg[] } {
   let name = opWord.text;
   let spec: OpSpec | undefined;
@@ -215,7 +255,12 @@ export function resolveOperation(
     spec = r.spec;
   } else {
     spec = Object.hasOwn(OPS_BY_ACTOR[actor], opWord.text) ? OPS_BY_ACTOR[actor][opWord.text] : undefined;
-    if (!spec) notes.push({ code: 'HVT091', span: opWord.span, message: `unknown ${actor} operation \`${opWord.text}\`; accepted without effect on the model` });
+    if (!spec)
+      notes.push({
+        code: 'HVT091',
+        span: opWord.span,
+        message: `unknown ${actor} operation \`${opWord.text}\`; accepted without effect on the model`,
+      });
   }
   if (result?.kind === 'errno' && !isErrnoName(result.errno.value)) {
     notes.push({ code: 'HVT091', span: result.errno.span, message: `unknown errno \`-${result.errno.value}\`` });
@@ -229,18 +274,34 @@ export function resolveOperation(
  * not know; notes for proposed APIs and registers.
  */
 export function statementBody(
-  actor: Actor, op: Tok<string>, spec: OpSpec | undefined, opArgs: Arg[], result: Result | undefined, end: number, notes: Note[],
+  actor: Actor,
+  op: Tok<string>,
+  spec: OpSpec | undefined,
+  opArgs: Arg[],
+  result: Result | undefined,
+  end: number,
+  notes: Note[],
 ): Body {
   let body: Body;
   if (!spec) {
     const info = actor === 'ioctl' ? ioctlByName(op.value) : undefined;
-    body = actor !== 'ioctl' ? { type: 'unknown_op', name: op.value } : info ? { type: 'other_ioctl', ioctl: info, name: op.value } : { type: 'other_ioctl', name: op.value };
+    body =
+      actor !== 'ioctl'
+        ? { type: 'unknown_op', name: op.value }
+        : info
+          ? { type: 'other_ioctl', ioctl: info, name: op.value }
+          : { type: 'other_ioctl', name: op.value };
   } else {
     const reader = new ArgReader(opArgs, result, op.value, end, spec.repeatedKeys);
     body = spec.parse(reader);
     reader.finish();
     pushAll(notes, reader.notes);
-    if (spec.proposed) notes.push({ code: 'HVT094', span: op.span, message: `${op.value} is a proposed API from the seed discussions, not an upstream KVM API` });
+    if (spec.proposed)
+      notes.push({
+        code: 'HVT094',
+        span: op.span,
+        message: `${op.value} is a proposed API from the seed discussions, not an upstream KVM API`,
+      });
   }
   proposedOperands(body, notes);
   return body;
@@ -255,16 +316,32 @@ export function tookArgument(args: Arg[]): { took?: Tok<bigint>; rest: Arg[] } {
   if (found.length === 0) return { rest: args };
   if (found.length > 1) throw new ParseFailure(found[1].key!.span, 'duplicate argument `took=`');
   const a = found[0];
-  if (a.value.value === '') throw new ParseFailure({ start: a.key!.span.start, end: a.span.end }, expectedFound('a value after `took=`', ''));
-  return { took: parseTok(a.value, parseDuration, 'the ioctl\'s latency as a duration like 45us or 0.5ms'), rest: args.filter((x) => x !== a) };
+  if (a.value.value === '')
+    throw new ParseFailure({ start: a.key!.span.start, end: a.span.end }, expectedFound('a value after `took=`', ''));
+  return {
+    took: parseTok(a.value, parseDuration, "the ioctl's latency as a duration like 45us or 0.5ms"),
+    rest: args.filter((x) => x !== a),
+  };
 }
 
 /** Proposed APIs reached through upstream ioctls (a proposed register id or attribute). */
 export function proposedOperands(body: Body, notes: Note[]): void {
-  if ((body.type === 'set_one_reg' || body.type === 'get_one_reg') && 'known' in body.reg.value && body.reg.value.known.proposed) {
-    notes.push({ code: 'HVT094', span: body.reg.span, message: `${body.reg.value.known.name} is a proposed register (seed 002), not an upstream KVM API` });
+  if (
+    (body.type === 'set_one_reg' || body.type === 'get_one_reg') &&
+    'known' in body.reg.value &&
+    body.reg.value.known.proposed
+  ) {
+    notes.push({
+      code: 'HVT094',
+      span: body.reg.span,
+      message: `${body.reg.value.known.name} is a proposed register (seed 002), not an upstream KVM API`,
+    });
   }
   if (body.type === 'device_attr' && 'known' in body.attr.value && body.attr.value.known.proposed) {
-    notes.push({ code: 'HVT094', span: body.attr.span, message: `${body.attr.value.known.name} is a proposed attribute (seed 002), not an upstream KVM API` });
+    notes.push({
+      code: 'HVT094',
+      span: body.attr.span,
+      message: `${body.attr.value.known.name} is a proposed attribute (seed 002), not an upstream KVM API`,
+    });
   }
 }

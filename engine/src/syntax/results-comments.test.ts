@@ -38,7 +38,28 @@ test('-> -ERRNO on an op with a value or named result: the output is simply abse
 });
 
 test('every errno KVM returns is known; an unknown errno is HVT091 on it', () => {
-  for (const e of ['EPERM', 'ENOENT', 'EINTR', 'EIO', 'ENXIO', 'E2BIG', 'EBADF', 'EAGAIN', 'ENOMEM', 'EACCES', 'EFAULT', 'EBUSY', 'EEXIST', 'ENODEV', 'EINVAL', 'ENOTTY', 'ENOSPC', 'ERANGE', 'ENOSYS', 'EOPNOTSUPP']) {
+  for (const e of [
+    'EPERM',
+    'ENOENT',
+    'EINTR',
+    'EIO',
+    'ENXIO',
+    'E2BIG',
+    'EBADF',
+    'EAGAIN',
+    'ENOMEM',
+    'EACCES',
+    'EFAULT',
+    'EBUSY',
+    'EEXIST',
+    'ENODEV',
+    'EINVAL',
+    'ENOTTY',
+    'ENOSPC',
+    'ERANGE',
+    'ENOSYS',
+    'EOPNOTSUPP',
+  ]) {
     assert.deepEqual(statementOf(`${V}KVM_RUN -> -${e}`).notes, [], e);
   }
   const s = statementOf(`${V}KVM_RUN -> -EFROB`);
@@ -50,7 +71,9 @@ test('every errno KVM returns is known; an unknown errno is HVT091 on it', () =>
 test('-> NAME=VALUE ... (named outputs)', () => {
   const s = statementOf(`${M}KVM_GET_CLOCK -> clock=123 flags=0x6`);
   assert.deepEqual(s.result, {
-    kind: 'named', span: sp(30, 52), entries: [
+    kind: 'named',
+    span: sp(30, 52),
+    entries: [
       { key: { value: 'clock', span: sp(33, 38) }, value: { value: '123', span: sp(39, 42) }, span: sp(33, 42) },
       { key: { value: 'flags', span: sp(43, 48) }, value: { value: '0x6', span: sp(49, 52) }, span: sp(43, 52) },
     ],
@@ -67,10 +90,22 @@ test('a result runs to the comment, not past it', () => {
 });
 
 test('result errors: nothing after `->`, several values, a mix of values and outputs', () => {
-  assert.deepEqual(errorOf(`${V}KVM_RUN ->`), { span: sp(32, 32), message: 'expected a result after `->` (a value, an errno like -EINVAL, or name=value outputs), found nothing' });
-  assert.deepEqual(errorOf(`${V}KVM_RUN -> # nothing`), { span: sp(32, 32), message: 'expected a result after `->` (a value, an errno like -EINVAL, or name=value outputs), found nothing' });
-  assert.deepEqual(errorOf(`${M}KVM_GET_CLOCK -> clock=1 5`), { span: sp(41, 42), message: 'expected `name=value` outputs after `->`, found `5`' });
-  assert.deepEqual(errorOf(`${V}KVM_RUN -> -EINVAL -EBUSY`), { span: sp(33, 40), message: 'expected `name=value` outputs after `->`, found `-EINVAL`' });
+  assert.deepEqual(errorOf(`${V}KVM_RUN ->`), {
+    span: sp(32, 32),
+    message: 'expected a result after `->` (a value, an errno like -EINVAL, or name=value outputs), found nothing',
+  });
+  assert.deepEqual(errorOf(`${V}KVM_RUN -> # nothing`), {
+    span: sp(32, 32),
+    message: 'expected a result after `->` (a value, an errno like -EINVAL, or name=value outputs), found nothing',
+  });
+  assert.deepEqual(errorOf(`${M}KVM_GET_CLOCK -> clock=1 5`), {
+    span: sp(41, 42),
+    message: 'expected `name=value` outputs after `->`, found `5`',
+  });
+  assert.deepEqual(errorOf(`${V}KVM_RUN -> -EINVAL -EBUSY`), {
+    span: sp(33, 40),
+    message: 'expected `name=value` outputs after `->`, found `-EINVAL`',
+  });
 });
 
 // ---- comments --------------------------------------------------------------------------------
@@ -99,7 +134,11 @@ test('# hvtimer-disable-next-line CODE[,CODE...]: codes upper-cased with their s
     text: ' hvtimer-disable-next-line HVT010, hvt001 ,HVT093 because why',
     suppression: {
       kind: 'next-line',
-      codes: [{ value: 'HVT010', span: sp(58, 64) }, { value: 'HVT001', span: sp(66, 72) }, { value: 'HVT093', span: sp(74, 80) }],
+      codes: [
+        { value: 'HVT010', span: sp(58, 64) },
+        { value: 'HVT001', span: sp(66, 72) },
+        { value: 'HVT093', span: sp(74, 80) },
+      ],
     },
   });
 });
@@ -107,10 +146,18 @@ test('# hvtimer-disable-next-line CODE[,CODE...]: codes upper-cased with their s
 test('# hvtimer-disable CODE: suppression to the end of the file', () => {
   assert.deepEqual(parseLine('# hvtimer-disable HVT094'), {
     kind: 'empty',
-    comment: { span: sp(0, 24), text: ' hvtimer-disable HVT094', suppression: { kind: 'rest-of-file', codes: [{ value: 'HVT094', span: sp(18, 24) }] } },
+    comment: {
+      span: sp(0, 24),
+      text: ' hvtimer-disable HVT094',
+      suppression: { kind: 'rest-of-file', codes: [{ value: 'HVT094', span: sp(18, 24) }] },
+    },
   });
   assert.deepEqual(parseLine('#hvtimer-disable HVT010,HVT011').comment?.suppression, {
-    kind: 'rest-of-file', codes: [{ value: 'HVT010', span: sp(17, 23) }, { value: 'HVT011', span: sp(24, 30) }],
+    kind: 'rest-of-file',
+    codes: [
+      { value: 'HVT010', span: sp(17, 23) },
+      { value: 'HVT011', span: sp(24, 30) },
+    ],
   });
 });
 
@@ -137,21 +184,33 @@ test('suppressions take effect: next statement line (blank lines skipped), and r
     '1.3 h/vm1/vcpu0 ioctl KVM_GET_SYSTEM_COUNTER_STATE', //                           7: suppressed
   ].join('\n');
   const d = checkText(text);
-  assert.deepEqual(d.map((x) => [x.code, x.range.start.line, x.range.start.character, x.range.end.character]), [['HVT091', 5, 22, 30]]);
+  assert.deepEqual(
+    d.map((x) => [x.code, x.range.start.line, x.range.start.character, x.range.end.character]),
+    [['HVT091', 5, 22, 30]],
+  );
 });
 
 test('a result the statement does not return, and unknown named outputs, are HVT091 notes', () => {
   const pause = parseLine('1.0 h/v vmm pause -> 5');
   assert.equal(pause.kind, 'statement');
   if (pause.kind !== 'statement') return;
-  assert.deepEqual(pause.statement.notes, [{ code: 'HVT091', span: { start: 21, end: 22 }, message: 'pause returns no value; `-> 5` ignored' }]);
+  assert.deepEqual(pause.statement.notes, [
+    { code: 'HVT091', span: { start: 21, end: 22 }, message: 'pause returns no value; `-> 5` ignored' },
+  ]);
   const clock = parseLine('1.0 h/v ioctl KVM_GET_CLOCK -> clock=5 pad=0');
   assert.equal(clock.kind, 'statement');
   if (clock.kind !== 'statement') return;
-  assert.deepEqual(clock.statement.notes, [{ code: 'HVT091', span: { start: 39, end: 44 }, message: 'unknown output `pad=` for KVM_GET_CLOCK; ignored' }]);
+  assert.deepEqual(clock.statement.notes, [
+    { code: 'HVT091', span: { start: 39, end: 44 }, message: 'unknown output `pad=` for KVM_GET_CLOCK; ignored' },
+  ]);
   // `-> 0` is plain success, and KVM_SET_MSRS returns the number of MSRs written
   const ok = parseLine('1.0 h/v/vcpu0 ioctl KVM_KVMCLOCK_CTRL -> 0');
   assert.ok(ok.kind === 'statement' && ok.statement.notes.length === 0);
   const msrs = parseLine('1.0 h/v/vcpu0 ioctl KVM_SET_MSRS IA32_TSC=1 IA32_TSC_DEADLINE=2 -> 1');
-  assert.ok(msrs.kind === 'statement' && msrs.statement.body.type === 'set_msrs' && msrs.statement.body.processed?.value === 1n && msrs.statement.notes.length === 0);
+  assert.ok(
+    msrs.kind === 'statement' &&
+      msrs.statement.body.type === 'set_msrs' &&
+      msrs.statement.body.processed?.value === 1n &&
+      msrs.statement.notes.length === 0,
+  );
 });

@@ -11,7 +11,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseLine, parseLineReference } from './parseLine';
 import { scanStatement } from './scanStatement';
-import { generateArm64TimerTrace, generateCaptureTrace, generateTrace, generateX86Trace } from '../../../bench/generate';
+import {
+  generateArm64TimerTrace,
+  generateCaptureTrace,
+  generateTrace,
+  generateX86Trace,
+} from '../../../bench/generate';
 import { randomTrace } from '../../../fuzz/traces';
 import { mutate, sampleTraces } from '../../../fuzz/mutate';
 import { Random } from '../../../fuzz/random';
@@ -34,17 +39,26 @@ function compare(lines: readonly string[], where: string): number {
 }
 
 test('generated traces of every kind: the scanner reads their statement lines as the reference does', () => {
-  const generated = { arm64: generateTrace(3000), arm64Timers: generateArm64TimerTrace(3000), x86: generateX86Trace(3000), capture: generateCaptureTrace(3000) };
+  const generated = {
+    arm64: generateTrace(3000),
+    arm64Timers: generateArm64TimerTrace(3000),
+    x86: generateX86Trace(3000),
+    capture: generateCaptureTrace(3000),
+  };
   for (const [name, text] of Object.entries(generated)) {
     const lines = text.split('\n');
     const accepted = compare(lines, name);
     // Every statement, comment and blank line of these traces is well formed: the fast path takes
     // all of them and leaves only the directives.
-    assert.equal(accepted, lines.filter((l) => !l.startsWith('@')).length, `${name}: the scanner declined well-formed lines`);
+    assert.equal(
+      accepted,
+      lines.filter((l) => !l.startsWith('@')).length,
+      `${name}: the scanner declined well-formed lines`,
+    );
   }
 });
 
-test('the fuzz suite\'s random traces (every statement kind, damaged lines): the same trees', () => {
+test("the fuzz suite's random traces (every statement kind, damaged lines): the same trees", () => {
   const rng = new Random(17);
   let accepted = 0;
   let total = 0;
@@ -99,15 +113,43 @@ test('a comment after a statement is kept, as the reference keeps it', () => {
   assert.equal(node.statement.body.type === 'sched_wait' && node.statement.body.duration.value, 150_000n);
 });
 
-test('`guest read` lines of every form (the scanner\'s own path for REG = VALUE): the same trees', () => {
+test("`guest read` lines of every form (the scanner's own path for REG = VALUE): the same trees", () => {
   // Random registers (known, MSR names and numbers, unknown), separators, values (decimal, hex,
   // too large, not a number), extra arguments, results and locations, mixed: whichever path
   // reads a line, the tree is the reference's.
   const rng = new Random(4217);
   const pick = <T>(xs: readonly T[]): T => rng.pick(xs);
   const below = (n: number): number => rng.int(0, n - 1);
-  const regs = ['CNTVCT_EL0', 'CNTPCT_EL0', 'CNTFRQ_EL0', 'CNTVCTSS_EL0', 'TSC', 'kvmclock', 'steal', 'stolen_time', 'MSR_IA32_TSC', '0x10', 'CNTV_CVAL_EL0', 'NOT_A_REG', 'cntvct_el0', ''];
-  const values = ['25000', '0', '007', '999999999999999', '9007199254740993', '0x2540BE400', '18446744073709551615', '18446744073709551616', '-1', 'abc', '1_000', ''];
+  const regs = [
+    'CNTVCT_EL0',
+    'CNTPCT_EL0',
+    'CNTFRQ_EL0',
+    'CNTVCTSS_EL0',
+    'TSC',
+    'kvmclock',
+    'steal',
+    'stolen_time',
+    'MSR_IA32_TSC',
+    '0x10',
+    'CNTV_CVAL_EL0',
+    'NOT_A_REG',
+    'cntvct_el0',
+    '',
+  ];
+  const values = [
+    '25000',
+    '0',
+    '007',
+    '999999999999999',
+    '9007199254740993',
+    '0x2540BE400',
+    '18446744073709551615',
+    '18446744073709551616',
+    '-1',
+    'abc',
+    '1_000',
+    '',
+  ];
   const wheres = ['a/vm1/vcpu0', 'a/vm1/vcpu12', 'a/vm1', 'a', 'b/vm-2/vcpu3'];
   const lines: string[] = [];
   for (let k = 0; k < 4000; k++) {

@@ -61,7 +61,13 @@ let lastSecondsNs = 0n;
 /** The time at text[from, to) (values/parse.ts `parseTime`), or undefined. */
 function timeAt(text: string, from: number, to: number): bigint | undefined {
   const dot = text.indexOf('.', from);
-  if (dot > from && dot < to - 1 && dot - from === lastSeconds.length && to - dot <= 10 && sameAt(text, from, lastSeconds)) {
+  if (
+    dot > from &&
+    dot < to - 1 &&
+    dot - from === lastSeconds.length &&
+    to - dot <= 10 &&
+    sameAt(text, from, lastSeconds)
+  ) {
     // The same seconds: only the fraction (1 to 9 digits) is new.
     let frac = 0;
     for (let i = dot + 1; i < to; i++) {
@@ -95,16 +101,25 @@ function splitWords(text: string, bodyEnd: number): number {
   if (tab >= 0 && tab < bodyEnd) {
     for (let i = 0; i < bodyEnd;) {
       let c = text.charCodeAt(i);
-      if (c === 32 || c === 9) { i++; continue; }
+      if (c === 32 || c === 9) {
+        i++;
+        continue;
+      }
       if (count === MAX_WORDS) return -1;
       starts[count] = i;
-      do { i++; c = text.charCodeAt(i); } while (i < bodyEnd && c !== 32 && c !== 9);
+      do {
+        i++;
+        c = text.charCodeAt(i);
+      } while (i < bodyEnd && c !== 32 && c !== 9);
       ends[count++] = i;
     }
     return count;
   }
   for (let i = 0; i < bodyEnd;) {
-    if (text.charCodeAt(i) === 32) { i++; continue; }
+    if (text.charCodeAt(i) === 32) {
+      i++;
+      continue;
+    }
     if (count === MAX_WORDS) return -1;
     const space = text.indexOf(' ', i);
     const end = space < 0 || space > bodyEnd ? bodyEnd : space;
@@ -134,7 +149,9 @@ const tok = <T>(value: T, start: number, end: number): Tok<T> => ({ value, span:
  */
 const SLOTS = 64;
 const recentArgs: (Arg | undefined)[] = new Array<Arg | undefined>(SLOTS).fill(undefined);
-const recentWheres: ({ where: Where; text: string } | undefined)[] = new Array<{ where: Where; text: string } | undefined>(SLOTS).fill(undefined);
+const recentWheres: ({ where: Where; text: string } | undefined)[] = new Array<
+  { where: Where; text: string } | undefined
+>(SLOTS).fill(undefined);
 const recentOpToks: (Tok<string> | undefined)[] = new Array<Tok<string> | undefined>(SLOTS).fill(undefined);
 const recentActorToks: (Tok<Actor> | undefined)[] = new Array<Tok<Actor> | undefined>(SLOTS).fill(undefined);
 
@@ -142,7 +159,11 @@ const recentActorToks: (Tok<Actor> | undefined)[] = new Array<Tok<Actor> | undef
 function sameArg(text: string, a: Arg, s: number, e: number): boolean {
   if (a.span.start !== s || a.span.end !== e) return false;
   if (!a.key) return sameAt(text, s, a.value.value);
-  return sameAt(text, s, a.key.value) && text.charCodeAt(a.key.span.end) === 61 && sameAt(text, a.value.span.start, a.value.value);
+  return (
+    sameAt(text, s, a.key.value) &&
+    text.charCodeAt(a.key.span.end) === 61 &&
+    sameAt(text, a.value.span.start, a.value.value)
+  );
 }
 
 /** A word as an argument (tokenize.ts `toArg`): `key=value` when `=` is not its first character. */
@@ -153,9 +174,14 @@ function argAt(text: string, i: number): Arg {
   const recent = recentArgs[slot];
   if (recent !== undefined && sameArg(text, recent, s, e)) return recent;
   const eq = text.indexOf('=', s);
-  const arg: Arg = eq <= s || eq >= e
-    ? { value: tok(text.slice(s, e), s, e), span: { start: s, end: e } }
-    : { key: tok(text.slice(s, eq), s, eq), value: tok(text.slice(eq + 1, e), eq + 1, e), span: { start: s, end: e } };
+  const arg: Arg =
+    eq <= s || eq >= e
+      ? { value: tok(text.slice(s, e), s, e), span: { start: s, end: e } }
+      : {
+          key: tok(text.slice(s, eq), s, eq),
+          value: tok(text.slice(eq + 1, e), eq + 1, e),
+          span: { start: s, end: e },
+        };
   recentArgs[slot] = arg;
   return arg;
 }
@@ -211,7 +237,11 @@ function scanWords(text: string, count: number): Statement | undefined {
   }
 
   let arrow = -1;
-  for (let i = 4; i < count; i++) if (ends[i] - starts[i] === 2 && text.charCodeAt(starts[i]) === 45 && text.charCodeAt(starts[i] + 1) === 62) { arrow = i; break; }
+  for (let i = 4; i < count; i++)
+    if (ends[i] - starts[i] === 2 && text.charCodeAt(starts[i]) === 45 && text.charCodeAt(starts[i] + 1) === 62) {
+      arrow = i;
+      break;
+    }
   const argEnd = arrow < 0 ? count : arrow;
   const args: Arg[] = [];
   for (let i = 4; i < argEnd; i++) args.push(argAt(text, i));
@@ -221,7 +251,12 @@ function scanWords(text: string, count: number): Statement | undefined {
     if (!result) return undefined;
   }
 
-  const { name: opName, spec, took, opArgs } = resolveOperation(actor.value, { text: opText, span: { start: opStart, end: opEnd } }, args, result, notes);
+  const {
+    name: opName,
+    spec,
+    took,
+    opArgs,
+  } = resolveOperation(actor.value, { text: opText, span: { start: opStart, end: opEnd } }, args, result, notes);
   const op = opTok(opName, opStart, opEnd);
 
   let body: Body;
@@ -234,7 +269,9 @@ function scanWords(text: string, count: number): Statement | undefined {
     body = statementBody(actor.value, op, spec, opArgs, result, end, notes);
   }
   // The reference's key order (no object spread, which is slow).
-  return took ? { span, time, where, actor, op, args, result, took, body, notes } : { span, time, where, actor, op, args, result, body, notes };
+  return took
+    ? { span, time, where, actor, op, args, result, took, body, notes }
+    : { span, time, where, actor, op, args, result, body, notes };
 }
 
 const GUEST_READ = OPS_BY_ACTOR.guest.read;
@@ -249,7 +286,12 @@ function guestRead(args: Arg[]): Body | undefined {
   if (args.length !== 3) return undefined;
   const [a, b, c] = args;
   if (a.key || b.key || c.key || b.value.value !== '=' || !REGISTER_NAMES.has(a.value.value)) return undefined;
-  return { type: 'guest_read', reg: { value: a.value.value as GuestRegister, span: a.value.span }, value: counterTok(c.value), version: undefined };
+  return {
+    type: 'guest_read',
+    reg: { value: a.value.value as GuestRegister, span: a.value.span },
+    value: counterTok(c.value),
+    version: undefined,
+  };
 }
 
 /**
@@ -275,7 +317,8 @@ function counterTok(t: Tok<string>): Tok<bigint> {
 function opTok(name: string, start: number, end: number): Tok<string> {
   const slot = start & (SLOTS - 1);
   const recent = recentOpToks[slot];
-  if (recent !== undefined && recent.value === name && recent.span.start === start && recent.span.end === end) return recent;
+  if (recent !== undefined && recent.value === name && recent.span.start === start && recent.span.end === end)
+    return recent;
   const t = tok(name, start, end);
   recentOpToks[slot] = t;
   return t;
@@ -286,7 +329,13 @@ function scanWhere(text: string, from: number, to: number): Where | undefined {
   // The slot: the last character, which tells the vCPUs of a VM apart.
   const slot = text.charCodeAt(to - 1) & (SLOTS - 1);
   const recent = recentWheres[slot];
-  if (recent !== undefined && recent.where.span.start === from && recent.where.span.end === to && sameAt(text, from, recent.text)) return recent.where;
+  if (
+    recent !== undefined &&
+    recent.where.span.start === from &&
+    recent.where.span.end === to &&
+    sameAt(text, from, recent.text)
+  )
+    return recent.where;
   const where = readWhere(text, from, to);
   if (where) recentWheres[slot] = { where, text: text.slice(from, to) };
   return where;
@@ -298,7 +347,9 @@ function readWhere(text: string, from: number, to: number): Where | undefined {
   let s2 = -1;
   for (let i = from; i < to; i++) {
     if (text.charCodeAt(i) !== 47) continue; // `/`
-    if (s1 < 0) s1 = i; else if (s2 < 0) s2 = i; else return undefined;
+    if (s1 < 0) s1 = i;
+    else if (s2 < 0) s2 = i;
+    else return undefined;
   }
   const hostEnd = s1 < 0 ? to : s1;
   const host = nameAt(text, from, hostEnd, lastHost);

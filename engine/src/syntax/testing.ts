@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { Body, DirectiveLine, LineNode, Note, ParseError, Span, Statement } from './ast';
 import { parseLine } from './parseLine';
 
-const show = (n: LineNode): string => (n.kind === 'error' ? `error at ${n.error.span.start}-${n.error.span.end}: ${n.error.message}` : n.kind);
+const show = (n: LineNode): string =>
+  n.kind === 'error' ? `error at ${n.error.span.start}-${n.error.span.end}: ${n.error.message}` : n.kind;
 
 /** The statement of a line that must parse as one. */
 export function statementOf(line: string): Statement {
@@ -29,7 +30,8 @@ export function errorOf(line: string): ParseError {
 export const sp = (start: number, end: number): Span => ({ start, end });
 
 /** `CODE@start-end` for each note. */
-export const notesOf = (notes: readonly Note[]): string[] => notes.map((n) => `${n.code}@${n.span.start}-${n.span.end}`);
+export const notesOf = (notes: readonly Note[]): string[] =>
+  notes.map((n) => `${n.code}@${n.span.start}-${n.span.end}`);
 
 /** A deep copy without any `span` property (for comparing typed values). */
 export function withoutSpans(x: unknown): unknown {
@@ -50,7 +52,10 @@ export function bodyOf<T extends Body['type']>(s: Statement, type: T): Extract<B
 
 /** The table entry behind a `{ known }` operand, as `{ name, ...fields }` for comparison. */
 export function known(ref: object, ...fields: string[]): Record<string, unknown> {
-  if (!('known' in ref)) assert.fail(`expected a known operand, got ${JSON.stringify(ref, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`);
+  if (!('known' in ref))
+    assert.fail(
+      `expected a known operand, got ${JSON.stringify(ref, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`,
+    );
   const k = (ref as { known: Record<string, unknown> }).known;
   return Object.fromEntries(['name', ...fields].map((f) => [f, k[f]]));
 }

@@ -1,7 +1,10 @@
 // Splits a line into its comment and its words (space/tab separated) with column spans.
 import type { Arg, Comment, Span, Suppression, Tok } from './ast';
 
-export interface Word { text: string; span: Span }
+export interface Word {
+  text: string;
+  span: Span;
+}
 
 /** Splits off the `#` comment (it may start anywhere on the line). */
 export function splitComment(line: string): { body: string; comment?: Comment } {
@@ -45,9 +48,15 @@ export function words(body: string): Word[] {
   let i = 0;
   while (i < n) {
     let c = body.charCodeAt(i);
-    if (c === 32 || c === 9) { i++; continue; }
+    if (c === 32 || c === 9) {
+      i++;
+      continue;
+    }
     const start = i;
-    do { i++; c = body.charCodeAt(i); } while (i < n && c !== 32 && c !== 9);
+    do {
+      i++;
+      c = body.charCodeAt(i);
+    } while (i < n && c !== 32 && c !== 9);
     out.push({ text: body.slice(start, i), span: { start, end: i } });
   }
   return out;
@@ -59,5 +68,9 @@ export function toArg(w: Word): Arg {
   if (eq <= 0) return { value: { value: w.text, span: w.span }, span: w.span };
   const keySpan = { start: w.span.start, end: w.span.start + eq };
   const valueSpan = { start: w.span.start + eq + 1, end: w.span.end };
-  return { key: { value: w.text.slice(0, eq), span: keySpan }, value: { value: w.text.slice(eq + 1), span: valueSpan }, span: w.span };
+  return {
+    key: { value: w.text.slice(0, eq), span: keySpan },
+    value: { value: w.text.slice(eq + 1), span: valueSpan },
+    span: w.span,
+  };
 }

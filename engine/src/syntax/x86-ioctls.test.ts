@@ -12,7 +12,10 @@ test('KVM_SET_CPUID2 tsc_adjust=0|1 with other CPUID keys recorded as written, n
   const s = statementOf(`${V}KVM_SET_CPUID2 tsc_adjust=1 leaf_7_ebx=0x2 nent=42`);
   const b = bodyOf(s, 'set_cpuid2');
   assert.deepEqual(b.tscAdjust, { value: true, span: sp(48, 49) });
-  assert.deepEqual(b.entries.map((e) => `${e.key!.value}=${e.value.value}`), ['leaf_7_ebx=0x2', 'nent=42']);
+  assert.deepEqual(
+    b.entries.map((e) => `${e.key!.value}=${e.value.value}`),
+    ['leaf_7_ebx=0x2', 'nent=42'],
+  );
   assert.deepEqual(s.notes, []);
   assert.equal(bodyOf(statementOf(`${V}KVM_SET_CPUID2 tsc_adjust=0`), 'set_cpuid2').tscAdjust?.value, false);
   assert.equal(bodyOf(statementOf(`${V}KVM_SET_CPUID2`), 'set_cpuid2').tscAdjust, undefined);
@@ -22,9 +25,18 @@ test('KVM_SET_CPUID2 tsc_adjust=0|1 with other CPUID keys recorded as written, n
 });
 
 test('KVM_SET_CPUID2 with a bad tsc_adjust is HVT090; on a VM or without a key it is noted', () => {
-  assert.deepEqual(errorOf(`${V}KVM_SET_CPUID2 tsc_adjust=2`), { span: sp(48, 49), message: 'expected `0` or `1` (whether CPUID.7.0:EBX bit 1, TSC_ADJUST, is set), found `2`' });
-  assert.deepEqual(errorOf(`${V}KVM_SET_CPUID2 tsc_adjust=yes`), { span: sp(48, 51), message: 'expected `0` or `1` (whether CPUID.7.0:EBX bit 1, TSC_ADJUST, is set), found `yes`' });
-  assert.deepEqual(errorOf(`${M}KVM_SET_CPUID2 tsc_adjust=1`), { span: sp(4, 9), message: 'KVM_SET_CPUID2: expected a vCPU location like src/vm1/vcpu0, found `h/vm1`' });
+  assert.deepEqual(errorOf(`${V}KVM_SET_CPUID2 tsc_adjust=2`), {
+    span: sp(48, 49),
+    message: 'expected `0` or `1` (whether CPUID.7.0:EBX bit 1, TSC_ADJUST, is set), found `2`',
+  });
+  assert.deepEqual(errorOf(`${V}KVM_SET_CPUID2 tsc_adjust=yes`), {
+    span: sp(48, 51),
+    message: 'expected `0` or `1` (whether CPUID.7.0:EBX bit 1, TSC_ADJUST, is set), found `yes`',
+  });
+  assert.deepEqual(errorOf(`${M}KVM_SET_CPUID2 tsc_adjust=1`), {
+    span: sp(4, 9),
+    message: 'KVM_SET_CPUID2: expected a vCPU location like src/vm1/vcpu0, found `h/vm1`',
+  });
   const s = statementOf(`${V}KVM_SET_CPUID2 tsc_adjust=1 stray`);
   assert.deepEqual(notesOf(s.notes), ['HVT091@50-55']);
 });
@@ -35,7 +47,10 @@ test('KVM_CREATE_VM on a VM, optionally returning the VM fd; by name or by code 
   assert.deepEqual(s.notes, []);
   assert.equal(statementOf(`${M}0xAE01`).body.type, 'create_vm');
   assert.equal(printStatement(s), '1.000000000 h/vm1 ioctl KVM_CREATE_VM -> 12');
-  assert.deepEqual(errorOf(`${V}KVM_CREATE_VM`), { span: sp(4, 15), message: 'KVM_CREATE_VM: expected a VM location like src/vm1, found `h/vm1/vcpu0`' });
+  assert.deepEqual(errorOf(`${V}KVM_CREATE_VM`), {
+    span: sp(4, 15),
+    message: 'KVM_CREATE_VM: expected a VM location like src/vm1, found `h/vm1/vcpu0`',
+  });
 });
 
 test('took=DURATION on any ioctl: kept on the statement, not an argument of the ioctl', () => {
@@ -54,7 +69,16 @@ test('took=DURATION on any ioctl: kept on the statement, not an argument of the 
 });
 
 test('a bad or repeated took= is HVT090', () => {
-  assert.deepEqual(errorOf(`${V}KVM_RUN took=fast`), { span: sp(35, 39), message: 'expected the ioctl\'s latency as a duration like 45us or 0.5ms, found `fast`' });
-  assert.deepEqual(errorOf(`${V}KVM_RUN took=-5us`), { span: sp(35, 39), message: 'expected the ioctl\'s latency as a duration like 45us or 0.5ms, found `-5us`' });
-  assert.deepEqual(errorOf(`${V}KVM_RUN took=1us took=2us`), { span: sp(39, 43), message: 'duplicate argument `took=`' });
+  assert.deepEqual(errorOf(`${V}KVM_RUN took=fast`), {
+    span: sp(35, 39),
+    message: "expected the ioctl's latency as a duration like 45us or 0.5ms, found `fast`",
+  });
+  assert.deepEqual(errorOf(`${V}KVM_RUN took=-5us`), {
+    span: sp(35, 39),
+    message: "expected the ioctl's latency as a duration like 45us or 0.5ms, found `-5us`",
+  });
+  assert.deepEqual(errorOf(`${V}KVM_RUN took=1us took=2us`), {
+    span: sp(39, 43),
+    message: 'duplicate argument `took=`',
+  });
 });

@@ -55,9 +55,18 @@ test('a line longer than 65536 characters is not kept: its length and whether it
   const long = 'x'.repeat(65_537);
   assert.deepEqual(split(`a\n${long}\nb`).lines, ['a', { long: 65_537, blank: false }, 'b']);
   const comment = `${' '.repeat(300_000)}# c`;
-  assert.deepEqual(split(comment.slice(0, 100_000), comment.slice(100_000, 290_000), `${comment.slice(290_000)}\r`, '\nz').lines, [{ long: 300_003, blank: true }, 'z']);
+  assert.deepEqual(
+    split(comment.slice(0, 100_000), comment.slice(100_000, 290_000), `${comment.slice(290_000)}\r`, '\nz').lines,
+    [{ long: 300_003, blank: true }, 'z'],
+  );
   // 100 MB of NUL in 1 MiB pieces: one line of 104857600 characters, no text kept.
-  const b = new ByteLines({ line: () => assert.fail('no short line'), longLine: (n, blank) => { assert.equal(n, 100 * 2 ** 20); assert.equal(blank, false); } });
+  const b = new ByteLines({
+    line: () => assert.fail('no short line'),
+    longLine: (n, blank) => {
+      assert.equal(n, 100 * 2 ** 20);
+      assert.equal(blank, false);
+    },
+  });
   const mib = new Uint8Array(2 ** 20);
   for (let i = 0; i < 100; i++) b.push(mib);
   b.end();
@@ -74,7 +83,12 @@ test('a streamed long line: UTF-8 across pieces counted in UTF-16 units; its fir
 });
 
 test('Utf8Scan: a sequence cut between pieces, an overlong form, a surrogate, a truncated end', () => {
-  const scan = (...pieces: number[][]): Utf8Scan => { const s = new Utf8Scan(); for (const p of pieces) s.feed(Uint8Array.from(p)); s.end(); return s; };
+  const scan = (...pieces: number[][]): Utf8Scan => {
+    const s = new Utf8Scan();
+    for (const p of pieces) s.feed(Uint8Array.from(p));
+    s.end();
+    return s;
+  };
   assert.deepEqual(scan([0x61, 0xe2, 0x82], [0xac, 0x62]).invalid, undefined); // a€b
   assert.equal(scan([0x61, 0xe2, 0x82], [0xac, 0x62]).units, 3);
   assert.deepEqual(scan([0x61], [0xe0], [0x80, 0x80]).invalid, { byte: 0xe0, units: 1 }); // overlong E0 80 80

@@ -9,7 +9,11 @@ import { MAX_LINE_LENGTH } from './limits';
 import { Utf8Scan, firstInvalidByte } from './utf8';
 
 /** Where the first byte that is not UTF-8 is (0-based line and column of the decoded text). */
-export interface NotUtf8 { line: number; column: number; byte: number }
+export interface NotUtf8 {
+  line: number;
+  column: number;
+  byte: number;
+}
 
 export interface LineSink {
   /** The next line, as TraceDocument.text gives it. */
@@ -39,7 +43,9 @@ function advanceBlank(state: Blank, s: string): Blank {
 
 /** Thrown by ByteLines when a line grows past its `maxLineBytes` (an endless pipe of one line). */
 export class LineTooLong extends Error {
-  constructor(readonly bytes: number) { super(`a line of more than ${bytes} bytes`); }
+  constructor(readonly bytes: number) {
+    super(`a line of more than ${bytes} bytes`);
+  }
 }
 
 export class ByteLines {
@@ -51,7 +57,15 @@ export class ByteLines {
   private pendingCr = false;
   /** The number of the line in progress. */
   private line = 0;
-  private long?: { decoder: InstanceType<typeof TextDecoder>; length: number; bytes: number; blank: Blank; scan: Utf8Scan; started: boolean; bom: boolean };
+  private long?: {
+    decoder: InstanceType<typeof TextDecoder>;
+    length: number;
+    bytes: number;
+    blank: Blank;
+    scan: Utf8Scan;
+    started: boolean;
+    bom: boolean;
+  };
   private readonly fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   private readonly lenient = new TextDecoder('utf-8', { ignoreBOM: true });
 
@@ -59,10 +73,15 @@ export class ByteLines {
    * `maxLineBytes`: a line longer than this throws LineTooLong (for input that may never end, such
    * as /dev/zero on a pipe; a file of known size has none).
    */
-  constructor(private readonly sink: LineSink, private readonly maxLineBytes = Number.POSITIVE_INFINITY) {}
+  constructor(
+    private readonly sink: LineSink,
+    private readonly maxLineBytes = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Lines delivered so far. */
-  get lineCount(): number { return this.line; }
+  get lineCount(): number {
+    return this.line;
+  }
 
   /** The next piece of bytes (the caller may reuse its buffer afterwards). */
   push(piece: Uint8Array): void {
@@ -74,15 +93,24 @@ export class ByteLines {
     }
     if (this.long) {
       const eol = firstEol(b);
-      if (eol < 0) { this.feedLong(b); return; }
+      if (eol < 0) {
+        this.feedLong(b);
+        return;
+      }
       this.feedLong(b.subarray(0, eol));
       this.finishLong();
       b = this.afterEol(b, eol);
     }
     if (b.length === 0) return;
-    if (this.carry) { b = concat(this.carry, b); this.carry = undefined; }
+    if (this.carry) {
+      b = concat(this.carry, b);
+      this.carry = undefined;
+    }
     const last = lastEol(b);
-    if (last < 0) { this.keep(b); return; }
+    if (last < 0) {
+      this.keep(b);
+      return;
+    }
     this.decodeLines(b.subarray(0, last + 1), false);
     if (b[last] === CR && last + 1 === b.length) this.pendingCr = true;
     this.keep(b.subarray(last + 1));
@@ -90,7 +118,10 @@ export class ByteLines {
 
   /** The end of the bytes: the text after the last line end is the last line (maybe empty). */
   end(): void {
-    if (this.long) { this.finishLong(); return; }
+    if (this.long) {
+      this.finishLong();
+      return;
+    }
     const rest = this.carry ?? new Uint8Array(0);
     this.carry = undefined;
     this.decodeLines(rest, true);
@@ -108,7 +139,11 @@ export class ByteLines {
 
   private keep(rest: Uint8Array): void {
     if (rest.length === 0) return;
-    if (rest.length > LONG_BYTES) { this.startLong(); this.feedLong(rest); return; }
+    if (rest.length > LONG_BYTES) {
+      this.startLong();
+      this.feedLong(rest);
+      return;
+    }
     this.carry = new Uint8Array(rest); // a copy (Buffer.slice would share): the caller's buffer is reused
   }
 
@@ -170,7 +205,15 @@ export class ByteLines {
   }
 
   private startLong(): void {
-    this.long = { decoder: new TextDecoder('utf-8', { ignoreBOM: true }), length: 0, bytes: 0, blank: 'lead', scan: new Utf8Scan(), started: false, bom: false };
+    this.long = {
+      decoder: new TextDecoder('utf-8', { ignoreBOM: true }),
+      length: 0,
+      bytes: 0,
+      blank: 'lead',
+      scan: new Utf8Scan(),
+      started: false,
+      bom: false,
+    };
   }
 
   private feedLong(piece: Uint8Array): void {
@@ -180,7 +223,10 @@ export class ByteLines {
     let s = l.decoder.decode(piece, { stream: true });
     if (!l.started && s.length > 0) {
       l.started = true;
-      if (this.line === 0 && s.charCodeAt(0) === BOM) { l.bom = true; s = s.slice(1); }
+      if (this.line === 0 && s.charCodeAt(0) === BOM) {
+        l.bom = true;
+        s = s.slice(1);
+      }
     }
     l.length += s.length;
     l.blank = advanceBlank(l.blank, s);
@@ -193,7 +239,8 @@ export class ByteLines {
     l.length += s.length;
     l.blank = advanceBlank(l.blank, s);
     l.scan.end();
-    if (!this.notUtf8 && l.scan.invalid) this.notUtf8 = { line: this.line, column: l.scan.invalid.units - (l.bom ? 1 : 0), byte: l.scan.invalid.byte };
+    if (!this.notUtf8 && l.scan.invalid)
+      this.notUtf8 = { line: this.line, column: l.scan.invalid.units - (l.bom ? 1 : 0), byte: l.scan.invalid.byte };
     this.long = undefined;
     this.line++;
     this.sink.longLine(l.length, l.blank !== 'no');

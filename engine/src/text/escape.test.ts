@@ -12,7 +12,10 @@ import { Analysis } from '../analysis';
 
 test('escapeControl: C0 (not tab), DEL, C1, line separators, bidi controls and lone surrogates', () => {
   assert.equal(escapeControl('a\x1b]0;pwned\x07b'), 'a\\x1b]0;pwned\\x07b');
-  assert.equal(escapeControl('\x00\x08\t\x0a\x0d\x1f\x7f\x80\x9b\x9f\xa0'), '\\x00\\x08\t\\x0a\\x0d\\x1f\\x7f\\x80\\x9b\\x9f\xa0');
+  assert.equal(
+    escapeControl('\x00\x08\t\x0a\x0d\x1f\x7f\x80\x9b\x9f\xa0'),
+    '\\x00\\x08\t\\x0a\\x0d\\x1f\\x7f\\x80\\x9b\\x9f\xa0',
+  );
   assert.equal(escapeControl('\u2028\u202e\u2066'), '\\u{2028}\\u{202e}\\u{2066}');
   // A lone high and a lone low surrogate are escaped; a pair (😀 = D83D DE00) is text.
   assert.equal(escapeControl('\ud83d|\ude00|\ud83d\ude00'), '\\u{d83d}|\\u{de00}|😀');
@@ -46,16 +49,22 @@ test('the Markdown of hovers and of the report shows trace text escaped', () => 
   // Names and numbers are validated by the parser (a control character there is HVT090), so what
   // reaches a hover or the report from a trace is a finding's message or a file name.
   assert.equal(mdEscape('KVM_\x1b]0;t\x07'), 'KVM\\_\\\\x1b\\]0;t\\\\x07'); // shows as KVM_\x1b]0;t\x07
-  const text = '@hvtrace 1\n@host h arch=arm64 freq=25MHz\n1.0 h/vm1 ioctl KVM_CREATE_VCPU id=0\n2.0 h/vm1/vcpu0 ioctl KVM_GET_ONE_REG id=\x1b]0;pwned\x07 -> 5\n';
+  const text =
+    '@hvtrace 1\n@host h arch=arm64 freq=25MHz\n1.0 h/vm1 ioctl KVM_CREATE_VCPU id=0\n2.0 h/vm1/vcpu0 ioctl KVM_GET_ONE_REG id=\x1b]0;pwned\x07 -> 5\n';
   const a = new Analysis(text);
   const diagnostics = a.diagnostics();
-  assert.equal(diagnostics[0].message, 'expected a register name like KVM_REG_ARM_TIMER_CNT or a 64-bit id like 0x603000000013DF1A, found `\\x1b]0;pwned\\x07`');
+  assert.equal(
+    diagnostics[0].message,
+    'expected a register name like KVM_REG_ARM_TIMER_CNT or a 64-bit id like 0x603000000013DF1A, found `\\x1b]0;pwned\\x07`',
+  );
   const md = reportMarkdown(report(buildTimelineIndex(a), diagnostics, a.stateAfter(3), 'trace\x1b[2J.hvtrace'));
   assert.ok(!hasControl(md.replace(/\n/g, '')), md);
   assert.match(md, /^# hvtimer report: trace\\\\x1b\\\[2J\.hvtrace$/m);
   assert.match(md, /found \\`\\\\x1b\\\]0;pwned\\\\x07\\` \|$/m);
   // A hover on a statement whose own text holds control characters (a note) echoes none of them.
-  const noted = new Analysis('@hvtrace 1\n@host h arch=arm64 freq=25MHz\n1.0 h/vm1 ioctl KVM_CREATE_VCPU id=0\n2.0 h/vm1 vmm note bad\x1b]0;pwned\x07 text\n');
+  const noted = new Analysis(
+    '@hvtrace 1\n@host h arch=arm64 freq=25MHz\n1.0 h/vm1 ioctl KVM_CREATE_VCPU id=0\n2.0 h/vm1 vmm note bad\x1b]0;pwned\x07 text\n',
+  );
   const hover = hoverAt(noted, 3, 0, {});
   assert.ok(hover, 'a statement has a hover');
   assert.ok(!hasControl(hover.markdown.replace(/\n/g, '')), hover.markdown);

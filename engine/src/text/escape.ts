@@ -8,8 +8,9 @@ import { MAX_MESSAGE_LENGTH, MAX_TOKEN_IN_MESSAGE } from './limits';
  * bidirectional overrides and isolates (which reorder what a terminal or editor shows), and lone
  * surrogates (not text at all).
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** `\x1b` for a control character up to U+00FF, `\u{202e}` above; other text unchanged. */
 export function escapeControl(text: string): string {

@@ -8,8 +8,20 @@ export function firstInvalidByte(b: Uint8Array): number {
     const c = b[i];
     let n = 0;
     let min = 0;
-    if (c < 0x80) { i++; continue; }
-    if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; } else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; } else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; } else return i;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      min = 0x10000;
+    } else return i;
     let cp = c & (0x3f >> n);
     for (let k = 1; k <= n; k++) {
       const x = b[i + k];
@@ -44,9 +56,15 @@ export class Utf8Scan {
       joined.set(this.partial);
       joined.set(piece.subarray(0, joined.length - this.partial.length), this.partial.length);
       const need = sequenceLength(joined[0]);
-      if (joined.length < need) { this.partial = [...joined]; return; }
+      if (joined.length < need) {
+        this.partial = [...joined];
+        return;
+      }
       const seq = joined.subarray(0, need);
-      if (firstInvalidByte(seq) !== seq.length) { this.invalid = { byte: joined[0], units: this.units }; return; }
+      if (firstInvalidByte(seq) !== seq.length) {
+        this.invalid = { byte: joined[0], units: this.units };
+        return;
+      }
       this.units += need === 4 ? 2 : 1;
       b = piece.subarray(need - this.partial.length);
       this.partial = [];
@@ -99,7 +117,8 @@ function prefixValid(b: Uint8Array): boolean {
   if (b.length >= 2) {
     const c = b[0];
     const x = b[1];
-    if ((c === 0xe0 && x < 0xa0) || (c === 0xed && x > 0x9f) || (c === 0xf0 && x < 0x90) || (c === 0xf4 && x > 0x8f)) return false;
+    if ((c === 0xe0 && x < 0xa0) || (c === 0xed && x > 0x9f) || (c === 0xf0 && x < 0x90) || (c === 0xf4 && x > 0x8f))
+      return false;
   }
   return true;
 }

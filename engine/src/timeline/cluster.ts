@@ -15,7 +15,14 @@ export const bucketOf = (t: bigint, from: bigint, to: bigint, buckets: number): 
  * statements of a range are) find theirs by walking the bucket edges instead of dividing per item,
  * and groups are keyed by a number, not a string: a million-statement window is one pass per try.
  */
-export function cluster<T>(items: readonly T[], key: (item: T) => string | number, time: (item: T) => bigint, from: bigint, to: bigint, max: number): T[][] {
+export function cluster<T>(
+  items: readonly T[],
+  key: (item: T) => string | number,
+  time: (item: T) => bigint,
+  from: bigint,
+  to: bigint,
+  max: number,
+): T[][] {
   const keyIds = new Map<string | number, number>();
   const ids = new Int32Array(items.length);
   const times: bigint[] = new Array<bigint>(items.length);
@@ -46,7 +53,10 @@ export function cluster<T>(items: readonly T[], key: (item: T) => string | numbe
       for (let i = 0; i < items.length; i++) {
         while (b < buckets - 1 && times[i] >= next) next = edge(++b);
         bucket[i] = b;
-        if (last[ids[i]] !== b) { last[ids[i]] = b; count++; }
+        if (last[ids[i]] !== b) {
+          last[ids[i]] = b;
+          count++;
+        }
       }
     } else {
       const seen = new Set<number>();
@@ -61,7 +71,8 @@ export function cluster<T>(items: readonly T[], key: (item: T) => string | numbe
     for (let i = 0; i < items.length; i++) {
       const k = ids[i] * buckets + bucket[i];
       const g = groups.get(k);
-      if (g) g.push(items[i]); else groups.set(k, [items[i]]);
+      if (g) g.push(items[i]);
+      else groups.set(k, [items[i]]);
     }
     return [...groups.values()].slice(0, max);
   }

@@ -10,7 +10,11 @@ import { ticksIn } from '../values/units';
 import { guestVcpuKey, parseInstanceKey } from '../../../protocol/instanceKey';
 
 /** E(t) = base + (t - at) * freq while it advances. */
-export interface Anchor { at: bigint; base: bigint; freq: bigint }
+export interface Anchor {
+  at: bigint;
+  base: bigint;
+  freq: bigint;
+}
 
 export class GuestTimeLines {
   private readonly anchors = new Map<string, Anchor>();
@@ -21,7 +25,10 @@ export class GuestTimeLines {
       const { vm } = parseInstanceKey(e.inst);
       const key = guestVcpuKey(vm, e.vcpu);
       const a = this.anchors.get(key);
-      if (!a) { this.anchors.set(key, { at: t, base: e.expected, freq: e.freqBefore }); return; }
+      if (!a) {
+        this.anchors.set(key, { at: t, base: e.expected, freq: e.freqBefore });
+        return;
+      }
       // Continue the time line from the stop: it advanced through the downtime unless frozen.
       const atStop = expectedAt(a, e.stop.time);
       const policy = state.guests.get(vm)?.policy ?? 'advance';

@@ -18,32 +18,60 @@ export function countBySeverity(diagnostics: readonly Diagnostic[]): Record<Find
 /** Statement lines and times: all of them, or `limit` spread evenly (the first and last included). */
 function lineIndex(index: TimelineIndex, limit: number): TimelineOverview['lineIndex'] {
   const n = index.statementCount;
-  const pick = (i: number): { line: number; timeNs: string } => ({ line: index.lines[i], timeNs: index.times[i].toString() });
+  const pick = (i: number): { line: number; timeNs: string } => ({
+    line: index.lines[i],
+    timeNs: index.times[i].toString(),
+  });
   if (n <= limit) return Array.from({ length: n }, (_, i) => pick(i));
   return Array.from({ length: limit }, (_, k) => pick(Math.round((k * (n - 1)) / (limit - 1))));
 }
 
-export function timelineOverview(index: TimelineIndex, diagnostics: readonly Diagnostic[], name: string, limit = LINE_INDEX_LIMIT): TimelineOverview {
+export function timelineOverview(
+  index: TimelineIndex,
+  diagnostics: readonly Diagnostic[],
+  name: string,
+  limit = LINE_INDEX_LIMIT,
+): TimelineOverview {
   const start = index.startNs;
   const end = index.endNs;
   return {
     name,
     lineCount: index.lineCount,
     statementCount: index.statementCount,
-    extent: start === null || end === null ? null : {
-      startNs: start.toString(), endNs: end.toString(), firstLine: index.lines[0], lastLine: index.lines[index.statementCount - 1],
-    },
+    extent:
+      start === null || end === null
+        ? null
+        : {
+            startNs: start.toString(),
+            endNs: end.toString(),
+            firstLine: index.lines[0],
+            lastLine: index.lines[index.statementCount - 1],
+          },
     hosts: [...index.hosts],
     rows: [...index.rows],
     handoffs: [...index.handoffs],
-    series: index.series.map((s) => ({ id: s.id, vm: s.vm, vcpu: s.vcpu, counterName: s.counterName, clockError: s.clockError.length > 0, stolen: s.stolen.length > 0 })),
+    series: index.series.map((s) => ({
+      id: s.id,
+      vm: s.vm,
+      vcpu: s.vcpu,
+      counterName: s.counterName,
+      clockError: s.clockError.length > 0,
+      stolen: s.stolen.length > 0,
+    })),
     lineIndex: lineIndex(index, limit),
     findings: countBySeverity(diagnostics),
     timers: index.timers.tracks.map((tr) => ({
-      id: tr.info.id, vcpuRow: tr.info.vcpuRow, timer: tr.info.timer, label: TIMER_LABELS[tr.info.timer], series: tr.info.series,
+      id: tr.info.id,
+      vcpuRow: tr.info.vcpuRow,
+      timer: tr.info.timer,
+      label: TIMER_LABELS[tr.info.timer],
+      series: tr.info.series,
       counts: {
-        armed: tr.armed.length, deliveries: tr.deliveries.length, early: tr.deliveries.filter((d) => d.verdict === 'early').length,
-        late: tr.deliveries.filter((d) => d.verdict === 'late').length, lost: tr.losses.length,
+        armed: tr.armed.length,
+        deliveries: tr.deliveries.length,
+        early: tr.deliveries.filter((d) => d.verdict === 'early').length,
+        late: tr.deliveries.filter((d) => d.verdict === 'late').length,
+        lost: tr.losses.length,
       },
     })),
     runRows: [...index.timers.runs.keys()],

@@ -2,14 +2,19 @@
 // changed the model state, from the timeline index's list (a binary search, no replay).
 import type { StateChangeEntry, TimelineIndex } from './timelineIndex';
 
-export function stateChangeFrom(index: TimelineIndex, line: number, direction: 'next' | 'previous'): StateChangeEntry | null {
+export function stateChangeFrom(
+  index: TimelineIndex,
+  line: number,
+  direction: 'next' | 'previous',
+): StateChangeEntry | null {
   const list = index.stateChanges;
   // First entry whose line is > `line`.
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (list[mid].line <= line) lo = mid + 1; else hi = mid;
+    if (list[mid].line <= line) lo = mid + 1;
+    else hi = mid;
   }
   if (direction === 'next') return list[lo] ?? null;
   // Last entry whose line is < `line`.

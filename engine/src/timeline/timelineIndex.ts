@@ -20,21 +20,58 @@ import { TimerRowsBuilder, type TimerRowsIndex, type TimerRowsMark } from './tim
 /** A row id: the instance key, or `host/vm/vcpuN` for one of its vCPUs. */
 const rowId = (instance: string, vcpu: number | null): string => (vcpu === null ? instance : vcpuKey(instance, vcpu));
 
-export interface ClockErrorEntry { line: number; t: bigint; instance: string; guest: bigint; expected: bigint; error: bigint; errorNs: bigint; freq: bigint }
-export interface StolenEntry { line: number; t: bigint; instance: string; stolen: bigint; waited: bigint }
-export interface WaitEntry { line: number; row: string; series: string; t: bigint; duration: bigint }
-export interface StateChangeEntry { line: number; what: string }
-export interface SeriesEntry { id: string; vm: string; vcpu: number; counterName: 'CNTVCT' | 'TSC'; clockError: ClockErrorEntry[]; stolen: StolenEntry[] }
+export interface ClockErrorEntry {
+  line: number;
+  t: bigint;
+  instance: string;
+  guest: bigint;
+  expected: bigint;
+  error: bigint;
+  errorNs: bigint;
+  freq: bigint;
+}
+export interface StolenEntry {
+  line: number;
+  t: bigint;
+  instance: string;
+  stolen: bigint;
+  waited: bigint;
+}
+export interface WaitEntry {
+  line: number;
+  row: string;
+  series: string;
+  t: bigint;
+  duration: bigint;
+}
+export interface StateChangeEntry {
+  line: number;
+  what: string;
+}
+export interface SeriesEntry {
+  id: string;
+  vm: string;
+  vcpu: number;
+  counterName: 'CNTVCT' | 'TSC';
+  clockError: ClockErrorEntry[];
+  stolen: StolenEntry[];
+}
 
 /**
  * Keeps the first and the last point of each run of equal points: a step chart drawn from them is
  * the same as from every point, and a trace whose clock error never changes costs two points.
  */
 class ChangePoints<P> {
-  constructor(private readonly same: (a: P, b: P) => boolean, readonly points: P[] = [], private pending: P | undefined = undefined) {}
+  constructor(
+    private readonly same: (a: P, b: P) => boolean,
+    readonly points: P[] = [],
+    private pending: P | undefined = undefined,
+  ) {}
 
   /** What a copy needs to go on from here: the points so far (only ever appended to) and the pending one. */
-  mark(): { length: number; pending: P | undefined } { return { length: this.points.length, pending: this.pending }; }
+  mark(): { length: number; pending: P | undefined } {
+    return { length: this.points.length, pending: this.pending };
+  }
 
   /** A copy that goes on from `mark` (points are immutable, so the prefix is shared element-wise). */
   copyAt(mark: { length: number; pending: P | undefined }): ChangePoints<P> {
@@ -43,7 +80,10 @@ class ChangePoints<P> {
 
   add(p: P): void {
     const last = this.points.at(-1);
-    if (last !== undefined && this.same(last, p)) { this.pending = p; return; }
+    if (last !== undefined && this.same(last, p)) {
+      this.pending = p;
+      return;
+    }
     this.flush();
     this.points.push(p);
   }
@@ -75,25 +115,47 @@ interface SeriesState {
 const LIFECYCLE = new Set(['pause', 'resume', 'migrate', 'snapshot', 'restore', 'create_vcpu']);
 /** Statements that set something in the model whatever events they produce. */
 const WRITES: Record<string, string> = {
-  set_counter_offset: 'counter offset', set_clock: 'kvmclock set', kvmclock_ctrl: 'KVM_KVMCLOCK_CTRL', set_tsc_khz: 'TSC frequency',
-  set_system_counter_state: 'counter offset', set_tsc_state: 'TSC state', kvm_write: 'hypervisor register', write_tsc_offset: 'TSC offset',
-  kvm_traps: 'trap state', pause: 'pause', resume: 'resume', migrate: 'migrate', snapshot: 'snapshot', restore: 'restore',
+  set_counter_offset: 'counter offset',
+  set_clock: 'kvmclock set',
+  kvmclock_ctrl: 'KVM_KVMCLOCK_CTRL',
+  set_tsc_khz: 'TSC frequency',
+  set_system_counter_state: 'counter offset',
+  set_tsc_state: 'TSC state',
+  kvm_write: 'hypervisor register',
+  write_tsc_offset: 'TSC offset',
+  kvm_traps: 'trap state',
+  pause: 'pause',
+  resume: 'resume',
+  migrate: 'migrate',
+  snapshot: 'snapshot',
+  restore: 'restore',
 };
 
 /** What a replay event changed, for "Step to next state change" (undefined: nothing the state shows). */
 function changeOf(e: ReplayEvent): string | undefined {
   switch (e.kind) {
-    case 'vcpuCreated': return 'vCPU created';
-    case 'counterWrite': return e.ignored ? undefined : 'counter write';
-    case 'tscWrite': return 'TSC write';
-    case 'guestStep': return 'guest counter stepped';
-    case 'resumePoint': return 'resume point';
-    case 'trapChange': return 'trap state';
-    case 'pvAddress': return e.accepted ? 'stolen-time address' : undefined;
-    case 'clockSet': return 'kvmclock set';
-    case 'run': return e.firstOnInstance ? 'first KVM_RUN' : undefined;
-    case 'msrWrite': return 'MSR write';
-    default: return undefined;
+    case 'vcpuCreated':
+      return 'vCPU created';
+    case 'counterWrite':
+      return e.ignored ? undefined : 'counter write';
+    case 'tscWrite':
+      return 'TSC write';
+    case 'guestStep':
+      return 'guest counter stepped';
+    case 'resumePoint':
+      return 'resume point';
+    case 'trapChange':
+      return 'trap state';
+    case 'pvAddress':
+      return e.accepted ? 'stolen-time address' : undefined;
+    case 'clockSet':
+      return 'kvmclock set';
+    case 'run':
+      return e.firstOnInstance ? 'first KVM_RUN' : undefined;
+    case 'msrWrite':
+      return 'MSR write';
+    default:
+      return undefined;
   }
 }
 
@@ -125,7 +187,9 @@ export class TimelineIndex {
     readonly timers: TimerRowsIndex,
   ) {}
 
-  get statementCount(): number { return this.lines.length; }
+  get statementCount(): number {
+    return this.lines.length;
+  }
 
   /** Index of the statement at `line`, or of the last statement before it (-1: none). */
   statementAtOrBefore(line: number): number {
@@ -134,7 +198,10 @@ export class TimelineIndex {
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (this.lines[mid] <= line) { found = mid; lo = mid + 1; } else hi = mid - 1;
+      if (this.lines[mid] <= line) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
     }
     return found;
   }
@@ -151,7 +218,8 @@ export class TimelineIndex {
     let hi = this.byTime.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.times[this.byTime[mid]] < t) lo = mid + 1; else hi = mid;
+      if (this.times[this.byTime[mid]] < t) lo = mid + 1;
+      else hi = mid;
     }
     return lo;
   }
@@ -162,13 +230,18 @@ export class TimelineIndex {
     let hi = this.byTime.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.times[this.byTime[mid]] <= t) lo = mid + 1; else hi = mid;
+      if (this.times[this.byTime[mid]] <= t) lo = mid + 1;
+      else hi = mid;
     }
     return lo;
   }
 
-  get startNs(): bigint | null { return this.byTime.length ? this.times[this.byTime[0]] : null; }
-  get endNs(): bigint | null { return this.byTime.length ? this.times[this.byTime[this.byTime.length - 1]] : null; }
+  get startNs(): bigint | null {
+    return this.byTime.length ? this.times[this.byTime[0]] : null;
+  }
+  get endNs(): bigint | null {
+    return this.byTime.length ? this.times[this.byTime[this.byTime.length - 1]] : null;
+  }
 }
 
 /**
@@ -183,7 +256,14 @@ interface Checkpoint {
   rows: { id: string; state: Omit<RowState, 'row'>; intervals: number }[];
   /** Handoffs get their resume point later, so they are copied whole. */
   handoffs: Handoff[];
-  series: { id: string; counterName: SeriesEntry['counterName']; clock: ReturnType<ChangePoints<ClockErrorEntry>['mark']>; stolen: ReturnType<ChangePoints<StolenEntry>['mark']>; waited: bigint; lastStolen: bigint | undefined }[];
+  series: {
+    id: string;
+    counterName: SeriesEntry['counterName'];
+    clock: ReturnType<ChangePoints<ClockErrorEntry>['mark']>;
+    stolen: ReturnType<ChangePoints<StolenEntry>['mark']>;
+    waited: bigint;
+    lastStolen: bigint | undefined;
+  }[];
   waits: number;
   stateChanges: number;
   timeLines: GuestTimeLines;
@@ -217,10 +297,15 @@ export class TimelineIndexBuilder {
   /** The next line to feed. */
   private next = 0;
 
-  constructor(private readonly analysis: Analysis, private readonly checkpointLines = CHECKPOINT_LINES) {}
+  constructor(
+    private readonly analysis: Analysis,
+    private readonly checkpointLines = CHECKPOINT_LINES,
+  ) {}
 
   /** The first line this builder still needs (`feed` it from there to the end). */
-  get nextLine(): number { return this.next; }
+  get nextLine(): number {
+    return this.next;
+  }
 
   /**
    * A builder for `analysis` that starts from `previous`'s last checkpoint at or before `firstChange`,
@@ -248,7 +333,10 @@ export class TimelineIndexBuilder {
       const from = previous.series.get(s.id)!;
       b.series.set(s.id, {
         entry: { ...from.entry, counterName: s.counterName, clockError: [], stolen: [] },
-        clock: from.clock.copyAt(s.clock), stolen: from.stolen.copyAt(s.stolen), waited: s.waited, lastStolen: s.lastStolen,
+        clock: from.clock.copyAt(s.clock),
+        stolen: from.stolen.copyAt(s.stolen),
+        waited: s.waited,
+        lastStolen: s.lastStolen,
       });
     }
     b.waits = previous.waits.slice(0, start.waits);
@@ -263,7 +351,9 @@ export class TimelineIndexBuilder {
 
   /** Feeds lines `from`..`to`; call with consecutive ranges starting at `nextLine`. */
   feed(from: number, to: number): void {
-    this.analysis.replayRange(from, to, (line, state, events, node) => { if (line === this.next) this.take(line, state, events, node); });
+    this.analysis.replayRange(from, to, (line, state, events, node) => {
+      if (line === this.next) this.take(line, state, events, node);
+    });
   }
 
   /**
@@ -281,7 +371,11 @@ export class TimelineIndexBuilder {
   }
 
   private take(line: number, state: ModelState, events: ReplayEvent[], node: LineNode): void {
-    if (line % this.checkpointLines === 0 && line - (this.checkpoints.at(-1)?.line ?? -Infinity) >= this.checkpointCost()) this.checkpoint(line);
+    if (
+      line % this.checkpointLines === 0 &&
+      line - (this.checkpoints.at(-1)?.line ?? -Infinity) >= this.checkpointCost()
+    )
+      this.checkpoint(line);
     this.visit(line, state, events, node);
     this.next = line + 1;
   }
@@ -298,11 +392,24 @@ export class TimelineIndexBuilder {
   private checkpoint(line: number): void {
     if (this.checkpoints.at(-1)?.line === line) return;
     this.checkpoints.push({
-      line, statements: this.lines.length, rowIds: this.rowIds.length,
+      line,
+      statements: this.lines.length,
+      rowIds: this.rowIds.length,
       rows: [...this.rowStates].map(([id, { row, ...state }]) => ({ id, state, intervals: row.intervals.length })),
       handoffs: this.handoffs.map((h) => ({ ...h })),
-      series: [...this.series].map(([id, s]) => ({ id, counterName: s.entry.counterName, clock: s.clock.mark(), stolen: s.stolen.mark(), waited: s.waited, lastStolen: s.lastStolen })),
-      waits: this.waits.length, stateChanges: this.stateChanges.length, timeLines: this.timeLines.clone(), hosts: this.hosts, inOrder: this.inOrder,
+      series: [...this.series].map(([id, s]) => ({
+        id,
+        counterName: s.entry.counterName,
+        clock: s.clock.mark(),
+        stolen: s.stolen.mark(),
+        waited: s.waited,
+        lastStolen: s.lastStolen,
+      })),
+      waits: this.waits.length,
+      stateChanges: this.stateChanges.length,
+      timeLines: this.timeLines.clone(),
+      hosts: this.hosts,
+      inOrder: this.inOrder,
       timers: this.timers.mark(),
     });
   }
@@ -339,7 +446,13 @@ export class TimelineIndexBuilder {
       const id = stmt.where.vcpu.value;
       const s = this.seriesState(state, vm, id);
       s.waited += stmt.body.duration.value;
-      this.waits.push({ line, row: rowId(instanceKey(stmt.where.host.value, vm), id), series: s.entry.id, t, duration: stmt.body.duration.value });
+      this.waits.push({
+        line,
+        row: rowId(instanceKey(stmt.where.host.value, vm), id),
+        series: s.entry.id,
+        t,
+        duration: stmt.body.duration.value,
+      });
     }
     if (this.sample(line, stmt, state, events, vm)) changes.push('stolen time');
     if (changes.length) this.stateChanges.push({ line, what: changes.join(', ') });
@@ -352,7 +465,8 @@ export class TimelineIndexBuilder {
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       if (this.lines[mid] === line) return this.times[mid];
-      if (this.lines[mid] < line) lo = mid + 1; else hi = mid - 1;
+      if (this.lines[mid] < line) lo = mid + 1;
+      else hi = mid - 1;
     }
     return undefined;
   }
@@ -370,7 +484,10 @@ export class TimelineIndexBuilder {
     const vcpu = stmt.where.vcpu?.value ?? null;
     const rows = [this.rowStates.get(key)!];
     if (vcpu !== null) rows.push(this.ensureRow(key, vcpu, inst, line, t));
-    for (const rs of rows) { rs.lastLine = line; rs.lastT = t; }
+    for (const rs of rows) {
+      rs.lastLine = line;
+      rs.lastT = t;
+    }
     return this.rowIndexes.get(rowId(key, vcpu)) ?? -1;
   }
 
@@ -380,10 +497,22 @@ export class TimelineIndexBuilder {
     if (existing) return existing;
     const rs: RowState = {
       row: {
-        id, kind: vcpu === null ? 'instance' : 'vcpu', label: vcpu === null ? `${inst.vm} on ${inst.host}` : `vcpu${vcpu}`,
-        host: inst.host, vm: inst.vm, instance, vcpu, generation: inst.generation, origin: inst.origin, intervals: [],
+        id,
+        kind: vcpu === null ? 'instance' : 'vcpu',
+        label: vcpu === null ? `${inst.vm} on ${inst.host}` : `vcpu${vcpu}`,
+        host: inst.host,
+        vm: inst.vm,
+        instance,
+        vcpu,
+        generation: inst.generation,
+        origin: inst.origin,
+        intervals: [],
       },
-      phase: null, since: { line, t }, lastLine: line, lastT: t, wasCurrent: false,
+      phase: null,
+      since: { line, t },
+      lastLine: line,
+      lastT: t,
+      wasCurrent: false,
     };
     this.rowStates.set(id, rs);
     if (vcpu === null) this.noteInstanceRow(inst.vm, id);
@@ -394,7 +523,8 @@ export class TimelineIndexBuilder {
 
   private noteInstanceRow(vm: string, id: string): void {
     const list = this.vmInstances.get(vm);
-    if (list) list.push(id); else this.vmInstances.set(vm, [id]);
+    if (list) list.push(id);
+    else this.vmInstances.set(vm, [id]);
   }
 
   /** Recomputes the phase of every row of the VM's instances after a lifecycle statement. */
@@ -431,16 +561,41 @@ export class TimelineIndexBuilder {
     const g = state.guests.get(vm);
     const b = stmt.body;
     if (b.type === 'migrate' && g?.current && g.current !== here && g.stop) {
-      this.handoffs.push({ kind: 'migrate', vm, from: here, to: g.current, stopLine: g.stop.at.line, stopNs: g.stop.time.toString(), line, timeNs: t.toString(), resumeLine: null, resumeNs: null });
+      this.handoffs.push({
+        kind: 'migrate',
+        vm,
+        from: here,
+        to: g.current,
+        stopLine: g.stop.at.line,
+        stopNs: g.stop.time.toString(),
+        line,
+        timeNs: t.toString(),
+        resumeLine: null,
+        resumeNs: null,
+      });
     } else if (b.type === 'restore' && g?.stop) {
-      this.handoffs.push({ kind: 'restore', vm, from: g.stop.instance, to: here, stopLine: g.stop.at.line, stopNs: g.stop.time.toString(), line, timeNs: t.toString(), resumeLine: null, resumeNs: null });
+      this.handoffs.push({
+        kind: 'restore',
+        vm,
+        from: g.stop.instance,
+        to: here,
+        stopLine: g.stop.at.line,
+        stopNs: g.stop.time.toString(),
+        line,
+        timeNs: t.toString(),
+        resumeLine: null,
+        resumeNs: null,
+      });
     }
     for (const e of events) {
       if (e.kind !== 'resumePoint') continue;
       for (let i = this.handoffs.length - 1; i >= 0; i--) {
         const h = this.handoffs[i];
         if (h.to !== e.inst || h.stopLine !== e.stop.at.line) continue;
-        if (h.resumeLine === null) { h.resumeLine = line; h.resumeNs = t.toString(); }
+        if (h.resumeLine === null) {
+          h.resumeLine = line;
+          h.resumeNs = t.toString();
+        }
         break;
       }
     }
@@ -456,7 +611,8 @@ export class TimelineIndexBuilder {
         entry: { id, vm, vcpu, counterName: host?.arch === 'x86_64' ? 'TSC' : 'CNTVCT', clockError: [], stolen: [] },
         clock: new ChangePoints((a, b) => a.error === b.error && a.instance === b.instance && a.freq === b.freq),
         stolen: new ChangePoints((a, b) => a.stolen === b.stolen && a.waited === b.waited && a.instance === b.instance),
-        waited: 0n, lastStolen: undefined,
+        waited: 0n,
+        lastStolen: undefined,
       };
       this.series.set(id, s);
     }
@@ -485,13 +641,23 @@ export class TimelineIndexBuilder {
       if (a && guest !== undefined) {
         const expected = expectedAt(a, t);
         const error = signedDiff(guest, expected);
-        s.clock.add({ line, t, instance: inst.key, guest, expected, error, errorNs: nsOfTicks(error, a.freq), freq: a.freq });
+        s.clock.add({
+          line,
+          t,
+          instance: inst.key,
+          guest,
+          expected,
+          error,
+          errorNs: nsOfTicks(error, a.freq),
+          freq: a.freq,
+        });
       }
       const gv = g.vcpus.get(id);
       const stolen = gv?.stolen ?? 0n;
       if (s.lastStolen !== undefined && s.lastStolen !== stolen) stolenChanged = true;
       s.lastStolen = stolen;
-      if (gv?.enrolled || stolenConfigured(v) || s.waited > 0n) s.stolen.add({ line, t, instance: inst.key, stolen, waited: s.waited });
+      if (gv?.enrolled || stolenConfigured(v) || s.waited > 0n)
+        s.stolen.add({ line, t, instance: inst.key, stolen, waited: s.waited });
     }
     return stolenChanged;
   }
@@ -499,7 +665,8 @@ export class TimelineIndexBuilder {
   finish(): TimelineIndex {
     const n = this.times.length;
     const byTime = Int32Array.from({ length: n }, (_, i) => i);
-    if (!this.inOrder) byTime.sort((a, b) => (this.times[a] < this.times[b] ? -1 : this.times[a] > this.times[b] ? 1 : a - b));
+    if (!this.inOrder)
+      byTime.sort((a, b) => (this.times[a] < this.times[b] ? -1 : this.times[a] > this.times[b] ? 1 : a - b));
     const endT = n ? this.times[byTime[n - 1]] : 0n;
     const endLine = n ? this.lines[n - 1] : 0;
     const rows: TimelineRow[] = [];
@@ -515,16 +682,38 @@ export class TimelineIndexBuilder {
     }
     // Each instance row followed by its vCPU rows, instances in order of appearance.
     const vcpuRows = new Map<string, TimelineRow[]>();
-    for (const v of rows) if (v.kind === 'vcpu') { const list = vcpuRows.get(v.instance); if (list) list.push(v); else vcpuRows.set(v.instance, [v]); }
-    const ordered = rows.filter((r) => r.kind === 'instance')
+    for (const v of rows)
+      if (v.kind === 'vcpu') {
+        const list = vcpuRows.get(v.instance);
+        if (list) list.push(v);
+        else vcpuRows.set(v.instance, [v]);
+      }
+    const ordered = rows
+      .filter((r) => r.kind === 'instance')
       .flatMap((r) => [r, ...(vcpuRows.get(r.instance) ?? []).sort((a, b) => a.vcpu! - b.vcpu!)]);
-    const series = [...this.series.values()].map((s) => {
-      s.clock.flush();
-      s.stolen.flush();
-      return { ...s.entry, clockError: s.clock.points, stolen: s.stolen.points };
-    }).sort((a, b) => (a.vm === b.vm ? a.vcpu - b.vcpu : a.vm < b.vm ? -1 : 1));
-    return new TimelineIndex(this.lines, this.times, this.rowOf, this.actorOf, byTime, this.rowIds, ordered, this.handoffs, series,
-      this.waits, this.stateChanges, this.hosts, this.analysis.doc.lineCount, this.timers.finish((row) => rowEnds.get(row) ?? endT));
+    const series = [...this.series.values()]
+      .map((s) => {
+        s.clock.flush();
+        s.stolen.flush();
+        return { ...s.entry, clockError: s.clock.points, stolen: s.stolen.points };
+      })
+      .sort((a, b) => (a.vm === b.vm ? a.vcpu - b.vcpu : a.vm < b.vm ? -1 : 1));
+    return new TimelineIndex(
+      this.lines,
+      this.times,
+      this.rowOf,
+      this.actorOf,
+      byTime,
+      this.rowIds,
+      ordered,
+      this.handoffs,
+      series,
+      this.waits,
+      this.stateChanges,
+      this.hosts,
+      this.analysis.doc.lineCount,
+      this.timers.finish((row) => rowEnds.get(row) ?? endT),
+    );
   }
 }
 

@@ -6,7 +6,16 @@
 import type { Diagnostic } from '../analysis';
 import type { TraceDocument } from '../syntax/document';
 import type {
-  Actor, ClockErrorPoint, FindingCluster, FindingSeverity, MarkerCluster, SchedWait, StolenPoint, TimelineFinding, TimelineMarker, TimelineWindow,
+  Actor,
+  ClockErrorPoint,
+  FindingCluster,
+  FindingSeverity,
+  MarkerCluster,
+  SchedWait,
+  StolenPoint,
+  TimelineFinding,
+  TimelineMarker,
+  TimelineWindow,
 } from '../../../protocol/views';
 import { ACTORS } from '../../../protocol/views';
 import { type ClockErrorEntry, type StolenEntry, type TimelineIndex, type WaitEntry } from './timelineIndex';
@@ -25,7 +34,7 @@ const TEXT_LIMIT = 300;
 const RANK: Record<FindingSeverity, number> = { error: 4, warning: 3, info: 2, hint: 1 };
 
 const worst = (a: FindingSeverity | null, b: FindingSeverity | null): FindingSeverity | null =>
-  (a === null ? b : b === null ? a : RANK[a] >= RANK[b] ? a : b);
+  a === null ? b : b === null ? a : RANK[a] >= RANK[b] ? a : b;
 
 function severities(diagnostics: readonly Diagnostic[]): Map<number, FindingSeverity> {
   const out = new Map<number, FindingSeverity>();
@@ -47,12 +56,22 @@ function statementText(doc: TraceDocument, line: number): { op: string; text: st
  * The points of a series in [from, to] plus the nearest one on each side (so lines run to the
  * edges); past `max`, the lowest and highest `value` of each time bucket, in time order.
  */
-export function reduceSeries<P extends { t: bigint }>(points: readonly P[], value: (p: P) => bigint, from: bigint, to: bigint, max: number): { points: P[]; reduced: boolean } {
+export function reduceSeries<P extends { t: bigint }>(
+  points: readonly P[],
+  value: (p: P) => bigint,
+  from: bigint,
+  to: bigint,
+  max: number,
+): { points: P[]; reduced: boolean } {
   let before: P | undefined;
   let after: P | undefined;
   const inside: P[] = [];
   for (const p of points) {
-    if (p.t < from) { if (!before || p.t >= before.t) before = p; } else if (p.t > to) { if (!after || p.t < after.t) after = p; } else inside.push(p);
+    if (p.t < from) {
+      if (!before || p.t >= before.t) before = p;
+    } else if (p.t > to) {
+      if (!after || p.t < after.t) after = p;
+    } else inside.push(p);
   }
   const edges = (before ? 1 : 0) + (after ? 1 : 0);
   let kept = inside;
@@ -64,32 +83,64 @@ export function reduceSeries<P extends { t: bigint }>(points: readonly P[], valu
     for (const p of inside) {
       const b = bucketOf(p.t, from, to, buckets);
       const lh = lowHigh.get(b);
-      if (!lh) { lowHigh.set(b, [p, p]); continue; }
+      if (!lh) {
+        lowHigh.set(b, [p, p]);
+        continue;
+      }
       if (value(p) < value(lh[0])) lh[0] = p;
       if (value(p) > value(lh[1])) lh[1] = p;
     }
-    kept = [...lowHigh.values()].flatMap(([lo, hi]) => (lo === hi ? [lo] : lo.t <= hi.t ? [lo, hi] : [hi, lo]))
+    kept = [...lowHigh.values()]
+      .flatMap(([lo, hi]) => (lo === hi ? [lo] : lo.t <= hi.t ? [lo, hi] : [hi, lo]))
       .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
   }
   return { points: [...(before ? [before] : []), ...kept, ...(after ? [after] : [])], reduced };
 }
 
 const clockPoint = (p: ClockErrorEntry): ClockErrorPoint => ({
-  line: p.line, timeNs: p.t.toString(), instance: p.instance, guest: p.guest.toString(), expected: p.expected.toString(),
-  errorTicks: p.error.toString(), errorNs: p.errorNs.toString(), freq: p.freq.toString(),
+  line: p.line,
+  timeNs: p.t.toString(),
+  instance: p.instance,
+  guest: p.guest.toString(),
+  expected: p.expected.toString(),
+  errorTicks: p.error.toString(),
+  errorNs: p.errorNs.toString(),
+  freq: p.freq.toString(),
 });
 
 const stolenPoint = (p: StolenEntry): StolenPoint => ({
-  line: p.line, timeNs: p.t.toString(), instance: p.instance, stolenNs: p.stolen.toString(), waitedNs: p.waited.toString(),
+  line: p.line,
+  timeNs: p.t.toString(),
+  instance: p.instance,
+  stolenNs: p.stolen.toString(),
+  waitedNs: p.waited.toString(),
 });
 
-function waitsIn(waits: readonly WaitEntry[], from: bigint, to: bigint, max: number): { waits: SchedWait[]; reduced: boolean } {
+function waitsIn(
+  waits: readonly WaitEntry[],
+  from: bigint,
+  to: bigint,
+  max: number,
+): { waits: SchedWait[]; reduced: boolean } {
   const inside = waits.filter((w) => w.t <= to && w.t + w.duration >= from);
   const one = (w: WaitEntry): SchedWait => ({
-    line: w.line, row: w.row, series: w.series, fromNs: w.t.toString(), toNs: (w.t + w.duration).toString(), durationNs: w.duration.toString(), count: 1,
+    line: w.line,
+    row: w.row,
+    series: w.series,
+    fromNs: w.t.toString(),
+    toNs: (w.t + w.duration).toString(),
+    durationNs: w.duration.toString(),
+    count: 1,
   });
   if (inside.length <= max) return { waits: inside.map(one), reduced: false };
-  const groups = cluster(inside, (w) => w.row, (w) => w.t, from, to, max);
+  const groups = cluster(
+    inside,
+    (w) => w.row,
+    (w) => w.t,
+    from,
+    to,
+    max,
+  );
   return {
     reduced: true,
     waits: groups.map((g) => {
@@ -101,12 +152,25 @@ function waitsIn(waits: readonly WaitEntry[], from: bigint, to: bigint, max: num
         if (w.t + w.duration > hi) hi = w.t + w.duration;
         total += w.duration;
       }
-      return { line: g[0].line, row: g[0].row, series: g[0].series, fromNs: lo.toString(), toNs: hi.toString(), durationNs: total.toString(), count: g.length };
+      return {
+        line: g[0].line,
+        row: g[0].row,
+        series: g[0].series,
+        fromNs: lo.toString(),
+        toNs: hi.toString(),
+        durationNs: total.toString(),
+        count: g.length,
+      };
     }),
   };
 }
 
-export function timelineWindow(index: TimelineIndex, doc: TraceDocument, diagnostics: readonly Diagnostic[], bounds: WindowBounds): TimelineWindow {
+export function timelineWindow(
+  index: TimelineIndex,
+  doc: TraceDocument,
+  diagnostics: readonly Diagnostic[],
+  bounds: WindowBounds,
+): TimelineWindow {
   const start = index.startNs ?? 0n;
   const end = index.endNs ?? 0n;
   let from = bounds.fromNs < start ? start : bounds.fromNs;
@@ -128,11 +192,25 @@ export function timelineWindow(index: TimelineIndex, doc: TraceDocument, diagnos
   if (inRange.length <= maxMarkers) {
     for (const i of inRange) {
       const line = index.lines[i];
-      markers.push({ line, timeNs: index.times[i].toString(), row: index.rowIds[index.rowOf[i]], actor: ACTORS[index.actorOf[i]], ...statementText(doc, line), severity: severityOf.get(line) ?? null });
+      markers.push({
+        line,
+        timeNs: index.times[i].toString(),
+        row: index.rowIds[index.rowOf[i]],
+        actor: ACTORS[index.actorOf[i]],
+        ...statementText(doc, line),
+        severity: severityOf.get(line) ?? null,
+      });
     }
   } else {
     reduced = true;
-    for (const g of cluster(inRange, (i) => index.rowOf[i], (i) => index.times[i], from, to, maxMarkers)) {
+    for (const g of cluster(
+      inRange,
+      (i) => index.rowOf[i],
+      (i) => index.times[i],
+      from,
+      to,
+      maxMarkers,
+    )) {
       // A group keeps the range's time order (byTime): its first and last statements bound it in time.
       const lo = index.times[g[0]];
       const hi = index.times[g[g.length - 1]];
@@ -147,8 +225,14 @@ export function timelineWindow(index: TimelineIndex, doc: TraceDocument, diagnos
         if (severityOf.size !== 0) severity = worst(severity, severityOf.get(index.lines[i]) ?? null);
       }
       clusters.push({
-        row: index.rowIds[index.rowOf[g[0]]], fromNs: lo.toString(), toNs: hi.toString(), count: g.length,
-        firstLine, lastLine, actors: ACTORS.filter((a) => actors.has(a)), severity,
+        row: index.rowIds[index.rowOf[g[0]]],
+        fromNs: lo.toString(),
+        toNs: hi.toString(),
+        count: g.length,
+        firstLine,
+        lastLine,
+        actors: ACTORS.filter((a) => actors.has(a)),
+        severity,
       });
     }
   }
@@ -169,11 +253,22 @@ export function timelineWindow(index: TimelineIndex, doc: TraceDocument, diagnos
   if (placed.length <= maxMarkers) findings.push(...placed);
   else {
     reduced = true;
-    for (const g of cluster(placed, (f) => f.row ?? '', (f) => BigInt(f.timeNs), from, to, maxMarkers)) {
+    for (const g of cluster(
+      placed,
+      (f) => f.row ?? '',
+      (f) => BigInt(f.timeNs),
+      from,
+      to,
+      maxMarkers,
+    )) {
       const times = g.map((f) => BigInt(f.timeNs));
       findingClusters.push({
-        row: g[0].row, fromNs: times.reduce((a, b) => (b < a ? b : a)).toString(), toNs: times.reduce((a, b) => (b > a ? b : a)).toString(),
-        count: g.length, firstLine: g.reduce((m, f) => Math.min(m, f.line), g[0].line), severity: g.reduce<FindingSeverity | null>((s, f) => worst(s, f.severity), null)!,
+        row: g[0].row,
+        fromNs: times.reduce((a, b) => (b < a ? b : a)).toString(),
+        toNs: times.reduce((a, b) => (b > a ? b : a)).toString(),
+        count: g.length,
+        firstLine: g.reduce((m, f) => Math.min(m, f.line), g[0].line),
+        severity: g.reduce<FindingSeverity | null>((s, f) => worst(s, f.severity), null)!,
         codes: [...new Set(g.map((f) => f.code))].sort(),
       });
     }
@@ -193,7 +288,19 @@ export function timelineWindow(index: TimelineIndex, doc: TraceDocument, diagnos
   const tw = timerWindow(index.timers, from, to, maxMarkers, maxSamples);
   reduced ||= tw.reduced;
   return {
-    fromNs: from.toString(), toNs: to.toString(), markers, clusters, findings, findingClusters, clockError, stolen, waits: w.waits,
-    timers: tw.timers, runs: tw.runs, runClusters: tw.runClusters, lateness: tw.lateness, reduced,
+    fromNs: from.toString(),
+    toNs: to.toString(),
+    markers,
+    clusters,
+    findings,
+    findingClusters,
+    clockError,
+    stolen,
+    waits: w.waits,
+    timers: tw.timers,
+    runs: tw.runs,
+    runClusters: tw.runClusters,
+    lateness: tw.lateness,
+    reduced,
   };
 }

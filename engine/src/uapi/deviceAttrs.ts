@@ -5,10 +5,22 @@
 // numbers overlap between architectures, so numbers are decoded with the host's arch.
 export type Arch = 'arm64' | 'x86_64';
 export type AttrGroupRole = 'pmu' | 'timer' | 'pvtime' | 'tsc';
-export type AttrRole = 'pvtime_ipa' | 'tsc_offset' | 'irq_vtimer' | 'irq_ptimer' | 'irq_hvtimer' | 'irq_hptimer' | 'timer_offset';
+export type AttrRole =
+  'pvtime_ipa' | 'tsc_offset' | 'irq_vtimer' | 'irq_ptimer' | 'irq_hvtimer' | 'irq_hptimer' | 'timer_offset';
 
-export interface AttrGroupInfo { name: string; arch: Arch; num: bigint; role: AttrGroupRole }
-export interface AttrInfo { name: string; group: AttrGroupRole; num: bigint; role: AttrRole; proposed?: boolean }
+export interface AttrGroupInfo {
+  name: string;
+  arch: Arch;
+  num: bigint;
+  role: AttrGroupRole;
+}
+export interface AttrInfo {
+  name: string;
+  group: AttrGroupRole;
+  num: bigint;
+  role: AttrRole;
+  proposed?: boolean;
+}
 
 export const ATTR_GROUPS: readonly AttrGroupInfo[] = [
   { name: 'KVM_ARM_VCPU_PMU_V3_CTRL', arch: 'arm64', num: 0n, role: 'pmu' },
@@ -31,6 +43,8 @@ export const ATTRS: readonly AttrInfo[] = [
 ];
 
 export const attrGroupByName = (name: string): AttrGroupInfo | undefined => ATTR_GROUPS.find((g) => g.name === name);
-export const attrGroupByNum = (arch: Arch, num: bigint): AttrGroupInfo | undefined => ATTR_GROUPS.find((g) => g.arch === arch && g.num === num);
+export const attrGroupByNum = (arch: Arch, num: bigint): AttrGroupInfo | undefined =>
+  ATTR_GROUPS.find((g) => g.arch === arch && g.num === num);
 export const attrByName = (name: string): AttrInfo | undefined => ATTRS.find((a) => a.name === name);
-export const attrByNum = (group: AttrGroupRole, num: bigint): AttrInfo | undefined => ATTRS.find((a) => a.group === group && a.num === num && !a.proposed);
+export const attrByNum = (group: AttrGroupRole, num: bigint): AttrInfo | undefined =>
+  ATTRS.find((a) => a.group === group && a.num === num && !a.proposed);

@@ -6,7 +6,7 @@ export const CLOCK_FLAGS: Readonly<Record<string, bigint>> = {
   KVM_CLOCK_REALTIME: 4n,
   KVM_CLOCK_HOST_TSC: 8n,
 };
-export const KVM_CLOCK_VALID_FLAGS = 0xEn;
+export const KVM_CLOCK_VALID_FLAGS = 0xen;
 
 export const TSC_STATE_FLAGS: Readonly<Record<string, bigint>> = {
   KVM_TSC_STATE_TIMESTAMP_VALID: 1n,

@@ -1,8 +1,22 @@
 // x86 MSR indices (docs/reference/kvm-time.md#32-msrs,
 // docs/reference/kvm-time.md#42-x86-msr_kvm_steal_time-0x4b564d03).
-export type MsrRole = 'tsc' | 'tsc_adjust' | 'tsc_deadline' | 'kvm_system_time' | 'kvm_steal_time' | 'x2apic_lvtt' | 'x2apic_tmict' | 'x2apic_tmcct' | 'x2apic_tdcr' | 'other';
+export type MsrRole =
+  | 'tsc'
+  | 'tsc_adjust'
+  | 'tsc_deadline'
+  | 'kvm_system_time'
+  | 'kvm_steal_time'
+  | 'x2apic_lvtt'
+  | 'x2apic_tmict'
+  | 'x2apic_tmcct'
+  | 'x2apic_tdcr'
+  | 'other';
 
-export interface MsrInfo { name: string; index: bigint; role: MsrRole }
+export interface MsrInfo {
+  name: string;
+  index: bigint;
+  role: MsrRole;
+}
 
 export const MSRS: readonly MsrInfo[] = [
   { name: 'IA32_TSC', index: 0x10n, role: 'tsc' },
@@ -34,4 +48,4 @@ export const msrByIndex = (index: bigint): MsrInfo | undefined => byIndex.get(in
 /** MSR_KVM_STEAL_TIME layout: bit 0 enable, bits 1–5 reserved, bits 63:6 the 64-byte aligned GPA. */
 export const KVM_MSR_ENABLED = 1n;
 export const KVM_STEAL_RESERVED_MASK = 0x3en;
-export const KVM_STEAL_VALID_BITS = 0xFFFFFFFFFFFFFFC0n;
+export const KVM_STEAL_VALID_BITS = 0xffffffffffffffc0n;

@@ -50,7 +50,10 @@ export type LapicRegister = 'lvtt' | 'tmict' | 'tmcct' | 'tdcr';
 
 /** The LAPIC timer registers by their xAPIC names (guest write APIC_LVTT = V). */
 export const LAPIC_REGISTERS: Readonly<Partial<Record<GuestRegister, LapicRegister>>> = {
-  APIC_LVTT: 'lvtt', APIC_TMICT: 'tmict', APIC_TMCCT: 'tmcct', APIC_TDCR: 'tdcr',
+  APIC_LVTT: 'lvtt',
+  APIC_TMICT: 'tmict',
+  APIC_TMCCT: 'tmcct',
+  APIC_TDCR: 'tdcr',
 };
 
 export const LVT_MASKED = 1n << 16n;
@@ -83,8 +86,10 @@ export const tmictToNs = (tmict: bigint, tdcr: bigint): bigint => tmict * tdcrDi
 
 /** Why a LAPIC register value is invalid, or undefined when it is valid (parser, HVT090). */
 export function lapicValueProblem(reg: LapicRegister, v: bigint): string | undefined {
-  if (v < 0n || v > 0xFFFFFFFFn) return 'a 32-bit LAPIC register value (0 to 0xFFFFFFFF)';
-  if (reg === 'lvtt' && ((v >> LVTT_MODE_SHIFT) & 3n) === 3n) return 'an LVTT timer mode (bits 17–18) of 0 one-shot, 1 periodic or 2 TSC-deadline, not the reserved 3';
-  if (reg === 'tdcr' && (v & ~0xbn) !== 0n) return 'a divide configuration using bits 0, 1 and 3 only (0x0–0x3, 0x8–0xB)';
+  if (v < 0n || v > 0xffffffffn) return 'a 32-bit LAPIC register value (0 to 0xFFFFFFFF)';
+  if (reg === 'lvtt' && ((v >> LVTT_MODE_SHIFT) & 3n) === 3n)
+    return 'an LVTT timer mode (bits 17–18) of 0 one-shot, 1 periodic or 2 TSC-deadline, not the reserved 3';
+  if (reg === 'tdcr' && (v & ~0xbn) !== 0n)
+    return 'a divide configuration using bits 0, 1 and 3 only (0x0–0x3, 0x8–0xB)';
   return undefined;
 }

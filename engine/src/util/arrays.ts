@@ -8,7 +8,10 @@ const SPREAD_LIMIT = 10_000;
 
 /** Appends `items` to `target` in place. */
 export function pushAll<T>(target: T[], items: readonly T[]): void {
-  if (items.length <= SPREAD_LIMIT) { target.push(...items); return; }
+  if (items.length <= SPREAD_LIMIT) {
+    target.push(...items);
+    return;
+  }
   for (const item of items) target.push(item);
 }
 
@@ -17,7 +20,12 @@ export function pushAll<T>(target: T[], items: readonly T[]): void {
  * change (the same array when it could be changed in place, else a new one, where holes read as
  * `undefined`) and the removed elements.
  */
-export function splice<T>(array: T[], start: number, deleteCount: number, items: readonly T[]): { array: T[]; removed: T[] } {
+export function splice<T>(
+  array: T[],
+  start: number,
+  deleteCount: number,
+  items: readonly T[],
+): { array: T[]; removed: T[] } {
   if (items.length <= SPREAD_LIMIT) {
     const removed = array.splice(start, deleteCount, ...items);
     return { array, removed };

@@ -1,7 +1,17 @@
 // Human-readable numbers used in messages and hovers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { counterTime, formatDuration, formatFrequency, formatTime, guestSeconds, offsetTime, signedDuration, signedTicks, ticksAsDuration } from './format';
+import {
+  counterTime,
+  formatDuration,
+  formatFrequency,
+  formatTime,
+  guestSeconds,
+  offsetTime,
+  signedDuration,
+  signedTicks,
+  ticksAsDuration,
+} from './format';
 
 test('formatTime: seconds with exactly 9 decimals, as in the TIME column', () => {
   assert.equal(formatTime(20600100000n), '20.600100000');
@@ -64,13 +74,12 @@ test('ticksAsDuration', () => {
   assert.equal(ticksAsDuration(5n, 0n), '0 ns');
 });
 
-
 test('counters and offsets as time at a frequency', () => {
   assert.equal(counterTime(5515002500n, 25_000_000n), '220.600100000 s');
   assert.equal(counterTime(1n, 3n), '0.333333333 s');
   // An offset of 2^64 - 2e9 is -2e9: -1 s at 2 GHz.
   assert.equal(offsetTime(18446744071709551616n, 2_000_000_000n), '-1.000000000 s');
-  assert.equal(offsetTime(0xFFFFFFFFFFFFFFFFn, 1_000_000_000n), '-0.000000001 s');
+  assert.equal(offsetTime(0xffffffffffffffffn, 1_000_000_000n), '-0.000000001 s');
 });
 
 test('guest seconds round half away from zero to milliseconds', () => {

@@ -19,8 +19,9 @@ export function formatTime(ns: bigint): string {
  * zeros are dropped unless `keepZeros`.
  */
 function decimal(num: bigint, den: bigint, digits: number, keepZeros = false): string {
-  const neg = (num < 0n) !== (den < 0n) && num !== 0n;
-  const n = abs(num), d = abs(den);
+  const neg = num < 0n !== den < 0n && num !== 0n;
+  const n = abs(num),
+    d = abs(den);
   const scale = 10n ** BigInt(digits);
   const scaled = (n * scale * 2n + d) / (2n * d);
   const int = scaled / scale;
@@ -65,7 +66,8 @@ export const ticksAsDuration = (ticks: bigint, hz: bigint): string => formatDura
 export const counterTime = (ticks: bigint, hz: bigint): string => `${formatTime(nsOfTicks(ticks, hz))} s`;
 
 /** An offset as time at `hz`: read as signed 64-bit (a huge u64 is a negative offset). */
-export const offsetTime = (offset: bigint, hz: bigint): string => `${formatTime(nsOfTicks(signedDiff(offset, 0n), hz))} s`;
+export const offsetTime = (offset: bigint, hz: bigint): string =>
+  `${formatTime(nsOfTicks(signedDiff(offset, 0n), hz))} s`;
 
 /** A counter as guest seconds with 3 decimals and a sign: `+10.000 s` (the inlay hints). */
 export function guestSeconds(ticks: bigint, hz: bigint): string {

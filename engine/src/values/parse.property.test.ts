@@ -40,36 +40,52 @@ const numeric = fc.oneof(
   texts(INTEGER_CHARS),
   fc.bigInt({ min: -(U64 * 4n), max: U64 * 4n }).map((v) => v.toString()),
   fc.bigInt({ min: 0n, max: U64 * 4n }).map((v) => `0x${v.toString(16)}`),
-  fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.integer({ min: 0, max: 12 }), fc.nat(10 ** 9)).map(([s, k, f]) => `${s}.${String(f).padStart(9, '0').slice(0, k)}`),
+  fc
+    .tuple(fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.integer({ min: 0, max: 12 }), fc.nat(10 ** 9))
+    .map(([s, k, f]) => `${s}.${String(f).padStart(9, '0').slice(0, k)}`),
 );
 
 test('parseInteger and parseCounter accept exactly the integer pattern, with its value', () => {
-  fc.assert(fc.property(numeric, (text) => {
-    const want = integerOracle(text);
-    const got = parseInteger(text);
-    if (want === undefined) {
-      assert.deepEqual(got, { ok: false, expected: 'an integer like 25000000, 0x603000000013DF1A or -1000' }, text);
-      assert.equal(parseCounter(text).ok, false, text);
-    } else {
-      assert.deepEqual(got, { ok: true, value: want }, text);
-      // mod 2^64, negative numbers as two's complement
-      assert.deepEqual(parseCounter(text), { ok: true, value: ((want % U64) + U64) % U64 }, text);
-    }
-  }), { numRuns: 20_000 });
+  fc.assert(
+    fc.property(numeric, (text) => {
+      const want = integerOracle(text);
+      const got = parseInteger(text);
+      if (want === undefined) {
+        assert.deepEqual(got, { ok: false, expected: 'an integer like 25000000, 0x603000000013DF1A or -1000' }, text);
+        assert.equal(parseCounter(text).ok, false, text);
+      } else {
+        assert.deepEqual(got, { ok: true, value: want }, text);
+        // mod 2^64, negative numbers as two's complement
+        assert.deepEqual(parseCounter(text), { ok: true, value: ((want % U64) + U64) % U64 }, text);
+      }
+    }),
+    { numRuns: 20_000 },
+  );
 });
 
 test('parseTime accepts exactly `[0-9]+(.[0-9]{1,9})?`, in exact nanoseconds', () => {
-  fc.assert(fc.property(numeric, (text) => {
-    const m = TIME.exec(text);
-    const got = parseTime(text);
-    if (m) {
-      // seconds × 10^9 + the fraction padded to 9 digits
-      assert.deepEqual(got, { ok: true, value: BigInt(m[1]) * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0')) }, text);
-    } else {
-      const expected = 'a time in seconds like 12.000000500';
-      assert.deepEqual(got, { ok: false, expected: TIME_TOO_FINE.test(text) ? `${expected} (at most 9 fractional digits)` : expected }, text);
-    }
-  }), { numRuns: 20_000 });
+  fc.assert(
+    fc.property(numeric, (text) => {
+      const m = TIME.exec(text);
+      const got = parseTime(text);
+      if (m) {
+        // seconds × 10^9 + the fraction padded to 9 digits
+        assert.deepEqual(
+          got,
+          { ok: true, value: BigInt(m[1]) * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0')) },
+          text,
+        );
+      } else {
+        const expected = 'a time in seconds like 12.000000500';
+        assert.deepEqual(
+          got,
+          { ok: false, expected: TIME_TOO_FINE.test(text) ? `${expected} (at most 9 fractional digits)` : expected },
+          text,
+        );
+      }
+    }),
+    { numRuns: 20_000 },
+  );
 });
 
 test('parseTime is exact on both sides of 2^53 ns (the double shortcut ends at 9007198 s)', () => {
@@ -82,30 +98,46 @@ test('parseTime is exact on both sides of 2^53 ns (the double shortcut ends at 9
 });
 
 test('parseDuration accepts exactly a number and ns, us, µs, ms or s, in whole nanoseconds', () => {
-  const units: Record<string, bigint> = { ns: 1n, us: 1000n, 'µs': 1000n, ms: 1_000_000n, s: 1_000_000_000n };
+  const units: Record<string, bigint> = { ns: 1n, us: 1000n, µs: 1000n, ms: 1_000_000n, s: 1_000_000_000n };
   const durations = fc.oneof(
-    fc.tuple(numeric, fc.constantFrom('ns', 'us', 'µs', 'ms', 's', 'm', 'S', '', 'sec', ' ms', 'nss')).map(([n, u]) => n + u),
+    fc
+      .tuple(numeric, fc.constantFrom('ns', 'us', 'µs', 'ms', 's', 'm', 'S', '', 'sec', ' ms', 'nss'))
+      .map(([n, u]) => n + u),
     texts('0123456789.nsumµ_'),
   );
-  fc.assert(fc.property(durations, (text) => {
-    const m = DURATION.exec(text);
-    const expected = 'a duration like 154233ns, 1.5ms or 30s';
-    const got = parseDuration(text);
-    if (!m) { assert.deepEqual(got, { ok: false, expected }, text); return; }
-    const [int, frac = ''] = m[1].split('.');
-    // value = int × scale + frac × scale / 10^len, only when that is whole
-    const scale = units[m[2]];
-    const num = BigInt(frac || '0') * scale;
-    const den = 10n ** BigInt(frac.length);
-    if (num % den !== 0n) assert.deepEqual(got, { ok: false, expected: `${expected} (a whole number of nanoseconds)` }, text);
-    else assert.deepEqual(got, { ok: true, value: BigInt(int) * scale + num / den }, text);
-  }), { numRuns: 20_000 });
+  fc.assert(
+    fc.property(durations, (text) => {
+      const m = DURATION.exec(text);
+      const expected = 'a duration like 154233ns, 1.5ms or 30s';
+      const got = parseDuration(text);
+      if (!m) {
+        assert.deepEqual(got, { ok: false, expected }, text);
+        return;
+      }
+      const [int, frac = ''] = m[1].split('.');
+      // value = int × scale + frac × scale / 10^len, only when that is whole
+      const scale = units[m[2]];
+      const num = BigInt(frac || '0') * scale;
+      const den = 10n ** BigInt(frac.length);
+      if (num % den !== 0n)
+        assert.deepEqual(got, { ok: false, expected: `${expected} (a whole number of nanoseconds)` }, text);
+      else assert.deepEqual(got, { ok: true, value: BigInt(int) * scale + num / den }, text);
+    }),
+    { numRuns: 20_000 },
+  );
 });
 
 test('parseName and isName accept exactly `[A-Za-z0-9_.-]+`', () => {
-  fc.assert(fc.property(fc.oneof(texts('aZ09_.-/ =@é\t#'), fc.string({ maxLength: 12 })), (text) => {
-    const want = NAME.test(text);
-    assert.equal(isName(text), want, text);
-    assert.deepEqual(parseName(text), want ? { ok: true, value: text } : { ok: false, expected: 'a name (letters, digits, `_`, `-`, `.`)' }, text);
-  }), { numRuns: 20_000 });
+  fc.assert(
+    fc.property(fc.oneof(texts('aZ09_.-/ =@é\t#'), fc.string({ maxLength: 12 })), (text) => {
+      const want = NAME.test(text);
+      assert.equal(isName(text), want, text);
+      assert.deepEqual(
+        parseName(text),
+        want ? { ok: true, value: text } : { ok: false, expected: 'a name (letters, digits, `_`, `-`, `.`)' },
+        text,
+      );
+    }),
+    { numRuns: 20_000 },
+  );
 });

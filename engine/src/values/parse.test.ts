@@ -2,7 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  parseCounter, parseDuration, parseFrequency, parseInteger, parseName, parseSmallInteger, parseTime,
+  parseCounter,
+  parseDuration,
+  parseFrequency,
+  parseInteger,
+  parseName,
+  parseSmallInteger,
+  parseTime,
   type Parsed,
 } from './parse';
 
@@ -55,14 +61,34 @@ test('integer: exact beyond 2^53 (no float on the way)', () => {
 });
 
 test('integer: rejects everything else with the expected kind', () => {
-  for (const bad of ['', '-', '+1', '0x', '-0x', '1__0', '_1', '1_', '0x_1', '0x1_', '1.0', '1e3', ' 1', '1 ', '0b101', '0xG', '--1', '١٢', 'x10']) {
+  for (const bad of [
+    '',
+    '-',
+    '+1',
+    '0x',
+    '-0x',
+    '1__0',
+    '_1',
+    '1_',
+    '0x_1',
+    '0x1_',
+    '1.0',
+    '1e3',
+    ' 1',
+    '1 ',
+    '0b101',
+    '0xG',
+    '--1',
+    '١٢',
+    'x10',
+  ]) {
     assert.equal(expected(parseInteger(bad)), INTEGER, `\`${bad}\``);
   }
 });
 
 // ---- counter / offset ------------------------------------------------------------------------
 
-test('counter: integers modulo 2^64, negative numbers as two\'s complement', () => {
+test("counter: integers modulo 2^64, negative numbers as two's complement", () => {
   assert.equal(value(parseCounter('250000225')), 250000225n);
   assert.equal(value(parseCounter('0x2540BE400')), 10000000000n);
   // 2^64 - 856010509473 = 18446744073709551616 - 856010509473

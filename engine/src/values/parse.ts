@@ -27,7 +27,8 @@ function digitRun(text: string, from: number, hex: boolean): number {
   let afterDigit = false;
   for (let i = from; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 95) { // `_` only between two digits
+    if (c === 95) {
+      // `_` only between two digits
       if (!afterDigit) return -1;
       afterDigit = false;
       underscores++;
@@ -59,7 +60,8 @@ export function parseInteger(text: string): Parsed<bigint> {
   const neg = text.charCodeAt(0) === 45; // `-`
   const start = neg ? 1 : 0;
   let value: bigint;
-  if (text.charCodeAt(start) === 48 && (text.charCodeAt(start + 1) | 32) === 120) { // 0x or 0X
+  if (text.charCodeAt(start) === 48 && (text.charCodeAt(start + 1) | 32) === 120) {
+    // 0x or 0X
     const underscores = digitRun(text, start + 2, true);
     if (underscores < 0) return fail(INTEGER_EXPECTED);
     const digits = text.slice(start + 2);
@@ -126,7 +128,7 @@ export function parseTime(text: string): Parsed<bigint> {
   return ok(decimalValue(text, 0, dot) * 1_000_000_000n + BigInt(frac));
 }
 
-const DURATION_UNITS: Record<string, bigint> = { ns: 1n, us: 1_000n, 'µs': 1_000n, ms: 1_000_000n, s: 1_000_000_000n };
+const DURATION_UNITS: Record<string, bigint> = { ns: 1n, us: 1_000n, µs: 1_000n, ms: 1_000_000n, s: 1_000_000_000n };
 
 /** duration: integer or decimal followed by ns, us, ms or s -> integer nanoseconds. */
 export function parseDuration(text: string): Parsed<bigint> {
@@ -157,7 +159,8 @@ export function parseFrequency(text: string): Parsed<bigint> {
   const expected = 'a frequency like 25000000, 25MHz or 2.345678GHz';
   // Integer Hz is the integer kind of docs/format.md#2-values (`_` separators, `0x` hex).
   const hz = parseInteger(text);
-  if (hz.ok) return hz.value > 0n ? ok(hz.value) : fail(`${expected} (${hz.value === 0n ? 'not zero' : 'not negative'})`);
+  if (hz.ok)
+    return hz.value > 0n ? ok(hz.value) : fail(`${expected} (${hz.value === 0n ? 'not zero' : 'not negative'})`);
   const m = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(text);
   if (!m) return fail(expected);
   const unit = m[2].toLowerCase();

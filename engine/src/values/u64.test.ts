@@ -29,13 +29,13 @@ test('add64 and sub64 wrap', () => {
   assert.equal(add64(18446744073709551600n, 0x20n), 0x10n);
   assert.equal(add64(3n, 4n), 7n);
   assert.equal(sub64(0n, 1n), 18446744073709551615n);
-  assert.equal(sub64(0x10n, 0xFFFFFFFFFFFFFFF0n), 0x20n);
+  assert.equal(sub64(0x10n, 0xfffffffffffffff0n), 0x20n);
   assert.equal(sub64(10n, 3n), 7n);
 });
 
 test('signedDiff: a wrap from 0xFFFFFFFFFFFFFFF0 to 0x10 is +0x20 (§2)', () => {
-  assert.equal(signedDiff(0x10n, 0xFFFFFFFFFFFFFFF0n), 32n);
-  assert.equal(signedDiff(0xFFFFFFFFFFFFFFF0n, 0x10n), -32n);
+  assert.equal(signedDiff(0x10n, 0xfffffffffffffff0n), 32n);
+  assert.equal(signedDiff(0xfffffffffffffff0n, 0x10n), -32n);
 });
 
 test('signedDiff: ordinary steps and the i64 boundaries', () => {
@@ -66,8 +66,8 @@ test('floorDiv rounds toward minus infinity', () => {
   assert.equal(floorDiv(-1n, 1000000000n), -1n);
 });
 
-test('hex: upper case, u64 (negative numbers as two\'s complement)', () => {
-  assert.equal(hex(0x603000000013DF1An), '0x603000000013DF1A');
+test("hex: upper case, u64 (negative numbers as two's complement)", () => {
+  assert.equal(hex(0x603000000013df1an), '0x603000000013DF1A');
   assert.equal(hex(0n), '0x0');
   assert.equal(hex(255n), '0xFF');
   assert.equal(hex(-1n), '0xFFFFFFFFFFFFFFFF');

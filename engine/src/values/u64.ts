@@ -26,7 +26,7 @@ export const abs = (x: bigint): bigint => (x < 0n ? -x : x);
 export function floorDiv(a: bigint, b: bigint): bigint {
   if (a >= 0n && b > 0n) return a / b; // the usual case: truncation is the floor
   const q = a / b;
-  return (a % b !== 0n) && ((a < 0n) !== (b < 0n)) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 export const hex = (x: bigint): string => `0x${u64(x).toString(16).toUpperCase()}`;

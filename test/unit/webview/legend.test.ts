@@ -5,10 +5,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  contrastRatio, deltaE, ensureContrast, LEGEND, legendFor, MIN_CONTRAST, parseColour, resolvePalette, themeKindOf, VSCODE_DEFAULTS, type ThemeKind,
+  contrastRatio,
+  deltaE,
+  ensureContrast,
+  LEGEND,
+  legendFor,
+  MIN_CONTRAST,
+  parseColour,
+  resolvePalette,
+  themeKindOf,
+  VSCODE_DEFAULTS,
+  type ThemeKind,
 } from '../../../webview/src/legend';
 
-const rgb = (c: string) => { const v = parseColour(c); assert.ok(v, `not a colour: ${c}`); return v; };
+const rgb = (c: string) => {
+  const v = parseColour(c);
+  assert.ok(v, `not a colour: ${c}`);
+  return v;
+};
 /** ΔE*ab (CIE76): above 20 two colours read as different colours; 10 is still plainly distinguishable. */
 const WITHIN_GROUP_DELTA_E = 20;
 const ACROSS_DELTA_E = 10;
@@ -37,7 +51,10 @@ for (const kind of ['dark', 'light', 'high-contrast', 'high-contrast-light'] as 
       seenPairs.add(pair);
       for (const bg of [p.background, p.rowAlt]) {
         const ratio = contrastRatio(rgb(colour), rgb(bg));
-        assert.ok(ratio >= MIN_CONTRAST, `${kind}: ${e.category} ${colour} on ${bg} has contrast ${ratio.toFixed(2)} < ${MIN_CONTRAST}`);
+        assert.ok(
+          ratio >= MIN_CONTRAST,
+          `${kind}: ${e.category} ${colour} on ${bg} has contrast ${ratio.toFixed(2)} < ${MIN_CONTRAST}`,
+        );
       }
     }
     // Stronger than distinct pairs: no shape and no colour is used twice.
@@ -54,14 +71,20 @@ for (const kind of ['dark', 'light', 'high-contrast', 'high-contrast-light'] as 
   });
 }
 
-test('the severities are the editor\'s own error / warning / info colours (VS Code defaults)', () => {
+test("the severities are the editor's own error / warning / info colours (VS Code defaults)", () => {
   const dark = resolvePalette('dark', VSCODE_DEFAULTS.dark);
-  assert.deepEqual([dark.colours['severity:error'], dark.colours['severity:warning'], dark.colours['severity:info']], ['#f14c4c', '#cca700', '#3794ff']);
+  assert.deepEqual(
+    [dark.colours['severity:error'], dark.colours['severity:warning'], dark.colours['severity:info']],
+    ['#f14c4c', '#cca700', '#3794ff'],
+  );
   // Light: #bf8803 has 3.12:1 on white but 2.88:1 on the row tint #f6f6f6, so it is moved 5 % towards
   // black: (191, 136, 3) × 0.95 = (181.45, 129.2, 2.85) → #b58103, 3.18:1 on the tint.
   const light = resolvePalette('light', VSCODE_DEFAULTS.light);
   assert.equal(light.rowAlt, '#f6f6f6');
-  assert.deepEqual([light.colours['severity:error'], light.colours['severity:warning'], light.colours['severity:info']], ['#e51400', '#b58103', '#1a85ff']);
+  assert.deepEqual(
+    [light.colours['severity:error'], light.colours['severity:warning'], light.colours['severity:info']],
+    ['#e51400', '#b58103', '#1a85ff'],
+  );
 });
 
 test('a theme colour below 3:1 is darkened (light background) or lightened (dark background) until it reaches it', () => {
@@ -75,16 +98,34 @@ test('a theme colour below 3:1 is darkened (light background) or lightened (dark
   assert.equal(odd.background, '#1e1e1e');
 });
 
-test('the theme kind from VS Code\'s body classes', () => {
-  assert.deepEqual(['vscode-light', 'vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast vscode-high-contrast-light', ''].map(themeKindOf),
-    ['light', 'dark', 'high-contrast', 'high-contrast-light', 'dark']);
+test("the theme kind from VS Code's body classes", () => {
+  assert.deepEqual(
+    ['vscode-light', 'vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast vscode-high-contrast-light', ''].map(
+      themeKindOf,
+    ),
+    ['light', 'dark', 'high-contrast', 'high-contrast-light', 'dark'],
+  );
 });
 
 test('the legend of a trace: the timer and guest-mode entries only when it has timer tracks / entry-exit records', () => {
   const timer = LEGEND.filter((e) => e.group === 'timer').map((e) => e.category);
-  assert.deepEqual(timer, ['timer:armed', 'timer:deadline', 'timer:moved', 'timer:early', 'timer:on-time', 'timer:late', 'timer:unjudged', 'timer:lost']);
+  assert.deepEqual(timer, [
+    'timer:armed',
+    'timer:deadline',
+    'timer:moved',
+    'timer:early',
+    'timer:on-time',
+    'timer:late',
+    'timer:unjudged',
+    'timer:lost',
+  ]);
   assert.equal(legendFor({ timers: false, runs: false }).length, 16);
   assert.equal(legendFor({ timers: true, runs: false }).length, 24);
-  assert.deepEqual(legendFor({ timers: false, runs: true }).slice(16).map((e) => e.category), ['run:guest', 'run:exit']);
+  assert.deepEqual(
+    legendFor({ timers: false, runs: true })
+      .slice(16)
+      .map((e) => e.category),
+    ['run:guest', 'run:exit'],
+  );
   assert.equal(legendFor({ timers: true, runs: true }).length, LEGEND.length);
 });

@@ -24,7 +24,10 @@ test('hvtimer.replayToLine (the code lens command) shows the replay state after 
 test('the crash policy restarts a crashing server 4 times in 3 minutes, then gives up and says why', () => {
   let now = 0;
   const reasons: string[] = [];
-  const policy = new CrashPolicy((r) => reasons.push(r), () => now);
+  const policy = new CrashPolicy(
+    (r) => reasons.push(r),
+    () => now,
+  );
   for (let i = 0; i < 4; i++) {
     now += 1000;
     assert.equal(policy.closed().action, CloseAction.Restart);
@@ -35,7 +38,10 @@ test('the crash policy restarts a crashing server 4 times in 3 minutes, then giv
   assert.deepEqual(reasons, [last.message]);
   assert.match(reasons[0], /crashed 5 times in the last 3 minutes and will not be restarted/);
   // Crashes older than the window are forgotten.
-  const spaced = new CrashPolicy(() => assert.fail('gave up'), () => now);
+  const spaced = new CrashPolicy(
+    () => assert.fail('gave up'),
+    () => now,
+  );
   for (let i = 0; i < 10; i++) {
     now += 60_000;
     assert.equal(spaced.closed().action, CloseAction.Restart);

@@ -9,7 +9,10 @@ test('a malformed time gets HVT090 on exactly its token (line 2, chars 0-4)', as
   const ds = await waitForDiagnostics(doc.uri, hasCodeAt('HVT090', 2));
   const d = ds.find((x) => codeOf(x) === 'HVT090');
   assert.ok(d);
-  assert.deepEqual([d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character], [2, 0, 2, 4]);
+  assert.deepEqual(
+    [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character],
+    [2, 0, 2, 4],
+  );
   assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
   assert.equal(d.source, 'hvtimer');
   assert.match(d.message, /12,5/);

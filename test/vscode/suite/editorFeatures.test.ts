@@ -7,7 +7,16 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { HvtimerApi } from '../../../client/src/extension';
 import { test } from './harness';
-import { closeEverything, codeOf, EXTENSION_ID, fixtureUri, hasCodeAt, openFixture, waitForDiagnostics, waitUntil } from './helpers';
+import {
+  closeEverything,
+  codeOf,
+  EXTENSION_ID,
+  fixtureUri,
+  hasCodeAt,
+  openFixture,
+  waitForDiagnostics,
+  waitUntil,
+} from './helpers';
 
 const ext = (): vscode.Extension<HvtimerApi> => vscode.extensions.getExtension<HvtimerApi>(EXTENSION_ID)!;
 const api = (): HvtimerApi => ext().exports;
@@ -195,12 +204,14 @@ test('editor.codeActionsOnSave with source.fixAll.hvtimer applies the fixes when
   // middle of this test.
   const folder = fixtureUri('.vscode');
   const onSave = (): unknown =>
-    vscode.workspace.getConfiguration('editor', { languageId: 'hvtrace' }).get<Record<string, unknown>>('codeActionsOnSave')?.[
-      'source.fixAll.hvtimer'
-    ];
+    vscode.workspace
+      .getConfiguration('editor', { languageId: 'hvtrace' })
+      .get<Record<string, unknown>>('codeActionsOnSave')?.['source.fixAll.hvtimer'];
   await vscode.workspace.fs.writeFile(
     vscode.Uri.joinPath(folder, 'settings.json'),
-    new TextEncoder().encode(JSON.stringify({ '[hvtrace]': { 'editor.codeActionsOnSave': { 'source.fixAll.hvtimer': 'explicit' } } })),
+    new TextEncoder().encode(
+      JSON.stringify({ '[hvtrace]': { 'editor.codeActionsOnSave': { 'source.fixAll.hvtimer': 'explicit' } } }),
+    ),
   );
   await waitUntil('the workspace setting editor.codeActionsOnSave for hvtrace', () => onSave() === 'explicit');
   const doc = await openFixture('s7-fix-on-save.hvtrace');

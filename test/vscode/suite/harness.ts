@@ -1,7 +1,12 @@
 // A tiny test harness for the extension host: named async tests run one after another, each with
 // a deadline. (mocha would work too, but this needs no extra dependency in the bundle.)
 export type TestFn = () => Promise<void> | void;
-export interface TestResult { name: string; ok: boolean; error?: string; ms: number }
+export interface TestResult {
+  name: string;
+  ok: boolean;
+  error?: string;
+  ms: number;
+}
 
 const registry: { name: string; fn: TestFn; timeoutMs: number }[] = [];
 

@@ -25,7 +25,11 @@ export function codeOf(d: vscode.Diagnostic): string {
  * Resolves with the diagnostics of `uri` once `accept` holds for them, checking now and on every
  * onDidChangeDiagnostics event; rejects after `timeoutMs` with what was last seen.
  */
-export function waitForDiagnostics(uri: vscode.Uri, accept: (ds: readonly vscode.Diagnostic[]) => boolean, timeoutMs = 20_000): Promise<readonly vscode.Diagnostic[]> {
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  accept: (ds: readonly vscode.Diagnostic[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<readonly vscode.Diagnostic[]> {
   return new Promise((resolve, reject) => {
     const check = (): boolean => {
       const ds = vscode.languages.getDiagnostics(uri);
@@ -39,8 +43,12 @@ export function waitForDiagnostics(uri: vscode.Uri, accept: (ds: readonly vscode
     });
     const timer = setTimeout(() => {
       cleanup();
-      const seen = vscode.languages.getDiagnostics(uri).map((d) => `${codeOf(d)}@${d.range.start.line}:${d.range.start.character}`);
-      reject(new Error(`diagnostics of ${uri.path} did not match within ${timeoutMs} ms; last seen: [${seen.join(', ')}]`));
+      const seen = vscode.languages
+        .getDiagnostics(uri)
+        .map((d) => `${codeOf(d)}@${d.range.start.line}:${d.range.start.character}`);
+      reject(
+        new Error(`diagnostics of ${uri.path} did not match within ${timeoutMs} ms; last seen: [${seen.join(', ')}]`),
+      );
     }, timeoutMs);
     function cleanup(): void {
       clearTimeout(timer);
@@ -59,8 +67,10 @@ export async function waitUntil(what: string, condition: () => boolean, timeoutM
   }
 }
 
-export const hasCodeAt = (code: string, line: number) => (ds: readonly vscode.Diagnostic[]): boolean =>
-  ds.some((d) => codeOf(d) === code && d.range.start.line === line);
+export const hasCodeAt =
+  (code: string, line: number) =>
+  (ds: readonly vscode.Diagnostic[]): boolean =>
+    ds.some((d) => codeOf(d) === code && d.range.start.line === line);
 
 /**
  * A test file's last step: reverts unsaved changes (closing would ask whether to save them), closes

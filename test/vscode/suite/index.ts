@@ -21,9 +21,17 @@ import './recordedCapture.test';
 import './editorFeatures.test';
 
 export async function run(): Promise<void> {
-  const results = await runAll((r) => console.log(`[hvtimer suite] ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.error ? `\n${r.error}` : ''}`));
+  const results = await runAll((r) =>
+    console.log(`[hvtimer suite] ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.error ? `\n${r.error}` : ''}`),
+  );
   const failed = results.filter((r) => !r.ok).length;
-  const summary = { vscodeVersion: vscode.version, appName: vscode.env.appName, passed: results.length - failed, failed, tests: results };
+  const summary = {
+    vscodeVersion: vscode.version,
+    appName: vscode.env.appName,
+    passed: results.length - failed,
+    failed,
+    tests: results,
+  };
   const file = process.env.HVTIMER_VSCODE_RESULT || path.join(__dirname, 'vscode-suite.result.json');
   // Write then rename, so the polling driver never reads a half-written file.
   fs.writeFileSync(`${file}.tmp`, JSON.stringify(summary, null, 2));

@@ -20,14 +20,28 @@ test('a recorded capture opens with its findings on its own uprobe lines', async
   assert.equal(doc.languageId, 'hvtimer-capture');
   const lines = doc.getText().split('\n');
   // vcpu1's KVM_SET_MSRS (fd 6) of the same IA32_TSC 100 ms later: KVM matched it (HVT023), on its entry line.
-  const set1 = lines.findIndex((l) => l.includes('hvt_KVM_SET_MSRS: (0x7f6da3c2cd30) fd=6 req=0x4008ae89 nmsrs=1 msrs={0x10,0x1cbe991a14,'));
+  const set1 = lines.findIndex((l) =>
+    l.includes('hvt_KVM_SET_MSRS: (0x7f6da3c2cd30) fd=6 req=0x4008ae89 nmsrs=1 msrs={0x10,0x1cbe991a14,'),
+  );
   // vcpu0's KVM_GET_MSRS read the host TSC (PVM): HVT093 on the return-site line that carries the value.
-  const get0 = lines.findIndex((l) => l.includes('hvt_KVM_GET_MSRS_ret: (0x7f6da3c2cd6b) fd=5 req=0xc008ae88 ret=1 nmsrs=1 msrs={0x10,0x30a5c6539e4,'));
+  const get0 = lines.findIndex((l) =>
+    l.includes('hvt_KVM_GET_MSRS_ret: (0x7f6da3c2cd6b) fd=5 req=0xc008ae88 ret=1 nmsrs=1 msrs={0x10,0x30a5c6539e4,'),
+  );
   assert.ok(set1 > 0 && get0 > set1);
-  const ds = await waitForDiagnostics(uri, (d) => d.some((x) => codeOf(x) === 'HVT023') && d.some((x) => codeOf(x) === 'HVT093'), 60_000);
-  assert.deepEqual(ds.filter((x) => codeOf(x) === 'HVT023').map((x) => x.range.start.line), [set1]);
+  const ds = await waitForDiagnostics(
+    uri,
+    (d) => d.some((x) => codeOf(x) === 'HVT023') && d.some((x) => codeOf(x) === 'HVT093'),
+    60_000,
+  );
+  assert.deepEqual(
+    ds.filter((x) => codeOf(x) === 'HVT023').map((x) => x.range.start.line),
+    [set1],
+  );
   assert.ok(ds.some((x) => codeOf(x) === 'HVT093' && x.range.start.line === get0));
-  assert.match(ds.find((x) => codeOf(x) === 'HVT023')!.message, /KVM matched this IA32_TSC=123456789012 write on vcpu1 of vm on vm/);
+  assert.match(
+    ds.find((x) => codeOf(x) === 'HVT023')!.message,
+    /KVM matched this IA32_TSC=123456789012 write on vcpu1 of vm on vm/,
+  );
 }, 90_000);
 
 test('the timeline of a recorded capture has its ioctls as markers, with their values, when KVM acted', async () => {
@@ -35,13 +49,32 @@ test('the timeline of a recorded capture has its ioctls as markers, with their v
   await vscode.commands.executeCommand('hvtimer.showTimeline', uri.toString());
   const panel = api().timeline();
   assert.ok(panel);
-  await waitUntil('the overview of the capture', () => panel.uri === uri.toString() && panel.sent.some((m) => m.type === 'overview' && m.overview.uri === uri.toString()), 30_000);
+  await waitUntil(
+    'the overview of the capture',
+    () =>
+      panel.uri === uri.toString() &&
+      panel.sent.some((m) => m.type === 'overview' && m.overview.uri === uri.toString()),
+    30_000,
+  );
   // The whole recording: from the first KVM_CREATE_VM (1591.819106620 s) to the last GET (1591.921332972 s).
-  await panel.handleMessage({ type: 'requestWindow', seq: 9001, fromNs: '1591800000000', toNs: '1592000000000', maxMarkers: 2000, maxSamples: 200 });
-  await waitUntil('the answer to the window request', () => panel.sent.some((m) => m.type === 'window' && m.seq === 9001), 30_000);
+  await panel.handleMessage({
+    type: 'requestWindow',
+    seq: 9001,
+    fromNs: '1591800000000',
+    toNs: '1592000000000',
+    maxMarkers: 2000,
+    maxSamples: 200,
+  });
+  await waitUntil(
+    'the answer to the window request',
+    () => panel.sent.some((m) => m.type === 'window' && m.seq === 9001),
+    30_000,
+  );
   const sent = panel.sent.find((m) => m.type === 'window' && m.seq === 9001);
   const window = (sent as { window: TimelineWindowResult }).window;
-  const ioctls = window.markers.filter((m) => m.actor === 'ioctl').map((m) => [m.timeNs, m.row, m.text.replace(/^\S+ \S+ ioctl /, '')]);
+  const ioctls = window.markers
+    .filter((m) => m.actor === 'ioctl')
+    .map((m) => [m.timeNs, m.row, m.text.replace(/^\S+ \S+ ioctl /, '')]);
   assert.deepEqual(ioctls, [
     ['1591819106620', 'vm/vm', 'KVM_CREATE_VM -> 4'],
     ['1591820009315', 'vm/vm', 'KVM_CREATE_VCPU id=0'],
@@ -56,7 +89,10 @@ test('the timeline of a recorded capture has its ioctls as markers, with their v
   // Each marker points at the capture's line the statement came from: the SET's uprobe entry line.
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())!;
   const set0 = window.markers.find((m) => m.text.includes('vcpu0 ioctl KVM_SET_MSRS'))!;
-  assert.match(doc.lineAt(set0.line).text, /hvt_KVM_SET_MSRS: \(0x7f6da3c2cd30\) fd=5 req=0x4008ae89 nmsrs=1 msrs=\{0x10,0x1cbe991a14,/);
+  assert.match(
+    doc.lineAt(set0.line).text,
+    /hvt_KVM_SET_MSRS: \(0x7f6da3c2cd30\) fd=5 req=0x4008ae89 nmsrs=1 msrs=\{0x10,0x1cbe991a14,/,
+  );
 }, 90_000);
 
 test('recorded capture tests leave no editor or timeline panel open', async () => {

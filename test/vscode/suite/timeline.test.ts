@@ -20,7 +20,10 @@ const api = (): HvtimerApi => vscode.extensions.getExtension<HvtimerApi>(EXTENSI
 async function openSample(name: string): Promise<vscode.TextEditor> {
   const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
   const uri = vscode.Uri.joinPath(ext.extensionUri, 'sample-traces', name);
-  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), vscode.ViewColumn.One);
+  const editor = await vscode.window.showTextDocument(
+    await vscode.workspace.openTextDocument(uri),
+    vscode.ViewColumn.One,
+  );
   await waitForDiagnostics(uri, (ds) => ds.length > 0);
   return editor;
 }
@@ -38,22 +41,36 @@ test('Show Timeline opens the timeline webview beside the editor, and its bundle
   assert.equal(panel.uri, uri);
   // The workbench reports its tabs to the extension host a moment later.
   const tab = (): vscode.Tab | undefined =>
-    vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('hvtimer.timeline'));
+    vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('hvtimer.timeline'));
   await waitUntil(`the tab "Timeline: ${BY_VALUE}"`, () => tab()?.label === `Timeline: ${BY_VALUE}`);
   assert.equal(tab()!.group.viewColumn, vscode.ViewColumn.Two, 'beside the editor (column one)');
   // The overview went to the webview; the webview (running in the workbench) asked for windows: the
   // first view is framed on the findings of the whole trace, so its first request is for all of it.
   type Sent<T extends ToWebview['type']> = Extract<ToWebview, { type: T }>;
-  const overviewOf = (): Sent<'overview'> | undefined => panel.sent.find((m): m is Sent<'overview'> => m.type === 'overview');
+  const overviewOf = (): Sent<'overview'> | undefined =>
+    panel.sent.find((m): m is Sent<'overview'> => m.type === 'overview');
   const wholeTrace = (): Sent<'window'> | undefined => {
     const extent = overviewOf()?.overview.extent;
     if (!extent) return undefined;
-    return panel.sent.find((m): m is Sent<'window'> =>
-      m.type === 'window' && BigInt(m.window.fromNs) <= BigInt(extent.startNs) && BigInt(m.window.toNs) >= BigInt(extent.endNs));
+    return panel.sent.find(
+      (m): m is Sent<'window'> =>
+        m.type === 'window' &&
+        BigInt(m.window.fromNs) <= BigInt(extent.startNs) &&
+        BigInt(m.window.toNs) >= BigInt(extent.endNs),
+    );
   };
-  await waitUntil('the overview and the window of the whole trace sent to the webview', () => wholeTrace() !== undefined, 30_000);
+  await waitUntil(
+    'the overview and the window of the whole trace sent to the webview',
+    () => wholeTrace() !== undefined,
+    30_000,
+  );
   const overview = overviewOf()!;
-  assert.deepEqual(overview.overview.rows.map((r) => r.label), ['vm1 on src', 'vcpu0', 'vcpu1', 'vm1 on dst', 'vcpu0', 'vcpu1']);
+  assert.deepEqual(
+    overview.overview.rows.map((r) => r.label),
+    ['vm1 on src', 'vcpu0', 'vcpu1', 'vm1 on dst', 'vcpu0', 'vcpu1'],
+  );
   assert.equal(overview.cursorLine, 30);
   const window = wholeTrace()!;
   // One marker per statement: the sample has 16 (35 lines less comments, directives and blank lines).
@@ -61,7 +78,11 @@ test('Show Timeline opens the timeline webview beside the editor, and its bundle
   // A line given as an argument (the "Show timeline" code lens) is zoomed to, once the webview is ready.
   await vscode.commands.executeCommand('hvtimer.showTimeline', uri, 30);
   assert.equal(api().timeline(), panel, 'the same panel');
-  await waitUntil('a focusLine message for line 30', () => panel.sent.some((m) => m.type === 'focusLine' && m.line === 30), 30_000);
+  await waitUntil(
+    'a focusLine message for line 30',
+    () => panel.sent.some((m) => m.type === 'focusLine' && m.line === 30),
+    30_000,
+  );
 }, 60_000);
 
 test('a marker clicked in the timeline (its reveal message) selects that line in the editor', async () => {
@@ -87,7 +108,10 @@ test('moving the editor cursor sends the timeline a cursor message', async () =>
 test('Replay Trace replays the file, reports the counts and leaves the final state in the Replay State view', async () => {
   const editor = await openSample(BY_VALUE);
   const r = await vscode.commands.executeCommand<ReportResult>('hvtimer.replayTrace', editor.document.uri.toString());
-  assert.deepEqual([r.report.vms.length, r.report.vcpuCount, r.report.migrationCount, r.report.findingsBySeverity], [1, 2, 1, { error: 0, warning: 2, info: 1, hint: 0 }]);
+  assert.deepEqual(
+    [r.report.vms.length, r.report.vcpuCount, r.report.migrationCount, r.report.findingsBySeverity],
+    [1, 2, 1, { error: 0, warning: 2, info: 1, hint: 0 }],
+  );
   assert.equal(api().replayState.current?.line, 35);
   const tree = api().replayState.flatten();
   assert.ok(tree.includes('  dst/vm1: migration · running · current'), tree.join('\n'));
@@ -118,18 +142,42 @@ test('Export Report writes the Markdown and the JSON report to the given file, n
   const dir = mkdtempSync(path.join(tmpdir(), 'hvtimer-report-'));
   try {
     const md = path.join(dir, 'report.md');
-    await vscode.commands.executeCommand('hvtimer.exportReport', uri, { format: 'markdown', target: vscode.Uri.file(md) });
+    await vscode.commands.executeCommand('hvtimer.exportReport', uri, {
+      format: 'markdown',
+      target: vscode.Uri.file(md),
+    });
     const text = readFileSync(md, 'utf8');
-    assert.match(text, new RegExp(`^# hvtimer report: ${BY_VALUE.replace(/\./g, '\\.')}\n\n36 lines, 10\\.000000000 s to 21\\.000000000 s · 1 VM, 2 vCPUs, 1 migration · findings: 0 error, 2 warning, 1 info, 0 hint\n`));
-    assert.match(text, /\| 31 \| 20\.600100000 s \| HVT010 \| warning \| guest CNTVCT of vcpu0 of vm1 on dst lags by 14999750 ticks/);
+    assert.match(
+      text,
+      new RegExp(
+        `^# hvtimer report: ${BY_VALUE.replace(/\./g, '\\.')}\n\n36 lines, 10\\.000000000 s to 21\\.000000000 s · 1 VM, 2 vCPUs, 1 migration · findings: 0 error, 2 warning, 1 info, 0 hint\n`,
+      ),
+    );
+    assert.match(
+      text,
+      /\| 31 \| 20\.600100000 s \| HVT010 \| warning \| guest CNTVCT of vcpu0 of vm1 on dst lags by 14999750 ticks/,
+    );
     assert.match(text, /\| vcpu0 \(CNTVCT\) \| -599\.99 ms \| -599\.99 ms \| 31 \| — \| — \|/);
     const json = path.join(dir, 'report.json');
-    await vscode.commands.executeCommand('hvtimer.exportReport', uri, { format: 'json', target: vscode.Uri.file(json) });
+    await vscode.commands.executeCommand('hvtimer.exportReport', uri, {
+      format: 'json',
+      target: vscode.Uri.file(json),
+    });
     const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
     assert.deepEqual([report.name, report.vcpuCount, report.migrationCount], [BY_VALUE, 2, 1]);
-    assert.deepEqual(report.findings.map((f) => [f.code, f.line]), [['HVT011', 28], ['HVT010', 30], ['HVT010', 32]]);
+    assert.deepEqual(
+      report.findings.map((f) => [f.code, f.line]),
+      [
+        ['HVT011', 28],
+        ['HVT010', 30],
+        ['HVT010', 32],
+      ],
+    );
     const before = editor.document.getText();
-    const written = await vscode.commands.executeCommand('hvtimer.exportReport', uri, { format: 'json', target: editor.document.uri });
+    const written = await vscode.commands.executeCommand('hvtimer.exportReport', uri, {
+      format: 'json',
+      target: editor.document.uri,
+    });
     assert.equal(written, undefined);
     assert.equal(readFileSync(editor.document.uri.fsPath, 'utf8'), before);
   } finally {
@@ -137,7 +185,7 @@ test('Export Report writes the Markdown and the JSON report to the given file, n
   }
 }, 60_000);
 
-test('the timeline\'s PNG and SVG exports are written where the user says, never over the trace', async () => {
+test("the timeline's PNG and SVG exports are written where the user says, never over the trace", async () => {
   const panel = api().timeline();
   assert.ok(panel, 'the timeline is open');
   const trace = vscode.Uri.parse(panel.uri!);
@@ -145,7 +193,11 @@ test('the timeline\'s PNG and SVG exports are written where the user says, never
   try {
     const svg = path.join(dir, 'timeline.svg');
     panel.exportTarget = vscode.Uri.file(svg);
-    await panel.handleMessage({ type: 'export', format: 'svg', data: '<svg xmlns="http://www.w3.org/2000/svg"><title>t</title></svg>' });
+    await panel.handleMessage({
+      type: 'export',
+      format: 'svg',
+      data: '<svg xmlns="http://www.w3.org/2000/svg"><title>t</title></svg>',
+    });
     assert.equal(readFileSync(svg, 'utf8'), '<svg xmlns="http://www.w3.org/2000/svg"><title>t</title></svg>');
     // A PNG arrives as a data URL: the file gets the decoded bytes (the 8-byte PNG signature here).
     const png = path.join(dir, 'timeline.png');
@@ -167,26 +219,37 @@ test('the timeline follows the active editor: another trace made active is shown
   // A sample without findings (openSample waits for some): opened as the user would, in column one.
   const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
   const other = await vscode.window.showTextDocument(
-    await vscode.workspace.openTextDocument(vscode.Uri.joinPath(ext.extensionUri, 'sample-traces', 'arm64-pvtime-migration-correct.hvtrace')),
+    await vscode.workspace.openTextDocument(
+      vscode.Uri.joinPath(ext.extensionUri, 'sample-traces', 'arm64-pvtime-migration-correct.hvtrace'),
+    ),
     vscode.ViewColumn.One,
   );
   const uri = other.document.uri.toString();
   await waitUntil('the panel showing the other trace', () => panel.uri === uri);
   assert.equal(api().timeline(), panel, 'the same panel');
   await waitUntil('the tab "Timeline: arm64-pvtime-migration-correct.hvtrace"', () =>
-    vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === 'Timeline: arm64-pvtime-migration-correct.hvtrace'));
+    vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .some((t) => t.label === 'Timeline: arm64-pvtime-migration-correct.hvtrace'),
+  );
   // Its overview: vm1 with two vCPUs (`@vm vm1 vcpus=2`) on src, then on dst after the migration at line 40.
   type Overview = Extract<(typeof panel.sent)[number], { type: 'overview' }>;
   const overview = (): Overview | undefined =>
     [...panel.sent].reverse().find((m): m is Overview => m.type === 'overview' && m.overview.uri === uri);
   await waitUntil('the overview of the other trace', () => overview() !== undefined, 30_000);
-  assert.deepEqual(overview()!.overview.rows.map((r) => r.label), ['vm1 on src', 'vcpu0', 'vcpu1', 'vm1 on dst', 'vcpu0', 'vcpu1']);
-  assert.equal(overview()!.cursorLine, 0, 'the new editor\'s cursor, at its first line');
+  assert.deepEqual(
+    overview()!.overview.rows.map((r) => r.label),
+    ['vm1 on src', 'vcpu0', 'vcpu1', 'vm1 on dst', 'vcpu0', 'vcpu1'],
+  );
+  assert.equal(overview()!.cursorLine, 0, "the new editor's cursor, at its first line");
   // Its cursor, moved, is the timeline's: line 40 is `20.000010000 src/vm1 vmm migrate to=dst`.
   other.selection = new vscode.Selection(39, 0, 39, 0);
   await waitUntil('a cursor message for line 39', () => panel.sent.some((m) => m.type === 'cursor' && m.line === 39));
   // A text editor that is not a trace leaves the timeline where it is.
-  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'not a trace', language: 'plaintext' }), vscode.ViewColumn.One);
+  await vscode.window.showTextDocument(
+    await vscode.workspace.openTextDocument({ content: 'not a trace', language: 'plaintext' }),
+    vscode.ViewColumn.One,
+  );
   assert.equal(panel.uri, uri);
 }, 60_000);
 

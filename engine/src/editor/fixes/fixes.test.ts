@@ -25,7 +25,8 @@ const S7 = [
   '20.600100000 dst/vm1/vcpu0 ioctl KVM_RUN     # HVT010: guest lags the reference clock by 0.6 s',
 ].join('\n');
 
-const codes = (text: string): string[] => new Analysis(text).diagnostics().map((d) => `${d.code}@${d.range.start.line}`);
+const codes = (text: string): string[] =>
+  new Analysis(text).diagnostics().map((d) => `${d.code}@${d.range.start.line}`);
 
 test('§7: the HVT011 fix writes the idempotent offset and the HVT010 at the resume point goes away', () => {
   assert.deepEqual(codes(S7), ['HVT011@14', 'HVT010@15']);
@@ -34,22 +35,36 @@ test('§7: the HVT011 fix writes the idempotent offset and the HVT010 at the res
   const [fix] = fixesFor(a, 'HVT011', 14);
   assert.deepEqual(fix, {
     title: 'Restore the counter idempotently: KVM_ARM_SET_COUNTER_OFFSET counter_offset=5250000025',
-    edits: [{ line: 14, newText: '20.600000000 dst/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=5250000025 # by value' }],
+    edits: [
+      {
+        line: 14,
+        newText: '20.600000000 dst/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=5250000025 # by value',
+      },
+    ],
   });
   assert.deepEqual(fixesFor(a, 'HVT010', 15), [fix]);
   // The guest resumes at 5515002500 - 5250000025 = 265002475, what policy advance expects. The
   // physical offset the ioctl also sets needs trapping on dst (ecv=0): HVT004, information only, and
   // its message names the ioctl as the cause (not a PTIMER_CNT write-back, which is not in this trace).
   const after = new Analysis(applyFix(S7, fix)).diagnostics();
-  assert.deepEqual(after.map((d) => `${d.code}@${d.range.start.line}`), ['HVT004@15']);
-  assert.match(after[0].message, /KVM_ARM_SET_COUNTER_OFFSET on line 15 offsets the physical counter along with the virtual one/);
+  assert.deepEqual(
+    after.map((d) => `${d.code}@${d.range.start.line}`),
+    ['HVT004@15'],
+  );
+  assert.match(
+    after[0].message,
+    /KVM_ARM_SET_COUNTER_OFFSET on line 15 offsets the physical counter along with the virtual one/,
+  );
 });
 
 test('with policy freeze the fix keeps the guest counter where it stopped', () => {
   const freeze = S7.replace('policy=advance', 'policy=freeze');
   const [fix] = fixesFor(new Analysis(freeze), 'HVT011', 14);
   // Off1 = C1 - G_before = 5515000000 - 249999975 = 5265000025
-  assert.equal(fix.edits[0].newText, '20.600000000 dst/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=5265000025 # by value');
+  assert.equal(
+    fix.edits[0].newText,
+    '20.600000000 dst/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=5265000025 # by value',
+  );
   assert.deepEqual(codes(applyFix(freeze, fix)), ['HVT004@15']);
 });
 
@@ -63,5 +78,15 @@ test('no counter-offset fix before Linux 6.4, nor for a line that is not a by-va
 
 test('applyFix applies replacements, insertions and deletions bottom-up', () => {
   const text = 'a\nb\nc\nd';
-  assert.equal(applyFix(text, { title: '', edits: [{ line: 1, newText: '', delete: true }, { line: 3, newText: 'x', insertBefore: true }, { line: 0, newText: 'A' }] }), 'A\nc\nx\nd');
+  assert.equal(
+    applyFix(text, {
+      title: '',
+      edits: [
+        { line: 1, newText: '', delete: true },
+        { line: 3, newText: 'x', insertBefore: true },
+        { line: 0, newText: 'A' },
+      ],
+    }),
+    'A\nc\nx\nd',
+  );
 });

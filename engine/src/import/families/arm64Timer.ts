@@ -12,9 +12,18 @@ import type { EventMapper, MapContext, MapOutcome } from './types';
 /** enum kvm_arch_timers (include/kvm/arm_arch_timer.h): arch_timer_ctx_index → timer name. */
 export const TIMER_BY_INDEX = ['ptimer', 'vtimer', 'hvtimer', 'hptimer'] as const;
 /** Default PPIs (INTIDs): vtimer 27, ptimer 30, hvtimer 28, hptimer 26 (KVM_ARM_VCPU_TIMER_IRQ_*). */
-export const TIMER_BY_IRQ: ReadonlyMap<number, string> = new Map([[27, 'vtimer'], [30, 'ptimer'], [28, 'hvtimer'], [26, 'hptimer']]);
+export const TIMER_BY_IRQ: ReadonlyMap<number, string> = new Map([
+  [27, 'vtimer'],
+  [30, 'ptimer'],
+  [28, 'hvtimer'],
+  [26, 'hptimer'],
+]);
 
-export interface TimerState { ctl: bigint; cval: bigint; timer: string }
+export interface TimerState {
+  ctl: bigint;
+  cval: bigint;
+  timer: string;
+}
 
 /**
  * kvm_timer_save_state "   CTL: %#08lx CVAL: %#16llx arch_timer_ctx_index: %d" (3 leading spaces)
@@ -35,7 +44,9 @@ export function decodeTimerState(body: string): TimerState | undefined {
 export function decodeUpdateIrq(body: string): { vcpu: number; irq: number; level: number } | undefined {
   const m = /^VCPU: (\d+), IRQ (\d+), level (\d+)$/.exec(body);
   const f = m ? undefined : rawFields(body);
-  const vcpu = m ? small(m[1]) : small(f?.get('vcpu_id') ?? ''), irq = m ? small(m[2]) : small(f?.get('irq') ?? ''), level = m ? small(m[3]) : small(f?.get('level') ?? '');
+  const vcpu = m ? small(m[1]) : small(f?.get('vcpu_id') ?? ''),
+    irq = m ? small(m[2]) : small(f?.get('irq') ?? ''),
+    level = m ? small(m[3]) : small(f?.get('level') ?? '');
   return vcpu === undefined || irq === undefined || level === undefined ? undefined : { vcpu, irq, level };
 }
 
@@ -70,13 +81,17 @@ export function decodeHvc(body: string): bigint | undefined {
  * has_pv_steal_clock), so that argument is written. Other calls (PSCI, PTP, SMCCC_ARCH_FEATURES,
  * whose argument varies) are kept as notes.
  */
-const HVC_FUNCTIONS: ReadonlyMap<bigint, string> = new Map([[0xC5000020n, 'PV_TIME_FEATURES PV_TIME_ST'], [0xC5000021n, 'PV_TIME_ST']]);
+const HVC_FUNCTIONS: ReadonlyMap<bigint, string> = new Map([
+  [0xc5000020n, 'PV_TIME_FEATURES PV_TIME_ST'],
+  [0xc5000021n, 'PV_TIME_ST'],
+]);
 
 const hex = (x: bigint): string => `0x${x.toString(16)}`;
 
 function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
   switch (ev.name) {
-    case 'kvm_timer_save_state': case 'kvm_timer_restore_state': {
+    case 'kvm_timer_save_state':
+    case 'kvm_timer_restore_state': {
       const d = decodeTimerState(ev.body);
       const vcpu = ctx.threadVcpu(ev);
       if (!d || vcpu === undefined) return 'note';
@@ -97,7 +112,8 @@ function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
       ctx.emit(ev, { vcpu }, `kvm timer_expire ${timer}`);
       return 'used';
     }
-    case 'kvm_get_timer_map': return decodeTimerMap(ev.body) === undefined ? 'note' : 'used';
+    case 'kvm_get_timer_map':
+      return decodeTimerMap(ev.body) === undefined ? 'note' : 'used';
     case 'kvm_sys_access': {
       const d = decodeSysAccess(ev.body);
       const vcpu = ctx.threadVcpu(ev);
@@ -118,15 +134,22 @@ function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
       ctx.emit(ev, { vcpu }, `guest hvc ${fn}`);
       return 'used';
     }
-    case 'kvm_timer_emulate': return decodeCtxIndex(ev.body) === undefined ? 'note' : 'ignored';
-    default: return 'note';
+    case 'kvm_timer_emulate':
+      return decodeCtxIndex(ev.body) === undefined ? 'note' : 'ignored';
+    default:
+      return 'note';
   }
 }
 
 const DECODERS: Record<string, (body: string) => unknown> = {
-  kvm_timer_save_state: decodeTimerState, kvm_timer_restore_state: decodeTimerState, kvm_timer_update_irq: decodeUpdateIrq,
-  kvm_timer_hrtimer_expire: decodeCtxIndex, kvm_timer_emulate: decodeCtxIndex, kvm_get_timer_map: decodeTimerMap,
-  kvm_sys_access: decodeSysAccess, kvm_hvc_arm64: decodeHvc,
+  kvm_timer_save_state: decodeTimerState,
+  kvm_timer_restore_state: decodeTimerState,
+  kvm_timer_update_irq: decodeUpdateIrq,
+  kvm_timer_hrtimer_expire: decodeCtxIndex,
+  kvm_timer_emulate: decodeCtxIndex,
+  kvm_get_timer_map: decodeTimerMap,
+  kvm_sys_access: decodeSysAccess,
+  kvm_hvc_arm64: decodeHvc,
 };
 
 export const arm64TimerMapper: EventMapper = {
@@ -134,6 +157,11 @@ export const arm64TimerMapper: EventMapper = {
   events: Object.keys(DECODERS),
   decodes: (name, body) => DECODERS[name]?.(body) !== undefined,
   threadVcpu: (ev) => (ev.name === 'kvm_get_timer_map' ? decodeTimerMap(ev.body) : undefined),
-  namedVcpu: (ev) => (ev.name === 'kvm_get_timer_map' ? decodeTimerMap(ev.body) : ev.name === 'kvm_timer_update_irq' ? decodeUpdateIrq(ev.body)?.vcpu : undefined),
+  namedVcpu: (ev) =>
+    ev.name === 'kvm_get_timer_map'
+      ? decodeTimerMap(ev.body)
+      : ev.name === 'kvm_timer_update_irq'
+        ? decodeUpdateIrq(ev.body)?.vcpu
+        : undefined,
   map,
 };

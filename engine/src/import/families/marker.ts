@@ -20,7 +20,8 @@ import type { EventMapper, MapContext, MapOutcome } from './types';
 /** The text a marker event carries, or undefined when the event is not a marker. */
 export function markerText(ev: TraceEvent): string | undefined {
   if (ev.name === 'tracing_mark_write') return ev.body.trim();
-  if (ev.name === 'print') return ev.body.replace(/^(?:tracing_mark_write|0x[0-9a-fA-F]+|[0-9a-fA-F]{8,16}):\s?/, '').trim();
+  if (ev.name === 'print')
+    return ev.body.replace(/^(?:tracing_mark_write|0x[0-9a-fA-F]+|[0-9a-fA-F]{8,16}):\s?/, '').trim();
   return undefined;
 }
 
@@ -50,9 +51,21 @@ export function parseMarker(text: string): Marker {
     return { kind: 'statement', text: body };
   }
   m = /^hvtrace-capture\s+(.*)$/.exec(text);
-  if (m) return { kind: 'capture', fields: new Map(m[1].split(/\s+/).filter((w) => w.includes('=')).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])) };
+  if (m)
+    return {
+      kind: 'capture',
+      fields: new Map(
+        m[1]
+          .split(/\s+/)
+          .filter((w) => w.includes('='))
+          .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
+      ),
+    };
   m = /^hvtimer-sample\b.*\bcnt=(\S+)/.exec(text);
-  if (m) { const c = anyU64(m[1]); if (c !== undefined) return { kind: 'sample', counter: c }; }
+  if (m) {
+    const c = anyU64(m[1]);
+    if (c !== undefined) return { kind: 'sample', counter: c };
+  }
   // `/proc/PID/task/TID/schedstat` is "%llu %llu %lu": sum_exec_runtime, run_delay, pcount.
   m = /^hvtimer-sample\b.*\btid=(\d+) schedstat=(\d+) (\d+) (\d+)/.exec(text);
   if (m) return { kind: 'schedstat', tid: Number(m[1]), runDelay: BigInt(m[3]) };
@@ -93,8 +106,13 @@ function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
       // How the capture was made (the recorder's clock, frequency source, KVM vendor module): kept in the header.
       if (m.text !== '') ctx.directive(ev, `# ${m.text}`);
       return 'used';
-    case 'capture': case 'anchor': case 'anchorTsc': return 'used';
-    case 'sample': ctx.emit(ev, 'host', `vmm sample counter=${m.counter}`); return 'used';
+    case 'capture':
+    case 'anchor':
+    case 'anchorTsc':
+      return 'used';
+    case 'sample':
+      ctx.emit(ev, 'host', `vmm sample counter=${m.counter}`);
+      return 'used';
     case 'schedstat': {
       // run_delay samples of a vCPU thread: their growth is its run-queue wait, unless the
       // scheduler events already give the waits (then these would count them twice).
@@ -109,13 +127,19 @@ function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
     }
     case 'vm_state': {
       const s = ctx.state('qemu-run-state', () => ({ paused: false }));
-      if (!m.running) { s.paused = true; ctx.emit(ev, 'vm', 'vmm pause'); vcpusLeftGuest(ctx); return 'used'; }
+      if (!m.running) {
+        s.paused = true;
+        ctx.emit(ev, 'vm', 'vmm pause');
+        vcpusLeftGuest(ctx);
+        return 'used';
+      }
       if (!s.paused) return 'ignored'; // the VM's first start is not a resume
       s.paused = false;
       ctx.emit(ev, 'vm', 'vmm resume');
       return 'used';
     }
-    case 'other': return 'note';
+    case 'other':
+      return 'note';
   }
 }
 

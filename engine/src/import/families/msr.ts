@@ -32,7 +32,10 @@ function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
   if (d.ecx === IA32_TSC || d.ecx === IA32_TSC_ADJUST) {
     const text = `guest ${d.write ? 'write' : 'read'} ${known.name} = 0x${d.data.toString(16)}`;
     const effect = d.write ? offsetWriteBefore(ev, ctx, vcpu) : undefined;
-    if (effect) { ctx.emitStatementAt(effect, `${ctx.where(ev, { vcpu })} ${text}`, ev); return 'used'; }
+    if (effect) {
+      ctx.emitStatementAt(effect, `${ctx.where(ev, { vcpu })} ${text}`, ev);
+      return 'used';
+    }
     // The guest TSC value is absolute: comparable with the model only when the host counter is known.
     if (d.ecx === IA32_TSC && ctx.hostCounterKnown) {
       ctx.emit(ev, { vcpu }, text);

@@ -13,7 +13,16 @@ import { uprobeMapper } from './uprobes';
 import { x86ClockMapper } from './x86Clock';
 import { x86LapicMapper } from './x86Lapic';
 
-const MAPPERS: EventMapper[] = [markerMapper, x86ClockMapper, x86LapicMapper, msrMapper, arm64TimerMapper, exitsMapper, schedulerMapper, uprobeMapper];
+const MAPPERS: EventMapper[] = [
+  markerMapper,
+  x86ClockMapper,
+  x86LapicMapper,
+  msrMapper,
+  arm64TimerMapper,
+  exitsMapper,
+  schedulerMapper,
+  uprobeMapper,
+];
 
 export function registerMapper(m: EventMapper): void {
   if (!MAPPERS.includes(m)) MAPPERS.splice(MAPPERS.length - 1, 0, m);

@@ -10,39 +10,69 @@ import type { EventMapper, MapContext, MapOutcome } from './types';
 
 /** Timer registers by x2APIC MSR index (IA32_TSC_DEADLINE is the deadline MSR itself). */
 export const TIMER_MSRS: ReadonlyMap<bigint, string> = new Map([
-  [0x6e0n, 'IA32_TSC_DEADLINE'], [0x832n, 'APIC_LVTT'], [0x838n, 'APIC_TMICT'], [0x83en, 'APIC_TDCR'],
+  [0x6e0n, 'IA32_TSC_DEADLINE'],
+  [0x832n, 'APIC_LVTT'],
+  [0x838n, 'APIC_TMICT'],
+  [0x83en, 'APIC_TDCR'],
 ]);
 const APIC_TIMER_REGS = new Set(['APIC_LVTT', 'APIC_TMICT', 'APIC_TDCR']);
 /** kvm_trace_symbol_apic register offsets, for raw `-R` kvm_apic events (reg=0x320). */
-const APIC_REG_BY_OFFSET: ReadonlyMap<bigint, string> = new Map([[0x320n, 'APIC_LVTT'], [0x380n, 'APIC_TMICT'], [0x390n, 'APIC_TMCCT'], [0x3e0n, 'APIC_TDCR']]);
+const APIC_REG_BY_OFFSET: ReadonlyMap<bigint, string> = new Map([
+  [0x320n, 'APIC_LVTT'],
+  [0x380n, 'APIC_TMICT'],
+  [0x390n, 'APIC_TMCCT'],
+  [0x3e0n, 'APIC_TDCR'],
+]);
 
 /** Linux guests' LOCAL_TIMER_VECTOR (0xec), the LVTT vector when the trace never showed an LVTT write. */
 export const LINUX_LOCAL_TIMER_VECTOR = 236;
 
-export interface MsrAccess { write: boolean; ecx: bigint; data: bigint; gp: boolean }
+export interface MsrAccess {
+  write: boolean;
+  ecx: bigint;
+  data: bigint;
+  gp: boolean;
+}
 
 /** kvm_msr: "msr_%s %x = 0x%llx%s" (`read`/`write`, ` (#GP)`); raw write, ecx, data, exception. */
 export function decodeMsr(body: string): MsrAccess | undefined {
   const m = /^msr_(read|write) ([0-9a-fA-F]+) = (?:0x)?([0-9a-fA-F]+)( \(#GP\))?$/.exec(body);
   if (m) {
-    const ecx = hexU64(m[2]), data = hexU64(m[3]);
-    return ecx === undefined || data === undefined ? undefined : { write: m[1] === 'write', ecx, data, gp: m[4] !== undefined };
+    const ecx = hexU64(m[2]),
+      data = hexU64(m[3]);
+    return ecx === undefined || data === undefined
+      ? undefined
+      : { write: m[1] === 'write', ecx, data, gp: m[4] !== undefined };
   }
   const f = rawFields(body);
   if (!f) return undefined;
-  const write = anyU64(f.get('write') ?? ''), ecx = anyU64(f.get('ecx') ?? ''), data = anyU64(f.get('data') ?? ''), ex = anyU64(f.get('exception') ?? '0');
-  return write === undefined || ecx === undefined || data === undefined || ex === undefined ? undefined : { write: write !== 0n, ecx, data, gp: ex !== 0n };
+  const write = anyU64(f.get('write') ?? ''),
+    ecx = anyU64(f.get('ecx') ?? ''),
+    data = anyU64(f.get('data') ?? ''),
+    ex = anyU64(f.get('exception') ?? '0');
+  return write === undefined || ecx === undefined || data === undefined || ex === undefined
+    ? undefined
+    : { write: write !== 0n, ecx, data, gp: ex !== 0n };
 }
 
-export interface ApicAccess { write: boolean; reg: string; value: bigint }
+export interface ApicAccess {
+  write: boolean;
+  reg: string;
+  value: bigint;
+}
 
 /** kvm_apic: "apic_%s %s = 0x%x" (older) / "apic_%s %s = 0x%llx"; raw rw, reg, val. */
 export function decodeApic(body: string): ApicAccess | undefined {
   const m = /^apic_(read|write) (\S+) = (?:0x)?([0-9a-fA-F]+)$/.exec(body);
-  if (m) { const v = hexU64(m[3]); return v === undefined ? undefined : { write: m[1] === 'write', reg: m[2], value: v }; }
+  if (m) {
+    const v = hexU64(m[3]);
+    return v === undefined ? undefined : { write: m[1] === 'write', reg: m[2], value: v };
+  }
   const f = rawFields(body);
   if (!f) return undefined;
-  const rw = anyU64(f.get('rw') ?? ''), reg = anyU64(f.get('reg') ?? ''), val = anyU64(f.get('val') ?? '');
+  const rw = anyU64(f.get('rw') ?? ''),
+    reg = anyU64(f.get('reg') ?? ''),
+    val = anyU64(f.get('val') ?? '');
   if (rw === undefined || reg === undefined || val === undefined) return undefined;
   return { write: rw !== 0n, reg: APIC_REG_BY_OFFSET.get(reg) ?? `0x${reg.toString(16)}`, value: val };
 }
@@ -81,8 +111,12 @@ export function decodeHrtimer(body: string): { hrtimer: string; fn?: string } | 
   return hrtimer ? { hrtimer, fn: f!.get('function')?.split(/\s/)[0] } : undefined;
 }
 
-interface LapicState { lvttVector: Map<number, number>; hrtimers: Map<string, number> }
-const lapic = (ctx: MapContext): LapicState => ctx.state('x86-lapic', () => ({ lvttVector: new Map(), hrtimers: new Map() }));
+interface LapicState {
+  lvttVector: Map<number, number>;
+  hrtimers: Map<string, number>;
+}
+const lapic = (ctx: MapContext): LapicState =>
+  ctx.state('x86-lapic', () => ({ lvttVector: new Map(), hrtimers: new Map() }));
 
 /** A guest write of a LAPIC timer register (from kvm_msr or kvm_apic) at the thread's vCPU. */
 export function timerWrite(ev: TraceEvent, ctx: MapContext, reg: string, value: bigint): MapOutcome {
@@ -113,7 +147,8 @@ function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
       ctx.emit(ev, { vcpu: d.vcpu }, `kvm wait_lapic_expire delta=${d.delta}`);
       return 'used';
     }
-    case 'kvm_apic_accept_irq': case 'kvm_apicv_accept_irq': {
+    case 'kvm_apic_accept_irq':
+    case 'kvm_apicv_accept_irq': {
       const d = decodeAcceptIrq(ev.body);
       if (!d) return 'note';
       // QEMU and the other VMMs give vCPU n APIC id n; the LVTT vector tells the timer apart.
@@ -137,19 +172,30 @@ function map(ev: TraceEvent, ctx: MapContext): MapOutcome {
       ctx.emit(ev, { vcpu }, 'kvm timer_expire lapic');
       return 'used';
     }
-    default: return 'note';
+    default:
+      return 'note';
   }
 }
 
 const DECODERS: Record<string, (body: string) => unknown> = {
-  kvm_apic: decodeApic, kvm_hv_timer_state: decodeHvTimer, kvm_wait_lapic_expire: decodeWaitLapicExpire,
-  kvm_apic_accept_irq: decodeAcceptIrq, kvm_apicv_accept_irq: decodeAcceptIrq, hrtimer_start: decodeHrtimer, hrtimer_expire_entry: decodeHrtimer,
+  kvm_apic: decodeApic,
+  kvm_hv_timer_state: decodeHvTimer,
+  kvm_wait_lapic_expire: decodeWaitLapicExpire,
+  kvm_apic_accept_irq: decodeAcceptIrq,
+  kvm_apicv_accept_irq: decodeAcceptIrq,
+  hrtimer_start: decodeHrtimer,
+  hrtimer_expire_entry: decodeHrtimer,
 };
 
 export const x86LapicMapper: EventMapper = {
   family: 'x86 LAPIC timer',
   events: Object.keys(DECODERS),
   decodes: (name, body) => DECODERS[name]?.(body) !== undefined,
-  namedVcpu: (ev) => (ev.name === 'kvm_hv_timer_state' ? decodeHvTimer(ev.body)?.vcpu : ev.name === 'kvm_wait_lapic_expire' ? decodeWaitLapicExpire(ev.body)?.vcpu : undefined),
+  namedVcpu: (ev) =>
+    ev.name === 'kvm_hv_timer_state'
+      ? decodeHvTimer(ev.body)?.vcpu
+      : ev.name === 'kvm_wait_lapic_expire'
+        ? decodeWaitLapicExpire(ev.body)?.vcpu
+        : undefined,
   map,
 };

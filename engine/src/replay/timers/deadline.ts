@@ -16,14 +16,20 @@ const HALF = 1n << 63n;
  */
 export function timerCounter(h: HostState, v: VcpuState, timer: TimerName, t: bigint): bigint {
   switch (timer) {
-    case 'vtimer': return guestCntvct(h, v, t);
-    case 'ptimer': case 'hvtimer': case 'hptimer': return kvmCntpct(h, v, t);
-    case 'lapic': return guestTsc(h, v, t);
+    case 'vtimer':
+      return guestCntvct(h, v, t);
+    case 'ptimer':
+    case 'hvtimer':
+    case 'hptimer':
+      return kvmCntpct(h, v, t);
+    case 'lapic':
+      return guestTsc(h, v, t);
   }
 }
 
 /** Ticks per second of that counter (CNTFRQ, or the guest TSC rate). */
-export const timerRate = (h: HostState, v: VcpuState, timer: TimerName): bigint => (timer === 'lapic' ? guestRate(h, v) : h.freq);
+export const timerRate = (h: HostState, v: VcpuState, timer: TimerName): bigint =>
+  timer === 'lapic' ? guestRate(h, v) : h.freq;
 
 /** `cmp − counter` as KVM sees it: the ticks still to go, or undefined when cmp has passed. */
 export function ticksUntil(cmp: bigint, counter: bigint): bigint | undefined {
@@ -44,7 +50,13 @@ const MAX_DOUBLINGS = 128;
  * with the vCPU's offsets as they are now. `now` itself when cmp has already passed; undefined when
  * the counter never reaches it (it does not advance: a vCPU KVM gave a zero TSC scaling ratio).
  */
-export function timeReached(h: HostState, v: VcpuState, timer: TimerName, cmp: bigint, now: bigint): bigint | undefined {
+export function timeReached(
+  h: HostState,
+  v: VcpuState,
+  timer: TimerName,
+  cmp: bigint,
+  now: bigint,
+): bigint | undefined {
   const c0 = timerCounter(h, v, timer, now);
   const d = ticksUntil(cmp, c0);
   const rate = timerRate(h, v, timer);
@@ -62,7 +74,8 @@ export function timeReached(h: HostState, v: VcpuState, timer: TimerName, cmp: b
   }
   while (hi - lo > 1n) {
     const mid = (lo + hi) / 2n;
-    if (reached(mid)) hi = mid; else lo = mid;
+    if (reached(mid)) hi = mid;
+    else lo = mid;
   }
   return reached(lo) ? lo : hi;
 }

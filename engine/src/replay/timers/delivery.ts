@@ -4,7 +4,18 @@
 import { ticksIn } from '../../values/units';
 import { lvttMode, type TimerName } from '../../uapi/timers';
 import { ceilNsOfTicks, ticksUntil, timerCounter, timerRate } from './deadline';
-import { compareValue, enterGuest, isBlocked, isByTime, nextPeriod, noteEvidence, openEpisode, timerOf, touch, type TimerCtx } from './model';
+import {
+  compareValue,
+  enterGuest,
+  isBlocked,
+  isByTime,
+  nextPeriod,
+  noteEvidence,
+  openEpisode,
+  timerOf,
+  touch,
+  type TimerCtx,
+} from './model';
 import { earlyTolerance, lateTolerance } from './tolerance';
 import type { TimerDelivery } from './events';
 import type { DeliveryRecord, TimerState } from './state';
@@ -27,7 +38,9 @@ export function schedWait(tc: TimerCtx, duration: bigint): void {
   if (tc.vt.waits.length > MAX_WAITS) tc.vt.waits.shift();
 }
 
-export function kvmEntry(tc: TimerCtx): void { enterGuest(tc); }
+export function kvmEntry(tc: TimerCtx): void {
+  enterGuest(tc);
+}
 
 /** `kvm exit REASON`: an IRQ exit means KVM may re-raise a level that is already high (kvm_arch_timer_handler). */
 export function kvmExit(tc: TimerCtx, reason: string): void {
@@ -51,7 +64,10 @@ export function timerIrq(tc: TimerCtx, name: TimerName, level: boolean): void {
   noteEvidence(tc.model, tc.vt.vm, tc.v.id, name, tc.ref, tc.step.emit);
   const ts = timerOf(tc.vt, name);
   if (name !== 'lapic') {
-    if (!level) { ts.lineHigh = false; return; }
+    if (!level) {
+      ts.lineHigh = false;
+      return;
+    }
     const edge = !ts.lineHigh || ts.reRaised;
     ts.lineHigh = true;
     ts.reRaised = false;
@@ -76,7 +92,13 @@ function deliver(tc: TimerCtx, ts: TimerState): TimerDelivery {
     const ahead = byTime ? (cmp > t ? cmp - t : undefined) : ticksUntil(cmp, counter);
     if (ahead !== undefined) {
       const tol = earlyTolerance(tolerances, ts.name, hz);
-      early = { ticks: ahead, ns: ceilNsOfTicks(ahead, hz), tolTicks: tol.ticks, tolNs: tol.ns, exceeds: ahead > tol.ticks };
+      early = {
+        ticks: ahead,
+        ns: ceilNsOfTicks(ahead, hz),
+        tolTicks: tol.ticks,
+        tolNs: tol.ns,
+        exceeds: ahead > tol.ticks,
+      };
     }
   }
   const ep = ts.episode;
@@ -87,16 +109,45 @@ function deliver(tc: TimerCtx, ts: TimerState): TimerDelivery {
     const waitNs = waitWithin(tc.vt.waits, ep.from, t);
     const blocked = ep.passed ? ep.blocked : isBlocked(tc.vt);
     const tolNs = lateTolerance(tolerances, blocked);
-    late = { deadline: ep.deadline, from: ep.from, resumed: ep.from !== ep.deadline, ns, waitNs, tolNs, blocked, exceeds: !ep.lost && ns - waitNs > tolNs };
+    late = {
+      deadline: ep.deadline,
+      from: ep.from,
+      resumed: ep.from !== ep.deadline,
+      ns,
+      waitNs,
+      tolNs,
+      blocked,
+      exceeds: !ep.lost && ns - waitNs > tolNs,
+    };
   }
   const refire = cmp !== undefined && ts.refireCmp === cmp && early === undefined;
   ts.refireCmp = cmp !== undefined && early === undefined ? cmp : undefined;
   if (first) ep.delivered = true;
   const verdict: DeliveryRecord['verdict'] = early?.exceeds ? 'early' : late?.exceeds ? 'late' : 'on-time';
-  ts.lastDelivery = { at: tc.ref, time: t, latenessNs: late ? late.ns - late.waitNs : undefined, earlyNs: early?.ns, verdict };
+  ts.lastDelivery = {
+    at: tc.ref,
+    time: t,
+    latenessNs: late ? late.ns - late.waitNs : undefined,
+    earlyNs: early?.ns,
+    verdict,
+  };
   const event: TimerDelivery = {
-    kind: 'timerDelivery', inst: tc.inst.key, vcpu: tc.v.id, timer: ts.name, time: t, hz, cmp, counter, early, late, first,
-    refire, lostAlready: first && ep.lost, armedAt: first ? ep.armedAt : ts.armedAt, periodic: ts.periodNs !== undefined, byTime,
+    kind: 'timerDelivery',
+    inst: tc.inst.key,
+    vcpu: tc.v.id,
+    timer: ts.name,
+    time: t,
+    hz,
+    cmp,
+    counter,
+    early,
+    late,
+    first,
+    refire,
+    lostAlready: first && ep.lost,
+    armedAt: first ? ep.armedAt : ts.armedAt,
+    periodic: ts.periodNs !== undefined,
+    byTime,
     afterExit: tc.vt.inGuest ? undefined : tc.vt.lastExit?.reason,
   };
   if (ts.name === 'lapic') consumeDelivered(tc, ts);
@@ -117,7 +168,8 @@ function consumeDelivered(tc: TimerCtx, ts: TimerState): void {
     openEpisode(tc, ts, ts.armedAt ?? tc.ref);
     return;
   }
-  if (mode === 'tscdeadline') ts.cmp = 0n; else ts.target = undefined;
+  if (mode === 'tscdeadline') ts.cmp = 0n;
+  else ts.target = undefined;
   ts.deadline = undefined;
 }
 
@@ -141,7 +193,11 @@ export function waitLapicExpire(tc: TimerCtx, delta: bigint): void {
   const earlyTol = earlyTolerance(tc.model.tolerances, 'lapic', hz).ticks;
   const preemption = !vt.inGuest && vt.lastExit?.reason === 'PREEMPTION_TIMER';
   const deadlineMode = ts.ctl !== undefined && lvttMode(ts.ctl) === 'tscdeadline' && ts.armedAt !== undefined;
-  const earlyContext = preemption ? 'PREEMPTION_TIMER' as const : deadlineMode ? 'tsc-deadline' as const : undefined;
+  const earlyContext = preemption
+    ? ('PREEMPTION_TIMER' as const)
+    : deadlineMode
+      ? ('tsc-deadline' as const)
+      : undefined;
   const judgedByDelivery = vt.lapicDelivered;
   const late = delta - waitCycles > lateTolCycles;
   const early = earlyContext !== undefined && delta < -earlyTol;
@@ -150,12 +206,32 @@ export function waitLapicExpire(tc: TimerCtx, delta: bigint): void {
     // The injection this wait is for: close the deadline it answers.
     const ep = ts.episode;
     if (ep && !ep.delivered && !ep.suspended) ep.delivered = true;
-    ts.lastDelivery = { at: tc.ref, time: t, latenessNs: delta > 0n ? lateNs - waitNs : undefined, earlyNs: delta < 0n ? ceilNsOfTicks(-delta, hz) : undefined, verdict: early ? 'early' : late ? 'late' : 'on-time' };
+    ts.lastDelivery = {
+      at: tc.ref,
+      time: t,
+      latenessNs: delta > 0n ? lateNs - waitNs : undefined,
+      earlyNs: delta < 0n ? ceilNsOfTicks(-delta, hz) : undefined,
+      verdict: early ? 'early' : late ? 'late' : 'on-time',
+    };
     consumeDelivered(tc, ts);
   }
   vt.lapicDelivered = undefined;
   tc.step.emit({
-    kind: 'lapicExpireWait', inst: tc.inst.key, vcpu: tc.v.id, delta, hz, earlyTolCycles: earlyTol, lateTolCycles, lateTolNs, waitNs, waitCycles, blocked,
-    earlyContext, early, late, judgedByDelivery, armedAt,
+    kind: 'lapicExpireWait',
+    inst: tc.inst.key,
+    vcpu: tc.v.id,
+    delta,
+    hz,
+    earlyTolCycles: earlyTol,
+    lateTolCycles,
+    lateTolNs,
+    waitNs,
+    waitCycles,
+    blocked,
+    earlyContext,
+    early,
+    late,
+    judgedByDelivery,
+    armedAt,
   });
 }

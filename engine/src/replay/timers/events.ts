@@ -4,7 +4,10 @@
 import type { Ref } from '../state';
 import type { TimerName } from '../../uapi/timers';
 
-interface At { inst: string; vcpu: number }
+interface At {
+  inst: string;
+  vcpu: number;
+}
 
 /** The guest (or the VMM restoring it) set a compare value or made a timer armable. */
 export interface TimerArmed extends At {
@@ -30,7 +33,16 @@ export interface TimerDelivery extends At {
   /** Set when the counter was still below the compare value (or the time before the target). */
   early?: { ticks: bigint; ns: bigint; tolTicks: bigint; tolNs: bigint; exceeds: boolean };
   /** Set for the first delivery after the deadline it closes. */
-  late?: { deadline: bigint; from: bigint; resumed: boolean; ns: bigint; waitNs: bigint; tolNs: bigint; blocked: boolean; exceeds: boolean };
+  late?: {
+    deadline: bigint;
+    from: bigint;
+    resumed: boolean;
+    ns: bigint;
+    waitNs: bigint;
+    tolNs: bigint;
+    blocked: boolean;
+    exceeds: boolean;
+  };
   /** It closes a watched deadline (the first delivery for it). */
   first: boolean;
   /** Same compare value as the previous delivery, already passed then, no re-arm or mask since. */
@@ -121,4 +133,5 @@ export interface LapicExpireWait extends At {
   armedAt?: Ref;
 }
 
-export type TimerEvent = TimerArmed | TimerDelivery | TimerLost | TimerDeadlineDropped | TimerDeadlineCleared | TimerShift | LapicExpireWait;
+export type TimerEvent =
+  TimerArmed | TimerDelivery | TimerLost | TimerDeadlineDropped | TimerDeadlineCleared | TimerShift | LapicExpireWait;

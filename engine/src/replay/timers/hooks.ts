@@ -8,20 +8,45 @@ import type { HostState, InstanceState, ModelState, Ref, VcpuState } from '../st
 import { instanceKey, type StepContext } from '../context';
 import { signedDiff } from '../../values/u64';
 import { ticksIn } from '../../values/units';
-import { LAPIC_REGISTERS, TIMER_REGISTERS, isNvTimer, lvttMode, type LapicRegister, type TimerName } from '../../uapi/timers';
+import {
+  LAPIC_REGISTERS,
+  TIMER_REGISTERS,
+  isNvTimer,
+  lvttMode,
+  type LapicRegister,
+  type TimerName,
+} from '../../uapi/timers';
 import type { MsrRole } from '../../uapi/msrs';
 import { guestTimerWrite, setArm64Timer, timerStateRecord } from './arm64';
 import { timeReached, timeReachedOnLine } from './deadline';
 import { kvmEntry, kvmExit, schedWait, timerExpire, timerIrq, waitLapicExpire } from './delivery';
 import { getLapic, setLapic, writeLapicRegister, writeTscDeadline } from './lapic';
 import {
-  armable, compareValue, enterGuest, isByTime, offsetSignature, rebaseArm64, sameOffsets, stopVcpus, vcpuTimers, watchDeadlines, type OffsetKey, type TimerCtx,
+  armable,
+  compareValue,
+  enterGuest,
+  isByTime,
+  offsetSignature,
+  rebaseArm64,
+  sameOffsets,
+  stopVcpus,
+  vcpuTimers,
+  watchDeadlines,
+  type OffsetKey,
+  type TimerCtx,
 } from './model';
 import { vcpuKey, type TimerState, type VcpuTimers } from './state';
 
-const X2APIC: Partial<Record<MsrRole, LapicRegister>> = { x2apic_lvtt: 'lvtt', x2apic_tmict: 'tmict', x2apic_tdcr: 'tdcr' };
+const X2APIC: Partial<Record<MsrRole, LapicRegister>> = {
+  x2apic_lvtt: 'lvtt',
+  x2apic_tmict: 'tmict',
+  x2apic_tdcr: 'tdcr',
+};
 
-interface Where { host: HostState; inst: InstanceState }
+interface Where {
+  host: HostState;
+  inst: InstanceState;
+}
 
 function locate(state: ModelState, stmt: Statement): Where | undefined {
   const host = state.hosts.get(stmt.where.host.value);
@@ -32,15 +57,39 @@ function locate(state: ModelState, stmt: Statement): Where | undefined {
 }
 
 function timerCtx(state: ModelState, step: StepContext, inst: InstanceState, v: VcpuState): TimerCtx {
-  return { step, inst, v, vt: vcpuTimers(state.timers, inst, v, step.host.arch), model: state.timers, t: step.t, ref: step.ref };
+  return {
+    step,
+    inst,
+    v,
+    vt: vcpuTimers(state.timers, inst, v, step.host.arch),
+    model: state.timers,
+    t: step.t,
+    ref: step.ref,
+  };
 }
 
 /** The statement kinds the timer model acts on after the counter model (MSRs come as events). */
-const TIMER_BODIES = new Set<Body['type']>(['guest_write', 'set_one_reg', 'set_lapic', 'get_lapic', 'timer_state', 'timer_irq', 'timer_expire', 'wait_lapic_expire', 'hv_timer', 'kvm_entry', 'kvm_exit', 'sched_wait']);
+const TIMER_BODIES = new Set<Body['type']>([
+  'guest_write',
+  'set_one_reg',
+  'set_lapic',
+  'get_lapic',
+  'timer_state',
+  'timer_irq',
+  'timer_expire',
+  'wait_lapic_expire',
+  'hv_timer',
+  'kvm_entry',
+  'kvm_exit',
+  'sched_wait',
+]);
 
-const isTimerStatement = (b: Body): boolean => TIMER_BODIES.has(b.type)
-  && (b.type !== 'guest_write' || (typeof b.reg.value === 'string' && (TIMER_REGISTERS[b.reg.value] !== undefined || LAPIC_REGISTERS[b.reg.value] !== undefined)))
-  && (b.type !== 'set_one_reg' || ('known' in b.reg.value && /_(ctl|cval)$/.test(b.reg.value.known.role)));
+const isTimerStatement = (b: Body): boolean =>
+  TIMER_BODIES.has(b.type) &&
+  (b.type !== 'guest_write' ||
+    (typeof b.reg.value === 'string' &&
+      (TIMER_REGISTERS[b.reg.value] !== undefined || LAPIC_REGISTERS[b.reg.value] !== undefined))) &&
+  (b.type !== 'set_one_reg' || ('known' in b.reg.value && /_(ctl|cval)$/.test(b.reg.value.known.role)));
 
 function hasDeadline(vt: VcpuTimers): boolean {
   for (const name in vt.timers) if (vt.timers[name as TimerName]?.deadline !== undefined) return true;
@@ -64,7 +113,13 @@ function signatures(state: ModelState, where: Where | undefined): Map<number, Of
  * Replays one statement with the timer model around it. `replay` is the counter model's replay of
  * the statement; it receives an emit that also lets the timers see the counter events.
  */
-export function withTimers(state: ModelState, line: number, stmt: Statement, emit: (e: ReplayEvent) => void, replay: (emit: (e: ReplayEvent) => void, onContext: (ctx: StepContext) => void) => void): void {
+export function withTimers(
+  state: ModelState,
+  line: number,
+  stmt: Statement,
+  emit: (e: ReplayEvent) => void,
+  replay: (emit: (e: ReplayEvent) => void, onContext: (ctx: StepContext) => void) => void,
+): void {
   const ref: Ref = { line, span: stmt.span };
   watchDeadlines(state, stmt.time.value, ref, emit);
   const sigs = state.timers.vcpus.size === 0 ? NO_SIGNATURES : signatures(state, locate(state, stmt));
@@ -73,7 +128,9 @@ export function withTimers(state: ModelState, line: number, stmt: Statement, emi
     emit(e);
     if (step) counterEvent(state, step, e);
   };
-  replay(observe, (ctx) => { step = ctx; });
+  replay(observe, (ctx) => {
+    step = ctx;
+  });
   if (!step) return;
   // Run-queue waits matter only to a vCPU whose timers the model already watches.
   const timerBody = isTimerStatement(stmt.body) && (stmt.body.type !== 'sched_wait' || state.timers.vcpus.size > 0);
@@ -97,9 +154,11 @@ function counterEvent(state: ModelState, step: StepContext, e: ReplayEvent): voi
       // A created vCPU starts from the reset state (docs/timers.md#t2-model).
       state.timers.vcpus.delete(vcpuKey(e.inst, e.vcpu));
       return;
-    case 'stop': return stopVcpus(state.timers, e.inst);
+    case 'stop':
+      return stopVcpus(state.timers, e.inst);
     // A vCPU whose timers the model has not seen yet has nothing to resume or enter with.
-    case 'resumePoint': return state.timers.vcpus.has(vcpuKey(e.inst, e.vcpu)) ? resumeShift(state, step, e) : undefined;
+    case 'resumePoint':
+      return state.timers.vcpus.has(vcpuKey(e.inst, e.vcpu)) ? resumeShift(state, step, e) : undefined;
     case 'run': {
       const inst = state.instances.get(e.inst);
       const v = inst?.vcpus.get(e.vcpu);
@@ -117,7 +176,8 @@ function counterEvent(state: ModelState, step: StepContext, e: ReplayEvent): voi
       if (reg) writeLapicRegister(tc, reg, e.value);
       return;
     }
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -144,17 +204,31 @@ function timerStatement(tc: TimerCtx, b: Body): void {
       if (role === 'ptimer_cval') return setArm64Timer(tc, 'ptimer', { cval: b.value.value });
       return;
     }
-    case 'set_lapic': return arm ? undefined : setLapic(tc, b);
-    case 'get_lapic': return arm ? undefined : getLapic(tc, b);
-    case 'timer_state': return arm ? timerStateRecord(tc, b.timer.value, b.ctl.value, b.cval.value) : wrongArch(tc, b.timer.value, b.timer.span);
-    case 'timer_irq': return archOk(tc, b.timer.value, b.timer.span) ? timerIrq(tc, b.timer.value, b.level.value) : undefined;
-    case 'timer_expire': return archOk(tc, b.timer.value, b.timer.span) ? timerExpire(tc, b.timer.value) : undefined;
-    case 'wait_lapic_expire': return arm ? wrongArch(tc, 'lapic', b.delta.span) : waitLapicExpire(tc, b.delta.value);
-    case 'hv_timer': tc.vt.hvTimer = b.inUse.value; return;
-    case 'kvm_entry': return kvmEntry(tc);
-    case 'kvm_exit': return kvmExit(tc, b.reason.value);
-    case 'sched_wait': return schedWait(tc, b.duration.value);
-    default: return;
+    case 'set_lapic':
+      return arm ? undefined : setLapic(tc, b);
+    case 'get_lapic':
+      return arm ? undefined : getLapic(tc, b);
+    case 'timer_state':
+      return arm
+        ? timerStateRecord(tc, b.timer.value, b.ctl.value, b.cval.value)
+        : wrongArch(tc, b.timer.value, b.timer.span);
+    case 'timer_irq':
+      return archOk(tc, b.timer.value, b.timer.span) ? timerIrq(tc, b.timer.value, b.level.value) : undefined;
+    case 'timer_expire':
+      return archOk(tc, b.timer.value, b.timer.span) ? timerExpire(tc, b.timer.value) : undefined;
+    case 'wait_lapic_expire':
+      return arm ? wrongArch(tc, 'lapic', b.delta.span) : waitLapicExpire(tc, b.delta.value);
+    case 'hv_timer':
+      tc.vt.hvTimer = b.inUse.value;
+      return;
+    case 'kvm_entry':
+      return kvmEntry(tc);
+    case 'kvm_exit':
+      return kvmExit(tc, b.reason.value);
+    case 'sched_wait':
+      return schedWait(tc, b.duration.value);
+    default:
+      return;
   }
 }
 
@@ -165,7 +239,13 @@ function archOk(tc: TimerCtx, timer: TimerState['name'], span: Ref['span']): boo
 }
 
 function wrongArch(tc: TimerCtx, timer: string, span: Ref['span']): void {
-  tc.step.emit({ kind: 'problem', code: 'HVT091', severity: 'warning', span, message: `timer \`${timer}\` does not exist on ${tc.step.host.arch} host ${tc.step.host.name}; the statement has no effect on the model` });
+  tc.step.emit({
+    kind: 'problem',
+    code: 'HVT091',
+    severity: 'warning',
+    span,
+    message: `timer \`${timer}\` does not exist on ${tc.step.host.arch} host ${tc.step.host.name}; the statement has no effect on the model`,
+  });
 }
 
 // ---- HVT044: deadlines moved by an offset ----------------------------------------------------------
@@ -174,7 +254,8 @@ const magnitudeTicks = (ns: bigint, hz: bigint): bigint => (ns < 0n ? -ticksIn(-
 const atLeast = (x: bigint, t: bigint): bigint => (x > t ? x : t);
 
 /** The timers HVT044 judges: EL1 virtual / physical and the LAPIC TSC deadline (not NV, not one-shot / periodic). */
-const judged = (ts: TimerState): boolean => !isNvTimer(ts.name) && !isByTime(ts) && armable(ts) && ts.deadline !== undefined;
+const judged = (ts: TimerState): boolean =>
+  !isNvTimer(ts.name) && !isByTime(ts) && armable(ts) && ts.deadline !== undefined;
 
 /**
  * After a statement that changed a vCPU's offsets: arm64 deadlines follow the counter (recomputed,
@@ -224,19 +305,47 @@ function resumeShift(state: ModelState, step: StepContext, e: Extract<ReplayEven
     const fireAt = atLeast(ts.deadline!, tc.t);
     const expectedAt = timeReachedOnLine(e.expected, e.rateAfter, cmp, tc.t);
     // While neither fires at once, the shift is exactly the guest counter's distance from its line.
-    const exact = ts.name === 'vtimer' && fireAt > tc.t && expectedAt > tc.t ? signedDiff(e.expected, e.gAfter) : undefined;
+    const exact =
+      ts.name === 'vtimer' && fireAt > tc.t && expectedAt > tc.t ? signedDiff(e.expected, e.gAfter) : undefined;
     const armedBeforeOffset = ts.name === 'lapic' && !sameOffsets(ts.armedOffset, offsetSignature(v, 'x86_64'));
     const cause = armedBeforeOffset ? ts.armedAt : ts.name === 'lapic' ? v.tscOffsetBy : v.voffsetBy;
     reportShift(state, tc, ts, 'resume', fireAt, expectedAt, exact, cause, armedBeforeOffset);
   }
 }
 
-function reportShift(state: ModelState, tc: TimerCtx, ts: TimerState, reason: 'resume' | 'offset-change', fireAt: bigint, expectedAt: bigint, exactTicks: bigint | undefined, cause: Ref | undefined, armedBeforeOffset: boolean): void {
+function reportShift(
+  state: ModelState,
+  tc: TimerCtx,
+  ts: TimerState,
+  reason: 'resume' | 'offset-change',
+  fireAt: bigint,
+  expectedAt: bigint,
+  exactTicks: bigint | undefined,
+  cause: Ref | undefined,
+  armedBeforeOffset: boolean,
+): void {
   const shiftNs = fireAt - expectedAt;
   if ((shiftNs < 0n ? -shiftNs : shiftNs) <= state.tolerance) return;
-  const hz = tc.step.host.arch === 'arm64' ? tc.step.host.freq : (tc.v.scaled && tc.v.virtualKhz ? tc.v.virtualKhz * 1000n : tc.step.host.freq);
+  const hz =
+    tc.step.host.arch === 'arm64'
+      ? tc.step.host.freq
+      : tc.v.scaled && tc.v.virtualKhz
+        ? tc.v.virtualKhz * 1000n
+        : tc.step.host.freq;
   tc.step.emit({
-    kind: 'timerShift', inst: tc.inst.key, vcpu: tc.v.id, timer: ts.name, reason, shiftNs, shiftTicks: exactTicks ?? magnitudeTicks(shiftNs, hz), hz,
-    fireAt, expectedAt, cmp: compareValue(ts)!, armedAt: ts.armedAt, cause, armedBeforeOffset,
+    kind: 'timerShift',
+    inst: tc.inst.key,
+    vcpu: tc.v.id,
+    timer: ts.name,
+    reason,
+    shiftNs,
+    shiftTicks: exactTicks ?? magnitudeTicks(shiftNs, hz),
+    hz,
+    fireAt,
+    expectedAt,
+    cmp: compareValue(ts)!,
+    armedAt: ts.armedAt,
+    cause,
+    armedBeforeOffset,
   });
 }

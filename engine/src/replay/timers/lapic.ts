@@ -2,7 +2,15 @@
 // IA32_TSC_DEADLINE (kvm_set_lapic_tscdeadline_msr), and KVM_SET_LAPIC (kvm_apic_set_state).
 import type { LapicTimerRegs } from '../../syntax/ast';
 import {
-  LVTT_MODE_SHIFT, LVTT_RESET, LVT_MASKED, MIN_TIMER_PERIOD_NS, lvttMode, tdcrDivisor, tmictToNs, type LapicMode, type LapicRegister,
+  LVTT_MODE_SHIFT,
+  LVTT_RESET,
+  LVT_MASKED,
+  MIN_TIMER_PERIOD_NS,
+  lvttMode,
+  tdcrDivisor,
+  tmictToNs,
+  type LapicMode,
+  type LapicRegister,
 } from '../../uapi/timers';
 import { before, timerOf, update, type TimerCtx } from './model';
 import type { TimerState } from './state';
@@ -10,7 +18,8 @@ import type { TimerState } from './state';
 const lapicOf = (tc: TimerCtx): TimerState => timerOf(tc.vt, 'lapic');
 
 /** limit_periodic_timer_frequency: a periodic timer runs at most every min_timer_period_us. */
-const clampPeriod = (mode: LapicMode, ns: bigint): bigint => (mode === 'periodic' && ns > 0n && ns < MIN_TIMER_PERIOD_NS ? MIN_TIMER_PERIOD_NS : ns);
+const clampPeriod = (mode: LapicMode, ns: bigint): bigint =>
+  mode === 'periodic' && ns > 0n && ns < MIN_TIMER_PERIOD_NS ? MIN_TIMER_PERIOD_NS : ns;
 
 /**
  * set_target_expiration: a one-shot or periodic timer expires `count` × divisor ns from now (the
@@ -56,7 +65,18 @@ function refuteAssumedMode(tc: TimerCtx, ts: TimerState): void {
   // A vCPU that ran may have had LVTT programmed by its guest (untraced): the assumption stands.
   if (!by || tc.v.created === undefined || tc.v.everRan) return;
   // A dropped write of 0 (disarm) loses nothing.
-  if (ts.cmp) tc.step.emit({ kind: 'timerDeadlineDropped', inst: tc.inst.key, vcpu: tc.v.id, at: by, value: ts.cmp, lvtt: LVTT_RESET, host: ts.hostDeadline?.at.line === by.line, reason: 'before-set-lapic', lapicAt: tc.ref });
+  if (ts.cmp)
+    tc.step.emit({
+      kind: 'timerDeadlineDropped',
+      inst: tc.inst.key,
+      vcpu: tc.v.id,
+      at: by,
+      value: ts.cmp,
+      lvtt: LVTT_RESET,
+      host: ts.hostDeadline?.at.line === by.line,
+      reason: 'before-set-lapic',
+      lapicAt: tc.ref,
+    });
   const b = before(ts);
   ts.ctl = LVTT_RESET;
   ts.cmp = 0n;
@@ -96,7 +116,8 @@ export function writeLapicRegister(tc: TimerCtx, reg: LapicRegister, value: bigi
       }
       break;
     }
-    case 'tmcct': return; // read-only
+    case 'tmcct':
+      return; // read-only
   }
   update(tc, ts, { cmp: reg !== 'lvtt', ...b });
 }
@@ -112,7 +133,17 @@ export function writeTscDeadline(tc: TimerCtx, value: bigint, host: boolean): vo
   const mode = ts.ctl === undefined ? undefined : lvttMode(ts.ctl);
   if (mode !== 'tscdeadline') {
     if (ts.lvttKnown && ts.ctl !== undefined) {
-      if (value !== 0n) tc.step.emit({ kind: 'timerDeadlineDropped', inst: tc.inst.key, vcpu: tc.v.id, at: tc.ref, value, lvtt: ts.ctl, host, reason: 'mode' });
+      if (value !== 0n)
+        tc.step.emit({
+          kind: 'timerDeadlineDropped',
+          inst: tc.inst.key,
+          vcpu: tc.v.id,
+          at: tc.ref,
+          value,
+          lvtt: ts.ctl,
+          host,
+          reason: 'mode',
+        });
       return;
     }
     // The trace never stated LVTT: take the guest's LAPIC as being in TSC-deadline mode, unmasked.
@@ -139,13 +170,24 @@ export function setLapic(tc: TimerCtx, regs: LapicTimerRegs): void {
   ts.tdcr = (regs.tdcr?.value ?? 0n) & 0xbn;
   const cleared = switchMode(ts, lvtt);
   if (cleared && lvttMode(lvtt) === 'tscdeadline' && ts.hostDeadline && previous !== undefined) {
-    tc.step.emit({ kind: 'timerDeadlineCleared', inst: tc.inst.key, vcpu: tc.v.id, deadlineAt: ts.hostDeadline.at, value: ts.hostDeadline.value, lvtt, previousLvtt: previous });
+    tc.step.emit({
+      kind: 'timerDeadlineCleared',
+      inst: tc.inst.key,
+      vcpu: tc.v.id,
+      deadlineAt: ts.hostDeadline.at,
+      value: ts.hostDeadline.value,
+      lvtt,
+      previousLvtt: previous,
+    });
   }
   ts.lvttKnown = true;
   ts.lvttAssumedBy = undefined;
   ts.hostDeadline = undefined;
   const mode = lvttMode(lvtt);
-  if (mode === 'tscdeadline') { ts.target = undefined; ts.periodNs = undefined; } else startCountdown(tc, ts, mode, tmictToNs(regs.tmcct?.value ?? 0n, ts.tdcr));
+  if (mode === 'tscdeadline') {
+    ts.target = undefined;
+    ts.periodNs = undefined;
+  } else startCountdown(tc, ts, mode, tmictToNs(regs.tmcct?.value ?? 0n, ts.tdcr));
   update(tc, ts, { cmp: true, ...b });
 }
 

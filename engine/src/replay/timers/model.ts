@@ -25,12 +25,16 @@ const EL1_TIMERS: readonly TimerName[] = ['vtimer', 'ptimer'];
 const blockingExit = (reason: string): boolean => /^(WFx|WFI|WFE|WFIT|HLT)$/i.test(reason);
 
 /** Blocked (docs/timers.md#t2-model): the last `kvm exit` was WFx or HLT, with no entry since. */
-export const isBlocked = (vt: VcpuTimers): boolean => !vt.inGuest && vt.lastExit !== undefined && blockingExit(vt.lastExit.reason);
+export const isBlocked = (vt: VcpuTimers): boolean =>
+  !vt.inGuest && vt.lastExit !== undefined && blockingExit(vt.lastExit.reason);
 
 function newTimer(name: TimerName, created: boolean): TimerState {
   const ts: TimerState = { name, tmict: 0n, tdcr: 0n, lvttKnown: false, lineHigh: false, reRaised: false };
   // Reset state of a created vCPU (docs/timers.md#t2-model): arm64 CTL 0, CVAL 0; x86 LVTT 0x10000, deadline 0.
-  if (created) { ts.ctl = name === 'lapic' ? LVTT_RESET : 0n; ts.cmp = 0n; }
+  if (created) {
+    ts.ctl = name === 'lapic' ? LVTT_RESET : 0n;
+    ts.cmp = 0n;
+  }
   return ts;
 }
 
@@ -48,7 +52,15 @@ export function vcpuTimers(model: TimerModel, inst: InstanceState, v: VcpuState,
   let vt = model.vcpus.get(key);
   if (!vt) {
     // A vCPU that already ran (KVM_RUN) is taken to be in the guest until the trace shows an exit.
-    vt = { inst: inst.key, vcpu: v.id, vm: inst.vm, timers: freshTimers(arch, v.created !== undefined), running: v.running, inGuest: v.running, waits: [] };
+    vt = {
+      inst: inst.key,
+      vcpu: v.id,
+      vm: inst.vm,
+      timers: freshTimers(arch, v.created !== undefined),
+      running: v.running,
+      inGuest: v.running,
+      waits: [],
+    };
     model.vcpus.set(key, vt);
   }
   return vt;
@@ -57,12 +69,16 @@ export function vcpuTimers(model: TimerModel, inst: InstanceState, v: VcpuState,
 /** A timer of another architecture named in a statement is created on demand (and shown), never reset-known. */
 export function timerOf(vt: VcpuTimers, name: TimerName): TimerState {
   let ts = vt.timers[name];
-  if (!ts) { ts = newTimer(name, false); vt.timers[name] = ts; }
+  if (!ts) {
+    ts = newTimer(name, false);
+    vt.timers[name] = ts;
+  }
   return ts;
 }
 
 /** One-shot / periodic LAPIC timers compare a reference time, not a counter. */
-export const isByTime = (ts: TimerState): boolean => ts.name === 'lapic' && ts.ctl !== undefined && lvttMode(ts.ctl) !== 'tscdeadline';
+export const isByTime = (ts: TimerState): boolean =>
+  ts.name === 'lapic' && ts.ctl !== undefined && lvttMode(ts.ctl) !== 'tscdeadline';
 
 /** The value the timer fires at: CVAL, the TSC deadline D, or a one-shot/periodic target time. */
 export function compareValue(ts: TimerState): bigint | undefined {
@@ -89,18 +105,25 @@ export function computeDeadline(tc: TimerCtx, ts: TimerState): bigint | undefine
 /** What the timers' counters depend on: arm64 the two offsets, x86 the TSC offset and scaling. */
 export type OffsetKey = [bigint, bigint, boolean];
 export const offsetSignature = (v: VcpuState, arch: 'arm64' | 'x86_64'): OffsetKey =>
-  (arch === 'arm64' ? [v.voffset, v.poffset, false] : [v.tscOffset, v.virtualKhz ?? -1n, v.scaled]);
-export const sameOffsets = (a: OffsetKey | undefined, b: OffsetKey): boolean => a !== undefined && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+  arch === 'arm64' ? [v.voffset, v.poffset, false] : [v.tscOffset, v.virtualKhz ?? -1n, v.scaled];
+export const sameOffsets = (a: OffsetKey | undefined, b: OffsetKey): boolean =>
+  a !== undefined && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
 
 /** The next statement at or after `t` must look at the watched deadlines again. */
-export const touch = (model: TimerModel): void => { model.nextCheck = 0n; };
+export const touch = (model: TimerModel): void => {
+  model.nextCheck = 0n;
+};
 
 /**
  * Brings a timer's deadline and watched episode up to date after a statement changed its control or
  * compare value. `wrote` says the statement set the compare value or made the timer armable, which
  * makes it the timer's arming statement (HVT042's location).
  */
-export function update(tc: TimerCtx, ts: TimerState, wrote: { cmp: boolean; wasArmable: boolean; cmpBefore: bigint | undefined }): void {
+export function update(
+  tc: TimerCtx,
+  ts: TimerState,
+  wrote: { cmp: boolean; wasArmable: boolean; cmpBefore: bigint | undefined },
+): void {
   const nowArmable = armable(ts);
   const cmp = compareValue(ts);
   // x86 converts the deadline to host time when it is armed (docs/reference/kvm-timers.md#23-comparing-the-deadline-with-the-guest-tsc, §2.8): a change
@@ -112,7 +135,8 @@ export function update(tc: TimerCtx, ts: TimerState, wrote: { cmp: boolean; wasA
   touch(tc.model);
   if (cmp !== wrote.cmpBefore || !nowArmable) ts.refireCmp = undefined; // re-armed or masked: no storm run
   if (!nowArmable) {
-    if (ep && !ep.delivered) ep.suspended = true; else ts.episode = undefined;
+    if (ep && !ep.delivered) ep.suspended = true;
+    else ts.episode = undefined;
     return;
   }
   if (!wrote.cmp && wrote.wasArmable && cmp === wrote.cmpBefore) return; // nothing the guest would notice
@@ -144,13 +168,37 @@ export function update(tc: TimerCtx, ts: TimerState, wrote: { cmp: boolean; wasA
 export function openEpisode(tc: TimerCtx, ts: TimerState, armedAt: Ref): void {
   const cmp = compareValue(ts)!;
   const deadline = ts.deadline ?? tc.t;
-  ts.episode = { cmp, deadline, from: deadline, armedAt, passed: false, blocked: false, entries: [], suspended: false, delivered: false, lost: false, byTime: isByTime(ts) };
+  ts.episode = {
+    cmp,
+    deadline,
+    from: deadline,
+    armedAt,
+    passed: false,
+    blocked: false,
+    entries: [],
+    suspended: false,
+    delivered: false,
+    lost: false,
+    byTime: isByTime(ts),
+  };
   touch(tc.model);
-  tc.step.emit({ kind: 'timerArmed', inst: tc.inst.key, vcpu: tc.v.id, timer: ts.name, cmp, deadline, at: armedAt, byTime: ts.episode.byTime });
+  tc.step.emit({
+    kind: 'timerArmed',
+    inst: tc.inst.key,
+    vcpu: tc.v.id,
+    timer: ts.name,
+    cmp,
+    deadline,
+    at: armedAt,
+    byTime: ts.episode.byTime,
+  });
 }
 
 /** Captures what `update` needs to know about a timer before a statement changes it. */
-export const before = (ts: TimerState): { wasArmable: boolean; cmpBefore: bigint | undefined } => ({ wasArmable: armable(ts), cmpBefore: compareValue(ts) });
+export const before = (ts: TimerState): { wasArmable: boolean; cmpBefore: bigint | undefined } => ({
+  wasArmable: armable(ts),
+  cmpBefore: compareValue(ts),
+});
 
 // ---- the vCPU entering the guest ----------------------------------------------------------------
 
@@ -170,7 +218,12 @@ export function enterGuest(tc: TimerCtx): void {
   for (const ts of Object.values(vt.timers)) {
     const ep = ts.episode;
     if (!ep || ep.delivered || ep.suspended) continue;
-    if (resuming && ep.from < t) { ep.from = t; ep.passed = true; ep.blocked = false; ep.entries = []; }
+    if (resuming && ep.from < t) {
+      ep.from = t;
+      ep.passed = true;
+      ep.blocked = false;
+      ep.entries = [];
+    }
     if (t >= ep.from && ep.entries.length < 3) ep.entries.push({ time: t, at: tc.ref });
   }
   touch(tc.model);
@@ -178,7 +231,11 @@ export function enterGuest(tc: TimerCtx): void {
 
 /** The instance stopped (pause, migration, snapshot): its vCPUs are no longer running. */
 export function stopVcpus(model: TimerModel, inst: string): void {
-  for (const vt of model.vcpus.values()) if (vt.inst === inst) { vt.running = false; vt.inGuest = false; }
+  for (const vt of model.vcpus.values())
+    if (vt.inst === inst) {
+      vt.running = false;
+      vt.inGuest = false;
+    }
 }
 
 // ---- watching deadlines, once per statement -------------------------------------------------------
@@ -195,7 +252,9 @@ export function watchDeadlines(state: ModelState, t: bigint, ref: Ref, emit: (e:
   const model = state.timers;
   if (model.nextCheck === NOTHING || (model.nextCheck !== 0n && t < model.nextCheck)) return;
   let next = NOTHING;
-  const later = (x: bigint): void => { if (next === NOTHING || x < next) next = x; };
+  const later = (x: bigint): void => {
+    if (next === NOTHING || x < next) next = x;
+  };
   for (const vt of model.vcpus.values()) {
     for (const ts of Object.values(vt.timers)) {
       if (ts.name === 'lapic' && ts.deadline !== undefined && !armable(ts)) {
@@ -205,7 +264,10 @@ export function watchDeadlines(state: ModelState, t: bigint, ref: Ref, emit: (e:
       const ep = ts.episode;
       if (!ep || ep.delivered || ep.suspended || ep.lost) continue;
       if (!ep.passed) {
-        if (t < ep.from) { later(ep.from); continue; }
+        if (t < ep.from) {
+          later(ep.from);
+          continue;
+        }
         ep.passed = true;
         ep.blocked = isBlocked(vt);
       }
@@ -230,27 +292,72 @@ function consumeMasked(ts: TimerState, t: bigint): void {
     ts.deadline = ts.target;
     return;
   }
-  if (ts.ctl !== undefined && lvttMode(ts.ctl) === 'tscdeadline') ts.cmp = 0n; else ts.target = undefined;
+  if (ts.ctl !== undefined && lvttMode(ts.ctl) === 'tscdeadline') ts.cmp = 0n;
+  else ts.target = undefined;
   ts.deadline = undefined;
   ts.episode = undefined;
 }
 
-function lostEvent(at: { inst: string; vcpu: number }, timer: TimerName, ep: Episode, tol: bigint, evidenceAt?: Ref): ReplayEvent {
+function lostEvent(
+  at: { inst: string; vcpu: number },
+  timer: TimerName,
+  ep: Episode,
+  tol: bigint,
+  evidenceAt?: Ref,
+): ReplayEvent {
   return {
-    kind: 'timerLost', inst: at.inst, vcpu: at.vcpu, timer, cmp: ep.cmp, deadline: ep.deadline, from: ep.from, armedAt: ep.armedAt,
-    tolNs: tol, entries: ep.entries.map((e) => e.at), byTime: ep.byTime, evidenceAt,
+    kind: 'timerLost',
+    inst: at.inst,
+    vcpu: at.vcpu,
+    timer,
+    cmp: ep.cmp,
+    deadline: ep.deadline,
+    from: ep.from,
+    armedAt: ep.armedAt,
+    tolNs: tol,
+    entries: ep.entries.map((e) => e.at),
+    byTime: ep.byTime,
+    evidenceAt,
   };
 }
 
 /** Reported at once when the trace has delivery records for this timer, else kept until it has (evidence gating). */
-function determineLost(model: TimerModel, vt: VcpuTimers, timer: TimerName, ep: Episode, tol: bigint, ref: Ref, t: bigint, emit: (e: ReplayEvent) => void): void {
+function determineLost(
+  model: TimerModel,
+  vt: VcpuTimers,
+  timer: TimerName,
+  ep: Episode,
+  tol: bigint,
+  ref: Ref,
+  t: bigint,
+  emit: (e: ReplayEvent) => void,
+): void {
   const ek = evidenceKey(vt.vm, vt.vcpu, timer);
-  if (model.evidence.has(ek)) { emit(lostEvent(vt, timer, ep, tol)); return; }
-  model.pendingLost.push({ inst: vt.inst, vcpu: vt.vcpu, evidenceKey: ek, timer, episode: structuredClone(ep), tolNs: tol, determinedAt: ref, time: t });
+  if (model.evidence.has(ek)) {
+    emit(lostEvent(vt, timer, ep, tol));
+    return;
+  }
+  model.pendingLost.push({
+    inst: vt.inst,
+    vcpu: vt.vcpu,
+    evidenceKey: ek,
+    timer,
+    episode: structuredClone(ep),
+    tolNs: tol,
+    determinedAt: ref,
+    time: t,
+  });
 }
 
 /** The trace records deliveries for this guest vCPU's timer: losses kept for lack of evidence are reported now. */
-export function noteEvidence(model: TimerModel, vm: string, vcpu: number, timer: TimerName, at: Ref, emit: (e: ReplayEvent) => void): void {
+export function noteEvidence(
+  model: TimerModel,
+  vm: string,
+  vcpu: number,
+  timer: TimerName,
+  at: Ref,
+  emit: (e: ReplayEvent) => void,
+): void {
   const ek = evidenceKey(vm, vcpu, timer);
   if (model.evidence.has(ek)) return;
   model.evidence.add(ek);

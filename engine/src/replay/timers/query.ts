@@ -28,18 +28,44 @@ export interface TimerView {
   delivered: boolean;
   lastDelivery?: DeliveryRecord;
   /** x86 only. */
-  lapic?: { mode: LapicMode; masked: boolean; tmict: bigint; tdcr: bigint; divisor: bigint; periodNs?: bigint; lvttKnown: boolean; hvTimer?: boolean };
+  lapic?: {
+    mode: LapicMode;
+    masked: boolean;
+    tmict: bigint;
+    tdcr: bigint;
+    divisor: bigint;
+    periodNs?: bigint;
+    lvttKnown: boolean;
+    hvTimer?: boolean;
+  };
 }
 
 function view(ts: TimerState, hvTimer: boolean | undefined): TimerView {
   const cmp = ts.name === 'lapic' && isByTime(ts) ? ts.target : ts.cmp;
   return {
-    timer: ts.name, ctl: ts.ctl, cmp, cmpIsTime: isByTime(ts), armable: armable(ts), deadlineNs: compareValue(ts) === undefined ? undefined : ts.deadline,
-    armedAtLine: ts.armedAt?.line, armedAt: ts.armedAt, delivered: ts.episode?.delivered ?? false, lastDelivery: ts.lastDelivery,
-    lapic: ts.name === 'lapic' ? {
-      mode: lvttMode(ts.ctl ?? LVTT_RESET), masked: ((ts.ctl ?? LVTT_RESET) & (1n << 16n)) !== 0n, tmict: ts.tmict, tdcr: ts.tdcr,
-      divisor: tdcrDivisor(ts.tdcr), periodNs: ts.periodNs, lvttKnown: ts.lvttKnown, hvTimer,
-    } : undefined,
+    timer: ts.name,
+    ctl: ts.ctl,
+    cmp,
+    cmpIsTime: isByTime(ts),
+    armable: armable(ts),
+    deadlineNs: compareValue(ts) === undefined ? undefined : ts.deadline,
+    armedAtLine: ts.armedAt?.line,
+    armedAt: ts.armedAt,
+    delivered: ts.episode?.delivered ?? false,
+    lastDelivery: ts.lastDelivery,
+    lapic:
+      ts.name === 'lapic'
+        ? {
+            mode: lvttMode(ts.ctl ?? LVTT_RESET),
+            masked: ((ts.ctl ?? LVTT_RESET) & (1n << 16n)) !== 0n,
+            tmict: ts.tmict,
+            tdcr: ts.tdcr,
+            divisor: tdcrDivisor(ts.tdcr),
+            periodNs: ts.periodNs,
+            lvttKnown: ts.lvttKnown,
+            hvTimer,
+          }
+        : undefined,
   };
 }
 
@@ -68,14 +94,31 @@ export function guestTimersOf(state: ModelState, vm: string, vcpu: number): Time
  * x86: where the vCPU's armed TSC deadline fires (kept in host time since it was armed) and where
  * the guest TSC, with the offset in force now, reaches it (for HVT020's "fires N late").
  */
-export function lapicDeadlineDrift(state: ModelState, host: string, vm: string, vcpu: number): { firesAt: bigint; reachedAt: bigint; deadline: bigint; hz: bigint } | undefined {
+export function lapicDeadlineDrift(
+  state: ModelState,
+  host: string,
+  vm: string,
+  vcpu: number,
+): { firesAt: bigint; reachedAt: bigint; deadline: bigint; hz: bigint } | undefined {
   const h = state.hosts.get(host);
   const inst = state.instances.get(instanceKey(host, vm));
   const v = inst?.vcpus.get(vcpu);
   const ts = state.timers.vcpus.get(vcpuKey(instanceKey(host, vm), vcpu))?.timers.lapic;
-  if (!h || !v || !ts || ts.deadline === undefined || ts.cmp === undefined || ts.cmp === 0n || ts.ctl === undefined || lvttMode(ts.ctl) !== 'tscdeadline') return undefined;
+  if (
+    !h ||
+    !v ||
+    !ts ||
+    ts.deadline === undefined ||
+    ts.cmp === undefined ||
+    ts.cmp === 0n ||
+    ts.ctl === undefined ||
+    lvttMode(ts.ctl) !== 'tscdeadline'
+  )
+    return undefined;
   const reachedAt = timeReached(h, v, 'lapic', ts.cmp, state.time);
-  return reachedAt === undefined ? undefined : { firesAt: ts.deadline, reachedAt, deadline: ts.cmp, hz: timerRate(h, v, 'lapic') };
+  return reachedAt === undefined
+    ? undefined
+    : { firesAt: ts.deadline, reachedAt, deadline: ts.cmp, hz: timerRate(h, v, 'lapic') };
 }
 
 const str = (x: bigint | undefined): string | null => (x === undefined ? null : x.toString());
@@ -86,9 +129,21 @@ export function timersSnapshot(state: ModelState, inst: string, vcpu: number): R
   for (const t of timersOf(state, inst, vcpu)) {
     const d = t.lastDelivery;
     out[t.timer] = {
-      ctl: str(t.ctl), cmp: str(t.cmp), cmp_is_time: t.cmpIsTime, armable: t.armable, deadline_ns: str(t.deadlineNs),
+      ctl: str(t.ctl),
+      cmp: str(t.cmp),
+      cmp_is_time: t.cmpIsTime,
+      armable: t.armable,
+      deadline_ns: str(t.deadlineNs),
       armed_at_line: t.armedAtLine === undefined ? null : t.armedAtLine + 1,
-      last_delivery: d ? { line: d.at.line + 1, time_ns: d.time.toString(), lateness_ns: str(d.latenessNs), early_ns: str(d.earlyNs), verdict: d.verdict } : null,
+      last_delivery: d
+        ? {
+            line: d.at.line + 1,
+            time_ns: d.time.toString(),
+            lateness_ns: str(d.latenessNs),
+            early_ns: str(d.earlyNs),
+            verdict: d.verdict,
+          }
+        : null,
       ...(t.lapic ? { mode: t.lapic.mode, tmict: t.lapic.tmict.toString(), tdcr: t.lapic.tdcr.toString() } : {}),
     };
   }

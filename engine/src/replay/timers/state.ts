@@ -95,7 +95,13 @@ export interface VcpuTimers {
 }
 
 /** Tolerance overrides from `@tolerance timer_early= timer_late= timer_lost=` (ns) and `timer_storm=` (deliveries per second). */
-export interface TimerTolerances { early?: bigint; late?: bigint; lost?: bigint; storm?: number; by?: Ref }
+export interface TimerTolerances {
+  early?: bigint;
+  late?: bigint;
+  lost?: bigint;
+  storm?: number;
+  by?: Ref;
+}
 
 /** A lost deadline waiting for evidence that deliveries are recorded (docs/timers.md#t2-model "Evidence gating"). */
 export interface PendingLost {
@@ -120,7 +126,13 @@ export interface TimerModel {
   nextCheck: bigint;
 }
 
-export const initialTimerModel = (): TimerModel => ({ vcpus: new Map(), evidence: new Set(), pendingLost: [], tolerances: {}, nextCheck: 0n });
+export const initialTimerModel = (): TimerModel => ({
+  vcpus: new Map(),
+  evidence: new Set(),
+  pendingLost: [],
+  tolerances: {},
+  nextCheck: 0n,
+});
 
 export const vcpuKey = (inst: string, vcpu: number): string => `${inst}|${vcpu}`;
 export const evidenceKey = (vm: string, vcpu: number, timer: TimerName): string => `${vm}|${vcpu}|${timer}`;

@@ -33,8 +33,14 @@ export function setTimerTolerances(state: ModelState, d: ToleranceDirective, by:
 /** The early tolerance in ticks of the timer's counter at `hz`, and as reference ns. */
 export function earlyTolerance(t: TimerTolerances, timer: TimerName, hz: bigint): { ticks: bigint; ns: bigint } {
   if (t.early !== undefined) return { ticks: ticksIn(t.early, hz), ns: t.early };
-  if (timer === 'lapic') { const ns = EARLY_X86_NS + EARLY_MAP_NS; return { ticks: ticksIn(ns, hz), ns }; }
-  return { ticks: EARLY_ARM64_TICKS + ticksIn(EARLY_MAP_NS, hz), ns: EARLY_MAP_NS + (hz > 0n ? (EARLY_ARM64_TICKS * 1_000_000_000n) / hz : 0n) };
+  if (timer === 'lapic') {
+    const ns = EARLY_X86_NS + EARLY_MAP_NS;
+    return { ticks: ticksIn(ns, hz), ns };
+  }
+  return {
+    ticks: EARLY_ARM64_TICKS + ticksIn(EARLY_MAP_NS, hz),
+    ns: EARLY_MAP_NS + (hz > 0n ? (EARLY_ARM64_TICKS * 1_000_000_000n) / hz : 0n),
+  };
 }
 
 export function lateTolerance(t: TimerTolerances, blocked: boolean): bigint {

@@ -26,8 +26,14 @@ test('fires at a resume point whose guest counter is below the one at the pause'
   assert.equal(only(d, 'HVT001').length, 1);
   assert.equal(f.range.start.line, 12);
   assert.equal(f.severity, 'error');
-  assert.equal(f.message, 'guest CNTVCT of vcpu0 of vm1 on dst steps back by 49997475 ticks (1.999899 s at 25 MHz) at this resume point: it was 249999975 when the guest stopped and is 200002500 now');
-  assert.deepEqual(f.related.map((r) => r.range.start.line), [7, 11]);
+  assert.equal(
+    f.message,
+    'guest CNTVCT of vcpu0 of vm1 on dst steps back by 49997475 ticks (1.999899 s at 25 MHz) at this resume point: it was 249999975 when the guest stopped and is 200002500 now',
+  );
+  assert.deepEqual(
+    f.related.map((r) => r.range.start.line),
+    [7, 11],
+  );
   assert.deepEqual(codesAt(d), ['HVT011@12', 'HVT001@13', 'HVT010@13']);
 });
 
@@ -58,7 +64,10 @@ test('fires on a host write that steps a running guest back', () => {
     '12.000000000 src/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=KVM_REG_ARM_TIMER_CNT value=1000',
   ]);
   assert.deepEqual(codesAt(d), ['HVT001@7']);
-  assert.equal(d[0].message, 'this host write steps the running guest\'s CNTVCT back by 49999000 ticks (1.99996 s at 25 MHz) on vcpu0 of vm1 on src (from 50000000 to 1000)');
+  assert.equal(
+    d[0].message,
+    "this host write steps the running guest's CNTVCT back by 49999000 ticks (1.99996 s at 25 MHz) on vcpu0 of vm1 on src (from 50000000 to 1000)",
+  );
 });
 
 test('does not fire on host writes before the first run of a fresh VM', () => {
@@ -81,9 +90,15 @@ test('fires on a guest read lower than an earlier read on the same vCPU', () => 
   ]);
   assert.deepEqual(codesAt(d), ['HVT001@8', 'HVT093@8']);
   const [f] = only(d, 'HVT001');
-  assert.equal(f.message, 'the guest reads CNTVCT_EL0 = 40000000 on vcpu0 of vm1 on src, 10000000 ticks (400 ms at 25 MHz) lower than its earlier read 50000000: time went backwards');
+  assert.equal(
+    f.message,
+    'the guest reads CNTVCT_EL0 = 40000000 on vcpu0 of vm1 on src, 10000000 ticks (400 ms at 25 MHz) lower than its earlier read 50000000: time went backwards',
+  );
   assert.deepEqual(f.range, { start: { line: 7, character: 51 }, end: { line: 7, character: 59 } });
-  assert.deepEqual(f.related.map((r) => r.range.start.line), [6]);
+  assert.deepEqual(
+    f.related.map((r) => r.range.start.line),
+    [6],
+  );
 });
 
 test('does not fire on increasing reads', () => {
@@ -97,7 +112,7 @@ test('does not fire on increasing reads', () => {
   assert.deepEqual(codesAt(d), []);
 });
 
-test('fires once on a read lower than another vCPU\'s earlier read (the counter is system-wide)', () => {
+test("fires once on a read lower than another vCPU's earlier read (the counter is system-wide)", () => {
   const d = check([
     ...ARM64_HEADER,
     '10.000000000 src/vm1 ioctl KVM_CREATE_VCPU id=0',
@@ -111,7 +126,10 @@ test('fires once on a read lower than another vCPU\'s earlier read (the counter 
     '12.000001040 src/vm1/vcpu1 guest read CNTVCT_EL0 = 49975001', // 300000026 - 250025025: same cause
   ]);
   assert.deepEqual(codesAt(d), ['HVT094@7', 'HVT002@8', 'HVT001@11']);
-  assert.equal(only(d, 'HVT001')[0].message, 'the guest reads CNTVCT_EL0 = 49974976 on vcpu1, 24999 ticks (999.96 µs at 25 MHz) lower than vcpu0 read earlier (49999975): the counter is system-wide, so time went backwards across vCPUs');
+  assert.equal(
+    only(d, 'HVT001')[0].message,
+    'the guest reads CNTVCT_EL0 = 49974976 on vcpu1, 24999 ticks (999.96 µs at 25 MHz) lower than vcpu0 read earlier (49999975): the counter is system-wide, so time went backwards across vCPUs',
+  );
 });
 
 test('does not fire with policy freeze when the restored counter equals the one at the pause', () => {

@@ -10,10 +10,24 @@ import { parseInstanceKey } from '../../../../protocol/instanceKey';
 
 /** Counters a guest can read whose going back is a finding. */
 type Family = 'counter' | 'CNTPCT' | 'kvmclock';
-const FAMILY: Partial<Record<Quantity, Family>> = { CNTVCT: 'counter', TSC: 'counter', CNTPCT: 'CNTPCT', kvmclock: 'kvmclock' };
-const READ_NAME: Record<string, string> = { CNTVCT: 'CNTVCT_EL0', TSC: 'the TSC', CNTPCT: 'CNTPCT_EL0', kvmclock: 'kvmclock' };
+const FAMILY: Partial<Record<Quantity, Family>> = {
+  CNTVCT: 'counter',
+  TSC: 'counter',
+  CNTPCT: 'CNTPCT',
+  kvmclock: 'kvmclock',
+};
+const READ_NAME: Record<string, string> = {
+  CNTVCT: 'CNTVCT_EL0',
+  TSC: 'the TSC',
+  CNTPCT: 'CNTPCT_EL0',
+  kvmclock: 'kvmclock',
+};
 
-interface Seen { value: bigint; vcpu: number; at: Ref }
+interface Seen {
+  value: bigint;
+  vcpu: number;
+  at: Ref;
+}
 interface State {
   /** Highest read per `vm|family|vcpu` and per `vm|family` (any vCPU). */
   max: Map<string, Seen>;
@@ -28,7 +42,11 @@ const vmOf = (inst: string): string => parseInstanceKey(inst).vm;
  * The `max` keys of a read (`vm|family|vcpu` and `vm|family`), made once per instance, family and
  * vCPU: this runs on every guest read of a million-line trace (issue #17). A pure memo, not state.
  */
-interface ReadKeys { vm: string; any: string; own: string[] }
+interface ReadKeys {
+  vm: string;
+  any: string;
+  own: string[];
+}
 const KEYS = new Map<string, Partial<Record<Family, ReadKeys>>>();
 function keysOf(inst: string, family: Family): ReadKeys {
   let byFamily = KEYS.get(inst);
@@ -45,7 +63,7 @@ function keysOf(inst: string, family: Family): ReadKeys {
   }
   return k;
 }
-const ownKey = (k: ReadKeys, vcpu: number): string => k.own[vcpu] ??= `${k.any}|${vcpu}`;
+const ownKey = (k: ReadKeys, vcpu: number): string => (k.own[vcpu] ??= `${k.any}|${vcpu}`);
 
 const newState = (): State => ({ max: new Map(), crossReported: new Set() });
 const store = (ctx: RuleContext): State => ctx.store<State>(newState);
@@ -61,12 +79,19 @@ function magnitude(n: bigint, hz: bigint | undefined): string {
 
 export default defineRule({
   meta: {
-    code: 'HVT001', name: 'backward-time', defaultSeverity: 'error', summary: 'A guest-visible counter (CNTVCT, CNTPCT, TSC, kvmclock) goes backwards.',
+    code: 'HVT001',
+    name: 'backward-time',
+    defaultSeverity: 'error',
+    summary: 'A guest-visible counter (CNTVCT, CNTPCT, TSC, kvmclock) goes backwards.',
     messages: {
-      resumeStepsBack: 'guest {counter} of {vcpu} steps back by {ticks} at this resume point: it was {before} when the guest stopped and is {after} now',
-      hostWriteStepsBack: "this host write steps the running guest's {counter} back by {size} on {vcpu} (from {before} to {after})",
-      readGoesBack: 'the guest reads {register} = {value} on {vcpu}, {size} lower than its earlier read {earlier}: time went backwards',
-      readGoesBackAcrossVcpus: 'the guest reads {register} = {value} on vcpu{vcpu}, {size} lower than vcpu{otherVcpu} read earlier ({earlier}): the counter is system-wide, so time went backwards across vCPUs',
+      resumeStepsBack:
+        'guest {counter} of {vcpu} steps back by {ticks} at this resume point: it was {before} when the guest stopped and is {after} now',
+      hostWriteStepsBack:
+        "this host write steps the running guest's {counter} back by {size} on {vcpu} (from {before} to {after})",
+      readGoesBack:
+        'the guest reads {register} = {value} on {vcpu}, {size} lower than its earlier read {earlier}: time went backwards',
+      readGoesBackAcrossVcpus:
+        'the guest reads {register} = {value} on vcpu{vcpu}, {size} lower than vcpu{otherVcpu} read earlier ({earlier}): the counter is system-wide, so time went backwards across vCPUs',
     },
   },
   on: {
@@ -78,7 +103,13 @@ export default defineRule({
       const cause = e.counterName === 'CNTVCT' ? v.voffsetBy : v.tscOffsetBy;
       ctx.report({
         messageId: 'resumeStepsBack',
-        data: { counter: e.counterName, vcpu: vcpuName(e.inst, e.vcpu), ticks: ticks(back, e.freqBefore), before: e.gBefore, after: e.gAfter },
+        data: {
+          counter: e.counterName,
+          vcpu: vcpuName(e.inst, e.vcpu),
+          ticks: ticks(back, e.freqBefore),
+          before: e.gBefore,
+          after: e.gAfter,
+        },
         related: [
           { at: e.stop.at, message: `the guest stopped here (${e.stop.kind}) with ${e.counterName} = ${e.gBefore}` },
           ...(cause ? [{ at: cause, message: 'the offset in force at the resume point was set here' }] : []),
@@ -89,13 +120,23 @@ export default defineRule({
       const back = signedDiff(e.after, e.before);
       if (back >= 0n) return;
       const s = store(ctx);
-      forget(s, vmOf(e.inst), e.counter === 'CNTVCT' || e.counter === 'TSC' ? 'counter' : e.counter === 'CNTPCT' ? 'CNTPCT' : 'kvmclock');
+      forget(
+        s,
+        vmOf(e.inst),
+        e.counter === 'CNTVCT' || e.counter === 'TSC' ? 'counter' : e.counter === 'CNTPCT' ? 'CNTPCT' : 'kvmclock',
+      );
       const key = `${ctx.line}|${e.counter}`;
       if (s.lastStep === key) return; // one write, one episode, however many vCPUs it moved
       s.lastStep = key;
       ctx.report({
         messageId: 'hostWriteStepsBack',
-        data: { counter: e.counter, size: magnitude(back, e.hz), vcpu: vcpuName(e.inst, e.vcpu), before: e.before, after: e.after },
+        data: {
+          counter: e.counter,
+          size: magnitude(back, e.hz),
+          vcpu: vcpuName(e.inst, e.vcpu),
+          before: e.before,
+          after: e.after,
+        },
       });
     },
     observation: (e, ctx) => {
@@ -117,21 +158,36 @@ export default defineRule({
         ctx.report({
           span: e.span,
           messageId: 'readGoesBack',
-          data: { register: name, value: e.observed, vcpu: vcpuName(e.inst, e.vcpu), size: magnitude(fromMine, e.hz), earlier: mine.value },
+          data: {
+            register: name,
+            value: e.observed,
+            vcpu: vcpuName(e.inst, e.vcpu),
+            size: magnitude(fromMine, e.hz),
+            earlier: mine.value,
+          },
           related: [{ at: mine.at, message: `earlier read ${mine.value} on the same vCPU` }],
         });
         forget(s, vm, family);
       } else if (all && all.vcpu !== e.vcpu && fromAll < 0n) {
         reported = true;
         const inst = ctx.instance(e.inst);
-        const offsets = [...inst.vcpus.values()].map((v) => `${v.id}:${v.voffset}:${v.poffset}:${v.tscOffset}`).join(',');
+        const offsets = [...inst.vcpus.values()]
+          .map((v) => `${v.id}:${v.voffset}:${v.poffset}:${v.tscOffset}`)
+          .join(',');
         const key = `${any}|${e.vcpu}|${all.vcpu}|${offsets}`;
         if (!s.crossReported.has(key)) {
           s.crossReported.add(key);
           ctx.report({
             span: e.span,
             messageId: 'readGoesBackAcrossVcpus',
-            data: { register: name, value: e.observed, vcpu: e.vcpu, size: magnitude(fromAll, e.hz), otherVcpu: all.vcpu, earlier: all.value },
+            data: {
+              register: name,
+              value: e.observed,
+              vcpu: e.vcpu,
+              size: magnitude(fromAll, e.hz),
+              otherVcpu: all.vcpu,
+              earlier: all.value,
+            },
             related: [{ at: all.at, message: `earlier read ${all.value} on vcpu${all.vcpu}` }],
           });
         }

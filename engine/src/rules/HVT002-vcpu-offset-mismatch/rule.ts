@@ -7,12 +7,17 @@ import type { HostState, InstanceState, Ref, VcpuState } from '../../replay/stat
 import { defineRule, type RuleContext } from '../rule';
 import { ticks, instanceName } from '../describe';
 
-interface Reading { v: VcpuState; value: bigint; by?: Ref }
+interface Reading {
+  v: VcpuState;
+  value: bigint;
+  by?: Ref;
+}
 
 /** The vCPUs reading the lowest and the highest counter at the statement's time. */
 function extremes(readings: Reading[]): { low: Reading; high: Reading } | undefined {
   if (readings.length < 2) return undefined;
-  let low = readings[0], high = readings[0];
+  let low = readings[0],
+    high = readings[0];
   for (const r of readings) {
     if (signedDiff(r.value, low.value) < 0n) low = r;
     if (signedDiff(r.value, high.value) > 0n) high = r;
@@ -38,7 +43,12 @@ function allAgree(h: HostState, inst: InstanceState): boolean {
         if (!firstPhys) firstPhys = v;
         else if (v.poffset !== firstPhys.poffset) return false;
       }
-    } else if (v.tscOffset !== first.tscOffset || v.scaled !== first.scaled || v.virtualKhz !== first.virtualKhz || v.zeroRatio !== first.zeroRatio) {
+    } else if (
+      v.tscOffset !== first.tscOffset ||
+      v.scaled !== first.scaled ||
+      v.virtualKhz !== first.virtualKhz ||
+      v.zeroRatio !== first.zeroRatio
+    ) {
       return false;
     }
   }
@@ -63,7 +73,9 @@ function check(instKey: string, ctx: RuleContext): void {
     // Offsets are subtracted: the vCPU with the larger offset reads the smaller counter.
     const virt = extremes(vcpus.map((v) => ({ v, value: -v.voffset, by: v.voffsetBy })));
     if (virt) findings.push({ counter: 'CNTVCT', ...virt, hz: h.freq });
-    const phys = extremes(vcpus.filter((v) => physicalOffsetApplied(h, v)).map((v) => ({ v, value: -v.poffset, by: v.poffsetBy })));
+    const phys = extremes(
+      vcpus.filter((v) => physicalOffsetApplied(h, v)).map((v) => ({ v, value: -v.poffset, by: v.poffsetBy })),
+    );
     if (phys) findings.push({ counter: 'CNTPCT', ...phys, hz: h.freq });
   } else {
     const t = ctx.state.time;
@@ -72,10 +84,15 @@ function check(instKey: string, ctx: RuleContext): void {
       findings.push({ counter: 'TSC', ...tsc, hz: guestRate(h, tsc.low.v) });
     }
   }
-  const signature = findings.map((f) => `${f.counter}:${vcpus.map((v) => `${v.id}=${v.voffset}/${v.poffset}/${v.tscOffset}`).join(',')}`).join(';');
+  const signature = findings
+    .map((f) => `${f.counter}:${vcpus.map((v) => `${v.id}=${v.voffset}/${v.poffset}/${v.tscOffset}`).join(',')}`)
+    .join(';');
   // One report per mismatch per instance: a restore on the same host is a new instance with the
   // same key, and the same offsets restored there are a new finding (issue #15 item 11b).
-  if (!signature) { seen.delete(instKey); return; }
+  if (!signature) {
+    seen.delete(instKey);
+    return;
+  }
   const episode = `${inst.generation}|${signature}`;
   if (seen.get(instKey) === episode) return; // the same mismatch on the same instance, already reported
   seen.set(instKey, episode);
@@ -85,7 +102,14 @@ function check(instKey: string, ctx: RuleContext): void {
     ctx.report({
       severity: h.arch === 'arm64' ? 'error' : 'warning',
       messageId: vcpus.length > 2 ? `${id}Spread` : id,
-      data: { instance: instanceName(instKey), low: f.low.v.id, counter: f.counter, ticks: ticks(spread, f.hz), high: f.high.v.id, count: vcpus.length },
+      data: {
+        instance: instanceName(instKey),
+        low: f.low.v.id,
+        counter: f.counter,
+        ticks: ticks(spread, f.hz),
+        high: f.high.v.id,
+        count: vcpus.length,
+      },
       related: [
         ...(f.low.by ? [{ at: f.low.by, message: `vcpu${f.low.v.id}'s offset was set here` }] : []),
         ...(f.high.by ? [{ at: f.high.by, message: `vcpu${f.high.v.id}'s offset was set here` }] : []),
@@ -96,12 +120,19 @@ function check(instKey: string, ctx: RuleContext): void {
 
 export default defineRule({
   meta: {
-    code: 'HVT002', name: 'vcpu-offset-mismatch', defaultSeverity: 'error', summary: 'When a vCPU runs, the vCPUs of one VM instance have different counter offsets.',
+    code: 'HVT002',
+    name: 'vcpu-offset-mismatch',
+    defaultSeverity: 'error',
+    summary: 'When a vCPU runs, the vCPUs of one VM instance have different counter offsets.',
     messages: {
-      offsetsDiffer: 'the vCPUs of {instance} have different counter offsets: vcpu{low} reads {counter} {ticks} earlier than vcpu{high}; the guest sees time go backwards when a task moves between them',
-      offsetsDifferSpread: 'the vCPUs of {instance} have different counter offsets: vcpu{low} reads {counter} {ticks} earlier than vcpu{high} (spread across {count} vCPUs); the guest sees time go backwards when a task moves between them',
-      tscOffsetsDisagree: 'the vCPUs of {instance} have TSC offsets that disagree: vcpu{low} reads {counter} {ticks} earlier than vcpu{high}; the guest sees time go backwards when a task moves between them',
-      tscOffsetsDisagreeSpread: 'the vCPUs of {instance} have TSC offsets that disagree: vcpu{low} reads {counter} {ticks} earlier than vcpu{high} (spread across {count} vCPUs); the guest sees time go backwards when a task moves between them',
+      offsetsDiffer:
+        'the vCPUs of {instance} have different counter offsets: vcpu{low} reads {counter} {ticks} earlier than vcpu{high}; the guest sees time go backwards when a task moves between them',
+      offsetsDifferSpread:
+        'the vCPUs of {instance} have different counter offsets: vcpu{low} reads {counter} {ticks} earlier than vcpu{high} (spread across {count} vCPUs); the guest sees time go backwards when a task moves between them',
+      tscOffsetsDisagree:
+        'the vCPUs of {instance} have TSC offsets that disagree: vcpu{low} reads {counter} {ticks} earlier than vcpu{high}; the guest sees time go backwards when a task moves between them',
+      tscOffsetsDisagreeSpread:
+        'the vCPUs of {instance} have TSC offsets that disagree: vcpu{low} reads {counter} {ticks} earlier than vcpu{high} (spread across {count} vCPUs); the guest sees time go backwards when a task moves between them',
     },
   },
   on: {

@@ -25,22 +25,35 @@ function checkRun(instKey: string, vcpu: number, ctx: RuleContext): void {
   const h = ctx.host(inst.host);
   const v = inst.vcpus.get(vcpu)!;
   if (h.arch !== 'arm64' || hasCntpoff(h) || v.poffset === 0n || v.trap !== 'off') return;
-  reportOnce(ctx, episodeKey(instKey, vcpu, v.poffset, v.trapBy), () => ctx.report({
-    messageId: 'runsUntrapped',
-    data: { vcpu: vcpuName(instKey, vcpu), ticks: ticks(v.poffset, h.freq), host: h.name, why: noCntpoff(h.ecv, h.vhe), offset: v.poffset },
-    related: [
-      ...(v.poffsetBy ? [{ at: v.poffsetBy, message: 'the physical offset was set here' }] : []),
-      ...(v.trapBy ? [{ at: v.trapBy, message: 'the trap is off from here' }] : []),
-    ],
-  }));
+  reportOnce(ctx, episodeKey(instKey, vcpu, v.poffset, v.trapBy), () =>
+    ctx.report({
+      messageId: 'runsUntrapped',
+      data: {
+        vcpu: vcpuName(instKey, vcpu),
+        ticks: ticks(v.poffset, h.freq),
+        host: h.name,
+        why: noCntpoff(h.ecv, h.vhe),
+        offset: v.poffset,
+      },
+      related: [
+        ...(v.poffsetBy ? [{ at: v.poffsetBy, message: 'the physical offset was set here' }] : []),
+        ...(v.trapBy ? [{ at: v.trapBy, message: 'the trap is off from here' }] : []),
+      ],
+    }),
+  );
 }
 
 export default defineRule({
   meta: {
-    code: 'HVT003', name: 'physical-offset-untrapped', defaultSeverity: 'error', summary: 'A non-zero physical offset on a host without CNTPOFF while the vCPU\'s physical counter is not trapped.',
+    code: 'HVT003',
+    name: 'physical-offset-untrapped',
+    defaultSeverity: 'error',
+    summary: "A non-zero physical offset on a host without CNTPOFF while the vCPU's physical counter is not trapped.",
     messages: {
-      runsUntrapped: '{vcpu} runs with a physical offset of {ticks} on host {host} without CNTPOFF ({why}), but its CNTPCT reads are not trapped: the guest reads the raw host counter, {offset} ticks ahead of the physical counter KVM reports — two physical counters',
-      readUntrapped: 'the guest read CNTPCT_EL0 = {value} on {vcpu}: the raw host counter, although the physical offset is {ticks} and host {host} has no CNTPOFF ({why}): the read was not trapped, so the guest sees two physical counters',
+      runsUntrapped:
+        '{vcpu} runs with a physical offset of {ticks} on host {host} without CNTPOFF ({why}), but its CNTPCT reads are not trapped: the guest reads the raw host counter, {offset} ticks ahead of the physical counter KVM reports — two physical counters',
+      readUntrapped:
+        'the guest read CNTPCT_EL0 = {value} on {vcpu}: the raw host counter, although the physical offset is {ticks} and host {host} has no CNTPOFF ({why}): the read was not trapped, so the guest sees two physical counters',
     },
   },
   on: {
@@ -51,12 +64,20 @@ export default defineRule({
       const inst = ctx.instance(e.inst);
       const h = ctx.host(inst.host);
       const v = inst.vcpus.get(e.vcpu)!;
-      reportOnce(ctx, episodeKey(e.inst, e.vcpu, v.poffset, v.trapBy), () => ctx.report({
-        span: e.span,
-        messageId: 'readUntrapped',
-        data: { value: e.observed, vcpu: vcpuName(e.inst!, e.vcpu!), ticks: ticks(v.poffset, h.freq), host: h.name, why: noCntpoff(h.ecv, h.vhe) },
-        related: v.poffsetBy ? [{ at: v.poffsetBy, message: 'the physical offset was set here' }] : [],
-      }));
+      reportOnce(ctx, episodeKey(e.inst, e.vcpu, v.poffset, v.trapBy), () =>
+        ctx.report({
+          span: e.span,
+          messageId: 'readUntrapped',
+          data: {
+            value: e.observed,
+            vcpu: vcpuName(e.inst!, e.vcpu!),
+            ticks: ticks(v.poffset, h.freq),
+            host: h.name,
+            why: noCntpoff(h.ecv, h.vhe),
+          },
+          related: v.poffsetBy ? [{ at: v.poffsetBy, message: 'the physical offset was set here' }] : [],
+        }),
+      );
     },
   },
 });

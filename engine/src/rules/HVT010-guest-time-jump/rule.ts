@@ -9,12 +9,19 @@ import { parseInstanceKey } from '../../../../protocol/instanceKey';
 
 export default defineRule({
   meta: {
-    code: 'HVT010', name: 'guest-time-jump', defaultSeverity: 'warning', summary: 'At a resume point the guest counter differs from what the policy expects by more than the tolerance.',
+    code: 'HVT010',
+    name: 'guest-time-jump',
+    defaultSeverity: 'warning',
+    summary: 'At a resume point the guest counter differs from what the policy expects by more than the tolerance.',
     messages: {
-      lagsAdvance: "guest {counter} of {vcpu} lags by {ticks} at this resume point: policy advance expects {before} + {downtime} × {freq} = {expected}, but it is {after} (the guest's clock is stale by about the downtime)",
-      lagsFreeze: 'guest {counter} of {vcpu} lags by {ticks} at this resume point: policy freeze expects it unchanged at {expected}, but it is {after} (the restore lost time the guest had already counted)',
-      jumpsAheadAdvance: 'guest {counter} of {vcpu} jumps ahead by {ticks} at this resume point: policy advance expects {before} + {downtime} × {freq} = {expected}, but it is {after} (guests report soft lockups)',
-      jumpsAheadFreeze: 'guest {counter} of {vcpu} jumps ahead by {ticks} at this resume point: policy freeze expects it unchanged at {expected}, but it is {after} (guests report soft lockups)',
+      lagsAdvance:
+        "guest {counter} of {vcpu} lags by {ticks} at this resume point: policy advance expects {before} + {downtime} × {freq} = {expected}, but it is {after} (the guest's clock is stale by about the downtime)",
+      lagsFreeze:
+        'guest {counter} of {vcpu} lags by {ticks} at this resume point: policy freeze expects it unchanged at {expected}, but it is {after} (the restore lost time the guest had already counted)',
+      jumpsAheadAdvance:
+        'guest {counter} of {vcpu} jumps ahead by {ticks} at this resume point: policy advance expects {before} + {downtime} × {freq} = {expected}, but it is {after} (guests report soft lockups)',
+      jumpsAheadFreeze:
+        'guest {counter} of {vcpu} jumps ahead by {ticks} at this resume point: policy freeze expects it unchanged at {expected}, but it is {after} (guests report soft lockups)',
     },
   },
   on: {
@@ -28,8 +35,14 @@ export default defineRule({
       ctx.report({
         messageId: `${deviation < 0n ? 'lags' : 'jumpsAhead'}${g.policy === 'advance' ? 'Advance' : 'Freeze'}`,
         data: {
-          counter: e.counterName, vcpu: vcpuName(e.inst, e.vcpu), ticks: ticks(deviation, e.freqBefore), before: e.gBefore,
-          downtime: formatDuration(downtime), freq: formatFrequency(e.freqBefore), expected: e.expected, after: e.gAfter,
+          counter: e.counterName,
+          vcpu: vcpuName(e.inst, e.vcpu),
+          ticks: ticks(deviation, e.freqBefore),
+          before: e.gBefore,
+          downtime: formatDuration(downtime),
+          freq: formatFrequency(e.freqBefore),
+          expected: e.expected,
+          after: e.gAfter,
         },
         related: [
           { at: e.stop.at, message: `the guest stopped here (${e.stop.kind}) with ${e.counterName} = ${e.gBefore}` },

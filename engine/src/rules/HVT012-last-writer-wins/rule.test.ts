@@ -14,8 +14,14 @@ test('fires on the later of two vCPU counter writes implying different offsets',
   const f = only(d, 'HVT012');
   assert.equal(f.length, 1);
   assert.equal(f[0].range.start.line + 1, 16);
-  assert.equal(f[0].message, 'vcpu1\'s TIMER_CNT write implies offset 5265012275, vcpu0\'s implied 5264999775: they differ by 12500 ticks (500 µs at 25 MHz). The offset of vm1 on dst is VM-wide, so this last write replaces vcpu0\'s and every vCPU\'s counter moves back by that much');
-  assert.deepEqual(f[0].related.map((r) => r.range.start.line + 1), [15]);
+  assert.equal(
+    f[0].message,
+    "vcpu1's TIMER_CNT write implies offset 5265012275, vcpu0's implied 5264999775: they differ by 12500 ticks (500 µs at 25 MHz). The offset of vm1 on dst is VM-wide, so this last write replaces vcpu0's and every vCPU's counter moves back by that much",
+  );
+  assert.deepEqual(
+    f[0].related.map((r) => r.range.start.line + 1),
+    [15],
+  );
 });
 
 test('does not fire when the writes imply the same offset', () => {

@@ -6,14 +6,23 @@ import type { Ref } from '../../replay/state';
 import { defineRule } from '../rule';
 import { ticks, instanceName } from '../describe';
 
-interface LastWrite { vcpu: number; implied: bigint; at: Ref }
+interface LastWrite {
+  vcpu: number;
+  implied: bigint;
+  at: Ref;
+}
 
 export default defineRule({
   meta: {
-    code: 'HVT012', name: 'last-writer-wins', defaultSeverity: 'warning', summary: 'vCPUs of one arm64 VM write TIMER_CNT values implying different offsets; only the last write survives.',
+    code: 'HVT012',
+    name: 'last-writer-wins',
+    defaultSeverity: 'warning',
+    summary: 'vCPUs of one arm64 VM write TIMER_CNT values implying different offsets; only the last write survives.',
     messages: {
-      countersMoveBack: "vcpu{vcpu}'s TIMER_CNT write implies offset {offset}, vcpu{previousVcpu}'s implied {previousOffset}: they differ by {ticks}. The offset of {instance} is VM-wide, so this last write replaces vcpu{previousVcpu}'s and every vCPU's counter moves back by that much",
-      countersMoveForward: "vcpu{vcpu}'s TIMER_CNT write implies offset {offset}, vcpu{previousVcpu}'s implied {previousOffset}: they differ by {ticks}. The offset of {instance} is VM-wide, so this last write replaces vcpu{previousVcpu}'s and every vCPU's counter moves forward by that much",
+      countersMoveBack:
+        "vcpu{vcpu}'s TIMER_CNT write implies offset {offset}, vcpu{previousVcpu}'s implied {previousOffset}: they differ by {ticks}. The offset of {instance} is VM-wide, so this last write replaces vcpu{previousVcpu}'s and every vCPU's counter moves back by that much",
+      countersMoveForward:
+        "vcpu{vcpu}'s TIMER_CNT write implies offset {offset}, vcpu{previousVcpu}'s implied {previousOffset}: they differ by {ticks}. The offset of {instance} is VM-wide, so this last write replaces vcpu{previousVcpu}'s and every vCPU's counter moves forward by that much",
     },
   },
   on: {
@@ -28,11 +37,20 @@ export default defineRule({
       if (abs(spread) <= ticksIn(ctx.state.tolerance, hz)) return;
       ctx.report({
         messageId: spread > 0n ? 'countersMoveBack' : 'countersMoveForward',
-        data: { vcpu: e.vcpu, offset: e.impliedOffset, previousVcpu: prev.vcpu, previousOffset: prev.implied, ticks: ticks(spread, hz), instance: instanceName(e.inst) },
+        data: {
+          vcpu: e.vcpu,
+          offset: e.impliedOffset,
+          previousVcpu: prev.vcpu,
+          previousOffset: prev.implied,
+          ticks: ticks(spread, hz),
+          instance: instanceName(e.inst),
+        },
         related: [{ at: prev.at, message: `vcpu${prev.vcpu}'s write, now overridden (offset ${prev.implied})` }],
       });
     },
     // A restore ends when the instance runs.
-    run: (e, ctx) => { ctx.store(() => new Map<string, LastWrite>()).delete(e.inst); },
+    run: (e, ctx) => {
+      ctx.store(() => new Map<string, LastWrite>()).delete(e.inst);
+    },
   },
 });

@@ -12,9 +12,15 @@ test('fires on a counter write after KVM_ARM_SET_COUNTER_OFFSET', () => {
     '10.000020000 h/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=KVM_REG_ARM_TIMER_CNT value=5', // would be 250000500 - 5
   ]);
   assert.deepEqual(codesAt(d), ['HVT013@6']);
-  assert.equal(d[0].message, 'KVM ignores this KVM_REG_ARM_TIMER_CNT write (it returns 0 and does nothing) because KVM_ARM_SET_COUNTER_OFFSET was used on this instance: the virtual offset stays 250000000 instead of becoming 250000495');
+  assert.equal(
+    d[0].message,
+    'KVM ignores this KVM_REG_ARM_TIMER_CNT write (it returns 0 and does nothing) because KVM_ARM_SET_COUNTER_OFFSET was used on this instance: the virtual offset stays 250000000 instead of becoming 250000495',
+  );
   assert.deepEqual(d[0].tags, ['unnecessary']);
-  assert.deepEqual(d[0].related.map((r) => r.range.start.line + 1), [5]);
+  assert.deepEqual(
+    d[0].related.map((r) => r.range.start.line + 1),
+    [5],
+  );
 });
 
 test('does not fire without KVM_ARM_SET_COUNTER_OFFSET', () => {

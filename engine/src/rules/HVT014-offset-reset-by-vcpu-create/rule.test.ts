@@ -15,8 +15,14 @@ test('fires when a vCPU created after a counter restore resets the offset', () =
   ]);
   assert.deepEqual(codesAt(d), ['HVT011@14', 'HVT014@15', 'HVT001@16', 'HVT010@16']);
   const [f] = only(d, 'HVT014');
-  assert.equal(f.message, 'creating vcpu1 resets the VM-wide virtual offset of vm1 on dst to the host counter, undoing the counter restore: the guest\'s CNTVCT restarts near 0 on every vCPU (create all vCPUs before restoring, or restore with KVM_ARM_SET_COUNTER_OFFSET)');
-  assert.deepEqual(f.related.map((r) => r.range.start.line + 1), [14]);
+  assert.equal(
+    f.message,
+    "creating vcpu1 resets the VM-wide virtual offset of vm1 on dst to the host counter, undoing the counter restore: the guest's CNTVCT restarts near 0 on every vCPU (create all vCPUs before restoring, or restore with KVM_ARM_SET_COUNTER_OFFSET)",
+  );
+  assert.deepEqual(
+    f.related.map((r) => r.range.start.line + 1),
+    [14],
+  );
 });
 
 test('does not fire when every vCPU is created before the restore', () => {

@@ -5,9 +5,13 @@ import { instanceName } from '../describe';
 
 export default defineRule({
   meta: {
-    code: 'HVT014', name: 'offset-reset-by-vcpu-create', defaultSeverity: 'warning', summary: 'KVM_CREATE_VCPU after a counter restore re-zeroes the guest\'s virtual counter for every vCPU.',
+    code: 'HVT014',
+    name: 'offset-reset-by-vcpu-create',
+    defaultSeverity: 'warning',
+    summary: "KVM_CREATE_VCPU after a counter restore re-zeroes the guest's virtual counter for every vCPU.",
     messages: {
-      undoesRestore: "creating vcpu{vcpu} resets the VM-wide virtual offset of {instance} to the host counter, undoing the counter restore: the guest's CNTVCT restarts near 0 on every vCPU (create all vCPUs before restoring, or restore with KVM_ARM_SET_COUNTER_OFFSET)",
+      undoesRestore:
+        "creating vcpu{vcpu} resets the VM-wide virtual offset of {instance} to the host counter, undoing the counter restore: the guest's CNTVCT restarts near 0 on every vCPU (create all vCPUs before restoring, or restore with KVM_ARM_SET_COUNTER_OFFSET)",
     },
   },
   on: {

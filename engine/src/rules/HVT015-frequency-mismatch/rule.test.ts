@@ -19,16 +19,30 @@ const ARM = (bFreq: string): string[] => [
 
 test('arm64: fires when the guest moves from a 100 MHz to a 1 GHz counter (no scaling)', () => {
   // Off1 = 1000000000 - 0.6 s × 100 MHz - (2000000000 - 20600000000) = 19540000000
-  const trace = [...ARM('1GHz'), '20.600000000 b/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=19540000000', '20.600000000 b/vm1/vcpu0 ioctl KVM_RUN'];
+  const trace = [
+    ...ARM('1GHz'),
+    '20.600000000 b/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=19540000000',
+    '20.600000000 b/vm1/vcpu0 ioctl KVM_RUN',
+  ];
   const d = check(trace);
   assert.deepEqual(codesAt(d), ['HVT015@11']);
-  assert.equal(d[0].message, 'the guest knows a 100 MHz counter but resumes on vm1 on b where it runs at 1 GHz (arm64 KVM cannot scale the counter): guest time now runs at 10x the real rate');
+  assert.equal(
+    d[0].message,
+    'the guest knows a 100 MHz counter but resumes on vm1 on b where it runs at 1 GHz (arm64 KVM cannot scale the counter): guest time now runs at 10x the real rate',
+  );
   // At the resume the counter is exact: 20600000000 - 19540000000 = 1060000000 = 1000000000 + 0.6 s × 100 MHz
-  assert.equal(replayJson(new Analysis(trace.join('\n')).stateAfter(10)).vms.vm1.vcpus['0'].guest_counter, '1060000000');
+  assert.equal(
+    replayJson(new Analysis(trace.join('\n')).stateAfter(10)).vms.vm1.vcpus['0'].guest_counter,
+    '1060000000',
+  );
 });
 
 test('arm64: does not fire between hosts of the same frequency', () => {
-  const d = check([...ARM('100MHz'), '20.600000000 b/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=1000000000', '20.600000000 b/vm1/vcpu0 ioctl KVM_RUN']);
+  const d = check([
+    ...ARM('100MHz'),
+    '20.600000000 b/vm1 ioctl KVM_ARM_SET_COUNTER_OFFSET counter_offset=1000000000',
+    '20.600000000 b/vm1/vcpu0 ioctl KVM_RUN',
+  ]);
   assert.deepEqual(codesAt(d), []);
 });
 
@@ -52,16 +66,28 @@ const X86 = (dst: string, restore: string[]): string[] => [
 test('x86: fires beyond 250 ppm without KVM_SET_TSC_KHZ', () => {
   const d = check(X86('@host d arch=x86_64 freq=2.5GHz', []));
   assert.deepEqual(codesAt(d), ['HVT011@10', 'HVT015@12']);
-  assert.equal(d[1].message, 'the guest knows a 2 GHz counter but resumes on vm1 on d where it runs at 2.5 GHz (no KVM_SET_TSC_KHZ restored the guest\'s frequency): guest time now runs at 1.25x the real rate');
+  assert.equal(
+    d[1].message,
+    "the guest knows a 2 GHz counter but resumes on vm1 on d where it runs at 2.5 GHz (no KVM_SET_TSC_KHZ restored the guest's frequency): guest time now runs at 1.25x the real rate",
+  );
 });
 
 test('x86: does not fire within 250 ppm, or when KVM_SET_TSC_KHZ scales the TSC', () => {
   assert.deepEqual(codesAt(check(X86('@host d arch=x86_64 freq=2.0004GHz', []))), ['HVT011@10']);
-  assert.deepEqual(codesAt(check(X86('@host d arch=x86_64 freq=2.5GHz', ['20.550000000 d/vm1/vcpu0 ioctl KVM_SET_TSC_KHZ value=2000000']))), ['HVT011@11']);
+  assert.deepEqual(
+    codesAt(
+      check(X86('@host d arch=x86_64 freq=2.5GHz', ['20.550000000 d/vm1/vcpu0 ioctl KVM_SET_TSC_KHZ value=2000000'])),
+    ),
+    ['HVT011@11'],
+  );
 });
 
 test('x86: fires when the destination cannot scale (tsc_scaling=0 rejects the frequency)', () => {
-  const d = check(X86('@host d arch=x86_64 freq=2.5GHz tsc_scaling=0', ['20.550000000 d/vm1/vcpu0 ioctl KVM_SET_TSC_KHZ value=2000000']));
+  const d = check(
+    X86('@host d arch=x86_64 freq=2.5GHz tsc_scaling=0', [
+      '20.550000000 d/vm1/vcpu0 ioctl KVM_SET_TSC_KHZ value=2000000',
+    ]),
+  );
   assert.deepEqual(codesAt(d), ['HVT093@10', 'HVT011@11', 'HVT015@13']);
   assert.match(d[2].message, /host d cannot scale the TSC \(tsc_scaling=0\)/);
 });

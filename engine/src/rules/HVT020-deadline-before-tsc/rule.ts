@@ -10,12 +10,23 @@ import { parseInstanceKey } from '../../../../protocol/instanceKey';
 import { ticks, vcpuName } from '../describe';
 import { inRestore } from '../restoreWindow';
 
-interface Pending { at: Ref; value: bigint }
+interface Pending {
+  at: Ref;
+  value: bigint;
+}
 /** Deadlines written during a restore, and the one whose IA32_TSC is being written now. */
-interface Store { pending: Map<string, Pending>; awaiting?: { key: string; inst: string; vcpu: number; p: Pending; tsc: Ref; tscValue: bigint } }
+interface Store {
+  pending: Map<string, Pending>;
+  awaiting?: { key: string; inst: string; vcpu: number; p: Pending; tsc: Ref; tscValue: bigint };
+}
 
 /** How far the deadline moved, when the timer model knows (docs/reference/kvm-timers.md#28-changing-the-tsc-offset-while-a-deadline-is-armed-inference). */
-interface Lateness { size: string; direction: 'late' | 'early'; firesAt: string; reachedAt: string }
+interface Lateness {
+  size: string;
+  direction: 'late' | 'early';
+  firesAt: string;
+  reachedAt: string;
+}
 
 function report(ctx: RuleContext, a: NonNullable<Store['awaiting']>, lateness?: Lateness): void {
   const sameStatement = a.p.at.line === a.tsc.line;
@@ -29,12 +40,19 @@ function report(ctx: RuleContext, a: NonNullable<Store['awaiting']>, lateness?: 
 
 export default defineRule({
   meta: {
-    code: 'HVT020', name: 'deadline-before-tsc', defaultSeverity: 'warning', summary: 'An x86 restore writes IA32_TSC_DEADLINE before IA32_TSC: KVM compares the deadline with the old TSC.',
+    code: 'HVT020',
+    name: 'deadline-before-tsc',
+    defaultSeverity: 'warning',
+    summary: 'An x86 restore writes IA32_TSC_DEADLINE before IA32_TSC: KVM compares the deadline with the old TSC.',
     messages: {
-      deadlineFirst: "this restore writes IA32_TSC_DEADLINE={deadline} on {vcpu} before IA32_TSC: KVM compares the deadline with the TSC that is not restored yet, so the guest's timer fires at the wrong time or is lost. Write IA32_TSC first",
-      deadlineFirstInOneStatement: "this restore writes IA32_TSC_DEADLINE={deadline} on {vcpu} before IA32_TSC (KVM_SET_MSRS applies them left to right): KVM compares the deadline with the TSC that is not restored yet, so the guest's timer fires at the wrong time or is lost. Write IA32_TSC first",
-      deadlineFirstFires: "this restore writes IA32_TSC_DEADLINE={deadline} on {vcpu} before IA32_TSC: KVM compares the deadline with the TSC that is not restored yet, so the guest's timer fires at the wrong time or is lost: it now fires {size} {direction}, at {firesAt} s instead of {reachedAt} s. Write IA32_TSC first",
-      deadlineFirstInOneStatementFires: "this restore writes IA32_TSC_DEADLINE={deadline} on {vcpu} before IA32_TSC (KVM_SET_MSRS applies them left to right): KVM compares the deadline with the TSC that is not restored yet, so the guest's timer fires at the wrong time or is lost: it now fires {size} {direction}, at {firesAt} s instead of {reachedAt} s. Write IA32_TSC first",
+      deadlineFirst:
+        "this restore writes IA32_TSC_DEADLINE={deadline} on {vcpu} before IA32_TSC: KVM compares the deadline with the TSC that is not restored yet, so the guest's timer fires at the wrong time or is lost. Write IA32_TSC first",
+      deadlineFirstInOneStatement:
+        "this restore writes IA32_TSC_DEADLINE={deadline} on {vcpu} before IA32_TSC (KVM_SET_MSRS applies them left to right): KVM compares the deadline with the TSC that is not restored yet, so the guest's timer fires at the wrong time or is lost. Write IA32_TSC first",
+      deadlineFirstFires:
+        "this restore writes IA32_TSC_DEADLINE={deadline} on {vcpu} before IA32_TSC: KVM compares the deadline with the TSC that is not restored yet, so the guest's timer fires at the wrong time or is lost: it now fires {size} {direction}, at {firesAt} s instead of {reachedAt} s. Write IA32_TSC first",
+      deadlineFirstInOneStatementFires:
+        "this restore writes IA32_TSC_DEADLINE={deadline} on {vcpu} before IA32_TSC (KVM_SET_MSRS applies them left to right): KVM compares the deadline with the TSC that is not restored yet, so the guest's timer fires at the wrong time or is lost: it now fires {size} {direction}, at {firesAt} s instead of {reachedAt} s. Write IA32_TSC first",
     },
   },
   on: {
@@ -62,15 +80,28 @@ export default defineRule({
       const { host, vm } = parseInstanceKey(e.inst);
       const drift = lapicDeadlineDrift(ctx.state, host, vm, e.vcpu);
       const lateNs = drift ? drift.firesAt - drift.reachedAt : 0n;
-      report(ctx, a, !drift || lateNs === 0n ? undefined : {
-        size: ticks(ticksIn(lateNs < 0n ? -lateNs : lateNs, drift.hz), drift.hz), direction: lateNs > 0n ? 'late' : 'early',
-        firesAt: formatTime(drift.firesAt), reachedAt: formatTime(drift.reachedAt),
-      });
+      report(
+        ctx,
+        a,
+        !drift || lateNs === 0n
+          ? undefined
+          : {
+              size: ticks(ticksIn(lateNs < 0n ? -lateNs : lateNs, drift.hz), drift.hz),
+              direction: lateNs > 0n ? 'late' : 'early',
+              firesAt: formatTime(drift.firesAt),
+              reachedAt: formatTime(drift.reachedAt),
+            },
+      );
     },
     statement: (_e, ctx) => {
       const store = ctx.store<Store>(() => ({ pending: new Map() }));
-      if (store.awaiting) { report(ctx, store.awaiting); store.awaiting = undefined; }
+      if (store.awaiting) {
+        report(ctx, store.awaiting);
+        store.awaiting = undefined;
+      }
     },
-    run: (e, ctx) => { ctx.store<Store>(() => ({ pending: new Map() })).pending.delete(`${e.inst}|${e.vcpu}`); },
+    run: (e, ctx) => {
+      ctx.store<Store>(() => ({ pending: new Map() })).pending.delete(`${e.inst}|${e.vcpu}`);
+    },
   },
 });

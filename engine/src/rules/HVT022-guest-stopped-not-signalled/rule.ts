@@ -6,9 +6,13 @@ import { vcpuName } from '../describe';
 
 export default defineRule({
   meta: {
-    code: 'HVT022', name: 'guest-stopped-not-signalled', defaultSeverity: 'info', summary: 'x86: a resume after a stop longer than the tolerance without KVM_KVMCLOCK_CTRL before the first KVM_RUN.',
+    code: 'HVT022',
+    name: 'guest-stopped-not-signalled',
+    defaultSeverity: 'info',
+    summary: 'x86: a resume after a stop longer than the tolerance without KVM_KVMCLOCK_CTRL before the first KVM_RUN.',
     messages: {
-      notSignalled: '{vcpu} resumes after {downtime} stopped without KVM_KVMCLOCK_CTRL: the guest is not told it was stopped (PVCLOCK_GUEST_STOPPED), so its watchdogs count the downtime and report soft lockups',
+      notSignalled:
+        '{vcpu} resumes after {downtime} stopped without KVM_KVMCLOCK_CTRL: the guest is not told it was stopped (PVCLOCK_GUEST_STOPPED), so its watchdogs count the downtime and report soft lockups',
     },
   },
   on: {

@@ -14,8 +14,14 @@ test('fires on a host write of 0 that KVM matches and ignores', () => {
   const d = check([...FRESH(), '11.000000000 s/vm1/vcpu1 ioctl KVM_SET_MSRS IA32_TSC=0']);
   assert.deepEqual(codesAt(d), ['HVT023@6']);
   // offset -2e10 = 2^64 - 20000000000; the guest reads 2e9·11 - 2e10 = 2000000000
-  assert.equal(d[0].message, 'KVM matched this IA32_TSC=0 write on vcpu1 of vm1 on s (a write of 0 always synchronizes with the current generation): it keeps generation 1\'s offset 18446744053709551616, so the guest reads 2000000000, not 0');
-  assert.deepEqual(d[0].related.map((r) => r.range.start.line + 1), [4]);
+  assert.equal(
+    d[0].message,
+    "KVM matched this IA32_TSC=0 write on vcpu1 of vm1 on s (a write of 0 always synchronizes with the current generation): it keeps generation 1's offset 18446744053709551616, so the guest reads 2000000000, not 0",
+  );
+  assert.deepEqual(
+    d[0].related.map((r) => r.range.start.line + 1),
+    [4],
+  );
 });
 
 test('fires on a write within one second of the previous one once userspace has set a TSC', () => {
@@ -26,7 +32,10 @@ test('fires on a write within one second of the previous one once userspace has 
     '12.100000000 s/vm1/vcpu1 ioctl KVM_SET_MSRS IA32_TSC=5000000000',
   ]);
   assert.deepEqual(codesAt(d), ['HVT023@7']);
-  assert.match(only(d, 'HVT023')[0].message, /\(it is within one second of 5200000000, the TSC expected from the previous write\): it keeps generation 2's offset 18446744054709551616, so the guest reads 5200000000, not 5000000000$/);
+  assert.match(
+    only(d, 'HVT023')[0].message,
+    /\(it is within one second of 5200000000, the TSC expected from the previous write\): it keeps generation 2's offset 18446744054709551616, so the guest reads 5200000000, not 5000000000$/,
+  );
 });
 
 test('kernel= switches the matching window: before 6.7 it applies to the first userspace write too', () => {

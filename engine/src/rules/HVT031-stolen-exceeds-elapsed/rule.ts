@@ -6,9 +6,13 @@ import { vcpuName } from '../describe';
 
 export default defineRule({
   meta: {
-    code: 'HVT031', name: 'stolen-exceeds-elapsed', defaultSeverity: 'error', summary: 'Stolen time grew by more than the reference time that passed between two readings.',
+    code: 'HVT031',
+    name: 'stolen-exceeds-elapsed',
+    defaultSeverity: 'error',
+    summary: 'Stolen time grew by more than the reference time that passed between two readings.',
     messages: {
-      exceedsElapsed: "stolen time of {vcpu} grew by {grew} since the reading {elapsed} earlier: more than the time that passed (by {excess}), so the guest's elapsed - stolen goes negative",
+      exceedsElapsed:
+        "stolen time of {vcpu} grew by {grew} since the reading {elapsed} earlier: more than the time that passed (by {excess}), so the guest's elapsed - stolen goes negative",
     },
   },
   on: {
@@ -20,7 +24,12 @@ export default defineRule({
       if (grew <= elapsed) return;
       ctx.report({
         messageId: 'exceedsElapsed',
-        data: { vcpu: vcpuName(e.inst, e.vcpu), grew: formatDuration(grew), elapsed: formatDuration(elapsed), excess: formatDuration(grew - elapsed) },
+        data: {
+          vcpu: vcpuName(e.inst, e.vcpu),
+          grew: formatDuration(grew),
+          elapsed: formatDuration(elapsed),
+          excess: formatDuration(grew - elapsed),
+        },
         related: [{ at: p.at, message: `stolen time was ${p.value} ns here` }],
       });
     },

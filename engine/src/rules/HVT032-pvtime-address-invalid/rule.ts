@@ -7,12 +7,19 @@ import { vcpuName } from '../describe';
 
 export default defineRule({
   meta: {
-    code: 'HVT032', name: 'pvtime-address-invalid', defaultSeverity: 'error', summary: 'A PV-time address not 64-byte aligned, set twice, or overlapping another vCPU\'s structure.',
+    code: 'HVT032',
+    name: 'pvtime-address-invalid',
+    defaultSeverity: 'error',
+    summary: "A PV-time address not 64-byte aligned, set twice, or overlapping another vCPU's structure.",
     messages: {
-      misaligned: 'the stolen-time address {address} of {vcpu} is not 64-byte aligned: KVM answers -EINVAL, but the trace shows it accepted',
-      alreadySet: '{vcpu} already has a PV-time address: a second KVM_ARM_VCPU_PVTIME_IPA gets -EEXIST, but the trace shows it accepted ({address})',
-      reservedBits: 'MSR_KVM_STEAL_TIME={address} on {vcpu} has reserved bits 1–5 set: KVM raises #GP / rejects it, but the trace shows it accepted',
-      overlaps: "the 64-byte stolen-time structure of {vcpu} at {address} overlaps vcpu{otherVcpu}'s at {otherAddress}: KVM writes both vCPUs' stolen time into the same bytes",
+      misaligned:
+        'the stolen-time address {address} of {vcpu} is not 64-byte aligned: KVM answers -EINVAL, but the trace shows it accepted',
+      alreadySet:
+        '{vcpu} already has a PV-time address: a second KVM_ARM_VCPU_PVTIME_IPA gets -EEXIST, but the trace shows it accepted ({address})',
+      reservedBits:
+        'MSR_KVM_STEAL_TIME={address} on {vcpu} has reserved bits 1–5 set: KVM raises #GP / rejects it, but the trace shows it accepted',
+      overlaps:
+        "the 64-byte stolen-time structure of {vcpu} at {address} overlaps vcpu{otherVcpu}'s at {otherAddress}: KVM writes both vCPUs' stolen time into the same bytes",
     },
   },
   on: {
@@ -33,8 +40,15 @@ export default defineRule({
       if (e.overlaps) {
         ctx.report({
           messageId: 'overlaps',
-          data: { vcpu: who, address: hex(e.address), otherVcpu: e.overlaps.vcpu, otherAddress: hex(e.overlaps.address) },
-          related: e.overlaps.at ? [{ at: e.overlaps.at, message: `vcpu${e.overlaps.vcpu}'s address was set here` }] : [],
+          data: {
+            vcpu: who,
+            address: hex(e.address),
+            otherVcpu: e.overlaps.vcpu,
+            otherAddress: hex(e.overlaps.address),
+          },
+          related: e.overlaps.at
+            ? [{ at: e.overlaps.at, message: `vcpu${e.overlaps.vcpu}'s address was set here` }]
+            : [],
         });
       }
     },

@@ -4,9 +4,13 @@ import { vcpuName } from '../describe';
 
 export default defineRule({
   meta: {
-    code: 'HVT034', name: 'pvtime-discovery', defaultSeverity: 'info', summary: 'PV_TIME_ST called without SMCCC_ARCH_FEATURES / PV_TIME_FEATURES discovery first.',
+    code: 'HVT034',
+    name: 'pvtime-discovery',
+    defaultSeverity: 'info',
+    summary: 'PV_TIME_ST called without SMCCC_ARCH_FEATURES / PV_TIME_FEATURES discovery first.',
     messages: {
-      noDiscovery: 'the guest calls PV_TIME_ST on {vcpu} without discovering PV time first: it should ask SMCCC_ARCH_FEATURES(PV_TIME_FEATURES) and PV_TIME_FEATURES(PV_TIME_ST), which tell it whether the hypervisor offers stolen time on this vCPU',
+      noDiscovery:
+        'the guest calls PV_TIME_ST on {vcpu} without discovering PV time first: it should ask SMCCC_ARCH_FEATURES(PV_TIME_FEATURES) and PV_TIME_FEATURES(PV_TIME_ST), which tell it whether the hypervisor offers stolen time on this vCPU',
     },
   },
   on: {

@@ -6,9 +6,13 @@ import { vcpuName } from '../describe';
 
 export default defineRule({
   meta: {
-    code: 'HVT035', name: 'stolen-undercount', defaultSeverity: 'warning', summary: 'Stolen time grew by less than the vCPU\'s sched wait delays over an interval.',
+    code: 'HVT035',
+    name: 'stolen-undercount',
+    defaultSeverity: 'warning',
+    summary: "Stolen time grew by less than the vCPU's sched wait delays over an interval.",
     messages: {
-      undercount: 'stolen time of {vcpu} grew by {grew} since the earlier reading, but its thread waited {waited} runnable (sched wait) that KVM should have added: {missing} of stolen time is missing',
+      undercount:
+        'stolen time of {vcpu} grew by {grew} since the earlier reading, but its thread waited {waited} runnable (sched wait) that KVM should have added: {missing} of stolen time is missing',
     },
   },
   on: {
@@ -21,7 +25,12 @@ export default defineRule({
       if (missing <= ctx.state.tolerance) return;
       ctx.report({
         messageId: 'undercount',
-        data: { vcpu: vcpuName(e.inst, e.vcpu), grew: formatDuration(reported), waited: formatDuration(waited), missing: formatDuration(missing) },
+        data: {
+          vcpu: vcpuName(e.inst, e.vcpu),
+          grew: formatDuration(reported),
+          waited: formatDuration(waited),
+          missing: formatDuration(missing),
+        },
         related: [{ at: p.at, message: `stolen time was ${p.value} ns here` }],
       });
     },

@@ -6,9 +6,13 @@ import { vcpuName } from '../describe';
 
 export default defineRule({
   meta: {
-    code: 'HVT036', name: 'steal-torn-read', defaultSeverity: 'warning', summary: 'x86: the guest read steal with an odd version (a torn read).',
+    code: 'HVT036',
+    name: 'steal-torn-read',
+    defaultSeverity: 'warning',
+    summary: 'x86: the guest read steal with an odd version (a torn read).',
     messages: {
-      oddVersion: 'the guest on {vcpu} read steal with version {version}, which is odd: KVM was updating the structure, so the value may be torn. The guest must re-read until version is even and unchanged',
+      oddVersion:
+        'the guest on {vcpu} read steal with version {version}, which is odd: KVM was updating the structure, so the value may be torn. The guest must re-read until version is even and unchanged',
     },
   },
   on: {

@@ -10,13 +10,19 @@ import { at, compareName, timerOf } from '../timerWords';
 
 export default defineRule({
   meta: {
-    code: 'HVT040', name: 'timer-early', defaultSeverity: 'error',
-    summary: 'A timer interrupt is delivered while the guest counter is still below the compare value by more than the tolerance.',
+    code: 'HVT040',
+    name: 'timer-early',
+    defaultSeverity: 'error',
+    summary:
+      'A timer interrupt is delivered while the guest counter is still below the compare value by more than the tolerance.',
     messages: {
-      early: '{timer} is delivered {early} early: the guest counter is {counter} but {cmpName} is {cmp} (tolerance {tolerance}); KVM fires only once the counter has reached it, so the offset KVM used differs from the model\'s',
-      earlyTsc: '{timer} is delivered {early} early: the guest TSC is {counter} but its deadline is {cmp} (tolerance {tolerance}); {cause}',
+      early:
+        "{timer} is delivered {early} early: the guest counter is {counter} but {cmpName} is {cmp} (tolerance {tolerance}); KVM fires only once the counter has reached it, so the offset KVM used differs from the model's",
+      earlyTsc:
+        '{timer} is delivered {early} early: the guest TSC is {counter} but its deadline is {cmp} (tolerance {tolerance}); {cause}',
       earlyTime: '{timer} is delivered {early} before its expiry at {target} (tolerance {tolerance})',
-      earlyWait: 'kvm_wait_lapic_expire shows {timer} {early} early (delta {delta} cycles{context}): the guest is entered with the timer interrupt before its TSC reaches the deadline (tolerance {tolerance})',
+      earlyWait:
+        'kvm_wait_lapic_expire shows {timer} {early} early (delta {delta} cycles{context}): the guest is entered with the timer interrupt before its TSC reaches the deadline (tolerance {tolerance})',
     },
   },
   on: {
@@ -27,19 +33,36 @@ export default defineRule({
       const offsetBy = e.timer === 'vtimer' ? v?.voffsetBy : e.timer === 'ptimer' ? v?.poffsetBy : v?.tscOffsetBy;
       const related = [
         ...(e.armedAt ? [{ at: e.armedAt, message: 'the timer was armed here' }] : []),
-        ...(offsetBy && offsetBy.line !== e.armedAt?.line ? [{ at: offsetBy, message: 'the offset the model compares it with was set here' }] : []),
+        ...(offsetBy && offsetBy.line !== e.armedAt?.line
+          ? [{ at: offsetBy, message: 'the offset the model compares it with was set here' }]
+          : []),
       ];
       if (e.byTime) {
-        ctx.report({ messageId: 'earlyTime', data: { timer, early: formatDuration(e.early.ns), target: at(e.cmp), tolerance: formatDuration(e.early.tolNs) }, related });
+        ctx.report({
+          messageId: 'earlyTime',
+          data: {
+            timer,
+            early: formatDuration(e.early.ns),
+            target: at(e.cmp),
+            tolerance: formatDuration(e.early.tolNs),
+          },
+          related,
+        });
         return;
       }
       ctx.report({
         messageId: e.timer === 'lapic' ? 'earlyTsc' : 'early',
         data: {
-          timer, early: ticks(e.early.ticks, e.hz), counter: e.counter ?? 0n, cmpName: compareName(e.timer, false), cmp: e.cmp, tolerance: ticks(e.early.tolTicks, e.hz),
-          cause: e.afterExit === 'PREEMPTION_TIMER'
-            ? 'it follows a PREEMPTION_TIMER exit: the VMX preemption timer expired early (a spurious exit, as on the SKX/CLX/ICX erratum)'
-            : 'the host timer fired early, or the TSC offset changed after the deadline was armed',
+          timer,
+          early: ticks(e.early.ticks, e.hz),
+          counter: e.counter ?? 0n,
+          cmpName: compareName(e.timer, false),
+          cmp: e.cmp,
+          tolerance: ticks(e.early.tolTicks, e.hz),
+          cause:
+            e.afterExit === 'PREEMPTION_TIMER'
+              ? 'it follows a PREEMPTION_TIMER exit: the VMX preemption timer expired early (a spurious exit, as on the SKX/CLX/ICX erratum)'
+              : 'the host timer fired early, or the TSC offset changed after the deadline was armed',
         },
         related,
       });
@@ -49,7 +72,9 @@ export default defineRule({
       ctx.report({
         messageId: 'earlyWait',
         data: {
-          timer: timerOf('lapic', vcpuName(e.inst, e.vcpu)), early: ticks(-e.delta, e.hz), delta: e.delta,
+          timer: timerOf('lapic', vcpuName(e.inst, e.vcpu)),
+          early: ticks(-e.delta, e.hz),
+          delta: e.delta,
           context: e.earlyContext === 'PREEMPTION_TIMER' ? ', after a PREEMPTION_TIMER exit' : '',
           tolerance: ticks(e.earlyTolCycles, e.hz),
         },

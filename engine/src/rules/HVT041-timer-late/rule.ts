@@ -11,11 +11,14 @@ import { amount, at, compareName, timerOf } from '../timerWords';
 
 export default defineRule({
   meta: {
-    code: 'HVT041', name: 'timer-late', defaultSeverity: 'warning',
-    summary: 'The first delivery after a timer\'s deadline comes later than the tolerance (run-queue waits excluded).',
+    code: 'HVT041',
+    name: 'timer-late',
+    defaultSeverity: 'warning',
+    summary: "The first delivery after a timer's deadline comes later than the tolerance (run-queue waits excluded).",
     messages: {
       late: '{timer} is delivered {late} late: {deadline}{resumed}{waits} (tolerance {tolerance}{blocked})',
-      lateWait: 'kvm_wait_lapic_expire shows {timer} {late} late (delta {delta} cycles){waits} (tolerance {tolerance}{blocked})',
+      lateWait:
+        'kvm_wait_lapic_expire shows {timer} {late} late (delta {delta} cycles){waits} (tolerance {tolerance}{blocked})',
     },
   },
   on: {
@@ -27,11 +30,18 @@ export default defineRule({
       ctx.report({
         messageId: 'late',
         data: {
-          timer: timerOf(e.timer, vcpuName(e.inst, e.vcpu)), late: amount(lateNs, e.hz, byTime),
-          deadline: byTime ? `it expired at ${at(l.deadline)}` : `its ${compareName(e.timer, false)} ${e.cmp} was reached at ${at(l.deadline)}`,
+          timer: timerOf(e.timer, vcpuName(e.inst, e.vcpu)),
+          late: amount(lateNs, e.hz, byTime),
+          deadline: byTime
+            ? `it expired at ${at(l.deadline)}`
+            : `its ${compareName(e.timer, false)} ${e.cmp} was reached at ${at(l.deadline)}`,
           resumed: l.resumed ? `, and the vCPU only ran again at ${at(l.from)}` : '',
-          waits: l.waitNs > 0n ? `, not counting ${formatDuration(l.waitNs)} the vCPU waited on the host run queue (${formatDuration(l.ns)} in all)` : '',
-          tolerance: formatDuration(l.tolNs), blocked: l.blocked ? ', the vCPU was blocked in WFx/HLT' : '',
+          waits:
+            l.waitNs > 0n
+              ? `, not counting ${formatDuration(l.waitNs)} the vCPU waited on the host run queue (${formatDuration(l.ns)} in all)`
+              : '',
+          tolerance: formatDuration(l.tolNs),
+          blocked: l.blocked ? ', the vCPU was blocked in WFx/HLT' : '',
         },
         related: e.armedAt ? [{ at: e.armedAt, message: 'the timer was armed here' }] : [],
       });
@@ -41,9 +51,15 @@ export default defineRule({
       ctx.report({
         messageId: 'lateWait',
         data: {
-          timer: timerOf('lapic', vcpuName(e.inst, e.vcpu)), late: ticks(e.delta - e.waitCycles, e.hz), delta: e.delta,
-          waits: e.waitNs > 0n ? `, not counting ${formatDuration(e.waitNs)} (${e.waitCycles} cycles) the vCPU waited on the host run queue` : '',
-          tolerance: ticks(ticksIn(e.lateTolNs, e.hz), e.hz), blocked: e.blocked ? ', the vCPU was halted' : '',
+          timer: timerOf('lapic', vcpuName(e.inst, e.vcpu)),
+          late: ticks(e.delta - e.waitCycles, e.hz),
+          delta: e.delta,
+          waits:
+            e.waitNs > 0n
+              ? `, not counting ${formatDuration(e.waitNs)} (${e.waitCycles} cycles) the vCPU waited on the host run queue`
+              : '',
+          tolerance: ticks(ticksIn(e.lateTolNs, e.hz), e.hz),
+          blocked: e.blocked ? ', the vCPU was halted' : '',
         },
         related: e.armedAt ? [{ at: e.armedAt, message: 'the deadline was armed here' }] : [],
       });

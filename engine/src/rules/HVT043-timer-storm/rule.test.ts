@@ -6,7 +6,8 @@ import { ARM64_TIMER, X86_TIMER } from '../timerFixtures';
 
 // A CVAL restored far in the past (CNTVCT is 2500 at 10.0001 s), then one delivery at the load
 // and re-raised deliveries every `stepNs` (the emulated timer expiring again, kvm_hrtimer_expire).
-const PAST = [...ARM64_TIMER.slice(0, 4),
+const PAST = [
+  ...ARM64_TIMER.slice(0, 4),
   '10.000100000 h/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=KVM_REG_ARM_TIMER_CVAL value=1000', //  5
   '10.000100000 h/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=KVM_REG_ARM_TIMER_CTL value=1', //     6: armed here
   '10.000200000 h/vm1/vcpu0 ioctl KVM_RUN', //                                             7
@@ -32,8 +33,17 @@ test('fires once, on the 2000th delivery within 1 s with CVAL unchanged and pass
   const [f] = only(d, 'HVT043');
   assert.equal(f.severity, 'warning');
   // CNTVCT at 10.14013 s = 253503250 - 250000000 = 3503250; 3503250 - 1000 = 3502250 ticks past CVAL
-  assert.equal(f.message, 'the virtual timer (CNTV) of vcpu0 of vm1 on h has fired 2000 times within 139.93 ms with CVAL 1000 unchanged and already 3502250 ticks (140.09 ms at 25 MHz) in the past: an interrupt storm (the guest neither re-arms nor masks the timer, and KVM keeps re-raising the line)');
-  assert.deepEqual(f.related.map((r) => [r.range.start.line + 1, r.message]), [[6, 'the timer was armed here'], [4, 'the offset KVM compares it with was set here']]);
+  assert.equal(
+    f.message,
+    'the virtual timer (CNTV) of vcpu0 of vm1 on h has fired 2000 times within 139.93 ms with CVAL 1000 unchanged and already 3502250 ticks (140.09 ms at 25 MHz) in the past: an interrupt storm (the guest neither re-arms nor masks the timer, and KVM keeps re-raising the line)',
+  );
+  assert.deepEqual(
+    f.related.map((r) => [r.range.start.line + 1, r.message]),
+    [
+      [6, 'the timer was armed here'],
+      [4, 'the offset KVM compares it with was set here'],
+    ],
+  );
 });
 
 test('1999 deliveries, or 2000 spread over more than 1 s, are not a storm', () => {
@@ -45,15 +55,22 @@ test('1999 deliveries, or 2000 spread over more than 1 s, are not a storm', () =
 
 test('the guest re-arms between deliveries: not a storm', () => {
   // each handler writes a new CVAL in the past again (10 ticks later each time): re-armed
-  const rearm = (k: number, t: bigint): string[] => [`${formatTime(t + 1000n)} h/vm1/vcpu0 guest write CNTV_CVAL_EL0 = ${1000 + 10 * k}`];
+  const rearm = (k: number, t: bigint): string[] => [
+    `${formatTime(t + 1000n)} h/vm1/vcpu0 guest write CNTV_CVAL_EL0 = ${1000 + 10 * k}`,
+  ];
   assert.deepEqual(codesAt(check([...PAST, ...refires(2100, 70_000n, rearm)])), []);
 });
 
 test('a periodic LAPIC timer at its programmed rate (the 200 µs clamp: 5000/s) is not a storm', () => {
   // LVTT periodic 0x200ec, TDCR 0xb (÷1), TMICT 100: 100 ns, clamped to 200 µs (min_timer_period_us)
-  const lines = [...X86_TIMER.slice(0, 5), '1.001000000 h/vm1/vcpu0 guest write APIC_LVTT = 0x200ec',
-    '1.001000000 h/vm1/vcpu0 guest write APIC_TDCR = 0xb', '1.002000000 h/vm1/vcpu0 guest write APIC_TMICT = 100'];
-  for (let k = 1; k <= 2500; k++) lines.push(`${formatTime(1_002_000_000n + BigInt(k) * 200_000n)} h/vm1/vcpu0 kvm timer_irq lapic level=1`);
+  const lines = [
+    ...X86_TIMER.slice(0, 5),
+    '1.001000000 h/vm1/vcpu0 guest write APIC_LVTT = 0x200ec',
+    '1.001000000 h/vm1/vcpu0 guest write APIC_TDCR = 0xb',
+    '1.002000000 h/vm1/vcpu0 guest write APIC_TMICT = 100',
+  ];
+  for (let k = 1; k <= 2500; k++)
+    lines.push(`${formatTime(1_002_000_000n + BigInt(k) * 200_000n)} h/vm1/vcpu0 kvm timer_irq lapic level=1`);
   assert.deepEqual(codesAt(check(lines)), []);
 });
 

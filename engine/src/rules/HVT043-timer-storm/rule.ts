@@ -18,21 +18,33 @@ type Runs = Map<string, { times: bigint[]; reported: boolean }>;
 
 export default defineRule({
   meta: {
-    code: 'HVT043', name: 'timer-storm', defaultSeverity: 'warning',
-    summary: '2000 or more deliveries of one timer within 1 s while its compare value stays unchanged and already passed.',
+    code: 'HVT043',
+    name: 'timer-storm',
+    defaultSeverity: 'warning',
+    summary:
+      '2000 or more deliveries of one timer within 1 s while its compare value stays unchanged and already passed.',
     messages: {
-      storm: '{timer} has fired {count} times within {window} with {cmpName} {cmp} unchanged and already {passed} in the past: an interrupt storm (the guest neither re-arms nor masks the timer, and KVM keeps re-raising the line)',
+      storm:
+        '{timer} has fired {count} times within {window} with {cmpName} {cmp} unchanged and already {passed} in the past: an interrupt storm (the guest neither re-arms nor masks the timer, and KVM keeps re-raising the line)',
     },
   },
   on: {
-    timerArmed: (e, ctx) => { ctx.store<Runs>(() => new Map()).delete(`${e.inst}|${e.vcpu}|${e.timer}`); },
+    timerArmed: (e, ctx) => {
+      ctx.store<Runs>(() => new Map()).delete(`${e.inst}|${e.vcpu}|${e.timer}`);
+    },
     timerDelivery: (e, ctx) => {
       if (isNvTimer(e.timer) || e.cmp === undefined || e.byTime) return;
       const runs = ctx.store<Runs>(() => new Map());
       const key = `${e.inst}|${e.vcpu}|${e.timer}`;
-      if (e.early) { runs.delete(key); return; }
+      if (e.early) {
+        runs.delete(key);
+        return;
+      }
       let run = runs.get(key);
-      if (!e.refire || !run) { run = { times: [], reported: false }; runs.set(key, run); }
+      if (!e.refire || !run) {
+        run = { times: [], reported: false };
+        runs.set(key, run);
+      }
       run.times.push(e.time);
       let drop = 0;
       while (run.times[drop] < e.time - STORM_WINDOW_NS) drop++;
@@ -44,8 +56,12 @@ export default defineRule({
       ctx.report({
         messageId: 'storm',
         data: {
-          timer: timerOf(e.timer, vcpuName(e.inst, e.vcpu)), count: run.times.length, window: formatDuration(e.time - run.times[0]),
-          cmpName: compareName(e.timer, false), cmp: e.cmp, passed: ticks(sub64(e.counter ?? e.cmp, e.cmp), e.hz),
+          timer: timerOf(e.timer, vcpuName(e.inst, e.vcpu)),
+          count: run.times.length,
+          window: formatDuration(e.time - run.times[0]),
+          cmpName: compareName(e.timer, false),
+          cmp: e.cmp,
+          passed: ticks(sub64(e.counter ?? e.cmp, e.cmp), e.hz),
         },
         related: [
           ...(e.armedAt ? [{ at: e.armedAt, message: 'the timer was armed here' }] : []),

@@ -10,13 +10,18 @@ import { at, compareName, timerOf } from '../timerWords';
 
 export default defineRule({
   meta: {
-    code: 'HVT044', name: 'timer-shifted', defaultSeverity: 'warning',
-    summary: 'An armed timer\'s deadline moves by more than the tolerance from where the VM\'s policy says it should be.',
+    code: 'HVT044',
+    name: 'timer-shifted',
+    defaultSeverity: 'warning',
+    summary: "An armed timer's deadline moves by more than the tolerance from where the VM's policy says it should be.",
     messages: {
-      resume: 'at this resume point {timer} ({cmpName} {cmp}) fires {shift} {direction} than the VM\'s policy says: at {fireAt} instead of {expectedAt}{why}',
-      offsetChange: 'this offset change moves {timer} ({cmpName} {cmp}) {shift} {direction}: it now fires at {fireAt} instead of {expectedAt}',
+      resume:
+        "at this resume point {timer} ({cmpName} {cmp}) fires {shift} {direction} than the VM's policy says: at {fireAt} instead of {expectedAt}{why}",
+      offsetChange:
+        'this offset change moves {timer} ({cmpName} {cmp}) {shift} {direction}: it now fires at {fireAt} instead of {expectedAt}',
       kept: 'this TSC change leaves {timer} ({cmpName} {cmp}) where KVM converted it to host time when it was armed: it fires at {fireAt}, {shift} {direction} than the guest TSC reaches its deadline ({expectedAt})',
-      keptPassed: 'this TSC change leaves {timer} ({cmpName} {cmp}) where KVM converted it to host time when it was armed: it fires at {fireAt}, {shift} from now, although the guest TSC is already past its deadline',
+      keptPassed:
+        'this TSC change leaves {timer} ({cmpName} {cmp}) where KVM converted it to host time when it was armed: it fires at {fireAt}, {shift} from now, although the guest TSC is already past its deadline',
     },
   },
   on: {
@@ -25,19 +30,45 @@ export default defineRule({
       const later = e.shiftNs > 0n;
       const atOnce = !later && e.fireAt === ctx.state.time;
       const data = {
-        timer: timerOf(e.timer, vcpuName(e.inst, e.vcpu)), cmpName: compareName(e.timer, false), cmp: e.cmp, shift: ticks(e.shiftTicks, e.hz),
-        direction: later ? 'later' : 'earlier', fireAt: atOnce ? `${at(e.fireAt)} (at once)` : at(e.fireAt), expectedAt: at(e.expectedAt),
+        timer: timerOf(e.timer, vcpuName(e.inst, e.vcpu)),
+        cmpName: compareName(e.timer, false),
+        cmp: e.cmp,
+        shift: ticks(e.shiftTicks, e.hz),
+        direction: later ? 'later' : 'earlier',
+        fireAt: atOnce ? `${at(e.fireAt)} (at once)` : at(e.fireAt),
+        expectedAt: at(e.expectedAt),
         why: e.armedBeforeOffset
           ? ': KVM converted the deadline to host time when it was written, before the TSC it is compared with was restored'
-          : atOnce ? `: the counter KVM compares it with has already passed ${compareName(e.timer, false)}`
-            : later ? ': the guest counter is behind its time line by that much' : ': the guest counter is ahead of its time line by that much',
+          : atOnce
+            ? `: the counter KVM compares it with has already passed ${compareName(e.timer, false)}`
+            : later
+              ? ': the guest counter is behind its time line by that much'
+              : ': the guest counter is ahead of its time line by that much',
       };
       const related = [
-        ...(e.cause && e.cause.line !== ctx.line ? [{ at: e.cause, message: e.armedBeforeOffset ? 'the deadline was written here, before the TSC' : 'the offset in force was set here' }] : []),
-        ...(e.armedAt && e.armedAt.line !== e.cause?.line ? [{ at: e.armedAt, message: 'the timer was armed here' }] : []),
+        ...(e.cause && e.cause.line !== ctx.line
+          ? [
+              {
+                at: e.cause,
+                message: e.armedBeforeOffset
+                  ? 'the deadline was written here, before the TSC'
+                  : 'the offset in force was set here',
+              },
+            ]
+          : []),
+        ...(e.armedAt && e.armedAt.line !== e.cause?.line
+          ? [{ at: e.armedAt, message: 'the timer was armed here' }]
+          : []),
       ];
       const passed = e.expectedAt === ctx.state.time;
-      const messageId = e.reason === 'resume' ? 'resume' : e.timer === 'lapic' ? (passed && later ? 'keptPassed' : 'kept') : 'offsetChange';
+      const messageId =
+        e.reason === 'resume'
+          ? 'resume'
+          : e.timer === 'lapic'
+            ? passed && later
+              ? 'keptPassed'
+              : 'kept'
+            : 'offsetChange';
       ctx.report({ messageId, data, related });
     },
   },

@@ -9,11 +9,15 @@ test('an undeclared host is an error and its statement is not replayed', () => {
   assert.deepEqual(codesAt(d), ['HVT091@4']);
   assert.equal(d[0].severity, 'error');
   assert.deepEqual(d[0].range, { start: { line: 3, character: 13 }, end: { line: 3, character: 20 } });
-  assert.equal(d[0].message, 'host `nowhere` is not declared: add `@host nowhere arch=… freq=…` before its first use; this statement is not replayed');
+  assert.equal(
+    d[0].message,
+    'host `nowhere` is not declared: add `@host nowhere arch=… freq=…` before its first use; this statement is not replayed',
+  );
 });
 
 test('unknown ioctls, registers and arguments are info and do not stop the replay', () => {
-  const d = check([...HEADER,
+  const d = check([
+    ...HEADER,
     '10.000000000 h/vm1 ioctl KVM_CREATE_VCPU id=0',
     '10.000010000 h/vm1/vcpu0 ioctl KVM_FROBNICATE x=1', //                                            5
     '10.000020000 h/vm1/vcpu0 ioctl KVM_SET_ONE_REG id=0x603000000013DFFF value=1', //                 6: unknown id, no effect

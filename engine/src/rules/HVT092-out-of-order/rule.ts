@@ -4,9 +4,13 @@ import { defineRule } from '../rule';
 
 export default defineRule({
   meta: {
-    code: 'HVT092', name: 'out-of-order', defaultSeverity: 'warning', summary: 'A statement\'s time is earlier than the previous statement\'s; it is replayed in file order.',
+    code: 'HVT092',
+    name: 'out-of-order',
+    defaultSeverity: 'warning',
+    summary: "A statement's time is earlier than the previous statement's; it is replayed in file order.",
     messages: {
-      earlierThanPrevious: "time {time} is {earlier} earlier than the previous statement's {previous}; replayed in file order",
+      earlierThanPrevious:
+        "time {time} is {earlier} earlier than the previous statement's {previous}; replayed in file order",
     },
   },
   on: {
@@ -15,7 +19,11 @@ export default defineRule({
       ctx.report({
         span: t.span,
         messageId: 'earlierThanPrevious',
-        data: { time: formatTime(t.value), earlier: formatDuration(e.previous.time - t.value), previous: formatTime(e.previous.time) },
+        data: {
+          time: formatTime(t.value),
+          earlier: formatDuration(e.previous.time - t.value),
+          previous: formatTime(e.previous.time),
+        },
         related: [{ at: e.previous.at, message: `previous statement at ${formatTime(e.previous.time)}` }],
       });
     },

@@ -3,11 +3,16 @@ import { defineRule } from '../rule';
 
 export default defineRule({
   meta: {
-    code: 'HVT094', name: 'proposed-api', defaultSeverity: 'info', summary: 'A statement uses one of the never-merged APIs from the seed discussions.',
+    code: 'HVT094',
+    name: 'proposed-api',
+    defaultSeverity: 'info',
+    summary: 'A statement uses one of the never-merged APIs from the seed discussions.',
     // The parser names the proposal and what merged instead.
     messages: { proposedApi: '{text}' },
   },
   on: {
-    lineNote: (e, ctx) => { if (e.code === 'HVT094') ctx.report({ span: e.span, messageId: 'proposedApi', data: { text: e.message } }); },
+    lineNote: (e, ctx) => {
+      if (e.code === 'HVT094') ctx.report({ span: e.span, messageId: 'proposedApi', data: { text: e.message } });
+    },
   },
 });

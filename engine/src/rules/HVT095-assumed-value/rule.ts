@@ -6,11 +6,15 @@ import { defineRule } from '../rule';
 
 export default defineRule({
   meta: {
-    code: 'HVT095', name: 'assumed-value', defaultSeverity: 'info',
-    summary: 'A host\'s frequency or counter was not in the imported capture and is assumed (`@host … assumed=`).',
+    code: 'HVT095',
+    name: 'assumed-value',
+    defaultSeverity: 'info',
+    summary: "A host's frequency or counter was not in the imported capture and is assumed (`@host … assumed=`).",
     messages: { assumed: '{text}' },
   },
   on: {
-    lineNote: (e, ctx) => { if (e.code === 'HVT095') ctx.report({ span: e.span, messageId: 'assumed', data: { text: e.message } }); },
+    lineNote: (e, ctx) => {
+      if (e.code === 'HVT095') ctx.report({ span: e.span, messageId: 'assumed', data: { text: e.message } });
+    },
   },
 });
