@@ -1,5 +1,5 @@
-// Structure-aware trace generators for the fuzz suite: well-formed `.hvtrace` files (hvtrace-format
-// §3–4) over many hosts, VMs and vCPUs, with every statement kind, extreme frequencies (0, 1, 999,
+// Structure-aware trace generators for the fuzz suite: well-formed `.hvtrace` files (docs/format.md#3-directives-lines-starting-with-
+// and #4-statements) over many hosts, VMs and vCPUs, with every statement kind, extreme frequencies (0, 1, 999,
 // 2^64 - 1 Hz and kHz) and counters (0, 2^63, 2^64 - 1, negatives), times out of order, and a few
 // lines damaged on purpose. The values are random, so the model meets states no sample reaches.
 import { ATTRS, ATTR_GROUPS } from '../engine/src/uapi/deviceAttrs';

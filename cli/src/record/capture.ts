@@ -1,5 +1,5 @@
-// Writes the capture: the instance's `trace` (tracefs text with its header, real-captures.md
-// §2.1) copied into the output file through a temporary file and a rename, counting events by
+// Writes the capture: the instance's `trace` (tracefs text with its header,
+// docs/reference/real-captures.md#21-tracefs-trace--trace_pipe-kernel-kerneltracetrace_outputc-tracec) copied into the output file through a temporary file and a rename, counting events by
 // name on the way, plus the ring buffers' own loss counters (per_cpu/cpuN/stats).
 import {
   closeSync,

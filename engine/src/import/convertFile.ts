@@ -272,7 +272,7 @@ export function convertFile(input: FileInput): FileConversion | { error: string 
     if (value.ok && time.ok) host.counter = { value: value.value, time: time.value, from: 'marker' };
   }
   if (!host.counter && arch === 'x86_64') {
-    // KVM_CREATE_VCPU writes a guest TSC of 0: the first vCPU's offset is 0 - host TSC (§6.2.1),
+    // KVM_CREATE_VCPU writes a guest TSC of 0: the first vCPU's offset is 0 - host TSC (docs/format.md#62-x86-tsc item 1),
     // the first kvm_write_tsc_offset with prev=0. Later vCPUs match it, so only the first counts.
     const creation = events.find((e) => e.name === 'kvm_write_tsc_offset' && decodeWriteTscOffset(e.body)?.prev === 0n);
     const d = creation && decodeWriteTscOffset(creation.body);

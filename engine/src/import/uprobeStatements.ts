@@ -14,7 +14,7 @@
 //   before kvm_arch_init_vm / kvm_vm_ioctl_set_clock read the clock), the first kvm_entry of KVM_RUN —
 //   the statement takes that event's time and goes before it. Otherwise it is stamped at the entry
 //   with `took=` (entry → return), so that HVT093 allows for the call's latency.
-// * KVM_CLOCK_REALTIME values are CLOCK_REALTIME ns; statements want the reference clock (§4). A
+// * KVM_CLOCK_REALTIME values are CLOCK_REALTIME ns; statements want the reference clock (docs/format.md#4-statements). A
 //   KVM_GET_CLOCK that returned both realtime and host_tsc pairs the two clocks (get_kvmclock reads
 //   them together); realtime values are moved onto the reference clock with that pair. A KVM_SET_CLOCK
 //   before the first pair waits for it (its statement is placed where it happened all the same).
@@ -95,7 +95,7 @@ function resultText(call: IoctlCall, offset: bigint | undefined): string | undef
   if (!r) return undefined;
   if (r.errno) return `-${r.errno}`;
   if (r.outputs) return onReference(r.outputs, offset).map(pairText).join(' ');
-  // KVM_CREATE_VCPU's fd is not part of its statement (§4.1).
+  // KVM_CREATE_VCPU's fd is not part of its statement (docs/format.md#41-ioctl--vmm-to-kvm).
   if (call.ioctl === 'KVM_CREATE_VCPU') return undefined;
   return r.value;
 }

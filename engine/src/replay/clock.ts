@@ -65,7 +65,7 @@ export const guestTsc = (h: HostState, v: VcpuState, t: bigint): bigint =>
 export const kvmL1Tsc = (h: HostState, v: VcpuState, t: bigint): bigint =>
   add64(kvmScaleTsc(h, v, hostCounter(h, t)), v.tscOffset);
 
-/** The guest counter of §6.4: CNTVCT on arm64, the TSC on x86_64. */
+/** The guest counter of docs/format.md#64-resume-points-and-the-guest-time-line: CNTVCT on arm64, the TSC on x86_64. */
 export const guestCounter = (h: HostState, v: VcpuState, t: bigint): bigint =>
   h.arch === 'arm64' ? guestCntvct(h, v, t) : guestTsc(h, v, t);
 

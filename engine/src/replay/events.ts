@@ -78,7 +78,7 @@ export type ReplayEvent =
     }
   | { kind: 'guestStatement'; inst: string; vcpu: number }
   /**
-   * `latest`: for an ioctl with `took=` (§6.2.6), the prediction at TIME + took — the value may have
+   * `latest`: for an ioctl with `took=` (docs/format.md#62-x86-tsc item 6), the prediction at TIME + took — the value may have
    * been read anywhere between `predicted` and `latest`.
    */
   | {

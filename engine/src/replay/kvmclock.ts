@@ -1,4 +1,4 @@
-// x86 kvmclock under KVM (§6.2.5, docs/reference/kvm-time.md#35-kvm_get_clock--kvm_set_clock): where it starts (KVM_CREATE_VM), KVM_SET_CLOCK,
+// x86 kvmclock under KVM (docs/format.md#62-x86-tsc item 5, docs/reference/kvm-time.md#35-kvm_get_clock--kvm_set_clock): where it starts (KVM_CREATE_VM), KVM_SET_CLOCK,
 // and the guest's enable bit that KVM_KVMCLOCK_CTRL needs. Follows torvalds/linux
 // arch/x86/kvm/x86.c: kvm_arch_init_vm, kvm_vm_ioctl_set_clock, kvm_write_system_time,
 // kvm_set_guest_paused.
@@ -60,7 +60,7 @@ export function getClock(ctx: StepContext, inst: InstanceState, body: Extract<Bo
   }
 }
 
-/** §6.2.5 KVM_SET_CLOCK (kvm_vm_ioctl_set_clock): kvmclock reads N now (plus now - realtime with KVM_CLOCK_REALTIME). */
+/** docs/format.md#62-x86-tsc item 5 KVM_SET_CLOCK (kvm_vm_ioctl_set_clock): kvmclock reads N now (plus now - realtime with KVM_CLOCK_REALTIME). */
 export function setClock(ctx: StepContext, inst: InstanceState, body: Extract<Body, { type: 'set_clock' }>): void {
   const flags = body.flags?.value ?? 0n;
   if ((flags & ~KVM_CLOCK_VALID_FLAGS) !== 0n) {

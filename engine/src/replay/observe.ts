@@ -68,7 +68,7 @@ interface Window {
 }
 
 /**
- * §6.2.6: an ioctl with `took=` may have read a counter anywhere in [TIME, TIME + took]: the
+ * docs/format.md#62-x86-tsc item 6: an ioctl with `took=` may have read a counter anywhere in [TIME, TIME + took]: the
  * prediction at the end of that window, for a counter that advances with time.
  */
 function window(ctx: StepContext, predictAt: (t: bigint) => bigint): Window | undefined {

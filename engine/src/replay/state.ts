@@ -54,7 +54,7 @@ export interface VcpuState {
   /**
    * KVM's l1_tsc_scaling_ratio is 0: a vCPU created under a VM-wide KVM_SET_TSC_KHZ the host cannot
    * scale (set_tsc_khz() never wrote the multiplier). KVM's own computations then see
-   * scale(x) = 0 (offset = V - 0), while the guest's rdtsc still counts at the host rate (§6.2.4).
+   * scale(x) = 0 (offset = V - 0), while the guest's rdtsc still counts at the host rate (docs/format.md#62-x86-tsc item 4).
    */
   zeroRatio: boolean;
   tscAdjust: bigint;
@@ -120,11 +120,11 @@ export interface InstanceState {
   defaultTscScaled?: boolean;
   /** Whether vCPUs created with defaultTscKhz get a zero scaling ratio (the host cannot scale to it). */
   defaultTscZeroRatio?: boolean;
-  /** The instance has a KVM_SET_CPUID2: vCPUs without one have no CPUID, so no TSC_ADJUST (§6.2.3). */
+  /** The instance has a KVM_SET_CPUID2: vCPUs without one have no CPUID, so no TSC_ADJUST (docs/format.md#62-x86-tsc item 3). */
   cpuidSeen?: boolean;
   /** The instance has a write of MSR_KVM_SYSTEM_TIME(_NEW): vCPUs without one have kvmclock disabled. */
   pvclockMsrSeen?: boolean;
-  /** KVM_CREATE_VM of this instance (kvmclock reads 0 there, §6.2.5). */
+  /** KVM_CREATE_VM of this instance (kvmclock reads 0 there, docs/format.md#62-x86-tsc item 5). */
   vmCreatedBy?: Ref;
   /** kvmclock reads `kvmclockBase` ns at reference time `kvmclockAt`; known once set or observed. */
   kvmclockBase: bigint;

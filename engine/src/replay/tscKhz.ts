@@ -1,4 +1,4 @@
-// The guest TSC frequency under KVM (§6.2.4, docs/reference/kvm-time.md#36-kvm_set_tsc_khz--kvm_get_tsc_khz): KVM_SET_TSC_KHZ per vCPU and VM-wide,
+// The guest TSC frequency under KVM (docs/format.md#62-x86-tsc item 4, docs/reference/kvm-time.md#36-kvm_set_tsc_khz--kvm_get_tsc_khz): KVM_SET_TSC_KHZ per vCPU and VM-wide,
 // and what vCPU creation does with the VM's default. Follows torvalds/linux arch/x86/kvm/x86.c:
 // kvm_arch_vcpu_ioctl / kvm_arch_vm_ioctl KVM_SET_TSC_KHZ, kvm_set_tsc_khz(), set_tsc_khz().
 import { hostKhz } from './clock';
@@ -105,7 +105,7 @@ function reportRejected(ctx: StepContext, why: string, after: string): void {
 }
 
 /**
- * §6.2.4 KVM_SET_TSC_KHZ value=K. VM-wide: the default for vCPUs created later, for any K before the
+ * docs/format.md#62-x86-tsc item 4 KVM_SET_TSC_KHZ value=K. VM-wide: the default for vCPUs created later, for any K before the
  * instance's first vCPU, -EINVAL after. Per vCPU: kvm_set_tsc_khz(), whose side effects (the stored
  * nominal frequency, the ratio) happen even when it answers -EINVAL. A trace that shows a failure
  * KVM would not have is believed: nothing changes.

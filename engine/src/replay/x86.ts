@@ -1,4 +1,4 @@
-// x86 TSC under KVM (§6.2 items 1-3, docs/reference/kvm-time.md#3-x86-tsc-and-kvmclock): kvm_synchronize_tsc matching, KVM_VCPU_TSC_OFFSET,
+// x86 TSC under KVM (docs/format.md#62-x86-tsc items 1-3, docs/reference/kvm-time.md#3-x86-tsc-and-kvmclock): kvm_synchronize_tsc matching, KVM_VCPU_TSC_OFFSET,
 // guest TSC writes and TSC_ADJUST, KVM_SET_CPUID2. Frequency: ./tscKhz.ts; kvmclock: ./kvmclock.ts.
 // Follows torvalds/linux arch/x86/kvm/x86.c (kvm_synchronize_tsc, __kvm_synchronize_tsc,
 // kvm_arch_tsc_set_attr, kvm_set_msr_common; read at kvm-x86/linux 042007c2, kvm-time.md [X1]).
@@ -34,7 +34,7 @@ export function withinOneSecond(
 }
 
 /**
- * kvm_synchronize_tsc (§6.2.1, docs/reference/kvm-time.md#33-kvm_synchronize_tsc-matching-heuristic-current-mainline-form-x1): with a non-zero virtual_tsc_khz, a write of 0, or
+ * kvm_synchronize_tsc (docs/format.md#62-x86-tsc item 1, docs/reference/kvm-time.md#33-kvm_synchronize_tsc-matching-heuristic-current-mainline-form-x1): with a non-zero virtual_tsc_khz, a write of 0, or
  * (once userspace has set a TSC, or always before 6.7) a write within one second of the value
  * expected from the previous write, is "synchronizing"; it is matched — and reuses the current
  * generation's offset — only when the vCPU's virtual_tsc_khz equals last_tsc_khz. Otherwise
@@ -109,7 +109,7 @@ export function createVcpuX86(ctx: StepContext, inst: InstanceState, id: number)
 }
 
 /**
- * §6.2.2 KVM_VCPU_TSC_OFFSET (kvm_arch_tsc_set_attr): the offset is applied exactly; for the
+ * docs/format.md#62-x86-tsc item 2 KVM_VCPU_TSC_OFFSET (kvm_arch_tsc_set_attr): the offset is applied exactly; for the
  * bookkeeping it is a userspace TSC write of V = scale(C_H(t)) + O, matched when virtual_tsc_khz
  * is non-zero and equals last_tsc_khz and O equals last_tsc_offset, else a new generation.
  */
@@ -160,7 +160,7 @@ export function setTscState(
 }
 
 /**
- * §6.2.3 guest write of IA32_TSC (kvm_set_msr_common): the offset becomes V - scale(C_H(t)) as KVM
+ * docs/format.md#62-x86-tsc item 3 guest write of IA32_TSC (kvm_set_msr_common): the offset becomes V - scale(C_H(t)) as KVM
  * computes it, and TSC_ADJUST moves by the same delta (whatever the CPUID says).
  */
 export function guestWriteTsc(ctx: StepContext, v: VcpuState, value: bigint): void {
@@ -170,7 +170,7 @@ export function guestWriteTsc(ctx: StepContext, v: VcpuState, value: bigint): vo
 }
 
 /**
- * Whether the vCPU's CPUID advertises TSC_ADJUST (§6.2.3): as its KVM_SET_CPUID2 says; without
+ * Whether the vCPU's CPUID advertises TSC_ADJUST (docs/format.md#62-x86-tsc item 3): as its KVM_SET_CPUID2 says; without
  * one, no when the instance has any KVM_SET_CPUID2 (KVM's empty default CPUID), and yes when the
  * trace shows none at all (what VMMs set up).
  */

@@ -196,7 +196,7 @@ export const IOCTL_OPS: Readonly<Record<string, OpSpec>> = {
         parseBit,
         '`0` or `1` (whether CPUID.7.0:EBX bit 1, TSC_ADJUST, is set)',
       );
-      // The rest of the CPUID is recorded as written, not interpreted (§4.1).
+      // The rest of the CPUID is recorded as written, not interpreted (docs/format.md#41-ioctl--vmm-to-kvm).
       const entries = r.takeKeyed().filter((a) => a.key!.value !== 'tsc_adjust');
       return { type: 'set_cpuid2', tscAdjust, entries };
     },

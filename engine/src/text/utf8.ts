@@ -1,5 +1,5 @@
 // UTF-8 validity (RFC 3629): where the first byte that is not UTF-8 is (the CLI reports it once,
-// hvtrace-format §1), in a whole buffer or in bytes that arrive in pieces (byteLines.ts).
+// docs/format.md#1-lines), in a whole buffer or in bytes that arrive in pieces (byteLines.ts).
 
 /** Offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629), or b.length. */
 export function firstInvalidByte(b: Uint8Array): number {

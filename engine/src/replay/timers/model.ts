@@ -126,7 +126,7 @@ export function update(
 ): void {
   const nowArmable = armable(ts);
   const cmp = compareValue(ts);
-  // x86 converts the deadline to host time when it is armed (docs/reference/kvm-timers.md#23-comparing-the-deadline-with-the-guest-tsc, §2.8): a change
+  // x86 converts the deadline to host time when it is armed (docs/reference/kvm-timers.md#23-comparing-the-deadline-with-the-guest-tsc, docs/format.md#2-values item 8): a change
   // that does not re-arm (a mask bit) keeps the conversion.
   const keep = ts.name === 'lapic' && !wrote.cmp && cmp === wrote.cmpBefore && ts.deadline !== undefined;
   ts.deadline = cmp === undefined ? undefined : keep ? ts.deadline : computeDeadline(tc, ts);

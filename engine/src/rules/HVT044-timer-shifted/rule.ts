@@ -1,7 +1,8 @@
 // HVT044 timer-shifted (docs/timers.md#t3-diagnostics): at a resume point, an armed timer fires ε away from where
 // the VM's policy says it should (the guest counter is off its time line by ε, docs/reference/kvm-timers.md#35-armed-in-one-counter-domain-restored-into-another-shift-by-the-offset-error);
 // or, while the instance runs, an offset change moves an armed arm64 deadline (KVM compares CVAL
-// with the live counter) or leaves an x86 deadline where it was converted to host time (§2.8).
+// with the live counter) or leaves an x86 deadline where it was converted to host time
+// (docs/reference/kvm-timers.md#28-changing-the-tsc-offset-while-a-deadline-is-armed-inference).
 // Reported on the resume point, or on the statement that changed the offset.
 import { isNvTimer } from '../../uapi/timers';
 import { defineRule } from '../rule';

@@ -99,7 +99,7 @@ export default defineRule({
     observation: (e, ctx) => {
       if (e.untrapped) return; // a raw CNTPCT read: HVT003's finding, not the model's
       const tol = e.exact ? 0n : e.hz !== undefined ? toleranceTicks(ctx.state.tolerance, e.hz) : ctx.state.tolerance;
-      // An ioctl with took= (§6.2.6) may have read the value anywhere from `predicted` to `latest`:
+      // An ioctl with took= (docs/format.md#62-x86-tsc item 6) may have read the value anywhere from `predicted` to `latest`:
       // measure from the nearer end of that window.
       const early = e.exact ? e.observed - e.predicted : signedDiff(e.observed, e.predicted);
       const late = e.latest === undefined ? undefined : signedDiff(e.observed, e.latest);
