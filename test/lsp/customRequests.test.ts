@@ -5,19 +5,10 @@ import assert from 'node:assert/strict';
 import type { StateAtResult, TimelineOverviewResult, TimelineWindowResult } from '../../protocol/requests';
 import { CancellationTokenSource, withClient } from './client';
 import { bigTrace, S7, uriFor } from './fixtures';
+import { RESET_TIMERS_JSON } from '../../engine/src/replay/testing';
 
 // docs/cli.md: at the spec's line 16 the src counter is 25 MHz × 20.6001 s = 515002500 and dst's
 // 5000000000 + 515002500; both vCPUs share the VM-wide offset 5264999775.
-/** A timer in its reset state (docs/timers.md#t2-model: CTL 0, CVAL 0, disabled). */
-const RESET = {
-  ctl: '0',
-  cmp: '0',
-  cmp_is_time: false,
-  armable: false,
-  deadline_ns: null,
-  armed_at_line: null,
-  last_delivery: null,
-};
 const VCPU = {
   guest_counter: '250002725',
   virtual_offset: '5264999775',
@@ -25,7 +16,7 @@ const VCPU = {
   physical_trap: 'unknown',
   tsc_offset: null,
   stolen_ns: null,
-  timers: { vtimer: RESET, ptimer: RESET },
+  timers: RESET_TIMERS_JSON,
 };
 
 test('hvtimer/stateAt: the CLI replay JSON, a richer view and markdown', async () => {

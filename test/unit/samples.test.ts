@@ -13,6 +13,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { RULES } from '../../engine/src/rules/registry';
 import type { ReplayJson } from '../../protocol/views';
+import { RESET_TIMERS_JSON } from '../../engine/src/replay/testing';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -138,20 +139,7 @@ test('replay: the idempotent migration resumes the guest counter exactly on its 
     tsc_offset: null,
     stolen_ns: null,
     // no timer statements in this sample: the reset state of a created vCPU (docs/timers.md#t2-model)
-    timers: Object.fromEntries(
-      ['vtimer', 'ptimer'].map((t) => [
-        t,
-        {
-          ctl: '0',
-          cmp: '0',
-          cmp_is_time: false,
-          armable: false,
-          deadline_ns: null,
-          armed_at_line: null,
-          last_delivery: null,
-        },
-      ]),
-    ),
+    timers: RESET_TIMERS_JSON,
   });
   // Every vCPU shares the VM-wide offset, so vcpu3 (not running yet) shows the same counter.
   assert.equal(s.vms.vm1.vcpus['3'].guest_counter, '258752425');

@@ -75,18 +75,6 @@ function levelFits(level: Level, depth: 1 | 2 | 3): boolean {
   }
 }
 
-/** The architecture of the host `name` as its `@host` directive declares it. */
-function hostArch(analysis: Analysis, name: string): Arch | undefined {
-  const doc = analysis.doc;
-  for (let l = 0; l < doc.lineCount; l++) {
-    if (!doc.text(l).trimStart().startsWith('@host')) continue;
-    const n = doc.node(l);
-    if (n.kind === 'directive' && n.directive.type === 'host' && n.directive.name.value === name)
-      return n.directive.arch.value;
-  }
-  return undefined;
-}
-
 /** Hosts, VMs and vCPUs the document names: `@host`/`@vm` directives and the replayed instances. */
 function locations(analysis: Analysis, line: number): { hosts: string[]; vms: string[]; vcpus: string[] } {
   const hosts = new Set<string>();
@@ -321,7 +309,7 @@ export function completionsAt(analysis: Analysis, line: number, character: numbe
       const table = (OPS_BY_ACTOR as Record<string, Record<string, OpSpec>>)[actor];
       if (!table) return out([]);
       // Only the host's architecture's operations (an undeclared host: all of them).
-      const arch = hostArch(analysis, words[1].text.split('/')[0]);
+      const arch = analysis.stateAfter(line - 1).hosts.get(words[1].text.split('/')[0])?.arch;
       const archOf = (OP_ARCH as Record<string, Record<string, Arch>>)[actor] ?? {};
       const items: CompletionItem[] = Object.entries(table)
         .filter(([op, s]) => levelFits(s.level, depth) && (arch === undefined || (archOf[op] ?? arch) === arch))

@@ -6,19 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SPEC_EXAMPLE, SPEC_EXAMPLE_RESTORE } from '../rules/fixtures';
-import { eventsOf, jsonAfter, modelAfter } from './testing';
-
-/** A timer in its reset state in `replay --format json` (docs/timers.md#t2-model: CTL 0, CVAL 0; disabled, so no deadline). */
-const RESET = {
-  ctl: '0',
-  cmp: '0',
-  cmp_is_time: false,
-  armable: false,
-  deadline_ns: null,
-  armed_at_line: null,
-  last_delivery: null,
-};
-const RESET_TIMERS = { vtimer: RESET, ptimer: RESET };
+import { eventsOf, jsonAfter, modelAfter, RESET_TIMERS_JSON as RESET_TIMERS } from './testing';
 
 test('§7: the state after the last line is the one docs/cli.md shows', () => {
   assert.deepEqual(jsonAfter([...SPEC_EXAMPLE, ...SPEC_EXAMPLE_RESTORE], 16), {

@@ -6,6 +6,31 @@ import type { ReplayEvent } from './events';
 import type { ModelState } from './state';
 import type { ReplayJson } from '../../../protocol/views';
 
+/**
+ * A vCPU's timers in their reset state in the replay JSON (docs/timers.md#t2-model: CTL 0, CVAL 0;
+ * disabled, so neither armable nor with a deadline), as written by hand from the spec.
+ */
+export const RESET_TIMERS_JSON = {
+  vtimer: {
+    ctl: '0',
+    cmp: '0',
+    cmp_is_time: false,
+    armable: false,
+    deadline_ns: null,
+    armed_at_line: null,
+    last_delivery: null,
+  },
+  ptimer: {
+    ctl: '0',
+    cmp: '0',
+    cmp_is_time: false,
+    armable: false,
+    deadline_ns: null,
+    armed_at_line: null,
+    last_delivery: null,
+  },
+};
+
 /** The CLI's replay JSON after line `line1` (1-based). */
 export const jsonAfter = (lines: string[], line1: number): ReplayJson => replayJson(modelAfter(lines, line1));
 

@@ -4,6 +4,7 @@ import { Analysis } from '../../analysis';
 import { replayJson } from '../../state/replayJson';
 import { check, codesAt, only } from '../testing';
 import { SPEC_EXAMPLE, SPEC_EXAMPLE_RESTORE } from '../fixtures';
+import { RESET_TIMERS_JSON } from '../../replay/testing';
 
 test("fires on a by-value restore and works out the idempotent offset with the trace's numbers", () => {
   const d = check([...SPEC_EXAMPLE, ...SPEC_EXAMPLE_RESTORE]);
@@ -37,20 +38,7 @@ test('an idempotent restore with KVM_ARM_SET_COUNTER_OFFSET: no findings, exact 
     tsc_offset: null,
     stolen_ns: null,
     // the vCPU's timers in their reset state (docs/timers.md#t2-model: CTL 0, CVAL 0, disabled)
-    timers: Object.fromEntries(
-      ['vtimer', 'ptimer'].map((t) => [
-        t,
-        {
-          ctl: '0',
-          cmp: '0',
-          cmp_is_time: false,
-          armable: false,
-          deadline_ns: null,
-          armed_at_line: null,
-          last_delivery: null,
-        },
-      ]),
-    ),
+    timers: RESET_TIMERS_JSON,
   });
 });
 
