@@ -51,21 +51,24 @@ export async function openWorkbench(page, url, timeoutMs = 60_000) {
 /** F1, type the command's label, Enter. */
 export async function runCommand(page, label) {
   const input = page.locator('.quick-input-widget input');
-  // F1 pressed while a webview (the timeline, a Markdown preview) has the focus reaches the workbench
-  // through the webview's iframe, and is now and then lost on the way: press it again if the palette
-  // does not open.
+  const row = page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: label });
+  // Two things can undo the palette under the test: F1 pressed while a webview (the timeline, a
+  // Markdown preview) has the focus reaches the workbench through the webview's iframe and is now and
+  // then lost on the way; and an editor or webview that opens a moment later takes the focus, which
+  // closes the palette. Either way: open it again and type the command again.
   for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
     try {
+      await page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: 4_000 });
+      await input.fill(`>${label}`, { timeout: 4_000 });
+      // Enter only once the palette shows the command itself as the focused row.
+      await row.waitFor({ timeout: 10_000 });
       break;
     } catch (err) {
       if (attempt === 3) throw err;
+      await page.keyboard.press('Escape');
     }
   }
-  await input.fill(`>${label}`);
-  // Enter only once the palette shows the command itself as the focused row.
-  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: label }).waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
 }
